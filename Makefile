@@ -1,0 +1,33 @@
+# attnlab — the two set-up commands are `make run` and `make test` (README.md).
+SWIFT ?= swift
+RELEASE := -c release
+TESTING := -Xswiftc -enable-testing
+BIN := .build/release/attnlab
+SCALE ?= quick
+
+.PHONY: all build run test bench deps clean
+
+all: build
+
+deps:
+	@scripts/ensure-deps.sh build
+
+build: deps
+	$(SWIFT) build $(RELEASE) --product attnlab
+
+# The main job: every claim at quick scale, then the report.
+run: build
+	$(BIN) claims check --all --scale $(SCALE)
+
+# Unit and end-to-end tests, in release (numeric code is 10–100× slower in debug).
+test:
+	@scripts/ensure-deps.sh test
+	$(SWIFT) build $(RELEASE) $(TESTING) --build-tests
+	$(SWIFT) test $(RELEASE) $(TESTING) --skip-build
+
+# Benchmarks, each beside its reference measured in the same run (docs/BENCHMARKS.md).
+bench: build
+	$(BIN) bench gemm
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+// CLinearAlgebra — the C side of attnlab's dense linear algebra.
+//
+// Re-exports OpenBLAS's cblas.h and LAPACKE, and adds a small set of functions that
+// inspect and choose OpenBLAS's compute kernel at run time (see kernel.c).
+#ifndef CLINEARALGEBRA_H
+#define CLINEARALGEBRA_H
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// CPU capability classes, best first. Bit flags of `alab_cpu_features`.
+enum {
+    ALAB_CPU_AVX2_FMA = 1 << 0,
+    ALAB_CPU_AVX512 = 1 << 1,      // F + VL + BW + DQ
+    ALAB_CPU_AVX512_BF16 = 1 << 2,
+};
+
+/// The CPU's vector features as ALAB_CPU_* flags (cpuid).
+int alab_cpu_features(void);
+
+/// The name of the kernel OpenBLAS is running ("Prescott", "SkylakeX", …), or "unknown".
+const char *alab_blas_corename(void);
+
+/// The OpenBLAS build configuration string, or "unknown".
+const char *alab_blas_config(void);
+
+/// Switches OpenBLAS to the named kernel (an OPENBLAS_CORETYPE value) in this process.
+/// Returns 0 on success, -1 when this BLAS cannot switch kernels at run time (not a
+/// DYNAMIC_ARCH OpenBLAS), -2 when the kernel name was not accepted.
+/// Must not race with BLAS calls on other threads.
+int alab_blas_force_core(const char *name);
+
+/// Sets / gets the number of BLAS threads.
+void alab_blas_set_threads(int n);
+int alab_blas_get_threads(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

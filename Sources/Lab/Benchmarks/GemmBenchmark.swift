@@ -1,0 +1,147 @@
+import Foundation
+import TensorCore
+
+/// `attnlab bench gemm`: sgemm/dgemm throughput of the BLAS attnlab runs on, per size and
+/// thread count, beside the CPU's nominal peak and OpenBLAS's generic kernel.
+public struct GemmBenchmark {
+    public struct Row: Codable, Sendable {
+        public var kernel: String
+        public var precision: String
+        public var n: Int
+        public var threads: Int
+        public var gflops: Double
+        public var seconds: Double
+    }
+
+    public struct Report: Codable, Sendable {
+        public var blas: String
+        public var selection: BLASRuntime.Selection
+        public var cpu: CPUInfo
+        public var rows: [Row]
+    }
+
+    public var sizes: [Int] = [256, 512, 1024, 2048]
+    public var threadCounts: [Int] = [1, 2]
+    /// Also measure the generic kernel OpenBLAS falls back to, in the same run.
+    public var compareGeneric = true
+    /// Minimum wall time per measurement.
+    public var minimumSeconds = 0.5
+
+    public init() {}
+
+    public func run(progress: (String) -> Void = { _ in }) throws -> Report {
+        BLASRuntime.ensureConfigured()
+        let selection = BLASRuntime.kernelSelection
+        let active = BLASRuntime.activeKernel
+        var kernels = [active]
+        if compareGeneric && active.lowercased() != "prescott" { kernels.append("Prescott") }
+        let originalThreads = BLASRuntime.threads
+        var rows: [Row] = []
+        for kernel in kernels {
+            if kernel != BLASRuntime.activeKernel { try BLASRuntime.useKernel(kernel) }
+            for threads in threadCounts {
+                BLASRuntime.threads = threads
+                warmUp(threads: threads)
+                for n in sizes {
+                    for precision in ["f32", "f64"] {
+                        let seconds = precision == "f32" ? time(Float.self, n: n) : time(Double.self, n: n)
+                        let row = Row(kernel: kernel, precision: precision, n: n, threads: threads,
+                                      gflops: 2 * pow(Double(n), 3) / seconds / 1e9, seconds: seconds)
+                        progress(kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
+                             + String(format: "%@ n=%5d threads=%d  %7.1f GFLOP/s", precision, n, threads, row.gflops))
+                        rows.append(row)
+                    }
+                }
+            }
+        }
+        if BLASRuntime.activeKernel != active { try BLASRuntime.useKernel(active) }
+        BLASRuntime.threads = originalThreads
+        return Report(blas: BLASRuntime.configuration, selection: selection, cpu: CPUInfo.current(), rows: rows)
+    }
+
+    /// Runs sgemm for a quarter of a second so that a new thread count's workers are awake.
+    private func warmUp(threads: Int) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        while DispatchTime.now().uptimeNanoseconds - start < 250_000_000 { _ = time(Float.self, n: 512, repeats: 1) }
+    }
+
+    /// Median seconds per n×n×n product over repeated timed runs after one warm-up.
+    private func time<S: TensorScalar>(_: S.Type, n: Int, repeats: Int? = nil) -> Double {
+        var rng = SeededRNG(seed: 1)
+        let a = Tensor<S>.randomUniform([n, n], low: -1, high: 1, rng: &rng)
+        let b = Tensor<S>.randomUniform([n, n], low: -1, high: 1, rng: &rng)
+        var c = Tensor<S>.zeros([n, n])
+        func once() -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        S.gemm(transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
+                               b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        _ = once()
+        var samples: [Double] = []
+        var total = 0.0
+        while samples.count < (repeats ?? 3) || (repeats == nil && total < minimumSeconds) {
+            let t = once()
+            samples.append(t)
+            total += t
+        }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
+}
+
+/// What the CPU is, and its nominal single-precision peak.
+public struct CPUInfo: Codable, Sendable {
+    public var model: String
+    public var cores: Int
+    public var megahertz: Double
+    public var vectorBits: Int
+    /// cores × GHz × 2 FMA units × (vector bits / 32) lanes × 2 FLOP per FMA.
+    public var nominalPeakGFLOPS: Double
+
+    public static func current() -> CPUInfo {
+        let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> String? {
+            for line in text.split(separator: "\n") where line.hasPrefix(name) {
+                if let colon = line.firstIndex(of: ":") {
+                    return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+            }
+            return nil
+        }
+        let model = field("model name") ?? "unknown"
+        let mhz = Double(field("cpu MHz") ?? "") ?? 0
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let bits = BLASRuntime.cpuHasAVX512 ? 512 : (BLASRuntime.cpuHasAVX2 ? 256 : 128)
+        let peak = Double(cores) * mhz / 1000 * 2 * Double(bits / 32) * 2
+        return CPUInfo(model: model, cores: cores, megahertz: mhz, vectorBits: bits, nominalPeakGFLOPS: peak)
+    }
+}
+
+extension GemmBenchmark {
+    /// The report as a plain-text table.
+    public static func table(_ report: Report) -> String {
+        var lines: [String] = []
+        lines.append("BLAS: \(report.blas)")
+        lines.append("kernel: \(report.selection.active) (OpenBLAS chose \(report.selection.detected); \(report.selection.reason))")
+        lines.append(String(format: "CPU: %@, %d cores, %.0f MHz, %d-bit vectors; nominal peak %.0f GFLOP/s (f32)",
+                            report.cpu.model, report.cpu.cores, report.cpu.megahertz, report.cpu.vectorBits,
+                            report.cpu.nominalPeakGFLOPS))
+        lines.append("")
+        lines.append("kernel      prec  threads      n   GFLOP/s  % of peak")
+        for row in report.rows {
+            let peak = report.cpu.nominalPeakGFLOPS * Double(row.threads) / Double(max(1, report.cpu.cores))
+                * (row.precision == "f64" ? 0.5 : 1)
+            lines.append(row.kernel.padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + String(format: "%@   %7d  %5d  %8.1f  %8.0f%%", row.precision, row.threads,
+                                  row.n, row.gflops, 100 * row.gflops / max(peak, 1e-9)))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

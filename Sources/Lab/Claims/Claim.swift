@@ -1,0 +1,78 @@
+/// A measurable statement from one of the seed documents.
+///
+/// The registry (`ClaimRegistry`) holds one `Claim` per id. A claim names the experiment that
+/// measures it and the rule that turns that experiment's measurements into a verdict.
+public struct Claim: Sendable {
+    /// Stable identifier, "<family>.<name>", e.g. "kpz.exponents".
+    public let id: String
+    /// Seed file the claim comes from, e.g. "000_acbaf190f49b9f92.txt".
+    public let seed: String
+    /// Section, table or equation within the seed, e.g. "§2.1, table".
+    public let section: String
+    /// The claim in one sentence.
+    public let statement: String
+    /// The value(s) the seed states, with its uncertainty, as text ("α 0.48 ± 0.03 …").
+    public let claimed: String
+    /// Id of the experiment that measures it; nil while not yet implemented.
+    public let experiment: String?
+    /// How measurements become a verdict.
+    public let rule: VerdictRule
+
+    public init(id: String, seed: String, section: String, statement: String, claimed: String,
+                experiment: String?, rule: VerdictRule) {
+        self.id = id
+        self.seed = seed
+        self.section = section
+        self.statement = statement
+        self.claimed = claimed
+        self.experiment = experiment
+        self.rule = rule
+    }
+
+    /// The verdict for an experiment's measurements at a scale.
+    public func verdict(_ evidence: Evidence) -> Verdict {
+        guard experiment != nil else { return .notImplemented }
+        return rule.judge(evidence)
+    }
+}
+
+/// What a verdict rule sees: the measurements of the claim's experiment and the scale it ran at.
+public struct Evidence: Sendable {
+    public var measurements: [String: Measurement]
+    public var scale: Scale
+
+    public init(measurements: [String: Measurement], scale: Scale) {
+        self.measurements = measurements
+        self.scale = scale
+    }
+
+    public subscript(_ name: String) -> Measurement? { measurements[name] }
+}
+
+/// A rule from measurements to a verdict, with a description for the report.
+public struct VerdictRule: Sendable {
+    /// The rule in words, shown in the report ("β within 2σ of 0.34 ± 0.02").
+    public let description: String
+    public let judge: @Sendable (Evidence) -> Verdict
+
+    public init(_ description: String, judge: @escaping @Sendable (Evidence) -> Verdict) {
+        self.description = description
+        self.judge = judge
+    }
+}
+
+/// How big an experiment runs.
+public enum Scale: String, Sendable, Codable, CaseIterable, Comparable {
+    /// Seconds; used by the test suite. Verdicts at this scale are rarely conclusive.
+    case smoke
+    /// Minutes on 2 cores; what `make run` uses.
+    case quick
+    /// Tens of minutes to hours.
+    case small
+    /// The seed's own configuration where one is stated.
+    case paper
+
+    public static func < (a: Scale, b: Scale) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// Which BLAS attnlab runs on, which kernel it uses, and the choice of that kernel.
+///
+/// Debian 12's OpenBLAS 0.3.21 selects its kernel from cpuid when it loads and falls back to
+/// the generic "Prescott" kernel on CPUs it does not know, 5–10× slower than the CPU allows.
+/// On first use attnlab compares the kernel OpenBLAS chose with the best one the CPU supports
+/// (Cooperlake for AVX-512 with BF16, SkylakeX for AVX-512, Haswell for AVX2 + FMA) and switches
+/// when OpenBLAS's choice is weaker. Nothing is changed when the user set `OPENBLAS_CORETYPE`
+/// themselves. `ATTNLAB_BLAS_KERNEL` overrides the choice: `keep` keeps OpenBLAS's own choice,
+/// any other value names the kernel to use.
+public enum BLASRuntime {
+    /// What happened when the kernel was chosen.
+    public struct Selection: Sendable, Codable, Equatable {
+        /// The kernel OpenBLAS chose by itself when it loaded.
+        public var detected: String
+        /// The kernel in use after attnlab's choice.
+        public var active: String
+        /// The best kernel the CPU supports, by cpuid (nil when none is known to be better).
+        public var bestSupported: String?
+        /// One sentence on why `active` is what it is.
+        public var reason: String
+    }
+
+    private static let selection: Selection = select()
+
+    /// Makes sure the kernel choice has been made (once per process; cheap afterwards).
+    @inline(__always)
+    public static func ensureConfigured() { _ = selection }
+
+    /// The kernel choice made for this process.
+    public static var kernelSelection: Selection { selection }
+
+    /// The kernel OpenBLAS is running now ("Cooperlake", "Prescott", …).
+    public static var activeKernel: String {
+        ensureConfigured()
+        return CBLAS.corename
+    }
+
+    /// OpenBLAS's build configuration string.
+    public static var configuration: String { CBLAS.config }
+
+    /// Number of BLAS threads.
+    public static var threads: Int {
+        get { ensureConfigured(); return CBLAS.threads }
+        set { ensureConfigured(); CBLAS.setThreads(max(1, newValue)) }
+    }
+
+    /// Switches to the named kernel for the rest of the process (benchmarks compare kernels
+    /// this way). Do not call while other threads run BLAS.
+    public static func useKernel(_ name: String) throws {
+        ensureConfigured()
+        switch CBLAS.forceCore(name) {
+        case 0: return
+        case -1: throw BLASRuntimeError.cannotSwitch(blas: CBLAS.config)
+        default: throw BLASRuntimeError.unknownKernel(name, active: CBLAS.corename)
+        }
+    }
+
+    /// CPU vector features, by cpuid.
+    public static var cpuHasAVX512: Bool { CBLAS.cpuFeatures & 2 != 0 }
+    public static var cpuHasAVX2: Bool { CBLAS.cpuFeatures & 1 != 0 }
+    public static var cpuHasAVX512BF16: Bool { CBLAS.cpuFeatures & 4 != 0 }
+
+    /// The best OpenBLAS kernel for this CPU's vector features, or nil.
+    static var bestSupportedKernel: String? {
+        if cpuHasAVX512BF16 { return "Cooperlake" }
+        if cpuHasAVX512 { return "SkylakeX" }
+        if cpuHasAVX2 { return "Haswell" }
+        return nil
+    }
+
+    /// How capable an OpenBLAS x86-64 kernel is: 0 for SSE-era generic kernels up to 4 for
+    /// AVX-512 + BF16. Kernels not in the table are newer than 0.3.21 and left alone.
+    static func rank(ofKernel name: String) -> Int {
+        switch name.lowercased() {
+        case "cooperlake", "sapphirerapids": return 4
+        case "skylakex": return 3
+        case "haswell", "zen": return 2
+        case "sandybridge", "bulldozer", "piledriver", "steamroller", "excavator": return 1
+        case "katmai", "coppermine", "northwood", "prescott", "banias", "atom", "core2", "penryn",
+             "dunnington", "nehalem", "athlon", "opteron", "opteron_sse3", "barcelona", "bobcat", "nano":
+            return 0
+        default: return 5
+        }
+    }
+
+    private static func select() -> Selection {
+        let detected = CBLAS.corename
+        let best = bestSupportedKernel
+        let environment = ProcessInfo.processInfo.environment
+        func keep(_ reason: String) -> Selection {
+            Selection(detected: detected, active: detected, bestSupported: best, reason: reason)
+        }
+        if let request = environment["ATTNLAB_BLAS_KERNEL"], !request.isEmpty {
+            if request.lowercased() == "keep" { return keep("ATTNLAB_BLAS_KERNEL=keep: OpenBLAS's own choice kept") }
+            let status = CBLAS.forceCore(request)
+            return Selection(detected: detected, active: CBLAS.corename, bestSupported: best,
+                             reason: status == 0 ? "ATTNLAB_BLAS_KERNEL=\(request)"
+                                 : "ATTNLAB_BLAS_KERNEL=\(request) could not be applied (status \(status))")
+        }
+        if let user = environment["OPENBLAS_CORETYPE"], !user.isEmpty {
+            return keep("OPENBLAS_CORETYPE=\(user) set by the user")
+        }
+        guard let best else { return keep("no AVX2/AVX-512 kernel applies to this CPU") }
+        guard rank(ofKernel: detected) < rank(ofKernel: best) else {
+            return keep("OpenBLAS's own choice is as good as the CPU allows")
+        }
+        let status = CBLAS.forceCore(best)
+        if status == 0 {
+            return Selection(detected: detected, active: CBLAS.corename, bestSupported: best,
+                             reason: "OpenBLAS chose \(detected); switched to \(best), which the CPU supports")
+        }
+        return keep("OpenBLAS chose \(detected) and cannot switch kernels at run time (status \(status))")
+    }
+}
+
+public enum BLASRuntimeError: Error, CustomStringConvertible {
+    case cannotSwitch(blas: String)
+    case unknownKernel(String, active: String)
+
+    public var description: String {
+        switch self {
+        case .cannotSwitch(let blas): "this BLAS (\(blas)) cannot switch kernels at run time"
+        case .unknownKernel(let name, let active): "OpenBLAS did not accept kernel '\(name)' (still \(active))"
+        }
+    }
+}
