@@ -1,0 +1,67 @@
+import Dispatch
+import Foundation
+
+/// Work split across the machine's cores.
+///
+/// Results must not depend on the number of threads: callers give each index its own output
+/// slot and its own random stream (`SeededRNG.stream(_:)`), and combine slots in index order.
+public enum Parallel {
+    /// Number of worker threads: `ATTNLAB_THREADS` if set, else the active processor count.
+    public static let defaultThreads: Int = {
+        if let text = ProcessInfo.processInfo.environment["ATTNLAB_THREADS"], let n = Int(text), n > 0 { return n }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
+
+    /// Runs `body(i)` for i in 0..<count, spread over up to `threads` threads; returns when all
+    /// are done. `body` must only write to memory owned by index i.
+    public static func forEach(_ count: Int, threads: Int = Parallel.defaultThreads,
+                               _ body: @Sendable (Int) -> Void) {
+        if count <= 0 { return }
+        if threads <= 1 || count == 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: count) { body($0) }
+    }
+
+    /// Runs `body(range)` over `chunks` contiguous ranges covering 0..<count.
+    public static func forEachChunk(_ count: Int, chunks: Int = Parallel.defaultThreads,
+                                    _ body: @Sendable (Range<Int>) -> Void) {
+        let pieces = max(1, min(chunks, count))
+        forEach(pieces, threads: pieces) { piece in
+            let start = count * piece / pieces, end = count * (piece + 1) / pieces
+            if start < end { body(start..<end) }
+        }
+    }
+
+    /// Maps 0..<count to results in index order, computed in parallel.
+    public static func map<T: Sendable>(_ count: Int, threads: Int = Parallel.defaultThreads,
+                                        _ body: @Sendable (Int) -> T) -> [T] {
+        let slots = SendableBox([T?](repeating: nil, count: count))
+        let lock = NSLock()
+        forEach(count, threads: threads) { i in
+            let value = body(i)
+            lock.lock()
+            slots.value[i] = value
+            lock.unlock()
+        }
+        return slots.value.map { $0! }
+    }
+}
+
+/// A mutable box that may cross threads; the user guarantees exclusive access per element or
+/// takes a lock.
+public final class SendableBox<T>: @unchecked Sendable {
+    public var value: T
+    public init(_ value: T) { self.value = value }
+}
+
+/// A pointer that may cross threads; the user guarantees disjoint writes.
+public struct UnsafeSendablePointer<T>: @unchecked Sendable {
+    public let pointer: UnsafeMutablePointer<T>
+    public init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+    @inline(__always) public subscript(_ i: Int) -> T {
+        get { pointer[i] }
+        nonmutating set { pointer[i] = newValue }
+    }
+}
