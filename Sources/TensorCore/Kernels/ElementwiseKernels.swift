@@ -106,13 +106,13 @@ func unaryBackward<S: TensorScalar>(_ op: UnaryOp, _ g: UnsafePointer<S>, _ x: U
 /// y = α·x + β.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func affineForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ n: Int, _ alpha: S, _ beta: S) {
+package func affineForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ n: Int, _ alpha: S, _ beta: S) {
     for i in 0..<n { y[i] = alpha * x[i] + beta }
 }
 
 /// dx += α·g.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func scaledAccumulate<S: TensorScalar>(_ g: UnsafePointer<S>, _ dx: UnsafeMutablePointer<S>, _ n: Int, _ alpha: S) {
+package func scaledAccumulate<S: TensorScalar>(_ g: UnsafePointer<S>, _ dx: UnsafeMutablePointer<S>, _ n: Int, _ alpha: S) {
     for i in 0..<n { dx[i] += alpha * g[i] }
 }
