@@ -73,7 +73,7 @@ extension AttnLab.TokenizerCommand {
 
         func run() throws {
             let tokenizer = try choice.load()
-            let input = try text ?? Corpus.load(path: file!, format: .text).documents[0]
+            let input = try text ?? Corpus.readText(path: file!, dropByteOrderMark: false)
             let ids = tokenizer.encode(input, allowingSpecialTokens: allowSpecial)
             print(ids.map(String.init).joined(separator: " "))
         }

@@ -39,33 +39,35 @@ public struct Corpus: Sendable {
         case replace
     }
 
-    /// Loads a UTF-8 text file. A leading byte-order mark is dropped.
+    /// Loads a UTF-8 text file and cuts it into documents. A leading byte-order mark is dropped.
     /// - Throws: `CorpusError` if the file cannot be read, is not UTF-8 (under `.error`), or
     ///   holds no non-blank document.
     public static func load(path: String, format: Format = .text, invalidUTF8: InvalidUTF8 = .error) throws -> Corpus {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CorpusError.unreadable(path: path, reason: error.localizedDescription)
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        let text: String
-        if let offset = bytes.withUnsafeBufferPointer(UTF8Validation.firstInvalidOffset) {
-            guard invalidUTF8 == .replace else {
-                let line = bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-                let hasBOM = data.starts(with: [0xEF, 0xBB, 0xBF])
-                throw CorpusError.invalidUTF8(path: path, offset: offset + (hasBOM ? 3 : 0), line: line,
-                                              byte: bytes[offset])
-            }
-            text = String(decoding: bytes, as: UTF8.self)
-        } else {
-            text = String(decoding: bytes, as: UTF8.self)
-        }
+        let text = try readText(path: path, invalidUTF8: invalidUTF8)
         let corpus = Corpus(name: path, documents: split(text, format: format))
         guard corpus.documents.contains(where: { !$0.allSatisfy(\.isWhitespace) }) else {
             throw CorpusError.empty(path: path, format: format)
         }
         return corpus
+    }
+
+    /// The text of a UTF-8 file, exactly (a leading byte-order mark is kept unless
+    /// `dropByteOrderMark`).
+    /// - Throws: `CorpusError.unreadable`, or `.invalidUTF8` with the byte offset and line of
+    ///   the first ill-formed sequence (under `.error`).
+    public static func readText(path: String, invalidUTF8: InvalidUTF8 = .error, dropByteOrderMark: Bool = true) throws -> String {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CorpusError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        var bytes = [UInt8](data)
+        let bom = dropByteOrderMark && bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        if bom > 0 { bytes.removeFirst(bom) }
+        if invalidUTF8 == .error, let offset = bytes.withUnsafeBufferPointer(UTF8Validation.firstInvalidOffset) {
+            let line = bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw CorpusError.invalidUTF8(path: path, offset: offset + bom, line: line, byte: bytes[offset])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Cuts a text into documents according to `format`.
@@ -78,15 +80,21 @@ public struct Corpus: Sendable {
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
                 .filter { !$0.isEmpty }
         case .paragraphs:
-            var documents: [String] = [], current: [Substring] = []
+            // Lines are cut at U+000A only (working on scalars: "\r\n" is one Character), so a
+            // CRLF line keeps its "\r" and joining the lines back restores the text exactly.
+            var documents: [String] = [], current: [String] = []
             func flush() {
                 if !current.isEmpty {
                     documents.append(current.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
                     current = []
                 }
             }
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { flush() } else { current.append(line) }
+            for line in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                    flush()
+                } else {
+                    current.append(String(String.UnicodeScalarView(line)))
+                }
             }
             flush()
             return documents.filter { !$0.isEmpty }
