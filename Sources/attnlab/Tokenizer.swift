@@ -99,9 +99,15 @@ extension AttnLab.TokenizerCommand {
             let tokenizer = try choice.load()
             let tokens = try bin.map { try TokenFile.read(URL(fileURLWithPath: $0)).tokens.map(Int.init) } ?? ids
             if let bad = tokens.first(where: { !(0..<tokenizer.vocabularySize).contains($0) }) {
-                throw ValidationError("token id \(bad) is outside the vocabulary 0..<\(tokenizer.vocabularySize)")
+                throw CommandError("token id \(bad) is outside the vocabulary 0..<\(tokenizer.vocabularySize) of \(choice.tokenizer)")
             }
             print(tokenizer.decode(tokens), terminator: bin == nil ? "\n" : "")
         }
     }
+}
+
+/// A failure of a command's input found while running (printed without the usage text).
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
