@@ -24,18 +24,23 @@ public enum HTMLReport {
         </header>
 
         """
-        h += "<section id=\"configuration\"><h2>Run configuration</h2>\n<table class=\"config\">\n"
+        h += "<section id=\"configuration\"><h2>Run configuration</h2>\n<dl class=\"config\">\n"
         for (label, value) in model.configurationLines {
-            h += "<tr><th>\(esc(label))</th><td>\(esc(value))</td></tr>\n"
+            h += "<div><dt>\(esc(label))</dt><dd>\(esc(value))</dd></div>\n"
         }
-        h += "</table></section>\n"
+        h += "</dl></section>\n"
 
-        h += "<section id=\"claims\"><h2>Claims</h2>\n<table class=\"claims\">\n<thead><tr><th>claim</th><th>statement</th>"
-            + "<th>seed §</th><th>seed's value</th><th>measured</th><th>verdict</th><th>reason</th></tr></thead>\n<tbody>\n"
-        for row in model.claimRows {
+        h += "<section id=\"claims\"><h2>Claims</h2>\n<table class=\"claims\">\n<colgroup><col class=\"c-claim\"><col class=\"c-seed\">"
+            + "<col class=\"c-value\"><col class=\"c-measured\"><col class=\"c-verdict\"></colgroup>\n"
+            + "<thead><tr><th>claim</th><th>seed §</th><th>seed's value</th><th>measured</th><th>verdict</th></tr></thead>\n<tbody>\n"
+        for (row, outcome) in zip(model.claimRows, outcomes) {
             let id = row.experimentAnchor.map { "<a href=\"#\($0)\"><code>\(esc(row.id))</code></a>" } ?? "<code>\(esc(row.id))</code>"
-            h += "<tr><td>\(id)</td><td>\(esc(row.statement))</td><td>\(esc(row.seed))</td><td>\(esc(row.claimed))</td>"
-                + "<td class=\"num\">\(esc(row.measured))</td><td>\(badge(row.verdict))</td><td class=\"reason\">\(esc(row.reason))</td></tr>\n"
+            let measured = outcome.measured.isEmpty ? "—" : outcome.measured.map {
+                "<div class=\"m\"><span class=\"mname\">\(esc($0.name))</span> \(esc(ReportModel.measurementText($0.measurement)))</div>"
+            }.joined()
+            h += "<tr class=\"row-\(row.verdict.label.replacingOccurrences(of: " ", with: "-"))\"><td>\(id)<div class=\"statement\">\(esc(row.statement))</div></td>"
+                + "<td>\(esc(row.seed))</td><td>\(esc(row.claimed))</td><td class=\"measured\">\(measured)</td>"
+                + "<td>\(badge(row.verdict))\(row.verdict == .notImplemented ? "" : "<div class=\"reason\">\(esc(row.reason))</div>")</td></tr>\n"
         }
         h += "</tbody></table>\n"
         h += "<p class=\"summary\"><b>Verdicts:</b> "
@@ -148,11 +153,20 @@ public enum HTMLReport {
     th, td { border: 1px solid var(--rule); padding: 5px 8px; vertical-align: top; text-align: left; }
     thead th { background: #eef0f4; font-weight: 600; }
     tbody tr:nth-child(even) { background: #fafafb; }
-    table.config { width: auto; }
-    table.config th { background: var(--band); font-weight: 600; white-space: nowrap; }
-    table.claims td:first-child { white-space: nowrap; }
+    dl.config { display: grid; grid-template-columns: 1fr 1fr; gap: 2px 28px; margin: 0; }
+    dl.config div { display: flex; gap: 10px; border-bottom: 1px solid #eeeef2; padding: 3px 0; }
+    dl.config dt { font-weight: 600; min-width: 92px; color: var(--muted); }
+    dl.config dd { margin: 0; overflow-wrap: anywhere; }
+    table.claims { table-layout: fixed; }
+    col.c-claim { width: 29%; } col.c-seed { width: 12%; } col.c-value { width: 16%; } col.c-measured { width: 21%; } col.c-verdict { width: 22%; }
+    table.claims td { overflow-wrap: anywhere; }
+    .statement { margin-top: 3px; }
+    .reason { color: #444; font-size: 12px; margin-top: 4px; }
+    td.measured { font-variant-numeric: tabular-nums; font-size: 13px; }
+    .m + .m { margin-top: 3px; }
+    .mname { display: block; font-family: "DejaVu Sans Mono", monospace; font-size: 11px; color: var(--muted); }
+    tr.row-not-yet-implemented td { color: #777; padding-top: 3px; padding-bottom: 3px; }
     td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
-    td.reason { color: #333; font-size: 13px; }
     table.data { width: auto; min-width: 50%; }
     caption { text-align: left; font-weight: 600; padding: 4px 0; }
     .verdict, .status { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; }
