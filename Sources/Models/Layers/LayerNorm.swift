@@ -2,15 +2,18 @@ import TensorCore
 
 /// Layer normalisation over the last axis, with the annealing to linear scaling of seed 001
 /// §XI.4: during annealing the output is (1 − α)·LN(x) + α·lin(x), where
-/// lin(x) = (x − μ̄)/σ̄ ⊙ w + b uses the running mean μ̄ and standard deviation σ̄ of the
-/// per-token statistics, frozen when annealing starts. At α = 1 the map is affine in x.
+/// lin(x) = (x − μ̄)/σ̄ ⊙ w + b uses the mean μ̄ and standard deviation σ̄ of the per-token
+/// statistics measured when annealing starts (`beginMeasurement` … `freeze`; without a
+/// measurement, the running averages), then frozen. At α = 1 the map is affine in x.
 public final class LayerNorm<Scalar: TensorScalar> {
     public let weight: Parameter<Scalar>   // (C)
     public let bias: Parameter<Scalar>     // (C)
-    /// Running averages of the per-token mean and standard deviation (exponential, 0.99).
+    /// Running averages of the per-token mean and standard deviation (exponential, momentum 0.9).
     public private(set) var runningMean: Double = 0
     public private(set) var runningStd: Double = 1
     private var seenStatistics = false
+    /// Sums of per-token means and standard deviations since `beginMeasurement` (nil: not measuring).
+    private var measurement: (rows: Int, mean: Double, std: Double)?
     /// Frozen (μ̄, σ̄) once annealing has started.
     public private(set) var frozen: (mean: Double, std: Double)?
     /// α ∈ [0, 1]: 0 is LayerNorm, 1 is the frozen linear map.
@@ -24,8 +27,18 @@ public final class LayerNorm<Scalar: TensorScalar> {
 
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
 
-    /// Freezes the running statistics (call when annealing starts).
-    public func freeze() { frozen = (runningMean, Swift.max(runningStd, 1e-6)) }
+    /// Starts averaging the per-token statistics of the following tracked forward passes.
+    public func beginMeasurement() { measurement = (0, 0, 0) }
+
+    /// Freezes the measured statistics (or the running averages when nothing was measured).
+    public func freeze() {
+        if let m = measurement, m.rows > 0 {
+            frozen = (m.mean / Double(m.rows), Swift.max(m.std / Double(m.rows), 1e-6))
+        } else {
+            frozen = (runningMean, Swift.max(runningStd, 1e-6))
+        }
+        measurement = nil
+    }
 
     /// Restores frozen statistics from a checkpoint.
     public func restore(runningMean: Double, runningStd: Double, frozen: (Double, Double)?, annealing: Double) {
@@ -63,10 +76,11 @@ public final class LayerNorm<Scalar: TensorScalar> {
                 stdSum += (v / Double(c) + Double(eps)).squareRoot()
             }
         }
+        if let m = measurement { measurement = (m.rows + rows, m.mean + meanSum, m.std + stdSum) }
         let (m, s) = (meanSum / Double(rows), stdSum / Double(rows))
         if seenStatistics {
-            runningMean = 0.99 * runningMean + 0.01 * m
-            runningStd = 0.99 * runningStd + 0.01 * s
+            runningMean = 0.9 * runningMean + 0.1 * m
+            runningStd = 0.9 * runningStd + 0.1 * s
         } else {
             (runningMean, runningStd, seenStatistics) = (m, s, true)
         }
