@@ -13,7 +13,7 @@ private func evidence(_ m: [String: Measurement], scale: Scale = .quick) -> Evid
         #expect(rule.judge(evidence(["beta": Measurement(0.25, error: 0.015)])).label == "contradicted")
         #expect(rule.measurementNames == ["beta"])
         let reason = rule.judge(evidence(["beta": Measurement(0.25, error: 0.015)])).reason
-        #expect(reason.contains("3.60σ"), "\(reason)")
+        #expect(reason.contains("3.6σ"), "\(reason)")
     }
 
     @Test func missingNaNAndUncertaintyFreeMeasurementsAreInconclusive() {
