@@ -4,15 +4,21 @@ import TensorCore
 /// The field of N_h random softmax attention heads over a point set (seed 002, Ageev & Ageeva,
 /// arXiv 2602.10209); the construction is described on `AttentionFieldConfig`.
 ///
-/// Conditional covariance (the attention-weight representation of G2). Given the embedding and
-/// the query/key weights — hence the attention matrix A (n, n) — the field of one head is linear
-/// in the value path: φ = A ψ with ψ = E u, u = W_Vᵀw ∈ R^m. Averaging over W_V and w,
-/// E[u uᵀ] = σ_V² E|w|² I = σ_V² I, so E[ψψᵀ | E] = σ_V² G and
+/// Conditional covariance (the attention-weight representation). Given the embedding, the
+/// query/key weights — hence the attention matrix A (n, n) — and the read-out's norm
+/// ρ² = |w|² (w ~ N(0, I/d_v), so ρ² ~ χ²(d_v)/d_v), one head's field is Gaussian: φ = A ψ with
+/// ψ = E u, u = W_Vᵀw ~ N(0, σ_V²ρ² I_m), so
 ///
-///     E[φφᵀ | A, E] = σ_V² A G Aᵀ,    G2 = σ_V² E_{Ω,b,W_Q,W_K}[A G Aᵀ],
+///     E[φφᵀ | A, E, ρ] = C = σ_V² ρ² A G Aᵀ,      G = E Eᵀ,
 ///
-/// and for N_h heads the average of the heads' σ_V² A_h G_h A_hᵀ. Both this and the direct
-/// ⟨φφᵀ⟩ estimate the same G2; the first has far smaller variance.
+/// and for N_h independent heads C = (1/N_h) Σ_h σ_V² ρ_h² A_h G_h A_hᵀ. Hence
+///
+///     G2 = E[C],    G4c(i,j,k,l) = Cov(C_ij, C_kl) + Cov(C_ik, C_jl) + Cov(C_il, C_jk),
+///
+/// the second because a Gaussian mixture's fourth cumulant is the covariance of its mixing
+/// covariances. At d_v = ∞ (ρ = 1) that covariance over the query/key weights (and embedding)
+/// is the seed's "independence-breaking" contribution, finite as d_k → ∞. Both are checked
+/// against the direct ⟨φφᵀ⟩ and ⟨φφφφ⟩ − pairings; they have far smaller variance.
 public struct AttentionField: FieldSampler {
     public let points: PointSet
     public let config: AttentionFieldConfig
@@ -87,23 +93,24 @@ public struct AttentionField: FieldSampler {
     public func makeWorkspace() -> Workspace { Workspace(self) }
 
     public func draw(_ field: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>?,
-                     workspace ws: Workspace, rng: inout SeededRNG) {
+                     workspace ws: Workspace, rng: inout FieldRandom) {
         let n = points.count, heads = config.heads
         for i in 0..<n { field[i] = 0 }
         if let c = covariance { for i in 0..<(n * n) { c[i] = 0 } }
         if config.embedding == .shared { drawEmbedding(ws, rng: &rng) }
         let fieldWeight = 1 / Double(heads).squareRoot()
-        let covarianceWeight = config.valueScale * config.valueScale / Double(heads)
         for _ in 0..<heads {
             if config.embedding == .perHead { drawEmbedding(ws, rng: &rng) }
+            let readoutNorm2: Double
             switch config.sampler {
-            case .gram: drawHeadGram(ws, rng: &rng)
-            case .weights: drawHeadWeights(ws, rng: &rng)
+            case .gram: readoutNorm2 = drawHeadGram(ws, rng: &rng)
+            case .weights: readoutNorm2 = drawHeadWeights(ws, rng: &rng)
             }
             let head = ws.head.base
             for i in 0..<n { field[i] += fieldWeight * head[i] }
             if let c = covariance {
-                // C += σ_V²/N_h · A G Aᵀ, with A in ws.logits.
+                // C += σ_V² ρ²/N_h · A G Aᵀ, with A in ws.logits.
+                let covarianceWeight = config.valueScale * config.valueScale * readoutNorm2 / Double(heads)
                 multiply(ws.logits.base, ws.gram.base, ws.ag.base, m: n, n: n, k: n)
                 let a = ws.logits.base, ag = ws.ag.base
                 for i in 0..<n {
@@ -120,7 +127,7 @@ public struct AttentionField: FieldSampler {
 
     /// Draws (Ω, b) and fills E, G and F in the workspace.
     @inline(__always)
-    func drawEmbedding(_ ws: Workspace, rng: inout SeededRNG) {
+    func drawEmbedding(_ ws: Workspace, rng: inout FieldRandom) {
         let n = points.count, d = points.dimension, m = config.features
         RandomFourierFeatures.drawParameters(omega: ws.omega.base, phases: ws.phases.base, m: m, d: d,
                                              lengthScale: config.lengthScale, rng: &rng)
@@ -138,9 +145,9 @@ public struct AttentionField: FieldSampler {
 
     /// One head by the Gram reparametrisation: logits β F W Fᵀ with W = Z_Q Z_Kᵀ/√d_k (or
     /// W ~ N(0, 1)^{r×r} at d_k = ∞), values ψ = σ_V ρ F z with ρ² = |w|²/d_v ~ χ²(d_v)/d_v.
-    /// Leaves A in ws.logits and φ_h = A ψ in ws.head.
+    /// Leaves A in ws.logits and φ_h = A ψ in ws.head; returns ρ².
     @inline(__always)
-    func drawHeadGram(_ ws: Workspace, rng: inout SeededRNG) {
+    func drawHeadGram(_ ws: Workspace, rng: inout FieldRandom) -> Double {
         let n = points.count, r = rank
         let f = ws.factor.base, w = ws.w.base
         if let dk = config.keyWidth {
@@ -153,17 +160,17 @@ public struct AttentionField: FieldSampler {
         multiply(f, w, ws.t.base, m: n, n: r, k: r)
         multiplyTransposed(ws.t.base, f, ws.logits.base, m: n, n: n, k: r, alpha: config.logitScale)
         softmaxRows(ws.logits.base, rows: n, cols: n)
-        var scale = config.valueScale
-        if let dv = config.valueWidth { scale *= GaussianDraws.chiSquaredOverDegrees(dv, rng: &rng).squareRoot() }
+        let rho2 = config.valueWidth.map { GaussianDraws.chiSquaredOverDegrees($0, rng: &rng) } ?? 1
         GaussianDraws.fill(ws.z.base, count: r, rng: &rng)
-        multiplyVector(f, ws.z.base, ws.psi.base, m: n, k: r, alpha: scale)
+        multiplyVector(f, ws.z.base, ws.psi.base, m: n, k: r, alpha: config.valueScale * rho2.squareRoot())
         multiplyVector(ws.logits.base, ws.psi.base, ws.head.base, m: n, k: n)
+        return rho2
     }
 
     /// One head from explicit weights: Q = E W_Qᵀ, K = E W_Kᵀ, V = E W_Vᵀ, A = softmax(QKᵀ/√d_k),
-    /// O = A V, φ_h = O w. Leaves A in ws.logits and φ_h in ws.head.
+    /// O = A V, φ_h = O w. Leaves A in ws.logits and φ_h in ws.head; returns ρ² = |w|².
     @inline(__always)
-    func drawHeadWeights(_ ws: Workspace, rng: inout SeededRNG) {
+    func drawHeadWeights(_ ws: Workspace, rng: inout FieldRandom) -> Double {
         let n = points.count, m = config.features
         let dk = config.keyWidth!, dv = config.valueWidth!
         let sigmaQK = config.logitScale.squareRoot()
@@ -179,5 +186,8 @@ public struct AttentionField: FieldSampler {
         softmaxRows(ws.logits.base, rows: n, cols: n)
         multiply(ws.logits.base, ws.v.base, ws.o.base, m: n, n: dv, k: n)
         multiplyVector(ws.o.base, ws.readout.base, ws.head.base, m: n, k: dv)
+        var rho2 = 0.0
+        for a in 0..<dv { rho2 += ws.readout.base[a] * ws.readout.base[a] }
+        return rho2
     }
 }

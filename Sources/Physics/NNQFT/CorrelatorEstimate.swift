@@ -30,6 +30,18 @@ public struct CorrelatorEstimate: Sendable {
             - g2(means, t.i, t.l) * g2(means, t.j, t.k)
     }
 
+    func conditional(_ means: [Double], _ i: Int, _ j: Int) -> Double {
+        means[layout.conditionalOffset + pairIndex(i, j, pointCount)]
+    }
+
+    func conditionalConnected(_ means: [Double], _ q: Int) -> Double {
+        let t = quadruples[q]
+        return means[layout.conditionalFourOffset + q]
+            - conditional(means, t.i, t.j) * conditional(means, t.k, t.l)
+            - conditional(means, t.i, t.k) * conditional(means, t.j, t.l)
+            - conditional(means, t.i, t.l) * conditional(means, t.j, t.k)
+    }
+
     // MARK: Correlators
 
     /// ⟨φ_i⟩ (n); zero in expectation.
@@ -65,6 +77,27 @@ public struct CorrelatorEstimate: Sendable {
         guard layout.hasConditionalCovariance else { return nil }
         let a = layout.g2Offset, c = layout.conditionalOffset, p = layout.pairs
         return jackknife.estimate { m in (0..<p).map { m[a + $0] - m[c + $0] } }
+    }
+
+    /// G4c from the conditional covariance (mixture representation), per quadruple:
+    /// Σ_pairings (E[C_ab C_cd] − E[C_ab] E[C_cd]); nil when the sampler has none.
+    public var g4ConnectedConditional: [JackknifeValue]? {
+        guard layout.hasConditionalCovariance else { return nil }
+        return jackknife.estimate { m in (0..<quadruples.count).map { conditionalConnected(m, $0) } }
+    }
+
+    /// Direct minus mixture G4c per quadruple, with the paired jackknife error.
+    public var g4ConnectedDifference: [JackknifeValue]? {
+        guard layout.hasConditionalCovariance else { return nil }
+        return jackknife.estimate { m in (0..<quadruples.count).map { connected(m, $0) - conditionalConnected(m, $0) } }
+    }
+
+    /// The mean of the mixture G4c over the given quadruple positions (default: the diagonals).
+    public func conditionalConnectedMean(over positions: [Int]? = nil) -> JackknifeValue? {
+        guard layout.hasConditionalCovariance else { return nil }
+        let chosen = positions ?? quadruples.indices.filter { quadruples[$0].isDiagonal }
+        precondition(!chosen.isEmpty, "conditionalConnectedMean: no quadruples selected")
+        return jackknife.estimate { m in chosen.reduce(0.0) { $0 + conditionalConnected(m, $1) } / Double(chosen.count) }
     }
 
     /// G4 at each quadruple.

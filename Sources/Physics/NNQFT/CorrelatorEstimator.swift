@@ -31,8 +31,8 @@ public struct CorrelatorPlan: Sendable, Codable, Equatable {
 /// Streaming Monte-Carlo estimator of G1, G2, G4 and the connected G4c of a field ensemble.
 ///
 /// Each block b of draws keeps only sums: Σφ_i (n), Σφ_iφ_j (n(n+1)/2), Σφ_iφ_jφ_kφ_l (Q) and,
-/// when the sampler gives one, ΣC_ij of its conditional covariance — memory B × (n + n(n+1) + Q)
-/// whatever the number of draws. Blocks run in parallel, each with its own generator
+/// when the sampler gives one, ΣC_ij and Σ(C_ijC_kl + C_ikC_jl + C_ilC_jk) of its conditional
+/// covariance — memory B × (n + n(n+1) + 2Q) whatever the number of draws. Blocks run in parallel, each with its own generator
 /// `SeededRNG(seed:).stream(b)` and a fixed range of draws, and are combined in block order, so a
 /// seed gives the same numbers on any number of threads.
 ///
@@ -59,12 +59,17 @@ public enum CorrelatorEstimator {
         let sums = SendableBox([Double](repeating: 0, count: blocks * dim))
         let counts = (0..<blocks).map { b in plan.draws * (b + 1) / blocks - plan.draws * b / blocks }
         let quadPairs = plan.quadruples.map { (pairIndex($0.i, $0.j, n), pairIndex($0.k, $0.l, n)) }
+        // For the mixture 4-point function: C_ij C_kl + C_ik C_jl + C_il C_jk from the full C (n, n).
+        let quadEntries = plan.quadruples.map { q in
+            [q.i * n + q.j, q.k * n + q.l, q.i * n + q.k, q.j * n + q.l, q.i * n + q.l, q.j * n + q.k]
+        }.flatMap { $0 }
         let base = SeededRNG(seed: plan.seed)
         let start = DispatchTime.now().uptimeNanoseconds
         sums.value.withUnsafeMutableBufferPointer { all in
             let out = UnsafeSendablePointer(all.baseAddress!)
             Parallel.forEach(blocks, threads: plan.threads) { b in
-                var rng = base.stream(UInt64(b))
+                var stream = base.stream(UInt64(b))
+                var rng = FieldRandom(&stream)
                 let workspace = sampler.makeWorkspace()
                 let p = layout.pairs
                 let phi = ScratchBuffer(n), pairs = ScratchBuffer(p), cov = ScratchBuffer(n * n)
@@ -86,6 +91,13 @@ public enum CorrelatorEstimator {
                         let ac = a + layout.conditionalOffset
                         var k = 0
                         for i in 0..<n { for j in i..<n { ac[k] += c[i * n + j]; k += 1 } }
+                        let ac4 = a + layout.conditionalFourOffset
+                        quadEntries.withUnsafeBufferPointer { e in
+                            for q in 0..<layout.quadrupleCount {
+                                let t = e.baseAddress! + 6 * q
+                                ac4[q] += c[t[0]] * c[t[1]] + c[t[2]] * c[t[3]] + c[t[4]] * c[t[5]]
+                            }
+                        }
                     }
                 }
                 for d in 0..<dim { out[b * dim + d] = a[d] }
@@ -116,5 +128,7 @@ public struct CorrelatorLayout: Sendable, Codable, Equatable {
     public var g2Offset: Int { pointCount }
     public var g4Offset: Int { pointCount + pairs }
     public var conditionalOffset: Int { pointCount + pairs + quadrupleCount }
-    public var dimension: Int { conditionalOffset + (hasConditionalCovariance ? pairs : 0) }
+    /// Σ over draws of C_ij C_kl + C_ik C_jl + C_il C_jk per quadruple.
+    public var conditionalFourOffset: Int { conditionalOffset + pairs }
+    public var dimension: Int { conditionalOffset + (hasConditionalCovariance ? pairs + quadrupleCount : 0) }
 }

@@ -9,16 +9,17 @@ public protocol FieldSampler: Sendable {
     associatedtype Workspace
     /// Number of points n.
     var pointCount: Int { get }
-    /// True when `draw` can also give a conditional covariance E[φφᵀ | part of the parameters]
-    /// (for attention heads: given the query/key weights and embeddings, averaged over values
-    /// and read-out — the attention-weight representation of G2).
+    /// True when `draw` can also give a conditional covariance C = E[φφᵀ | part of the
+    /// parameters] given which the field is Gaussian (for attention heads: given the query/key
+    /// weights, embeddings and read-out norm — the attention-weight representation). Then
+    /// G2 = E[C] and G4c(i,j,k,l) = Cov(C_ij, C_kl) + Cov(C_ik, C_jl) + Cov(C_il, C_jk).
     var hasConditionalCovariance: Bool { get }
     /// Scratch memory for one thread.
     func makeWorkspace() -> Workspace
     /// Draws the parameters once and writes φ (n) and, when `covariance` is non-nil, the
     /// conditional covariance (n, n), row-major.
     func draw(_ field: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>?,
-              workspace: Workspace, rng: inout SeededRNG)
+              workspace: Workspace, rng: inout FieldRandom)
 }
 
 /// A scratch buffer of doubles owned by a workspace; freed when the workspace goes.

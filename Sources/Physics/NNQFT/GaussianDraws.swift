@@ -1,7 +1,7 @@
 import Foundation
 import TensorCore
 
-/// Fast standard-normal and χ² draws for the field ensembles, from a `SeededRNG`.
+/// Fast standard-normal and χ² draws for the field ensembles, from a `FieldRandom`.
 ///
 /// The ensembles need thousands of normals per draw, so the polar Box–Muller of
 /// `SeededRNG.normal()` (two uniforms, a log and a square root per pair, with rejection) would
@@ -50,7 +50,7 @@ public enum GaussianDraws {
 
     /// One standard normal.
     @inline(__always)
-    public static func normal(_ rng: inout SeededRNG) -> Double {
+    public static func normal(_ rng: inout FieldRandom) -> Double {
         let t = tables
         return t.width.withUnsafeBufferPointer { width in
             t.threshold.withUnsafeBufferPointer { threshold in
@@ -60,7 +60,7 @@ public enum GaussianDraws {
     }
 
     /// Fills `count` standard normals times `scale` into `out`.
-    public static func fill(_ out: UnsafeMutablePointer<Double>, count: Int, scale: Double = 1, rng: inout SeededRNG) {
+    public static func fill(_ out: UnsafeMutablePointer<Double>, count: Int, scale: Double = 1, rng: inout FieldRandom) {
         let t = tables
         t.width.withUnsafeBufferPointer { width in
             t.threshold.withUnsafeBufferPointer { threshold in
@@ -71,22 +71,22 @@ public enum GaussianDraws {
     }
 
     @inline(__always)
-    private static func draw(_ rng: inout SeededRNG, _ width: UnsafePointer<Double>,
+    private static func draw(_ rng: inout FieldRandom, _ width: UnsafePointer<Double>,
                              _ threshold: UnsafePointer<UInt64>, _ t: Tables) -> Double {
         while true {
             let bits = rng.next()
-            let layer = Int(bits & 0xFF)
-            let negative = bits & 0x100 != 0
+            let layer = Int(truncatingIfNeeded: bits & 0xFF)
+            let sign = (bits & 0x100) << 55          // bit 8 → the sign bit, no branch on it
             let u52 = bits >> 12
-            let x = Double(u52) * width[layer]
-            if u52 < threshold[layer] { return negative ? -x : x }
-            if let y = slowPath(layer: layer, x: x, rng: &rng, t) { return negative ? -y : y }
+            let x = Double(Int64(bitPattern: u52)) * width[layer]
+            if u52 < threshold[layer] { return Double(bitPattern: x.bitPattern ^ sign) }
+            if let y = slowPath(layer: layer, x: x, rng: &rng, t) { return Double(bitPattern: y.bitPattern ^ sign) }
         }
     }
 
     /// Tail or wedge: returns the accepted |x|, or nil to start again.
     @inline(never)
-    private static func slowPath(layer: Int, x: Double, rng: inout SeededRNG, _ t: Tables) -> Double? {
+    private static func slowPath(layer: Int, x: Double, rng: inout FieldRandom, _ t: Tables) -> Double? {
         if layer == 0 {
             // Tail beyond r: x = r + a with a = −ln U₁/r, accepted when −2 ln U₂ > a².
             while true {
@@ -101,7 +101,7 @@ public enum GaussianDraws {
 
     /// X ~ χ²(k)/k, the squared norm of k standard normals over k (Marsaglia–Tsang gamma:
     /// χ²(k) = 2·Gamma(k/2); for k = 1 Gamma(1/2) = Gamma(3/2)·U^{2}).
-    public static func chiSquaredOverDegrees(_ k: Int, rng: inout SeededRNG) -> Double {
+    public static func chiSquaredOverDegrees(_ k: Int, rng: inout FieldRandom) -> Double {
         precondition(k > 0, "chiSquaredOverDegrees: degrees of freedom must be positive, got \(k)")
         let alpha = Double(k) / 2
         let boosted = alpha < 1 ? alpha + 1 : alpha
@@ -129,15 +129,19 @@ public enum GaussianDraws {
 
 /// cos(x) for the random-feature embedding, branch-free so loops over it vectorise.
 ///
-/// x = n·(π/2) + r with n = round(2x/π) and a three-part Cody–Waite π/2, |r| ≤ π/4; then
-/// cos x = ±cos r or ±sin r by the quadrant n mod 4, with Taylor polynomials of degree 16
-/// (cos) and 17 (sin) whose truncation error on |r| ≤ π/4 is below 1e-17. Accurate to a few
-/// ulps for |x| < 1e5 (tests compare with the C library); no special handling of NaN or ∞.
+/// x = n·(π/2) + r with n = round(2x/π) and a three-part Cody–Waite π/2 (fdlibm's), |r| ≤ π/4;
+/// then cos x = ±cos r or ±sin r by the quadrant n mod 4, with Taylor polynomials of degree 16
+/// (cos) and 17 (sin) whose truncation error on |r| ≤ π/4 is below 1e-17. The rounding uses
+/// the 1.5·2⁵² trick (the x86-64 baseline has no roundsd), which also leaves n mod 4 in the low
+/// bits. Accurate to a few ulps for |x| < 1e5 (tests compare with the C library); no special
+/// handling of NaN or ∞.
 @inline(__always)
 func fastCosine(_ x: Double) -> Double {
-    let twoOverPi = 0.63661977236758134308
+    let twoOverPi = 0.63661977236758134308, magic = 6_755_399_441_055_744.0
     let p1 = 1.57079632673412561417e+00, p2 = 6.07710050630396597660e-11, p3 = 2.02226624871116645580e-21
-    let n = (x * twoOverPi).rounded(.toNearestOrEven)
+    let shifted = x * twoOverPi + magic
+    let n = shifted - magic
+    let quadrant = shifted.bitPattern
     let r = ((x - n * p1) - n * p2) - n * p3
     let r2 = r * r
     // cos r = 1 − r²/2! + r⁴/4! − … (to r¹⁶), sin r = r − r³/3! + … (to r¹⁷)
@@ -159,8 +163,59 @@ func fastCosine(_ x: Double) -> Double {
     s = s * r2 + 0.008333333333333333
     s = s * r2 - 0.16666666666666666
     s = s * r2 * r + r
-    let q = Int(n) & 3
-    // q = 0: cos r, 1: −sin r, 2: −cos r, 3: sin r
-    let value = (q & 1) == 0 ? c : s
-    return (q == 1 || q == 2) ? -value : value
+    // quadrant 0: cos r, 1: −sin r, 2: −cos r, 3: sin r
+    let value = quadrant & 1 == 0 ? c : s
+    let sign = ((quadrant &+ 1) & 2) << 62
+    return Double(bitPattern: value.bitPattern ^ sign)
+}
+
+/// cos of `count` values in place: `fastCosine` four lanes at a time (SIMD4<Double>), the tail
+/// one at a time. Same arithmetic, same results, lane by lane.
+@inline(__always)
+func cosinesInPlace(_ p: UnsafeMutablePointer<Double>, count: Int) {
+    typealias V = SIMD4<Double>
+    let twoOverPi = V(repeating: 0.63661977236758134308), magic = V(repeating: 6_755_399_441_055_744.0)
+    let p1 = V(repeating: 1.57079632673412561417e+00), p2 = V(repeating: 6.07710050630396597660e-11)
+    let p3 = V(repeating: 2.02226624871116645580e-21)
+    var i = 0
+    let raw = UnsafeMutableRawPointer(p)
+    while i + 4 <= count {
+        let x = raw.loadUnaligned(fromByteOffset: i * 8, as: V.self)
+        let shifted = x * twoOverPi + magic
+        let n = shifted - magic
+        let quadrant = unsafeBitCast(shifted, to: SIMD4<UInt64>.self)
+        let r = ((x - n * p1) - n * p2) - n * p3
+        let r2 = r * r
+        var c = V(repeating: 4.779477332387385e-14)
+        c = c * r2 - 1.1470745597729725e-11
+        c = c * r2 + 2.08767569878681e-09
+        c = c * r2 - 2.755731922398589e-07
+        c = c * r2 + 2.48015873015873e-05
+        c = c * r2 - 0.001388888888888889
+        c = c * r2 + 0.041666666666666664
+        c = c * r2 - 0.5
+        c = c * r2 + 1
+        var s = V(repeating: 2.8114572543455206e-15)
+        s = s * r2 - 7.647163731819816e-13
+        s = s * r2 + 1.6059043836821613e-10
+        s = s * r2 - 2.505210838544172e-08
+        s = s * r2 + 2.7557319223985893e-06
+        s = s * r2 - 0.0001984126984126984
+        s = s * r2 + 0.008333333333333333
+        s = s * r2 - 0.16666666666666666
+        s = s * r2 * r + r
+        // Select sin where the quadrant is odd, then flip the sign for quadrants 1 and 2 — with
+        // bit masks, so the lanes never branch.
+        let one = SIMD4<UInt64>(repeating: 1), two = SIMD4<UInt64>(repeating: 2)
+        let oddMask = 0 &- (quadrant & one)
+        let cBits = unsafeBitCast(c, to: SIMD4<UInt64>.self), sBits = unsafeBitCast(s, to: SIMD4<UInt64>.self)
+        let chosen = (sBits & oddMask) | (cBits & ~oddMask)
+        let sign = ((quadrant &+ one) & two) &<< 62
+        raw.storeBytes(of: unsafeBitCast(chosen ^ sign, to: V.self), toByteOffset: i * 8, as: V.self)
+        i += 4
+    }
+    while i < count {
+        p[i] = fastCosine(p[i])
+        i += 1
+    }
 }

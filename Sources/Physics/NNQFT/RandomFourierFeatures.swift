@@ -29,10 +29,11 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
         dimension = d
         self.lengthScale = lengthScale
         var omega = [Double](repeating: 0, count: m * d), b = [Double](repeating: 0, count: m)
+        var random = FieldRandom(&rng)
         omega.withUnsafeMutableBufferPointer { o in
             b.withUnsafeMutableBufferPointer { p in
                 RandomFourierFeatures.drawParameters(omega: o.baseAddress!, phases: p.baseAddress!, m: m, d: d,
-                                                     lengthScale: lengthScale, rng: &rng)
+                                                     lengthScale: lengthScale, rng: &random)
             }
         }
         frequencies = omega
@@ -82,7 +83,7 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
     /// Ωᵀ (D, m) with N(0, 1/ℓ²) entries and b (m) uniform in [0, 2π).
     @inline(__always)
     static func drawParameters(omega: UnsafeMutablePointer<Double>, phases: UnsafeMutablePointer<Double>, m: Int, d: Int,
-                               lengthScale: Double, rng: inout SeededRNG) {
+                               lengthScale: Double, rng: inout FieldRandom) {
         GaussianDraws.fill(omega, count: m * d, scale: 1 / lengthScale, rng: &rng)
         for c in 0..<m { phases[c] = 2 * Double.pi * rng.uniform() }
     }
@@ -100,8 +101,9 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
                 let w = omega + k * m
                 for c in 0..<m { row[c] += xk * w[c] }
             }
-            for c in 0..<m { row[c] = amplitude * fastCosine(row[c]) }
         }
+        cosinesInPlace(e, count: n * m)
+        for t in 0..<(n * m) { e[t] *= amplitude }
     }
 
     /// G = E Eᵀ (n, n) for E (n, m).
