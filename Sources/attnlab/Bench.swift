@@ -7,7 +7,7 @@ extension AttnLab {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure attnlab's speed.",
-            subcommands: [Gemm.self]
+            subcommands: [Gemm.self, NNQFT.self]
         )
     }
 }

@@ -115,8 +115,7 @@ public struct AttentionField: FieldSampler {
                 let a = ws.logits.base, ag = ws.ag.base
                 for i in 0..<n {
                     for j in i..<n {
-                        var s = 0.0
-                        for t in 0..<n { s += ag[i * n + t] * a[j * n + t] }
+                        let s = dot(ag + i * n, a + j * n, n)
                         c[i * n + j] += covarianceWeight * s
                         if j != i { c[j * n + i] += covarianceWeight * s }
                     }

@@ -111,9 +111,7 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
     static func gram(_ e: UnsafePointer<Double>, n: Int, m: Int, out g: UnsafeMutablePointer<Double>) {
         for i in 0..<n {
             for j in i..<n {
-                var s = 0.0
-                let a = e + i * m, b = e + j * m
-                for c in 0..<m { s += a[c] * b[c] }
+                let s = dot(e + i * m, e + j * m, m)
                 g[i * n + j] = s
                 g[j * n + i] = s
             }
