@@ -133,6 +133,23 @@ public struct CorrelatorEstimate: Sendable {
         }
     }
 
+    /// Differences G2(a) − G2(b) for pairs of pairs, with the paired jackknife error (both from
+    /// these draws): for symmetry checks within one run. `conditional` uses the attention-weight G2.
+    public func g2Contrasts(_ pairs: [((Int, Int), (Int, Int))], conditional: Bool = false) -> [JackknifeValue] {
+        precondition(!conditional || layout.hasConditionalCovariance, "g2Contrasts: no conditional covariance in this run")
+        let o = conditional ? layout.conditionalOffset : layout.g2Offset, n = pointCount
+        let idx = pairs.map { (o + pairIndex($0.0.0, $0.0.1, n), o + pairIndex($0.1.0, $0.1.1, n)) }
+        return jackknife.estimate { m in idx.map { m[$0.0] - m[$0.1] } }
+    }
+
+    /// G2(i, j)/G2(k, l) with its jackknife error (`conditional`: attention-weight G2).
+    public func g2Ratio(_ a: (Int, Int), over b: (Int, Int), conditional: Bool = false) -> JackknifeValue {
+        precondition(!conditional || layout.hasConditionalCovariance, "g2Ratio: no conditional covariance in this run")
+        let o = conditional ? layout.conditionalOffset : layout.g2Offset, n = pointCount
+        let i = o + pairIndex(a.0, a.1, n), j = o + pairIndex(b.0, b.1, n)
+        return jackknife.estimate { m in m[i] / m[j] }
+    }
+
     /// G2(i, j) with its error.
     public func g2(_ i: Int, _ j: Int) -> JackknifeValue {
         let k = layout.g2Offset + pairIndex(i, j, pointCount)

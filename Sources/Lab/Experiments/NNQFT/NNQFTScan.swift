@@ -140,9 +140,10 @@ public struct NNQFTScan: Sendable {
     public init(options: Options) { self.options = options }
 
     /// Runs one grid point (exposed for the experiments, which run custom lists).
-    public static func runPoint(options: Options, keyWidth: Int?, heads: Int, label: UInt64) -> (Row, CorrelatorEstimate) {
+    public static func runPoint(options: Options, keyWidth: Int?, heads: Int, label: UInt64,
+                                points: PointSet? = nil) -> (Row, CorrelatorEstimate) {
         let n = options.points
-        let field = AttentionField(points: options.pointSet, config: options.config(keyWidth: keyWidth, heads: heads))
+        let field = AttentionField(points: points ?? options.pointSet, config: options.config(keyWidth: keyWidth, heads: heads))
         let plan = CorrelatorPlan(draws: options.draws, blocks: options.blocks, threads: options.threads,
                                   quadruples: Quadruple.standard(n), seed: derivedSeed(options.seed, label: label))
         let estimate = CorrelatorEstimator.run(field, plan: plan)
