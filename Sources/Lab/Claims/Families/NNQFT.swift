@@ -28,7 +28,8 @@ extension VerdictRule {
     /// The fitted slope of ln|G4c| against ln N_h (points above 3× the noise floor) is −1:
     /// reproduced within 2σ, contradicted beyond 3σ; fewer than three usable N_h is inconclusive.
     static let nnqftInverseHeads = VerdictRule(
-        "slope of ln|G4c| vs ln N_h (direct G4c, points ≥ 3× the noise floor, ≥ 3 points) within 2σ of −1; contradicted beyond 3σ"
+        "slope of ln|G4c| vs ln N_h (direct G4c, points ≥ 3× the noise floor, ≥ 3 points) within 2σ of −1; contradicted beyond 3σ",
+        measuring: ["slope", "points.fitted", "points.excluded", "slope.mixture", "control.slope"]
     ) { e in
         guard let slope = e["slope"], let error = slope.error, error > 0, let fitted = e["points.fitted"]?.value else {
             return .inconclusive("fewer than two N_h values lie above the noise floor, so there is no slope to test")
@@ -51,7 +52,8 @@ extension VerdictRule {
     /// G4c(∞) is still > 3σ — so the persistence comes from the shared softmax weights, not only
     /// from the embedding. Contradicted when both the sample and the extrapolation are within 2σ of 0.
     static let nnqftWidthPersistence = VerdictRule(
-        "G4c at d_k = ∞ and the extrapolated c∞ of c∞ + c₁/d_k both > 3σ and within 3σ of each other, and > 3σ with the embedding quenched; contradicted if both ∞ values are within 2σ of 0"
+        "G4c at d_k = ∞ and the extrapolated c∞ of c∞ + c₁/d_k both > 3σ and within 3σ of each other, and > 3σ with the embedding quenched; contradicted if both ∞ values are within 2σ of 0",
+        measuring: ["g4c.infinite", "g4c.extrapolated", "g4c.quenched", "tail.slope", "g4c.uniform-attention"]
     ) { e in
         guard let inf = e["g4c.infinite"], let ext = e["g4c.extrapolated"], let quenched = e["g4c.quenched"],
               let si = inf.error, let se = ext.error, let sq = quenched.error, si > 0, se > 0, sq > 0 else {
@@ -72,7 +74,8 @@ extension VerdictRule {
     /// (p ≥ 0.01), and the same test detects the breaking of a quenched embedding (p < 0.01; else
     /// the test has no power at this scale). Contradicted when an invariance test gives p < 0.001.
     static let nnqftEuclideanKernel = VerdictRule(
-        "translation and rotation tests of G2 (Bonferroni max|z|) p ≥ 0.01, direct = attention-weight G2 (p ≥ 0.01), and the test detects a quenched embedding (p < 0.01); contradicted if an invariance p < 0.001"
+        "translation and rotation tests of G2 (Bonferroni max|z|) p ≥ 0.01, direct = attention-weight G2 (p ≥ 0.01), and the test detects a quenched embedding (p < 0.01); contradicted if an invariance p < 0.001",
+        measuring: ["translation.p", "rotation.p", "representation.p", "quenched.translation.p", "shape.max-deviation"]
     ) { e in
         let names = ["translation.p", "translation.p.direct", "rotation.p", "rotation.p.direct", "representation.p", "quenched.translation.p"]
         let values = names.map { e[$0]?.value }
