@@ -5,7 +5,7 @@ import Physics
 /// against d_k (log-log and against 1/d_k with the extrapolation to d_k = ∞), and G2 against
 /// separation beside the RFF kernel.
 enum NNQFTFigures {
-    static func heads(rows: [NNQFTScan.Row], fit: NNQFTScan.Fit, control: ScalingAnalysis) -> [Figure] {
+    static func heads(rows: [NNQFTScan.Row], fit: NNQFTScan.Fit, control: ScalingAnalysis, shared: [NNQFTScan.Row]) -> [Figure] {
         var chart = Chart(title: "Connected 4-point function vs number of heads", xLabel: "N_h",
                           yLabel: "|G4c| (mean of G4c(x_i,x_i,x_i,x_i))", xScale: .log, yScale: .log)
         let included = fit.direct.included, excluded = fit.direct.excluded
@@ -20,6 +20,10 @@ enum NNQFTFigures {
         }
         chart.add(.scatter(rows.map { Double($0.heads) }, rows.map(\.g4cMixture.value), errors: rows.map(\.g4cMixture.error),
                            label: "mixture Σ Cov(C, C)", color: .vermillion))
+        if !shared.isEmpty {
+            chart.add(.scatter(shared.map { Double($0.heads) }, shared.map(\.g4cMixture.value), errors: shared.map(\.g4cMixture.error),
+                               label: "mixture, embedding shared by the heads", color: .orange))
+        }
         let xs = rows.map { Double($0.heads) }
         if let first = rows.first {
             chart.add(.reference(xs, xs.map { first.g4cMixture.value / $0 }, label: "∝ 1/N_h"))
@@ -38,7 +42,7 @@ enum NNQFTFigures {
         let cfloor = control.points.map(\.floor).reduce(0, +) / Double(max(1, control.points.count))
         if cfloor > 0 { controlChart.add(.horizontalLine(cfloor, label: "noise floor")) }
         return [
-            Figure(name: "nnqft-heads", caption: "|G4c| against N_h for N_h independent random heads summed with 1/√N_h (d_k = d_v = 16): direct estimator with jackknife errors and its weighted least-squares fit over the points above 3× the Monte-Carlo noise floor, the mixture representation, and the 1/N_h line.",
+            Figure(name: "nnqft-heads", caption: "|G4c| against N_h for N_h independent random heads summed with 1/√N_h (d_k = d_v = 16): direct estimator with jackknife errors and its weighted least-squares fit over the points above 3× the Monte-Carlo noise floor, the mixture representation, and the 1/N_h line; in orange, heads that share one embedding draw (not independent) level off.",
                    svg: chart.svg()),
             Figure(name: "nnqft-heads-control", caption: "The same estimator and fit on the single-hidden-layer ReLU network, whose G4c is exactly κ4/N.",
                    svg: controlChart.svg()),
