@@ -5,7 +5,8 @@ import Foundation
 /// A point enters the fit only if |G4c| ≥ `threshold` × max(floor, σ): below the Monte-Carlo
 /// noise floor a measured G4c is a free field's fluctuation, and its logarithm is meaningless.
 /// Excluded points are kept and reported with the reason. The fit is a weighted least-squares
-/// line in (ln x, ln|G4c|) with σ_ln = σ/|G4c| (`WeightedLineFit.powerLaw`).
+/// line in (ln x, ln|G4c|) with σ_ln = σ/|G4c|, reweighted from the fitted curve
+/// (`WeightedLineFit.powerLaw`).
 public struct ScalingAnalysis: Sendable, Codable, Equatable {
     public struct Point: Sendable, Codable, Equatable {
         public var x: Double
