@@ -130,6 +130,17 @@ struct IntegratedInformationTests {
             #expect(abs(heuristic.normalisedPhi - exact.normalisedPhi) < 1e-10, "seed \(seed)")
             #expect(heuristic.normalisedPhi >= exact.normalisedPhi - 1e-12)
         }
+        // Unstructured random couplings (spectral radius 0.8): the MIB is a balanced cut that only
+        // pair swaps reach.
+        for seed in UInt64(30)..<UInt64(33) {
+            var rng = SeededRNG(seed: seed)
+            var k = Matrix.randomNormal(rows: 11, cols: 11, rng: &rng)
+            k = k * (0.8 / (try k.eigenvalues().map { $0.length }.max()!))
+            let system = try LinearGaussianSystem(coupling: k, noiseCovariance: .identity(11))
+            let exact = AutoregressivePhi.phi(system)
+            let heuristic = AutoregressivePhi.phi(system, exhaustiveLimit: 4, rng: SeededRNG(seed: seed))
+            #expect(abs(heuristic.normalisedPhi - exact.normalisedPhi) < 1e-10, "random seed \(seed)")
+        }
     }
 
     @Test func sixteenVariablesRunExhaustively() throws {

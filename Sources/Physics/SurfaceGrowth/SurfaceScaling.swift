@@ -246,13 +246,20 @@ public enum SurfaceScaling {
 
     // MARK: Pieces
 
-    /// A power-law fit: slope of ln y against ln x, and amplitude e^intercept.
-    struct PowerFit { var slope: Double; var slopeError: Double; var amplitude: Double; var range: ClosedRange<Double>; var points: Int }
+    /// A power-law fit: slope of ln y against ln x, amplitude e^intercept, the x range of the
+    /// points used and their number.
+    public struct PowerFit: Sendable {
+        public var slope: Double
+        public var slopeError: Double
+        public var amplitude: Double
+        public var range: ClosedRange<Double>
+        public var points: Int
+    }
 
     /// Fits ln y = a + b ln x over points with x in `range` and finite positive y; nil with fewer
     /// than `minimumPoints`. `slopeError` is the residual-scatter error (the jackknife gives the
     /// reported one).
-    static func powerLaw(_ x: [Double], _ y: [Double], in range: ClosedRange<Double>, minimumPoints: Int = 3) -> PowerFit? {
+    public static func powerLaw(_ x: [Double], _ y: [Double], in range: ClosedRange<Double>, minimumPoints: Int = 3) -> PowerFit? {
         var lx: [Double] = [], ly: [Double] = [], used: [Double] = []
         for (a, b) in zip(x, y) where range.contains(a) && a > 0 && b > 0 && b.isFinite {
             lx.append(Foundation.log(a)); ly.append(Foundation.log(b)); used.append(a)
