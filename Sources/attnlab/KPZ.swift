@@ -178,7 +178,7 @@ extension AttnLab.KPZ {
             let growth = GrowthModel(rawValue: model)!
             let protocolRun = SurfaceGrowthProtocol(model: growth, scale: Scale(rawValue: scale)!)
             let start = Date()
-            let result = try protocolRun.run(rng: SeededRNG(seed: seed))
+            let result = try protocolRun.run(rng: SurfaceGrowthProtocol.generator(for: growth, seed: seed))
             print("\(growth.displayName) — \(protocolRun.description)")
             print(SurfaceScalingSummary.text(result, expected: growth.exponents, detail: detail))
             print(String(format: "(%.1f s)", Date().timeIntervalSince(start)))

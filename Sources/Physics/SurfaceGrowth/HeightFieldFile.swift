@@ -158,7 +158,11 @@ public enum HeightFieldFile {
             values.append(contentsOf: row)
             rows += 1
         }
-        guard rows > 0 else { throw DataFileError(path: url.path, reason: "holds no numeric rows") }
+        guard rows > 0 else {
+            throw DataFileError(path: url.path, reason: sawHeader
+                ? "holds no numeric rows (its first line was taken as column names because it is not all numbers)"
+                : "holds no numeric rows")
+        }
         if allowSingleColumn && cols == 1 { return Table(rows: rows, cols: 1, values: values, times: nil) }
         return Table(rows: rows, cols: cols, values: values, times: hasTimeColumn ? times : nil)
     }

@@ -12,8 +12,12 @@ public struct SurfaceScalingOptions: Sendable {
     public var growthDecades: Double = 1
     /// Times before this are never fitted, nor used in the collapse (the lattice transient).
     public var earliestTime: Double = 10
-    /// Growth regime ends where W reaches this fraction of W_sat.
-    public var saturationFraction: Double = 0.5
+    /// Growth regime ends where W reaches this fraction of W_sat: the measured W_sat of a saturated
+    /// size, or for an unsaturated size the W_sat extrapolated from W_sat ∝ L^α over the saturated
+    /// ones (when at least two are). The approach to saturation lowers the local slope well before
+    /// W_sat: for the single-step model at L = 4096 a window ending at W ≈ 0.4·W_sat gives
+    /// β_eff ≈ 0.317 instead of 1/3 (docs/CRITICALITY.md).
+    public var saturationFraction: Double = 0.3
     /// A size counts as saturated when ln W against ln t over the last `plateauSpan` factor of
     /// time has a slope below `plateauSlope`.
     public var plateauSlope: Double = 0.05
@@ -111,7 +115,8 @@ public enum SurfaceScaling {
         precondition(!moments.isEmpty, "SurfaceScaling.analyze: no sizes")
         let samples = moments.map(\.realisations).min()!
         guard samples >= 2 else {
-            throw SurfaceGrowthError.mismatchedRealisation(index: 0, detail: "errors need at least 2 independent realisations per size; got \(samples)")
+            let short = moments.first { $0.realisations < 2 }!
+            throw SurfaceGrowthError.tooFewRealisations(length: short.length, count: short.realisations)
         }
         var notes: [String] = []
         let groups = min(samples, max(2, options.jackknifeGroups))
@@ -126,6 +131,19 @@ public enum SurfaceScaling {
             notes.append(contentsOf: plan.notes)
         }
         let saturatedIndices = plans.indices.filter { plans[$0].saturated }
+        // End unsaturated sizes' growth windows before the crossover W_sat predicted from the
+        // saturated sizes.
+        if saturatedIndices.count >= 2 && options.growthWindow == nil,
+           let wsat = powerLaw(saturatedIndices.map { Double(moments[$0].length) },
+                               saturatedIndices.map { plans[$0].saturationWidth }, in: 0...Double.infinity, minimumPoints: 2) {
+            for s in plans.indices where !plans[s].saturated {
+                let predicted = wsat.amplitude * Foundation.pow(Double(moments[s].length), wsat.slope)
+                let width = moments[s].width(weights: sizeWeights(ones, moments[s]))
+                if let note = plans[s].capGrowth(moments[s], width: width, limit: options.saturationFraction * predicted, options: options) {
+                    notes.append(note)
+                }
+            }
+        }
         let betaIndex = plans.indices.last { plans[$0].growthRange != nil }
         let alphaCIndex = saturatedIndices.last { plans[$0].correlationRange != nil }
             ?? plans.indices.last { plans[$0].correlationRange != nil }
@@ -269,6 +287,9 @@ public enum SurfaceScaling {
                         range: used.first!...used.last!, points: lx.count)
     }
 
+    /// A number in a note: integers plainly, others to 3 significant digits.
+    static func short(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(format: "%.3g", x) }
+
     /// d ln W / d ln t between successive times (T − 1).
     static func localSlopes(_ t: [Double], _ w: [Double]) -> [Double] {
         zip(zip(t, t.dropFirst()), zip(w, w.dropFirst())).map { times, widths in
@@ -289,6 +310,7 @@ public enum SurfaceScaling {
 /// Windows and plateau of one size, decided once from the full sample.
 private struct SizePlan {
     var saturated = false
+    var saturationWidth = Double.nan
     var plateauSlope = Double.nan
     var plateauIndices: [Int] = []
     var growthRange: ClosedRange<Double>?
@@ -303,20 +325,11 @@ private struct SizePlan {
             saturated = fit.slope < o.plateauSlope + 2 * fit.slopeError
         }
         let wsat = plateauIndices.map { width[$0] * width[$0] }.mean.squareRoot()
+        saturationWidth = wsat
         if let given = o.growthWindow {
             growthRange = given
         } else {
-            var upper = last
-            if saturated {
-                let limit = o.saturationFraction * wsat
-                let firstAbove = t.indices.first { width[$0] > limit } ?? t.count - 1
-                upper = t[max(0, firstAbove - 1)]
-            }
-            let lower = max(o.earliestTime, upper / Foundation.pow(10, o.growthDecades), t.first!)
-            let count = t.filter { $0 >= lower && $0 <= upper }.count
-            if count >= 3 && lower < upper { growthRange = lower...upper } else if !saturated {
-                notes.append("L = \(m.length): growth window [\(lower), \(upper)] holds \(count) recorded times; β not fitted at this size")
-            }
+            setGrowth(m, width: width, limit: saturated ? o.saturationFraction * wsat : .infinity, options: o)
         }
         if let given = o.correlationWindow {
             correlationRange = given
@@ -335,6 +348,34 @@ private struct SizePlan {
                 notes.append("L = \(m.length): C(r) exceeds \(o.correlationFraction)·√2·W within \(usable.count) separation(s): no correlated range to fit α (uncorrelated heights give none)")
             }
         }
+    }
+
+    /// Growth window ending at the last time with W ≤ `limit` (the last time if unbounded),
+    /// spanning `growthDecades`, not before `earliestTime`.
+    private mutating func setGrowth(_ m: InterfaceMoments, width: [Double], limit: Double, options o: SurfaceScalingOptions) {
+        let t = m.times
+        let firstAbove = t.indices.first { width[$0] > limit } ?? t.count
+        let upper = t[max(0, firstAbove - 1)]
+        let lower = max(o.earliestTime, upper / Foundation.pow(10, o.growthDecades), t.first!)
+        let count = t.filter { $0 >= lower && $0 <= upper }.count
+        if count >= 3 && lower < upper {
+            growthRange = lower...upper
+        } else {
+            growthRange = nil
+            if !saturated {
+                notes.append("L = \(m.length): growth window [\(lower), \(upper)] holds \(count) recorded times; β not fitted at this size")
+            }
+        }
+    }
+
+    /// Shortens an unsaturated size's growth window to end where W reaches `limit`; returns a note
+    /// when it does.
+    mutating func capGrowth(_ m: InterfaceMoments, width: [Double], limit: Double, options o: SurfaceScalingOptions) -> String? {
+        guard let before = growthRange, let last = width.indices.last(where: { m.times[$0] <= before.upperBound }),
+              width[last] > limit else { return nil }
+        setGrowth(m, width: width, limit: limit, options: o)
+        let after = growthRange.map { "t ∈ [\(SurfaceScaling.short($0.lowerBound)), \(SurfaceScaling.short($0.upperBound))]" } ?? "no window left"
+        return "L = \(m.length): W passes \(o.saturationFraction)·W_sat (W_sat ≈ \(SurfaceScaling.short(limit / o.saturationFraction)) extrapolated from the saturated sizes) at t ≈ \(SurfaceScaling.short(m.times[min(last, width.firstIndex { $0 > limit } ?? last)])); the growth window is cut to \(after) to stay clear of the crossover"
     }
 }
 

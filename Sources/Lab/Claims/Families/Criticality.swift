@@ -51,9 +51,10 @@ enum CriticalityRules {
             return .inconclusive("the reference validation did not report")
         }
         let kpz = "single-step KPZ model: α = \(text(e["kpz.alpha"])), β = \(text(e["kpz.beta"])), z = \(text(e["kpz.z"]))"
-        let validation = Int(inside.value) == total
-            ? "The estimator is validated: all \(total) reference exponents lie inside their 95% CIs (\(kpz); EW: β = \(text(e["ew.beta"])), α = \(text(e["ew.alpha"])); random deposition β = \(text(e["rd.beta"])))."
-            : "The estimator is NOT yet validated at this scale: only \(Int(inside.value)) of \(total) reference exponents lie inside their 95% CIs (\(kpz))."
+        let misses = e.measurements.filter { $0.key.hasSuffix(".inside-ci") && $0.value.value == 0 }.map { String($0.key.dropLast(10)) }.sorted()
+        let validation = misses.isEmpty
+            ? "The estimator is validated: all \(total) reference exponents lie inside their 95% CIs (\(kpz); EW: β = \(text(e["ew.beta"])) against its exact finite-time value \(text(e["ew.beta.exact-finite-time"])), α = \(text(e["ew.alpha"])); random deposition β = \(text(e["rd.beta"])))."
+            : "At this scale \(Int(inside.value)) of \(total) reference exponents lie inside their 95% CIs; outside: \(misses.joined(separator: ", ")) (\(kpz)). At quick scale the single-step β carries a finite-time bias of about −0.009 (corrections ∝ t^{−1/3}), about one standard error, so its 95% CI misses 1/3 in roughly a quarter of seeds (docs/CRITICALITY.md)."
         return .inconclusive("needs a trained model: the claim concerns each head's attention-logit rows h(x = key position, t = training step), recorded during training at fixed probe sequences; the trainer does not record them yet, so no transformer surface has been measured. " + validation)
     }
 

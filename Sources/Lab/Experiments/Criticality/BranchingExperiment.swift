@@ -14,7 +14,7 @@ public struct BranchingExperiment: Experiment {
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
         let smoke = context.scale == .smoke
-        var rng = SeededRNG(seed: context.seed).stream(2)
+        var rng = SeededRNG(seed: context.seed).independentStream(2)
 
         // Linear maps g·Q: exact gain g.
         var linearRows: [[String]] = []
@@ -24,7 +24,7 @@ public struct BranchingExperiment: Experiment {
                 return LayerMap.linear(svd.u * svd.vt * g)
             }
             let inputs = (0..<4).map { _ in (0..<48).map { _ in rng.normal() } }
-            let r = BranchingRatio.measure(layers: layers, inputs: inputs, probes: 2, rng: rng.stream(UInt64(g * 10)))
+            let r = BranchingRatio.measure(layers: layers, inputs: inputs, probes: 2, rng: rng.independentStream(UInt64(g * 10)))
             out.measurements["linear.gain-\(CriticalityText.key(g)).branching"] = Measurement(r.depthBranching, label: "depth-averaged branching of 6 layers g·Q, g = \(g)")
             linearRows.append([CriticalityText.number(g), CriticalityText.number(r.depthBranching), CriticalityText.number(r.layerLogGain.max()! - r.layerLogGain.min()!)])
         }
@@ -40,10 +40,10 @@ public struct BranchingExperiment: Experiment {
         var maxDeviation = 0.0
         var depthGains: [Double] = [], depthErrors: [Double] = [], meanFieldGains: [Double] = []
         for (k, sigma) in sigmas.enumerated() {
-            var netRng = rng.stream(UInt64(100 + k))
+            var netRng = rng.independentStream(UInt64(100 + k))
             let net = RandomTanhNetwork(width: width, depth: depth, sigmaW: sigma, rng: &netRng)
             let inputs = (0..<samples).map { _ in (0..<width).map { _ in netRng.normal() } }
-            let r = BranchingRatio.measure(layers: net.layers, inputs: inputs, probes: 2, rng: netRng.stream(1))
+            let r = BranchingRatio.measure(layers: net.layers, inputs: inputs, probes: 2, rng: netRng.independentStream(1))
             let mf = RandomTanhNetwork.meanField(sigmaW: sigma, sigmaB: 0, inputSecondMoment: 1, depth: depth)
             let predicted = mf.chi.map { 0.5 * Foundation.log($0) }
             maxDeviation = max(maxDeviation, zip(r.layerLogGain, predicted).map { abs($0 - $1) }.max()!)

@@ -18,7 +18,7 @@ public struct CoherenceCircuitExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
-        var rng = SeededRNG(seed: context.seed).stream(4)
+        var rng = SeededRNG(seed: context.seed).independentStream(4)
         let tau = Self.delay, shots = 1000
         let circuit = QubitCircuit.seedCircuit(delay: tau)
 

@@ -13,7 +13,7 @@ public struct EntanglementExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
-        var rng = SeededRNG(seed: context.seed).stream(1)
+        var rng = SeededRNG(seed: context.seed).independentStream(1)
         let smoke = context.scale == .smoke
         var rows: [[String]] = []
 
