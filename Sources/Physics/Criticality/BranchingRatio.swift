@@ -74,7 +74,7 @@ public enum BranchingRatio {
     ///   - layers: the stack (D ≥ 1); the output of layer l is the input of layer l + 1.
     ///   - inputs: sample points x₀ (S ≥ 2).
     ///   - probes: random directions per sample and layer (P ≥ 1).
-    ///   - rng: sample s draws from `rng.independentStream(s)`.
+    ///   - rng: sample s draws from `rng.stream(s)`.
     public static func measure(layers: [LayerMap], inputs: [[Double]], probes: Int = 4, rng: SeededRNG) -> BranchingResult {
         precondition(!layers.isEmpty, "BranchingRatio.measure: no layers")
         precondition(inputs.count >= 2, "BranchingRatio.measure: needs at least 2 sample inputs for an error, got \(inputs.count)")
@@ -82,7 +82,7 @@ public enum BranchingRatio {
         let depth = layers.count
         struct PerSample: Sendable { var log: [Double]; var square: [Double]; var cumulative: [Double] }
         let perSample = Parallel.map(inputs.count) { s -> PerSample in
-            var g = rng.independentStream(UInt64(s))
+            var g = rng.stream(UInt64(s))
             var x = inputs[s]
             var out = PerSample(log: [Double](repeating: 0, count: depth), square: [Double](repeating: 0, count: depth),
                                 cumulative: [Double](repeating: 0, count: depth))

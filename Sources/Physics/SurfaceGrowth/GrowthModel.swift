@@ -59,7 +59,7 @@ public enum GrowthModel: String, Sendable, CaseIterable {
     ///
     /// - Parameters:
     ///   - times: recording times, positive integers (sweeps or steps), strictly increasing.
-    ///   - rng: realisation r draws from `rng.independentStream(r)`, so results do not depend on threads.
+    ///   - rng: realisation r draws from `rng.stream(r)`, so results do not depend on threads.
     /// - Complexity: O(R · L · max t).
     public func simulate(length: Int, times: [Double], realisations: Int, rng: SeededRNG) -> [HeightField] {
         precondition(length >= 4, "GrowthModel.simulate: length must be ≥ 4, got \(length)")
@@ -70,7 +70,7 @@ public enum GrowthModel: String, Sendable, CaseIterable {
         precondition(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "GrowthModel.simulate: times must increase strictly")
         let model = self
         return Parallel.map(realisations) { r in
-            var stream = rng.independentStream(UInt64(r))
+            var stream = rng.stream(UInt64(r))
             return model.grow(length: length, times: times.map { Int($0) }, rng: &stream)
         }
     }

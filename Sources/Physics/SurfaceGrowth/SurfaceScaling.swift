@@ -150,6 +150,7 @@ public enum SurfaceScaling {
         let useSaturation = saturatedIndices.count >= 2
         if betaIndex == nil { notes.append("no size has at least 3 recorded times in its growth window: β not estimated") }
 
+        let plateaus = plans.map { $0.saturated ? $0.saturationWidth : Double.nan }
         // Errors of ln W, fixed weights for the collapse quality.
         let widthJack = Resampling.jackknife(samples: samples, groups: groups) { w in
             moments.flatMap { $0.width(weights: sizeWeights(w, $0)) }
@@ -194,7 +195,7 @@ public enum SurfaceScaling {
                 }
             }
             if moments.count >= 2, let alpha {
-                let curves = collapseCurves(moments, e.widths, logWidthErrors, from: options.earliestTime)
+                let curves = collapseCurves(moments, e.widths, logWidthErrors, from: options.earliestTime, plateaus: plateaus)
                 e.bestZ = FamilyVicsekCollapse.bestZ(curves, alpha: alpha.slope).z
             }
             return e
@@ -244,7 +245,7 @@ public enum SurfaceScaling {
         }
         var collapse: FamilyVicsekCollapse? = nil
         if moments.count >= 2, let alpha, let zUsed = z?.value {
-            let curves = collapseCurves(moments, full.widths, logWidthErrors, from: options.earliestTime)
+            let curves = collapseCurves(moments, full.widths, logWidthErrors, from: options.earliestTime, plateaus: plateaus)
             let q = FamilyVicsekCollapse.quality(curves, alpha: alpha.value, z: zUsed)
             let best = FamilyVicsekCollapse.bestZ(curves, alpha: alpha.value)
             let combined = (bestZError * bestZError + (z?.standardError ?? 0) * (z?.standardError ?? 0)).squareRoot()
@@ -297,9 +298,15 @@ public enum SurfaceScaling {
         }
     }
 
-    static func collapseCurves(_ moments: [InterfaceMoments], _ widths: [[Double]], _ errors: [[Double]], from earliest: Double) -> [FamilyVicsekCollapse.Curve] {
+    /// The curves for the collapse: times from `earliest` on, and for saturated sizes only up to
+    /// where W first reaches 0.9·W_sat (`plateaus[s]`, NaN when unsaturated). Deep in saturation
+    /// every size's W/L^α is flat, so overlaps made only of plateaus would "collapse" for any z;
+    /// the growth and crossover parts are what fix z.
+    static func collapseCurves(_ moments: [InterfaceMoments], _ widths: [[Double]], _ errors: [[Double]], from earliest: Double,
+                               plateaus: [Double]) -> [FamilyVicsekCollapse.Curve] {
         moments.enumerated().map { s, m in
-            let keep = m.times.indices.filter { m.times[$0] >= earliest && widths[s][$0] > 0 }
+            let end = plateaus[s].isFinite ? (widths[s].firstIndex { $0 >= 0.9 * plateaus[s] } ?? m.times.count - 1) : m.times.count - 1
+            let keep = m.times.indices.filter { $0 <= end && m.times[$0] >= earliest && widths[s][$0] > 0 }
             return FamilyVicsekCollapse.Curve(length: m.length, logTime: keep.map { Foundation.log(m.times[$0]) },
                                               logWidth: keep.map { Foundation.log(widths[s][$0]) },
                                               logWidthError: keep.map { errors[s][$0] })

@@ -45,7 +45,8 @@ enum CriticalityRules {
     static func text(_ m: Measurement?) -> String { m.map { $0.formatted } ?? "not measured" }
 
     static let kpzExponents = VerdictRule(
-        "needs each attention head's logit rows over training; meanwhile the estimator must recover the reference exponents inside its 95% CIs"
+        "needs each attention head's logit rows over training; meanwhile the estimator must recover the reference exponents inside its 95% CIs",
+        measuring: ["kpz.alpha", "kpz.beta", "kpz.z"]
     ) { e in
         guard let inside = e["reference.exponents-inside-ci"], let total = inside.samples else {
             return .inconclusive("the reference validation did not report")
@@ -59,14 +60,16 @@ enum CriticalityRules {
     }
 
     static let entanglementLogLaw = VerdictRule(
-        "needs hidden states of a trained model at several sequence lengths, compared with the reference laws and an unstructured null model"
+        "needs hidden states of a trained model at several sequence lengths, compared with the reference laws and an unstructured null model",
+        measuring: ["critical-chain.log-coefficient", "random-matrix.log-coefficient"]
     ) { e in
         let a = text(e["critical-chain.log-coefficient"]), null = text(e["random-matrix.log-coefficient"])
         return .inconclusive("needs a trained model: S(L) must be measured on the hidden-state matrices (positions × features, and head × within-head) of a trained transformer at several sequence lengths L; none is connected yet. The estimator is validated (critical XX chain: a = \(a), exact 1/3; gapped chain saturates; Haar states match Page), but note that unstructured Gaussian T × C matrices already give S ≈ a ln T with a = \(null) for T < C, so a log law must beat that null model to mean anything.")
     }
 
     static let branchingOne = VerdictRule(
-        "needs the layer maps (forward + JVP) of a trained model; the estimator must give g for linear maps of gain g"
+        "needs the layer maps (forward + JVP) of a trained model; the estimator must give g for linear maps of gain g",
+        measuring: ["linear.gain-2.branching", "tanh.sigma-1.depth-log-gain"]
     ) { e in
         let g2 = e["linear.gain-2.branching"]?.value ?? .nan
         let critical = text(e["tanh.sigma-1.depth-log-gain"]), meanField = text(e["tanh.sigma-1.mean-field-log-gain"])
@@ -75,13 +78,15 @@ enum CriticalityRules {
     }
 
     static let phi = VerdictRule(
-        "untestable as stated: Φ of a 175B-parameter model is not computable and the seed gives no method"
+        "untestable as stated: Φ of a 175B-parameter model is not computable and the seed gives no method",
+        measuring: ["phi.two-node", "phi.disconnected", "phi.random-largest"]
     ) { e in
         .untestable("Φ is defined by a minimum over all bipartitions of the system's units — 2^{n−1} − 1 of them for n units, so exact Φ is exponential in n, and a 175B-parameter model has n ≳ 10^5 units per token under any choice of units; the seed states neither the units, the dynamics (which x_{t+1} = K x_t + ε?), the partition scheme nor the estimator behind \"50 bits\", so the number cannot be recomputed or checked. The machinery works on small systems: two coupled nodes give Φ = \(text(e["phi.two-node"])) bits (analytic 0.5), disconnected blocks \(text(e["phi.disconnected"])) bits (exact 0), and exhaustive search covers up to 16 variables (\(e["phi.random-largest"].map { "\($0.label): \($0.formatted) bits" } ?? "not run")).")
     }
 
     static let coherenceCircuit = VerdictRule(
-        "P(|1⟩) of the seed's circuit on its own simulator against 15%, and whether T2 can change it at all"
+        "P(|1⟩) of the seed's circuit on its own simulator against 15%, and whether T2 can change it at all",
+        measuring: ["p1.seed-script", "p1.spread-over-t2", "t1.for-15-percent", "t2.for-15-percent-contrast"]
     ) { e in
         guard let p1 = e["p1.seed-script"], let err = p1.error, let spread = e["p1.spread-over-t2"] else {
             return .inconclusive("the circuit was not run")

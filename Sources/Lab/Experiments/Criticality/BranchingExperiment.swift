@@ -14,7 +14,7 @@ public struct BranchingExperiment: Experiment {
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
         let smoke = context.scale == .smoke
-        var rng = SeededRNG(seed: context.seed).independentStream(2)
+        var rng = SeededRNG(seed: context.seed).stream(2)
 
         // Linear maps g·Q: exact gain g.
         var linearRows: [[String]] = []
@@ -24,7 +24,7 @@ public struct BranchingExperiment: Experiment {
                 return LayerMap.linear(svd.u * svd.vt * g)
             }
             let inputs = (0..<4).map { _ in (0..<48).map { _ in rng.normal() } }
-            let r = BranchingRatio.measure(layers: layers, inputs: inputs, probes: 2, rng: rng.independentStream(UInt64(g * 10)))
+            let r = BranchingRatio.measure(layers: layers, inputs: inputs, probes: 2, rng: rng.stream(UInt64(g * 10)))
             out.measurements["linear.gain-\(CriticalityText.key(g)).branching"] = Measurement(r.depthBranching, label: "depth-averaged branching of 6 layers g·Q, g = \(g)")
             linearRows.append([CriticalityText.number(g), CriticalityText.number(r.depthBranching), CriticalityText.number(r.layerLogGain.max()! - r.layerLogGain.min()!)])
         }
@@ -34,16 +34,16 @@ public struct BranchingExperiment: Experiment {
         // Random tanh networks across the transition.
         let width = smoke ? 64 : 256, depth = smoke ? 6 : 20, samples = smoke ? 4 : 12
         let sigmas = smoke ? [0.5, 1.0, 2.0] : [0.5, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0]
-        var perLayer = CriticalityChart(title: "Perturbation gain per layer, random tanh networks (N = \(width))",
+        var perLayer = Chart(title: "Perturbation gain per layer, random tanh networks (N = \(width))",
                                         xLabel: "layer", yLabel: "mean ln(‖J v‖ / ‖v‖)")
         var rows: [[String]] = []
         var maxDeviation = 0.0
         var depthGains: [Double] = [], depthErrors: [Double] = [], meanFieldGains: [Double] = []
         for (k, sigma) in sigmas.enumerated() {
-            var netRng = rng.independentStream(UInt64(100 + k))
+            var netRng = rng.stream(UInt64(100 + k))
             let net = RandomTanhNetwork(width: width, depth: depth, sigmaW: sigma, rng: &netRng)
             let inputs = (0..<samples).map { _ in (0..<width).map { _ in netRng.normal() } }
-            let r = BranchingRatio.measure(layers: net.layers, inputs: inputs, probes: 2, rng: netRng.independentStream(1))
+            let r = BranchingRatio.measure(layers: net.layers, inputs: inputs, probes: 2, rng: netRng.stream(1))
             let mf = RandomTanhNetwork.meanField(sigmaW: sigma, sigmaB: 0, inputSecondMoment: 1, depth: depth)
             let predicted = mf.chi.map { 0.5 * Foundation.log($0) }
             maxDeviation = max(maxDeviation, zip(r.layerLogGain, predicted).map { abs($0 - $1) }.max()!)
@@ -66,7 +66,7 @@ public struct BranchingExperiment: Experiment {
                                       header: ["σ_w", "measured", "mean field ½⟨ln χ⟩", "branching", "phase (χ at depth)"], rows: rows))
         out.figures.append(Figure(name: "branching-per-layer", caption: "Mean log gain of a random perturbation through each layer, with the mean-field prediction ½ ln χ_l (dashed). Zero is criticality (branching ratio 1); σ_w = 1 is the edge of chaos of tanh networks without biases.",
                                   svg: perLayer.svg()))
-        var across = CriticalityChart(title: "Depth-averaged gain across the order–chaos transition", xLabel: "σ_w", yLabel: "ln gain per layer")
+        var across = Chart(title: "Depth-averaged gain across the order–chaos transition", xLabel: "σ_w", yLabel: "ln gain per layer")
         across.add(.scatter(sigmas, depthGains, errors: depthErrors, label: "measured"))
         across.add(.reference(sigmas, meanFieldGains, label: "mean field"))
         across.add(.horizontalLine(0, label: "critical"))

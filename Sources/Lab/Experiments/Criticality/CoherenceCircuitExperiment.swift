@@ -18,7 +18,7 @@ public struct CoherenceCircuitExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
-        var rng = SeededRNG(seed: context.seed).independentStream(4)
+        var rng = SeededRNG(seed: context.seed).stream(4)
         let tau = Self.delay, shots = 1000
         let circuit = QubitCircuit.seedCircuit(delay: tau)
 
@@ -60,7 +60,7 @@ public struct CoherenceCircuitExperiment: Experiment {
 
         // Figures: populations against delay.
         let delays = (0...60).map { Double($0) * 25e-12 }
-        var pop = CriticalityChart(title: "P(|1⟩) after H and a delay", xLabel: "delay (ps)", yLabel: "P(|1⟩)")
+        var pop = Chart(title: "P(|1⟩) after H and a delay", xLabel: "delay (ps)", yLabel: "P(|1⟩)")
         for (name, t1) in [("T1 = ∞ (any T2)", Double.infinity), ("T1 = 1 ns", 1e-9), ("T1 = 150 ps", 150e-12), ("T1 = 75 ps", 75e-12)] {
             let noise = try QubitNoise(t1: t1, t2: min(2 * t1, 150e-12))
             pop.add(.line(delays.map { $0 * 1e12 }, delays.map { QubitCircuit.seedCircuit(delay: $0).finalState(noise: noise).populations.one }, label: name))
@@ -71,7 +71,7 @@ public struct CoherenceCircuitExperiment: Experiment {
         pop.add(.scatter([tau * 1e12], [0.15], label: "seed: 15% after 300 ps"))
         out.figures.append(Figure(name: "qubit-populations", caption: "The seed's circuit: P(|1⟩) = ½e^{−τ/T1} whatever T2 is; only relaxation moves the population.",
                                   svg: pop.svg()))
-        var ramsey = CriticalityChart(title: "Ramsey: P(|0⟩) after H, delay, H", xLabel: "delay (ps)", yLabel: "P(|0⟩)")
+        var ramsey = Chart(title: "Ramsey: P(|0⟩) after H, delay, H", xLabel: "delay (ps)", yLabel: "P(|0⟩)")
         for (name, t2) in Self.t2Values {
             let noise = try QubitNoise(t1: .infinity, t2: t2)
             ramsey.add(.line(delays.map { $0 * 1e12 }, delays.map { QubitCircuit.ramsey(delay: $0).finalState(noise: noise).populations.zero }, label: name))

@@ -13,7 +13,7 @@ public struct EntanglementExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
-        var rng = SeededRNG(seed: context.seed).independentStream(1)
+        var rng = SeededRNG(seed: context.seed).stream(1)
         let smoke = context.scale == .smoke
         var rows: [[String]] = []
 
@@ -89,7 +89,7 @@ public struct EntanglementExperiment: Experiment {
         out.notes.append("The critical chain gives S = a ln ℓ + b with a = \(Measurement(criticalFit.logarithmic.parameters[0], error: criticalFit.logarithmic.errors[0]).formatted) (Calabrese–Cardy: c/3 = 1/3); the gapped chain saturates (a = \(Measurement(gappedFit.logarithmic.parameters[0], error: gappedFit.logarithmic.errors[0]).formatted)). The estimator and the law comparison are validated.")
         out.notes.append("Caution for the claim: a matrix of i.i.d. Gaussian entries — hidden states with no structure at all — already gives S ≈ a ln T + b with a = \(Measurement(nullFit.logarithmic.parameters[0], error: nullFit.logarithmic.errors[0]).formatted) for T ≤ C/2 and saturates near ln C for T ≫ C (C = \(features) features), because S ≤ ln min(T, C). A log law in the positions × features split is therefore not by itself evidence of criticality; a trained model's S(L) must be compared with this null model of the same shape.")
 
-        var chart = CriticalityChart(title: "Entanglement entropy against size", xLabel: "L (block ℓ or sequence length T)",
+        var chart = Chart(title: "Entanglement entropy against size", xLabel: "L (block ℓ or sequence length T)",
                                      yLabel: "S (nats)", xScale: .log)
         chart.add(.scatter(blocks.map(Double.init), critical, label: "critical XX chain"))
         chart.add(.fit(blocks.map(Double.init), blocks.map { criticalFit.logarithmic(Double($0)) },

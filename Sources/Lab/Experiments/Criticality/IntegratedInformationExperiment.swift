@@ -15,11 +15,11 @@ public struct IntegratedInformationExperiment: Experiment {
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
         let smoke = context.scale == .smoke
-        var rng = SeededRNG(seed: context.seed).independentStream(3)
+        var rng = SeededRNG(seed: context.seed).stream(3)
         var rows: [[String]] = []
         func record(_ name: String, _ key: String, _ system: LinearGaussianSystem, exhaustiveLimit: Int = 16, expected: String = "—") -> PhiResult {
             let start = Date()
-            let r = AutoregressivePhi.phi(system, exhaustiveLimit: exhaustiveLimit, rng: rng.independentStream(UInt64(system.size)))
+            let r = AutoregressivePhi.phi(system, exhaustiveLimit: exhaustiveLimit, rng: rng.stream(UInt64(system.size)))
             let seconds = Date().timeIntervalSince(start)
             out.measurements["phi.\(key)"] = Measurement(r.phiBits, unit: "bits", label: "Φ of \(name)")
             rows.append([name, "\(system.size)", CriticalityText.number(r.phiBits), expected, CriticalityText.number(r.wholeMutualInformation / Foundation.log(2)),
@@ -57,7 +57,7 @@ public struct IntegratedInformationExperiment: Experiment {
             let k = Self.scaled(Matrix.randomNormal(rows: check, cols: check, rng: &rng), radius: 0.8)
             let system = try LinearGaussianSystem(coupling: k, noiseCovariance: .identity(check))
             let exact = AutoregressivePhi.phi(system)
-            let heuristic = AutoregressivePhi.phi(system, exhaustiveLimit: 4, rng: rng.independentStream(UInt64(1000 + t)))
+            let heuristic = AutoregressivePhi.phi(system, exhaustiveLimit: 4, rng: rng.stream(UInt64(1000 + t)))
             if abs(heuristic.normalisedPhi - exact.normalisedPhi) < 1e-9 { agree += 1 }
         }
         out.measurements["heuristic.agreement"] = Measurement(Double(agree), samples: trials,
@@ -85,7 +85,7 @@ public struct IntegratedInformationExperiment: Experiment {
                                       rows: rows))
         out.notes.append("Exact Φ minimises over 2^{n−1} − 1 bipartitions: 32 767 at n = 16, ≈ 10^{19} at n = 64, and 2^{n−1} for n units of a 175B-parameter network (n ≳ 10^5 activations per token even if one chose units that way) — beyond any computer; the heuristic agreed with the exhaustive search on \(agree)/\(trials) random \(check)-variable systems.")
 
-        var chart = CriticalityChart(title: "Φ of linear-Gaussian networks", xLabel: "number of variables n", yLabel: "Φ (bits)")
+        var chart = Chart(title: "Φ of linear-Gaussian networks", xLabel: "number of variables n", yLabel: "Φ (bits)")
         chart.add(.scatter(sizes.map(Double.init), phiRandom, label: "random K, ρ = 0.8"))
         chart.add(.scatter(rotationSizes.map(Double.init), rotationPhi, label: "0.95 × orthogonal K (heuristic beyond n = 16)"))
         chart.add(.horizontalLine(50, label: "seed: 50 bits"))

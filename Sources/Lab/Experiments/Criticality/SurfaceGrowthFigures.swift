@@ -6,7 +6,7 @@ enum CriticalityFigures {
     /// W(L, t) on log–log axes for every size, the β fit, W_sat levels, and for the EW lattice the
     /// exact mean width.
     static func width(_ r: SurfaceScalingResult, model: GrowthModel, key: String) -> Figure {
-        var chart = CriticalityChart(title: "Interface width W(L, t): \(model.displayName)", xLabel: "t",
+        var chart = Chart(title: "Interface width W(L, t): \(model.displayName)", xLabel: "t",
                                      yLabel: "W(L, t)", xScale: .log, yScale: .log)
         for s in r.sizes {
             chart.add(.line(s.times, s.width, errors: s.widthError, label: "L = \(s.length)"))
@@ -16,8 +16,8 @@ enum CriticalityFigures {
             }
         }
         if let b = r.beta {
-            chart.add(.powerLaw(slope: b.value, amplitude: b.amplitude, over: b.fitRange,
-                                label: "fit β = " + Measurement(b.value, error: b.standardError).formatted, color: "#000000"))
+            chart.add(.powerLawFit(slope: b.value, amplitude: b.amplitude, over: b.fitRange,
+                                label: "fit β = " + Measurement(b.value, error: b.standardError).formatted, color: .black))
         }
         var caption = "W(L, t) of the \(model.displayName) model, mean over realisations with jackknife errors; the dashed line is the β fit in its window."
         if let a = r.alpha { caption += " α = \(a.formatted) from \(r.alphaSource)." }
@@ -27,7 +27,7 @@ enum CriticalityFigures {
 
     /// Local slopes d ln W / d ln t of the largest size of each model, with the exact β.
     static func localSlopes(_ results: [SurfaceScalingResult], models: [GrowthModel]) -> Figure {
-        var chart = CriticalityChart(title: "Local slopes d ln W / d ln t (largest size)", xLabel: "t",
+        var chart = Chart(title: "Local slopes d ln W / d ln t (largest size)", xLabel: "t",
                                      yLabel: "effective β(t)", xScale: .log)
         for (r, m) in zip(results, models) {
             guard let s = r.sizes.last else { continue }
@@ -40,7 +40,7 @@ enum CriticalityFigures {
 
     /// Family–Vicsek collapse W/L^α against t/L^z.
     static func collapse(_ r: SurfaceScalingResult, model: GrowthModel, key: String) -> Figure {
-        var chart = CriticalityChart(title: "Family–Vicsek collapse: \(model.displayName)", xLabel: "t / L^z",
+        var chart = Chart(title: "Family–Vicsek collapse: \(model.displayName)", xLabel: "t / L^z",
                                      yLabel: "W / L^α", xScale: .log, yScale: .log)
         var caption = "Widths of all sizes rescaled with the measured exponents."
         if let c = r.collapse {
@@ -53,12 +53,12 @@ enum CriticalityFigures {
 
     /// C(r) at the last time of each size, with the α fit of the size it came from.
     static func heightDifference(_ r: SurfaceScalingResult, model: GrowthModel, key: String) -> Figure {
-        var chart = CriticalityChart(title: "Height-difference correlation C(r): \(model.displayName)", xLabel: "r",
+        var chart = Chart(title: "Height-difference correlation C(r): \(model.displayName)", xLabel: "r",
                                      yLabel: "C(r)", xScale: .log, yScale: .log)
         for s in r.sizes {
             chart.add(.line(s.separations, s.heightDifference, errors: s.heightDifferenceError, label: "L = \(s.length)"))
             if let a = s.alphaCorrelation {
-                chart.add(.powerLaw(slope: a.value, amplitude: a.amplitude, over: a.fitRange,
+                chart.add(.powerLawFit(slope: a.value, amplitude: a.amplitude, over: a.fitRange,
                                     label: "L = \(s.length): α = " + Measurement(a.value, error: a.standardError).formatted))
             }
         }

@@ -56,15 +56,15 @@ public struct SurfaceGrowthProtocol: Sendable {
     /// The generator for `model` under a master seed: the same in the experiment and in
     /// `attnlab kpz validate`, so either reproduces the other's numbers.
     public static func generator(for model: GrowthModel, seed: UInt64) -> SeededRNG {
-        SeededRNG(seed: seed).independentStream(UInt64(GrowthModel.allCases.firstIndex(of: model)!))
+        SeededRNG(seed: seed).stream(UInt64(GrowthModel.allCases.firstIndex(of: model)!))
     }
 
-    /// Simulates every size (`rng.independentStream(i)` for size i) and analyses them together.
+    /// Simulates every size (`rng.stream(i)` for size i) and analyses them together.
     public func run(rng: SeededRNG) throws -> SurfaceScalingResult {
         var ensembles: [[HeightField]] = []
         for (i, s) in sizes.enumerated() {
             let times = GrowthModel.recordingTimes(upTo: s.time, perDecade: 12)
-            ensembles.append(model.simulate(length: s.length, times: times, realisations: samples, rng: rng.independentStream(UInt64(i))))
+            ensembles.append(model.simulate(length: s.length, times: times, realisations: samples, rng: rng.stream(UInt64(i))))
         }
         return try SurfaceScaling.analyze(ensembles, options: options)
     }
