@@ -40,14 +40,6 @@ public struct HeightField: Sendable, Equatable {
         precondition(t >= 0 && t < times.count, "HeightField.row: index \(t) outside 0..<\(times.count)")
         return heights[(t * length)..<((t + 1) * length)]
     }
-
-    /// The same realisation restricted to the time indices `range`.
-    public func times(_ range: Range<Int>) -> HeightField {
-        precondition(range.lowerBound >= 0 && range.upperBound <= times.count && !range.isEmpty,
-                     "HeightField.times: range \(range) outside 0..<\(times.count)")
-        return HeightField(times: Array(times[range]), length: length,
-                           heights: Array(heights[(range.lowerBound * length)..<(range.upperBound * length)]))
-    }
 }
 
 /// Why a set of realisations cannot be analysed together.
