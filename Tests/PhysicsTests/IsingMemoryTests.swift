@@ -91,6 +91,19 @@ struct LeakageFreeEnergyTests {
         }
     }
 
+    @Test("closed-form gradient equals reverse-mode autodiff to rounding")
+    func closedFormMatchesAutodiff() {
+        var rng = SeededRNG(seed: 7)
+        for beta in [0.2, 1.0, 5.0] {
+            let memory = randomIsingMemory(size: 16, rng: &rng)
+            let s = randomSpins(16, rng: &rng)
+            let closed = LeakageFreeEnergy.gradient(memory, state: s, beta: beta)
+            let auto = LeakageGradientCheck.autodiffGradient(memory, state: s, beta: beta)
+            let deviation = LeakageGradientCheck.worstRelativeDeviation(closed, reference: auto)
+            #expect(deviation < 1e-13, "β = \(beta): worst relative deviation \(deviation)")
+        }
+    }
+
     @Test("a wrong gradient is caught: dropping the p_j term fails the check")
     func checkCanFail() {
         var rng = SeededRNG(seed: 5)

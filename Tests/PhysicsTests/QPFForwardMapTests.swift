@@ -26,6 +26,17 @@ struct QPFForwardMapTests {
         #expect(wrong.pValue < 1e-6)
     }
 
+    @Test("Gibbs chains mix across a high penalty barrier: the fitted slope is β")
+    func gibbsSlopeBehindBarrier() {
+        // A = 2, β = 4: single flips alone would need ~e^{β(A − Δ)} ≈ 10³ sweeps to hop.
+        let map = OneHotForwardMap.evenlySpaced(channels: 8, maxGap: 1, penalty: 2)
+        let sample = GibbsSampler(beta: 4, sweeps: 100).sample(map, samples: 10_000, rng: SeededRNG(seed: 26))
+        let fit = ChannelFamilyFit(family: .softmax, gaps: map.gaps, counts: sample.channelCounts.map(Double.init))
+        #expect(abs(fit.parameter - 4) < 3 * fit.standardError!, "slope \(fit.parameter) ± \(fit.standardError!)")
+        let valid = map.boltzmann(beta: 4).enumerated().filter { map.channel(of: $0.offset) != nil }.map(\.element).reduce(0, +)
+        #expect(abs(sample.validFraction - valid) < 0.01)
+    }
+
     @Test("maximum-likelihood fits recover known parameters from synthetic samples")
     func fitsRecoverParameters() {
         let gaps = (0..<8).map { Double($0) / 7 }

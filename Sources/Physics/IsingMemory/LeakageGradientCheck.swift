@@ -4,6 +4,7 @@
 
 import ComplexModule
 import RealModule
+import TensorCore
 
 /// Independent derivatives of F(J, h; s) = log Σ_k exp(−βΔ_k) for checking
 /// `LeakageFreeEnergy.gradient`.
@@ -69,6 +70,31 @@ public enum LeakageGradientCheck {
             h[a] = original
         }
         return (dJ, dh)
+    }
+
+    /// Reverse-mode automatic differentiation (TensorCore's `Tape<Double>`) of F built from
+    /// primitive ops: u = J·s + h, Δ = 2 s ⊙ u, F = log Σ exp(−βΔ − c) + c with the constant
+    /// shift c = max(−βΔ). J is recorded as N² independent entries, so the derivative with respect
+    /// to the pair coupling J_ij = J_ji is ∂F/∂J[i,j] + ∂F/∂J[j,i]; returned symmetric with zero
+    /// diagonal, (N, N), and ∂F/∂h, (N).
+    public static func autodiffGradient(_ memory: IsingMemory, state s: [Double], beta: Double)
+        -> (couplings: [Double], fields: [Double]) {
+        let n = memory.size
+        precondition(s.count == n, "autodiffGradient: state has \(s.count) spins, memory has \(n)")
+        let tape = Tape<Double>()
+        let j = tape.variable(Tensor(shape: [n, n], scalars: memory.couplings))        // (N, N)
+        let h = tape.variable(Tensor(shape: [n, 1], scalars: memory.fields))           // (N, 1)
+        let spins = tape.constant(Tensor(shape: [n, 1], scalars: s))                   // (N, 1)
+        let twiceSpins = tape.constant(Tensor(shape: [n, 1], scalars: s.map { 2 * $0 }))
+        let u = j.matmul(spins) + h                                                    // (N, 1)
+        let exponent = (twiceSpins * u) * -beta                                        // −βΔ, (N, 1)
+        let shift = exponent.value.scalars.max()!
+        let f = (exponent - shift).exp().sum().log() + shift                           // ()
+        tape.backward(from: f)
+        let gj = j.gradient!.scalars, gh = h.gradient!.scalars
+        var dJ = [Double](repeating: 0, count: n * n)
+        for a in 0..<n { for b in 0..<n where b != a { dJ[a * n + b] = gj[a * n + b] + gj[b * n + a] } }
+        return (dJ, gh)
     }
 
     /// Worst relative deviation max_θ |g_θ − r_θ| / max_θ |r_θ| between a gradient and a reference.

@@ -6,16 +6,19 @@
 import RealModule
 import TensorCore
 
-/// Read-outs are drawn in `chunks` independent groups, chunk c from `rng.stream(c)`, so results
-/// do not depend on the number of threads.
+/// Read-outs are drawn in `chunks` independent groups, chunk c from stream c of a root seed taken
+/// from `rng`'s full state (so a generator that is itself a stream gives distinct chunks), and
+/// results do not depend on the number of threads.
 enum ForwardMapSampling {
     static let chunks = 16
 
     static func draw(_ map: OneHotForwardMap, samples: Int, rng: SeededRNG,
                      _ one: @escaping @Sendable (inout SeededRNG) -> Int) -> ForwardMapSample {
         precondition(samples > 0, "forward-map sampler: sample count must be positive")
+        var source = rng
+        let root = SeededRNG(seed: source.next())
         let parts: [[Int]] = Parallel.map(chunks) { c in
-            var local = rng.stream(UInt64(c))
+            var local = root.stream(UInt64(c))
             let count = samples * (c + 1) / chunks - samples * c / chunks
             return (0..<count).map { _ in one(&local) }
         }
@@ -27,9 +30,12 @@ enum ForwardMapSampling {
 }
 
 /// Independent heat-bath (Gibbs) chains at inverse temperature β on H(x); each read-out is the
-/// last state of its own chain after `sweeps` sweeps (K single-variable updates each, in random
-/// order) from a uniformly random start, so read-outs are independent and, once the chains have
-/// mixed, distributed as exp(−βH)/Z over all 2^K states.
+/// last state of its own chain after `sweeps` sweeps from a uniformly random start, so read-outs
+/// are independent and, once the chains have mixed, distributed as exp(−βH)/Z over all 2^K
+/// states. A sweep is K heat-bath updates of single variables (random sites) and K heat-bath
+/// exchange moves x_i ↔ x_j (random pairs; only pairs with x_i ≠ x_j change anything). The
+/// exchange moves keep Σx and so the penalty, letting a chain hop between one-hot states without
+/// climbing the penalty barrier A; single flips alone mix in a time ~exp(β(A − Δ)).
 public struct GibbsSampler: Sendable {
     public var beta: Double
     public var sweeps: Int
@@ -56,6 +62,14 @@ public struct GibbsSampler: Sendable {
                         x ^= 1 << i
                         ones += isSet ? -1 : 1
                     }
+                }
+                for _ in 0..<k {
+                    let i = rng.int(below: k), j = rng.int(below: k)
+                    let (xi, xj) = ((x >> i) & 1, (x >> j) & 1)
+                    guard xi != xj else { continue }
+                    // Moving the one from i to j (or j to i) changes H by Δ_to − Δ_from.
+                    let cost = xi == 1 ? map.gaps[j] - map.gaps[i] : map.gaps[i] - map.gaps[j]
+                    if rng.uniform() * (1 + Double.exp(beta * cost)) < 1 { x ^= (1 << i) | (1 << j) }
                 }
             }
             return x
