@@ -51,9 +51,11 @@ public struct CapacityMeasurement: Sendable {
     /// Number of stored patterns at load α.
     public func patternCount(_ load: Double) -> Int { max(1, Int((load * Double(size)).rounded())) }
 
-    /// Runs every (load, seed) in parallel; seed s draws its patterns from stream s of a root
-    /// generator seeded from `rng`'s full state.
-    public func run(rng: SeededRNG) -> CapacityCurve {
+    /// Runs every (load, seed) in parallel (BLAS single-threaded meanwhile, `withSerialBLAS`);
+    /// seed s draws its patterns from stream s of a root generator seeded from `rng`'s full state.
+    public func run(rng: SeededRNG) -> CapacityCurve { withSerialBLAS { runCells(rng: rng) } }
+
+    private func runCells(rng: SeededRNG) -> CapacityCurve {
         var source = rng
         let rng = SeededRNG(seed: source.next())
         let maxPatterns = patternCount(loads.last!)
