@@ -153,7 +153,10 @@ enum QPFRules {
                 return "\(rule) \(m.formatted)\(m.label.contains("lower bound") ? " (lower bound)" : "")"
             }.joined(separator: ", ")
         }.joined(separator: "; ")
-        let measured = "α_c at N = \(common) (overlap ≥ 0.95, half retrieved) — \(summary); Hebbian α_∞ = \(reference.formatted)"
+        var measured = "α_c at N = \(common) (overlap ≥ 0.95, half retrieved) — \(summary); Hebbian α_∞ = \(reference.formatted)"
+        if let crossing = evidence["capacity.hebbian.crossing"], crossing.value.isFinite {
+            measured += ", Hebbian finite-size crossing point \(crossing.formatted)"
+        }
         if abs(reference.value - 0.138) > tolerance {
             return .inconclusive("the Hebbian baseline extrapolates to \(reference.formatted), not within \(number(tolerance)) of 0.138, "
                                  + "so the comparison is not trusted; \(measured)")

@@ -92,6 +92,15 @@ struct CapacityExperiment: Experiment {
             samples: settings.hebbianSizes.count,
             label: "α_∞ from α_c(N) = α_∞ + a/√N over N = \(settings.hebbianSizes.map(String.init).joined(separator: ", ")) (f = 0); "
                 + "error: fit ⊕ half the spread to the α_∞ + b/N form (\(Measurement.format(extrapolation.alternative, digits: 3)))")
+        let hebbianCurves = curves.filter { $0.ruleName == "hebbian" }.sorted { $0.size < $1.size }
+        if hebbianCurves.count >= 2 {
+            let (a, b) = (hebbianCurves[hebbianCurves.count - 2], hebbianCurves[hebbianCurves.count - 1])
+            var rng = SeededRNG(seed: context.seed ^ 0x6372_6F73_73)
+            let crossing = Self.crossing(a, b, rng: &rng)
+            output.measurements["capacity.hebbian.crossing"] = Measurement(crossing.value, error: crossing.error, samples: a.seeds + b.seeds,
+                label: "load where the Hebbian retrieval curves (f = 0) of N = \(a.size) and N = \(b.size) cross (finite-size crossing "
+                    + "point; bootstrap over seeds; NaN: no crossing in range)")
+        }
         for curve in curves where curve.size == largest && curve.ruleName != "hebbian" {
             guard let hebbian = curves.first(where: { $0.ruleName == "hebbian" && $0.size == largest }) else { continue }
             for (f, (rule, reference)) in zip(Self.flipFractions, zip(curve.capacities, hebbian.capacities)) {
@@ -167,6 +176,37 @@ struct CapacityExperiment: Experiment {
         let root = fit { 1 / $0.squareRoot() }, linear = fit { 1 / $0 }
         let model = abs(root.intercept - linear.intercept) / 2
         return (root.intercept, (root.error * root.error + model * model).squareRoot(), root.slope, linear.intercept)
+    }
+
+    /// The load in [0.1, 0.25] where the mean retrieval curves (f = 0) of two sizes cross: below it
+    /// the larger N retrieves more, above it less (finite-size scaling: curves of all N cross near
+    /// α_c). Curves are interpolated linearly in load; the error is the standard deviation over
+    /// bootstrap resamples of each curve's seeds.
+    static func crossing(_ a: CapacityCurve, _ b: CapacityCurve, rng: inout SeededRNG) -> (value: Double, error: Double?) {
+        func interpolate(_ c: CapacityCurve, _ fractions: [Double], at x: Double) -> Double? {
+            guard let i = c.loads.lastIndex(where: { $0 <= x }), i + 1 < c.loads.count else { return c.loads.last == x ? fractions.last : nil }
+            let t = (x - c.loads[i]) / (c.loads[i + 1] - c.loads[i])
+            return fractions[i] + t * (fractions[i + 1] - fractions[i])
+        }
+        func cross(_ fa: [Double], _ fb: [Double]) -> Double? {
+            let grid = (0...150).map { 0.1 + 0.001 * Double($0) }
+            var previous: (Double, Double)?
+            for x in grid {
+                guard let ya = interpolate(a, fa, at: x), let yb = interpolate(b, fb, at: x) else { continue }
+                let d = yb - ya
+                if let (px, pd) = previous, pd > 0, d <= 0 { return px + (x - px) * pd / (pd - d) }
+                previous = (x, d)
+            }
+            return nil
+        }
+        func means(_ c: CapacityCurve, _ pick: [Int]) -> [Double] { c.retrieved[0].map { row in pick.reduce(0) { $0 + row[$1] } / Double(pick.count) } }
+        guard let value = cross(means(a, Array(0..<a.seeds)), means(b, Array(0..<b.seeds))) else { return (.nan, nil) }
+        var replicas: [Double] = []
+        for _ in 0..<400 {
+            let pa = (0..<a.seeds).map { _ in rng.int(below: a.seeds) }, pb = (0..<b.seeds).map { _ in rng.int(below: b.seeds) }
+            if let x = cross(means(a, pa), means(b, pb)) { replicas.append(x) }
+        }
+        return (value, replicas.count > 10 ? SampleSummary(replicas).standardDeviation : nil)
     }
 
     func table(_ curves: [CapacityCurve]) -> ReportTable {
