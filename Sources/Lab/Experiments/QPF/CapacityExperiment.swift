@@ -241,7 +241,7 @@ struct CapacityExperiment: Experiment {
         chart.add(.scatter(xs, hebbian.map { $0.capacities[0].load! }, errors: hebbian.map { $0.capacities[0].error ?? 0 },
                            label: "measured"))
         if fit.value.isFinite {
-            chart.add(.function(over: 0...(xs.max() ?? 0.2), label: Series.fitLabel("fit α_∞", fit.value, fit.error), role: .fit) {
+            chart.add(.function(over: 0...(xs.max() ?? 0.2), label: Series.fitLabel("α_∞", fit.value, fit.error), role: .fit) {
                 fit.value + fit.slope * $0
             })
         }

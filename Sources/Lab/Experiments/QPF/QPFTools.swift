@@ -207,17 +207,3 @@ public enum QPFTools {
         s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
     }
 }
-
-extension LearningRule {
-    /// Parses "hebbian", "softmax", "lorentzian", "lorentzian-hebbian" or "mpf" with the given β and Γ.
-    public static func parse(_ text: String, beta: Double, gamma: Double) -> LearningRule? {
-        switch text.lowercased() {
-        case "hebbian": .hebbian
-        case "softmax": .softmax(beta: beta)
-        case "lorentzian": .lorentzian(gamma: gamma)
-        case "lorentzian-hebbian": .lorentzianHebbian(gamma: gamma)
-        case "mpf": .mpf
-        default: nil
-        }
-    }
-}
