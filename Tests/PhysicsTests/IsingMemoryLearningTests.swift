@@ -88,14 +88,8 @@ struct IsingMemoryLearningTests {
             return (c.load!, c.error!)
         }
         // Weighted fit α_c(N) = α_∞ + a/√N.
-        let xs = sizes.map { 1 / Double($0.0).squareRoot() }
-        let ws = capacities.map { 1 / ($0.1 * $0.1) }
-        let sw = ws.reduce(0, +)
-        let mx = zip(ws, xs).reduce(0) { $0 + $1.0 * $1.1 } / sw
-        let my = zip(ws, capacities).reduce(0) { $0 + $1.0 * $1.1.0 } / sw
-        var sxx = 0.0, sxy = 0.0
-        for i in xs.indices { sxx += ws[i] * (xs[i] - mx) * (xs[i] - mx); sxy += ws[i] * (xs[i] - mx) * (capacities[i].0 - my) }
-        let intercept = my - sxy / sxx * mx
+        let fit = WeightedLineFit(x: sizes.map { 1 / Double($0.0).squareRoot() }, y: capacities.map(\.0), sigma: capacities.map(\.1))!
+        let intercept = fit.intercept
         #expect(capacities[0].0 > capacities[2].0, "α_c should fall with N: \(capacities.map(\.0))")
         #expect(capacities[2].0 > 0.138 && capacities[2].0 < 0.19, "α_c(512) = \(capacities[2].0)")
         #expect(abs(intercept - 0.138) < 0.025, "extrapolated α_∞ = \(intercept) from \(capacities.map(\.0))")

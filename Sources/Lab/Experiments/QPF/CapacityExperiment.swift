@@ -152,30 +152,23 @@ struct CapacityExperiment: Experiment {
         return (y / x, error, nil)
     }
 
-    /// Weighted fit α_c(N) = α_∞ + a/√N of the Hebbian capacities (f = 0). The error combines the
-    /// fit's standard error with half the difference to the intercept of the α_∞ + b/N form, a
-    /// measure of how much the finite-size form itself decides.
+    /// Weighted fit α_c(N) = α_∞ + a/√N of the Hebbian capacities (f = 0) by `WeightedLineFit`.
+    /// The error combines the intercept's standard error (inflated by √(χ²/dof) when the points
+    /// scatter beyond their errors) with half the difference to the intercept of the α_∞ + b/N
+    /// form, a measure of how much the finite-size form itself decides.
     static func extrapolate(_ curves: [CapacityCurve]) -> (value: Double, error: Double?, slope: Double, alternative: Double) {
         let usable = curves.compactMap { c -> (n: Double, load: Double, error: Double)? in
             guard let load = c.capacities[0].load else { return nil }
             return (Double(c.size), load, max(c.capacities[0].error ?? 0.01, 1e-4))
         }
-        guard usable.count >= 2 else { return (.nan, nil, .nan, .nan) }
-        func fit(_ x: (Double) -> Double) -> (intercept: Double, error: Double, slope: Double) {
-            let ws = usable.map { 1 / ($0.error * $0.error) }
-            let xs = usable.map { x($0.n) }
-            let sw = ws.reduce(0, +)
-            let mx = zip(ws, xs).reduce(0) { $0 + $1.0 * $1.1 } / sw
-            let my = zip(ws, usable).reduce(0) { $0 + $1.0 * $1.1.load } / sw
-            var sxx = 0.0, sxy = 0.0
-            for i in usable.indices { sxx += ws[i] * (xs[i] - mx) * (xs[i] - mx); sxy += ws[i] * (xs[i] - mx) * (usable[i].load - my) }
-            let slope = sxy / sxx
-            // Standard error of the intercept: Var = 1/Σw + mx²/Sxx.
-            return (my - slope * mx, (1 / sw + mx * mx / sxx).squareRoot(), slope)
+        func fit(_ x: (Double) -> Double) -> WeightedLineFit? {
+            WeightedLineFit(x: usable.map { x($0.n) }, y: usable.map(\.load), sigma: usable.map(\.error))
         }
-        let root = fit { 1 / $0.squareRoot() }, linear = fit { 1 / $0 }
+        guard let root = fit({ 1 / $0.squareRoot() }), let linear = fit({ 1 / $0 }) else { return (.nan, nil, .nan, .nan) }
+        let scale = root.degreesOfFreedom > 0 ? max(1, (root.chiSquared / Double(root.degreesOfFreedom)).squareRoot()) : 1
+        let statistical = root.interceptError * scale
         let model = abs(root.intercept - linear.intercept) / 2
-        return (root.intercept, (root.error * root.error + model * model).squareRoot(), root.slope, linear.intercept)
+        return (root.intercept, (statistical * statistical + model * model).squareRoot(), root.slope, linear.intercept)
     }
 
     /// The load in [0.1, 0.25] where the mean retrieval curves (f = 0) of two sizes cross: below it

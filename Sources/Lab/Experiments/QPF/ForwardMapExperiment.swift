@@ -133,7 +133,7 @@ struct ForwardMapExperiment: Experiment {
             guard sampler != .gibbs, let fastest = series.first, series.count >= 2 else { continue }
             let trend = Self.slopeTrend(series)
             output.measurements["\(prefix).slope-trend"] = Measurement(trend.value, error: trend.error, samples: series.count,
-                label: "d â / d log₂(anneal length), weighted least squares over \(series.count) lengths (bootstrap errors on â)")
+                label: "d â / d log₂(anneal length), weighted least squares over \(series.count) lengths (bootstrap errors on â; error scaled by √(χ²/dof))")
             let f = fastest.comparison
             output.measurements["\(prefix).slope-fastest"] = Measurement(f.softmax.parameter, error: f.slopeError,
                 samples: fastest.sample.valid, label: "fitted softmax slope at the fastest anneal (\(Self.lengthText(sampler, fastest.length)))")
@@ -173,18 +173,12 @@ struct ForwardMapExperiment: Experiment {
         }
     }
 
-    /// Weighted least-squares slope of â against log₂(length), with its standard error.
+    /// Weighted least-squares slope of â against log₂(length) (`WeightedLineFit`), with its
+    /// standard error inflated by √(χ²/dof) when the points scatter (or curve) beyond their errors.
     static func slopeTrend(_ series: [Point]) -> (value: Double, error: Double?) {
-        let xs = series.map { Foundation.log2($0.length) }
-        let ys = series.map(\.comparison.softmax.parameter)
-        let ws = series.map { 1 / max($0.comparison.slopeError * $0.comparison.slopeError, 1e-12) }
-        let sw = ws.reduce(0, +)
-        let mx = zip(ws, xs).reduce(0) { $0 + $1.0 * $1.1 } / sw
-        let my = zip(ws, ys).reduce(0) { $0 + $1.0 * $1.1 } / sw
-        var sxx = 0.0, sxy = 0.0
-        for i in xs.indices { sxx += ws[i] * (xs[i] - mx) * (xs[i] - mx); sxy += ws[i] * (xs[i] - mx) * (ys[i] - my) }
-        guard sxx > 0 else { return (.nan, nil) }
-        return (sxy / sxx, (1 / sxx).squareRoot())
+        guard let fit = WeightedLineFit(x: series.map { Foundation.log2($0.length) }, y: series.map(\.comparison.softmax.parameter),
+                                        sigma: series.map { max($0.comparison.slopeError, 1e-6) }) else { return (.nan, nil) }
+        return (fit.slope, fit.scaledSlopeError)
     }
 
     func table(_ points: [Point]) -> ReportTable {
