@@ -168,7 +168,7 @@ public final class Tape<Scalar: TensorScalar> {
     /// A zero tensor from the pool.
     public func zeros(_ shape: [Int]) -> Tensor<Scalar> {
         var t = makeTensor(shape)
-        t.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        t.mptr.zero(count: t.count)
         return t
     }
 

@@ -6,7 +6,7 @@
 func sumAxisForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, outer: Int, n: Int, inner: Int) {
     for o in 0..<outer {
         let dst = out + o * inner
-        dst.update(repeating: 0, count: inner)
+        dst.zero(count: inner)
         for j in 0..<n {
             let src = x + (o * n + j) * inner
             for i in 0..<inner { dst[i] += src[i] }

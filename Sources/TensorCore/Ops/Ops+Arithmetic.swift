@@ -54,8 +54,16 @@ extension Variable {
     public func log() -> Variable { unary(.log) }
     /// tanh x element-wise.
     public func tanh() -> Variable { unary(.tanh) }
-    /// GELU, tanh approximation as in GPT-2: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
-    public func gelu() -> Variable { unary(.gelu) }
+    /// GELU, tanh approximation as in GPT-2: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). The forward
+    /// pass keeps the tanh values for the backward pass.
+    public func gelu() -> Variable {
+        let x = self, xv = value
+        let out = tape.makeTensor(xv.shape), t = tape.makeTensor(xv.shape)
+        geluForward(xv.ptr, out.mptr, t.mptr, xv.count)
+        return tape.record(out, inputs: [x]) { tape, g in
+            tape.accumulateGradient(x) { geluBackward(g.ptr, xv.ptr, t.ptr, $0, g.count) }
+        }
+    }
     /// 1/(1 + e⁻ˣ).
     public func sigmoid() -> Variable { unary(.sigmoid) }
     /// max(x, 0); the gradient at 0 is 0.
