@@ -1,0 +1,87 @@
+import TensorCore
+
+/// One residual block. The token mixer depends on the architecture:
+///
+///     transformer:         h ← h + Attn(N₁(h));                     h ← h + FFN(N₂(h))
+///     fnet:                h ← h + Fourier(N₁(h));                  h ← h + FFN(N₂(h))
+///     koopman:             h ← h + Koopman(N₁(h));                  h ← h + FFN(N₂(h))
+///     qsf / hamiltonian:   h ← h + Koopman(N₁(h)) + γ·LinAttn(N₁(h)); h ← h + FFN(N₂(h))
+public struct Block<Scalar: TensorScalar> {
+    public let index: Int
+    public let norm1: LayerNorm<Scalar>
+    public let norm2: LayerNorm<Scalar>
+    public let attention: CausalSelfAttention<Scalar>?
+    public let fourier: FourierMixer<Scalar>?
+    public let koopman: KoopmanMixer<Scalar>?
+    public let linearAttention: LinearAttention<Scalar>?
+    /// γ_l, the learned measurement strength (initialised to 1).   (1)
+    public let gamma: Parameter<Scalar>?
+    public let feedForward: FeedForward<Scalar>
+
+    public init(index: Int, config: ModelConfig, rng: inout SeededRNG) {
+        let name = "blocks.\(index)"
+        let c = config.width
+        let std = config.initStd, residualStd = config.initStd / (2 * Double(config.layers)).squareRoot()
+        self.index = index
+        norm1 = LayerNorm("\(name).norm1", width: c)
+        norm2 = LayerNorm("\(name).norm2", width: c)
+        let arch = config.architecture
+        attention = arch == .transformer
+            ? CausalSelfAttention("\(name).attn", width: c, heads: config.heads, std: std, residualStd: residualStd, rng: &rng)
+            : nil
+        fourier = arch == .fnet ? FourierMixer(contextLength: config.contextLength, width: c) : nil
+        koopman = arch.hasKoopman
+            ? KoopmanMixer("\(name).koopman", width: c, skewSymmetric: arch == .hamiltonian,
+                           initDecay: config.koopmanInitDecay, initScale: config.koopmanInitScale,
+                           std: std, residualStd: residualStd, rng: &rng)
+            : nil
+        linearAttention = arch.hasLinearAttention
+            ? LinearAttention("\(name).linattn", width: c, heads: config.heads,
+                              normalisation: config.linearAttentionNormalisation, std: std, residualStd: residualStd, rng: &rng)
+            : nil
+        gamma = arch.hasLinearAttention ? Parameter("\(name).gamma", Tensor(shape: [1], repeating: 1), decays: false) : nil
+        feedForward = FeedForward("\(name).ffn", width: c, hidden: config.feedForward, std: std, residualStd: residualStd, rng: &rng)
+    }
+
+    /// Parameters in a fixed order.
+    public var parameters: [Parameter<Scalar>] {
+        var list = norm1.parameters
+        list += attention?.parameters ?? []
+        list += koopman?.parameters ?? []
+        list += linearAttention?.parameters ?? []
+        list += gamma.map { [$0] } ?? []
+        list += norm2.parameters
+        list += feedForward.parameters
+        return list
+    }
+
+    public var norms: [LayerNorm<Scalar>] { [norm1, norm2] }
+
+    /// (B, T, C) → (B, T, C)
+    public func callAsFunction(_ h: Variable<Scalar>, training: Bool, trace: ModelTrace<Scalar>?) -> Variable<Scalar> {
+        let tape = h.tape
+        let x = norm1(h, track: training)
+        var mixed: Variable<Scalar>
+        if let attention {
+            mixed = attention(x, trace: trace.map { t in { t.record(.attentionScores, layer: index, $0) } })
+        } else if let fourier {
+            mixed = fourier(x)
+        } else {
+            mixed = koopman!(x)
+            if let linearAttention, let gamma {
+                mixed = mixed + linearAttention(x) * tape.parameter(gamma)
+            }
+        }
+        let h1 = h + mixed
+        return h1 + feedForward(norm2(h1, track: training))
+    }
+}
+
+/// Intermediate tensors collected during a forward pass, for analysis.
+public final class ModelTrace<Scalar: TensorScalar> {
+    public enum Kind: String, Sendable { case hidden, attentionScores, finalHidden }
+    public private(set) var tensors: [Kind: [Int: Tensor<Scalar>]] = [:]
+    public init() {}
+    public func record(_ kind: Kind, layer: Int, _ tensor: Tensor<Scalar>) { tensors[kind, default: [:]][layer] = tensor }
+    public func tensor(_ kind: Kind, layer: Int) -> Tensor<Scalar>? { tensors[kind]?[layer] }
+}

@@ -1,0 +1,42 @@
+import TensorCore
+
+/// The Koopman scan: s_t = K s_{t−1} + u_t along the sequence, s_{−1} = 0.
+///
+/// Row-vector form over a batch: S_t = S_{t−1}·Kᵀ + U_t with S_t, U_t (B, S) — one GEMM per
+/// time step. Backward (adjoint recursion): λ_{T−1} = g_{T−1}, λ_t = g_t + λ_{t+1}·K;
+/// ∂ℓ/∂u_t = λ_t; ∂ℓ/∂K = Σ_{t≥1} λ_tᵀ s_{t−1}.
+extension Variable {
+    /// u (B, T, S), k (S, S) → states (B, T, S).
+    public func koopmanScan(_ k: Variable<Scalar>) -> Variable<Scalar> {
+        let u = self, uv = value, kv = k.value
+        precondition(uv.rank == 3, "koopmanScan: inputs must be (B, T, S), got \(uv.shape)")
+        let (b, t, s) = (uv.shape[0], uv.shape[1], uv.shape[2])
+        precondition(kv.shape == [s, s], "koopmanScan: K must be (\(s), \(s)), got \(kv.shape)")
+        let out = tape.makeTensor(uv.shape)
+        out.mptr.update(from: uv.ptr, count: uv.count)
+        let ld = t * s
+        for step in 1..<Swift.max(1, t) {
+            Scalar.gemm(transA: false, transB: true, m: b, n: s, k: s, alpha: 1, a: out.ptr + (step - 1) * s, lda: ld,
+                       b: kv.ptr, ldb: s, beta: 1, c: out.mptr + step * s, ldc: ld)
+        }
+        return tape.record(out, inputs: [u, k]) { tape, g in
+            // λ into a scratch buffer: λ = g, then λ_t += λ_{t+1}·K backwards in time.
+            let lambda = tape.makeTensor(uv.shape)
+            lambda.mptr.update(from: g.ptr, count: g.count)
+            for step in stride(from: t - 2, through: 0, by: -1) {
+                Scalar.gemm(transA: false, transB: false, m: b, n: s, k: s, alpha: 1, a: lambda.ptr + (step + 1) * s, lda: ld,
+                           b: kv.ptr, ldb: s, beta: 1, c: lambda.mptr + step * s, ldc: ld)
+            }
+            tape.accumulateGradient(u) { du in scaledAccumulate(lambda.ptr, du, lambda.count, 1) }
+            if t > 1 {
+                tape.accumulateGradient(k) { dk in
+                    for item in 0..<b {   // dK += Λ[item, 1:]ᵀ · S[item, :−1]
+                        Scalar.gemm(transA: true, transB: false, m: s, n: s, k: t - 1, alpha: 1,
+                                   a: lambda.ptr + item * ld + s, lda: s, b: out.ptr + item * ld, ldb: s,
+                                   beta: 1, c: dk, ldc: s)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import TensorCore
+
+/// Causal Fourier token mixing (seed 001 Stage I, causal FNet):
+///
+///     Y = (C_T ∘ L) · X · C_C,   C_n[j, k] = cos(2πjk/n),
+///
+/// with L the lower-triangular causal mask and row t scaled by 1/√(t+1). C_T is built for the
+/// full context length, so position t's output does not depend on how long the sequence is.
+/// No learned weights.
+public struct FourierMixer<Scalar: TensorScalar> {
+    /// (T_max, T_max): rows of the masked, scaled cosine matrix.
+    let tokenMixing: Tensor<Scalar>
+    /// (C, C)
+    let featureMixing: Tensor<Scalar>
+
+    public init(contextLength: Int, width: Int) {
+        var m = Tensor<Scalar>.zeros([contextLength, contextLength])
+        for t in 0..<contextLength {
+            let scale = 1 / Double(t + 1).squareRoot()
+            for s in 0...t { m[t, s] = Scalar(cos(2 * Double.pi * Double(t * s) / Double(contextLength)) * scale) }
+        }
+        tokenMixing = m
+        var f = Tensor<Scalar>.zeros([width, width])
+        for j in 0..<width { for k in 0..<width { f[j, k] = Scalar(cos(2 * Double.pi * Double(j * k) / Double(width))) } }
+        featureMixing = f
+    }
+
+    /// (B, T, C) → (B, T, C)
+    public func callAsFunction(_ x: Variable<Scalar>) -> Variable<Scalar> {
+        let tape = x.tape
+        let (t, c) = (x.shape[1], x.shape[2])
+        let mixedFeatures = x.matmul(tape.constant(featureMixing))                     // X·C_C
+        let m = tape.constant(tokenMixing).sliced(axis: 0, 0..<t).sliced(axis: 1, 0..<t)  // (T, T)
+        // (C_T∘L)·Y per batch item, as (Yᵀ·Mᵀ)ᵀ so the shared matrix is the right operand.
+        return mixedFeatures.permuted([0, 2, 1]).matmul(m, transposeOther: true).permuted([0, 2, 1]).reshaped([x.shape[0], t, c])
+    }
+}

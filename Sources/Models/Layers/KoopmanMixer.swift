@@ -1,0 +1,54 @@
+import TensorCore
+
+/// Token mixing by a learned linear dynamical system (seed 001 Stage II):
+///
+///     s_t = K s_{t−1} + U x_t,   y_t = V s_t,   s_{−1} = 0,   K = exp(A)
+///
+/// with a learned generator A (S, S). For the Hamiltonian ablation the generator is the skew
+/// part (P − Pᵀ)/2 of the learned P, so K is orthogonal. The gradient through exp is exact
+/// (Fréchet derivative, `Variable.matrixExp`).
+public struct KoopmanMixer<Scalar: TensorScalar> {
+    /// The learned generator A (or P for the skew-symmetric variant).   (S, S)
+    public let generator: Parameter<Scalar>
+    public let input: Linear<Scalar>      // U: (C, S), no bias
+    public let output: Linear<Scalar>     // V: (S, C), no bias
+    /// Use (A − Aᵀ)/2 as the generator.
+    public let skewSymmetric: Bool
+
+    public init(_ name: String, width: Int, skewSymmetric: Bool, initDecay: Double, initScale: Double,
+                std: Double, residualStd: Double, rng: inout SeededRNG) {
+        var a = Tensor<Scalar>.randomNormal([width, width], std: initScale / Double(width).squareRoot(), rng: &rng)
+        if !skewSymmetric { for i in 0..<width { a[i, i] -= Scalar(initDecay) } }
+        generator = Parameter("\(name).A", a, decays: false)
+        input = Linear("\(name).U", inputs: width, outputs: width, bias: false, std: std, rng: &rng)
+        output = Linear("\(name).V", inputs: width, outputs: width, bias: false, std: residualStd, rng: &rng)
+        self.skewSymmetric = skewSymmetric
+    }
+
+    public var parameters: [Parameter<Scalar>] { [generator] + input.parameters + output.parameters }
+
+    /// The generator actually used: A, or (A − Aᵀ)/2.
+    public func effectiveGenerator(_ tape: Tape<Scalar>) -> Variable<Scalar> {
+        let a = tape.parameter(generator)
+        return skewSymmetric ? (a - a.transposedLastTwo()) * 0.5 : a
+    }
+
+    /// (B, T, C) → (B, T, C)
+    public func callAsFunction(_ x: Variable<Scalar>) -> Variable<Scalar> {
+        let k = effectiveGenerator(x.tape).matrixExp()
+        return output(input(x).koopmanScan(k))
+    }
+
+    /// K = exp(A) as a Double matrix, for analysis.
+    public func propagator() throws -> Matrix {
+        var a = Matrix(generator.value)
+        if skewSymmetric { a = a.antisymmetricPart }
+        return try a.exponential()
+    }
+
+    /// The generator as a Double matrix, for analysis.
+    public func generatorMatrix() -> Matrix {
+        let a = Matrix(generator.value)
+        return skewSymmetric ? a.antisymmetricPart : a
+    }
+}

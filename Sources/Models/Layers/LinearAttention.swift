@@ -1,0 +1,41 @@
+import TensorCore
+
+/// Multi-head causal linear attention with φ(x) = 1 + x (seed 001 Stage III, Eq. 34–36):
+/// the "measurement" term of the QSF block. q, k, v come from one projection W_qkv; the value
+/// projection W_V (the middle third of W_qkv's columns) is the measurement matrix of the
+/// seed's Gaussian picture.
+public struct LinearAttention<Scalar: TensorScalar> {
+    public let qkv: Linear<Scalar>        // (C, 3C)
+    public let output: Linear<Scalar>     // (C, C)
+    public let heads: Int
+    public let normalisation: LinearAttentionNormalisation
+
+    public init(_ name: String, width: Int, heads: Int, normalisation: LinearAttentionNormalisation,
+                std: Double, residualStd: Double, rng: inout SeededRNG) {
+        qkv = Linear("\(name).qkv", inputs: width, outputs: 3 * width, std: std, rng: &rng)
+        output = Linear("\(name).out", inputs: width, outputs: width, std: residualStd, rng: &rng)
+        self.heads = heads
+        self.normalisation = normalisation
+    }
+
+    public var parameters: [Parameter<Scalar>] { qkv.parameters + output.parameters }
+
+    /// (B, T, C) → (B, T, C)
+    public func callAsFunction(_ x: Variable<Scalar>) -> Variable<Scalar> {
+        let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
+        let d = c / heads
+        let split = qkv(x).reshaped([b, t, 3, heads, d]).permuted([2, 0, 3, 1, 4])  // (3, B, H, T, D)
+        let q = split.sliced(axis: 0, 0..<1).reshaped([b, heads, t, d])
+        let k = split.sliced(axis: 0, 1..<2).reshaped([b, heads, t, d])
+        let v = split.sliced(axis: 0, 2..<3).reshaped([b, heads, t, d])
+        let y = Variable.causalLinearAttention(q: q, k: k, v: v, normalisation: normalisation)
+        return output(y.permuted([0, 2, 1, 3]).reshaped([b, t, c]))
+    }
+
+    /// W_V, the value projection (C, C), as a Double matrix.
+    public func valueProjection() -> Matrix {
+        let w = Matrix(qkv.weight.value)                       // (C, 3C)
+        let c = w.rows
+        return w.block(rows: 0..<c, cols: (2 * c)..<(3 * c))
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import TensorCore
+
+/// Trains a language model: AdamW + OneCycle, gradient clipping and accumulation, LayerNorm
+/// annealing, periodic evaluation and atomic checkpoints (SPEC.md §1.3).
+///
+/// Deterministic: step s draws its batches from `SeededRNG(seed).stream(s)`, so the same seed
+/// and thread count give identical losses, and a run resumed from a checkpoint continues the
+/// uninterrupted trajectory exactly.
+public final class Trainer {
+    public let model: LanguageModel<Float>
+    public let config: TrainingConfig
+    public let train: TokenDataset
+    public let validation: TokenDataset
+    public private(set) var optimizer: AdamW<Float>
+    /// Steps completed.
+    public private(set) var step = 0
+    public private(set) var tokensSeen = 0
+    /// Where checkpoints go (nil: none are written).
+    public var checkpointFolder: URL?
+    /// The last checkpoint written, if any.
+    public private(set) var lastCheckpoint: URL?
+    /// Receives every metrics record.
+    public var onRecord: (TrainingRecord) -> Void = { _ in }
+    /// Receives progress after every step.
+    public var onProgress: (TrainingProgress) -> Void = { _ in }
+    /// Polled after every step; true stops training after a checkpoint (e.g. on SIGINT).
+    public var shouldStop: () -> Bool = { false }
+
+    private let schedule: OneCycleSchedule
+    private let tape = Tape<Float>()
+    private var stepSeconds: [Double] = []
+    private var lastLoss = Double.nan
+
+    public init(model: LanguageModel<Float>, config: TrainingConfig, train: TokenDataset, validation: TokenDataset) throws {
+        try config.validate()
+        guard config.contextLength <= model.config.contextLength else {
+            throw TrainingError.invalidConfig(field: "contextLength",
+                                              expected: "at most the model's context \(model.config.contextLength), got \(config.contextLength)")
+        }
+        guard train.vocabularySize <= model.config.vocabularySize else {
+            throw TrainingError.invalidConfig(field: "vocabularySize",
+                                              expected: "a model vocabulary ≥ the data's \(train.vocabularySize), got \(model.config.vocabularySize)")
+        }
+        for (name, data) in [("training", train), ("validation", validation)] where data.tokens.count <= config.contextLength {
+            throw TrainingError.dataTooShort(split: name, tokens: data.tokens.count, needed: config.contextLength + 1)
+        }
+        self.model = model
+        self.config = config
+        self.train = train
+        self.validation = validation
+        optimizer = AdamW(weightDecay: config.weightDecay)
+        schedule = OneCycleSchedule(maxLR: config.maxLearningRate, totalSteps: max(2, config.steps), pctStart: config.warmupFraction)
+    }
+
+    /// Continues from a checkpoint folder written by this trainer's configuration.
+    public func resume(from folder: URL) throws {
+        let manifest = try Checkpoint.restore(model: model, optimizer: &optimizer, from: folder)
+        guard manifest.training == config else {
+            throw TrainingError.checkpointMismatch(path: folder.appendingPathComponent(Checkpoint.configFile).path,
+                                                   reason: "was written with a different training configuration")
+        }
+        step = manifest.step
+        tokensSeen = manifest.tokensSeen
+        lastCheckpoint = folder
+    }
+
+    /// The learned γ of every layer that has one.
+    public var gammas: [Double] { model.blocks.compactMap { $0.gamma.map { Double($0.value.scalars[0]) } } }
+
+    /// Trains until `config.steps` (or until `shouldStop`), then evaluates on the whole
+    /// validation stream.
+    public func run() throws -> TrainingSummary {
+        let start = Date()
+        var stoppedEarly = false
+        while step < config.steps {
+            try trainStep()
+            let finished = step == config.steps
+            if config.evalInterval > 0 && step % config.evalInterval == 0 && !finished {
+                emitEvaluation(evaluate(maxBatches: config.evalBatches == 0 ? nil : config.evalBatches))
+            }
+            if config.checkpointInterval > 0 && step % config.checkpointInterval == 0 && !finished { try writeCheckpoint() }
+            if shouldStop() && !finished {
+                try writeCheckpoint()
+                stoppedEarly = true
+                break
+            }
+        }
+        let evaluation = evaluate(maxBatches: nil)
+        emitEvaluation(evaluation)
+        if !stoppedEarly { try writeCheckpoint() }
+        let timed = stepSeconds.count > 4 ? Array(stepSeconds.dropFirst(2)) : stepSeconds
+        let median = timed.sorted()[timed.count / 2]
+        let tokensPerStep = Double(config.batchSize * config.contextLength * config.accumulation)
+        return TrainingSummary(steps: step, parameters: model.parameterCount, finalTrainingLoss: lastLoss,
+                               validation: evaluation, tokensPerSecond: tokensPerStep / median,
+                               seconds: Date().timeIntervalSince(start), stoppedEarly: stoppedEarly)
+    }
+
+    /// One optimizer step (all micro-batches).
+    public func trainStep() throws {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let parameters = model.parameters
+        let alpha = config.annealing(at: step)
+        if alpha > 0 {
+            for norm in model.norms {
+                if norm.frozen == nil { norm.freeze() }
+                norm.annealing = alpha
+            }
+        }
+        parameters.forEach { $0.zeroGrad() }
+        var rng = SeededRNG(seed: config.seed).stream(UInt64(step))
+        var lossSum = 0.0
+        for _ in 0..<config.accumulation {
+            let batch = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
+            let loss = model.loss(tape, inputs: batch.inputs, targets: batch.targets, batch: config.batchSize,
+                                  length: config.contextLength, training: true)
+            let value = Double(loss.value.scalar)
+            guard value.isFinite else {
+                tape.reset()
+                throw TrainingError.nonFiniteLoss(step: step, loss: value, checkpoint: lastCheckpoint?.path)
+            }
+            lossSum += value
+            tape.backward(from: loss, seed: 1 / Float(config.accumulation))
+            tape.reset()
+        }
+        if let bad = GradientClipping.firstNonFinite(parameters) {
+            throw TrainingError.nonFiniteGradient(step: step, parameter: bad.name, index: bad.index, checkpoint: lastCheckpoint?.path)
+        }
+        let norm = config.clipNorm > 0 ? GradientClipping.clip(parameters, maxNorm: config.clipNorm) : GradientClipping.globalNorm(parameters)
+        let lr = schedule.learningRate(at: step)
+        optimizer.update(parameters, learningRate: lr, beta1: schedule.momentum(at: step))
+        step += 1
+        let tokens = config.batchSize * config.contextLength * config.accumulation
+        tokensSeen += tokens
+        lastLoss = lossSum / Double(config.accumulation)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        stepSeconds.append(seconds)
+        if config.logInterval > 0 && (step % config.logInterval == 0 || step == 1 || step == config.steps) {
+            var record = TrainingRecord(kind: .train, step: step)
+            record.loss = lastLoss
+            record.learningRate = lr
+            record.gradientNorm = norm
+            record.tokensPerSecond = Double(tokens) / seconds
+            record.annealing = alpha
+            if !gammas.isEmpty { record.gamma = gammas }
+            onRecord(record)
+        }
+        onProgress(TrainingProgress(step: step, steps: config.steps, loss: lastLoss, tokensPerSecond: Double(tokens) / seconds))
+    }
+
+    /// Mean validation loss over `maxBatches` batches (all when nil), without gradients.
+    public func evaluate(maxBatches: Int?) -> Evaluation {
+        Evaluator.evaluate(model, on: validation, batchSize: config.batchSize, contextLength: config.contextLength,
+                           maxBatches: maxBatches, tape: tape)
+    }
+
+    private func emitEvaluation(_ e: Evaluation) {
+        var record = TrainingRecord(kind: .eval, step: step)
+        record.validationLoss = e.loss
+        record.perplexity = e.perplexity
+        record.bitsPerByte = e.bitsPerByte
+        if !gammas.isEmpty { record.gamma = gammas }
+        onRecord(record)
+    }
+
+    /// Writes a checkpoint into `checkpointFolder` (no-op without one).
+    public func writeCheckpoint() throws {
+        guard let folder = checkpointFolder else { return }
+        let manifest = Checkpoint.Manifest(model: model.config, training: config, step: step, tokensSeen: tokensSeen)
+        try Checkpoint.write(model: model, optimizer: optimizer, manifest: manifest, to: folder)
+        lastCheckpoint = folder
+    }
+}
+
+/// Progress after a step.
+public struct TrainingProgress: Sendable {
+    public var step: Int
+    public var steps: Int
+    public var loss: Double
+    public var tokensPerSecond: Double
+}
+
+/// Loss, perplexity and bits per byte of a model on a token stream.
+public enum Evaluator {
+    public static func evaluate(_ model: LanguageModel<Float>, on data: TokenDataset, batchSize: Int, contextLength: Int,
+                                maxBatches: Int? = nil, tape: Tape<Float> = Tape()) -> Evaluation {
+        let recording = tape.recordsGradients
+        tape.recordsGradients = false
+        defer { tape.recordsGradients = recording }
+        var total = 0.0, count = 0
+        for batch in data.evaluationBatches(batchSize: batchSize, contextLength: contextLength, maxBatches: maxBatches) {
+            let loss = model.loss(tape, inputs: batch.inputs, targets: batch.targets, batch: batch.batchSize, length: contextLength)
+            let n = batch.batchSize * contextLength
+            total += Double(loss.value.scalar) * Double(n)
+            count += n
+            tape.reset()
+        }
+        let mean = count > 0 ? total / Double(count) : .nan
+        return Evaluation(loss: mean, perplexity: Foundation.exp(mean), bitsPerByte: data.bitsPerByte(nats: mean), tokens: count)
+    }
+}

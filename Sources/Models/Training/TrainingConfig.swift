@@ -1,0 +1,87 @@
+/// How a model is trained (SPEC.md §1.3). Every field has a default; `validate()` names a bad one.
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    /// Optimizer steps.
+    public var steps: Int = 200
+    /// B: sequences per micro-batch.
+    public var batchSize: Int = 16
+    /// T: tokens per sequence (≤ the model's context).
+    public var contextLength: Int = 64
+    /// Micro-batches whose gradients are averaged per step.
+    public var accumulation: Int = 1
+    /// Peak learning rate of the OneCycle schedule.
+    public var maxLearningRate: Double = 3e-3
+    /// Fraction of steps spent warming up (OneCycle `pct_start`).
+    public var warmupFraction: Double = 0.3
+    /// Decoupled weight decay, applied to matrices only.
+    public var weightDecay: Double = 0.1
+    /// Global gradient-norm clip (0 disables).
+    public var clipNorm: Double = 1.0
+    /// Fraction of the final steps over which LayerNorm is annealed to frozen linear scaling (0: never).
+    public var layerNormAnnealFraction: Double = 0
+    /// Steps between validation evaluations (0: only at the end).
+    public var evalInterval: Int = 50
+    /// Validation batches per evaluation (0: the whole validation stream).
+    public var evalBatches: Int = 8
+    /// Steps between checkpoints (0: only at the end).
+    public var checkpointInterval: Int = 0
+    /// Steps between log lines.
+    public var logInterval: Int = 10
+    /// Seed of the batch order (each step draws from its own stream, so resuming is exact).
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    public func validate() throws {
+        func require(_ ok: Bool, _ field: String, _ expected: String) throws {
+            if !ok { throw TrainingError.invalidConfig(field: field, expected: expected) }
+        }
+        try require(steps > 0, "steps", "a positive number of steps, got \(steps)")
+        try require(batchSize > 0, "batchSize", "a positive batch size, got \(batchSize)")
+        try require(contextLength > 0, "contextLength", "a positive context length, got \(contextLength)")
+        try require(accumulation > 0, "accumulation", "at least 1, got \(accumulation)")
+        try require(maxLearningRate > 0 && maxLearningRate.isFinite, "maxLearningRate", "a positive learning rate, got \(maxLearningRate)")
+        try require(warmupFraction > 0 && warmupFraction < 1, "warmupFraction", "a fraction in (0, 1), got \(warmupFraction)")
+        try require(weightDecay >= 0, "weightDecay", "a non-negative decay, got \(weightDecay)")
+        try require(clipNorm >= 0, "clipNorm", "a non-negative norm, got \(clipNorm)")
+        try require(layerNormAnnealFraction >= 0 && layerNormAnnealFraction < 1, "layerNormAnnealFraction",
+                    "a fraction in [0, 1), got \(layerNormAnnealFraction)")
+        try require(evalInterval >= 0 && evalBatches >= 0 && checkpointInterval >= 0 && logInterval >= 0,
+                    "evalInterval/evalBatches/checkpointInterval/logInterval", "non-negative values")
+    }
+
+    /// First step of LayerNorm annealing (== steps when there is none).
+    public var annealStart: Int { steps - Int((Double(steps) * layerNormAnnealFraction).rounded()) }
+
+    /// α of the annealing at a step: 0 before `annealStart`, ramping linearly to 1 at the last step.
+    public func annealing(at step: Int) -> Double {
+        let start = annealStart
+        guard step >= start, start < steps else { return 0 }
+        let span = Swift.max(1, steps - 1 - start)
+        return Swift.min(1, Double(step - start + 1) / Double(span + 1))
+    }
+}
+
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case invalidConfig(field: String, expected: String)
+    case nonFiniteLoss(step: Int, loss: Double, checkpoint: String?)
+    case nonFiniteGradient(step: Int, parameter: String, index: Int, checkpoint: String?)
+    case dataTooShort(split: String, tokens: Int, needed: Int)
+    case checkpointMismatch(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let field, let expected): "training config: \(field): expected \(expected)"
+        case .nonFiniteLoss(let step, let loss, let checkpoint):
+            "training diverged at step \(step): the loss is \(loss)" + Self.kept(checkpoint)
+        case .nonFiniteGradient(let step, let parameter, let index, let checkpoint):
+            "training diverged at step \(step): the gradient of \(parameter) is not finite (element \(index))" + Self.kept(checkpoint)
+        case .dataTooShort(let split, let tokens, let needed):
+            "the \(split) stream has \(tokens) tokens; a context of this length needs at least \(needed)"
+        case .checkpointMismatch(let path, let reason): "\(path): \(reason)"
+        }
+    }
+
+    private static func kept(_ checkpoint: String?) -> String {
+        checkpoint.map { "; the last good checkpoint is \($0)" } ?? "; no checkpoint was written before it"
+    }
+}

@@ -1,0 +1,216 @@
+/// Reverse-mode automatic differentiation on a tape (a Wengert list).
+///
+/// Every op appends one node holding its output value and, when any input needs a gradient,
+/// a backward function that reads the node's output gradient and accumulates into its inputs'
+/// gradients. `backward(from:)` walks the tape once in reverse. Leaves are constants,
+/// variables (gradients kept on the tape, for tests) or `Parameter`s (gradients accumulated
+/// into `Parameter.grad`).
+///
+/// Memory: op outputs and gradients come from a pool owned by the tape; `reset()` returns
+/// every buffer nobody else holds to the pool, so a training loop that resets the tape each
+/// step stops allocating tensor storage after its first step.
+///
+/// A tape is not thread-safe: one tape per training loop.
+public final class Tape<Scalar: TensorScalar> {
+    /// Gradient function of one node: reads the node's output gradient, accumulates into inputs.
+    public typealias Backward = (_ tape: Tape<Scalar>, _ outputGradient: Tensor<Scalar>) -> Void
+
+    struct Node {
+        var value: Tensor<Scalar>
+        var grad: Tensor<Scalar>?
+        var backward: Backward?
+        var parameter: Parameter<Scalar>?
+        var requiresGrad: Bool
+    }
+
+    private(set) var nodes: [Node] = []
+    /// Incremented by `reset()`; variables from an earlier epoch are stale.
+    private(set) var epoch = 0
+    private var pool: [Int: [TensorBuffer<Scalar>]] = [:]
+    /// Buffers handed out by `makeTensor` since the last reset; only these return to the pool
+    /// (tensors the caller created stay the caller's).
+    private var issued = Set<ObjectIdentifier>()
+
+    /// When false, ops record values only (evaluation without gradients).
+    public var recordsGradients = true
+
+    public init() {}
+
+    /// Number of nodes recorded since the last reset.
+    public var count: Int { nodes.count }
+
+    // MARK: Leaves
+
+    /// A leaf that never receives a gradient.
+    public func constant(_ value: Tensor<Scalar>) -> Variable<Scalar> {
+        append(Node(value: value, grad: nil, backward: nil, parameter: nil, requiresGrad: false))
+    }
+
+    /// A leaf whose gradient is kept on the tape (read it with `gradient(of:)`).
+    public func variable(_ value: Tensor<Scalar>) -> Variable<Scalar> {
+        append(Node(value: value, grad: nil, backward: nil, parameter: nil, requiresGrad: recordsGradients))
+    }
+
+    /// A leaf bound to a parameter: its gradient accumulates into `parameter.grad`.
+    public func parameter(_ parameter: Parameter<Scalar>) -> Variable<Scalar> {
+        append(Node(value: parameter.value, grad: nil, backward: nil, parameter: parameter,
+                    requiresGrad: recordsGradients))
+    }
+
+    // MARK: Recording ops
+
+    /// Records an op's output. `backward` is kept only when some input needs a gradient.
+    public func record(_ value: Tensor<Scalar>, inputs: [Variable<Scalar>], backward: @escaping Backward) -> Variable<Scalar> {
+        let needs = recordsGradients && inputs.contains { requiresGradient($0) }
+        return append(Node(value: value, grad: nil, backward: needs ? backward : nil, parameter: nil, requiresGrad: needs))
+    }
+
+    private func append(_ node: Node) -> Variable<Scalar> {
+        nodes.append(node)
+        return Variable(tape: self, id: nodes.count - 1, epoch: epoch)
+    }
+
+    /// The value of a variable.
+    @inline(__always)
+    public func value(_ v: Variable<Scalar>) -> Tensor<Scalar> {
+        check(v)
+        return nodes[v.id].value
+    }
+
+    @inline(__always)
+    private func check(_ v: Variable<Scalar>) {
+        precondition(v.tape === self, "Tape: variable belongs to another tape")
+        precondition(v.epoch == epoch, "Tape: variable \(v.id) was recorded before the last reset()")
+    }
+
+    /// Whether gradients flow into this variable.
+    @inline(__always)
+    public func requiresGradient(_ v: Variable<Scalar>) -> Bool {
+        check(v)
+        return nodes[v.id].requiresGrad
+    }
+
+    /// The gradient accumulated into a non-parameter node (nil if none flowed).
+    public func gradient(of v: Variable<Scalar>) -> Tensor<Scalar>? {
+        check(v)
+        if let p = nodes[v.id].parameter { return p.grad }
+        return nodes[v.id].grad
+    }
+
+    /// Adds into the gradient of `v` through `body(pointer to the gradient storage)`.
+    /// Does nothing when `v` needs no gradient. The storage starts at zero.
+    public func accumulateGradient(_ v: Variable<Scalar>, _ body: (UnsafeMutablePointer<Scalar>) -> Void) {
+        check(v)
+        let id = v.id
+        guard nodes[id].requiresGrad else { return }
+        if let p = nodes[id].parameter {
+            p.grad.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+            return
+        }
+        // Take the gradient out of the node while `body` runs, so that `body` may read the tape.
+        var grad = nodes[id].grad.take() ?? zeros(nodes[id].value.shape)
+        grad.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        nodes[id].grad = grad
+    }
+
+    /// The gradient storage of `v` (allocated and zeroed on first use), or nil when `v` needs
+    /// no gradient. For fused backward kernels that write several gradients in one pass; the
+    /// pointer stays valid until `reset()`.
+    public func gradientPointer(_ v: Variable<Scalar>) -> UnsafeMutablePointer<Scalar>? {
+        var result: UnsafeMutablePointer<Scalar>?
+        accumulateGradient(v) { result = $0 }
+        return result
+    }
+
+    /// Adds a whole tensor into the gradient of `v` (same element count).
+    public func accumulateGradient(_ v: Variable<Scalar>, adding g: Tensor<Scalar>) {
+        accumulateGradient(v) { dst in
+            g.withUnsafeBufferPointer { src in
+                precondition(src.count == value(v).count, "Tape: gradient of \(g.shape) for value \(value(v).shape)")
+                for i in 0..<src.count { dst[i] += src[i] }
+            }
+        }
+    }
+
+    // MARK: Backward
+
+    /// Back-propagates from `loss` (seeded with `seed` in every element, 1 by default).
+    public func backward(from loss: Variable<Scalar>, seed: Scalar = 1) {
+        check(loss)
+        guard nodes[loss.id].requiresGrad else { return }
+        accumulateGradient(loss) { g in
+            for i in 0..<nodes[loss.id].value.count { g[i] += seed }
+        }
+        var id = loss.id
+        while id >= 0 {
+            if let backward = nodes[id].backward, let g = nodes[id].grad {
+                backward(self, g)
+            }
+            id -= 1
+        }
+    }
+
+    // MARK: Storage
+
+    /// An uninitialised tensor from the pool (the caller writes every element).
+    public func makeTensor(_ shape: [Int]) -> Tensor<Scalar> {
+        let n = Tensor<Scalar>.elementCount(shape)
+        if var free = pool[n], let buffer = free.popLast() {
+            pool[n] = free
+            issued.insert(ObjectIdentifier(buffer))
+            return Tensor(shape: shape, buffer: buffer)
+        }
+        let tensor = Tensor<Scalar>(uninitializedShape: shape)
+        issued.insert(ObjectIdentifier(tensor.buffer))
+        return tensor
+    }
+
+    /// A zero tensor from the pool.
+    public func zeros(_ shape: [Int]) -> Tensor<Scalar> {
+        var t = makeTensor(shape)
+        t.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        return t
+    }
+
+    /// Forgets every node and returns storage nobody else holds to the pool.
+    public func reset() {
+        var buffers: [TensorBuffer<Scalar>] = []
+        var seen = Set<ObjectIdentifier>()
+        for node in nodes {
+            for t in [node.value, node.grad].compactMap({ $0 }) where seen.insert(ObjectIdentifier(t.buffer)).inserted {
+                buffers.append(t.buffer)
+            }
+        }
+        nodes.removeAll(keepingCapacity: true)
+        epoch += 1
+        for i in buffers.indices where issued.contains(ObjectIdentifier(buffers[i])) {
+            if isKnownUniquelyReferenced(&buffers[i]) { pool[buffers[i].count, default: []].append(buffers[i]) }
+        }
+        issued.removeAll(keepingCapacity: true)
+    }
+
+    /// Empties the pool (for long-lived tapes whose shapes change).
+    public func releasePool() { pool.removeAll() }
+
+    /// Bytes held in the pool.
+    public var pooledBytes: Int {
+        pool.reduce(0) { $0 + $1.key * $1.value.count * MemoryLayout<Scalar>.stride }
+    }
+}
+
+/// A value on a tape. Ops on variables (Ops/*.swift) record new nodes on the same tape.
+///
+/// A variable refers to its tape without owning it (backward functions capture variables, so
+/// owning references would make every tape a cycle): keep the tape alive while using them.
+public struct Variable<Scalar: TensorScalar> {
+    public unowned let tape: Tape<Scalar>
+    public let id: Int
+    let epoch: Int
+
+    @inline(__always) public var value: Tensor<Scalar> { tape.value(self) }
+    @inline(__always) public var shape: [Int] { tape.value(self).shape }
+    public var rank: Int { shape.count }
+    public var count: Int { tape.value(self).count }
+    /// The gradient that reached this variable in the last backward pass.
+    public var gradient: Tensor<Scalar>? { tape.gradient(of: self) }
+}

@@ -1,0 +1,118 @@
+import RealModule
+
+/// Element-wise kernels. Each is generic and pre-specialised for Float and Double, so calls
+/// from unspecialised generic code (and from other modules) run the specialised loop.
+
+enum BinaryOp: Sendable { case add, sub, mul, div }
+
+/// out = a ∘ b with broadcasting.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func binaryForward<S: TensorScalar>(_ op: BinaryOp, _ plan: BroadcastPlan,
+                                    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>) {
+    let n = plan.sizes.last!, sa = plan.stridesA.last!, sb = plan.stridesB.last!
+    plan.forEachRow { o, ia, ib in
+        let x = a + ia, y = b + ib, z = out + o
+        switch op {
+        case .add: for j in 0..<n { z[j] = x[j * sa] + y[j * sb] }
+        case .sub: for j in 0..<n { z[j] = x[j * sa] - y[j * sb] }
+        case .mul: for j in 0..<n { z[j] = x[j * sa] * y[j * sb] }
+        case .div: for j in 0..<n { z[j] = x[j * sa] / y[j * sb] }
+        }
+    }
+}
+
+/// Gradient of a binary op into operand A (`intoA`) or B, summing over broadcast axes:
+/// add: dA += g, dB += g; sub: dA += g, dB −= g; mul: dA += g·b, dB += g·a;
+/// div: dA += g/b, dB −= g·a/b².
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func binaryBackward<S: TensorScalar>(_ op: BinaryOp, _ plan: BroadcastPlan, intoA: Bool,
+                                     _ g: UnsafePointer<S>, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
+                                     _ grad: UnsafeMutablePointer<S>) {
+    let n = plan.sizes.last!, sa = plan.stridesA.last!, sb = plan.stridesB.last!
+    plan.forEachRow { o, ia, ib in
+        let gg = g + o, x = a + ia, y = b + ib
+        if intoA {
+            let d = grad + ia
+            switch op {
+            case .add, .sub: for j in 0..<n { d[j * sa] += gg[j] }
+            case .mul: for j in 0..<n { d[j * sa] += gg[j] * y[j * sb] }
+            case .div: for j in 0..<n { d[j * sa] += gg[j] / y[j * sb] }
+            }
+        } else {
+            let d = grad + ib
+            switch op {
+            case .add: for j in 0..<n { d[j * sb] += gg[j] }
+            case .sub: for j in 0..<n { d[j * sb] -= gg[j] }
+            case .mul: for j in 0..<n { d[j * sb] += gg[j] * x[j * sa] }
+            case .div: for j in 0..<n { let yj = y[j * sb]; d[j * sb] -= gg[j] * x[j * sa] / (yj * yj) }
+            }
+        }
+    }
+}
+
+enum UnaryOp: Sendable { case exp, log, tanh, gelu, sigmoid, relu, sqrt, square, negate }
+
+/// √(2/π), the constant of GELU's tanh approximation.
+let geluScale = 0.7978845608028654
+
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func unaryForward<S: TensorScalar>(_ op: UnaryOp, _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ n: Int) {
+    switch op {
+    case .exp: for i in 0..<n { y[i] = S.exp(x[i]) }
+    case .log: for i in 0..<n { y[i] = S.log(x[i]) }
+    case .tanh: for i in 0..<n { y[i] = S.tanh(x[i]) }
+    case .gelu:
+        let c = S(geluScale), k = S(0.044715)
+        for i in 0..<n {
+            let v = x[i]
+            y[i] = S(0.5) * v * (1 + S.tanh(c * (v + k * v * v * v)))
+        }
+    case .sigmoid: for i in 0..<n { y[i] = 1 / (1 + S.exp(-x[i])) }
+    case .relu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
+    case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
+    case .square: for i in 0..<n { y[i] = x[i] * x[i] }
+    case .negate: for i in 0..<n { y[i] = -x[i] }
+    }
+}
+
+/// dx += g · f′(x), using the saved input x and output y.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func unaryBackward<S: TensorScalar>(_ op: UnaryOp, _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ y: UnsafePointer<S>,
+                                    _ dx: UnsafeMutablePointer<S>, _ n: Int) {
+    switch op {
+    case .exp: for i in 0..<n { dx[i] += g[i] * y[i] }
+    case .log: for i in 0..<n { dx[i] += g[i] / x[i] }
+    case .tanh: for i in 0..<n { dx[i] += g[i] * (1 - y[i] * y[i]) }
+    case .gelu:
+        let c = S(geluScale), k = S(0.044715)
+        for i in 0..<n {
+            let v = x[i]
+            let t = S.tanh(c * (v + k * v * v * v))
+            let dt = (1 - t * t) * c * (1 + 3 * k * v * v)
+            dx[i] += g[i] * (S(0.5) * (1 + t) + S(0.5) * v * dt)
+        }
+    case .sigmoid: for i in 0..<n { dx[i] += g[i] * y[i] * (1 - y[i]) }
+    case .relu: for i in 0..<n { dx[i] += x[i] > 0 ? g[i] : 0 }
+    case .sqrt: for i in 0..<n { dx[i] += g[i] / (2 * y[i]) }
+    case .square: for i in 0..<n { dx[i] += 2 * g[i] * x[i] }
+    case .negate: for i in 0..<n { dx[i] -= g[i] }
+    }
+}
+
+/// y = α·x + β.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+package func affineForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ n: Int, _ alpha: S, _ beta: S) {
+    for i in 0..<n { y[i] = alpha * x[i] + beta }
+}
+
+/// dx += α·g.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+package func scaledAccumulate<S: TensorScalar>(_ g: UnsafePointer<S>, _ dx: UnsafeMutablePointer<S>, _ n: Int, _ alpha: S) {
+    for i in 0..<n { dx[i] += alpha * g[i] }
+}

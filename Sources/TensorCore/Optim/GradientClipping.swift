@@ -1,0 +1,42 @@
+/// Global-norm gradient clipping, as PyTorch's `clip_grad_norm_`.
+public enum GradientClipping {
+    /// The global L2 norm of all gradients (accumulated in Double).
+    public static func globalNorm<S: TensorScalar>(_ parameters: [Parameter<S>]) -> Double {
+        var total = 0.0
+        for p in parameters {
+            p.grad.withUnsafeBufferPointer { g in total += sumOfSquares(g.baseAddress!, g.count) }
+        }
+        return total.squareRoot()
+    }
+
+    /// Scales all gradients by min(1, maxNorm/(‖g‖ + 10⁻⁶)); returns ‖g‖ before clipping.
+    @discardableResult
+    public static func clip<S: TensorScalar>(_ parameters: [Parameter<S>], maxNorm: Double) -> Double {
+        let norm = globalNorm(parameters)
+        let coefficient = maxNorm / (norm + 1e-6)
+        if coefficient < 1 {
+            let c = S(coefficient)
+            for p in parameters {
+                p.grad.withUnsafeMutableBufferPointer { g in for i in 0..<g.count { g[i] *= c } }
+            }
+        }
+        return norm
+    }
+
+    /// The first parameter whose gradient holds NaN or ±∞, with the offending index.
+    public static func firstNonFinite<S: TensorScalar>(_ parameters: [Parameter<S>]) -> (name: String, index: Int)? {
+        for p in parameters {
+            let bad = p.grad.withUnsafeBufferPointer { g in (0..<g.count).first { !g[$0].isFinite } }
+            if let bad { return (p.name, bad) }
+        }
+        return nil
+    }
+}
+
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func sumOfSquares<S: TensorScalar>(_ x: UnsafePointer<S>, _ n: Int) -> Double {
+    var total = 0.0
+    for i in 0..<n { let v = Double(x[i]); total += v * v }
+    return total
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Models
+
+extension AttnLab {
+    struct DataCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "data",
+            abstract: "Corpora and token files.",
+            subcommands: [Prepare.self]
+        )
+    }
+}
+
+/// Where the text comes from: the built-in stories or a file.
+struct CorpusOptions: ParsableArguments {
+    @Option(help: "'stories' (the built-in generator) or the path of a UTF-8 text file.")
+    var corpus = "stories"
+
+    @Option(help: "How a file is cut into documents: text (one document), paragraphs (blank lines), tinystories (<|endoftext|>).")
+    var format: Corpus.Format = .paragraphs
+
+    @Option(help: "Invalid UTF-8 in a file: error (name the byte offset) or replace (with U+FFFD).")
+    var invalidUTF8: Corpus.InvalidUTF8 = .error
+
+    @Option(help: "Number of stories to generate when --corpus is stories.")
+    var documents = 10_000
+
+    @Option(help: "Seed of the story generator.")
+    var storySeed: UInt64 = 0
+
+    func validate() throws {
+        if corpus == "stories" && documents < 2 { throw ValidationError("--documents must be at least 2, got \(documents)") }
+    }
+
+    var source: DataPreparation.CorpusSource {
+        corpus == "stories" ? .stories(documents: documents, seed: storySeed)
+            : .file(path: corpus, format: format, invalidUTF8: invalidUTF8)
+    }
+
+    func load() throws -> Corpus {
+        corpus == "stories" ? StoryGenerator(seed: storySeed).corpus(documents: documents)
+            : try Corpus.load(path: corpus, format: format, invalidUTF8: invalidUTF8)
+    }
+}
+
+extension Corpus.Format: ExpressibleByArgument {}
+extension Corpus.InvalidUTF8: ExpressibleByArgument {}
+
+/// Progress lines go to standard error, results to standard output.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+extension AttnLab.DataCommand {
+    struct Prepare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Corpus → tokenizer → train/validation token files (llm.c .bin) and tokenizer files in a folder.",
+            discussion: """
+            Writes train.bin and val.bin (llm.c layout: 256 int32 header, magic 20240520, uint16 tokens, \
+            or uint32 above 65535 tokens), vocab.json + merges.txt (Hugging Face format) and data.json \
+            (counts and entropy baselines), then prints a summary line. Each document is preceded by \
+            <|endoftext|>. See docs/DATA.md.
+            """
+        )
+
+        @OptionGroup var corpus: CorpusOptions
+
+        @Option(help: "'train' (byte-level BPE trained on the training split), 'bytes' (vocabulary 256), or a folder with vocab.json + merges.txt.")
+        var tokenizer = "train"
+
+        @Option(help: "Vocabulary size to train to (with --tokenizer train), <|endoftext|> included.")
+        var vocab = 4096
+
+        @Option(help: "Fraction of documents held out for validation.")
+        var valFraction = 0.1
+
+        @Option(help: "Seed of the train/validation split.")
+        var seed: UInt64 = 0
+
+        @Option(help: "Output folder.")
+        var output = "data/stories"
+
+        func validate() throws {
+            guard valFraction > 0 && valFraction < 1 else { throw ValidationError("--val-fraction must be in (0, 1), got \(valFraction)") }
+            if tokenizer == "train" && vocab < 257 {
+                throw ValidationError("--vocab must be at least 257 (256 bytes + <|endoftext|>), got \(vocab); use --tokenizer bytes for 256")
+            }
+        }
+
+        func run() throws {
+            let source: DataPreparation.TokenizerSource
+            switch tokenizer {
+            case "train": source = .train(vocabularySize: vocab)
+            case "bytes": source = .bytes
+            default: source = .load(directory: URL(fileURLWithPath: tokenizer))
+            }
+            let preparation = DataPreparation(corpus: corpus.source, tokenizer: source,
+                                              validationFraction: valFraction, splitSeed: seed)
+            let start = Date()
+            let prepared = try preparation.run(log: printError)
+            let directory = URL(fileURLWithPath: output)
+            try prepared.write(to: directory)
+            printError(String(format: "wrote %@ in %.1f s", directory.path, Date().timeIntervalSince(start)))
+            print(prepared.summary.line)
+        }
+    }
+}
