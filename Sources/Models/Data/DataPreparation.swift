@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Corpus → tokenizer → train/validation token streams, in memory or as files.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Token files in llm.c's `.bin` layout, exchangeable with llm.c's data scripts and loaders.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Hugging Face's (and GPT-2's) vocabulary files: `vocab.json` + `merges.txt`.
 ///
