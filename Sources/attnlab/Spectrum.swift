@@ -6,11 +6,17 @@ extension AttnLab {
     struct Spectrum: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Koopman spectrum of a matrix: eigenvalues, decay/neutral/growth classes, energy budget (seed 001 §II–III).",
-            discussion: "The trained-model form (a run directory) comes with the qsf pipeline; for now give a matrix file."
+            discussion: "Give a matrix file (--matrix) or a checkpoint folder of a koopman/qsf/hamiltonian model (--checkpoint, with --metrics for γ over training)."
         )
 
         @Option(help: "Square matrix as .npy (float64/float32) or CSV/whitespace-separated text.")
-        var matrix: String
+        var matrix: String?
+
+        @Option(help: "Checkpoint folder (config.json + model.safetensors) of a koopman, qsf or hamiltonian model.")
+        var checkpoint: String?
+
+        @Option(help: "metrics.jsonl of the checkpoint's training run, for γ_l over training.")
+        var metrics: String?
 
         @Flag(help: "The matrix is the generator A (K = exp(A)); otherwise it is K itself.")
         var generator = false
@@ -23,11 +29,18 @@ extension AttnLab {
 
         func validate() throws {
             guard epsilon >= 0 && epsilon.isFinite else { throw ValidationError("--epsilon must be ≥ 0, got \(epsilon)") }
+            guard (matrix == nil) != (checkpoint == nil) else { throw ValidationError("give exactly one of --matrix and --checkpoint") }
+            if metrics != nil && checkpoint == nil { throw ValidationError("--metrics needs --checkpoint") }
         }
 
         func run() throws {
-            let m = try MatrixFile.load(matrix)
-            let (text, figure) = try SpectrumReport.run(matrix: m, isGenerator: generator, epsilon: epsilon)
+            let (text, figure): (String, Figure)
+            if let matrix {
+                (text, figure) = try SpectrumReport.run(matrix: try MatrixFile.load(matrix), isGenerator: generator, epsilon: epsilon)
+            } else {
+                (text, figure) = try SpectrumReport.checkpoint(URL(fileURLWithPath: checkpoint!), metrics: metrics.map { URL(fileURLWithPath: $0) },
+                                                              epsilon: epsilon)
+            }
             print(text, terminator: "")
             if let svg {
                 do { try figure.svg.write(toFile: svg, atomically: true, encoding: .utf8) }

@@ -181,3 +181,104 @@ struct MatrixFileTests {
         #expect(throws: MatrixFile.Error.self) { try MatrixFile.load(nan) }
     }
 }
+
+import Models
+
+@Suite("QSF model glue")
+struct QSFModelGlueTests {
+    func model(_ arch: Architecture) throws -> LanguageModel<Float> {
+        var config = ModelConfig(architecture: arch, vocabularySize: 40, contextLength: 16, width: 8, layers: 2, heads: 2, feedForward: 16)
+        config.koopmanInitScale = 1
+        var rng = SeededRNG(seed: 5)
+        return try LanguageModel(config: config, rng: &rng)
+    }
+
+    @Test("layers: K, W = W_Vᵀ and γ in the column convention the physics uses")
+    func layers() throws {
+        let m = try model(.qsf)
+        let layers = try QSFModelGlue.layers(m)
+        #expect(layers.count == 2)
+        #expect(layers.allSatisfy { $0.gamma == 1 })
+        let k = try m.blocks[0].koopman!.propagator()
+        #expect(layers[0].propagator.maxAbsDifference(k) < 1e-12)
+        // v (row) = x·W_V from the attention's own projection equals W x with W = W_Vᵀ.
+        var rng = SeededRNG(seed: 6)
+        let x = Tensor<Float>.randomNormal([1, 1, 8], rng: &rng)
+        let tape = Tape<Float>()
+        let qkv = m.blocks[0].linearAttention!.qkv(tape.constant(x)).value
+        let v = (16..<24).map { Double(qkv.scalars[$0]) }
+        let wx = layers[0].valueProjection!.apply(x.scalars.map(Double.init))
+        #expect(zip(v, wx).allSatisfy { abs($0 - $1) < 1e-5 })
+        let hamiltonian = try QSFModelGlue.layers(model(.hamiltonian))
+        let spectrum = try KoopmanModelAnalysis(layers: hamiltonian).measurements(prefix: "h")
+        #expect(spectrum["h.maxModulusDeviation"]!.value < 1e-5)
+        #expect(throws: ModelConfigError.self) { try QSFModelGlue.layers(try model(.transformer)) }
+    }
+
+    @Test("excitations drive the Koopman scan: s_t = K s_{t−1} + u_t reproduces the mixer")
+    func excitations() throws {
+        let m = try model(.koopman)
+        let tokens: [Int32] = [1, 5, 9, 2, 7, 3]
+        let (u, final) = QSFModelGlue.states(m, sequences: [tokens])
+        #expect(u.count == 2 && u[0].rows == 6 && u[0].cols == 8 && final.rows == 6)
+        let k = try m.blocks[0].koopman!.propagator()
+        // Recompute the mixer output y_t = (s_t)ᵀ W_out from the excitations.
+        let tape = Tape<Float>()
+        var h = m.tokenEmbedding(tape, tokens, batch: 1, length: 6)
+        h = h + tape.parameter(m.positionEmbedding!.table).sliced(axis: 0, 0..<6)
+        let mixer = m.blocks[0].koopman!(m.blocks[0].norm1(h)).value                   // (1, 6, 8)
+        let wOut = Matrix(m.blocks[0].koopman!.output.weight.value)                    // (S, C)
+        var s = [Double](repeating: 0, count: 8)
+        for t in 0..<6 {
+            s = zip(k.apply(s), u[0].row(t)).map { $0 + $1 }
+            let y = GaussianAlgebraProbe.rowTimes(s, wOut)
+            for c in 0..<8 { #expect(abs(y[c] - Double(mixer.scalars[t * 8 + c])) < 1e-4) }
+        }
+    }
+
+    @Test("spectrum of a checkpoint folder, with γ from its metrics file")
+    func checkpoint() throws {
+        let m = try model(.qsf)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-ckpt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Checkpoint.writeModel(m, to: folder.appendingPathComponent(Checkpoint.modelFile))
+        func json<T: Encodable>(_ x: T) throws -> Any { try JSONSerialization.jsonObject(with: JSONEncoder().encode(x)) }
+        let manifest: [String: Any] = ["model": try json(m.config), "training": try json(TrainingConfig()), "step": 0, "tokensSeen": 0, "format": 1]
+        try JSONSerialization.data(withJSONObject: manifest).write(to: folder.appendingPathComponent(Checkpoint.configFile))
+        var lines = ""
+        for step in [0, 10, 20] {
+            var r = TrainingRecord(kind: .train, step: step)
+            r.loss = 3 - Double(step) / 20
+            r.gamma = [1, 1 + Double(step) / 100]
+            lines += String(decoding: try JSONEncoder().encode(r), as: UTF8.self) + "\n"
+        }
+        let metrics = folder.appendingPathComponent("metrics.jsonl")
+        try lines.write(to: metrics, atomically: true, encoding: .utf8)
+        let (text, figure) = try SpectrumReport.checkpoint(folder, metrics: metrics, epsilon: 1e-3)
+        #expect(text.contains("spectrum.model.maxTraceD") && text.contains("gamma.max = 1.2"))
+        #expect(figure.svg.hasPrefix("<svg"))
+    }
+
+    @Test("γ trajectory from metrics records")
+    func gammaRecords() {
+        var records: [TrainingRecord] = []
+        for step in stride(from: 0, through: 100, by: 10) {
+            var r = TrainingRecord(kind: .train, step: step)
+            r.loss = 5 - Double(step) / 50
+            r.gamma = [1 + Double(step) / 1000, 1.1 + Double(step) / 500]
+            records.append(r)
+        }
+        let analysis = QSFModelGlue.gammaTrajectory(records)
+        #expect(analysis?.gamma.count == 2 && analysis?.steps.count == 11)
+        #expect(analysis?.finalGamma == [1.1, 1.3])
+        #expect(QSFModelGlue.gammaTrajectory(records.map { var r = $0; r.gamma = nil; return r }) == nil)
+        #expect(QSFModelGlue.isBoundaryOrMarker(".") && QSFModelGlue.isBoundaryOrMarker(" Then") && !QSFModelGlue.isBoundaryOrMarker(" cat"))
+    }
+}
+
+enum GaussianAlgebraProbe {
+    /// xᵀ·W for a row vector x and W (n, m).
+    static func rowTimes(_ x: [Double], _ w: Matrix) -> [Double] {
+        (0..<w.cols).map { j in (0..<w.rows).reduce(0) { $0 + x[$1] * w[$1, j] } }
+    }
+}

@@ -117,4 +117,23 @@ public enum SpectrumReport {
         let figure = analysis.eigenvalueFigure(name: "spectrum", caption: "Eigenvalues with the unit circle.", title: "Koopman eigenvalues")
         return (out, figure)
     }
+
+    /// Every layer of a checkpointed koopman / qsf / hamiltonian model, with γ over training when a
+    /// metrics file is given: the per-layer table, the claim measurements, and the figure.
+    public static func checkpoint(_ folder: URL, metrics: URL?, epsilon: Double) throws -> (text: String, figure: Figure) {
+        let model = try QSFModelGlue.loadModel(checkpoint: folder)
+        let layers = try QSFModelGlue.layers(model)
+        let gamma = try metrics.map { try QSFModelGlue.readMetrics($0) }.flatMap { QSFModelGlue.gammaTrajectory($0) }
+        let isHamiltonian = model.config.architecture == .hamiltonian
+        let output = try SpectrumExperiment.modelOutput(stageIII: layers, stageIV: isHamiltonian ? layers : nil, gamma: gamma,
+                                                        sparsity: nil, finalNorms: nil, epsilon: epsilon)
+        var out = "Koopman spectra of \(folder.path) (\(model.config.architecture.rawValue), \(layers.count) layers, width \(model.config.width))\n"
+        for table in output.tables {
+            out += "\n\(table.title)\n  " + table.header.joined(separator: " | ") + "\n"
+            for row in table.rows { out += "  " + row.joined(separator: " | ") + "\n" }
+        }
+        out += "\nMeasurements\n"
+        for (name, m) in output.measurements.sorted(by: { $0.key < $1.key }) { out += "  \(name) = \(m.formatted)\n" }
+        return (out, output.figures.last ?? output.figures[0])
+    }
 }
