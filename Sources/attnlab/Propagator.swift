@@ -38,6 +38,12 @@ extension AttnLab {
         @Option(help: "SSE trajectories (0 skips the SSE).")
         var sseTrajectories = 2_000
 
+        @Option(help: "Use a trained layer instead of a random system: a qsf/hamiltonian checkpoint folder (config.json + model.safetensors).")
+        var checkpoint: String?
+
+        @Option(help: "Layer of --checkpoint whose A, W_V and γ to use.")
+        var layer = 0
+
         func validate() throws {
             guard dimension >= 1 && dimension <= 256 else { throw ValidationError("--dimension must be in 1…256, got \(dimension)") }
             if let m = valueDimension, m < 1 { throw ValidationError("--value-dimension must be positive, got \(m)") }
@@ -47,6 +53,7 @@ extension AttnLab {
             guard trajectories >= 100 else { throw ValidationError("--trajectories must be at least 100, got \(trajectories)") }
             if let s = steps, s < 1 { throw ValidationError("--steps must be positive, got \(s)") }
             guard sseTrajectories == 0 || sseTrajectories >= 2 else { throw ValidationError("--sse-trajectories must be 0 or at least 2") }
+            guard layer >= 0 else { throw ValidationError("--layer must be ≥ 0, got \(layer)") }
         }
 
         func run() throws {
@@ -61,6 +68,13 @@ extension AttnLab {
             report.steps = steps
             report.seed = seed
             report.sseTrajectories = sseTrajectories
+            if let checkpoint {
+                let layers = try QSFModelGlue.layers(try QSFModelGlue.loadModel(checkpoint: URL(fileURLWithPath: checkpoint)))
+                guard layers.indices.contains(layer) else {
+                    throw ValidationError("--layer \(layer): the checkpoint has layers 0..<\(layers.count)")
+                }
+                report.layer = layers[layer]
+            }
             print(try report.run(progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }), terminator: "")
         }
     }

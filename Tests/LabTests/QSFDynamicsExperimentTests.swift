@@ -257,6 +257,13 @@ struct QSFModelGlueTests {
         let (text, figure) = try SpectrumReport.checkpoint(folder, metrics: metrics, epsilon: 1e-3)
         #expect(text.contains("spectrum.model.maxTraceD") && text.contains("gamma.max = 1.2"))
         #expect(figure.svg.hasPrefix("<svg"))
+        // The propagator on the trained layer's A, W_V, γ.
+        var report = PropagatorReport()
+        report.layer = try QSFModelGlue.layers(QSFModelGlue.loadModel(checkpoint: folder))[1]
+        report.trajectories = 2_000
+        report.sseTrajectories = 100
+        let printed = try report.run()
+        #expect(printed.contains("trained layer 1") && printed.contains("d = 8"))
     }
 
     @Test("γ trajectory from metrics records")

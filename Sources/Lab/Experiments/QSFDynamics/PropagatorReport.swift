@@ -18,17 +18,42 @@ public struct PropagatorReport: Sendable {
     /// SSE trajectories; 0 skips the SSE.
     public var sseTrajectories = 2_000
     public var sseLevels = 4
+    /// A trained layer to use instead of a random system: its A, W = W_Vᵀ and γ (b = 0; the
+    /// target y and the start are drawn at random).
+    public var layer: KoopmanLayer? = nil
 
     public init() {}
 
+    /// The system: random, or the trained layer's operators with a random target and start.
+    func system(rng: inout SeededRNG) throws -> (sde: MeasuredLinearSDE, start: GaussianState, sse: NormalisedSSE, psi0: [Double]) {
+        var synthetic = SyntheticDynamics(dimension: dimension, valueDimension: valueDimension)
+        synthetic.gamma = gamma
+        synthetic.measurementNoise = measurementNoise
+        synthetic.koopmanNoise = koopmanNoise
+        guard let layer else {
+            let (sde, start) = try synthetic.measuredSDE(rng: &rng)
+            let (sse, psi0) = synthetic.sse(rng: &rng)
+            return (sde, start, sse, psi0)
+        }
+        guard let a = layer.generator, let w = layer.valueProjection else {
+            throw MatrixFile.Error("layer \(layer.index)", "needs a generator A and a value projection W_V (a qsf or hamiltonian layer)")
+        }
+        let d = a.rows, g = layer.gamma ?? gamma
+        let y = (0..<w.rows).map { _ in rng.normal() }
+        let sde = MeasuredLinearSDE(generator: a, bias: [Double](repeating: 0, count: d), valueProjection: w, target: y, gamma: g,
+                                    measurementNoise: measurementNoise, koopmanNoise: koopmanNoise)
+        let start = GaussianState(mean: (0..<d).map { _ in rng.normal() }, covariance: Matrix.identity(d) * 0.25)
+        let sse = NormalisedSSE(generator: a, bias: [Double](repeating: 0, count: d), valueProjection: w,
+                                target: y.map { $0 / Double(d).squareRoot() }, gamma: g, measurementNoise: measurementNoise)
+        let psi = (0..<d).map { _ in rng.normal() }
+        let n = psi.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return (sde, start, sse, psi.map { $0 / n })
+    }
+
     public func run(progress: (String) -> Void = { _ in }) throws -> String {
-        var system = SyntheticDynamics(dimension: dimension, valueDimension: valueDimension)
-        system.gamma = gamma
-        system.measurementNoise = measurementNoise
-        system.koopmanNoise = koopmanNoise
         let master = SeededRNG(seed: seed)
         var rng = master.stream(0)
-        let (sde, start) = try system.measuredSDE(rng: &rng)
+        let (sde, start, sse, psi0) = try system(rng: &rng)
         progress("simulating \(trajectories) trajectories …")
         let r = try PropagatorCheck.run(sde, start: start, tau: tau, trajectories: trajectories, fixedSteps: steps, rng: master.stream(1))
         let t = r.test
@@ -37,7 +62,8 @@ public struct PropagatorReport: Sendable {
         var out = ""
         func line(_ s: String = "") { out += s + "\n" }
         line("Measured linear SDE  dx = [A x + b + (γ/σ_m²) Wᵀ(y − W x)] dt + σ_K dB   (seed 001 §IX)")
-        line(String(format: "  d = %d, m = %d, τ = %g, γ = %g, σ_m = %g, σ_K = %g, seed %llu", sde.dimension, sde.valueProjection.rows, tau, gamma,
+        if let layer { line("  A, W = W_Vᵀ and γ of trained layer \(layer.index); b = 0, random target y and start") }
+        line(String(format: "  d = %d, m = %d, τ = %g, γ = %g, σ_m = %g, σ_K = %g, seed %llu", sde.dimension, sde.valueProjection.rows, tau, sde.gamma,
                     measurementNoise, koopmanNoise, seed))
         line(String(format: "  A: Tr D = %.4f, ‖[H,D]‖ (normalised) = %.3f; drift M = A − (γ/σ_m²)WᵀW has max Re λ = %.4f",
                     decomposition.netDissipation, decomposition.normalisedCommutator, driftEigen.map(\.real).max() ?? .nan))
@@ -63,11 +89,6 @@ public struct PropagatorReport: Sendable {
         }
         if sseTrajectories > 1 {
             progress("simulating the SSE …")
-            var sseRng = master.stream(2)
-            var sseSystem = SyntheticDynamics(dimension: dimension)
-            sseSystem.gamma = gamma
-            sseSystem.measurementNoise = measurementNoise
-            let (sse, psi0) = sseSystem.sse(rng: &sseRng)
             let drift = SSENormDrift(sse, start: psi0, time: tau, coarseSteps: 20, levels: sseLevels, trajectories: sseTrajectories,
                                      rng: master.stream(3))
             let last = drift.times.count - 1
