@@ -28,12 +28,11 @@ public struct GaussianClosureExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         let plan = GaussianClosureExperiment.plan(context.scale)
-        let master = SeededRNG(seed: context.seed, stream: 0x434C_4F53)          // "CLOS"
         var identityError = 0.0, fusionError = 0.0, filterError = 0.0
         var mcChi = 0.0, mcDof = 0, mcMaxZ = 0.0, mcEntries = 0
         var rows: [[String]] = []
         for k in 0..<plan.systems {
-            var rng = master.stream(UInt64(k))
+            var rng = DynamicsRandom.generator(context.seed, 0x434C_4F53, k)          // "CLOS"
             let system = SyntheticDynamics(dimension: plan.dimension)
             // Fusion.
             let fusion = system.fusion(rng: &rng)

@@ -28,13 +28,12 @@ public struct PropagatorExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         let (dimensions, trajectories) = PropagatorExperiment.plan(context.scale)
-        let master = SeededRNG(seed: context.seed, stream: 0x5052_4F50)         // "PROP"
         var results: [PropagatorCheck.Result] = []
         for (k, d) in dimensions.enumerated() {
-            var rng = master.stream(UInt64(2 * k))
+            var rng = DynamicsRandom.generator(context.seed, 0x5052_4F50, 2 * k)         // "PROP": the system
             let (sde, start) = try SyntheticDynamics(dimension: d).measuredSDE(rng: &rng)
             let result = try PropagatorCheck.run(sde, start: start, tau: 1, trajectories: trajectories,
-                                                 rng: master.stream(UInt64(2 * k + 1)))
+                                                 rng: DynamicsRandom.generator(context.seed, 0x5052_4F50, 2 * k + 1))
             context.log("propagator d=\(d): steps \(result.steps), max|z| \(String(format: "%.2f", result.test.maxAbsZ))")
             results.append(result)
         }

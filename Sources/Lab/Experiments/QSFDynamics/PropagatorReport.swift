@@ -51,11 +51,10 @@ public struct PropagatorReport: Sendable {
     }
 
     public func run(progress: (String) -> Void = { _ in }) throws -> String {
-        let master = SeededRNG(seed: seed)
-        var rng = master.stream(0)
+        var rng = DynamicsRandom.generator(seed, 0x434C_4931, 0)                  // "CLI1"
         let (sde, start, sse, psi0) = try system(rng: &rng)
         progress("simulating \(trajectories) trajectories …")
-        let r = try PropagatorCheck.run(sde, start: start, tau: tau, trajectories: trajectories, fixedSteps: steps, rng: master.stream(1))
+        let r = try PropagatorCheck.run(sde, start: start, tau: tau, trajectories: trajectories, fixedSteps: steps, rng: DynamicsRandom.generator(seed, 0x434C_4931, 1))
         let t = r.test
         let decomposition = try GeneratorDecomposition(generator: sde.generator)
         let driftEigen = try sde.driftMatrix.eigenvalues()
@@ -90,7 +89,7 @@ public struct PropagatorReport: Sendable {
         if sseTrajectories > 1 {
             progress("simulating the SSE …")
             let drift = SSENormDrift(sse, start: psi0, time: tau, coarseSteps: 20, levels: sseLevels, trajectories: sseTrajectories,
-                                     rng: master.stream(3))
+                                     rng: DynamicsRandom.generator(seed, 0x434C_4931, 2))
             let last = drift.times.count - 1
             line()
             line("Seed SSE (Eq. 43, Itô):  dψ = [Aψ − (γ/2σ_m²)‖Wψ − y‖²ψ] dt + (√γ/σ_m)(Wψ − y) dB;  norm-preserving control keeps the ⟨·⟩ cross-terms")

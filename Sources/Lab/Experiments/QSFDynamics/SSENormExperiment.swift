@@ -28,16 +28,16 @@ public struct SSENormExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         let plan = SSENormExperiment.plan(context.scale)
-        let master = SeededRNG(seed: context.seed, stream: 0x5353_4545)          // "SSEE"
-        var rng = master.stream(0)
+        let tag: UInt64 = 0x5353_4545                                             // "SSEE"
+        var rng = DynamicsRandom.generator(context.seed, tag, 0)
         let system = SyntheticDynamics(dimension: plan.dimension)
         let (sse, start) = system.sse(rng: &rng)
         let skew = NormalisedSSE(generator: sse.generator.antisymmetricPart, bias: sse.bias, valueProjection: sse.valueProjection,
                                  target: sse.target, gamma: sse.gamma, measurementNoise: sse.measurementNoise)
         let main = SSENormDrift(sse, start: start, time: 1, coarseSteps: plan.coarseSteps, levels: plan.levels,
-                                trajectories: plan.trajectories, rng: master.stream(1))
+                                trajectories: plan.trajectories, rng: DynamicsRandom.generator(context.seed, tag, 1))
         let hamiltonian = SSENormDrift(skew, start: start, time: 1, coarseSteps: plan.coarseSteps, levels: plan.levels,
-                                       trajectories: plan.trajectories, rng: master.stream(2))
+                                       trajectories: plan.trajectories, rng: DynamicsRandom.generator(context.seed, tag, 2))
         context.log("sse: seed limit MS \(main.seedLimitMeanSquare.value), tangent \(main.tangentLimitMeanSquare.value)")
         return SSENormExperiment.output(main: main, hamiltonian: hamiltonian, sse: sse, start: start)
     }

@@ -91,3 +91,22 @@ public struct SyntheticDynamics: Sendable {
         return (sse, psi.map { $0 / n })
     }
 }
+
+/// Independent generators for the parts of one experiment.
+///
+/// `SeededRNG.stream(j)` derives from the generator's *seed* only, so `a.stream(i).stream(j)`
+/// equals `a.stream(j)`: passing `master.stream(k)` to a routine that splits its work with
+/// `.stream(chunk)` would give every k the same chunk streams. Each purpose therefore gets its own
+/// seed, hashed (SplitMix64) from the run seed, a tag and an index.
+enum DynamicsRandom {
+    static func generator(_ seed: UInt64, _ tag: UInt64, _ index: Int = 0) -> SeededRNG {
+        var z = seed ^ (tag &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03)
+        for _ in 0..<2 {
+            z &+= 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+        }
+        return SeededRNG(seed: z)
+    }
+}
