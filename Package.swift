@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Lab", dependencies: ["Models", "Physics"]),
         .executableTarget(
             name: "attnlab",
-            dependencies: ["Lab", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Lab", "Models", "Physics", "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),

@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import Lab
+import Models
 import TensorCore
 
 extension AttnLab {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure attnlab's speed.",
-            subcommands: [Gemm.self]
+            subcommands: [Gemm.self, Train.self]
         )
     }
 }
@@ -44,6 +45,50 @@ extension AttnLab.Bench {
                 print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
                 print(GemmBenchmark.table(report))
+            }
+        }
+    }
+}
+
+extension AttnLab.Bench {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Training tokens/s of an architecture on reference configuration A or B, with model GFLOP/s and the fraction of measured sgemm."
+        )
+
+        @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var arch = "transformer"
+
+        @Option(help: "Reference configuration: A or B.")
+        var config = "A"
+
+        @Option(help: "Timed steps (after 3 warm-up steps).")
+        var steps = 10
+
+        @Flag(help: "Print the result as JSON.")
+        var json = false
+
+        func validate() throws {
+            guard Architecture(rawValue: arch) != nil else {
+                throw ValidationError("--arch must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), got '\(arch)'")
+            }
+            guard ["A", "B"].contains(config.uppercased()) else { throw ValidationError("--config must be A or B, got '\(config)'") }
+            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        }
+
+        func run() throws {
+            var benchmark = TrainingBenchmark(architecture: Architecture(rawValue: arch)!,
+                                              shape: config.uppercased() == "A" ? .a : .b)
+            benchmark.timedSteps = steps
+            let r = try benchmark.run()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(r), as: UTF8.self))
+            } else {
+                print(String(format: "%@ config %@: %d parameters, %.0f tokens/s (%.1f ms/step), %.1f GFLOP/s = %.0f%% of sgemm (%.0f GFLOP/s), peak RSS %.0f MB, %d threads",
+                             r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000, r.gflops,
+                             100 * r.fractionOfSgemm, r.sgemmGFLOPS, r.peakResidentMegabytes, r.threads))
             }
         }
     }

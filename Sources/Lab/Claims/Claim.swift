@@ -54,10 +54,19 @@ public struct VerdictRule: Sendable {
     /// The rule in words, shown in the report ("β within 2σ of 0.34 ± 0.02").
     public let description: String
     public let judge: @Sendable (Evidence) -> Verdict
+    /// Names of the measurements the rule reads; the report shows them beside the verdict.
+    public var measurementNames: [String] = []
 
     public init(_ description: String, judge: @escaping @Sendable (Evidence) -> Verdict) {
         self.description = description
         self.judge = judge
+    }
+
+    /// A rule that names the measurements it reads (shown in the claims table).
+    public init(_ description: String, measuring names: [String], judge: @escaping @Sendable (Evidence) -> Verdict) {
+        self.description = description
+        self.judge = judge
+        self.measurementNames = names
     }
 }
 

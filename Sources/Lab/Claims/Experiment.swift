@@ -33,6 +33,9 @@ public struct ExperimentContext: Sendable {
     public var dependencyOutputs: [String: ExperimentOutput]
     /// Progress and log lines.
     public var log: @Sendable (String) -> Void
+    /// Metrics sink: `context.metrics.log(["loss": 2.31], step: 100)` appends a line to the
+    /// run's metrics.jsonl (training curves, sweep points). Discards outside a run.
+    public var metrics: MetricsSink = .discard
 
     public init(scale: Scale, seed: UInt64, directory: URL, runDirectory: URL,
                 dependencyOutputs: [String: ExperimentOutput] = [:], log: @escaping @Sendable (String) -> Void) {

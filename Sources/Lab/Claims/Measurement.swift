@@ -19,11 +19,30 @@ public struct Measurement: Sendable, Codable, Equatable {
         self.label = label
     }
 
-    /// "0.334 ± 0.012" with significant digits chosen from the error.
+    /// "0.334 ± 0.012" with significant digits chosen from the error by the Particle Data
+    /// Group's rule: the error's three leading digits 100–354 keep two significant digits,
+    /// 355–949 one, 950–999 round up to two (1000 → "10"). Values far from 1 use scientific
+    /// notation with a shared exponent: "(1.23 ± 0.05)e-07".
     public var formatted: String {
         guard value.isFinite else { return "\(value)" }
         guard let error, error.isFinite, error > 0 else { return Measurement.format(value, digits: 4) }
-        let decimals = max(0, min(8, 1 - Int((error.magnitude).log10Floor)))
+        let exponent = Int((error.magnitude).log10Floor)
+        let leading = Int(error / Foundation.pow(10, Double(exponent - 2)))
+        let significant = leading < 355 ? 2 : leading < 950 ? 1 : 2
+        var decimals = significant - 1 - exponent
+        if leading >= 950 { decimals -= 1 }
+        let magnitude = max(value.magnitude, error)
+        if magnitude >= 1e5 || magnitude < 1e-3 || decimals > 8 {
+            let shared = Int(magnitude.log10Floor)
+            let scale = Foundation.pow(10, Double(shared))
+            let d = max(0, decimals + shared)
+            return "(\(Measurement.fixed(value / scale, d)) ± \(Measurement.fixed(error / scale, d)))e\(shared)"
+        }
+        if decimals < 0 {
+            // Round to tens, hundreds …: "12300 ± 400".
+            let unit = Foundation.pow(10, Double(-decimals))
+            return "\(Measurement.fixed((value / unit).rounded() * unit, 0)) ± \(Measurement.fixed((error / unit).rounded() * unit, 0))"
+        }
         return "\(Measurement.fixed(value, decimals)) ± \(Measurement.fixed(error, decimals))"
     }
 

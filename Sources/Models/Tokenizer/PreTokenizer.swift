@@ -35,7 +35,9 @@ public struct GPT2PreTokenizer: Sendable {
         }!
     }
 
-    /// Calls `body` with the byte range of each piece of the valid UTF-8 text `bytes`, in order.
+    /// Calls `body` with the byte range of each piece of the UTF-8 text `bytes`, in order.
+    /// `bytes` must be valid UTF-8 (a Swift string's bytes are); a truncated final sequence is
+    /// read as one "other" scalar rather than past the end.
     public func forEachPiece(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         let n = bytes.count
         var i = 0
@@ -93,6 +95,8 @@ public struct GPT2PreTokenizer: Sendable {
     static func classify(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (ScalarClass, Int) {
         let b0 = p[i]
         if b0 < 0x80 { return (ascii[Int(b0)], 1) }
+        let needed = b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
+        if i + needed > p.count { return (.other, p.count - i) }
         let value: UInt32, length: Int
         if b0 < 0xE0 {
             value = UInt32(b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F); length = 2

@@ -199,4 +199,33 @@ public enum Evaluator {
         let mean = count > 0 ? total / Double(count) : .nan
         return Evaluation(loss: mean, perplexity: Foundation.exp(mean), bitsPerByte: data.bitsPerByte(nats: mean), tokens: count)
     }
+
+    /// Mean loss of every evaluation window (one per row of `evaluationBatches`), in stream
+    /// order: the paired samples for comparing two models on the same text.
+    public static func windowLosses(_ model: LanguageModel<Float>, on data: TokenDataset, batchSize: Int, contextLength: Int,
+                                    maxBatches: Int? = nil) -> [Double] {
+        let tape = Tape<Float>()
+        tape.recordsGradients = false
+        let v = model.config.vocabularySize
+        var out: [Double] = []
+        for batch in data.evaluationBatches(batchSize: batchSize, contextLength: contextLength, maxBatches: maxBatches) {
+            let logits = model.logits(tape, tokens: batch.inputs, batch: batch.batchSize, length: contextLength).value
+            logits.withUnsafeBufferPointer { p in
+                for row in 0..<batch.batchSize {
+                    var sum = 0.0
+                    for t in 0..<contextLength {
+                        let base = (row * contextLength + t) * v
+                        var top = -Float.infinity
+                        for j in 0..<v where p[base + j] > top { top = p[base + j] }
+                        var z = 0.0
+                        for j in 0..<v { z += Foundation.exp(Double(p[base + j] - top)) }
+                        sum += Double(top) + Foundation.log(z) - Double(p[base + Int(batch.targets[row * contextLength + t])])
+                    }
+                    out.append(sum / Double(contextLength))
+                }
+            }
+            tape.reset()
+        }
+        return out
+    }
 }

@@ -1,0 +1,121 @@
+import Foundation
+import Models
+import TensorCore
+
+/// `attnlab bench train`: training throughput of one architecture on a fixed configuration.
+///
+/// Config A and B are the reference configurations of docs/BENCHMARKS.md (the same shapes the
+/// PyTorch references in benchmarks/ use): A = vocab 2048, width 128, 4 layers, 4 heads,
+/// context 128, batch 16, tied embeddings; B = vocab 4096, width 256, 6 layers, 8 heads,
+/// context 256, batch 8. Timing: median seconds per AdamW step over timed steps after warm-up,
+/// on random tokens (throughput does not depend on the data).
+public struct TrainingBenchmark {
+    public struct Shape: Codable, Sendable {
+        public var name: String
+        public var vocabularySize: Int
+        public var width: Int
+        public var layers: Int
+        public var heads: Int
+        public var contextLength: Int
+        public var batchSize: Int
+        public var feedForward: Int
+        public var tiedEmbeddings: Bool
+
+        public static let a = Shape(name: "A", vocabularySize: 2048, width: 128, layers: 4, heads: 4, contextLength: 128,
+                                    batchSize: 16, feedForward: 512, tiedEmbeddings: true)
+        public static let b = Shape(name: "B", vocabularySize: 4096, width: 256, layers: 6, heads: 8, contextLength: 256,
+                                    batchSize: 8, feedForward: 1024, tiedEmbeddings: true)
+    }
+
+    public struct Result: Codable, Sendable {
+        public var architecture: String
+        public var shape: Shape
+        public var parameters: Int
+        public var tokensPerSecond: Double
+        public var secondsPerStep: Double
+        /// Model FLOPs per token (6 × matmul parameters incl. the LM head, + 12·L·T·C for attention-like mixing).
+        public var flopsPerToken: Double
+        public var gflops: Double
+        /// Measured sgemm GFLOP/s at n = 1024 on the same threads, for the fraction below.
+        public var sgemmGFLOPS: Double
+        public var fractionOfSgemm: Double
+        public var peakResidentMegabytes: Double
+        public var threads: Int
+    }
+
+    public var architecture: Architecture
+    public var shape: Shape
+    public var warmupSteps = 3
+    public var timedSteps = 10
+
+    public init(architecture: Architecture, shape: Shape) {
+        self.architecture = architecture
+        self.shape = shape
+    }
+
+    public func run() throws -> Result {
+        var config = ModelConfig(architecture: architecture, vocabularySize: shape.vocabularySize, contextLength: shape.contextLength,
+                                 width: shape.width, layers: shape.layers, heads: shape.heads, feedForward: shape.feedForward)
+        config.tiedEmbeddings = shape.tiedEmbeddings
+        var rng = SeededRNG(seed: 1)
+        let model = try LanguageModel<Float>(config: config, rng: &rng)
+        let tokens = (0..<200_000).map { _ in Int32(rng.int(below: shape.vocabularySize)) }
+        let data = TokenDataset(tokens: tokens, vocabularySize: shape.vocabularySize)
+        var training = TrainingConfig()
+        training.steps = warmupSteps + timedSteps
+        training.batchSize = shape.batchSize
+        training.contextLength = shape.contextLength
+        training.evalInterval = 0
+        training.logInterval = 0
+        let trainer = try Trainer(model: model, config: training, train: data, validation: data)
+        var seconds: [Double] = []
+        for i in 0..<training.steps {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try trainer.trainStep()
+            if i >= warmupSteps { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+        }
+        seconds.sort()
+        let median = seconds[seconds.count / 2]
+        let tokensPerStep = Double(shape.batchSize * shape.contextLength)
+        let tokensPerSecond = tokensPerStep / median
+        let flops = Self.flopsPerToken(model: model)
+        let sgemm = Self.sgemmGFLOPS(n: 1024)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Result(architecture: architecture.rawValue, shape: shape, parameters: model.parameterCount,
+                      tokensPerSecond: tokensPerSecond, secondsPerStep: median, flopsPerToken: flops,
+                      gflops: flops * tokensPerSecond / 1e9, sgemmGFLOPS: sgemm,
+                      fractionOfSgemm: flops * tokensPerSecond / 1e9 / sgemm,
+                      peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads)
+    }
+
+    /// 6 × (parameters that multiply activations, with the LM head) + 12·L·T·C.
+    static func flopsPerToken(model: LanguageModel<Float>) -> Double {
+        let c = model.config
+        var matmul = 0
+        for block in model.blocks {
+            for p in block.parameters where p.shape.count == 2 { matmul += p.count }
+        }
+        matmul += c.vocabularySize * c.width
+        let mixing = c.architecture == .fnet ? 0 : 12 * c.layers * c.contextLength * c.width
+        return Double(6 * matmul + mixing)
+    }
+
+    /// Median sgemm GFLOP/s for an n×n×n product.
+    static func sgemmGFLOPS(n: Int) -> Double {
+        var rng = SeededRNG(seed: 2)
+        let a = Tensor<Float>.randomUniform([n, n], low: -1, high: 1, rng: &rng)
+        let tape = Tape<Float>()
+        tape.recordsGradients = false
+        var times: [Double] = []
+        for _ in 0..<7 {
+            let x = tape.constant(a)
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = x.matmul(x)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            tape.reset()
+        }
+        times.sort()
+        return 2 * pow(Double(n), 3) / times[3] / 1e9
+    }
+}

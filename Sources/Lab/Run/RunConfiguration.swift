@@ -1,0 +1,106 @@
+import Foundation
+
+/// The fully resolved configuration of a claims run, written as `config.json`.
+///
+/// Re-running from it (`attnlab claims check --config DIR/config.json`) repeats the same claims
+/// and experiments at the same scale and seed into a new run directory.
+public struct RunConfiguration: Codable, Sendable, Equatable {
+    /// Format version of this file.
+    public var schemaVersion = 1
+    public var scale: Scale
+    /// Master seed; each experiment derives its generators from it.
+    public var seed: UInt64
+    /// Claim ids checked, in report order.
+    public var claims: [String]
+    /// Experiment ids run, in run order (dependencies first).
+    public var experiments: [String]
+    /// Whether the run was `--all` (informational; `claims` is the resolved list).
+    public var all: Bool
+    /// How experiments were run: each in its own child process, or all inside the runner's process.
+    public var isolation: Isolation
+    public var attnlabVersion: String
+    /// The source revision attnlab was run from, when it is a git checkout.
+    public var gitCommit: String?
+    /// When the run started (ISO 8601, UTC).
+    public var createdAt: String
+    /// The command line that started the run.
+    public var command: [String]
+    /// Machine description, for reading timings.
+    public var host: Host
+
+    public enum Isolation: String, Codable, Sendable {
+        /// Each experiment in a child process: a crash (precondition failure, signal) is reported
+        /// as that experiment's failure and the others still run. The default of the CLI.
+        case process
+        /// All experiments in the runner's process (tests, debugging): faster to start, but a
+        /// crash ends the whole run.
+        case inProcess = "in-process"
+    }
+
+    public struct Host: Codable, Sendable, Equatable {
+        public var os: String
+        public var processors: Int
+        public var threads: Int
+
+        public static var current: Host {
+            let info = ProcessInfo.processInfo
+            let threads = Int(info.environment["ATTNLAB_THREADS"] ?? "") ?? info.activeProcessorCount
+            return Host(os: info.operatingSystemVersionString, processors: info.activeProcessorCount, threads: threads)
+        }
+    }
+
+    public init(scale: Scale, seed: UInt64, claims: [String], experiments: [String], all: Bool,
+                isolation: Isolation = .process, command: [String] = CommandLine.arguments, createdAt: Date = Date()) {
+        self.scale = scale
+        self.seed = seed
+        self.claims = claims
+        self.experiments = experiments
+        self.all = all
+        self.isolation = isolation
+        self.attnlabVersion = AttnLabVersion.version
+        self.gitCommit = AttnLabVersion.gitCommit
+        self.createdAt = ISO8601DateFormatter().string(from: createdAt)
+        self.command = command
+        self.host = .current
+    }
+
+    /// Reads a `config.json`, with a clear error naming the file when it is missing or malformed.
+    public static func load(_ url: URL) throws -> RunConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw LabError.badFile(url.path, "cannot be read (\(error.localizedDescription))")
+        }
+        do { return try LabJSON.decoder.decode(RunConfiguration.self, from: data) } catch {
+            throw LabError.badFile(url.path, "is not an attnlab config.json: \(LabJSON.describe(error))")
+        }
+    }
+}
+
+/// attnlab's version and, when run from a git checkout, its commit.
+public enum AttnLabVersion {
+    public static let version = "0.1.0"
+
+    /// `git rev-parse HEAD` of the current directory (with "-dirty" when there are uncommitted
+    /// changes), or nil when git or the repository is unavailable.
+    public static let gitCommit: String? = {
+        guard let head = git(["rev-parse", "HEAD"]), !head.isEmpty else { return nil }
+        let dirty = (git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty ? "" : "-dirty"
+        return head + dirty
+    }()
+
+    private static func git(_ arguments: [String]) -> String? {
+        let candidates = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"]
+        guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

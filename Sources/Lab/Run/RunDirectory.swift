@@ -1,0 +1,122 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A run directory:
+/// ```
+/// <run>/config.json         the resolved configuration (re-runnable)
+/// <run>/metrics.jsonl       one JSON object per logged event or step, appended
+/// <run>/results.json        measurements, tables, notes, timings, errors, verdicts
+/// <run>/figures/*.svg
+/// <run>/experiments/<id>/   each experiment's own folder (output.json, stderr.log, its files)
+/// <run>/report.md, report.html
+/// ```
+/// Files are written atomically (temporary file + rename), so a killed run never leaves a
+/// half-written file. A new run never writes into a directory that already holds files.
+public struct RunDirectory: Sendable {
+    public let url: URL
+
+    public var figures: URL { url.appendingPathComponent("figures", isDirectory: true) }
+    public var experiments: URL { url.appendingPathComponent("experiments", isDirectory: true) }
+    public var metricsFile: URL { url.appendingPathComponent("metrics.jsonl") }
+
+    /// The folder of experiment `id`.
+    public func experimentDirectory(_ id: String) -> URL {
+        experiments.appendingPathComponent(RunDirectory.safeName(id), isDirectory: true)
+    }
+
+    /// Opens an existing run directory (for `attnlab report`, or a child process).
+    public init(existing url: URL) { self.url = url.standardizedFileURL }
+
+    /// Creates a new run directory.
+    ///
+    /// - `requested`: the `--out` directory; it may exist only if empty.
+    /// - otherwise `<base>/<yyyyMMdd-HHmmss>-<scale>`, with "-2", "-3" … appended when taken.
+    public static func create(requested: URL?, base: URL = URL(fileURLWithPath: "runs", isDirectory: true),
+                              scale: Scale, now: Date = Date()) throws -> RunDirectory {
+        let fm = FileManager.default
+        let url: URL
+        if let requested {
+            if let contents = try? fm.contentsOfDirectory(atPath: requested.path), !contents.isEmpty {
+                throw LabError.directoryNotEmpty(requested.path)
+            }
+            url = requested
+        } else {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyyMMdd-HHmmss"
+            let stem = "\(formatter.string(from: now))-\(scale.rawValue)"
+            var candidate = base.appendingPathComponent(stem, isDirectory: true)
+            var n = 2
+            while fm.fileExists(atPath: candidate.path) {
+                candidate = base.appendingPathComponent("\(stem)-\(n)", isDirectory: true)
+                n += 1
+            }
+            url = candidate
+        }
+        do {
+            try fm.createDirectory(at: url, withIntermediateDirectories: true)
+            try fm.createDirectory(at: url.appendingPathComponent("figures"), withIntermediateDirectories: true)
+            try fm.createDirectory(at: url.appendingPathComponent("experiments"), withIntermediateDirectories: true)
+        } catch {
+            throw LabError.writeFailed(url.path, error.localizedDescription)
+        }
+        return RunDirectory(existing: url)
+    }
+
+    /// Writes `data` to `relativePath` inside the run directory, atomically.
+    public func write(_ data: Data, to relativePath: String) throws {
+        try AtomicFile.write(data, to: url.appendingPathComponent(relativePath))
+    }
+
+    public func write(_ text: String, to relativePath: String) throws {
+        try write(Data(text.utf8), to: relativePath)
+    }
+
+    /// A file or folder name made of [A-Za-z0-9._-] only (experiment ids, figure names).
+    public static func safeName(_ s: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        let mapped = String(s.map { allowed.contains($0) ? $0 : "-" })
+        let trimmed = mapped.trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
+        return trimmed.isEmpty ? "unnamed" : trimmed
+    }
+}
+
+/// Atomic file writes: the data goes to a temporary file in the same folder, is flushed to
+/// disk, and is renamed over the destination. Readers see the old file or the new one, never
+/// a partial one; a full disk or a missing folder is a thrown error naming the file.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw LabError.writeFailed(url.path, error.localizedDescription)
+        }
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw LabError.writeFailed(url.path, String(cString: strerror(errno))) }
+        var failure: String?
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil && rename(temporary.path, url.path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary.path)
+            throw LabError.writeFailed(url.path, failure)
+        }
+    }
+}

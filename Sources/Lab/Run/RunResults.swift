@@ -1,0 +1,116 @@
+import Foundation
+
+/// Everything a claims run produced, written as `results.json`.
+///
+/// Measurements are the results; verdicts (`claims`) are stored only for machine readers at the
+/// time of writing — `attnlab report` recomputes them from the measurements with the current
+/// registry, so a corrected rule never needs a re-run.
+public struct RunResults: Codable, Sendable {
+    public var schemaVersion = 1
+    public var config: RunConfiguration
+    public var startedAt: String
+    public var finishedAt: String
+    /// Wall time of the whole run.
+    public var seconds: Double
+    /// Every experiment of the run, in run order.
+    public var experiments: [ExperimentRecord]
+    /// The verdicts as computed when the file was written.
+    public var claims: [ClaimRecord]
+
+    public init(config: RunConfiguration, startedAt: String, finishedAt: String, seconds: Double,
+                experiments: [ExperimentRecord], claims: [ClaimRecord]) {
+        self.config = config
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.seconds = seconds
+        self.experiments = experiments
+        self.claims = claims
+    }
+
+    public func experiment(_ id: String) -> ExperimentRecord? { experiments.first { $0.id == id } }
+
+    /// Whether any experiment failed (the run's exit status is non-zero then).
+    public var hasFailures: Bool { experiments.contains { $0.status != .succeeded } }
+
+    /// Reads a `results.json`, with a clear error naming the file when it is missing or malformed.
+    public static func load(_ url: URL) throws -> RunResults {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw LabError.badFile(url.path, "cannot be read; is this an attnlab run directory? (\(error.localizedDescription))")
+        }
+        do { return try LabJSON.decoder.decode(RunResults.self, from: data) } catch {
+            throw LabError.badFile(url.path, "is not an attnlab results.json: \(LabJSON.describe(error))")
+        }
+    }
+}
+
+/// One experiment's outcome in a run.
+public struct ExperimentRecord: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        case succeeded
+        /// Threw an error or crashed; `error` says how.
+        case failed
+        /// Not run because a dependency failed.
+        case skipped
+    }
+
+    public var id: String
+    public var title: String
+    public var status: Status
+    /// The error text (thrown error, or the crash message and exit status of the child process).
+    public var error: String?
+    public var startedAt: String?
+    public var seconds: Double
+    public var measurements: [String: Measurement]
+    public var tables: [ReportTable]
+    public var notes: [String]
+    /// Figures, each written to `file` (relative to the run directory).
+    public var figures: [FigureRecord]
+    public var artifacts: [String: String]
+
+    public init(id: String, title: String, status: Status, error: String? = nil, startedAt: String? = nil,
+                seconds: Double = 0, output: ExperimentOutput = ExperimentOutput(), figures: [FigureRecord] = []) {
+        self.id = id
+        self.title = title
+        self.status = status
+        self.error = error
+        self.startedAt = startedAt
+        self.seconds = seconds
+        self.measurements = output.measurements
+        self.tables = output.tables
+        self.notes = output.notes
+        self.figures = figures
+        self.artifacts = output.artifacts
+    }
+}
+
+/// A figure as stored in results.json: the SVG lives in `file`.
+public struct FigureRecord: Codable, Sendable, Equatable {
+    public var name: String
+    public var caption: String
+    /// Path relative to the run directory, "figures/<name>.svg".
+    public var file: String
+}
+
+/// A claim's verdict as computed when results.json was written.
+public struct ClaimRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var seed: String
+    public var section: String
+    public var statement: String
+    public var claimed: String
+    public var experiment: String?
+    /// The verdict rule in words.
+    public var rule: String
+    /// reproduced, contradicted, inconclusive, untestable, not yet implemented, failed.
+    public var verdict: String
+    public var reason: String
+    /// The measurements the rule reads.
+    public var measured: [String: Measurement]
+}
+
+extension ReportTable: Equatable {
+    public static func == (a: ReportTable, b: ReportTable) -> Bool {
+        a.title == b.title && a.header == b.header && a.rows == b.rows
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import TensorCore
+
+/// The progressive training pipeline of seed 001 §XI (Tables 2–3):
+/// Stage I `fnet` → Stage II `koopman` (initialised from I where shapes match) → Stage III
+/// `qsf` (from II, with LayerNorm annealing over the last fraction) → Stage IV `hamiltonian`
+/// (from III, generators projected to their skew part), plus a `transformer` baseline sized to
+/// Stage III's parameter count, and optionally a Stage III twin trained without annealing
+/// (to measure what annealing costs). Every model sees the same token budget.
+///
+/// Each stage writes a checkpoint folder; a stage whose finished checkpoint already exists is
+/// loaded instead of retrained, so an interrupted pipeline continues where it stopped.
+public struct QSFPipeline {
+    public struct Settings: Codable, Sendable, Equatable {
+        /// The shape shared by all stages (architecture is set per stage).
+        public var model: ModelConfig
+        public var training: TrainingConfig
+        /// Fraction of Stage III/IV steps over which LayerNorm is annealed (seed: 0.15).
+        public var annealFraction: Double = 0.15
+        /// Also train Stage III without annealing, from the same Stage II weights and seed.
+        public var trainUnannealedTwin = true
+        /// Size the transformer baseline to Stage III's parameter count.
+        public var matchBaselineParameters = true
+        public var samplePrompt = "Once upon a time"
+        public var sampleTokens = 40
+        public var sampleTemperature = 0.8
+        public var sampleTopK = 40
+        public var sampleSeed: UInt64 = 7
+        /// Seed of model initialisation.
+        public var initSeed: UInt64 = 1
+
+        public init(model: ModelConfig, training: TrainingConfig) {
+            self.model = model
+            self.training = training
+        }
+    }
+
+    public struct StageResult: Codable, Sendable {
+        /// "fnet", "koopman", "qsf", "hamiltonian", "transformer", "qsf-no-anneal".
+        public var name: String
+        public var architecture: Architecture
+        public var initialisedFrom: String?
+        public var config: ModelConfig
+        public var parameters: Int
+        public var summary: TrainingSummary
+        /// Mean loss of each validation window, in stream order (paired across stages).
+        public var windowLosses: [Double]
+        /// Generated continuation of the sample prompt.
+        public var sample: String
+        /// The training records (loss curve, γ, evaluations).
+        public var records: [TrainingRecord]
+        /// Checkpoint folder, relative to the pipeline folder.
+        public var checkpoint: String
+    }
+
+    public var settings: Settings
+
+    public init(settings: Settings) { self.settings = settings }
+
+    /// The stages in training order: (name, architecture, initialised from, anneal fraction).
+    public var stages: [(name: String, architecture: Architecture, from: String?, anneal: Double)] {
+        var list: [(String, Architecture, String?, Double)] = [
+            ("fnet", .fnet, nil, 0), ("koopman", .koopman, "fnet", 0),
+            ("qsf", .qsf, "koopman", settings.annealFraction), ("hamiltonian", .hamiltonian, "qsf", settings.annealFraction),
+            ("transformer", .transformer, nil, 0),
+        ]
+        if settings.trainUnannealedTwin && settings.annealFraction > 0 { list.append(("qsf-no-anneal", .qsf, "koopman", 0)) }
+        return list
+    }
+
+    /// Runs every stage. `log` gets progress lines; `onRecord` every training record with its stage.
+    public func run(data: PreparedData, folder: URL, log: (String) -> Void = { _ in },
+                    onRecord: @escaping (String, TrainingRecord) -> Void = { _, _ in },
+                    onProgress: @escaping (String, TrainingProgress) -> Void = { _, _ in }) throws -> [StageResult] {
+        var models: [String: LanguageModel<Float>] = [:]
+        var results: [StageResult] = []
+        var qsfParameters: Int?
+        for stage in stages {
+            var config = settings.model
+            config.architecture = stage.architecture
+            config.vocabularySize = max(config.vocabularySize, data.tokenizer.vocabularySize)
+            if stage.architecture == .transformer, settings.matchBaselineParameters, let target = qsfParameters {
+                config = config.matchingParameters(target)
+            }
+            var rng = SeededRNG(seed: settings.initSeed)
+            let model = try LanguageModel<Float>(config: config, rng: &rng)
+            if let source = stage.from, let previous = models[source] { model.initialize(from: previous) }
+            var training = settings.training
+            training.layerNormAnnealFraction = stage.anneal
+            let checkpoint = folder.appendingPathComponent(stage.name)
+            let trainer = try Trainer(model: model, config: training, train: data.train, validation: data.validation)
+            trainer.checkpointFolder = checkpoint
+            var records: [TrainingRecord] = []
+            trainer.onRecord = { record in
+                records.append(record)
+                onRecord(stage.name, record)
+            }
+            trainer.onProgress = { onProgress(stage.name, $0) }
+            let summary: TrainingSummary
+            let resultFile = checkpoint.appendingPathComponent("result.json")
+            if let saved = try? JSONDecoder().decode(StageResult.self, from: Data(contentsOf: resultFile)),
+               saved.config == config, (try? Checkpoint.manifest(in: checkpoint))?.step == training.steps {
+                log("\(stage.name): finished earlier, loading \(checkpoint.lastPathComponent)")
+                try trainer.resume(from: checkpoint)
+                models[stage.name] = model
+                if stage.architecture == .qsf && stage.anneal > 0 { qsfParameters = model.parameterCount }
+                results.append(saved)
+                continue
+            }
+            if (try? Checkpoint.manifest(in: checkpoint)) != nil {
+                try trainer.resume(from: checkpoint)
+                log("\(stage.name): resuming at step \(trainer.step) of \(training.steps)")
+            }
+            log("\(stage.name): \(model.parameterCount) parameters\(stage.from.map { ", initialised from \($0)" } ?? "")")
+            summary = try trainer.run()
+            if summary.stoppedEarly { throw CancellationError() }
+            let windows = Evaluator.windowLosses(model, on: data.validation, batchSize: training.batchSize,
+                                                 contextLength: training.contextLength)
+            let prompt = data.tokenizer.encode(settings.samplePrompt).map { Int32($0) }
+            let continuation = Generator.sample(model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
+                                                temperature: settings.sampleTemperature, topK: settings.sampleTopK,
+                                                seed: settings.sampleSeed)
+            let result = StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
+                                     parameters: model.parameterCount, summary: summary, windowLosses: windows,
+                                     sample: data.tokenizer.decode(continuation.map(Int.init)), records: records,
+                                     checkpoint: stage.name)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try AtomicFile.write(try encoder.encode(result), to: resultFile)
+            log(String(format: "%@: validation loss %.4f (perplexity %.2f), %.0f tokens/s", stage.name, summary.validation.loss,
+                       summary.validation.perplexity, summary.tokensPerSecond))
+            models[stage.name] = model
+            if stage.architecture == .qsf && stage.anneal > 0 { qsfParameters = model.parameterCount }
+            results.append(result)
+        }
+        return results
+    }
+}

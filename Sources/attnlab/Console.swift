@@ -1,0 +1,63 @@
+import Dispatch
+import Foundation
+
+/// A one-line progress display on a terminal, plain lines otherwise (logs, CI).
+final class ProgressLine: @unchecked Sendable {
+    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private var lastPlain = Date.distantPast
+    private let start = Date()
+
+    /// Shows `fraction` done with a message; on a non-terminal prints at most every 5 s.
+    func update(_ fraction: Double, _ message: String) {
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = fraction > 0.01 ? elapsed * (1 - fraction) / fraction : 0
+        let timing = String(format: "%@ elapsed, %@ left", format(elapsed), format(eta))
+        if isTerminal {
+            let width = 24, done = Int((Double(width) * min(1, max(0, fraction))).rounded())
+            let bar = String(repeating: "█", count: done) + String(repeating: "·", count: width - done)
+            FileHandle.standardError.write(Data("\r\u{1B}[2K[\(bar)] \(message)  \(timing)".utf8))
+        } else if Date().timeIntervalSince(lastPlain) >= 5 || fraction >= 1 {
+            lastPlain = Date()
+            FileHandle.standardError.write(Data("\(message)  \(timing)\n".utf8))
+        }
+    }
+
+    /// Ends the line (terminal only).
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    private func format(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
+
+/// Turns SIGINT into a flag that long work polls, so it can stop cleanly after the current step.
+final class InterruptFlag: @unchecked Sendable {
+    private var source: DispatchSourceSignal?
+    private let lock = NSLock()
+    private var raised = false
+
+    init() {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            self.lock.lock()
+            let second = self.raised
+            self.raised = true
+            self.lock.unlock()
+            if second { exit(130) }
+            FileHandle.standardError.write(Data("\ninterrupted: stopping after the current step (Ctrl-C again to quit at once)\n".utf8))
+        }
+        source.resume()
+        self.source = source
+    }
+
+    var isRaised: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return raised
+    }
+}

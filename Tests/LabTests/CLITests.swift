@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import attnlab
+@testable import Lab
+
+/// The built `attnlab` executable next to the test bundle (`swift build --build-tests` builds both).
+func builtExecutable() -> URL? {
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map(URL.init(fileURLWithPath:))
+        ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    var folder = me.deletingLastPathComponent()
+    // On Linux the test binary is <build>/attnlabPackageTests.xctest; on macOS it is inside a bundle.
+    for _ in 0..<4 {
+        let candidate = folder.appendingPathComponent("attnlab")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return candidate
+        }
+        folder = folder.deletingLastPathComponent()
+    }
+    return nil
+}
+
+/// Runs a process and returns (exit status, stdout, stderr).
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws -> (Int32, String, String) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let errBox = LinesBox()
+    let reader = Thread { errBox.append(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) }
+    reader.start()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    while errBox.all.isEmpty { usleep(1000) }
+    return (process.terminationStatus, stdout, errBox.all.joined())
+}
+
+@Suite struct CLITests {
+    @Test func claimsHelpIsPinned() {
+        let help = AttnLab.helpMessage(for: AttnLab.Claims.self, columns: 100)
+        #expect(help == """
+        OVERVIEW: List the seeds' claims, or check them by running their experiments.
+
+        `attnlab claims` lists every claim with its seed section and whether an experiment measures it.
+        `attnlab claims check ID… | --all` runs the experiments and writes a run directory with report.html.
+
+        USAGE: attnlab claims <subcommand>
+
+        OPTIONS:
+          -h, --help              Show help information.
+
+        SUBCOMMANDS:
+          list (default)          List every claim: id, seed section, and whether it is implemented.
+          check                   Run the experiments behind claims and report a verdict for each.
+
+          See 'attnlab help claims <subcommand>' for detailed help.
+        """)
+        let check = AttnLab.helpMessage(for: AttnLab.Claims.Check.self, columns: 100)
+        #expect(check == """
+        OVERVIEW: Run the experiments behind claims and report a verdict for each.
+
+        Writes a run directory (default runs/<timestamp>-<scale>) with config.json, metrics.jsonl,
+        results.json, figures/*.svg, report.md and report.html. Each experiment runs in its own child
+        process, so a crash is reported as that experiment's failure and the others still run. Exit status:
+        0 when every experiment ran (whatever the verdicts), 1 when an experiment failed.
+
+        USAGE: attnlab claims check [<ids> ...] [--all] [--scale <scale>] [--seed <seed>] [--out <out>] [--config <config>] [--in-process]
+
+        ARGUMENTS:
+          <ids>                   Claim ids to check (see `attnlab claims`).
+
+        OPTIONS:
+          --all                   Check every registered claim.
+          --scale <scale>         How big the experiments run: smoke, quick, small or paper. (default:
+                                  quick)
+          --seed <seed>           Master random seed. (default: 1)
+          --out <out>             Run directory to create (must not exist or be empty).
+          --config <config>       Repeat the run described by a run directory's config.json (scale and seed
+                                  can be overridden).
+          --in-process            Run every experiment inside this process (faster start, but a crash ends
+                                  the run).
+          -h, --help              Show help information.
+
+        """)
+        let list = AttnLab.helpMessage(for: AttnLab.Claims.List.self, columns: 100)
+        #expect(list.contains("--markdown") && list.contains("USAGE: attnlab claims list [--markdown]"))
+        let report = AttnLab.helpMessage(for: AttnLab.Report.self, columns: 100)
+        #expect(report.contains("USAGE: attnlab report <run-directory>"))
+    }
+
+    @Test func checkValidatesItsArguments() {
+        #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse([]) }
+        #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--all", "softmax.max-entropy"]) }
+        #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--all", "--scale", "huge"]) }
+        #expect((try? AttnLab.Claims.Check.parse(["--all", "--scale", "smoke", "--seed", "3"])) != nil)
+    }
+
+    /// `attnlab claims check --all --scale smoke` through the built executable: every experiment
+    /// in its own child process, exit status 0, a complete run directory; then `attnlab report`
+    /// and a re-run from config.json.
+    @Test func checkAllAtSmokeScaleCompletes() throws {
+        let executable = try #require(builtExecutable(), "the attnlab executable should sit next to the test binary")
+        let temp = TemporaryDirectory()
+        let out = temp.url.appendingPathComponent("smoke")
+        let (status, stdout, stderr) = try runProcess(executable, ["claims", "check", "--all", "--scale", "smoke", "--out", out.path])
+        #expect(status == 0, "stderr:\n\(stderr)")
+        #expect(stdout.contains("Report: \(out.path)/report.html"))
+        for claim in ClaimRegistry.all { #expect(stdout.contains(claim.id)) }
+        let results = try RunResults.load(out.appendingPathComponent("results.json"))
+        #expect(results.config.isolation == .process)
+        #expect(results.experiments.count == ExperimentRegistry.all.count)
+        #expect(results.experiments.allSatisfy { $0.status == .succeeded }, "\(results.experiments.map { ($0.id, $0.error ?? "") })")
+        for experiment in results.experiments { #expect(stderr.contains(experiment.id), "progress line for \(experiment.id)") }
+        #expect(results.claims.count == ClaimRegistry.all.count)
+
+        // Re-render from results.json.
+        let (reportStatus, reportOut, _) = try runProcess(executable, ["report", out.path])
+        #expect(reportStatus == 0 && reportOut.contains("report.html"))
+        // Refuse to overwrite, then re-run from config.json into a new directory.
+        let (again, _, againErr) = try runProcess(executable, ["claims", "check", "softmax.max-entropy", "--scale", "smoke", "--out", out.path])
+        #expect(again != 0 && againErr.contains("not empty"))
+        let rerun = temp.url.appendingPathComponent("rerun")
+        let (rerunStatus, _, rerunErr) = try runProcess(executable, ["claims", "check", "--config", out.appendingPathComponent("config.json").path,
+                                                                    "--out", rerun.path])
+        #expect(rerunStatus == 0, "\(rerunErr)")
+        let repeated = try RunResults.load(rerun.appendingPathComponent("results.json"))
+        #expect(repeated.config.claims == results.config.claims && repeated.config.seed == results.config.seed)
+        // Same seed, same measurements.
+        for e in results.experiments {
+            #expect(repeated.experiment(e.id)?.measurements == e.measurements, "\(e.id) is not reproducible")
+        }
+
+        let (unknown, _, unknownErr) = try runProcess(executable, ["claims", "check", "softmax.gibs-identity"])
+        #expect(unknown != 0 && unknownErr.contains("softmax.gibbs-identity"))
+    }
+
+    @Test func listingAndMarkdown() throws {
+        let executable = try #require(builtExecutable())
+        let (status, stdout, _) = try runProcess(executable, ["claims"])
+        #expect(status == 0 && stdout.contains("softmax.gibbs-identity") && stdout.contains("implemented"))
+        let (mdStatus, markdown, _) = try runProcess(executable, ["claims", "--markdown"])
+        #expect(mdStatus == 0 && markdown.hasPrefix("# Claims"))
+    }
+}
