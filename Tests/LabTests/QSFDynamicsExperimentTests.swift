@@ -118,9 +118,17 @@ struct QSFDynamicsScaleRun {
     func run() throws {
         let scale = QSFDynamicsScaleRun.scale!
         let out = ProcessInfo.processInfo.environment["ATTNLAB_DYNAMICS_OUT"].map { URL(fileURLWithPath: $0) }
+        // ATTNLAB_DYNAMICS_RUN: an existing run directory whose qsf.pipeline output (and checkpoints) to reuse.
+        let run = ProcessInfo.processInfo.environment["ATTNLAB_DYNAMICS_RUN"].map { URL(fileURLWithPath: $0) }
+        var dependencies: [String: ExperimentOutput] = [:]
+        if let run {
+            let file = RunDirectory(existing: run).experimentDirectory("qsf.pipeline").appendingPathComponent("output.json")
+            dependencies["qsf.pipeline"] = try LabJSON.decoder.decode(ExperimentOutput.self, from: Data(contentsOf: file))
+        }
         for experiment in ExperimentRegistry.qsfDynamics {
             let dir = FileManager.default.temporaryDirectory
-            let context = ExperimentContext(scale: scale, seed: 20_260_101, directory: dir, runDirectory: dir, log: { print("  · \($0)") })
+            let context = ExperimentContext(scale: scale, seed: 20_260_101, directory: dir, runDirectory: run ?? dir,
+                                            dependencyOutputs: dependencies, log: { print("  · \($0)") })
             let start = Date()
             let output = try experiment.run(context)
             print("== \(experiment.id) (\(String(format: "%.1f", Date().timeIntervalSince(start))) s)")

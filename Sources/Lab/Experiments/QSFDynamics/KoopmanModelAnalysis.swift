@@ -82,8 +82,15 @@ public struct KoopmanModelAnalysis: Sendable {
         m["\(p).layersWithBothSides"] = Measurement(Double(counts.filter { ($0[.growth] ?? 0) > 0 && ($0[.decay] ?? 0) > 0 }.count),
                                                     label: "layers with both growth and decay modes")
         m["\(p).maxModulusDeviation"] = Measurement(moduli.map { abs($0 - 1) }.max() ?? .nan, label: "max ||λ| − 1|")
-        let ratios = spectra.map { $0.totalDecay < 0 ? $0.totalGrowth / -$0.totalDecay : ($0.totalGrowth > 0 ? Double.infinity : 0) }
-        m["\(p).maxGrowthOverDecay"] = Measurement(ratios.max() ?? .nan, label: "max over layers of Σ growth rates / |Σ decay rates|")
+        // Budget over the classified modes only, so rounding-level rates of neutral modes do not count.
+        let ratios = spectra.map { s -> Double in
+            let classes = s.classes, rates = s.rates
+            let growth = rates.indices.filter { classes[$0] == .growth }.reduce(0) { $0 + rates[$1] }
+            let decay = rates.indices.filter { classes[$0] == .decay }.reduce(0) { $0 + rates[$1] }
+            return decay < 0 ? growth / -decay : (growth > 0 ? .infinity : 0)
+        }
+        m["\(p).maxGrowthOverDecay"] = Measurement(ratios.max() ?? .nan,
+                                                    label: "max over layers of Σ growth rates / |Σ decay rates| (modes outside the neutral band)")
         m["\(p).maxNetRate"] = Measurement(spectra.map(\.netRate).max() ?? .nan, label: "max over layers of Σ log|λ(K)|")
         let traces = decompositions.compactMap { $0?.netDissipation }
         if traces.count == layers.count {
@@ -113,17 +120,12 @@ public struct KoopmanModelAnalysis: Sendable {
 
     /// Eigenvalues of every layer in the complex plane with the unit circle, one colour per layer.
     public func eigenvalueFigure(name: String, caption: String, title: String) -> Figure {
-        var chart = DynamicsChart(title: title, xLabel: "Re λ", yLabel: "Im λ")
-        chart.unitCircle = true
+        var chart = Chart.complexPlane(title: title)
+        let every = max(1, (spectra.count + 7) / 8)          // at most ~8 legend entries
         for (i, s) in spectra.enumerated() {
-            chart.series.append(.init(name: "layer \(layers[i].index)", x: s.eigenvalues.map(\.real), y: s.eigenvalues.map(\.imaginary),
-                                      style: .points, color: DynamicsChart.color(i)))
+            chart.add(.scatter(s.eigenvalues.map(\.real), s.eigenvalues.map(\.imaginary),
+                               label: i % every == 0 ? "layer \(layers[i].index)" : nil, color: .palette(i)))
         }
-        if chart.series.count > 10 {
-            // Keep the legend readable: colours cycle, names only for every few layers.
-            let every = (chart.series.count + 9) / 10
-            for i in chart.series.indices where i % every != 0 { chart.series[i].name = "" }
-        }
-        return Figure(name: name, caption: caption, svg: chart.render())
+        return Figure(name: name, caption: caption, svg: chart.svg())
     }
 }

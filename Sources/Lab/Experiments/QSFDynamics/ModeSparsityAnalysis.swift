@@ -35,12 +35,16 @@ public struct ModeSparsityAnalysis: Sendable {
     ///   - states: hidden states (N×d) on which the layer's K acts.
     ///   - isBoundary: per item, whether it is a boundary or discourse-marker token.
     ///   - labels: per item, a display string (the token), for the top-items table.
-    ///   - topModes: how many largest-|λ| modes are "top" (a conjugate pair counts as two).
+    ///   - topModes: how many largest-|λ| distinct modes are "top" (a conjugate pair counts once).
     public init(spectrum: KoopmanSpectrum, states: Matrix, isBoundary: [Bool], labels: [String]? = nil, topModes: Int = 2) {
         precondition(isBoundary.count == states.rows, "ModeSparsityAnalysis: \(isBoundary.count) boundary flags for \(states.rows) items")
         precondition(labels == nil || labels!.count == states.rows, "ModeSparsityAnalysis: labels must be one per item")
-        precondition(topModes > 0 && topModes < spectrum.count, "ModeSparsityAnalysis: topModes must be in 1..<\(spectrum.count)")
-        let activations = ModeActivations(spectrum: spectrum, states: states)
+        precondition(topModes > 0, "ModeSparsityAnalysis: topModes must be positive")
+        // One column per distinct mode: of a complex-conjugate pair (equal activations) keep the
+        // member with Im λ ≥ 0.
+        let distinct = spectrum.eigenvalues.indices.filter { spectrum.eigenvalues[$0].imaginary >= 0 }
+        precondition(topModes < distinct.count, "ModeSparsityAnalysis: topModes must be below the \(distinct.count) distinct modes")
+        let activations = ModeActivations(spectrum: spectrum, states: states, modes: distinct)
         let all = activations.magnitudes.elements.sorted()
         threshold = all[min(all.count - 1, Int(0.9 * Double(all.count)))]
         let perMode = max(1, states.rows / 100)
@@ -80,16 +84,29 @@ public struct ModeSparsityAnalysis: Sendable {
         return m
     }
 
+    /// The most frequent labels among the top items, with counts (most frequent first).
+    public func frequentTopLabels(_ count: Int = 5) -> [(label: String, count: Int)] {
+        guard let labels else { return [] }
+        var counts: [String: Int] = [:]
+        for item in topItems { counts[ModeSparsityAnalysis.printable(labels[item]), default: 0] += 1 }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map { ($0.key, $0.value) }
+    }
+
+    /// A token for display: line breaks and tabs as escapes, quoted so leading spaces show.
+    static func printable(_ token: String) -> String {
+        "'" + token.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "'"
+    }
+
     /// The top items of each top mode with their labels.
     public func table(count: Int = 10) -> ReportTable {
         var rows: [[String]] = []
         for j in 0..<topModes {
             let items = activations.topItems(column: j, count: count)
             let text = items.map { item -> String in
-                let label = labels?[item.item] ?? "#\(item.item)"
+                let label = labels.map { ModeSparsityAnalysis.printable($0[item.item]) } ?? "#\(item.item)"
                 return "\(label)\(isBoundary[item.item] ? "*" : "") (\(String(format: "%.2f", item.magnitude)))"
             }
-            rows.append([String(format: "%.3g", spectrum.moduli[j]), text.joined(separator: ", ")])
+            rows.append([String(format: "%.3g", spectrum.moduli[activations.modes[j]]), text.joined(separator: ", ")])
         }
         return ReportTable(title: "Items exciting the largest-|λ| modes most (‖P h‖; * = boundary or discourse marker)",
                            header: ["|λ|", "top items"], rows: rows)

@@ -90,40 +90,38 @@ public struct PropagatorExperiment: Experiment {
     static func figures(_ r: PropagatorCheck.Result) -> [Figure] {
         let n = Double(r.trajectories)
         let components = Array(0..<min(3, r.dimension))
-        var mean = DynamicsChart(title: "Mean within one token interval (d = \(r.dimension))", xLabel: "time t (token units)",
-                                 yLabel: "E[x_i(t)]")
-        var variance = DynamicsChart(title: "Variance within one token interval (d = \(r.dimension))", xLabel: "time t (token units)",
-                                     yLabel: "Var[x_i(t)]")
+        var mean = Chart(title: "Mean within one token interval (d = \(r.dimension))", xLabel: "time t (token units)", yLabel: "E[x_i(t)]")
+        var variance = Chart(title: "Variance within one token interval (d = \(r.dimension))", xLabel: "time t (token units)",
+                             yLabel: "Var[x_i(t)]")
         for i in components {
-            let color = DynamicsChart.color(i)
-            mean.series.append(.init(name: "x\(i) closed form", x: r.curveTimes, y: r.curve.map { $0.mean[i] }, color: color))
-            mean.series.append(.init(name: "x\(i) ensemble", x: r.times, y: r.sampleMean.map { $0[i] },
-                                     errors: r.exact.map { ($0.covariance[i, i] / n).squareRoot() }, style: .points, color: color))
-            variance.series.append(.init(name: "x\(i) closed form", x: r.curveTimes, y: r.curve.map { $0.covariance[i, i] }, color: color))
-            variance.series.append(.init(name: "x\(i) ensemble", x: r.times, y: r.sampleVariance.map { $0[i] },
-                                         errors: r.exact.map { $0.covariance[i, i] * (2 / (n - 1)).squareRoot() },
-                                         style: .points, color: color))
+            let color = ChartColor.palette(i)
+            mean.add(.line(r.curveTimes, r.curve.map { $0.mean[i] }, label: "x\(i) closed form", color: color))
+            mean.add(.scatter(r.times, r.sampleMean.map { $0[i] }, errors: r.exact.map { ($0.covariance[i, i] / n).squareRoot() },
+                              label: "x\(i) ensemble", color: color))
+            variance.add(.line(r.curveTimes, r.curve.map { $0.covariance[i, i] }, label: "x\(i) closed form", color: color))
+            variance.add(.scatter(r.times, r.sampleVariance.map { $0[i] },
+                                  errors: r.exact.map { $0.covariance[i, i] * (2 / (n - 1)).squareRoot() },
+                                  label: "x\(i) ensemble", color: color))
         }
-        var z = DynamicsChart(title: "Ensemble − closed form, in standard errors (d = \(r.dimension))", xLabel: "time t (token units)",
-                              yLabel: "z")
+        var z = Chart(title: "Ensemble − closed form, in standard errors (d = \(r.dimension))", xLabel: "time t (token units)", yLabel: "z")
+        let times = Array(r.times.dropFirst())
         for i in 0..<r.dimension {
-            let color = DynamicsChart.color(i)
+            let color = ChartColor.palette(i)
             let zm = r.times.indices.dropFirst().map { k in
                 (r.sampleMean[k][i] - r.exact[k].mean[i]) / (r.exact[k].covariance[i, i] / n).squareRoot()
             }
             let zv = r.times.indices.dropFirst().map { k in
                 (r.sampleVariance[k][i] - r.exact[k].covariance[i, i]) / (r.exact[k].covariance[i, i] * (2 / (n - 1)).squareRoot())
             }
-            z.series.append(.init(name: i < 4 ? "mean x\(i)" : "", x: Array(r.times.dropFirst()), y: zm, style: .points, color: color))
-            z.series.append(.init(name: i < 4 ? "var x\(i)" : "", x: Array(r.times.dropFirst()), y: zv, style: .line, color: color))
+            z.add(.scatter(times, zm, label: i < 4 ? "mean x\(i)" : nil, color: color))
+            z.add(.line(times, zv, label: i < 4 ? "variance x\(i)" : nil, color: color, dash: .dotted))
         }
-        for bound in [-2.0, 2.0] {
-            z.series.append(.init(name: bound > 0 ? "±2 SE" : "", x: [0, r.times.last!], y: [bound, bound], style: .dashed, color: "#888"))
-        }
+        z.add(.horizontalLine(2, label: "±2 SE"))
+        z.add(.horizontalLine(-2))
         return [
-            Figure(name: "qsf-propagator-z", caption: "Differences between the ensemble and the closed form at each snapshot, in standard errors: sample mean (points) and sample variance (lines) of every component. Exactness predicts scatter of unit width around 0.", svg: z.render()),
-            Figure(name: "qsf-propagator-mean", caption: "Closed-form mean (lines) vs Euler–Maruyama ensemble of \(r.trajectories) trajectories (points, ±1 SE) for the first components of a random measured SDE.", svg: mean.render()),
-            Figure(name: "qsf-propagator-variance", caption: "Closed-form variance (Van Loan, lines) vs ensemble sample variance (points, ±1 SE).", svg: variance.render()),
+            Figure(name: "qsf-propagator-z", caption: "Differences between the ensemble and the closed form at each snapshot, in standard errors: sample mean (points) and sample variance (dotted lines) of every component. Exactness predicts scatter of unit width around 0.", svg: z.svg()),
+            Figure(name: "qsf-propagator-mean", caption: "Closed-form mean (lines) vs Euler–Maruyama ensemble of \(r.trajectories) trajectories (points, ±1 SE) for the first components of a random measured SDE.", svg: mean.svg()),
+            Figure(name: "qsf-propagator-variance", caption: "Closed-form variance (Van Loan, lines) vs ensemble sample variance (points, ±1 SE).", svg: variance.svg()),
         ]
     }
 }

@@ -28,21 +28,22 @@ public enum QSFModelGlue {
         }
     }
 
-    /// γ_l over training with the loss, from the metrics records (validation loss where logged,
-    /// else training loss); nil when no record carries γ.
+    /// γ_l over training with the loss, from the training records: the training loss (logged far
+    /// more often than the validation loss), as a running mean over 5 logged steps so that batch
+    /// noise does not decide when it "settles"; nil when fewer than two records carry γ.
     public static func gammaTrajectory(_ records: [TrainingRecord]) -> GammaTrajectoryAnalysis? {
-        let evals = records.filter { $0.validationLoss != nil }
-        let lossByStep = Dictionary((evals.isEmpty ? records.filter { $0.loss != nil } : evals).map {
-            ($0.step, $0.validationLoss ?? $0.loss!)
-        }, uniquingKeysWith: { _, last in last })
-        let withGamma = records.filter { $0.gamma != nil && lossByStep[$0.step] != nil }
-        var byStep: [Int: [Double]] = [:]
-        for r in withGamma { byStep[r.step] = r.gamma! }
+        var byStep: [Int: (gamma: [Double], loss: Double)] = [:]
+        for r in records where r.kind == .train { if let g = r.gamma, let l = r.loss { byStep[r.step] = (g, l) } }
         let steps = byStep.keys.sorted()
-        guard steps.count >= 2, let layers = byStep[steps[0]]?.count, layers > 0,
-              steps.allSatisfy({ byStep[$0]!.count == layers }) else { return nil }
-        let gamma = (0..<layers).map { l in steps.map { byStep[$0]![l] } }
-        return GammaTrajectoryAnalysis(steps: steps, gamma: gamma, loss: steps.map { lossByStep[$0]! })
+        guard steps.count >= 2, let layers = byStep[steps[0]]?.gamma.count, layers > 0,
+              steps.allSatisfy({ byStep[$0]!.gamma.count == layers }) else { return nil }
+        let gamma = (0..<layers).map { l in steps.map { byStep[$0]!.gamma[l] } }
+        let raw = steps.map { byStep[$0]!.loss }
+        let loss = raw.indices.map { i -> Double in
+            let window = raw[max(0, i - 2)...min(raw.count - 1, i + 2)]
+            return window.reduce(0, +) / Double(window.count)
+        }
+        return GammaTrajectoryAnalysis(steps: steps, gamma: gamma, loss: loss)
     }
 
     /// Per-token Koopman excitations u_t = (N₁(h_t) W_U)ᵀ of every layer and the final hidden
@@ -103,4 +104,85 @@ extension QSFModelGlue {
         let decoder = JSONDecoder()
         return text.split(whereSeparator: \.isNewline).compactMap { try? decoder.decode(TrainingRecord.self, from: Data($0.utf8)) }
     }
+}
+
+extension QSFModelGlue {
+    /// Where an experiment artifact lives: artifacts are relative to the run directory, or (as the
+    /// pipeline writes them) to its `experiments/` folder.
+    static func resolve(_ relative: String, runDirectory: URL) -> URL? {
+        for base in [runDirectory, runDirectory.appendingPathComponent("experiments")] {
+            let url = base.appendingPathComponent(relative)
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        return nil
+    }
+
+    /// Validation windows per scale for the hidden-state analyses.
+    static func windows(_ scale: Scale) -> Int {
+        switch scale {
+        case .smoke: 8
+        case .quick: 64
+        case .small: 128
+        case .paper: 64
+        }
+    }
+
+    /// The spectrum measurements of the models trained by `qsf.pipeline`: Stage III (`qsf`) and
+    /// Stage IV (`hamiltonian`) layers, γ over Stage III training, semantic sparsity of the layer
+    /// with the largest spectral radius and final-layer norms (‖h‖/√C) on validation windows.
+    public static func pipelineAnalysis(_ pipeline: ExperimentOutput, runDirectory: URL, scale: Scale,
+                                        epsilon: Double = 1e-3, log: (String) -> Void = { _ in }) throws -> ExperimentOutput {
+        guard let qsfPath = pipeline.artifacts["checkpoint.qsf"], let qsfFolder = resolve(qsfPath, runDirectory: runDirectory) else {
+            throw LabInputError("qsf.pipeline reported no Stage III checkpoint (artifact 'checkpoint.qsf') that exists under \(runDirectory.path)")
+        }
+        let stageIII = try loadModel(checkpoint: qsfFolder)
+        let layersIII = try layers(stageIII)
+        var layersIV: [KoopmanLayer]?
+        if let path = pipeline.artifacts["checkpoint.hamiltonian"], let folder = resolve(path, runDirectory: runDirectory) {
+            layersIV = try layers(try loadModel(checkpoint: folder))
+        }
+        var gamma: GammaTrajectoryAnalysis?
+        if let data = try? Data(contentsOf: qsfFolder.appendingPathComponent("result.json")),
+           let result = try? JSONDecoder().decode(QSFPipeline.StageResult.self, from: data) {
+            gamma = gammaTrajectory(result.records)
+        }
+        var sparsity: ModeSparsityAnalysis?, norms: HiddenStateNorms?, notes: [String] = []
+        if let path = pipeline.artifacts["data"], let folder = resolve(path, runDirectory: runDirectory) {
+            let data = try PreparedData.load(from: folder)
+            let length = stageIII.config.contextLength, tokens = data.validation.tokens
+            let count = min(windows(scale), tokens.count / length)
+            if count > 0 {
+                let sequences = (0..<count).map { Array(tokens[($0 * length)..<(($0 + 1) * length)]) }
+                log("spectrum: hidden states of \(count) validation windows of \(length) tokens")
+                let (excitations, final) = states(stageIII, sequences: sequences)
+                let radii = layersIII.map { try? KoopmanSpectrum(propagator: $0.propagator, vectors: false).spectralRadius }
+                let chosen = radii.indices.max { (radii[$0] ?? 0) < (radii[$1] ?? 0) } ?? 0
+                let spectrum = try KoopmanSpectrum(propagator: layersIII[chosen].propagator, epsilon: epsilon)
+                let flat = sequences.flatMap { $0 }
+                let labels = flat.map { data.tokenizer.decode([Int($0)]) }
+                let distinctModes = spectrum.eigenvalues.filter { $0.imaginary >= 0 }.count
+                let topModes = min(2, distinctModes - 1)
+                if topModes > 0 {
+                    sparsity = ModeSparsityAnalysis(spectrum: spectrum, states: excitations[chosen],
+                                                    isBoundary: labels.map(isBoundaryOrMarker), labels: labels, topModes: topModes)
+                    notes.append("Semantic sparsity: Koopman excitations u_t = (N₁(h_t)W_U)ᵀ of layer \(chosen) (the largest spectral radius) over \(flat.count) validation tokens; boundary/discourse tokens are sentence ends, line breaks, end-of-text and a fixed list of marker words.")
+                    let frequent = sparsity!.frequentTopLabels().map { "\($0.label) ×\($0.count)" }.joined(separator: ", ")
+                    notes.append("Most frequent tokens among the \(sparsity!.topItems.count) top-1% items of the top modes: \(frequent). The verdict depends on which of them count as boundaries or discourse markers; the list is fixed in QSFModelGlue.discourseMarkers, not fitted to this outcome.")
+                }
+                norms = HiddenStateNorms(states: final * (1 / Double(stageIII.config.width).squareRoot()))
+                notes.append("Final hidden-state norms are ‖h‖/√C of the final norm's output (C = \(stageIII.config.width)), per validation token.")
+            }
+        }
+        var output = try SpectrumExperiment.modelOutput(stageIII: layersIII, stageIV: layersIV, gamma: gamma, sparsity: sparsity,
+                                                        finalNorms: norms, epsilon: epsilon)
+        output.notes = ["Spectral analysis of the Stage III model trained by qsf.pipeline: \(layersIII.count) layers of width \(stageIII.config.width)\(layersIV == nil ? "" : ", and of its Stage IV (Hamiltonian) successor")."] + notes
+        if gamma == nil { output.notes.append("No γ trajectory: the Stage III result.json with training records was not found.") }
+        return output
+    }
+}
+
+/// Missing or malformed input to the dynamics experiments, with what was expected.
+public struct LabInputError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -86,25 +86,27 @@ public struct SSENormExperiment: Experiment {
     }
 
     static func figures(main: SSENormDrift, hamiltonian: SSENormDrift) -> [Figure] {
-        var chart = DynamicsChart(title: "Norm drift of the SSE: mean ‖ψ(t)‖ − 1", xLabel: "time t (token units)", yLabel: "E[‖ψ(t)‖] − 1")
+        var chart = Chart(title: "Norm drift of the SSE: mean ‖ψ(t)‖ − 1", xLabel: "time t (token units)", yLabel: "E[‖ψ(t)‖] − 1")
         for (l, h) in main.stepSizes.enumerated() {
-            let color = DynamicsChart.color(l)
-            chart.series.append(.init(name: "seed, h = \(DynamicsChart.label(h))", x: main.times, y: main.seed[l].meanDeviation, color: color))
-            chart.series.append(.init(name: "tangent, h = \(DynamicsChart.label(h))", x: main.times, y: main.tangent[l].meanDeviation,
-                                      style: .dashed, color: color))
+            let color = ChartColor.palette(l)
+            let step = String(format: "%.3g", h)
+            chart.add(.line(main.times, main.seed[l].meanDeviation, label: "seed, h = \(step)", color: color))
+            chart.add(.line(main.times, main.tangent[l].meanDeviation, label: "tangent, h = \(step)", color: color, dash: .dashed))
         }
-        var rms = DynamicsChart(title: "RMS ‖ψ(T)‖ − 1 at T = 1 vs step size", xLabel: "step size h", yLabel: "RMS (‖ψ(T)‖ − 1)")
-        rms.logX = true
-        rms.logY = true
+        var rms = Chart(title: "RMS ‖ψ(T)‖ − 1 at T = 1 vs step size", xLabel: "step size h", yLabel: "RMS (‖ψ(T)‖ − 1)",
+                        xScale: .log, yScale: .log)
         let last = main.times.count - 1
-        rms.series.append(.init(name: "seed SSE", x: main.stepSizes, y: main.seed.map { $0.rmsDeviation[last] }, style: .points, color: DynamicsChart.color(1)))
-        rms.series.append(.init(name: "seed SSE, D = 0", x: hamiltonian.stepSizes, y: hamiltonian.seed.map { $0.rmsDeviation[last] },
-                                style: .points, color: DynamicsChart.color(3)))
-        rms.series.append(.init(name: "tangent control", x: main.stepSizes, y: main.tangent.map { $0.rmsDeviation[last] }, style: .points,
-                                color: DynamicsChart.color(0)))
+        rms.add(.scatter(main.stepSizes, main.seed.map { $0.rmsDeviation[last] }, label: "seed SSE"))
+        rms.add(.scatter(hamiltonian.stepSizes, hamiltonian.seed.map { $0.rmsDeviation[last] }, label: "seed SSE, D = 0"))
+        rms.add(.scatter(main.stepSizes, main.tangent.map { $0.rmsDeviation[last] }, label: "tangent control"))
+        if let h = main.stepSizes.last, let r = main.tangent.last?.rmsDeviation[last], h > 0, r > 0 {
+            rms.add(.function(over: main.stepSizes.min()!...main.stepSizes.max()!, spacing: .log, samples: 16, label: "∝ √h") {
+                r * ($0 / h).squareRoot()
+            })
+        }
         return [
-            Figure(name: "qsf-sse-norm-drift", caption: "Mean norm deviation of Euler–Maruyama solutions over one token interval: the seed's Eq. 43 (solid) and the norm-preserving tangent equation (dashed), several step sizes on the same Brownian paths.", svg: chart.render()),
-            Figure(name: "qsf-sse-norm-vs-step", caption: "RMS norm deviation at T = 1 against step size (log–log): the norm-preserving control falls as √h; the seed's equation levels off at a step-independent drift.", svg: rms.render()),
+            Figure(name: "qsf-sse-norm-drift", caption: "Mean norm deviation of Euler–Maruyama solutions over one token interval: the seed's Eq. 43 (solid) and the norm-preserving tangent equation (dashed), several step sizes on the same Brownian paths.", svg: chart.svg()),
+            Figure(name: "qsf-sse-norm-vs-step", caption: "RMS norm deviation at T = 1 against step size (log–log): the norm-preserving control falls as √h; the seed's equation levels off at a step-independent drift.", svg: rms.svg()),
         ]
     }
 }
