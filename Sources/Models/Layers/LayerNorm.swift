@@ -2,19 +2,27 @@ import TensorCore
 
 /// Layer normalisation over the last axis, with the annealing to linear scaling of seed 001
 /// §XI.4: during annealing the output is (1 − α)·LN(x) + α·lin(x), where
-/// lin(x) = (x − μ̄)/σ̄ ⊙ w + b uses the running mean μ̄ and standard deviation σ̄ of the
-/// per-token statistics, frozen when annealing starts. At α = 1 the map is affine in x.
+/// lin(x) = (x − m(x))/σ̄ ⊙ w + b divides by the per-token standard deviation σ̄ measured when
+/// annealing starts (`beginMeasurement` … `freeze`; without a measurement, the running
+/// averages), then frozen. The centring m(x) is, by default, each token's own feature mean —
+/// a linear projection, so lin stays affine in x and only LayerNorm's one non-linear step (the
+/// division by the token's own σ) is frozen; `.frozenMean` instead subtracts the frozen average
+/// mean μ̄ as well. At α = 1 the map is affine in x.
 public final class LayerNorm<Scalar: TensorScalar> {
     public let weight: Parameter<Scalar>   // (C)
     public let bias: Parameter<Scalar>     // (C)
-    /// Running averages of the per-token mean and standard deviation (exponential, 0.99).
+    /// Running averages of the per-token mean and standard deviation (exponential, momentum 0.9).
     public private(set) var runningMean: Double = 0
     public private(set) var runningStd: Double = 1
     private var seenStatistics = false
+    /// Sums of per-token means and standard deviations since `beginMeasurement` (nil: not measuring).
+    private var measurement: (rows: Int, mean: Double, std: Double)?
     /// Frozen (μ̄, σ̄) once annealing has started.
     public private(set) var frozen: (mean: Double, std: Double)?
     /// α ∈ [0, 1]: 0 is LayerNorm, 1 is the frozen linear map.
     public var annealing: Double = 0
+    /// How the linear map centres its input.
+    public var centring: AnnealedNormCentring = .perToken
     public let eps: Scalar = 1e-5
 
     public init(_ name: String, width: Int) {
@@ -24,8 +32,18 @@ public final class LayerNorm<Scalar: TensorScalar> {
 
     public var parameters: [Parameter<Scalar>] { [weight, bias] }
 
-    /// Freezes the running statistics (call when annealing starts).
-    public func freeze() { frozen = (runningMean, Swift.max(runningStd, 1e-6)) }
+    /// Starts averaging the per-token statistics of the following tracked forward passes.
+    public func beginMeasurement() { measurement = (0, 0, 0) }
+
+    /// Freezes the measured statistics (or the running averages when nothing was measured).
+    public func freeze() {
+        if let m = measurement, m.rows > 0 {
+            frozen = (m.mean / Double(m.rows), Swift.max(m.std / Double(m.rows), 1e-6))
+        } else {
+            frozen = (runningMean, Swift.max(runningStd, 1e-6))
+        }
+        measurement = nil
+    }
 
     /// Restores frozen statistics from a checkpoint.
     public func restore(runningMean: Double, runningStd: Double, frozen: (Double, Double)?, annealing: Double) {
@@ -42,7 +60,8 @@ public final class LayerNorm<Scalar: TensorScalar> {
         if track && frozen == nil { updateStatistics(x.value) }
         let w = tape.parameter(weight), b = tape.parameter(bias)
         guard let frozen, annealing > 0 else { return x.layerNorm(weight: w, bias: b, eps: eps) }
-        let linear = (x - Scalar(frozen.mean)) * Scalar(1 / frozen.std) * w + b
+        let centred = centring == .perToken ? x - x.mean(axis: -1, keepDims: true) : x - Scalar(frozen.mean)
+        let linear = centred * Scalar(1 / frozen.std) * w + b
         if annealing >= 1 { return linear }
         let alpha = Scalar(annealing)
         return x.layerNorm(weight: w, bias: b, eps: eps) * (1 - alpha) + linear * alpha
@@ -63,12 +82,21 @@ public final class LayerNorm<Scalar: TensorScalar> {
                 stdSum += (v / Double(c) + Double(eps)).squareRoot()
             }
         }
+        if let m = measurement { measurement = (m.rows + rows, m.mean + meanSum, m.std + stdSum) }
         let (m, s) = (meanSum / Double(rows), stdSum / Double(rows))
         if seenStatistics {
-            runningMean = 0.99 * runningMean + 0.01 * m
-            runningStd = 0.99 * runningStd + 0.01 * s
+            runningMean = 0.9 * runningMean + 0.1 * m
+            runningStd = 0.9 * runningStd + 0.1 * s
         } else {
             (runningMean, runningStd, seenStatistics) = (m, s, true)
         }
     }
+}
+
+/// The centring of LayerNorm's annealed linear map.
+public enum AnnealedNormCentring: String, Codable, Sendable, CaseIterable {
+    /// x − mean over the token's features (linear; LayerNorm's own centring).
+    case perToken
+    /// x − μ̄, the mean measured when annealing started.
+    case frozenMean
 }

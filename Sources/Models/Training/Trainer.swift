@@ -103,10 +103,8 @@ public final class Trainer {
         let parameters = model.parameters
         let alpha = config.annealing(at: step)
         if alpha > 0 {
-            for norm in model.norms {
-                if norm.frozen == nil { norm.freeze() }
-                norm.annealing = alpha
-            }
+            if model.norms.contains(where: { $0.frozen == nil }) { measureAndFreezeNorms() }
+            for norm in model.norms { norm.annealing = alpha }
         }
         parameters.forEach { $0.zeroGrad() }
         var rng = SeededRNG(seed: config.seed).stream(UInt64(step))
@@ -147,6 +145,23 @@ public final class Trainer {
             onRecord(record)
         }
         onProgress(TrainingProgress(step: step, steps: config.steps, loss: lastLoss, tokensPerSecond: Double(tokens) / seconds))
+    }
+
+    /// Measures every LayerNorm's per-token statistics on a few training batches (forward only)
+    /// and freezes them: the start of annealing (seed 001 §XI.4). Uses its own random stream,
+    /// so the batches of the training steps are unchanged.
+    private func measureAndFreezeNorms(batches: Int = 4) {
+        let recording = tape.recordsGradients
+        tape.recordsGradients = false
+        defer { tape.recordsGradients = recording }
+        model.norms.forEach { $0.beginMeasurement() }
+        var rng = SeededRNG(seed: config.seed).stream(UInt64.max - 1)
+        for _ in 0..<batches {
+            let batch = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
+            _ = model.logits(tape, tokens: batch.inputs, batch: config.batchSize, length: config.contextLength, training: true)
+            tape.reset()
+        }
+        model.norms.forEach { $0.freeze() }
     }
 
     /// Mean validation loss over `maxBatches` batches (all when nil), without gradients.

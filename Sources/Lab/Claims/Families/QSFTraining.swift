@@ -51,7 +51,8 @@ enum QSFTrainingRules {
     }
 
     static let lossOrdering = VerdictRule(
-        "QSF − transformer < 0 by > 2σ (paired); |Koopman − transformer| within 2σ or 2% of the loss; FNet above the worst of the other three by > 2σ. Contradicted if any part is significantly reversed."
+        "QSF − transformer < 0 by > 2σ (paired); |Koopman − transformer| within 2σ or 2% of the loss; FNet above the worst of the other three by > 2σ. Contradicted if any part is significantly reversed.",
+        measuring: ["loss.qsf", "loss.transformer", "loss.koopman", "loss.fnet"]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
         guard let a = e["diff.qsf-transformer"], let b = e["diff.koopman-transformer"], let c = e["diff.fnet-worstOther"],
@@ -76,7 +77,8 @@ enum QSFTrainingRules {
     }
 
     static let hamiltonianDegrades = VerdictRule(
-        "(L_IV − L_III)/L_III > 0 by > 2σ (paired) and at least 40% (half the seed's ~80%) → reproduced; not significantly worse → contradicted; worse by less than 40% → inconclusive (direction reproduced, magnitude not)."
+        "(L_IV − L_III)/L_III > 0 by > 2σ (paired) and at least 40% (half the seed's ~80%) → reproduced; not significantly worse → contradicted; worse by less than 40% → inconclusive (direction reproduced, magnitude not).",
+        measuring: ["loss.hamiltonian", "relativeIncrease.hamiltonian"]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
         guard let r = e["relativeIncrease.hamiltonian"] else { return .failed("the pipeline reported no Stage IV result") }
@@ -88,7 +90,8 @@ enum QSFTrainingRules {
     }
 
     static let layerNormAnneal = VerdictRule(
-        "Paired difference annealed − unannealed Stage III (same init and batches): within 2σ or < 1% → reproduced; > 2σ and > 2% → contradicted."
+        "Paired difference annealed − unannealed Stage III (same init and batches): within 2σ or < 1% → reproduced; > 2σ and > 2% → contradicted.",
+        measuring: ["diff.qsf-qsf-no-anneal"]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
         guard let d = e["diff.qsf-qsf-no-anneal"], let base = e["loss.qsf"] else {
@@ -101,7 +104,8 @@ enum QSFTrainingRules {
     }
 
     static let throughput = VerdictRule(
-        "Stage III / transformer tokens/s ≥ 0.8 (no significant overhead) and Stage IV / Stage III < 0.95 (slower). Throughput measures this implementation, not the physics."
+        "Stage III / transformer tokens/s ≥ 0.8 (no significant overhead) and Stage IV / Stage III < 0.95 (slower). Throughput measures this implementation, not the physics.",
+        measuring: ["throughputRatio.qsf-transformer", "throughputRatio.hamiltonian-qsf"]
     ) { e in
         if e.scale == .smoke { return .inconclusive("smoke scale steps take milliseconds; throughput needs quick scale or larger") }
         guard let a = e["throughputRatio.qsf-transformer"], let b = e["throughputRatio.hamiltonian-qsf"] else {
