@@ -8,8 +8,6 @@ import TensorCore
 /// Scheme, step h = τ/steps:  x ← x + h (M x + c) + σ_K √h ξ,  ξ ~ N(0, I),
 /// starting from x(0) ~ N(m₀, P₀). Trajectories are simulated in fixed chunks of `chunkSize`;
 /// chunk j draws from `rng.stream(j)` alone, so the result is identical for any thread count.
-/// `SeededRNG.stream` derives from the generator's seed alone, so independent ensembles need
-/// generators with different seeds, not different streams of one generator.
 /// Cost O(N · steps · d²), spread over the cores.
 public struct EulerMaruyamaEnsemble: Sendable {
     /// Step indices at which states were recorded (0 = start, `steps` = end).

@@ -15,8 +15,6 @@ import TensorCore
 /// Recorded on the coarse grid t_k = k·T/n₀: the mean and mean square of ‖ψ‖ − 1 over
 /// trajectories, and at T the distance between the seed's direction ψ/‖ψ‖ and the renormalised
 /// reference. Chunk j of trajectories draws from `rng.stream(j)`: thread-count independent.
-/// `SeededRNG.stream` derives from the generator's seed alone, so independent ensembles need
-/// generators with different seeds, not different streams of one generator.
 ///
 /// The continuum limit: per trajectory, the deviation δ_ℓ = ‖ψ_ℓ(T)‖ − 1 and δ_ℓ² are fitted
 /// linearly in h_ℓ by least squares and read at h = 0 (Euler–Maruyama's weak error is O(h), and

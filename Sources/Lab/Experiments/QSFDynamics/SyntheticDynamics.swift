@@ -92,12 +92,9 @@ public struct SyntheticDynamics: Sendable {
     }
 }
 
-/// Independent generators for the parts of one experiment.
-///
-/// `SeededRNG.stream(j)` derives from the generator's *seed* only, so `a.stream(i).stream(j)`
-/// equals `a.stream(j)`: passing `master.stream(k)` to a routine that splits its work with
-/// `.stream(chunk)` would give every k the same chunk streams. Each purpose therefore gets its own
-/// seed, hashed (SplitMix64) from the run seed, a tag and an index.
+/// Independent generators for the parts of one experiment: each purpose (a system, its
+/// ensemble, a control) gets its own seed, hashed (SplitMix64) from the run seed, a tag and an
+/// index, so the routines it is passed to can split it further with `stream(_:)`.
 enum DynamicsRandom {
     static func generator(_ seed: UInt64, _ tag: UInt64, _ index: Int = 0) -> SeededRNG {
         var z = seed ^ (tag &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03)
