@@ -131,17 +131,19 @@ enum QSFDynamicsRules {
     }
 
     static let semanticSparsity = VerdictRule(
-        "reproduced if the top-1% items of the largest-|λ| modes are boundary/discourse tokens more often than the base rate (z > 3) and the top modes activate less often than the others; contradicted if the share is not above the base rate (z < 1)",
-        measuring: ["sparsity.boundaryShare", "sparsity.boundaryBaseRate", "sparsity.topModeActivationProbability", "sparsity.otherModeActivationProbability"]
+        "on the layer with the largest spectral radius: reproduced if the top-1% items of its two largest-|λ| modes are boundary/discourse tokens more often than the base rate (z > 3), those modes activate less often than the others, and most layers agree (z > 3); contradicted if z < 1 there and no layer shows enrichment; inconclusive otherwise",
+        measuring: ["sparsity.boundaryShare", "sparsity.boundaryBaseRate", "sparsity.topModeActivationProbability", "sparsity.otherModeActivationProbability", "sparsity.layersEnriched"]
     ) { e in
         guard let z = e["sparsity.boundaryZ"], let share = e["sparsity.boundaryShare"], let base = e["sparsity.boundaryBaseRate"],
               let topP = e["sparsity.topModeActivationProbability"], let otherP = e["sparsity.otherModeActivationProbability"] else {
             return needsModel(e, "validation hidden states and tokens of the trained Stage III model")
         }
-        let summary = "boundary share \(share.formatted) vs base rate \(format(base.value)) (z = \(format(z.value, 2))); activation probability top modes \(format(topP.value)) vs others \(format(otherP.value))"
+        let layers = e["sparsity.layers"]?.value ?? 1
+        let enriched = e["sparsity.layersEnriched"]?.value ?? (z.value > 3 ? 1 : 0)
+        let summary = "boundary share \(share.formatted) vs base rate \(format(base.value)) (z = \(format(z.value, 2))); activation probability top modes \(format(topP.value)) vs others \(format(otherP.value)); \(Int(enriched)) of \(Int(layers)) layers enriched"
         if e.scale == .smoke { return .inconclusive("smoke-scale model; \(summary)") }
-        if z.value > 3 && topP.value < otherP.value { return .reproduced(summary) }
-        if z.value < 1 { return .contradicted(summary) }
+        if z.value > 3 && topP.value < otherP.value && enriched > layers / 2 { return .reproduced(summary) }
+        if z.value < 1 && enriched == 0 { return .contradicted(summary) }
         return .inconclusive(summary)
     }
 

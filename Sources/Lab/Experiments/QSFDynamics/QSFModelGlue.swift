@@ -146,7 +146,7 @@ extension QSFModelGlue {
            let result = try? JSONDecoder().decode(QSFPipeline.StageResult.self, from: data) {
             gamma = gammaTrajectory(result.records)
         }
-        var sparsity: ModeSparsityAnalysis?, norms: HiddenStateNorms?, notes: [String] = []
+        var sparsity: ModeSparsityAnalysis?, norms: HiddenStateNorms?, notes: [String] = [], layerZ: [Double] = []
         if let path = pipeline.artifacts["data"], let folder = resolve(path, runDirectory: runDirectory) {
             let data = try PreparedData.load(from: folder)
             let length = stageIII.config.contextLength, tokens = data.validation.tokens
@@ -155,19 +155,26 @@ extension QSFModelGlue {
                 let sequences = (0..<count).map { Array(tokens[($0 * length)..<(($0 + 1) * length)]) }
                 log("spectrum: hidden states of \(count) validation windows of \(length) tokens")
                 let (excitations, final) = states(stageIII, sequences: sequences)
-                let radii = layersIII.map { try? KoopmanSpectrum(propagator: $0.propagator, vectors: false).spectralRadius }
-                let chosen = radii.indices.max { (radii[$0] ?? 0) < (radii[$1] ?? 0) } ?? 0
-                let spectrum = try KoopmanSpectrum(propagator: layersIII[chosen].propagator, epsilon: epsilon)
                 let flat = sequences.flatMap { $0 }
                 let labels = flat.map { data.tokenizer.decode([Int($0)]) }
-                let distinctModes = spectrum.eigenvalues.filter { $0.imaginary >= 0 }.count
-                let topModes = min(2, distinctModes - 1)
-                if topModes > 0 {
-                    sparsity = ModeSparsityAnalysis(spectrum: spectrum, states: excitations[chosen],
-                                                    isBoundary: labels.map(isBoundaryOrMarker), labels: labels, topModes: topModes)
-                    notes.append("Semantic sparsity: Koopman excitations u_t = (N₁(h_t)W_U)ᵀ of layer \(chosen) (the largest spectral radius) over \(flat.count) validation tokens; boundary/discourse tokens are sentence ends, line breaks, end-of-text and a fixed list of marker words.")
-                    let frequent = sparsity!.frequentTopLabels().map { "\($0.label) ×\($0.count)" }.joined(separator: ", ")
-                    notes.append("Most frequent tokens among the \(sparsity!.topItems.count) top-1% items of the top modes: \(frequent). The verdict depends on which of them count as boundaries or discourse markers; the list is fixed in QSFModelGlue.discourseMarkers, not fitted to this outcome.")
+                let flags = labels.map(isBoundaryOrMarker)
+                // Every layer's analysis; the verdict reads the layer with the largest spectral
+                // radius and how many layers agree with it.
+                var perLayer: [(layer: Int, radius: Double, analysis: ModeSparsityAnalysis)] = []
+                for (l, layer) in layersIII.enumerated() {
+                    let spectrum = try KoopmanSpectrum(propagator: layer.propagator, epsilon: epsilon)
+                    let distinctModes = spectrum.eigenvalues.filter { $0.imaginary >= 0 }.count
+                    guard distinctModes > 2 else { continue }
+                    perLayer.append((l, spectrum.spectralRadius,
+                                     ModeSparsityAnalysis(spectrum: spectrum, states: excitations[l], isBoundary: flags, labels: labels, topModes: 2)))
+                }
+                if let best = perLayer.max(by: { $0.radius < $1.radius }) {
+                    sparsity = best.analysis
+                    let zs = perLayer.map { $0.analysis.measurements()["sparsity.boundaryZ"]!.value }
+                    layerZ = zs
+                    notes.append("Semantic sparsity: Koopman excitations u_t = (N₁(h_t)W_U)ᵀ over \(flat.count) validation tokens; the measurements are those of layer \(best.layer) (the largest spectral radius); boundary-share z per layer: \(zs.map { String(format: "%.1f", $0) }.joined(separator: ", ")). Boundary/discourse tokens are sentence ends, line breaks, end-of-text and a fixed list of marker words.")
+                    let frequent = best.analysis.frequentTopLabels().map { "\($0.label) ×\($0.count)" }.joined(separator: ", ")
+                    notes.append("Most frequent tokens among the \(best.analysis.topItems.count) top-1% items of layer \(best.layer)'s top modes: \(frequent). The verdict depends on which of them count as boundaries or discourse markers; the list is fixed in QSFModelGlue.discourseMarkers, not fitted to this outcome.")
                 }
                 norms = HiddenStateNorms(states: final * (1 / Double(stageIII.config.width).squareRoot()))
                 notes.append("Final hidden-state norms are ‖h‖/√C of the final norm's output (C = \(stageIII.config.width)), per validation token.")
@@ -175,6 +182,11 @@ extension QSFModelGlue {
         }
         var output = try SpectrumExperiment.modelOutput(stageIII: layersIII, stageIV: layersIV, gamma: gamma, sparsity: sparsity,
                                                         finalNorms: norms, epsilon: epsilon)
+        if !layerZ.isEmpty {
+            output.measurements["sparsity.layers"] = Measurement(Double(layerZ.count), label: "layers with a semantic-sparsity analysis")
+            output.measurements["sparsity.layersEnriched"] = Measurement(Double(layerZ.filter { $0 > 3 }.count),
+                                                                         label: "layers whose top modes' boundary share exceeds the base rate by z > 3")
+        }
         output.notes = ["Spectral analysis of the Stage III model trained by qsf.pipeline: \(layersIII.count) layers of width \(stageIII.config.width)\(layersIV == nil ? "" : ", and of its Stage IV (Hamiltonian) successor")."] + notes
         if gamma == nil { output.notes.append("No γ trajectory: the Stage III result.json with training records was not found.") }
         return output
