@@ -34,8 +34,9 @@ enum QSFTrainingRules {
     /// A part of a compound claim: (verdict, one-line account).
     typealias Part = (verdict: Verdict, text: String)
 
-    static func combine(_ parts: [Part]) -> Verdict {
-        let text = parts.map(\.text).joined(separator: "; ")
+    /// The verdict of a compound claim; `notes` are context that does not decide it.
+    static func combine(_ parts: [Part], notes: [String] = []) -> Verdict {
+        let text = (parts.map(\.text) + notes).joined(separator: "; ")
         if parts.contains(where: { if case .contradicted = $0.verdict { true } else { false } }) { return .contradicted(text) }
         if parts.allSatisfy({ if case .reproduced = $0.verdict { true } else { false } }) { return .reproduced(text) }
         return .inconclusive(text)
@@ -60,7 +61,7 @@ enum QSFTrainingRules {
         var parts: [Part] = []
         let za = z(a)
         parts.append(za < -k ? (.reproduced(""), "QSF beats the transformer by \(a.formatted) nats (z = \(fmt(za)))")
-                     : za > k ? (.contradicted(""), "the transformer beats QSF by \(Measurement(-a.value, error: a.error).formatted) nats (z = \(fmt(za)))")
+                     : za > k ? (.contradicted(""), "the transformer beats QSF by \(a.formatted) nats (z = \(fmt(za)))")
                      : (.inconclusive(""), "QSF − transformer = \(a.formatted) nats, within 2σ"))
         let relative = abs(b.value) / base.value
         parts.append(abs(z(b)) < k || relative < 0.02 ? (.reproduced(""), "Koopman ≈ transformer (difference \(b.formatted), \(fmt(100 * relative))%)")
@@ -70,10 +71,14 @@ enum QSFTrainingRules {
         parts.append(zc > k ? (.reproduced(""), "FNet is worst (by \(c.formatted) nats over the next worst)")
                      : zc < -k ? (.contradicted(""), "FNet is not worst: it beats another model by \(Measurement(-c.value, error: c.error).formatted) nats")
                      : (.inconclusive(""), "FNet vs the worst other model: \(c.formatted) nats"))
-        if let ratio = e["paramsRatio.qsf-transformer"] {
-            parts.append((.reproduced(""), "parameters QSF/transformer = \(fmt(ratio.value)) (the baseline is matched to QSF here)"))
+        var notes: [String] = []
+        if let twin = e["diff.qsf-no-anneal-transformer"] {
+            notes.append("without LayerNorm annealing, QSF − transformer = \(twin.formatted) nats (z = \(fmt(z(twin))))")
         }
-        return combine(parts)
+        if let ratio = e["paramsRatio.qsf-transformer"] {
+            notes.append("parameters QSF/transformer = \(fmt(ratio.value)) (the baseline is matched to QSF here)")
+        }
+        return combine(parts, notes: notes)
     }
 
     static let hamiltonianDegrades = VerdictRule(
