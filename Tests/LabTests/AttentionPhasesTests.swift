@@ -108,7 +108,7 @@ import TensorCore
         let context = ExperimentContext(scale: .smoke, seed: 3, directory: run.appendingPathComponent("experiments/attn.temperature-sweep"),
                                         runDirectory: run, dependencyOutputs: ["qsf.pipeline": pipeline], log: { _ in })
         let output = try HeatCapacityExperiment().run(context)
-        #expect(output.figures.count == 4)
+        #expect(output.figures.count == 5)
         #expect(output.measurements["thermo.peak-beta"] != nil)
         #expect((output.measurements["thermo.size-bins"]?.value ?? 0) >= 3)
         let verdict = ClaimRegistry.claim("attn.heat-capacity-peak")!.verdict(Evidence(measurements: output.measurements, scale: .smoke))

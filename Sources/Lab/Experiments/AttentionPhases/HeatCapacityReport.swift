@@ -14,7 +14,7 @@ struct HeatCapacityReport {
         var out = ExperimentOutput()
         out.measurements = measurements()
         out.tables = [headTable(), sizeTable(), scalingTable()]
-        out.figures = [heatCapacityFigure(), orderFigure(), sizeFigure(), scalingFigure()]
+        out.figures = [heatCapacityFigure(), orderFigure(), sizeFigure(), scalingFigure(), widthFigure()]
         out.notes = notes()
         return out
     }
@@ -191,6 +191,26 @@ struct HeatCapacityReport {
         return Figure(name: "thermo-peak-scaling", caption: "Peak location β* of the intensive heat capacity against log n (log-log; "
                       + "the slope is the drift exponent b). A transition at a finite temperature gives a flat line (black "
                       + "reference); a fixed energy scale gives a peak that runs off to larger β as n grows.", svg: chart.svg())
+    }
+
+    func widthFigure() -> Figure {
+        var chart = Chart(title: "Width of the heat-capacity peak as the number of keys grows", xLabel: "log n",
+                          yLabel: "FWHM of c = C/log n in log β", xScale: .log, yScale: .log)
+        func add(_ s: PeakScaling, _ label: String, _ color: ChartColor) {
+            let used = s.bins.filter { $0.peak?.logWidth != nil }
+            let w = used.map { $0.peak!.logWidth! }
+            chart.add(.line(used.map(\.meanLogKeys), w, errors: zip(used, w).map { $0.logWidthError.isFinite ? $1 * $0.logWidthError : 0 },
+                            label: label + (s.sharpening.map { " (a = " + Measurement($0.value, error: $0.error > 0 ? $0.error : nil).formatted + ")" } ?? ""),
+                            color: color, markers: true))
+        }
+        add(trained.scaling, "trained transformer", .blue)
+        add(initial.scaling, "at initialisation", .bluishGreen)
+        add(randomEnergy, "i.i.d. Gaussian scores", .vermillion)
+        add(firstOrder, "first-order transition", .black)
+        chart.legend = .bottomLeft
+        return Figure(name: "thermo-peak-width", caption: "Full width at half maximum (in log β) of the intensive heat-capacity "
+                      + "peak against log n (log-log; minus the slope is the sharpening exponent a). A transition narrows its "
+                      + "peak as n grows (black); rows without one narrow only a little (vermillion).", svg: chart.svg())
     }
 
     func notes() -> [String] {

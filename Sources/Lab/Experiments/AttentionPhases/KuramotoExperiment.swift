@@ -54,7 +54,7 @@ struct KuramotoExperiment: Experiment {
                                    couplings: [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 3, 4], timeStep: 0.1,
                                    transient: 60, duration: 100, sizes: [100, 400, 1600])
                 heads = .init(model: model(width: 64, layers: 2, heads: 4, context: 64),
-                              training: training(steps: 200, batch: 8, context: 64, lr: 3e-3), every: 10,
+                              training: training(steps: 250, batch: 12, context: 64, lr: 3e-3), every: 10,
                               validationSequences: 16, replicates: 100, initSeed: seed &+ 3)
                 (documents, vocabulary, nullDraws) = (1500, 384, 20000)
             case .small, .paper:

@@ -46,8 +46,10 @@ struct KuramotoReport {
                                                       label: "K_c from fitting √(1 − 2Δ/K) to simulated r(K ≥ 1.25 K_c), Δ = 1 (theory 2)")
         m["kuramoto.sim.gaussian-kc"] = Measurement(gaussian.fittedCriticalCoupling, error: gaussian.fittedCriticalCouplingError,
                                                     label: "K_c from fitting the self-consistent r(K) for σ = 1 (theory 1.596)")
-        m["kuramoto.sim.lorentzian-worst-deviation"] = Measurement(lorentzian.worstDeviation, unit: "σ",
-                                                                   label: "largest |r − √(1 − 2Δ/K)|/σ over the fitted points")
+        m["kuramoto.sim.lorentzian-worst-deviation"] = Measurement(lorentzian.worstDeviation,
+                                                                   label: "largest |r − √(1 − 2Δ/K)| over the fitted points (N = \(settings.simulation.oscillators))")
+        m["kuramoto.sim.gaussian-worst-deviation"] = Measurement(gaussian.worstDeviation,
+                                                                 label: "largest |r − r_theory| over the fitted points for the Gaussian")
         m["kuramoto.sim.below-threshold-slope"] = Measurement(below.slope, error: below.slopeError, samples: below.sizes.count,
                                                               label: "d log r / d log N at K = K_c/2 (theory −½)")
         return m

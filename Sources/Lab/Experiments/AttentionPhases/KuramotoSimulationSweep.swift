@@ -35,7 +35,7 @@ struct KuramotoSimulationSweep: Sendable {
     /// K_c from the fitted scale, with its error (Δχ² = 1 on the scale, inflated by √(χ²/dof)).
     var fittedCriticalCoupling: Double
     var fittedCriticalCouplingError: Double
-    /// Largest |r − r_theory| / σ over the points used in the fit.
+    /// Largest |r − r_theory| over the points used in the fit (finite-N corrections included).
     var worstDeviation: Double
 
     /// Simulates r(K) for `distribution` (scale 1) at every coupling, in parallel over couplings.
@@ -77,7 +77,7 @@ struct KuramotoSimulationSweep: Sendable {
         let scaleError = curvature > 0 ? (2 / curvature).squareRoot() * inflation : .nan
         fittedCriticalCoupling = distribution.withScale(best).criticalCoupling
         fittedCriticalCouplingError = kc * scaleError
-        worstDeviation = used.map { abs($0.estimate.mean - $0.theory) / $0.estimate.error }.max() ?? .nan
+        worstDeviation = used.map { abs($0.estimate.mean - $0.theory) }.max() ?? .nan
     }
 
     /// r at K = ½K_c for each N (Lorentzian or whatever `distribution` is) and the log-log slope of r
