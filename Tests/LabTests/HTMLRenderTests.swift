@@ -64,8 +64,11 @@ func inkedFraction(_ image: PNGImage) -> Double {
         }
         let temp = TemporaryDirectory()
         let out = temp.url.appendingPathComponent("run")
-        // A real run of every registered claim at smoke scale, in process.
-        let plan = try RunPlan.resolve(claimIDs: [], all: true)
+        // A run with real figures (the thermodynamics experiments at smoke scale, in process),
+        // and a failed experiment.
+        let plan = try RunPlan.resolve(claimIDs: ["softmax.gibbs-identity", "softmax.max-entropy", "stub.thrown"], all: false,
+                                       claims: ClaimRegistry.all + StubRegistry.claims,
+                                       experiments: ExperimentRegistry.all + StubRegistry.experiments)
         let configuration = RunConfiguration(scale: .smoke, seed: 1, claims: plan.claims.map(\.id),
                                              experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
         let run = try RunDirectory.create(requested: out, scale: .smoke)

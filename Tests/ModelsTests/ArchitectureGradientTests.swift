@@ -115,6 +115,26 @@ import Testing
         #expect(Tensor<Double>(yf.value).maxAbsDifference(fast.value) < 1e-4)
     }
 
+    @Test func fusedSoftmaxAttentionEqualsTheComposedOps() throws {
+        var rng = SeededRNG(seed: 16)
+        let attention = CausalSelfAttention<Double>("a", width: 12, heads: 3, std: 0.5, residualStd: 0.5, rng: &rng)
+        let x = Tensor<Double>.randomNormal([2, 7, 12], rng: &rng)
+        let weights = Tensor<Double>.randomNormal([2, 7, 12], rng: &rng)
+        var values: [Tensor<Double>] = [], scores: [Tensor<Double>] = [], gradients: [[Tensor<Double>]] = []
+        for fused in [true, false] {
+            attention.parameters.forEach { $0.zeroGrad() }
+            let tape = Tape<Double>()
+            let input = tape.variable(x)
+            let y = fused ? attention(input, trace: { scores.append($0) }) : attention.reference(input, trace: { scores.append($0) })
+            tape.backward(from: (y * tape.constant(weights)).sum())
+            values.append(y.value)
+            gradients.append([input.gradient!] + attention.parameters.map(\.grad))
+        }
+        #expect(values[0].maxAbsDifference(values[1]) < 1e-12)
+        #expect(scores[0].maxAbsDifference(scores[1]) < 1e-12)
+        for (a, b) in zip(gradients[0], gradients[1]) { #expect(a.maxAbsDifference(b) < 1e-11) }
+    }
+
     @Test func koopmanScanEqualsExplicitPowers() throws {
         var rng = SeededRNG(seed: 12)
         let (b, t, s) = (2, 6, 4)

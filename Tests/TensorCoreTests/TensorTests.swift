@@ -62,6 +62,11 @@ import Testing
         #expect((0..<10).map { _ in a.next() } == (0..<10).map { _ in b.next() })
         var c = SeededRNG(seed: 42).stream(1), d = SeededRNG(seed: 42).stream(2)
         #expect(c.next() != d.next())
+        // A stream of a stream is not one of the parent's streams.
+        var nested = SeededRNG(seed: 42).stream(1).stream(1), sibling = SeededRNG(seed: 42).stream(1)
+        var other = SeededRNG(seed: 42).stream(2)
+        let first = nested.next()
+        #expect(first != sibling.next() && first != other.next())
         var rng = SeededRNG(seed: 7)
         let n = 200_000
         var sum = 0.0, sumSq = 0.0, sum4 = 0.0

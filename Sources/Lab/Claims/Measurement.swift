@@ -48,6 +48,8 @@ public struct Measurement: Sendable, Codable, Equatable {
 
     static func format(_ x: Double, digits: Int) -> String {
         if x == 0 { return "0" }
+        // Counts and other exact integers print as integers ("137024", not "1.370e+05").
+        if x == x.rounded() && x.magnitude < 1e15 && x.magnitude >= 1e3 { return String(Int64(x)) }
         let magnitude = x.magnitude
         if magnitude >= 1e5 || magnitude < 1e-3 {
             return String(format: "%.\(max(0, digits - 1))e", x)

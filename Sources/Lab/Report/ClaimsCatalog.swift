@@ -66,8 +66,13 @@ public enum ClaimsCatalog {
         | `.requiringScale(s)` | — | — | inconclusive below scale s |
 
         Mathematical identities (the `softmax.*` claims) are measured as the worst deviation over many random
-        inputs, in units of the rounding error of Double arithmetic; the rule reproduces when that deviation is at
-        rounding level.
+        inputs (thousands of logit sets with 2 to 512 keys, scores over four decades of scale, β over six decades,
+        ties and large common offsets included). A deviation is either relative (rounding level: ≤ 10⁻¹²) or
+        expressed in units of the forward rounding bound of the computation — for a Double softmax of x = βs each
+        p_i is only defined to a relative ε·(4β·max|s| + n + 4) — where ≤ 1 is rounding. The rule reproduces when
+        every deviation is at rounding level and contradicts otherwise; it is inconclusive with too few samples.
+
+        Regenerate this file with `attnlab claims --markdown > docs/CLAIMS.md` when claims change.
 
         ## Summary
 

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Runs one experiment, either inside this process or in a child process, and turns whatever
 /// happens — an output, a thrown error, a crash — into an `ExperimentResult`.

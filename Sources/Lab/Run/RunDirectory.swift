@@ -1,9 +1,5 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TensorCore
 
 /// A run directory:
 /// ```
@@ -14,8 +10,8 @@ import Darwin
 /// <run>/experiments/<id>/   each experiment's own folder (output.json, stderr.log, its files)
 /// <run>/report.md, report.html
 /// ```
-/// Files are written atomically (temporary file + rename), so a killed run never leaves a
-/// half-written file. A new run never writes into a directory that already holds files.
+/// Files are written atomically (TensorCore's `AtomicFile`: temporary file + rename), so a killed
+/// run never leaves a half-written file. A new run never writes into a directory that already holds files.
 public struct RunDirectory: Sendable {
     public let url: URL
 
@@ -70,7 +66,10 @@ public struct RunDirectory: Sendable {
 
     /// Writes `data` to `relativePath` inside the run directory, atomically.
     public func write(_ data: Data, to relativePath: String) throws {
-        try AtomicFile.write(data, to: url.appendingPathComponent(relativePath))
+        let target = url.appendingPathComponent(relativePath)
+        do { try AtomicFile.write(data, to: target) } catch {
+            throw LabError.writeFailed(target.path, "\(error)")
+        }
     }
 
     public func write(_ text: String, to relativePath: String) throws {
@@ -83,40 +82,5 @@ public struct RunDirectory: Sendable {
         let mapped = String(s.map { allowed.contains($0) ? $0 : "-" })
         let trimmed = mapped.trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
         return trimmed.isEmpty ? "unnamed" : trimmed
-    }
-}
-
-/// Atomic file writes: the data goes to a temporary file in the same folder, is flushed to
-/// disk, and is renamed over the destination. Readers see the old file or the new one, never
-/// a partial one; a full disk or a missing folder is a thrown error naming the file.
-public enum AtomicFile {
-    public static func write(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-            throw LabError.writeFailed(url.path, error.localizedDescription)
-        }
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw LabError.writeFailed(url.path, String(cString: strerror(errno))) }
-        var failure: String?
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += n
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if failure == nil && rename(temporary.path, url.path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary.path)
-            throw LabError.writeFailed(url.path, failure)
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Runs a plan's experiments into a run directory and writes the results and reports.
 ///

@@ -25,6 +25,8 @@ public struct Block<Scalar: TensorScalar> {
         self.index = index
         norm1 = LayerNorm("\(name).norm1", width: c)
         norm2 = LayerNorm("\(name).norm2", width: c)
+        norm1.centring = config.annealedNormCentring
+        norm2.centring = config.annealedNormCentring
         let arch = config.architecture
         attention = arch == .transformer
             ? CausalSelfAttention("\(name).attn", width: c, heads: config.heads, std: std, residualStd: residualStd, rng: &rng)

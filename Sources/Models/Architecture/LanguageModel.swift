@@ -19,6 +19,7 @@ public final class LanguageModel<Scalar: TensorScalar> {
             : nil
         blocks = (0..<config.layers).map { Block(index: $0, config: config, rng: &rng) }
         finalNorm = LayerNorm("norm", width: config.width)
+        finalNorm.centring = config.annealedNormCentring
         head = config.tiedEmbeddings
             ? nil : Linear("head", inputs: config.width, outputs: config.vocabularySize, bias: false, std: config.initStd, rng: &rng)
     }

@@ -56,6 +56,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Koopman generator initialisation: A = N(0, (scale²)/C) − decay·I, so K ≈ e^{−decay}·I.
     public var koopmanInitDecay: Double = 0.1
     public var koopmanInitScale: Double = 0.1
+    /// How annealed LayerNorms centre their input (see `LayerNorm`).
+    public var annealedNormCentring: AnnealedNormCentring = .perToken
     /// Standard deviation of weight initialisation (GPT-2: 0.02).
     public var initStd: Double = 0.02
 

@@ -19,7 +19,13 @@ public struct CausalSelfAttention<Scalar: TensorScalar> {
     public var parameters: [Parameter<Scalar>] { qkv.parameters + output.parameters }
 
     /// (B, T, C) → (B, T, C); the pre-softmax scores (B, H, T, T) go to `trace` when given.
+    /// Runs the fused kernel (`fusedCausalAttention`).
     public func callAsFunction(_ x: Variable<Scalar>, trace: ((Tensor<Scalar>) -> Void)? = nil) -> Variable<Scalar> {
+        output(qkv(x).fusedCausalAttention(heads: heads, scores: trace))
+    }
+
+    /// The same attention composed from primitive ops: the reference the fused kernel is tested against.
+    public func reference(_ x: Variable<Scalar>, trace: ((Tensor<Scalar>) -> Void)? = nil) -> Variable<Scalar> {
         let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
         let d = c / heads
         let split = qkv(x).reshaped([b, t, 3, heads, d]).permuted([2, 0, 3, 1, 4])  // (3, B, H, T, D)

@@ -22,7 +22,8 @@ public struct FourierMixer<Scalar: TensorScalar> {
         }
         tokenMixing = m
         var f = Tensor<Scalar>.zeros([width, width])
-        for j in 0..<width { for k in 0..<width { f[j, k] = Scalar(cos(2 * Double.pi * Double(j * k) / Double(width))) } }
+        let norm = 1 / Double(width).squareRoot()
+        for j in 0..<width { for k in 0..<width { f[j, k] = Scalar(cos(2 * Double.pi * Double(j * k) / Double(width)) * norm) } }
         featureMixing = f
     }
 

@@ -2,9 +2,12 @@ import TensorCore
 
 /// Layer normalisation over the last axis, with the annealing to linear scaling of seed 001
 /// §XI.4: during annealing the output is (1 − α)·LN(x) + α·lin(x), where
-/// lin(x) = (x − μ̄)/σ̄ ⊙ w + b uses the mean μ̄ and standard deviation σ̄ of the per-token
-/// statistics measured when annealing starts (`beginMeasurement` … `freeze`; without a
-/// measurement, the running averages), then frozen. At α = 1 the map is affine in x.
+/// lin(x) = (x − m(x))/σ̄ ⊙ w + b divides by the per-token standard deviation σ̄ measured when
+/// annealing starts (`beginMeasurement` … `freeze`; without a measurement, the running
+/// averages), then frozen. The centring m(x) is, by default, each token's own feature mean —
+/// a linear projection, so lin stays affine in x and only LayerNorm's one non-linear step (the
+/// division by the token's own σ) is frozen; `.frozenMean` instead subtracts the frozen average
+/// mean μ̄ as well. At α = 1 the map is affine in x.
 public final class LayerNorm<Scalar: TensorScalar> {
     public let weight: Parameter<Scalar>   // (C)
     public let bias: Parameter<Scalar>     // (C)
@@ -18,6 +21,8 @@ public final class LayerNorm<Scalar: TensorScalar> {
     public private(set) var frozen: (mean: Double, std: Double)?
     /// α ∈ [0, 1]: 0 is LayerNorm, 1 is the frozen linear map.
     public var annealing: Double = 0
+    /// How the linear map centres its input.
+    public var centring: AnnealedNormCentring = .perToken
     public let eps: Scalar = 1e-5
 
     public init(_ name: String, width: Int) {
@@ -55,7 +60,8 @@ public final class LayerNorm<Scalar: TensorScalar> {
         if track && frozen == nil { updateStatistics(x.value) }
         let w = tape.parameter(weight), b = tape.parameter(bias)
         guard let frozen, annealing > 0 else { return x.layerNorm(weight: w, bias: b, eps: eps) }
-        let linear = (x - Scalar(frozen.mean)) * Scalar(1 / frozen.std) * w + b
+        let centred = centring == .perToken ? x - x.mean(axis: -1, keepDims: true) : x - Scalar(frozen.mean)
+        let linear = centred * Scalar(1 / frozen.std) * w + b
         if annealing >= 1 { return linear }
         let alpha = Scalar(annealing)
         return x.layerNorm(weight: w, bias: b, eps: eps) * (1 - alpha) + linear * alpha
@@ -85,4 +91,12 @@ public final class LayerNorm<Scalar: TensorScalar> {
             (runningMean, runningStd, seenStatistics) = (m, s, true)
         }
     }
+}
+
+/// The centring of LayerNorm's annealed linear map.
+public enum AnnealedNormCentring: String, Codable, Sendable, CaseIterable {
+    /// x − mean over the token's features (linear; LayerNorm's own centring).
+    case perToken
+    /// x − μ̄, the mean measured when annealing started.
+    case frozenMean
 }

@@ -10,21 +10,33 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
     public let seed: UInt64
     private var spareNormal: Double?
 
+    /// A generator for `seed`; `stream` > 0 selects an independent stream of that seed.
+    /// The stream's own `seed` is a hash of (seed, stream), so streams of streams are distinct
+    /// from the parent's streams.
     public init(seed: UInt64, stream: UInt64 = 0) {
-        self.seed = seed
-        var mix = seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ (stream == 0 ? 0 : 0xD1B5_4A32_D192_ED03)
-        func splitmix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+        var root = seed
+        if stream != 0 {
+            var x = seed ^ 0xD1B5_4A32_D192_ED03
+            root = SeededRNG.splitmix(&x) ^ SeededRNG.splitmix(&x) &* (stream | 1) ^ stream &* 0x9E37_79B9_7F4A_7C15
+            var y = root
+            root = SeededRNG.splitmix(&y)
         }
-        s0 = splitmix(&mix); s1 = splitmix(&mix); s2 = splitmix(&mix); s3 = splitmix(&mix)
+        self.seed = root
+        var mix = root
+        s0 = SeededRNG.splitmix(&mix); s1 = SeededRNG.splitmix(&mix); s2 = SeededRNG.splitmix(&mix); s3 = SeededRNG.splitmix(&mix)
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
 
-    /// A generator for independent stream `index` derived from this generator's seed.
+    private static func splitmix(_ x: inout UInt64) -> UInt64 {
+        x &+= 0x9E37_79B9_7F4A_7C15
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A generator for independent stream `index` of this generator's seed. Streams of different
+    /// indices, and streams of streams, are distinct.
     public func stream(_ index: UInt64) -> SeededRNG { SeededRNG(seed: seed, stream: index &+ 1) }
 
     @inline(__always)

@@ -34,8 +34,9 @@ enum QSFTrainingRules {
     /// A part of a compound claim: (verdict, one-line account).
     typealias Part = (verdict: Verdict, text: String)
 
-    static func combine(_ parts: [Part]) -> Verdict {
-        let text = parts.map(\.text).joined(separator: "; ")
+    /// The verdict of a compound claim; `notes` are context that does not decide it.
+    static func combine(_ parts: [Part], notes: [String] = []) -> Verdict {
+        let text = (parts.map(\.text) + notes).joined(separator: "; ")
         if parts.contains(where: { if case .contradicted = $0.verdict { true } else { false } }) { return .contradicted(text) }
         if parts.allSatisfy({ if case .reproduced = $0.verdict { true } else { false } }) { return .reproduced(text) }
         return .inconclusive(text)
@@ -51,7 +52,8 @@ enum QSFTrainingRules {
     }
 
     static let lossOrdering = VerdictRule(
-        "QSF − transformer < 0 by > 2σ (paired); |Koopman − transformer| within 2σ or 2% of the loss; FNet above the worst of the other three by > 2σ. Contradicted if any part is significantly reversed."
+        "QSF − transformer < 0 by > 2σ (paired); |Koopman − transformer| within 2σ or 2% of the loss; FNet above the worst of the other three by > 2σ. Contradicted if any part is significantly reversed.",
+        measuring: ["loss.qsf", "loss.transformer", "loss.koopman", "loss.fnet"]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
         guard let a = e["diff.qsf-transformer"], let b = e["diff.koopman-transformer"], let c = e["diff.fnet-worstOther"],
@@ -59,7 +61,7 @@ enum QSFTrainingRules {
         var parts: [Part] = []
         let za = z(a)
         parts.append(za < -k ? (.reproduced(""), "QSF beats the transformer by \(a.formatted) nats (z = \(fmt(za)))")
-                     : za > k ? (.contradicted(""), "the transformer beats QSF by \(Measurement(-a.value, error: a.error).formatted) nats (z = \(fmt(za)))")
+                     : za > k ? (.contradicted(""), "the transformer beats QSF by \(a.formatted) nats (z = \(fmt(za)))")
                      : (.inconclusive(""), "QSF − transformer = \(a.formatted) nats, within 2σ"))
         let relative = abs(b.value) / base.value
         parts.append(abs(z(b)) < k || relative < 0.02 ? (.reproduced(""), "Koopman ≈ transformer (difference \(b.formatted), \(fmt(100 * relative))%)")
@@ -69,14 +71,19 @@ enum QSFTrainingRules {
         parts.append(zc > k ? (.reproduced(""), "FNet is worst (by \(c.formatted) nats over the next worst)")
                      : zc < -k ? (.contradicted(""), "FNet is not worst: it beats another model by \(Measurement(-c.value, error: c.error).formatted) nats")
                      : (.inconclusive(""), "FNet vs the worst other model: \(c.formatted) nats"))
-        if let ratio = e["paramsRatio.qsf-transformer"] {
-            parts.append((.reproduced(""), "parameters QSF/transformer = \(fmt(ratio.value)) (the baseline is matched to QSF here)"))
+        var notes: [String] = []
+        if let twin = e["diff.qsf-no-anneal-transformer"] {
+            notes.append("without LayerNorm annealing, QSF − transformer = \(twin.formatted) nats (z = \(fmt(z(twin))))")
         }
-        return combine(parts)
+        if let ratio = e["paramsRatio.qsf-transformer"] {
+            notes.append("parameters QSF/transformer = \(fmt(ratio.value)) (the baseline is matched to QSF here)")
+        }
+        return combine(parts, notes: notes)
     }
 
     static let hamiltonianDegrades = VerdictRule(
-        "(L_IV − L_III)/L_III > 0 by > 2σ (paired) and at least 40% (half the seed's ~80%) → reproduced; not significantly worse → contradicted; worse by less than 40% → inconclusive (direction reproduced, magnitude not)."
+        "(L_IV − L_III)/L_III > 0 by > 2σ (paired) and at least 40% (half the seed's ~80%) → reproduced; not significantly worse → contradicted; worse by less than 40% → inconclusive (direction reproduced, magnitude not).",
+        measuring: ["loss.hamiltonian", "relativeIncrease.hamiltonian"]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
         guard let r = e["relativeIncrease.hamiltonian"] else { return .failed("the pipeline reported no Stage IV result") }
@@ -88,7 +95,8 @@ enum QSFTrainingRules {
     }
 
     static let layerNormAnneal = VerdictRule(
-        "Paired difference annealed − unannealed Stage III (same init and batches): within 2σ or < 1% → reproduced; > 2σ and > 2% → contradicted."
+        "Paired difference annealed − unannealed Stage III (same init and batches): within 2σ or < 1% → reproduced; > 2σ and > 2% → contradicted.",
+        measuring: ["diff.qsf-qsf-no-anneal"]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
         guard let d = e["diff.qsf-qsf-no-anneal"], let base = e["loss.qsf"] else {
@@ -101,7 +109,8 @@ enum QSFTrainingRules {
     }
 
     static let throughput = VerdictRule(
-        "Stage III / transformer tokens/s ≥ 0.8 (no significant overhead) and Stage IV / Stage III < 0.95 (slower). Throughput measures this implementation, not the physics."
+        "Stage III / transformer tokens/s ≥ 0.8 (no significant overhead) and Stage IV / Stage III < 0.95 (slower). Throughput measures this implementation, not the physics.",
+        measuring: ["throughputRatio.qsf-transformer", "throughputRatio.hamiltonian-qsf"]
     ) { e in
         if e.scale == .smoke { return .inconclusive("smoke scale steps take milliseconds; throughput needs quick scale or larger") }
         guard let a = e["throughputRatio.qsf-transformer"], let b = e["throughputRatio.hamiltonian-qsf"] else {

@@ -39,6 +39,7 @@ struct QSFPipelineReport {
         difference("koopman", "transformer", label: "Koopman − transformer validation loss (paired)")
         difference("hamiltonian", "qsf", label: "Hamiltonian − QSF validation loss (paired)")
         difference("qsf", "qsf-no-anneal", label: "annealed − unannealed QSF validation loss (paired)")
+        difference("qsf-no-anneal", "transformer", label: "unannealed QSF − transformer validation loss (paired)")
         if let fnet = stage("fnet") {
             // FNet against the best of transformer / Koopman / QSF and against the worst of them.
             let others = ["transformer", "koopman", "qsf"].compactMap(stage)
@@ -61,9 +62,6 @@ struct QSFPipelineReport {
                                                                label: "Stage III / transformer tokens per second")
             m["paramsRatio.qsf-transformer"] = Measurement(Double(iii.parameters) / Double(base.parameters),
                                                            label: "Stage III / transformer parameters")
-        }
-        if let twin = stage("qsf-no-anneal") {
-            m["loss.qsf-no-anneal.reference"] = Measurement(twin.summary.validation.loss, unit: "nats/token")
         }
         var artifacts = ["data": "\(relativeFolder)/data"]
         for r in results { artifacts["checkpoint.\(r.name)"] = "\(relativeFolder)/pipeline/\(r.checkpoint)" }
