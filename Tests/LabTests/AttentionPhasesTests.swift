@@ -133,6 +133,9 @@ import TensorCore
         for p in s.phases { #expect(abs(p - uniform) <= 0.02) }
         #expect(s.r > 0.999)
         #expect(s.layerR.count == 2)
+        let st = HeadPhaseTraining.statistics([s, s, s], replicates: 20, rng: &rng)
+        #expect(st.minimum == s.r && st.late == s.r && st.lateSnapshots == 2)
+        #expect(st.minimumError < 1e-3 && st.minimumError > 0)
     }
 
     @Test func headsLockedVerdictRule() {

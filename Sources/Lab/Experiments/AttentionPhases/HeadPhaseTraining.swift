@@ -36,6 +36,46 @@ struct HeadPhaseTraining {
         var layerR: [Double]
         /// Mean distance profile a_m(Δ) per head.
         var profiles: [[Double]]
+        /// Per-sequence profiles (B) × (M) × (T), for bootstraps across snapshots.
+        var sequenceProfiles: [[[Double]]]
+    }
+
+    /// Statistics over the whole training run, bootstrapped jointly: each replicate resamples the
+    /// validation sequences once and recomputes r at every snapshot, so the error of a minimum
+    /// over snapshots includes the selection of the minimum.
+    struct RunStatistics: Sendable {
+        /// min over snapshots of r, and the bootstrap standard deviation of that minimum.
+        var minimum: Double
+        var minimumError: Double
+        var minimumStep: Int
+        /// Mean r over the second half of the snapshots, with its bootstrap standard deviation.
+        var late: Double
+        var lateError: Double
+        var lateSnapshots: Int
+    }
+
+    static func statistics(_ snapshots: [Snapshot], replicates: Int, rng: inout SeededRNG) -> RunStatistics {
+        let batch = snapshots[0].sequenceProfiles.count
+        let lateStart = snapshots.count / 2
+        func summary(_ rs: [Double]) -> (min: Double, late: Double) {
+            let late = rs[lateStart...]
+            return (rs.min()!, late.reduce(0, +) / Double(late.count))
+        }
+        let point = summary(snapshots.map(\.r))
+        var minima: [Double] = [], lates: [Double] = []
+        for _ in 0..<replicates {
+            let draw = (0..<batch).map { _ in rng.int(below: batch) }
+            let rs = snapshots.map { s in
+                PhaseSynchrony.orderParameter(meanProfiles(s.sequenceProfiles, draw: draw).map { PhaseSynchrony.firstMode($0).phase }).r
+            }
+            let b = summary(rs)
+            minima.append(b.min)
+            lates.append(b.late)
+        }
+        let worst = snapshots.min { $0.r < $1.r }!
+        return RunStatistics(minimum: point.min, minimumError: SampleSummary(minima).standardDeviation, minimumStep: worst.step,
+                             late: point.late, lateError: SampleSummary(lates).standardDeviation,
+                             lateSnapshots: snapshots.count - lateStart)
     }
 
     /// Phases of every head from one batch's scores: per-sequence profiles (B) × (M) × (T).
@@ -79,7 +119,7 @@ struct HeadPhaseTraining {
         let layerR = (0..<captured.layers).map { l in PhaseSynchrony.orderParameter(Array(phases[(l * h)..<((l + 1) * h)])).r }
         return Snapshot(step: step, loss: loss, phases: phases, amplitudes: modes.map(\.amplitude),
                         r: PhaseSynchrony.orderParameter(phases).r, rError: SampleSummary(boot).standardDeviation,
-                        layerR: layerR, profiles: mean)
+                        layerR: layerR, profiles: mean, sequenceProfiles: perSequence)
     }
 
     /// Trains on `data` for `settings.training.steps` steps, returning the snapshots in order.

@@ -55,7 +55,7 @@ struct KuramotoExperiment: Experiment {
                                    transient: 60, duration: 100, sizes: [100, 400, 1600])
                 heads = .init(model: model(width: 64, layers: 2, heads: 4, context: 64),
                               training: training(steps: 250, batch: 12, context: 64, lr: 3e-3), every: 10,
-                              validationSequences: 16, replicates: 100, initSeed: seed &+ 3)
+                              validationSequences: 32, replicates: 100, initSeed: seed &+ 3)
                 (documents, vocabulary, nullDraws) = (1500, 384, 20000)
             case .small, .paper:
                 simulation = .init(oscillators: 4000, realisations: 4,
@@ -94,7 +94,8 @@ struct KuramotoExperiment: Experiment {
         let shuffled = PhaseSynchrony.timeShuffledOrderParameter(snapshots.map(\.phases), draws: settings.nullDraws, rng: &rng)
         let distanceShuffled = Self.distanceShuffled(snapshots.last!.profiles, draws: 200, rng: &rng)
         let uniformPhase = PhaseSynchrony.firstMode(PhaseSynchrony.uniformCausalProfile(length: settings.heads.model.contextLength)).phase
-        return KuramotoReport(lorentzian: lorentzian, gaussian: gaussian, below: below, snapshots: snapshots, null: null,
+        let statistics = HeadPhaseTraining.statistics(snapshots, replicates: settings.heads.replicates, rng: &rng)
+        return KuramotoReport(lorentzian: lorentzian, gaussian: gaussian, below: below, snapshots: snapshots, statistics: statistics, null: null,
                               timeShuffled: shuffled, distanceShuffled: distanceShuffled, uniformCausalPhase: uniformPhase,
                               settings: settings).output()
     }

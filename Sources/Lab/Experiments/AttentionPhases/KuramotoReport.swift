@@ -7,6 +7,7 @@ struct KuramotoReport {
     var gaussian: KuramotoSimulationSweep
     var below: (sizes: [Int], r: [OrderParameterEstimate], slope: Double, slopeError: Double)
     var snapshots: [HeadPhaseTraining.Snapshot]
+    var statistics: HeadPhaseTraining.RunStatistics
     var null: PhaseSynchrony.UniformNull
     var timeShuffled: Double
     var distanceShuffled: Double
@@ -27,12 +28,14 @@ struct KuramotoReport {
     func measurements() -> [String: Measurement] {
         var m: [String: Measurement] = [:]
         let all = snapshots
-        let worst = all.min { $0.r < $1.r }!
-        m["kuramoto.heads.r-min"] = Measurement(worst.r, error: worst.rError, samples: all.count,
-                                                label: "smallest r across heads over the \(all.count) logged steps (at step \(worst.step)); error: bootstrap over validation sequences")
+        let st = statistics
+        m["kuramoto.heads.r-min"] = Measurement(st.minimum, error: st.minimumError, samples: all.count,
+                                                label: "smallest r across heads over the \(all.count) logged steps (at step \(st.minimumStep)); error: bootstrap over validation sequences, resampled jointly for all steps")
+        m["kuramoto.heads.r-late"] = Measurement(st.late, error: st.lateError, samples: st.lateSnapshots,
+                                                 label: "mean r over the last \(st.lateSnapshots) logged steps (joint bootstrap error)")
         let trained = SampleSummary(trainedSnapshots.map(\.r))
-        m["kuramoto.heads.r-mean"] = Measurement(trained.mean, error: trained.count > 1 ? trained.standardError : nil, samples: trained.count,
-                                                 label: "mean r over the logged training steps (step ≥ \(settings.heads.every))")
+        m["kuramoto.heads.r-mean"] = Measurement(trained.mean, samples: trained.count,
+                                                 label: "mean r over the logged training steps (step ≥ \(settings.heads.every); successive steps are correlated, so no error is given)")
         m["kuramoto.heads.r-initial"] = Measurement(all[0].r, error: all[0].rError, label: "r at initialisation")
         m["kuramoto.heads.r-final"] = Measurement(all.last!.r, error: all.last!.rError, label: "r after training")
         m["kuramoto.heads.count"] = Measurement(Double(null.heads), label: "heads M (all layers)")
@@ -56,13 +59,16 @@ struct KuramotoReport {
     }
 
     func simulationTable() -> ReportTable {
+        // Locked states with regular frequencies reach the same fixed point from every start: a
+        // spread below 10⁻⁵ is shown as five digits rather than as a meaningless error.
+        func r(_ e: OrderParameterEstimate) -> String {
+            e.error >= 1e-5 ? Measurement(e.mean, error: e.error).formatted : Measurement.format(e.mean, digits: 5)
+        }
         let rows = lorentzian.points.indices.map { i -> [String] in
             let l = lorentzian.points[i], g = gaussian.points[i]
             return [Measurement.format(l.coupling / lorentzian.distribution.criticalCoupling, digits: 3),
-                    Measurement.format(l.coupling, digits: 3), Measurement(l.estimate.mean, error: l.estimate.error).formatted,
-                    Measurement.format(l.theory, digits: 3),
-                    Measurement.format(g.coupling, digits: 3), Measurement(g.estimate.mean, error: g.estimate.error).formatted,
-                    Measurement.format(g.theory, digits: 3)]
+                    Measurement.format(l.coupling, digits: 3), r(l.estimate), Measurement.format(l.theory, digits: 4),
+                    Measurement.format(g.coupling, digits: 3), r(g.estimate), Measurement.format(g.theory, digits: 4)]
         }
         return ReportTable(title: "Simulated stationary r against the N → ∞ theory (N = \(settings.simulation.oscillators), "
                            + "\(settings.simulation.realisations) realisations, RK4 dt = \(settings.simulation.timeStep))",
@@ -119,26 +125,27 @@ struct KuramotoReport {
     }
 
     func headsFigure() -> Figure {
-        var chart = Chart(title: "Order parameter across attention heads during training", xLabel: "training step",
-                          yLabel: "r across heads")
+        var chart = Chart(title: "Distance from perfect locking, 1 − r, during training", xLabel: "training step",
+                          yLabel: "1 − r across heads", yScale: .log)
         let steps = snapshots.map { Double($0.step) }
-        chart.add(.line(steps, snapshots.map(\.r), errors: snapshots.map(\.rError), label: "r, all \(null.heads) heads",
+        chart.add(.line(steps, snapshots.map { 1 - $0.r }, errors: snapshots.map(\.rError), label: "all \(null.heads) heads",
                         color: .blue, markers: true))
         let layers = snapshots[0].layerR.count
         for l in 0..<layers where layers > 1 {
-            var s = Series.line(steps, snapshots.map { $0.layerR[l] }, label: "r within layer \(l)", dash: .dotted)
+            var s = Series.line(steps, snapshots.map { 1 - $0.layerR[l] }, label: "within layer \(l)", dash: .dotted)
             s.lineWidth = 1
             chart.add(s)
         }
-        chart.add(.horizontalLine(1, label: "seed: r = 1.000", color: .black, dash: .solid))
-        chart.add(.horizontalLine(timeShuffled, label: "time-shuffled heads", color: .vermillion))
-        chart.add(.horizontalLine(distanceShuffled, label: "distance-shuffled profiles", color: .orange))
-        chart.add(.horizontalLine(null.quantile95, label: "95% of independent uniform phases", color: .grey))
-        chart.yDomain = 0...1.02
+        chart.add(.horizontalLine(5e-4, label: "r = 1.000 to three digits (seed)", color: .black, dash: .solid))
+        chart.add(.horizontalLine(1 - timeShuffled, label: "time-shuffled heads", color: .vermillion))
+        chart.add(.horizontalLine(1 - distanceShuffled, label: "distance-shuffled profiles", color: .orange))
+        chart.add(.horizontalLine(1 - null.quantile95, label: "independent uniform phases (95%)", color: .grey))
         chart.legend = .bottomRight
-        return Figure(name: "kuramoto-heads-r", caption: "Kuramoto order parameter r = |mean e^{iθ}| of the heads' phases (argument "
-                      + "of the first Fourier mode of each head's mean attention-over-distance profile) on a fixed validation batch, "
-                      + "with bootstrap errors over sequences, against the baselines.", svg: chart.svg())
+        return Figure(name: "kuramoto-heads-r", caption: "1 − r for the Kuramoto order parameter r = |mean e^{iθ}| of the heads' "
+                      + "phases (argument of the first Fourier mode of each head's mean attention-over-distance profile) on a fixed "
+                      + "validation batch, with bootstrap errors over sequences, on a log axis: r stays within a few 10⁻³ of 1, "
+                      + "as it does for the same heads shuffled in time, while profiles without their distance order give r ≈ "
+                      + "\(Measurement.format(distanceShuffled, digits: 2)).", svg: chart.svg())
     }
 
     func phasesFigure() -> Figure {

@@ -55,11 +55,15 @@ struct KuramotoSimulationSweep: Sendable {
         self.points = results
         // Fit the scale s of r_theory(K; s) to the points with K ≥ 1.25 K_c by weighted least squares
         // (golden-section search on s ∈ [0.5, 2]); its error from Δχ² = 1.
-        let used = results.filter { $0.coupling >= 1.25 * kc && $0.estimate.error > 0 }
+        // Point errors get a floor of 1/N: regular-quantile frequencies leave O(1/N) finite-size
+        // corrections that the time and realisation spread does not see.
+        let floor = 1 / Double(settings.oscillators)
+        let used = results.filter { $0.coupling >= 1.25 * kc }
         func chi2(_ s: Double) -> Double {
             let g = distribution.withScale(s)
             return used.reduce(0) { acc, p in
-                let d = (p.estimate.mean - KuramotoTheory.stationaryOrderParameter(coupling: p.coupling, distribution: g)) / p.estimate.error
+                let sigma = (p.estimate.error * p.estimate.error + floor * floor).squareRoot()
+                let d = (p.estimate.mean - KuramotoTheory.stationaryOrderParameter(coupling: p.coupling, distribution: g)) / sigma
                 return acc + d * d
             }
         }
