@@ -10,13 +10,14 @@ extension AttnLab {
             abstract: "Temperature sweep of a transformer's attention: entropy, participation ratio, max weight and heat capacity versus a β multiplier, and the heat-capacity peak against the number of keys.",
             discussion: """
             RUN_DIR is a run directory of `attnlab claims check` whose qsf.pipeline trained a transformer \
-            (e.g. `attnlab claims check attn.heat-capacity-peak --scale smoke --out runs/thermo`). With --random-init the \
+            (e.g. `attnlab claims check attn.heat-capacity-peak --scale smoke --out runs/thermo`), or the output folder \
+            of `attnlab train --arch transformer`. With --random-init the \
             same architecture is swept at initialisation instead; without RUN_DIR, --random-init sweeps a fresh model \
             of --width/--layers/--heads/--context on generated stories.
             """
         )
 
-        @Argument(help: "Run directory whose qsf.pipeline trained a transformer.") var runDirectory: String?
+        @Argument(help: "Run directory whose qsf.pipeline trained a transformer, or an `attnlab train` folder.") var runDirectory: String?
         @Flag(help: "Sweep a randomly initialised model instead of the trained one.") var randomInit = false
         @Option(help: "Validation sequences to sweep.") var sequences = 32
         @Option(help: "Bootstrap replicates over sequences.") var bootstrap = 200

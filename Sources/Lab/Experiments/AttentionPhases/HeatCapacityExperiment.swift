@@ -71,8 +71,8 @@ struct HeatCapacityExperiment: Experiment {
             betas: betas, replicates: settings.replicates, rng: &rng)
         let firstOrder = PeakScaling.analyse(samples: TemperatureSweepReference.firstOrder(length: length, betas: betas),
                                              betas: betas, replicates: 2, rng: &rng)
+        let all = analysed.sweep.pooledAll
         for (k, b) in betas.enumerated() {
-            let all = analysed.sweep.pooledAll
             context.metrics.log(["beta": b, "heat_capacity": all.mean(\.heatCapacity)[k],
                                  "entropy_normalised": all.mean(\.normalisedEntropy)[k], "max_weight": all.mean(\.maxWeight)[k]],
                                 fields: ["model": "trained"])

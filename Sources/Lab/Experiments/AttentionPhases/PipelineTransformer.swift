@@ -3,7 +3,8 @@ import Models
 import TensorCore
 
 /// The trained transformer baseline of `qsf.pipeline` and its prepared data, found from the
-/// pipeline's output (in an experiment) or from a run directory on disk (the CLI).
+/// pipeline's output (in an experiment) or from a run directory on disk (the CLI; an
+/// `attnlab train` folder with a transformer checkpoint works too).
 ///
 /// The pipeline names its artefacts relative to the run's `experiments/` folder
 /// ("qsf.pipeline/pipeline/transformer"); paths relative to the run directory itself, and
@@ -29,8 +30,13 @@ public struct PipelineTransformer {
                         data: resolve(data, runDirectory: runDirectory))
     }
 
-    /// From a run directory written by `attnlab claims check` that ran `qsf.pipeline`.
+    /// From a run directory written by `attnlab claims check` that ran `qsf.pipeline`, or from
+    /// an `attnlab train` output folder (checkpoint/ and data/).
     public static func load(runDirectory: URL) throws -> PipelineTransformer {
+        let trained = runDirectory.appendingPathComponent("checkpoint")
+        if FileManager.default.fileExists(atPath: trained.appendingPathComponent(Checkpoint.configFile).path) {
+            return try load(checkpoint: trained, data: runDirectory.appendingPathComponent("data"))
+        }
         let folder = runDirectory.appendingPathComponent("experiments").appendingPathComponent(pipelineID)
         let outputFile = folder.appendingPathComponent("output.json")
         if let bytes = try? Data(contentsOf: outputFile),
