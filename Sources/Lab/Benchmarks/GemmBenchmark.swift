@@ -6,6 +6,9 @@ import TensorCore
 public struct GemmBenchmark {
     public struct Row: Codable, Sendable {
         public var kernel: String
+        /// "attnlab" (GEMM split across attnlab's threads, OpenBLAS single-threaded inside) or
+        /// "openblas" (OpenBLAS's own threading).
+        public var threading: String
         public var precision: String
         public var n: Int
         public var threads: Int
@@ -40,19 +43,24 @@ public struct GemmBenchmark {
         for kernel in kernels {
             if kernel != BLASRuntime.activeKernel { try BLASRuntime.useKernel(kernel) }
             for threads in threadCounts {
-                BLASRuntime.threads = threads
-                warmUp(threads: threads)
-                for n in sizes {
-                    for precision in ["f32", "f64"] {
-                        let seconds = precision == "f32" ? time(Float.self, n: n) : time(Double.self, n: n)
-                        let row = Row(kernel: kernel, precision: precision, n: n, threads: threads,
-                                      gflops: 2 * pow(Double(n), 3) / seconds / 1e9, seconds: seconds)
-                        progress(kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
-                             + String(format: "%@ n=%5d threads=%d  %7.1f GFLOP/s", precision, n, threads, row.gflops))
-                        rows.append(row)
+                // 1 thread once; more threads both ways: attnlab's split and OpenBLAS's own pool.
+                for threading in threads == 1 ? ["attnlab"] : ["attnlab", "openblas"] {
+                    BLASRuntime.threads = threading == "attnlab" ? threads : 1
+                    BLASRuntime.openBLASThreads = threading == "attnlab" ? 1 : threads
+                    warmUp(threads: threads)
+                    for n in sizes {
+                        for precision in ["f32", "f64"] {
+                            let seconds = precision == "f32" ? time(Float.self, n: n) : time(Double.self, n: n)
+                            let row = Row(kernel: kernel, threading: threading, precision: precision, n: n, threads: threads,
+                                          gflops: 2 * pow(Double(n), 3) / seconds / 1e9, seconds: seconds)
+                            progress(kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
+                                     + String(format: "%@ %@ n=%5d threads=%d  %7.1f GFLOP/s", threading, precision, n, threads, row.gflops))
+                            rows.append(row)
+                        }
                     }
                 }
             }
+            BLASRuntime.openBLASThreads = 1
         }
         if BLASRuntime.activeKernel != active { try BLASRuntime.useKernel(active) }
         BLASRuntime.threads = originalThreads
@@ -134,11 +142,12 @@ extension GemmBenchmark {
                             report.cpu.model, report.cpu.cores, report.cpu.megahertz, report.cpu.vectorBits,
                             report.cpu.nominalPeakGFLOPS))
         lines.append("")
-        lines.append("kernel      prec  threads      n   GFLOP/s  % of peak")
+        lines.append("kernel      threading  prec  threads      n   GFLOP/s  % of peak")
         for row in report.rows {
             let peak = report.cpu.nominalPeakGFLOPS * Double(row.threads) / Double(max(1, report.cpu.cores))
                 * (row.precision == "f64" ? 0.5 : 1)
             lines.append(row.kernel.padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + row.threading.padding(toLength: 11, withPad: " ", startingAt: 0)
                          + String(format: "%@   %7d  %5d  %8.1f  %8.0f%%", row.precision, row.threads,
                                   row.n, row.gflops, 100 * row.gflops / max(peak, 1e-9)))
         }

@@ -23,38 +23,43 @@ extension Variable {
         let probabilities = tape.makeTensor([b, heads, t, t])
         let out = tape.makeTensor([b, t, c])
         let raw = scores == nil ? nil : tape.makeTensor([b, heads, t, t])
-        for item in 0..<b {
-            for h in 0..<heads {
-                let q = x.ptr + item * t * c3 + h * d, k = q + c, v = q + 2 * c
-                let p = probabilities.mptr + (item * heads + h) * t * t
-                Scalar.gemm(transA: false, transB: true, m: t, n: t, k: d, alpha: scale, a: q, lda: c3, b: k, ldb: c3,
-                            beta: 0, c: p, ldc: t)
-                if let raw { (raw.mptr + (item * heads + h) * t * t).update(from: p, count: t * t) }
-                causalSoftmaxRows(p, t: t)
-                Scalar.gemm(transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: v, ldb: c3,
-                            beta: 0, c: out.mptr + item * t * c + h * d, ldc: c)
-            }
+        let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x.ptr)), pp = UnsafeSendablePointer(probabilities.mptr)
+        let po = UnsafeSendablePointer(out.mptr), pr = raw.map { UnsafeSendablePointer($0.mptr) }
+        Parallel.forEach(b * heads) { pair in   // (batch, head) pairs are independent
+            let item = pair / heads, h = pair % heads
+            let q = UnsafePointer(px.pointer) + item * t * c3 + h * d, k = q + c, v = q + 2 * c
+            let p = pp.pointer + pair * t * t
+            Scalar.gemm(transA: false, transB: true, m: t, n: t, k: d, alpha: scale, a: q, lda: c3, b: k, ldb: c3,
+                        beta: 0, c: p, ldc: t)
+            if let pr { (pr.pointer + pair * t * t).copy(from: p, count: t * t) }
+            causalSoftmaxRows(p, t: t)
+            Scalar.gemm(transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: v, ldb: c3,
+                        beta: 0, c: po.pointer + item * t * c + h * d, ldc: c)
         }
         if let raw { scores?(raw) }
         return tape.record(out, inputs: [qkv]) { tape, g in
             guard let dx = tape.gradientPointer(qkv) else { return }
-            let dp = tape.makeTensor([t, t])
-            for item in 0..<b {
-                for h in 0..<heads {
-                    let q = x.ptr + item * t * c3 + h * d, k = q + c, v = q + 2 * c
-                    let dq = dx + item * t * c3 + h * d, dk = dq + c, dv = dq + 2 * c
-                    let p = probabilities.ptr + (item * heads + h) * t * t
-                    let gy = g.ptr + item * t * c + h * d
-                    Scalar.gemm(transA: false, transB: true, m: t, n: t, k: d, alpha: 1, a: gy, lda: c, b: v, ldb: c3,
-                                beta: 0, c: dp.mptr, ldc: t)                                          // dP = dY Vᵀ
-                    Scalar.gemm(transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: gy, ldb: c,
-                                beta: 1, c: dv, ldc: c3)                                               // dV += Pᵀ dY
-                    causalSoftmaxBackwardRows(p, dp.mptr, t: t, scale: scale)                          // dS in place
-                    Scalar.gemm(transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: dp.ptr, lda: t, b: k, ldb: c3,
-                                beta: 1, c: dq, ldc: c3)                                               // dQ += dS K
-                    Scalar.gemm(transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: dp.ptr, lda: t, b: q, ldb: c3,
-                                beta: 1, c: dk, ldc: c3)                                               // dK += dSᵀ Q
-                }
+            let dps = tape.makeTensor([b * heads, t, t])
+            let pdx = UnsafeSendablePointer(dx), pdp = UnsafeSendablePointer(dps.mptr)
+            let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr))
+            let pprob = UnsafeSendablePointer(UnsafeMutablePointer(mutating: probabilities.ptr))
+            // Pairs write disjoint column blocks of dx (their head's q, k, v columns), so they run in parallel.
+            Parallel.forEach(b * heads) { pair in
+                let item = pair / heads, h = pair % heads
+                let q = UnsafePointer(px.pointer) + item * t * c3 + h * d, k = q + c, v = q + 2 * c
+                let dq = pdx.pointer + item * t * c3 + h * d, dk = dq + c, dv = dq + 2 * c
+                let p = UnsafePointer(pprob.pointer) + pair * t * t
+                let gy = UnsafePointer(pg.pointer) + item * t * c + h * d
+                let dp = pdp.pointer + pair * t * t
+                Scalar.gemm(transA: false, transB: true, m: t, n: t, k: d, alpha: 1, a: gy, lda: c, b: v, ldb: c3,
+                            beta: 0, c: dp, ldc: t)                                              // dP = dY Vᵀ
+                Scalar.gemm(transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: gy, ldb: c,
+                            beta: 1, c: dv, ldc: c3)                                             // dV += Pᵀ dY
+                causalSoftmaxBackwardRows(p, dp, t: t, scale: scale)                             // dS in place
+                Scalar.gemm(transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: k, ldb: c3,
+                            beta: 1, c: dq, ldc: c3)                                             // dQ += dS K
+                Scalar.gemm(transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: q, ldb: c3,
+                            beta: 1, c: dk, ldc: c3)                                             // dK += dSᵀ Q
             }
         }
     }
@@ -68,11 +73,9 @@ func causalSoftmaxRows<S: TensorScalar>(_ p: UnsafeMutablePointer<S>, t: Int) {
         let r = p + row * t
         var top = r[0]
         for j in 1..<(row + 1) where r[j] > top { top = r[j] }
-        var total: S = 0
-        for j in 0...row { let e = S.exp(r[j] - top); r[j] = e; total += e }
-        let inv = 1 / total
+        let inv = 1 / expShifted(r, r, row + 1, shift: top)
         for j in 0...row { r[j] *= inv }
-        for j in (row + 1)..<t { r[j] = 0 }
+        (r + row + 1).zero(count: t - row - 1)
     }
 }
 

@@ -13,19 +13,28 @@ extension Variable {
         let (b, t, s) = (uv.shape[0], uv.shape[1], uv.shape[2])
         precondition(kv.shape == [s, s], "koopmanScan: K must be (\(s), \(s)), got \(kv.shape)")
         let out = tape.makeTensor(uv.shape)
-        out.mptr.update(from: uv.ptr, count: uv.count)
+        out.mptr.copy(from: uv.ptr, count: uv.count)
         let ld = t * s
-        for step in 1..<Swift.max(1, t) {
-            Scalar.gemm(transA: false, transB: true, m: b, n: s, k: s, alpha: 1, a: out.ptr + (step - 1) * s, lda: ld,
-                       b: kv.ptr, ldb: s, beta: 1, c: out.mptr + step * s, ldc: ld)
+        let po = UnsafeSendablePointer(out.mptr), pk = UnsafeSendablePointer(UnsafeMutablePointer(mutating: kv.ptr))
+        // Batch items are independent sequences: split them across cores, each half scanning in time.
+        Parallel.forEachChunk(b, chunks: b * s * s >= 1 << 14 ? Parallel.defaultThreads : 1) { items in
+            let base = po.pointer + items.lowerBound * ld
+            for step in 1..<Swift.max(1, t) {
+                Scalar.gemm(transA: false, transB: true, m: items.count, n: s, k: s, alpha: 1, a: base + (step - 1) * s, lda: ld,
+                            b: pk.pointer, ldb: s, beta: 1, c: base + step * s, ldc: ld)
+            }
         }
         return tape.record(out, inputs: [u, k]) { tape, g in
             // λ into a scratch buffer: λ = g, then λ_t += λ_{t+1}·K backwards in time.
             let lambda = tape.makeTensor(uv.shape)
-            lambda.mptr.update(from: g.ptr, count: g.count)
-            for step in stride(from: t - 2, through: 0, by: -1) {
-                Scalar.gemm(transA: false, transB: false, m: b, n: s, k: s, alpha: 1, a: lambda.ptr + (step + 1) * s, lda: ld,
-                           b: kv.ptr, ldb: s, beta: 1, c: lambda.mptr + step * s, ldc: ld)
+            lambda.mptr.copy(from: g.ptr, count: g.count)
+            let pl = UnsafeSendablePointer(lambda.mptr)
+            Parallel.forEachChunk(b, chunks: b * s * s >= 1 << 14 ? Parallel.defaultThreads : 1) { items in
+                let base = pl.pointer + items.lowerBound * ld
+                for step in stride(from: t - 2, through: 0, by: -1) {
+                    Scalar.gemm(transA: false, transB: false, m: items.count, n: s, k: s, alpha: 1, a: base + (step + 1) * s, lda: ld,
+                                b: pk.pointer, ldb: s, beta: 1, c: base + step * s, ldc: ld)
+                }
             }
             tape.accumulateGradient(u) { du in scaledAccumulate(lambda.ptr, du, lambda.count, 1) }
             if t > 1 {

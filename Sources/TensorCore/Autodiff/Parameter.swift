@@ -23,6 +23,6 @@ public final class Parameter<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// Sets the gradient to zero.
     public func zeroGrad() {
-        grad.withUnsafeMutableBufferPointer { g in g.update(repeating: 0) }
+        grad.withUnsafeMutableBufferPointer { g in g.baseAddress!.zero(count: g.count) }
     }
 }

@@ -57,24 +57,91 @@ enum UnaryOp: Sendable { case exp, log, tanh, gelu, sigmoid, relu, sqrt, square,
 /// √(2/π), the constant of GELU's tanh approximation.
 let geluScale = 0.7978845608028654
 
+/// Element-wise kernels over more elements than this run on all cores.
+let parallelElementThreshold = 1 << 15
+
+/// Runs `body(range)` over 0..<n, split across cores when n is large.
+@inline(__always)
+func chunked(_ n: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    if n < parallelElementThreshold { body(0..<n) } else { Parallel.forEachChunk(n, body) }
+}
+
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func unaryForward<S: TensorScalar>(_ op: UnaryOp, _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ n: Int) {
-    switch op {
-    case .exp: for i in 0..<n { y[i] = S.exp(x[i]) }
-    case .log: for i in 0..<n { y[i] = S.log(x[i]) }
-    case .tanh: for i in 0..<n { y[i] = S.tanh(x[i]) }
-    case .gelu:
-        let c = S(geluScale), k = S(0.044715)
-        for i in 0..<n {
-            let v = x[i]
-            y[i] = S(0.5) * v * (1 + S.tanh(c * (v + k * v * v * v)))
+    let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y)
+    if S.self == Float.self, op == .exp || op == .tanh || op == .sigmoid {
+        let fx = UnsafeSendablePointer(UnsafeMutableRawPointer(px.pointer).assumingMemoryBound(to: Float.self))
+        let fy = UnsafeSendablePointer(UnsafeMutableRawPointer(py.pointer).assumingMemoryBound(to: Float.self))
+        chunked(n) { r in
+            let a = fx.pointer + r.lowerBound, b = fy.pointer + r.lowerBound
+            switch op {
+            case .exp: FastMath.map(a, b, r.count) { FastMath.exp($0) }
+            case .tanh: FastMath.map(a, b, r.count) { FastMath.tanh($0) }
+            default: FastMath.map(a, b, r.count) { 1 / (1 + FastMath.exp(-$0)) }
+            }
         }
-    case .sigmoid: for i in 0..<n { y[i] = 1 / (1 + S.exp(-x[i])) }
-    case .relu: for i in 0..<n { y[i] = x[i] > 0 ? x[i] : 0 }
-    case .sqrt: for i in 0..<n { y[i] = x[i].squareRoot() }
-    case .square: for i in 0..<n { y[i] = x[i] * x[i] }
-    case .negate: for i in 0..<n { y[i] = -x[i] }
+        return
+    }
+    chunked(n) { r in
+        let x = px.pointer, y = py.pointer
+        switch op {
+        case .exp: for i in r { y[i] = S.exp(x[i]) }
+        case .log: for i in r { y[i] = S.log(x[i]) }
+        case .tanh: for i in r { y[i] = S.tanh(x[i]) }
+        case .gelu:
+            let c = S(geluScale), k = S(0.044715)
+            for i in r {
+                let v = x[i]
+                y[i] = S(0.5) * v * (1 + S.tanh(c * (v + k * v * v * v)))
+            }
+        case .sigmoid: for i in r { y[i] = 1 / (1 + S.exp(-x[i])) }
+        case .relu: for i in r { y[i] = x[i] > 0 ? x[i] : 0 }
+        case .sqrt: for i in r { y[i] = x[i].squareRoot() }
+        case .square: for i in r { y[i] = x[i] * x[i] }
+        case .negate: for i in r { y[i] = -x[i] }
+        }
+    }
+}
+
+/// GELU (tanh form) forward; `t` receives tanh(√(2/π)(x + 0.044715x³)) for the backward pass.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func geluForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ t: UnsafeMutablePointer<S>, _ n: Int) {
+    let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y), pt = UnsafeSendablePointer(t)
+    if S.self == Float.self {
+        chunked(n) { r in
+            FastMath.gelu(UnsafeRawPointer(px.pointer + r.lowerBound).assumingMemoryBound(to: Float.self),
+                          UnsafeMutableRawPointer(py.pointer + r.lowerBound).assumingMemoryBound(to: Float.self),
+                          UnsafeMutableRawPointer(pt.pointer + r.lowerBound).assumingMemoryBound(to: Float.self), r.count)
+        }
+        return
+    }
+    let c = S(geluScale), k = S(0.044715)
+    chunked(n) { r in
+        for i in r {
+            let v = px[i]
+            let th = S.tanh(c * (v + k * v * v * v))
+            pt[i] = th
+            py[i] = S(0.5) * v * (1 + th)
+        }
+    }
+}
+
+/// dx += g · GELU′(x) from the saved tanh values.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func geluBackward<S: TensorScalar>(_ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>,
+                                   _ dx: UnsafeMutablePointer<S>, _ n: Int) {
+    let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g)), px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x))
+    let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: t)), pd = UnsafeSendablePointer(dx)
+    let c = S(geluScale), k3 = S(3 * 0.044715)
+    chunked(n) { r in
+        for i in r {
+            let v = px[i], th = pt[i]
+            let dt = (1 - th * th) * c * (1 + k3 * v * v)
+            pd[i] += pg[i] * (S(0.5) * (1 + th) + S(0.5) * v * dt)
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 func sumAxisForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, outer: Int, n: Int, inner: Int) {
     for o in 0..<outer {
         let dst = out + o * inner
-        dst.update(repeating: 0, count: inner)
+        dst.zero(count: inner)
         for j in 0..<n {
             let src = x + (o * n + j) * inner
             for i in 0..<inner { dst[i] += src[i] }
@@ -48,4 +48,14 @@ func maxAxisForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutable
 /// Splits a shape into (outer, n, inner) around `axis`.
 func splitShape(_ shape: [Int], axis: Int) -> (outer: Int, n: Int, inner: Int) {
     (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
+}
+
+/// db[j] += Σ_r g[r, j] for a (rows, n) gradient (the bias gradient of a linear map).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func columnSumsAccumulate<S: TensorScalar>(_ g: UnsafePointer<S>, _ db: UnsafeMutablePointer<S>, rows: Int, n: Int) {
+    for r in 0..<rows {
+        let row = g + r * n
+        for j in 0..<n { db[j] += row[j] }
+    }
 }

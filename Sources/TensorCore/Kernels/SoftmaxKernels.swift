@@ -1,20 +1,51 @@
 import RealModule
 
-/// Row-wise softmax and its relatives over the last axis, as (rows, n).
+/// Row-wise softmax and its relatives over the last axis, as (rows, n). Rows are spread over
+/// the cores when there are many elements; Float rows use the vectorised exp (FastMath).
+
+/// y[j] = exp(x[j] − shift) for j < n; returns Σ y[j] (Float: vectorised).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+@inline(__always)
+package func expShifted<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ n: Int, shift: S) -> S {
+    if S.self == Float.self {
+        let xf = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
+        let yf = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
+        let s = FastMath.V(repeating: unsafeBitCast(shift, to: Float.self))
+        FastMath.map(xf, yf, n) { FastMath.exp($0 - s) }
+        var total: Float = 0
+        var acc = FastMath.V(repeating: 0)
+        var i = 0
+        while i + 8 <= n { acc += UnsafeRawPointer(yf + i).loadUnaligned(as: FastMath.V.self); i += 8 }
+        total = acc.sum()
+        while i < n { total += yf[i]; i += 1 }
+        return unsafeBitCast(total, to: S.self)
+    }
+    var total: S = 0
+    for j in 0..<n { let e = S.exp(x[j] - shift); y[j] = e; total += e }
+    return total
+}
+
+/// Runs `body(rows)` over 0..<rows, split across cores when rows × width is large.
+@inline(__always)
+func chunkedRows(_ rows: Int, width: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    if rows * width < parallelElementThreshold || rows < 2 { body(0..<rows) } else { Parallel.forEachChunk(rows, body) }
+}
 
 /// y = softmax(x) per row (max-subtracted, so any finite logits are safe; −∞ entries give 0).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func softmaxForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, rows: Int, n: Int) {
-    for r in 0..<rows {
-        let xr = x + r * n, yr = y + r * n
-        var top = -S.infinity
-        for j in 0..<n where xr[j] > top { top = xr[j] }
-        if top == -S.infinity { top = 0 }
-        var total: S = 0
-        for j in 0..<n { let e = S.exp(xr[j] - top); yr[j] = e; total += e }
-        let inv = 1 / total
-        for j in 0..<n { yr[j] *= inv }
+    let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y)
+    chunkedRows(rows, width: n) { range in
+        for r in range {
+            let xr = px.pointer + r * n, yr = py.pointer + r * n
+            var top = -S.infinity
+            for j in 0..<n where xr[j] > top { top = xr[j] }
+            if top == -S.infinity { top = 0 }
+            let inv = 1 / expShifted(xr, yr, n, shift: top)
+            for j in 0..<n { yr[j] *= inv }
+        }
     }
 }
 
@@ -34,15 +65,16 @@ func softmaxBackward<S: TensorScalar>(_ g: UnsafePointer<S>, _ y: UnsafePointer<
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func logSoftmaxForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, rows: Int, n: Int) {
-    for r in 0..<rows {
-        let xr = x + r * n, yr = y + r * n
-        var top = -S.infinity
-        for j in 0..<n where xr[j] > top { top = xr[j] }
-        if top == -S.infinity { top = 0 }
-        var total: S = 0
-        for j in 0..<n { total += S.exp(xr[j] - top) }
-        let lse = top + S.log(total)
-        for j in 0..<n { yr[j] = xr[j] - lse }
+    let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y)
+    chunkedRows(rows, width: n) { range in
+        for r in range {
+            let xr = px.pointer + r * n, yr = py.pointer + r * n
+            var top = -S.infinity
+            for j in 0..<n where xr[j] > top { top = xr[j] }
+            if top == -S.infinity { top = 0 }
+            let lse = top + S.log(expShifted(xr, yr, n, shift: top))
+            for j in 0..<n { yr[j] = xr[j] - lse }
+        }
     }
 }
 
@@ -65,21 +97,26 @@ func logSoftmaxBackward<S: TensorScalar>(_ g: UnsafePointer<S>, _ y: UnsafePoint
 @_specialize(where S == Double)
 func crossEntropyForward<S: TensorScalar>(_ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
                                           _ probs: UnsafeMutablePointer<S>, rows: Int, n: Int) -> (Double, Int) {
-    var loss = 0.0
-    var counted = 0
-    for r in 0..<rows {
-        let xr = logits + r * n, pr = probs + r * n
-        var top = -S.infinity
-        for j in 0..<n where xr[j] > top { top = xr[j] }
-        var total: S = 0
-        for j in 0..<n { let e = S.exp(xr[j] - top); pr[j] = e; total += e }
-        let inv = 1 / total
-        for j in 0..<n { pr[j] *= inv }
-        let t = Int(targets[r])
-        if t >= 0 {
-            loss += Double(top + S.log(total) - xr[t])
-            counted += 1
+    let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: logits)), pp = UnsafeSendablePointer(probs)
+    let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: targets))
+    let losses = UnsafeSendablePointer(UnsafeMutablePointer<Double>.allocate(capacity: max(1, rows)))
+    defer { losses.pointer.deallocate() }
+    chunkedRows(rows, width: n) { range in
+        for r in range {
+            let xr = px.pointer + r * n, pr = pp.pointer + r * n
+            var top = -S.infinity
+            for j in 0..<n where xr[j] > top { top = xr[j] }
+            let total = expShifted(xr, pr, n, shift: top)
+            let inv = 1 / total
+            for j in 0..<n { pr[j] *= inv }
+            let t = Int(pt[r])
+            losses[r] = t >= 0 ? Double(top + S.log(total) - xr[t]) : 0
         }
+    }
+    var loss = 0.0, counted = 0
+    for r in 0..<rows where targets[r] >= 0 {   // summed in row order: independent of threads
+        loss += losses[r]
+        counted += 1
     }
     return (loss, counted)
 }

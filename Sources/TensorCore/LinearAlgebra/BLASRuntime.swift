@@ -40,10 +40,28 @@ public enum BLASRuntime {
     /// OpenBLAS's build configuration string.
     public static var configuration: String { CBLAS.config }
 
-    /// Number of BLAS threads.
+    /// Threads a large GEMM is split across (attnlab's own threads; OpenBLAS runs single-threaded
+    /// inside each part). Defaults to `Parallel.defaultThreads`.
     public static var threads: Int {
-        get { ensureConfigured(); return CBLAS.threads }
-        set { ensureConfigured(); CBLAS.setThreads(max(1, newValue)) }
+        get { ensureConfigured(); return gemmThreads.value }
+        set { ensureConfigured(); gemmThreads.value = max(1, newValue) }
+    }
+
+    /// OpenBLAS's own thread count (1 unless a benchmark compares its internal threading).
+    public static var openBLASThreads: Int {
+        get { ensureConfigured(); return CBLAS.openBLASThreads }
+        set { ensureConfigured(); CBLAS.setOpenBLASThreads(max(1, newValue)) }
+    }
+
+    private static let gemmThreads = LockedValue(Parallel.defaultThreads)
+
+    /// How many parts a GEMM of this size is split into: one below ~4 MFLOP or when a part
+    /// would be thinner than 32 rows/columns.
+    @inline(__always)
+    static func gemmParts(m: Int, n: Int, k: Int) -> Int {
+        let threads = gemmThreads.value
+        guard threads > 1, 2 * m * n * k >= 1 << 22 else { return 1 }
+        return max(1, min(threads, max(m, n) / 32))
     }
 
     /// Switches to the named kernel for the rest of the process (benchmarks compare kernels
@@ -86,6 +104,7 @@ public enum BLASRuntime {
     }
 
     private static func select() -> Selection {
+        CBLAS.setOpenBLASThreads(1)
         let detected = CBLAS.corename
         let best = bestSupportedKernel
         let environment = ProcessInfo.processInfo.environment
@@ -124,5 +143,16 @@ public enum BLASRuntimeError: Error, CustomStringConvertible {
         case .cannotSwitch(let blas): "this BLAS (\(blas)) cannot switch kernels at run time"
         case .unknownKernel(let name, let active): "OpenBLAS did not accept kernel '\(name)' (still \(active))"
         }
+    }
+}
+
+/// A value behind a lock, for the few process-wide settings.
+final class LockedValue<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }

@@ -7,9 +7,15 @@ extension Variable {
         let plan = BroadcastPlan(av.shape, bv.shape, op: name)
         let out = tape.makeTensor(plan.shape)
         binaryForward(op, plan, av.ptr, bv.ptr, out.mptr)
+        let passA = (op == .add || op == .sub) && av.count == plan.count    // ∂(a ± b)/∂a = 1, no broadcast
+        let passB = op == .add && bv.count == plan.count
         return tape.record(out, inputs: [a, b]) { tape, g in
-            tape.accumulateGradient(a) { binaryBackward(op, plan, intoA: true, g.ptr, av.ptr, bv.ptr, $0) }
-            tape.accumulateGradient(b) { binaryBackward(op, plan, intoA: false, g.ptr, av.ptr, bv.ptr, $0) }
+            if passA { tape.accumulateGradient(a, adding: g) } else {
+                tape.accumulateGradient(a) { binaryBackward(op, plan, intoA: true, g.ptr, av.ptr, bv.ptr, $0) }
+            }
+            if passB { tape.accumulateGradient(b, adding: g) } else {
+                tape.accumulateGradient(b) { binaryBackward(op, plan, intoA: false, g.ptr, av.ptr, bv.ptr, $0) }
+            }
         }
     }
 
@@ -54,8 +60,16 @@ extension Variable {
     public func log() -> Variable { unary(.log) }
     /// tanh x element-wise.
     public func tanh() -> Variable { unary(.tanh) }
-    /// GELU, tanh approximation as in GPT-2: ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
-    public func gelu() -> Variable { unary(.gelu) }
+    /// GELU, tanh approximation as in GPT-2: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). The forward
+    /// pass keeps the tanh values for the backward pass.
+    public func gelu() -> Variable {
+        let x = self, xv = value
+        let out = tape.makeTensor(xv.shape), t = tape.makeTensor(xv.shape)
+        geluForward(xv.ptr, out.mptr, t.mptr, xv.count)
+        return tape.record(out, inputs: [x]) { tape, g in
+            tape.accumulateGradient(x) { geluBackward(g.ptr, xv.ptr, t.ptr, $0, g.count) }
+        }
+    }
     /// 1/(1 + e⁻ˣ).
     public func sigmoid() -> Variable { unary(.sigmoid) }
     /// max(x, 0); the gradient at 0 is 0.

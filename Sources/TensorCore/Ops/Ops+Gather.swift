@@ -10,7 +10,7 @@ extension Variable {
         let outShape = (shape ?? [indices.count]) + [c]
         precondition(outShape.reduce(1, *) == indices.count * c, "gatherRows: shape \(shape ?? []) for \(indices.count) indices")
         let out = tape.makeTensor(outShape)
-        for (r, i) in indices.enumerated() { (out.mptr + r * c).update(from: tv.ptr + Int(i) * c, count: c) }
+        for (r, i) in indices.enumerated() { (out.mptr + r * c).copy(from: tv.ptr + Int(i) * c, count: c) }
         return tape.record(out, inputs: [table]) { tape, g in
             tape.accumulateGradient(table) { dt in
                 for (r, i) in indices.enumerated() { scaledAccumulate(g.ptr + r * c, dt + Int(i) * c, c, 1) }

@@ -4,9 +4,7 @@ extension Variable {
     public func reshaped(_ newShape: [Int]) -> Variable {
         let x = self
         let out = value.reshaped(newShape)
-        return tape.record(out, inputs: [x]) { tape, g in
-            tape.accumulateGradient(x) { scaledAccumulate(g.ptr, $0, g.count, 1) }
-        }
+        return tape.record(out, inputs: [x]) { tape, g in tape.accumulateGradient(x, adding: g) }
     }
 
     /// Axes reordered: result axis i is input axis `order[i]`.
@@ -46,7 +44,7 @@ extension Variable {
         let out = tape.makeTensor(outShape)
         let width = range.count * inner
         for o in 0..<outer {
-            (out.mptr + o * width).update(from: xv.ptr + (o * n + range.lowerBound) * inner, count: width)
+            (out.mptr + o * width).copy(from: xv.ptr + (o * n + range.lowerBound) * inner, count: width)
         }
         let x = self
         return tape.record(out, inputs: [x]) { tape, g in
@@ -80,7 +78,7 @@ extension Variable {
         for v in values {
             offsets.append(offset)
             let width = v.shape[a] * inner
-            for o in 0..<outer { (out.mptr + (o * total + offset) * inner).update(from: v.ptr + o * width, count: width) }
+            for o in 0..<outer { (out.mptr + (o * total + offset) * inner).copy(from: v.ptr + o * width, count: width) }
             offset += v.shape[a]
         }
         return tape.record(out, inputs: parts) { tape, g in

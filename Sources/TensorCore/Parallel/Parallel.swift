@@ -65,3 +65,9 @@ public struct UnsafeSendablePointer<T>: @unchecked Sendable {
         nonmutating set { pointer[i] = newValue }
     }
 }
+
+/// A closure that may cross threads; the user guarantees it is safe to call concurrently.
+public struct UnsafeSendableClosure<A, B, C, D, E>: @unchecked Sendable {
+    public let body: (A, B, C, D, E) -> Void
+    public init(_ body: @escaping (A, B, C, D, E) -> Void) { self.body = body }
+}

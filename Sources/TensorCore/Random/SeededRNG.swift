@@ -5,7 +5,7 @@
 /// generator from this one's seed and a stream number, so results do not depend on how work
 /// is scheduled across threads.
 public struct SeededRNG: RandomNumberGenerator, Sendable {
-    private var s0, s1, s2, s3: UInt64
+    @usableFromInline var s0, s1, s2, s3: UInt64
     /// The seed this generator was created from (streams are derived from it).
     public let seed: UInt64
     private var spareNormal: Double?
@@ -39,7 +39,7 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
     /// indices, and streams of streams, are distinct.
     public func stream(_ index: UInt64) -> SeededRNG { SeededRNG(seed: seed, stream: index &+ 1) }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
@@ -50,7 +50,7 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1) with 53 random bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Uniform in [low, high).

@@ -21,7 +21,7 @@ public final class TensorBuffer<Scalar: TensorScalar>: @unchecked Sendable {
 
     func copy() -> TensorBuffer {
         let result = TensorBuffer(count: count)
-        result.base.update(from: base, count: count)
+        memcpy(result.base, base, count * MemoryLayout<Scalar>.stride)
         return result
     }
 }
@@ -59,7 +59,11 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
     /// A tensor filled with one value.
     public init(shape: [Int], repeating value: Scalar = 0) {
         self.init(uninitializedShape: shape)
-        buffer.base.initialize(repeating: value, count: buffer.count)
+        if value == 0 {
+            memset(buffer.base, 0, buffer.count * MemoryLayout<Scalar>.stride)
+        } else {
+            buffer.base.initialize(repeating: value, count: buffer.count)
+        }
     }
 
     /// A tensor with the given elements in row-major order.
@@ -68,7 +72,7 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
                      "Tensor: shape \(shape) needs \(Tensor.elementCount(shape)) scalars, got \(scalars.count)")
         self.init(uninitializedShape: shape)
         scalars.withUnsafeBufferPointer { source in
-            if let base = source.baseAddress { buffer.base.initialize(from: base, count: source.count) }
+            if let base = source.baseAddress { memcpy(buffer.base, base, source.count * MemoryLayout<Scalar>.stride) }
         }
     }
 
