@@ -63,6 +63,16 @@ import Testing
         check([a, b]) { _, v in v[0].matmul(v[1], transposeSelf: tA, transposeOther: tB) }
     }
 
+    @Test func fusedLinear() {
+        let x = random([2, 3, 4], seed: 22), w = random([4, 5], seed: 23), b = random([5], seed: 24)
+        check([x, w, b]) { _, v in v[0].linear(v[1], bias: v[2]) }
+        check([x, w]) { _, v in v[0].linear(v[1], bias: nil) }
+        // equals the composed matmul + broadcast add
+        let tape = Tape<Double>()
+        let (vx, vw, vb) = (tape.constant(x), tape.constant(w), tape.constant(b))
+        #expect(vx.linear(vw, bias: vb).value.maxAbsDifference((vx.matmul(vw) + vb).value) < 1e-14)
+    }
+
     @Test func reductions() {
         let x = random([2, 3, 4], seed: 10)
         check([x]) { _, v in v[0].sum() }

@@ -1,7 +1,9 @@
 import TensorCore
 
-/// Causal linear attention with the affine feature map φ(x) = 1 + x, computed with running
-/// sums in O(T·D²) per head (seed 001 Eq. 34–36; Katharopoulos et al. 2020):
+/// Causal linear attention with the affine feature map φ(x) = 1 + x in O(T·D²) per head
+/// (seed 001 Eq. 34–36; Katharopoulos et al. 2020). `causalLinearAttention` runs the chunked
+/// GEMM kernels (CausalLinearAttentionChunked.swift); `causalLinearAttentionReference` the
+/// per-position running sums below, which define the computation:
 ///
 ///     S_t = Σ_{s≤t} φ(k_s)ᵀ v_s   (D, D),   z_t = Σ_{s≤t} φ(k_s)   (D)
 ///     o_t = φ(q_t)·S_t,   n_t = φ(q_t)·z_t,   y_t = o_t · c_t
@@ -21,26 +23,61 @@ extension Variable {
         let (t, d) = (qv.shape[2], qv.shape[3])
         let pairs = qv.shape[0] * qv.shape[1]
         let out = tape.makeTensor(qv.shape)
+        let denominators = tape.makeTensor([pairs, t])
+        let scratchSize = ChunkedLinearAttention.scratchSize(t: t, d: d)
+        let scratch = tape.makeTensor([pairs, scratchSize])
         let (pq, pk, pv, po) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: qv.ptr)),
                                 UnsafeSendablePointer(UnsafeMutablePointer(mutating: kv.ptr)),
                                 UnsafeSendablePointer(UnsafeMutablePointer(mutating: vv.ptr)),
                                 UnsafeSendablePointer(out.mptr))
+        let (pn, ps) = (UnsafeSendablePointer(denominators.mptr), UnsafeSendablePointer(scratch.mptr))
         Parallel.forEach(pairs) { pair in
             let offset = pair * t * d
-            linearAttentionForward(pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, po.pointer + offset,
+            ChunkedLinearAttention.forward(pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, po.pointer + offset,
+                                           pn.pointer + pair * t, ps.pointer + pair * scratchSize, t: t, d: d,
+                                           normalisation: normalisation)
+        }
+        return tape.record(out, inputs: [q, k, v]) { tape, g in
+            let dq = tape.gradientPointer(q) ?? tape.zeros(qv.shape).mptr
+            let dk = tape.gradientPointer(k) ?? tape.zeros(qv.shape).mptr
+            let dv = tape.gradientPointer(v) ?? tape.zeros(qv.shape).mptr
+            let (pg, pdq, pdk, pdv) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr)),
+                                       UnsafeSendablePointer(dq), UnsafeSendablePointer(dk), UnsafeSendablePointer(dv))
+            let py = UnsafeSendablePointer(UnsafeMutablePointer(mutating: out.ptr))
+            // The closure owns the forward's scratch and denominators (the pointers alone would not keep them alive).
+            let (pn, ps) = (UnsafeSendablePointer(denominators.mptr), UnsafeSendablePointer(scratch.mptr))
+            Parallel.forEach(pairs) { pair in
+                let offset = pair * t * d
+                ChunkedLinearAttention.backward(pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, py.pointer + offset,
+                                                pn.pointer + pair * t, pg.pointer + offset, pdq.pointer + offset,
+                                                pdk.pointer + offset, pdv.pointer + offset, ps.pointer + pair * scratchSize,
+                                                t: t, d: d, normalisation: normalisation)
+            }
+        }
+    }
+
+    /// The same attention with the per-position running sums (the reference the chunked GEMM
+    /// form is tested against).
+    public static func causalLinearAttentionReference(q: Variable, k: Variable, v: Variable,
+                                                      normalisation: LinearAttentionNormalisation) -> Variable {
+        let qv = q.value, kv = k.value, vv = v.value
+        let tape = q.tape
+        let (t, d) = (qv.shape[2], qv.shape[3])
+        let pairs = qv.shape[0] * qv.shape[1]
+        let out = tape.makeTensor(qv.shape)
+        for pair in 0..<pairs {
+            let offset = pair * t * d
+            linearAttentionForward(qv.ptr + offset, kv.ptr + offset, vv.ptr + offset, out.mptr + offset,
                                    t: t, d: d, normalisation: normalisation)
         }
         return tape.record(out, inputs: [q, k, v]) { tape, g in
-            let dq = tape.gradientPointer(q) ?? tape.makeTensor(qv.shape).mptr
-            let dk = tape.gradientPointer(k) ?? tape.makeTensor(qv.shape).mptr
-            let dv = tape.gradientPointer(v) ?? tape.makeTensor(qv.shape).mptr
-            let (pg, pdq, pdk, pdv) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr)),
-                                       UnsafeSendablePointer(dq), UnsafeSendablePointer(dk), UnsafeSendablePointer(dv))
-            Parallel.forEach(pairs) { pair in
+            let dq = tape.gradientPointer(q) ?? tape.zeros(qv.shape).mptr
+            let dk = tape.gradientPointer(k) ?? tape.zeros(qv.shape).mptr
+            let dv = tape.gradientPointer(v) ?? tape.zeros(qv.shape).mptr
+            for pair in 0..<pairs {
                 let offset = pair * t * d
-                linearAttentionBackward(pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, pg.pointer + offset,
-                                        pdq.pointer + offset, pdk.pointer + offset, pdv.pointer + offset,
-                                        t: t, d: d, normalisation: normalisation)
+                linearAttentionBackward(qv.ptr + offset, kv.ptr + offset, vv.ptr + offset, g.ptr + offset,
+                                        dq + offset, dk + offset, dv + offset, t: t, d: d, normalisation: normalisation)
             }
         }
     }

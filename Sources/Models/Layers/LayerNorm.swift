@@ -23,6 +23,8 @@ public final class LayerNorm<Scalar: TensorScalar> {
     public var annealing: Double = 0
     /// How the linear map centres its input.
     public var centring: AnnealedNormCentring = .perToken
+    /// Whether training steps update the running statistics (only annealing needs them).
+    public var tracksStatistics = false
     public let eps: Scalar = 1e-5
 
     public init(_ name: String, width: Int) {
@@ -57,7 +59,7 @@ public final class LayerNorm<Scalar: TensorScalar> {
     /// x (…, C) → (…, C). `track` updates the running statistics (training steps only).
     public func callAsFunction(_ x: Variable<Scalar>, track: Bool = false) -> Variable<Scalar> {
         let tape = x.tape
-        if track && frozen == nil { updateStatistics(x.value) }
+        if track && frozen == nil && (tracksStatistics || measurement != nil) { updateStatistics(x.value) }
         let w = tape.parameter(weight), b = tape.parameter(bias)
         guard let frozen, annealing > 0 else { return x.layerNorm(weight: w, bias: b, eps: eps) }
         let centred = centring == .perToken ? x - x.mean(axis: -1, keepDims: true) : x - Scalar(frozen.mean)

@@ -15,8 +15,7 @@ public struct Linear<Scalar: TensorScalar> {
     /// x (…, in) → (…, out)
     public func callAsFunction(_ x: Variable<Scalar>) -> Variable<Scalar> {
         let tape = x.tape
-        let y = x.matmul(tape.parameter(weight))
-        return bias.map { y + tape.parameter($0) } ?? y
+        return x.linear(tape.parameter(weight), bias: bias.map { tape.parameter($0) })
     }
 }
 

@@ -47,6 +47,7 @@ public final class Trainer {
         }
         self.model = model
         self.config = config
+        if config.layerNormAnnealFraction > 0 { model.norms.forEach { $0.tracksStatistics = true } }
         self.train = train
         self.validation = validation
         optimizer = AdamW(weightDecay: config.weightDecay)
@@ -122,10 +123,11 @@ public final class Trainer {
             tape.backward(from: loss, seed: 1 / Float(config.accumulation))
             tape.reset()
         }
-        if let bad = GradientClipping.firstNonFinite(parameters) {
+        let norm = GradientClipping.globalNorm(parameters)
+        if !norm.isFinite, let bad = GradientClipping.firstNonFinite(parameters) {
             throw TrainingError.nonFiniteGradient(step: step, parameter: bad.name, index: bad.index, checkpoint: lastCheckpoint?.path)
         }
-        let norm = config.clipNorm > 0 ? GradientClipping.clip(parameters, maxNorm: config.clipNorm) : GradientClipping.globalNorm(parameters)
+        if config.clipNorm > 0 { GradientClipping.scale(parameters, norm: norm, maxNorm: config.clipNorm) }
         let lr = schedule.learningRate(at: step)
         optimizer.update(parameters, learningRate: lr, beta1: schedule.momentum(at: step))
         step += 1

@@ -122,14 +122,20 @@ public final class Tape<Scalar: TensorScalar> {
         return result
     }
 
-    /// Adds a whole tensor into the gradient of `v` (same element count).
+    /// Adds a whole tensor into the gradient of `v` (same element count). When `v` has no
+    /// gradient yet, it takes `g`'s storage instead of a zeroed copy plus an add: gradients that
+    /// pass through unchanged (additions, reshapes) cost no memory pass. A later accumulation into
+    /// either holder copies first (copy-on-write), so sharing is safe.
     public func accumulateGradient(_ v: Variable<Scalar>, adding g: Tensor<Scalar>) {
-        accumulateGradient(v) { dst in
-            g.withUnsafeBufferPointer { src in
-                precondition(src.count == value(v).count, "Tape: gradient of \(g.shape) for value \(value(v).shape)")
-                for i in 0..<src.count { dst[i] += src[i] }
-            }
+        check(v)
+        let id = v.id
+        guard nodes[id].requiresGrad else { return }
+        precondition(g.count == nodes[id].value.count, "Tape: gradient of \(g.shape) for value \(nodes[id].value.shape)")
+        if nodes[id].parameter == nil, nodes[id].grad == nil {
+            nodes[id].grad = g.reshaped(nodes[id].value.shape)
+            return
         }
+        accumulateGradient(v) { dst in scaledAccumulate(g.ptr, dst, g.count, 1) }
     }
 
     // MARK: Backward

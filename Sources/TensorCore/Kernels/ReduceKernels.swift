@@ -49,3 +49,13 @@ func maxAxisForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutable
 func splitShape(_ shape: [Int], axis: Int) -> (outer: Int, n: Int, inner: Int) {
     (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
 }
+
+/// db[j] += Σ_r g[r, j] for a (rows, n) gradient (the bias gradient of a linear map).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+func columnSumsAccumulate<S: TensorScalar>(_ g: UnsafePointer<S>, _ db: UnsafeMutablePointer<S>, rows: Int, n: Int) {
+    for r in 0..<rows {
+        let row = g + r * n
+        for j in 0..<n { db[j] += row[j] }
+    }
+}

@@ -79,3 +79,38 @@ extension Variable {
         }
     }
 }
+
+extension Variable {
+    /// x·W + b over the last axis, fused: x (…, K), W (K, N), b (N) → (…, N). The output starts
+    /// as rows of b and one GEMM adds x·W onto it (beta = 1); backward is two GEMMs and a column
+    /// sum for b. Saves the separate broadcast addition's forward and backward passes.
+    public func linear(_ weight: Variable, bias: Variable?) -> Variable {
+        precondition(tape === weight.tape, "linear: operands on different tapes")
+        let x = self, xv = value, wv = weight.value, bv = bias?.value
+        precondition(xv.rank >= 1 && wv.rank == 2 && xv.shape.last == wv.shape[0],
+                     "linear: input \(xv.shape) does not match weight \(wv.shape)")
+        let (k, n) = (wv.shape[0], wv.shape[1])
+        precondition(bv == nil || bv!.shape == [n], "linear: bias \(bv!.shape) for \(n) outputs")
+        let rows = k == 0 ? 0 : xv.count / k
+        let out = tape.makeTensor(Array(xv.shape.dropLast()) + [n])
+        if let bv {
+            for r in 0..<rows { (out.mptr + r * n).copy(from: bv.ptr, count: n) }
+        }
+        Scalar.gemm(transA: false, transB: false, m: rows, n: n, k: k, alpha: 1, a: xv.ptr, lda: k, b: wv.ptr, ldb: n,
+                    beta: bv == nil ? 0 : 1, c: out.mptr, ldc: n)
+        let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+        return tape.record(out, inputs: inputs) { tape, g in
+            tape.accumulateGradient(x) { dx in       // dX += G·Wᵀ
+                Scalar.gemm(transA: false, transB: true, m: rows, n: k, k: n, alpha: 1, a: g.ptr, lda: n, b: wv.ptr, ldb: n,
+                            beta: 1, c: dx, ldc: k)
+            }
+            tape.accumulateGradient(weight) { dw in  // dW += Xᵀ·G
+                Scalar.gemm(transA: true, transB: false, m: k, n: n, k: rows, alpha: 1, a: xv.ptr, lda: k, b: g.ptr, ldb: n,
+                            beta: 1, c: dw, ldc: n)
+            }
+            if let bias {
+                tape.accumulateGradient(bias) { db in columnSumsAccumulate(g.ptr, db, rows: rows, n: n) }
+            }
+        }
+    }
+}

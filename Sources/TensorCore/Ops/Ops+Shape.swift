@@ -4,9 +4,7 @@ extension Variable {
     public func reshaped(_ newShape: [Int]) -> Variable {
         let x = self
         let out = value.reshaped(newShape)
-        return tape.record(out, inputs: [x]) { tape, g in
-            tape.accumulateGradient(x) { scaledAccumulate(g.ptr, $0, g.count, 1) }
-        }
+        return tape.record(out, inputs: [x]) { tape, g in tape.accumulateGradient(x, adding: g) }
     }
 
     /// Axes reordered: result axis i is input axis `order[i]`.

@@ -13,14 +13,18 @@ public enum GradientClipping {
     @discardableResult
     public static func clip<S: TensorScalar>(_ parameters: [Parameter<S>], maxNorm: Double) -> Double {
         let norm = globalNorm(parameters)
-        let coefficient = maxNorm / (norm + 1e-6)
-        if coefficient < 1 {
-            let c = S(coefficient)
-            for p in parameters {
-                p.grad.withUnsafeMutableBufferPointer { g in for i in 0..<g.count { g[i] *= c } }
-            }
-        }
+        scale(parameters, norm: norm, maxNorm: maxNorm)
         return norm
+    }
+
+    /// The scaling step of `clip` for an already computed global norm.
+    public static func scale<S: TensorScalar>(_ parameters: [Parameter<S>], norm: Double, maxNorm: Double) {
+        let coefficient = maxNorm / (norm + 1e-6)
+        guard coefficient < 1 else { return }
+        let c = S(coefficient)
+        for p in parameters {
+            p.grad.withUnsafeMutableBufferPointer { g in affineForward(g.baseAddress!, g.baseAddress!, g.count, c, 0) }
+        }
     }
 
     /// The first parameter whose gradient holds NaN or ±∞, with the offending index.

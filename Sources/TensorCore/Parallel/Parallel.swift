@@ -14,15 +14,36 @@ public enum Parallel {
 
     /// Runs `body(i)` for i in 0..<count, spread over up to `threads` threads; returns when all
     /// are done. `body` must only write to memory owned by index i.
+    ///
+    /// Nested calls (from inside another parallel loop, or from a GEMM split inside one) run
+    /// serially on the calling thread: the outer loop already occupies the cores.
     public static func forEach(_ count: Int, threads: Int = Parallel.defaultThreads,
                                _ body: @Sendable (Int) -> Void) {
         if count <= 0 { return }
-        if threads <= 1 || count == 1 {
+        if threads <= 1 || count == 1 || isInsideParallelRegion {
             for i in 0..<count { body(i) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: count) { body($0) }
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            let outer = isInsideParallelRegion
+            setInsideParallelRegion(true)
+            body(i)
+            setInsideParallelRegion(outer)
+        }
     }
+
+    /// Whether the current thread is running the body of a parallel loop.
+    public static var isInsideParallelRegion: Bool { pthread_getspecific(regionKey) != nil }
+
+    private static func setInsideParallelRegion(_ inside: Bool) {
+        pthread_setspecific(regionKey, inside ? UnsafeRawPointer(bitPattern: 1) : nil)
+    }
+
+    private static let regionKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 
     /// Runs `body(range)` over `chunks` contiguous ranges covering 0..<count.
     public static func forEachChunk(_ count: Int, chunks: Int = Parallel.defaultThreads,

@@ -1,0 +1,209 @@
+import Foundation
+import Physics
+import TensorCore
+
+/// The computations behind `attnlab qpf memory|leakage|forward-map`: each takes plain options,
+/// runs the Physics systems and returns a Codable report with a text table.
+public enum QPFTools {
+    // MARK: memory
+
+    public struct MemoryOptions: Sendable {
+        public var rules: [LearningRule] = [.hebbian]
+        public var sizes: [Int] = [64]
+        public var loads: [Double] = [0.05, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3]
+        public var seeds = 4
+        public var flipFractions: [Double] = [0, 0.1]
+        public var overlapThreshold = 0.95
+        public var regularization = 0.01
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public struct MemoryReport: Sendable, Codable {
+        public var curves: [CapacityCurve]
+    }
+
+    public static func memory(_ o: MemoryOptions, progress: (String) -> Void = { _ in }) -> MemoryReport {
+        var curves: [CapacityCurve] = []
+        for n in o.sizes {
+            for rule in o.rules {
+                let start = Date()
+                let m = CapacityMeasurement(training: RuleTraining(rule: rule, regularization: o.regularization), size: n,
+                                            loads: o.loads, seeds: o.seeds, flipFractions: o.flipFractions,
+                                            overlapThreshold: o.overlapThreshold)
+                curves.append(m.run(rng: SeededRNG(seed: o.seed ^ 0x7170_665F_6361_7000 &+ UInt64(n))))
+                progress("\(rule) N = \(n) done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+            }
+        }
+        return MemoryReport(curves: curves)
+    }
+
+    public static func table(_ r: MemoryReport) -> String {
+        var lines: [String] = []
+        for c in r.curves {
+            lines.append("\(c.ruleDescription)  N = \(c.size)  seeds = \(c.seeds)  retrieved: overlap ≥ \(c.overlapThreshold)")
+            lines.append(pad("load", 8) + c.flipFractions.map { pad("f=\($0)", 18) }.joined())
+            for (a, load) in c.loads.enumerated() {
+                let cells = c.flipFractions.indices.map { f -> String in
+                    let s = c.meanRetrieved(flipIndex: f)[a]
+                    return pad(String(format: "%.3f ± %.3f", s.mean, s.error), 18)
+                }
+                lines.append(pad(String(format: "%.3f", load), 8) + cells.joined())
+            }
+            let caps = c.capacities.map { cap -> String in
+                if let v = cap.load { return "f=\(cap.flipFraction): α_c = \(Measurement(v, error: cap.error).formatted)" }
+                return "f=\(cap.flipFraction): α_c \(cap.bound == "above" ? ">" : "<") range"
+            }
+            lines.append("  " + caps.joined(separator: "   "))
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: leakage
+
+    public struct LeakageOptions: Sendable {
+        public var spins = 8
+        public var fields: [Double] = [0.01, 0.03, 0.1, 0.3, 1]
+        public var couplingStrength = 0.3
+        public var gapRange: ClosedRange<Double> = 0.5...4
+        /// nil: infinite-time average by exact diagonalisation (N ≤ 12); a number: Krylov window average.
+        public var duration: Double?
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public struct LeakageRow: Sendable, Codable {
+        public var field: Double
+        public var profile: LeakageProfile
+        public var firstOrder: [Double]
+        public var softmax: ChannelFamilyFit
+        public var lorentzian: ChannelFamilyFit
+    }
+
+    public struct LeakageReport: Sendable, Codable {
+        public var spins: Int
+        public var gaps: [Double]
+        public var method: String
+        public var rows: [LeakageRow]
+    }
+
+    public static func leakage(_ o: LeakageOptions) throws -> LeakageReport {
+        var rng = SeededRNG(seed: o.seed)
+        let system = LeakageSystem.designed(spins: o.spins, gapRange: o.gapRange, couplingStrength: o.couplingStrength, rng: &rng)
+        let rows = try o.fields.map { field -> LeakageRow in
+            let profile = try o.duration.map { RealTimeLeakage.evolve(system, field: field, duration: $0, sampleStep: 0.02) }
+                ?? RealTimeLeakage.exactDiagonalization(system, field: field)
+            return LeakageRow(field: field, profile: profile,
+                              firstOrder: system.gaps.map { RealTimeLeakage.firstOrder(gap: $0, field: field, duration: o.duration ?? .infinity) },
+                              softmax: ChannelFamilyFit(family: .softmax, gaps: system.gaps, counts: profile.channels),
+                              lorentzian: ChannelFamilyFit(family: .lorentzian, gaps: system.gaps, counts: profile.channels))
+        }
+        return LeakageReport(spins: o.spins, gaps: system.gaps,
+                             method: o.duration.map { "Krylov, window T = \($0)" } ?? "exact diagonalisation, T = ∞", rows: rows)
+    }
+
+    public static func table(_ r: LeakageReport) -> String {
+        var lines = ["N = \(r.spins), \(r.method); gaps " + r.gaps.map { String(format: "%.2f", $0) }.joined(separator: " ")]
+        lines.append(pad("Γ", 8) + pad("survival", 10) + pad("multi-flip", 11) + pad("med|P/P1-1|", 12) + pad("KL Lor.", 11)
+                     + pad("KL soft.", 11) + pad("ĉ", 9) + pad("â", 9) + "norm drift")
+        for row in r.rows {
+            let dev = zip(row.profile.channels, row.firstOrder).map { abs($0 / $1 - 1) }.sorted()
+            lines.append(pad(String(format: "%.3g", row.field), 8) + pad(String(format: "%.4f", row.profile.survival), 10)
+                         + pad(String(format: "%.4f", row.profile.multiFlip), 11) + pad(String(format: "%.3g", dev[dev.count / 2]), 12)
+                         + pad(String(format: "%.2e", row.lorentzian.kl), 11) + pad(String(format: "%.2e", row.softmax.kl), 11)
+                         + pad(String(format: "%.3f", row.lorentzian.parameter), 9) + pad(String(format: "%.3f", row.softmax.parameter), 9)
+                         + String(format: "%.1e", row.profile.normDrift))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: forward-map
+
+    public enum SamplerKind: String, Sendable, Codable, CaseIterable { case gibbs, sa, sqa, coherent }
+
+    public struct ForwardMapOptions: Sendable {
+        public var samplers: [SamplerKind] = SamplerKind.allCases
+        /// Sweeps for sa/sqa, anneal times for coherent; ignored by gibbs.
+        public var lengths: [Double] = [4, 16, 64, 256]
+        public var channels = 8
+        public var maxGap = 1.0
+        public var penalty = 2.0
+        public var beta = 4.0
+        public var initialField = 2.0
+        public var slices = 8
+        public var samples = 4000
+        public var bootstrap = 100
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    public struct ForwardMapRow: Sendable, Codable {
+        public var sampler: SamplerKind
+        public var length: Double
+        public var validFraction: Double
+        public var channelCounts: [Int]
+        public var comparison: FamilyComparison?
+    }
+
+    public struct ForwardMapReport: Sendable, Codable {
+        public var gaps: [Double]
+        public var beta: Double
+        public var rows: [ForwardMapRow]
+    }
+
+    public static func forwardMap(_ o: ForwardMapOptions, progress: (String) -> Void = { _ in }) -> ForwardMapReport {
+        let map = OneHotForwardMap.evenlySpaced(channels: o.channels, maxGap: o.maxGap, penalty: o.penalty)
+        let schedule = AnnealSchedule(initialField: o.initialField)
+        var rows: [ForwardMapRow] = []
+        var index: UInt64 = 0
+        for kind in o.samplers {
+            for length in kind == .gibbs ? [0] : o.lengths {
+                index += 1
+                let rng = SeededRNG(seed: o.seed &* 0x9E37_79B9_7F4A_7C15 &+ index &* 7919)
+                let sample: ForwardMapSample
+                switch kind {
+                case .gibbs: sample = GibbsSampler(beta: o.beta).sample(map, samples: o.samples, rng: rng)
+                case .sa: sample = SimulatedAnnealing(betaEnd: o.beta, sweeps: max(1, Int(length))).sample(map, samples: o.samples, rng: rng)
+                case .sqa:
+                    sample = SimulatedQuantumAnnealing(beta: o.beta, schedule: schedule, slices: o.slices, sweeps: max(1, Int(length)))
+                        .sample(map, samples: o.samples, rng: rng)
+                case .coherent:
+                    sample = CoherentAnnealing(schedule: schedule, annealTime: length, steps: max(50, Int(8 * length)))
+                        .sample(map, samples: o.samples, rng: rng)
+                }
+                var boot = SeededRNG(seed: rng.seed ^ 0x626F_6F74)
+                let comparison = sample.valid >= 2
+                    ? FamilyComparison(gaps: map.gaps, counts: sample.channelCounts, resamples: o.bootstrap, rng: &boot) : nil
+                rows.append(ForwardMapRow(sampler: kind, length: length, validFraction: sample.validFraction,
+                                          channelCounts: sample.channelCounts, comparison: comparison))
+                progress("\(kind.rawValue) \(kind == .gibbs ? "" : "length \(length)") done")
+            }
+        }
+        return ForwardMapReport(gaps: map.gaps, beta: o.beta, rows: rows)
+    }
+
+    public static func table(_ r: ForwardMapReport) -> String {
+        var lines = ["gaps " + r.gaps.map { String(format: "%.3f", $0) }.joined(separator: " ") + "; thermal slope β = \(r.beta)"]
+        lines.append(pad("sampler", 10) + pad("length", 9) + pad("valid", 8) + pad("softmax â", 17) + pad("Lor. ĉ", 9)
+                     + pad("KL softmax", 20) + pad("KL Lorentzian", 20) + "KL(L) − KL(S)")
+        for row in r.rows {
+            guard let c = row.comparison else {
+                lines.append(pad(row.sampler.rawValue, 10) + pad(String(format: "%g", row.length), 9) + "too few valid read-outs")
+                continue
+            }
+            lines.append(pad(row.sampler.rawValue, 10) + pad(row.sampler == .gibbs ? "—" : String(format: "%g", row.length), 9)
+                         + pad(String(format: "%.3f", row.validFraction), 8)
+                         + pad(Measurement(c.softmax.parameter, error: c.slopeError).formatted, 17)
+                         + pad(String(format: "%.3f", c.lorentzian.parameter), 9)
+                         + pad(Measurement(c.softmax.kl, error: c.softmaxKLError).formatted, 20)
+                         + pad(Measurement(c.lorentzian.kl, error: c.lorentzianKLError).formatted, 20)
+                         + Measurement(c.klDifference, error: c.differenceError).formatted)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+}

@@ -1,0 +1,134 @@
+import TensorCore
+
+/// Causal linear attention in chunks of L positions, with GEMMs (the fast path; the running-sum
+/// loops in CausalLinearAttention.swift are its reference). Per (batch, head) pair, with
+/// φ(x) = 1 + x and chunk c covering positions [c₀, c₀ + l):
+///
+///     A_c = φ(Q_c) φ(K_c)ᵀ ∘ M          (l, l), M the causal mask
+///     O_c = A_c V_c + φ(Q_c) S_{c−1}     (l, D),   S_c = S_{c−1} + φ(K_c)ᵀ V_c   (D, D)
+///     n_c = A_c 1 + φ(Q_c) z_{c−1},      z_c = z_{c−1} + φ(K_c)ᵀ 1             (katharopoulos)
+///     y_t = O_t · c_t
+///
+/// Backward, with ∂O_t = c_t ∂y_t (and for katharopoulos ∂n_t = −∂y_t·y_t / n_t), sweeping
+/// chunks in reverse with R = Σ_{later} φ(Q)ᵀ∂O and r = Σ_{later} ∂n φ(Q):
+///     ∂A = (∂O V_cᵀ + ∂n 1ᵀ) ∘ M
+///     ∂φ(Q_c) = ∂A φ(K_c) + ∂O S_{c−1}ᵀ + ∂n z_{c−1}ᵀ
+///     ∂φ(K_c) = ∂Aᵀ φ(Q_c) + V_c Rᵀ + 1 rᵀ,   ∂V_c = A_cᵀ ∂O + φ(K_c) R
+/// Cost: O(T·L·D + T·D²) per pair in GEMMs of size L and D.
+enum ChunkedLinearAttention {
+    /// Positions per chunk.
+    static let chunk = 64
+
+    /// Scalars of scratch one pair needs.
+    static func scratchSize(t: Int, d: Int) -> Int {
+        let chunks = (t + chunk - 1) / chunk
+        return 4 * t * d + 2 * chunk * chunk + 2 * d * d + 2 * d + 2 * t + chunks * (d * d + d)
+    }
+
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func forward<S: TensorScalar>(_ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>,
+                                         _ y: UnsafeMutablePointer<S>, _ denominators: UnsafeMutablePointer<S>,
+                                         _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int,
+                                         normalisation: LinearAttentionNormalisation) {
+        let qt = scratch, kt = qt + t * d, a = kt + t * d, s = a + chunk * chunk, z = s + d * d
+        for i in 0..<(t * d) { qt[i] = 1 + q[i]; kt[i] = 1 + k[i] }
+        s.zero(count: d * d)
+        z.zero(count: d)
+        var c0 = 0
+        while c0 < t {
+            let l = min(chunk, t - c0)
+            let qc = qt + c0 * d, kc = kt + c0 * d, vc = v + c0 * d, yc = y + c0 * d
+            S.gemm(transA: false, transB: true, m: l, n: l, k: d, alpha: 1, a: qc, lda: d, b: kc, ldb: d, beta: 0, c: a, ldc: l)
+            for i in 0..<l { (a + i * l + i + 1).zero(count: l - i - 1) }
+            S.gemm(transA: false, transB: false, m: l, n: d, k: l, alpha: 1, a: a, lda: l, b: vc, ldb: d, beta: 0, c: yc, ldc: d)
+            S.gemm(transA: false, transB: false, m: l, n: d, k: d, alpha: 1, a: qc, lda: d, b: s, ldb: d, beta: 1, c: yc, ldc: d)
+            if normalisation == .katharopoulos {
+                for i in 0..<l {
+                    var n: S = 0
+                    for j in 0...i { n += a[i * l + j] }
+                    for j in 0..<d { n += qc[i * d + j] * z[j] }
+                    denominators[c0 + i] = n
+                }
+            }
+            S.gemm(transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: kc, lda: d, b: vc, ldb: d, beta: 1, c: s, ldc: d)
+            for i in 0..<l { for j in 0..<d { z[j] += kc[i * d + j] } }
+            for i in 0..<l {
+                let c: S = switch normalisation {
+                case .count: 1 / S(c0 + i + 1)
+                case .none: 1
+                case .katharopoulos: 1 / denominators[c0 + i]
+                }
+                if c != 1 { for j in 0..<d { yc[i * d + j] *= c } }
+            }
+            c0 += l
+        }
+    }
+
+    /// Adds the gradients of one pair into dq, dk, dv; `y` and `denominators` are the forward's.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func backward<S: TensorScalar>(_ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>,
+                                          _ y: UnsafePointer<S>, _ denominators: UnsafePointer<S>, _ g: UnsafePointer<S>,
+                                          _ dq: UnsafeMutablePointer<S>, _ dk: UnsafeMutablePointer<S>, _ dv: UnsafeMutablePointer<S>,
+                                          _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int,
+                                          normalisation: LinearAttentionNormalisation) {
+        let chunks = (t + chunk - 1) / chunk
+        let qt = scratch, kt = qt + t * d, go = kt + t * d, a = go + t * d, da = a + chunk * chunk
+        let r = da + chunk * chunk, rv = r + d * d, gn = rv + d
+        let states = gn + 2 * t                         // (chunks, D·D + D): S_{c−1}, z_{c−1}
+        for i in 0..<(t * d) { qt[i] = 1 + q[i]; kt[i] = 1 + k[i] }
+        // Forward sweep of the states before each chunk.
+        let stateSize = d * d + d
+        states.zero(count: stateSize)
+        for c in 1..<max(1, chunks) {
+            let prev = states + (c - 1) * stateSize, cur = states + c * stateSize
+            cur.copy(from: prev, count: stateSize)
+            let c0 = (c - 1) * chunk, l = min(chunk, t - c0)
+            S.gemm(transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: kt + c0 * d, lda: d, b: v + c0 * d, ldb: d,
+                   beta: 1, c: cur, ldc: d)
+            for i in 0..<l { for j in 0..<d { cur[d * d + j] += kt[(c0 + i) * d + j] } }
+        }
+        // ∂O and ∂n.
+        for i in 0..<t {
+            switch normalisation {
+            case .count: for j in 0..<d { go[i * d + j] = g[i * d + j] / S(i + 1) }
+            case .none: for j in 0..<d { go[i * d + j] = g[i * d + j] }
+            case .katharopoulos:
+                let n = denominators[i]
+                var dot: S = 0
+                for j in 0..<d { go[i * d + j] = g[i * d + j] / n; dot += g[i * d + j] * y[i * d + j] }
+                gn[i] = -dot / n
+            }
+        }
+        r.zero(count: d * d)
+        rv.zero(count: d)
+        for c in stride(from: chunks - 1, through: 0, by: -1) {
+            let c0 = c * chunk, l = min(chunk, t - c0)
+            let qc = qt + c0 * d, kc = kt + c0 * d, vc = v + c0 * d, goc = go + c0 * d
+            let sPrev = states + c * stateSize, zPrev = sPrev + d * d
+            S.gemm(transA: false, transB: true, m: l, n: l, k: d, alpha: 1, a: qc, lda: d, b: kc, ldb: d, beta: 0, c: a, ldc: l)
+            S.gemm(transA: false, transB: true, m: l, n: l, k: d, alpha: 1, a: goc, lda: d, b: vc, ldb: d, beta: 0, c: da, ldc: l)
+            for i in 0..<l {
+                (a + i * l + i + 1).zero(count: l - i - 1)
+                (da + i * l + i + 1).zero(count: l - i - 1)
+                if normalisation == .katharopoulos { for j in 0...i { da[i * l + j] += gn[c0 + i] } }
+            }
+            let dqc = dq + c0 * d, dkc = dk + c0 * d, dvc = dv + c0 * d
+            S.gemm(transA: false, transB: false, m: l, n: d, k: l, alpha: 1, a: da, lda: l, b: kc, ldb: d, beta: 1, c: dqc, ldc: d)
+            S.gemm(transA: false, transB: true, m: l, n: d, k: d, alpha: 1, a: goc, lda: d, b: sPrev, ldb: d, beta: 1, c: dqc, ldc: d)
+            S.gemm(transA: true, transB: false, m: l, n: d, k: l, alpha: 1, a: da, lda: l, b: qc, ldb: d, beta: 1, c: dkc, ldc: d)
+            S.gemm(transA: false, transB: true, m: l, n: d, k: d, alpha: 1, a: vc, lda: d, b: r, ldb: d, beta: 1, c: dkc, ldc: d)
+            S.gemm(transA: true, transB: false, m: l, n: d, k: l, alpha: 1, a: a, lda: l, b: goc, ldb: d, beta: 1, c: dvc, ldc: d)
+            S.gemm(transA: false, transB: false, m: l, n: d, k: d, alpha: 1, a: kc, lda: d, b: r, ldb: d, beta: 1, c: dvc, ldc: d)
+            if normalisation == .katharopoulos {
+                for i in 0..<l {
+                    let gi = gn[c0 + i]
+                    for j in 0..<d { dqc[i * d + j] += gi * zPrev[j]; dkc[i * d + j] += rv[j] }
+                }
+                for i in 0..<l { for j in 0..<d { rv[j] += gn[c0 + i] * qc[i * d + j] } }
+            }
+            S.gemm(transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: qc, lda: d, b: goc, ldb: d, beta: 1, c: r, ldc: d)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+"""PyTorch reference of attnlab's training step, for `make bench` (docs/BENCHMARKS.md).
+
+The same models and step as `attnlab bench train`: a pre-norm decoder with learned positions,
+tied embeddings, GELU (tanh form) feed-forward of width 4C, AdamW (weight decay 0.1 on matrices),
+OneCycle, gradient clipping at 1.0, on random tokens. Mixing: causal softmax attention
+(scaled_dot_product_attention or a hand-written masked softmax) or causal linear attention with
+φ(x) = 1 + x and count normalisation (the attnlab `qsf` block's attention path, cumulative sums).
+Prints one JSON object per measurement: tokens/s is the median over timed steps after warm-up.
+"""
+import argparse, json, math, statistics, time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+CONFIGS = {
+    "A": dict(vocab=2048, width=128, layers=4, heads=4, context=128, batch=16),
+    "B": dict(vocab=4096, width=256, layers=6, heads=8, context=256, batch=8),
+}
+
+
+class Attention(nn.Module):
+    def __init__(self, c, heads, mixing):
+        super().__init__()
+        self.qkv, self.out, self.heads, self.mixing = nn.Linear(c, 3 * c), nn.Linear(c, c), heads, mixing
+
+    def forward(self, x):
+        b, t, c = x.shape
+        q, k, v = self.qkv(x).view(b, t, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        if self.mixing == "sdpa":
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        elif self.mixing == "manual":
+            s = (q @ k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
+            mask = torch.triu(torch.ones(t, t, dtype=torch.bool), 1)
+            y = s.masked_fill(mask, float("-inf")).softmax(-1) @ v
+        else:  # causal linear attention, phi(x) = 1 + x, count normalisation, cumulative sums
+            q, k = 1 + q, 1 + k
+            kv = torch.cumsum(k.unsqueeze(-1) * v.unsqueeze(-2), dim=2)            # (B, H, T, D, D)
+            y = (q.unsqueeze(-2) @ kv).squeeze(-2) / torch.arange(1, t + 1).view(1, 1, t, 1)
+        return self.out(y.transpose(1, 2).reshape(b, t, c))
+
+
+class Block(nn.Module):
+    def __init__(self, c, heads, mixing):
+        super().__init__()
+        self.n1, self.n2 = nn.LayerNorm(c), nn.LayerNorm(c)
+        self.attn = Attention(c, heads, mixing)
+        self.up, self.down = nn.Linear(c, 4 * c), nn.Linear(4 * c, c)
+
+    def forward(self, x):
+        x = x + self.attn(self.n1(x))
+        return x + self.down(F.gelu(self.up(self.n2(x)), approximate="tanh"))
+
+
+class Model(nn.Module):
+    def __init__(self, vocab, width, layers, heads, context, mixing):
+        super().__init__()
+        self.tokens, self.positions = nn.Embedding(vocab, width), nn.Embedding(context, width)
+        self.blocks = nn.ModuleList(Block(width, heads, mixing) for _ in range(layers))
+        self.norm = nn.LayerNorm(width)
+
+    def forward(self, idx, targets):
+        x = self.tokens(idx) + self.positions.weight[: idx.shape[1]]
+        for block in self.blocks:
+            x = block(x)
+        logits = self.norm(x) @ self.tokens.weight.t()
+        return F.cross_entropy(logits.view(-1, logits.shape[-1]), targets.view(-1))
+
+
+def run(config, mixing, steps, warmup, threads):
+    torch.manual_seed(0)
+    torch.set_num_threads(threads)
+    cfg = CONFIGS[config]
+    model = Model(cfg["vocab"], cfg["width"], cfg["layers"], cfg["heads"], cfg["context"], mixing)
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    other = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}], lr=1e-3)
+    total = warmup + steps
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=total + 1)
+    data = torch.randint(0, cfg["vocab"], (200_000,))
+    b, t = cfg["batch"], cfg["context"]
+    times = []
+    for step in range(total):
+        starts = torch.randint(0, len(data) - t - 1, (b,))
+        idx = torch.stack([data[s:s + t] for s in starts])
+        tgt = torch.stack([data[s + 1:s + t + 1] for s in starts])
+        start = time.perf_counter()
+        loss = model(idx, tgt)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        if step >= warmup:
+            times.append(time.perf_counter() - start)
+    params = sum(p.numel() for p in model.parameters())
+    median = statistics.median(times)
+    return dict(framework=f"pytorch {torch.__version__}", mixing=mixing, config=config, parameters=params,
+                threads=threads, tokens_per_second=b * t / median, seconds_per_step=median)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", default="A", choices=sorted(CONFIGS))
+    ap.add_argument("--mixing", default="sdpa", choices=["sdpa", "manual", "linear"])
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    print(json.dumps(run(a.config, a.mixing, a.steps, a.warmup, a.threads)))
