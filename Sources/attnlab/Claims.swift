@@ -65,7 +65,10 @@ extension AttnLab.Claims {
         func validate() throws {
             let modes = (ids.isEmpty ? 0 : 1) + (all ? 1 : 0) + (config == nil ? 0 : 1)
             if modes == 0 { throw ValidationError("name claim ids, or pass --all or --config FILE") }
-            if modes > 1 { throw ValidationError("claim ids, --all and --config exclude each other") }
+            if modes > 1 {
+                let given = ids.isEmpty ? "" : " (claim ids given: \(ids.joined(separator: " ")))"
+                throw ValidationError("claim ids, --all and --config exclude each other\(given)")
+            }
             if let scale, Scale(rawValue: scale) == nil {
                 throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(scale)'")
             }
