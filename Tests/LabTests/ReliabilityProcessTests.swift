@@ -180,6 +180,46 @@ import TensorCore
         #expect(againErr.contains("resuming at step \(stepBefore) of 40"))
     }
 
+    /// The same on a real full disk (ENOSPC): the run folder is copied onto a tmpfs with room
+    /// for less than one more checkpoint. Needs root (mount); otherwise the file-size-limit test
+    /// above stands for it.
+    @Test func aFullTmpfsFailsClearlyAndKeepsThePreviousCheckpoint() throws {
+        let (folder, data, binary) = try Self.workspace("tmpfs")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mountPoint = folder.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        let source = folder.appendingPathComponent("source")
+        let common = Self.tiny + ["--data", data.path, "--steps", "40", "--checkpoint-interval", "5"]
+        let first = try Self.launch(binary, ["train"] + common + ["--out", source.path], logs: folder.appendingPathComponent("first"))
+        #expect(Self.wait(for: 10, in: source, process: first))
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try Checkpoint.recover(source.appendingPathComponent("checkpoint"))
+        let files = try FileManager.default.subpathsOfDirectory(atPath: source.path)
+        let used = try files.reduce(0) { total, path in
+            let attributes = try FileManager.default.attributesOfItem(atPath: source.appendingPathComponent(path).path)
+            return total + ((attributes[.size] as? Int).map { ($0 + 4095) / 4096 * 4096 } ?? 4096)
+        }
+        let model = try Data(contentsOf: source.appendingPathComponent("checkpoint/\(Checkpoint.modelFile)")).count
+        let size = used + 64 * 1024 + model / 2
+        let (mounted, _, mountError) = try runProcess(URL(fileURLWithPath: "/bin/mount"),
+                                                      ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint.path])
+        try #require(mounted == 0, "skipped: mounting a tmpfs needs root (\(mountError.trimmingCharacters(in: .whitespacesAndNewlines))); the file-size-limit test covers a full disk")
+        defer { _ = try? runProcess(URL(fileURLWithPath: "/bin/umount"), [mountPoint.path]) }
+        let run = mountPoint.appendingPathComponent("run")
+        try FileManager.default.copyItem(at: source, to: run)
+        let checkpoint = run.appendingPathComponent("checkpoint")
+        let names = [Checkpoint.configFile, Checkpoint.modelFile, Checkpoint.optimizerFile]
+        let before = try names.map { try Data(contentsOf: checkpoint.appendingPathComponent($0)) }
+        let (status, out, err) = try runProcess(binary, ["train"] + common + ["--out", run.path, "--resume"])
+        #expect(status != 0, "the run should fail; stdout: \(out)")
+        #expect(err.contains("No space left on device") && err.contains(checkpoint.path + ".partial/"), "stderr: \(err)")
+        let after = try names.map { try Data(contentsOf: checkpoint.appendingPathComponent($0)) }
+        #expect(after == before, "the previous checkpoint changed")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.hasPrefix("checkpoint.") || $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+    }
+
     /// One bad command line: the arguments, and words the error must contain.
     struct BadCommand: Sendable, CustomStringConvertible {
         var arguments: [String]
