@@ -221,6 +221,7 @@ func loadTrained(_ folder: String) throws -> (LanguageModel<Float>, Checkpoint.M
 final class MetricsFile: @unchecked Sendable {
     private let handle: FileHandle
     private let encoder = JSONEncoder()
+    private var failed = false
 
     init(_ url: URL, truncate: Bool) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -243,8 +244,13 @@ final class MetricsFile: @unchecked Sendable {
         try AtomicFile.write(Data(kept.map { Data($0) + Data("\n".utf8) }.joined()), to: url)
     }
 
+    /// Appends one record. A failed write (a full disk) is reported once on stderr instead of
+    /// trapping; the checkpoint write that follows fails with the error that stops the run.
     func append<T: Encodable>(_ value: T) {
         guard let data = try? encoder.encode(value) else { return }
-        handle.write(data + Data("\n".utf8))
+        do { try handle.write(contentsOf: data + Data("\n".utf8)) } catch {
+            if !failed { printError("cannot append to metrics.jsonl: \(error.localizedDescription)") }
+            failed = true
+        }
     }
 }
