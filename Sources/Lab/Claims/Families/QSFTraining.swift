@@ -75,6 +75,9 @@ enum QSFTrainingRules {
         if let twin = e["diff.qsf-no-anneal-transformer"] {
             notes.append("without LayerNorm annealing, QSF − transformer = \(twin.formatted) nats (z = \(fmt(z(twin))))")
         }
+        if let equal = e["diff.qsf-transformer-3x"] {
+            notes.append("against a transformer trained on Stage III's cumulative budget (3× the steps), QSF − transformer = \(equal.formatted) nats (z = \(fmt(z(equal))))")
+        }
         if let ratio = e["paramsRatio.qsf-transformer"] {
             notes.append("parameters QSF/transformer = \(fmt(ratio.value)) (the baseline is matched to QSF here)")
         }

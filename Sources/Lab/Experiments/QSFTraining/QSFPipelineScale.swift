@@ -27,6 +27,7 @@ public struct QSFPipelineScale: Sendable {
             training.seed = seed
             var settings = QSFPipeline.Settings(model: model, training: training)
             settings.trainUnannealedTwin = twin
+            settings.trainEqualBudgetBaseline = twin
             settings.initSeed = seed &+ 1
             return QSFPipelineScale(documents: documents, vocabulary: vocabulary, settings: settings)
         }
