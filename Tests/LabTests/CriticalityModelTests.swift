@@ -134,20 +134,24 @@ struct CriticalityModelTests {
         #expect(rule.judge(evidence(0.03, scale: .smoke)).label == "inconclusive")
     }
 
-    @Test("entanglement rule: a log law beyond the null reproduces, one the null shares contradicts")
+    @Test("entanglement rule: a log law beyond the null reproduces; one the null shares, or a saturated entropy, contradicts")
     func entanglementRule() throws {
         let rule = try #require(ClaimRegistry.claim("entanglement.log-law")).rule
-        func evidence(preferred: Double, beyondNull: Double) -> Evidence {
+        func evidence(preferred: Double, beyondNull: Double, entropyAtLongest: Double = 0.9) -> Evidence {
             var m: [String: Lab.Measurement] = ["validation.critical-chain.log-coefficient": Lab.Measurement(0.333, error: 0.001)]
             for l in 0..<3 {
                 let k = "entanglement.transformer.layer\(l).heads"
                 m[k + ".preferred-log"] = Measurement(preferred)
                 m[k + ".log-coefficient"] = Measurement(0.3, error: 0.01)
                 m[k + ".minus-matched"] = Measurement(beyondNull, error: 0.01)
+                m[k + ".entropy-max-length"] = Measurement(entropyAtLongest)
+                m[k + ".bound-max-length"] = Measurement(log(4.0))
             }
             return Evidence(measurements: m, scale: .quick)
         }
         #expect(rule.judge(evidence(preferred: 1, beyondNull: 0.2)).label == "reproduced")
+        // Pinned at the ceiling ln H: no room to grow like log L, however significant the slope.
+        #expect(rule.judge(evidence(preferred: 1, beyondNull: 0.2, entropyAtLongest: log(4.0) - 0.01)).label == "contradicted")
         #expect(rule.judge(evidence(preferred: 1, beyondNull: 0.005)).label == "contradicted")
         #expect(rule.judge(evidence(preferred: 0, beyondNull: 0.2)).label == "contradicted")
     }

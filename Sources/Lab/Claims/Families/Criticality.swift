@@ -125,8 +125,11 @@ enum CriticalityRules {
         }
     }
 
+    /// S within this fraction of its ceiling ln H at the longest L counts as saturated.
+    static let saturationFraction = 0.05
+
     static let entanglementLogLaw = VerdictRule(
-        "S(L) of trained hidden states split across heads (the seed's partition): reproduced when the log law has the lowest AIC in most layers and its coefficient beats the covariance-matched null by > 2σ; contradicted when most layers prefer another law or the null of the same shape has the same log law; at scale ≥ quick with the estimator validated",
+        "S(L) of trained hidden states split across heads (the seed's partition): contradicted when S sits within 5% of its ceiling ln H in every block at the longest L (a saturated entropy does not grow like log L); otherwise reproduced when the log law has the lowest AIC in most layers and its coefficient beats the covariance-matched null by > 2σ; contradicted when most layers prefer another law or the null of the same shape has the same log law; at scale ≥ quick with the estimator validated",
         measuring: ["validation.critical-chain.log-coefficient", "validation.random-matrix.log-coefficient"]
     ) { e in
         let heads = entropyLayers(e, split: "heads"), positions = entropyLayers(e, split: "positions")
@@ -147,6 +150,14 @@ enum CriticalityRules {
         let summary = "Head split, \(heads.count) blocks: the log law has the lowest AIC in \(preferring) and beats the matched null in \(beyond) — \(describe(heads)). Positions split: log preferred in \(positions.filter(\.logPreferred).count) of \(positions.count), beyond the null in \(positions.filter(\.beyondNull).count). Estimator validation: critical XX chain a = \(chain) (exact 1/3)." + saturation
         guard e.scale >= .quick else {
             return .inconclusive("scale \(e.scale.rawValue): toy models on a handful of windows cannot decide the claim. " + summary)
+        }
+        // An entropy pinned at its ceiling cannot grow like log L, whatever small slope is left.
+        let bounds = heads.compactMap { e[$0.key + ".bound-max-length"]?.value }
+        if let widest = gaps.max(), let ceiling = bounds.min(), gaps.count == heads.count,
+           widest < saturationFraction * ceiling {
+            return .contradicted("S(L) across head partitions sits at its ceiling ln H in every block (within \(formatRuleNumber(widest)) nats, "
+                                 + "< \(formatRuleNumber(100 * saturationFraction))% of the bound): it cannot grow like log L, and the coefficient left is "
+                                 + "a small fraction of the critical chain's 1/3. " + summary)
         }
         if 2 * beyond > heads.count { return .reproduced(summary) }
         if 2 * preferring <= heads.count {
