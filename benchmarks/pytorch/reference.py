@@ -7,7 +7,7 @@ OneCycle, gradient clipping at 1.0, on random tokens. Mixing: causal softmax att
 φ(x) = 1 + x and count normalisation (the attnlab `qsf` block's attention path, cumulative sums).
 Prints one JSON object per measurement: tokens/s is the median over timed steps after warm-up.
 """
-import argparse, json, math, statistics, time
+import argparse, json, math, resource, statistics, time
 
 import torch
 import torch.nn as nn
@@ -95,8 +95,13 @@ def run(config, mixing, steps, warmup, threads):
             times.append(time.perf_counter() - start)
     params = sum(p.numel() for p in model.parameters())
     median = statistics.median(times)
-    return dict(framework=f"pytorch {torch.__version__}", mixing=mixing, config=config, parameters=params,
-                threads=threads, tokens_per_second=b * t / median, seconds_per_step=median)
+    # Model FLOPs per token as attnlab counts them: 6 × (block matrices + LM head) + 12·L·T·C.
+    matmul = sum(p.numel() for p in model.blocks.parameters() if p.dim() == 2) + cfg["vocab"] * cfg["width"]
+    flops = 6 * matmul + 12 * cfg["layers"] * cfg["context"] * cfg["width"]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return dict(framework=f"pytorch {torch.__version__.split('+')[0]}", mixing=mixing, config=config, parameters=params,
+                threads=threads, tokens_per_second=b * t / median, seconds_per_step=median,
+                flops_per_token=flops, peak_rss_mb=peak_mb)
 
 
 if __name__ == "__main__":
