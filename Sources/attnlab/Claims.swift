@@ -65,7 +65,10 @@ extension AttnLab.Claims {
         func validate() throws {
             let modes = (ids.isEmpty ? 0 : 1) + (all ? 1 : 0) + (config == nil ? 0 : 1)
             if modes == 0 { throw ValidationError("name claim ids, or pass --all or --config FILE") }
-            if modes > 1 { throw ValidationError("claim ids, --all and --config exclude each other") }
+            if modes > 1 {
+                let given = ids.isEmpty ? "" : " (claim ids given: \(ids.joined(separator: " ")))"
+                throw ValidationError("claim ids, --all and --config exclude each other\(given)")
+            }
             if let scale, Scale(rawValue: scale) == nil {
                 throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(scale)'")
             }
@@ -88,22 +91,7 @@ extension AttnLab.Claims {
                                                  all: all, isolation: inProcess ? .inProcess : .process)
             }
             configuration.command = CommandLine.arguments
-            let directory = try RunDirectory.create(requested: out.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                                    scale: configuration.scale)
-            let stderr = StandardError()
-            stderr.line("attnlab: \(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
-                        + "\(configuration.scale.rawValue), seed \(configuration.seed) → \(directory.url.path)")
-            let runner = Runner(plan: plan, configuration: configuration, directory: directory, isolation: isolation,
-                                progress: { stderr.line($0) })
-            let summary = try runner.run()
-            print(ClaimsCatalog.verdictTable(summary.outcomes))
-            print("Verdicts: " + ClaimEvaluation.summary(summary.outcomes).map { "\($0.count) \($0.label)" }.joined(separator: ", "))
-            print("Report: \(directory.url.appendingPathComponent("report.html").path)")
-            if summary.results.hasFailures {
-                let failed = summary.results.experiments.filter { $0.status != .succeeded }.map(\.id)
-                stderr.line("attnlab: experiment(s) failed: \(failed.joined(separator: ", ")) (details in the report)")
-                throw ExitCode(1)
-            }
+            try executeRun(plan: plan, configuration: configuration, out: out, isolation: isolation)
         }
     }
 
@@ -134,6 +122,29 @@ extension AttnLab.Claims {
             if status != 0 { throw ExitCode(status) }
         }
     }
+}
+
+/// Runs a plan into a new run directory, prints the verdict table and where the report is, and
+/// exits with status 1 when an experiment failed. Returns the run's summary.
+@discardableResult
+func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, isolation: Runner.Isolation) throws -> Runner.Summary {
+    let directory = try RunDirectory.create(requested: out.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                                            scale: configuration.scale)
+    let stderr = StandardError()
+    stderr.line("attnlab: \(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
+                + "\(configuration.scale.rawValue), seed \(configuration.seed) → \(directory.url.path)")
+    let runner = Runner(plan: plan, configuration: configuration, directory: directory, isolation: isolation,
+                        progress: { stderr.line($0) })
+    let summary = try runner.run()
+    print(ClaimsCatalog.verdictTable(summary.outcomes))
+    print("Verdicts: " + ClaimEvaluation.summary(summary.outcomes).map { "\($0.count) \($0.label)" }.joined(separator: ", "))
+    print("Report: \(directory.url.appendingPathComponent("report.html").path)")
+    if summary.results.hasFailures {
+        let failed = summary.results.experiments.filter { $0.status != .succeeded }.map(\.id)
+        stderr.line("attnlab: experiment(s) failed: \(failed.joined(separator: ", ")) (details in the report)")
+        throw ExitCode(1)
+    }
+    return summary
 }
 
 /// The path of the running attnlab executable, for re-invoking it as a child process.

@@ -8,8 +8,8 @@ extension AttnLab {
     struct KPZ: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "kpz",
-            abstract: "Surface growth: simulate reference growth models and estimate α, β, z of any height field h(x, t).",
-            subcommands: [Simulate.self, Analyze.self, Validate.self]
+            abstract: "Surface growth: simulate reference growth models and estimate α, β, z of any height field h(x, t), including recorded attention logits.",
+            subcommands: [Simulate.self, Analyze.self, Validate.self, Attention.self]
         )
     }
 }

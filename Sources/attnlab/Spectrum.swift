@@ -6,8 +6,18 @@ extension AttnLab {
     struct Spectrum: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Koopman spectrum of a matrix: eigenvalues, decay/neutral/growth classes, energy budget (seed 001 §II–III).",
-            discussion: "Give a matrix file (--matrix) or a checkpoint folder of a koopman/qsf/hamiltonian model (--checkpoint, with --metrics for γ over training)."
+            discussion: """
+            Give a run directory of `attnlab reproduce qsf` or `attnlab claims check` that ran the QSF
+            pipeline (RUN_DIR, with --stage), a checkpoint folder of a koopman/qsf/hamiltonian model
+            (--checkpoint, with --metrics for γ over training), or a matrix file (--matrix).
+            """
         )
+
+        @Argument(help: "Run directory whose qsf.pipeline trained the Koopman stages.")
+        var runDirectory: String?
+
+        @Option(help: "Pipeline stage to analyse in RUN_DIR: koopman, qsf or hamiltonian.")
+        var stage = "qsf"
 
         @Option(help: "Square matrix as .npy (float64/float32) or CSV/whitespace-separated text.")
         var matrix: String?
@@ -29,14 +39,27 @@ extension AttnLab {
 
         func validate() throws {
             guard epsilon >= 0 && epsilon.isFinite else { throw ValidationError("--epsilon must be ≥ 0, got \(epsilon)") }
-            guard (matrix == nil) != (checkpoint == nil) else { throw ValidationError("give exactly one of --matrix and --checkpoint") }
-            if metrics != nil && checkpoint == nil { throw ValidationError("--metrics needs --checkpoint") }
+            guard [matrix, checkpoint, runDirectory].compactMap({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of RUN_DIR, --matrix and --checkpoint")
+            }
+            guard ["koopman", "qsf", "hamiltonian"].contains(stage) else {
+                throw ValidationError("--stage expects koopman, qsf or hamiltonian, got '\(stage)'")
+            }
+            if metrics != nil && matrix != nil { throw ValidationError("--metrics needs --checkpoint or RUN_DIR") }
         }
 
         func run() throws {
             let (text, figure): (String, Figure)
             if let matrix {
                 (text, figure) = try SpectrumReport.run(matrix: try MatrixFile.load(matrix), isGenerator: generator, epsilon: epsilon)
+            } else if let runDirectory {
+                let folder = URL(fileURLWithPath: runDirectory, isDirectory: true)
+                    .appendingPathComponent("experiments/qsf.pipeline/pipeline/\(stage)", isDirectory: true)
+                guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
+                    throw ValidationError("\(runDirectory): no \(stage) checkpoint at \(folder.path); expected a run directory of "
+                                          + "`attnlab reproduce qsf` or of `attnlab claims check` that ran qsf.pipeline")
+                }
+                (text, figure) = try SpectrumReport.checkpoint(folder, metrics: metrics.map { URL(fileURLWithPath: $0) }, epsilon: epsilon)
             } else {
                 (text, figure) = try SpectrumReport.checkpoint(URL(fileURLWithPath: checkpoint!), metrics: metrics.map { URL(fileURLWithPath: $0) },
                                                               epsilon: epsilon)

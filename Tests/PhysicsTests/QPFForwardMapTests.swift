@@ -121,8 +121,8 @@ struct ChiSquareTestTests {
     func closedForms() {
         // 2 degrees of freedom: p = exp(−x/2). 1 dof: p = erfc(√(x/2)).
         for x in [0.5, 2.0, 7.3] {
-            #expect(abs(TailProbability.regularizedUpperGamma(1, x / 2) - Double.exp(-x / 2)) < 1e-13)
-            #expect(abs(TailProbability.regularizedUpperGamma(0.5, x / 2) - erfc((x / 2).squareRoot())) < 1e-12)
+            #expect(abs(ChiSquaredDistribution.regularisedUpperGamma(a: 1, x: x / 2) - Double.exp(-x / 2)) < 1e-13)
+            #expect(abs(ChiSquaredDistribution.regularisedUpperGamma(a: 0.5, x: x / 2) - erfc((x / 2).squareRoot())) < 1e-12)
         }
         // 3 bins, expected 100 each, observed 90/100/110: X² = 2, dof 2.
         let test = ChiSquareTest(observed: [90, 100, 110], expected: [100, 100, 100])

@@ -105,8 +105,8 @@ public enum ClaimsCatalog {
 }
 
 /// A plain-text table with aligned columns.
-enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
+public enum TextTable {
+    public static func render(header: [String], rows: [[String]]) -> String {
         let all = [header] + rows
         let widths = header.indices.map { i in all.map { i < $0.count ? $0[i].count : 0 }.max() ?? 0 }
         func line(_ cells: [String]) -> String {

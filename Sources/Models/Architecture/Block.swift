@@ -31,7 +31,9 @@ public struct Block<Scalar: TensorScalar> {
         attention = arch == .transformer
             ? CausalSelfAttention("\(name).attn", width: c, heads: config.heads, std: std, residualStd: residualStd, rng: &rng)
             : nil
-        fourier = arch == .fnet ? FourierMixer(contextLength: config.contextLength, width: c) : nil
+        fourier = arch == .fnet
+            ? FourierMixer(contextLength: config.contextLength, width: c, outputScale: residualStd * Double(c).squareRoot())
+            : nil
         koopman = arch.hasKoopman
             ? KoopmanMixer("\(name).koopman", width: c, skewSymmetric: arch == .hamiltonian,
                            initDecay: config.koopmanInitDecay, initScale: config.koopmanInitScale,

@@ -18,7 +18,7 @@ public struct SurfaceGrowthExperiment: Experiment {
         var rows: [[String]] = []
         var inside = 0, total = 0
         var results: [(GrowthModel, SurfaceScalingResult)] = []
-        for (i, model) in Self.models.enumerated() {
+        for model in Self.models {
             let plan = SurfaceGrowthProtocol(model: model, scale: context.scale)
             context.log("surface growth: \(model.displayName), \(plan.description)")
             let result = try plan.run(rng: SurfaceGrowthProtocol.generator(for: model, seed: context.seed))

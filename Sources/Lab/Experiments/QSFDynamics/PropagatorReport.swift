@@ -148,9 +148,9 @@ public enum SpectrumReport {
         let output = try SpectrumExperiment.modelOutput(stageIII: layers, stageIV: isHamiltonian ? layers : nil, gamma: gamma,
                                                         sparsity: nil, finalNorms: nil, epsilon: epsilon)
         var out = "Koopman spectra of \(folder.path) (\(model.config.architecture.rawValue), \(layers.count) layers, width \(model.config.width))\n"
-        for table in output.tables {
-            out += "\n\(table.title)\n  " + table.header.joined(separator: " | ") + "\n"
-            for row in table.rows { out += "  " + row.joined(separator: " | ") + "\n" }
+        // The experiment's tables are titled by pipeline stage; here there is one model, so one table.
+        if let table = output.tables.first {
+            out += "\nPer-layer Koopman spectra\n" + TextTable.render(header: table.header, rows: table.rows) + "\n"
         }
         out += "\nMeasurements\n"
         for (name, m) in output.measurements.sorted(by: { $0.key < $1.key }) { out += "  \(name) = \(m.formatted)\n" }

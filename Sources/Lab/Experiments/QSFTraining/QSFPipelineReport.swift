@@ -119,7 +119,9 @@ struct QSFPipelineReport {
                             s.documents.train, s.documents.validation, s.tokens.train, s.tokens.validation, s.vocabularySize,
                             s.validationUnigramCrossEntropy, s.validationBigramCrossEntropy))
         if let r = results.first {
-            notes.append("Every stage: \(r.summary.steps) steps of \(r.config.contextLength)-token sequences; shape width \(r.config.width), \(r.config.layers) layers, \(r.config.heads) heads.")
+            notes.append("Every stage: \(r.summary.steps) steps of \(r.config.contextLength)-token sequences; shape width \(r.config.width), \(r.config.layers) layers, \(r.config.heads) heads. "
+                         + "Stages start from their predecessor's weights, as in the seed, so Stage II has been trained on twice and Stage III on three times the baseline's tokens "
+                         + "(embeddings, feed-forward and norms carried over); the transformer starts from scratch.")
         }
         if let t = stage("transformer"), let q = stage("qsf") {
             notes.append("The transformer baseline is sized to Stage III's parameter count (\(t.parameters) vs \(q.parameters)); the seed's baseline had more parameters than its QSF model (36.3M vs 29.4M).")
