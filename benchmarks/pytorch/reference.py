@@ -76,7 +76,8 @@ def run(config, mixing, steps, warmup, threads):
     other = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}], lr=1e-3)
     total = warmup + steps
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=total + 1)
+    # The start of a 1,000-step OneCycle schedule, as attnlab's benchmark (stable for short runs).
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=max(total + 1, 1000))
     data = torch.randint(0, cfg["vocab"], (200_000,))
     b, t = cfg["batch"], cfg["context"]
     times = []
