@@ -8,7 +8,7 @@ extension AttnLab {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure attnlab's speed.",
-            subcommands: [Gemm.self, Train.self, NNQFT.self]
+            subcommands: [Gemm.self, Train.self, Compare.self, NNQFT.self]
         )
     }
 }
@@ -62,8 +62,11 @@ extension AttnLab.Bench {
         @Option(help: "Reference configuration: A or B.")
         var config = "A"
 
-        @Option(help: "Timed steps (after 3 warm-up steps).")
+        @Option(help: "Timed steps (after 3 warm-up steps); with --memory, all steps.")
         var steps = 10
+
+        @Flag(help: "Instead of timing, train --steps steps (e.g. 1000) and report resident memory and malloc'ed bytes in use after step 100 and every 100 steps, with the growth per step.")
+        var memory = false
 
         @Flag(help: "Print the result as JSON.")
         var json = false
@@ -74,11 +77,25 @@ extension AttnLab.Bench {
             }
             guard ["A", "B"].contains(config.uppercased()) else { throw ValidationError("--config must be A or B, got '\(config)'") }
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            if memory && steps <= 100 { throw ValidationError("--memory needs --steps above 100 (growth is measured from step 100), got \(steps)") }
         }
 
         func run() throws {
             var benchmark = TrainingBenchmark(architecture: Architecture(rawValue: arch)!,
                                               shape: config.uppercased() == "A" ? .a : .b)
+            if memory {
+                let report = try benchmark.runMemoryCheck(steps: steps, progress: { sample in
+                    if !json { FileHandle.standardError.write(Data("step \(sample.step)\n".utf8)) }
+                })
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                } else {
+                    print(report.summary)
+                }
+                return
+            }
             benchmark.timedSteps = steps
             let r = try benchmark.run()
             if json {

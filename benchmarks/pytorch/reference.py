@@ -7,7 +7,7 @@ OneCycle, gradient clipping at 1.0, on random tokens. Mixing: causal softmax att
 φ(x) = 1 + x and count normalisation (the attnlab `qsf` block's attention path, cumulative sums).
 Prints one JSON object per measurement: tokens/s is the median over timed steps after warm-up.
 """
-import argparse, json, math, statistics, time
+import argparse, json, math, resource, statistics, time
 
 import torch
 import torch.nn as nn
@@ -76,7 +76,8 @@ def run(config, mixing, steps, warmup, threads):
     other = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}], lr=1e-3)
     total = warmup + steps
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=total + 1)
+    # The start of a 1,000-step OneCycle schedule, as attnlab's benchmark (stable for short runs).
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=max(total + 1, 1000))
     data = torch.randint(0, cfg["vocab"], (200_000,))
     b, t = cfg["batch"], cfg["context"]
     times = []
@@ -95,8 +96,13 @@ def run(config, mixing, steps, warmup, threads):
             times.append(time.perf_counter() - start)
     params = sum(p.numel() for p in model.parameters())
     median = statistics.median(times)
-    return dict(framework=f"pytorch {torch.__version__}", mixing=mixing, config=config, parameters=params,
-                threads=threads, tokens_per_second=b * t / median, seconds_per_step=median)
+    # Model FLOPs per token as attnlab counts them: 6 × (block matrices + LM head) + 12·L·T·C.
+    matmul = sum(p.numel() for p in model.blocks.parameters() if p.dim() == 2) + cfg["vocab"] * cfg["width"]
+    flops = 6 * matmul + 12 * cfg["layers"] * cfg["context"] * cfg["width"]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return dict(framework=f"pytorch {torch.__version__.split('+')[0]}", mixing=mixing, config=config, parameters=params,
+                threads=threads, tokens_per_second=b * t / median, seconds_per_step=median,
+                flops_per_token=flops, peak_rss_mb=peak_mb)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,8 @@ public struct TrainingBenchmark {
     public var shape: Shape
     public var warmupSteps = 3
     public var timedSteps = 10
+    /// Minimum length of the OneCycle schedule the timed steps are the start of.
+    public static let scheduleSteps = 1000
 
     public init(architecture: Architecture, shape: Shape) {
         self.architecture = architecture
@@ -54,22 +56,9 @@ public struct TrainingBenchmark {
     }
 
     public func run() throws -> Result {
-        var config = ModelConfig(architecture: architecture, vocabularySize: shape.vocabularySize, contextLength: shape.contextLength,
-                                 width: shape.width, layers: shape.layers, heads: shape.heads, feedForward: shape.feedForward)
-        config.tiedEmbeddings = shape.tiedEmbeddings
-        var rng = SeededRNG(seed: 1)
-        let model = try LanguageModel<Float>(config: config, rng: &rng)
-        let tokens = (0..<200_000).map { _ in Int32(rng.int(below: shape.vocabularySize)) }
-        let data = TokenDataset(tokens: tokens, vocabularySize: shape.vocabularySize)
-        var training = TrainingConfig()
-        training.steps = warmupSteps + timedSteps
-        training.batchSize = shape.batchSize
-        training.contextLength = shape.contextLength
-        training.evalInterval = 0
-        training.logInterval = 0
-        let trainer = try Trainer(model: model, config: training, train: data, validation: data)
+        let (model, trainer) = try makeTrainer(steps: warmupSteps + timedSteps)
         var seconds: [Double] = []
-        for i in 0..<training.steps {
+        for i in 0..<(warmupSteps + timedSteps) {
             let start = DispatchTime.now().uptimeNanoseconds
             try trainer.trainStep()
             if i >= warmupSteps { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
@@ -87,6 +76,47 @@ public struct TrainingBenchmark {
                       gflops: flops * tokensPerSecond / 1e9, sgemmGFLOPS: sgemm,
                       fractionOfSgemm: flops * tokensPerSecond / 1e9 / sgemm,
                       peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads)
+    }
+
+    /// Trains `steps` steps and samples memory after step `reference` and every `interval` steps:
+    /// a loop that allocates nothing per step after the first shows no growth after `reference`.
+    public func runMemoryCheck(steps: Int, reference: Int = 100, interval: Int = 100,
+                               progress: (MemorySample) -> Void = { _ in }) throws -> MemoryReport {
+        precondition(steps > reference && reference > 0 && interval > 0,
+                     "runMemoryCheck: needs steps > reference > 0 and interval > 0, got \(steps), \(reference), \(interval)")
+        let (_, trainer) = try makeTrainer(steps: steps)
+        var samples: [MemorySample] = []
+        for i in 1...steps {
+            try trainer.trainStep()
+            if i == 1 || i == reference || i % interval == 0 || i == steps {
+                let sample = MemorySample.now(step: i)
+                samples.append(sample)
+                progress(sample)
+            }
+        }
+        return MemoryReport(architecture: architecture.rawValue, config: shape.name, steps: steps, reference: reference,
+                            samples: samples)
+    }
+
+    private func makeTrainer(steps: Int) throws -> (LanguageModel<Float>, Trainer) {
+        var config = ModelConfig(architecture: architecture, vocabularySize: shape.vocabularySize, contextLength: shape.contextLength,
+                                 width: shape.width, layers: shape.layers, heads: shape.heads, feedForward: shape.feedForward)
+        config.tiedEmbeddings = shape.tiedEmbeddings
+        var rng = SeededRNG(seed: 1)
+        let model = try LanguageModel<Float>(config: config, rng: &rng)
+        let tokens = (0..<200_000).map { _ in Int32(rng.int(below: shape.vocabularySize)) }
+        let data = TokenDataset(tokens: tokens, vocabularySize: shape.vocabularySize)
+        var training = TrainingConfig()
+        // The learning rate follows the start of a schedule of at least 1,000 steps: a timing run
+        // of 13 steps spanning a whole OneCycle reaches the peak rate at step 4, where the Koopman
+        // models at config B diverge. The work per step does not depend on the rate.
+        training.steps = max(steps, Self.scheduleSteps)
+        training.batchSize = shape.batchSize
+        training.contextLength = shape.contextLength
+        training.evalInterval = 0
+        training.logInterval = 0
+        let trainer = try Trainer(model: model, config: training, train: data, validation: data)
+        return (model, trainer)
     }
 
     /// 6 × (parameters that multiply activations, with the LM head) + 12·L·T·C.

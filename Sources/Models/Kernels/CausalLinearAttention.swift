@@ -23,9 +23,9 @@ extension Variable {
         let (t, d) = (qv.shape[2], qv.shape[3])
         let pairs = qv.shape[0] * qv.shape[1]
         let out = tape.makeTensor(qv.shape)
-        let denominators = tape.makeTensor([pairs, t])
+        let denominators = tape.scratch([pairs, t])
         let scratchSize = ChunkedLinearAttention.scratchSize(t: t, d: d)
-        let scratch = tape.makeTensor([pairs, scratchSize])
+        let scratch = tape.scratch([pairs, scratchSize])
         let (pq, pk, pv, po) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: qv.ptr)),
                                 UnsafeSendablePointer(UnsafeMutablePointer(mutating: kv.ptr)),
                                 UnsafeSendablePointer(UnsafeMutablePointer(mutating: vv.ptr)),
@@ -38,9 +38,9 @@ extension Variable {
                                            normalisation: normalisation)
         }
         return tape.record(out, inputs: [q, k, v]) { tape, g in
-            let dq = tape.gradientPointer(q) ?? tape.zeros(qv.shape).mptr
-            let dk = tape.gradientPointer(k) ?? tape.zeros(qv.shape).mptr
-            let dv = tape.gradientPointer(v) ?? tape.zeros(qv.shape).mptr
+            let dq = tape.gradientPointer(q) ?? tape.scratch(qv.shape, zeroed: true).mptr
+            let dk = tape.gradientPointer(k) ?? tape.scratch(qv.shape, zeroed: true).mptr
+            let dv = tape.gradientPointer(v) ?? tape.scratch(qv.shape, zeroed: true).mptr
             let (pg, pdq, pdk, pdv) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr)),
                                        UnsafeSendablePointer(dq), UnsafeSendablePointer(dk), UnsafeSendablePointer(dv))
             let py = UnsafeSendablePointer(UnsafeMutablePointer(mutating: out.ptr))
@@ -71,9 +71,9 @@ extension Variable {
                                    t: t, d: d, normalisation: normalisation)
         }
         return tape.record(out, inputs: [q, k, v]) { tape, g in
-            let dq = tape.gradientPointer(q) ?? tape.zeros(qv.shape).mptr
-            let dk = tape.gradientPointer(k) ?? tape.zeros(qv.shape).mptr
-            let dv = tape.gradientPointer(v) ?? tape.zeros(qv.shape).mptr
+            let dq = tape.gradientPointer(q) ?? tape.scratch(qv.shape, zeroed: true).mptr
+            let dk = tape.gradientPointer(k) ?? tape.scratch(qv.shape, zeroed: true).mptr
+            let dv = tape.gradientPointer(v) ?? tape.scratch(qv.shape, zeroed: true).mptr
             for pair in 0..<pairs {
                 let offset = pair * t * d
                 linearAttentionBackward(qv.ptr + offset, kv.ptr + offset, vv.ptr + offset, g.ptr + offset,

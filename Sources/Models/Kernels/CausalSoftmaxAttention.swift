@@ -20,7 +20,7 @@ extension Variable {
         let (b, t, c3) = (x.shape[0], x.shape[1], x.shape[2])
         let c = c3 / 3, d = c / heads
         let scale = 1 / Scalar(d).squareRoot()
-        let probabilities = tape.makeTensor([b, heads, t, t])
+        let probabilities = tape.scratch([b, heads, t, t])
         let out = tape.makeTensor([b, t, c])
         let raw = scores == nil ? nil : tape.makeTensor([b, heads, t, t])
         let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x.ptr)), pp = UnsafeSendablePointer(probabilities.mptr)
@@ -39,7 +39,7 @@ extension Variable {
         if let raw { scores?(raw) }
         return tape.record(out, inputs: [qkv]) { tape, g in
             guard let dx = tape.gradientPointer(qkv) else { return }
-            let dps = tape.makeTensor([b * heads, t, t])
+            let dps = tape.scratch([b * heads, t, t])
             let pdx = UnsafeSendablePointer(dx), pdp = UnsafeSendablePointer(dps.mptr)
             let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr))
             let pprob = UnsafeSendablePointer(UnsafeMutablePointer(mutating: probabilities.ptr))

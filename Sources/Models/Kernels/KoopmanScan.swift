@@ -26,7 +26,7 @@ extension Variable {
         }
         return tape.record(out, inputs: [u, k]) { tape, g in
             // λ into a scratch buffer: λ = g, then λ_t += λ_{t+1}·K backwards in time.
-            let lambda = tape.makeTensor(uv.shape)
+            let lambda = tape.scratch(uv.shape)
             lambda.mptr.copy(from: g.ptr, count: g.count)
             let pl = UnsafeSendablePointer(lambda.mptr)
             Parallel.forEachChunk(b, chunks: b * s * s >= 1 << 14 ? Parallel.defaultThreads : 1) { items in

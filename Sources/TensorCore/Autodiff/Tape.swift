@@ -171,6 +171,17 @@ public final class Tape<Scalar: TensorScalar> {
         return tensor
     }
 
+    /// An uninitialised (or zeroed) tensor from the pool for temporary use inside an op — typically
+    /// state a backward function keeps, or its workspace, which is no op's output or gradient.
+    /// The tape holds it (as a constant leaf) until `reset()` and then takes it back into the
+    /// pool like any output, so that steady training loops stop allocating after their first
+    /// step. Write through `mptr`: the tape's reference makes `withUnsafeMutableBufferPointer` copy.
+    public func scratch(_ shape: [Int], zeroed: Bool = false) -> Tensor<Scalar> {
+        let tensor = zeroed ? zeros(shape) : makeTensor(shape)
+        _ = constant(tensor)
+        return tensor
+    }
+
     /// A zero tensor from the pool.
     public func zeros(_ shape: [Int]) -> Tensor<Scalar> {
         var t = makeTensor(shape)

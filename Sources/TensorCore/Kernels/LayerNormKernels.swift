@@ -7,23 +7,29 @@ func layerNormForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ w: UnsafePointer
                                        _ y: UnsafeMutablePointer<S>, _ mean: UnsafeMutablePointer<S>,
                                        _ rstd: UnsafeMutablePointer<S>, rows: Int, c: Int, eps: S) {
     let invC = 1 / S(c)
-    for r in 0..<rows {
-        let xr = x + r * c, yr = y + r * c
-        var m: S = 0
-        for i in 0..<c { m += xr[i] }
-        m *= invC
-        var v: S = 0
-        for i in 0..<c { let d = xr[i] - m; v += d * d }
-        v *= invC
-        let s = 1 / (v + eps).squareRoot()
-        for i in 0..<c {
-            var o = (xr[i] - m) * s
-            if let w { o *= w[i] }
-            if let b { o += b[i] }
-            yr[i] = o
+    let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y)
+    let pw = w.map { UnsafeSendablePointer(UnsafeMutablePointer(mutating: $0)) }
+    let pb = b.map { UnsafeSendablePointer(UnsafeMutablePointer(mutating: $0)) }
+    let pm = UnsafeSendablePointer(mean), ps = UnsafeSendablePointer(rstd)
+    chunkedRows(rows, width: c) { range in   // rows are independent: the same result on any thread count
+        for r in range {
+            let xr = px.pointer + r * c, yr = py.pointer + r * c
+            var m: S = 0
+            for i in 0..<c { m += xr[i] }
+            m *= invC
+            var v: S = 0
+            for i in 0..<c { let d = xr[i] - m; v += d * d }
+            v *= invC
+            let s = 1 / (v + eps).squareRoot()
+            for i in 0..<c {
+                var o = (xr[i] - m) * s
+                if let pw { o *= pw[i] }
+                if let pb { o += pb[i] }
+                yr[i] = o
+            }
+            pm[r] = m
+            ps[r] = s
         }
-        mean[r] = m
-        rstd[r] = s
     }
 }
 
@@ -35,25 +41,44 @@ func layerNormBackward<S: TensorScalar>(_ dy: UnsafePointer<S>, _ x: UnsafePoint
                                         _ dx: UnsafeMutablePointer<S>?, _ dw: UnsafeMutablePointer<S>?,
                                         _ db: UnsafeMutablePointer<S>?, rows: Int, c: Int) {
     let invC = 1 / S(c)
-    for r in 0..<rows {
-        let dyr = dy + r * c, xr = x + r * c
-        let m = mean[r], s = rstd[r]
-        var meanD: S = 0, meanDN: S = 0
-        for i in 0..<c {
-            let n = (xr[i] - m) * s
-            let d = w.map { $0[i] * dyr[i] } ?? dyr[i]
-            meanD += d
-            meanDN += d * n
-            if let dw { dw[i] += dyr[i] * n }
-            if let db { db[i] += dyr[i] }
+    let pdy = UnsafeSendablePointer(UnsafeMutablePointer(mutating: dy)), px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x))
+    let pw = w.map { UnsafeSendablePointer(UnsafeMutablePointer(mutating: $0)) }
+    let pm = UnsafeSendablePointer(UnsafeMutablePointer(mutating: mean)), ps = UnsafeSendablePointer(UnsafeMutablePointer(mutating: rstd))
+    // dw, db: sums over rows, split by columns so that every column is summed in row order on
+    // one thread (the same result on any thread count).
+    if dw != nil || db != nil {
+        let pdw = dw.map { UnsafeSendablePointer($0) }, pdb = db.map { UnsafeSendablePointer($0) }
+        let pieces = rows * c < parallelElementThreshold ? 1 : min(Parallel.defaultThreads, max(1, c / 16))
+        Parallel.forEachChunk(c, chunks: pieces) { columns in
+            for r in 0..<rows {
+                let dyr = pdy.pointer + r * c, xr = px.pointer + r * c
+                let m = pm[r], s = ps[r]
+                for i in columns {
+                    if let pdw { pdw[i] += dyr[i] * ((xr[i] - m) * s) }
+                    if let pdb { pdb[i] += dyr[i] }
+                }
+            }
         }
-        meanD *= invC
-        meanDN *= invC
-        if let dx {
-            let dxr = dx + r * c
+    }
+    guard let dx else { return }
+    let pdx = UnsafeSendablePointer(dx)
+    chunkedRows(rows, width: c) { range in   // dx rows are independent
+        for r in range {
+            let dyr = pdy.pointer + r * c, xr = px.pointer + r * c
+            let m = pm[r], s = ps[r]
+            var meanD: S = 0, meanDN: S = 0
             for i in 0..<c {
                 let n = (xr[i] - m) * s
-                let d = w.map { $0[i] * dyr[i] } ?? dyr[i]
+                let d = pw.map { $0[i] * dyr[i] } ?? dyr[i]
+                meanD += d
+                meanDN += d * n
+            }
+            meanD *= invC
+            meanDN *= invC
+            let dxr = pdx.pointer + r * c
+            for i in 0..<c {
+                let n = (xr[i] - m) * s
+                let d = pw.map { $0[i] * dyr[i] } ?? dyr[i]
                 dxr[i] += (d - meanD - n * meanDN) * s
             }
         }

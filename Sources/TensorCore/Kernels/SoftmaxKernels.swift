@@ -126,11 +126,15 @@ func crossEntropyForward<S: TensorScalar>(_ logits: UnsafePointer<S>, _ targets:
 @_specialize(where S == Double)
 func crossEntropyBackward<S: TensorScalar>(_ probs: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
                                            _ dx: UnsafeMutablePointer<S>, rows: Int, n: Int, scale: S) {
-    for r in 0..<rows {
-        let t = Int(targets[r])
-        if t < 0 { continue }
-        let pr = probs + r * n, dr = dx + r * n
-        for j in 0..<n { dr[j] += scale * pr[j] }
-        dr[t] -= scale
+    let pp = UnsafeSendablePointer(UnsafeMutablePointer(mutating: probs)), pd = UnsafeSendablePointer(dx)
+    let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: targets))
+    chunkedRows(rows, width: n) { range in   // rows are independent
+        for r in range {
+            let t = Int(pt[r])
+            if t < 0 { continue }
+            let pr = pp.pointer + r * n, dr = pd.pointer + r * n
+            for j in 0..<n { dr[j] += scale * pr[j] }
+            dr[t] -= scale
+        }
     }
 }

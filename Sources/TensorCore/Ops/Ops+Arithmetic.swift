@@ -64,7 +64,7 @@ extension Variable {
     /// pass keeps the tanh values for the backward pass.
     public func gelu() -> Variable {
         let x = self, xv = value
-        let out = tape.makeTensor(xv.shape), t = tape.makeTensor(xv.shape)
+        let out = tape.makeTensor(xv.shape), t = tape.scratch(xv.shape)
         geluForward(xv.ptr, out.mptr, t.mptr, xv.count)
         return tape.record(out, inputs: [x]) { tape, g in
             tape.accumulateGradient(x) { geluBackward(g.ptr, xv.ptr, t.ptr, $0, g.count) }

@@ -10,7 +10,7 @@ extension Variable {
         precondition(wv == nil || wv!.shape == [c], "layerNorm: weight \(wv!.shape) for width \(c)")
         precondition(bv == nil || bv!.shape == [c], "layerNorm: bias \(bv!.shape) for width \(c)")
         let out = tape.makeTensor(xv.shape)
-        let mean = tape.makeTensor([rows]), rstd = tape.makeTensor([rows])
+        let mean = tape.scratch([rows]), rstd = tape.scratch([rows])
         layerNormForward(xv.ptr, wv?.ptr, bv?.ptr, out.mptr, mean.mptr, rstd.mptr, rows: rows, c: c, eps: eps)
         let inputs = [x] + [weight, bias].compactMap { $0 }
         return tape.record(out, inputs: inputs) { tape, g in

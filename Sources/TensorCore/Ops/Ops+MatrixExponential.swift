@@ -3,8 +3,9 @@ extension Variable {
     /// exp(A) for a square (n, n) variable, computed in Double (Padé 13 scaling and squaring).
     ///
     /// Backward: for G = ∂ℓ/∂exp(A), ∂ℓ/∂A = L(Aᵀ, G), the Fréchet derivative at Aᵀ in direction
-    /// G (block-triangular identity; see `Matrix.exponentialFrechet`). Cost: one exponential of
-    /// a 2n × 2n matrix per backward pass.
+    /// G, by the differentiated Padé algorithm (`Matrix.exponentialFrechetPade`; the 2n × 2n
+    /// block exponential `Matrix.exponentialFrechet` is its tested reference). Cost: about 19
+    /// n × n products and one LU per backward pass.
     public func matrixExp() -> Variable {
         let a = self, av = value
         precondition(av.rank == 2 && av.shape[0] == av.shape[1], "matrixExp: needs a square matrix, got \(av.shape)")
@@ -16,7 +17,7 @@ extension Variable {
         return tape.record(out, inputs: [a]) { tape, g in
             let direction = Matrix(g)
             let derivative: Matrix
-            do { derivative = try m.transposed.exponentialFrechet(direction: direction).derivative } catch {
+            do { derivative = try m.transposed.exponentialFrechetPade(direction: direction).derivative } catch {
                 preconditionFailure("matrixExp backward: \(error)")
             }
             tape.accumulateGradient(a) { da in

@@ -32,7 +32,7 @@ extension Variable {
         let x = self, (rows, n) = rowsAndWidth
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of \(shape)")
         precondition(targets.allSatisfy { $0 < Int32(n) && $0 >= -1 }, "crossEntropy: a target is outside -1..<\(n)")
-        let probs = tape.makeTensor(shape)
+        let probs = tape.scratch(shape)
         let (sum, counted) = targets.withUnsafeBufferPointer {
             crossEntropyForward(value.ptr, $0.baseAddress!, probs.mptr, rows: rows, n: n)
         }

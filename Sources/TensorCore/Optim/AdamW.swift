@@ -67,13 +67,17 @@ public struct AdamW<Scalar: TensorScalar> {
 func adamwKernel<S: TensorScalar>(_ w: UnsafeMutablePointer<S>, _ g: UnsafePointer<S>, _ m: UnsafeMutablePointer<S>,
                                   _ v: UnsafeMutablePointer<S>, _ n: Int, decay: S, beta1: S, beta2: S,
                                   stepSize: S, rootBC2: S, eps: S) {
-    for i in 0..<n {
-        let gi = g[i]
-        let mi = beta1 * m[i] + (1 - beta1) * gi
-        let vi = beta2 * v[i] + (1 - beta2) * gi * gi
-        m[i] = mi
-        v[i] = vi
-        w[i] = w[i] * decay - stepSize * mi / (vi.squareRoot() / rootBC2 + eps)
+    let (pw, pg, pm, pv) = (UnsafeSendablePointer(w), UnsafeSendablePointer(UnsafeMutablePointer(mutating: g)),
+                            UnsafeSendablePointer(m), UnsafeSendablePointer(v))
+    chunked(n) { range in   // element-wise: the same result on any thread count
+        for i in range {
+            let gi = pg[i]
+            let mi = beta1 * pm[i] + (1 - beta1) * gi
+            let vi = beta2 * pv[i] + (1 - beta2) * gi * gi
+            pm[i] = mi
+            pv[i] = vi
+            pw[i] = pw[i] * decay - stepSize * mi / (vi.squareRoot() / rootBC2 + eps)
+        }
     }
 }
 

@@ -1,0 +1,96 @@
+import Foundation
+
+extension TrainingComparison {
+    /// The side-by-side table: per config, every implementation with tokens/s and its ratio to
+    /// PyTorch SDPA and to attnlab's transformer (same run), then the issue's targets.
+    public static func table(_ report: Report) -> String {
+        var lines: [String] = []
+        lines.append(String(format: "Training throughput: %d threads, float32, AdamW + OneCycle + clipping, median step after warm-up",
+                            report.threads))
+        let firstLoad = report.rows.first?.loadBefore ?? .nan
+        lines.append(String(format: "CPU: %@ (%d cores); 1-minute load %.2f before the first run, %.2f after the last",
+                            report.cpu.model, report.cpu.cores, firstLoad, report.loadAfter))
+        for shape in report.shapes {
+            let rows = report.rows.filter { $0.config == shape.name }
+            lines.append("")
+            lines.append("config \(shape.name): vocab \(shape.vocabularySize), width \(shape.width), \(shape.layers) layers, "
+                         + "\(shape.heads) heads, context \(shape.contextLength), batch \(shape.batchSize)"
+                         + (shape.tiedEmbeddings ? ", tied embeddings" : ""))
+            let sdpa = rows.first { !$0.isAttnlab && $0.model == "sdpa" }?.tokensPerSecond
+            let transformer = rows.first { $0.isAttnlab && $0.model == "transformer" }?.tokensPerSecond
+            lines.append("implementation                       params   tokens/s   ms/step  GFLOP/s  peak MB  load   ×SDPA  ×attnlab transformer")
+            for row in rows {
+                let name = (row.isAttnlab ? "attnlab " : "\(row.framework) ") + label(row.model)
+                var line = name.padding(toLength: 32, withPad: " ", startingAt: 0)
+                if let failure = row.failure {
+                    line += "  failed: \(failure)"
+                    lines.append(line)
+                    continue
+                }
+                let tps = row.tokensPerSecond ?? .nan
+                line += pad(row.parameters.map { grouped(Double($0)) } ?? "—", 11)
+                line += pad(grouped(tps), 11)
+                line += pad(String(format: "%.1f", 1000 * (row.secondsPerStep ?? .nan)), 10)
+                line += pad(row.gflops.map { String(format: "%.1f", $0) } ?? "—", 9)
+                line += pad(row.peakResidentMegabytes.map { String(format: "%.0f", $0) } ?? "—", 9)
+                line += pad(String(format: "%.2f", row.loadBefore), 6)
+                line += pad(sdpa.map { String(format: "%.2f", tps / $0) } ?? "—", 8)
+                line += pad(transformer.map { String(format: "%.2f", tps / $0) } ?? "—", 22)
+                lines.append(line)
+            }
+        }
+        lines.append("")
+        lines.append(contentsOf: targets(report))
+        if let note = report.referenceNote { lines.append("PyTorch references not run: \(note)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The issue's targets, each with the measured ratio and whether it is met.
+    static func targets(_ report: Report) -> [String] {
+        func tps(_ attnlab: Bool, _ model: String, _ config: String) -> Double? {
+            report.rows.first { $0.isAttnlab == attnlab && $0.model == model && $0.config == config }?.tokensPerSecond
+        }
+        var lines = ["targets (same run):"]
+        func check(_ text: String, _ numerator: Double?, _ denominator: Double?, _ goal: Double) {
+            guard let n = numerator, let d = denominator, n.isFinite, d.isFinite, d > 0 else {
+                lines.append("  \(text): not measured")
+                return
+            }
+            let ratio = n / d
+            lines.append(String(format: "  %@: %.2f× (goal ≥ %.1f×) %@", text, ratio, goal, ratio >= goal ? "met" : "NOT met"))
+        }
+        for shape in report.shapes {
+            let c = shape.name
+            check("config \(c) attnlab transformer vs PyTorch SDPA", tps(true, "transformer", c), tps(false, "sdpa", c), c == "A" ? 1.1 : 1.0)
+            for arch in ["qsf", "koopman"] {
+                check("config \(c) attnlab \(arch) vs attnlab transformer", tps(true, arch, c), tps(true, "transformer", c), 0.8)
+            }
+        }
+        return lines
+    }
+
+    static func label(_ model: String) -> String {
+        switch model {
+        case "sdpa": "SDPA"
+        case "manual": "masked softmax"
+        case "linear": "linear attention"
+        default: model
+        }
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+
+    /// 13602.4 → "13,602".
+    static func grouped(_ value: Double) -> String {
+        guard value.isFinite else { return "—" }
+        let digits = String(Int(value.rounded()))
+        var out = ""
+        for (i, ch) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }
+            out.append(ch)
+        }
+        return String(out.reversed())
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Models
+import TensorCore
+
+/// `attnlab bench compare`: training tokens/s of every architecture on configs A and B beside the
+/// PyTorch references of the same step (benchmarks/pytorch/reference.py), all in one command so
+/// that every ratio comes from one run on one machine.
+///
+/// Each measurement runs in its own process (`attnlab bench train --json`, `python reference.py`),
+/// so peak memory and thread pools do not carry over, and the runs are interleaved per config:
+/// attnlab transformer, PyTorch SDPA, PyTorch masked softmax, the other attnlab architectures,
+/// PyTorch linear attention. The 1-minute load average is recorded before every run.
+public struct TrainingComparison: Sendable {
+    public var shapes: [TrainingBenchmark.Shape] = [.a, .b]
+    public var architectures: [Architecture] = Architecture.allCases
+    /// PyTorch mixings: "sdpa", "manual" (hand-written masked softmax), "linear" (cumsum linear attention).
+    public var referenceMixings = ["sdpa", "manual", "linear"]
+    public var timedSteps = 10
+    /// The attnlab executable to run `bench train` with.
+    public var executable: String
+    /// The python with torch; nil skips the references (`referenceNote` says why).
+    public var python: String?
+    public var referenceScript = "benchmarks/pytorch/reference.py"
+    public var referenceNote: String?
+    public var threads = Parallel.defaultThreads
+
+    public init(executable: String) { self.executable = executable }
+
+    public struct Row: Codable, Sendable {
+        /// "attnlab" or "pytorch <version>".
+        public var framework: String
+        /// Architecture (attnlab) or mixing (PyTorch).
+        public var model: String
+        public var config: String
+        public var parameters: Int?
+        public var tokensPerSecond: Double?
+        public var secondsPerStep: Double?
+        public var gflops: Double?
+        public var fractionOfSgemm: Double?
+        public var peakResidentMegabytes: Double?
+        /// 1-minute load average just before the run.
+        public var loadBefore: Double
+        /// Why the run produced no figure.
+        public var failure: String?
+
+        public var isAttnlab: Bool { framework == "attnlab" }
+    }
+
+    public struct Report: Codable, Sendable {
+        public var threads: Int
+        public var cpu: CPUInfo
+        public var rows: [Row]
+        public var referenceNote: String?
+        public var loadAfter: Double
+        public var shapes: [TrainingBenchmark.Shape]
+    }
+
+    public func run(progress: (String) -> Void = { _ in }) -> Report {
+        var rows: [Row] = []
+        func record(_ row: Row) {
+            rows.append(row)
+            progress(Self.describe(row))
+        }
+        for shape in shapes {
+            let others = architectures.filter { $0 != .transformer }
+            if architectures.contains(.transformer) { record(runAttnlab(.transformer, shape)) }
+            for mixing in referenceMixings where mixing != "linear" { if let row = runReference(mixing, shape) { record(row) } }
+            for arch in others { record(runAttnlab(arch, shape)) }
+            if referenceMixings.contains("linear"), let row = runReference("linear", shape) { record(row) }
+        }
+        return Report(threads: threads, cpu: CPUInfo.current(), rows: rows, referenceNote: python == nil ? referenceNote : nil,
+                      loadAfter: Self.loadAverage(), shapes: shapes)
+    }
+
+    func runAttnlab(_ arch: Architecture, _ shape: TrainingBenchmark.Shape) -> Row {
+        let load = Self.loadAverage()
+        var row = Row(framework: "attnlab", model: arch.rawValue, config: shape.name, loadBefore: load)
+        let result = Self.runJSON(executable, ["bench", "train", "--arch", arch.rawValue, "--config", shape.name,
+                                               "--steps", "\(timedSteps)", "--json"])
+        switch result {
+        case .failure(let failure): row.failure = failure.message
+        case .success(let data):
+            guard let r = try? JSONDecoder().decode(TrainingBenchmark.Result.self, from: data) else {
+                row.failure = "could not parse `attnlab bench train --json` output"
+                return row
+            }
+            row.parameters = r.parameters
+            row.tokensPerSecond = r.tokensPerSecond
+            row.secondsPerStep = r.secondsPerStep
+            row.gflops = r.gflops
+            row.fractionOfSgemm = r.fractionOfSgemm
+            row.peakResidentMegabytes = r.peakResidentMegabytes
+        }
+        return row
+    }
+
+    func runReference(_ mixing: String, _ shape: TrainingBenchmark.Shape) -> Row? {
+        guard let python else { return nil }
+        let load = Self.loadAverage()
+        var row = Row(framework: "pytorch", model: mixing, config: shape.name, loadBefore: load)
+        let result = Self.runJSON(python, [referenceScript, "--config", shape.name, "--mixing", mixing,
+                                           "--steps", "\(timedSteps)", "--threads", "\(threads)"])
+        struct Output: Decodable {
+            var framework: String
+            var parameters: Int
+            var tokens_per_second: Double
+            var seconds_per_step: Double
+            var flops_per_token: Double?
+            var peak_rss_mb: Double?
+        }
+        switch result {
+        case .failure(let failure): row.failure = failure.message
+        case .success(let data):
+            guard let o = try? JSONDecoder().decode(Output.self, from: data) else {
+                row.failure = "could not parse \(referenceScript) output"
+                return row
+            }
+            row.framework = o.framework
+            row.parameters = o.parameters
+            row.tokensPerSecond = o.tokens_per_second
+            row.secondsPerStep = o.seconds_per_step
+            row.gflops = o.flops_per_token.map { $0 * o.tokens_per_second / 1e9 }
+            row.peakResidentMegabytes = o.peak_rss_mb
+        }
+        return row
+    }
+
+    /// Runs a program and returns the last line of its standard output (a JSON object), or the
+    /// last line of its standard error when it fails.
+    static func runJSON(_ program: String, _ arguments: [String]) -> Result<Data, FailureMessage> {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch {
+            return .failure(FailureMessage("could not start \(program): \(error.localizedDescription)"))
+        }
+        // Read stderr on another thread so that neither pipe fills up and blocks the child.
+        let errBox = SendableBox(Data())
+        let reader = Thread { errBox.value = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            let errText = String(decoding: errBox.value, as: UTF8.self)
+            let last = errText.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+            return .failure(FailureMessage(last))
+        }
+        // The JSON object is the whole output (pretty-printed) or its last line.
+        if let start = text.firstIndex(of: "{") { return .success(Data(text[start...].utf8)) }
+        return .failure(FailureMessage("no JSON in the output of \(program)"))
+    }
+
+    public struct FailureMessage: Error, Sendable {
+        public var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    /// The 1-minute load average (/proc/loadavg), or NaN.
+    public static func loadAverage() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+              let first = text.split(separator: " ").first, let value = Double(first) else { return .nan }
+        return value
+    }
+
+    static func describe(_ row: Row) -> String {
+        let name = "\(row.framework) \(row.model) config \(row.config)"
+        if let failure = row.failure { return "\(name): failed (\(failure))" }
+        return String(format: "%@: %.0f tokens/s (load %.2f)", name, row.tokensPerSecond ?? .nan, row.loadBefore)
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Lab
+import Models
+
+extension AttnLab.Bench {
+    struct Compare: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Training tokens/s of every architecture on configs A and B beside the PyTorch references, in one run, as one table with ratios."
+        )
+
+        @Option(help: "Python with torch (from benchmarks/pytorch/setup.sh); empty: attnlab's figures only.")
+        var python = ""
+
+        @Option(help: "Why the PyTorch references are not run (printed under the table when --python is empty).")
+        var pythonNote = "no python with torch given (--python); run benchmarks/pytorch/setup.sh"
+
+        @Option(help: "The PyTorch reference script.")
+        var reference = "benchmarks/pytorch/reference.py"
+
+        @Option(help: "Comma-separated configs (A, B).")
+        var configs = "A,B"
+
+        @Option(help: "Comma-separated architectures.")
+        var archs = Architecture.allCases.map(\.rawValue).joined(separator: ",")
+
+        @Option(help: "Comma-separated PyTorch mixings: sdpa, manual, linear.")
+        var mixings = "sdpa,manual,linear"
+
+        @Option(help: "Timed steps per measurement (after 3 warm-up steps).")
+        var steps = 10
+
+        @Option(help: "Also write the report as JSON to this file.")
+        var output: String?
+
+        func run() throws {
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+            var comparison = TrainingComparison(executable: executable)
+            comparison.shapes = try configs.split(separator: ",").map { name in
+                switch name.trimmingCharacters(in: .whitespaces).uppercased() {
+                case "A": return .a
+                case "B": return .b
+                default: throw ValidationError("--configs expects A and/or B, got '\(name)'")
+                }
+            }
+            comparison.architectures = try archs.split(separator: ",").map { name in
+                guard let arch = Architecture(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--archs: unknown architecture '\(name)'; expected \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return arch
+            }
+            comparison.referenceMixings = try mixings.split(separator: ",").map { name in
+                let m = name.trimmingCharacters(in: .whitespaces)
+                guard ["sdpa", "manual", "linear"].contains(m) else {
+                    throw ValidationError("--mixings expects sdpa, manual, linear; got '\(m)'")
+                }
+                return m
+            }
+            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            comparison.timedSteps = steps
+            if python.isEmpty {
+                comparison.referenceNote = pythonNote
+            } else {
+                guard FileManager.default.isExecutableFile(atPath: python) else {
+                    throw ValidationError("--python: '\(python)' is not an executable file")
+                }
+                guard FileManager.default.fileExists(atPath: reference) else {
+                    throw ValidationError("--reference: '\(reference)' not found (run from the repository root)")
+                }
+                comparison.python = python
+            }
+            comparison.referenceScript = reference
+            let report = comparison.run(progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+            print(TrainingComparison.table(report))
+            if let output {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(report).write(to: URL(fileURLWithPath: output))
+            }
+        }
+    }
+}
