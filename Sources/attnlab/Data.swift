@@ -86,6 +86,9 @@ extension AttnLab.DataCommand {
             if tokenizer == "train" && vocab < 257 {
                 throw ValidationError("--vocab must be at least 257 (256 bytes + <|endoftext|>), got \(vocab); use --tokenizer bytes for 256")
             }
+            if vocab > Int(Int32.max) {
+                throw ValidationError("--vocab must be at most \(Int32.max): llm.c token files store ids as 32-bit integers, got \(vocab)")
+            }
         }
 
         func run() throws {

@@ -50,6 +50,13 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Stories to generate when --data is not given.") var documents = 4000
     @Option(help: "Vocabulary of the tokenizer trained when --data is not given.") var vocab = 1024
 
+    func validate() throws {
+        if data == nil && documents < 2 { throw ValidationError("--documents must be at least 2, got \(documents)") }
+        if data == nil && !(257...Int(Int32.max)).contains(vocab) {
+            throw ValidationError("--vocab must be in 257...\(Int32.max) (256 bytes + <|endoftext|>; llm.c token files store 32-bit ids), got \(vocab)")
+        }
+    }
+
     func load(log: (String) -> Void) throws -> PreparedData {
         if let data { return try PreparedData.load(from: URL(fileURLWithPath: data)) }
         return try DataPreparation(corpus: .stories(documents: documents, seed: 0), tokenizer: .train(vocabularySize: vocab)).run(log: log)
@@ -75,6 +82,7 @@ extension AttnLab {
         @Option(help: "Fraction of final steps over which LayerNorm anneals to linear scaling.") var anneal = 0.0
         @Option(help: "Steps between evaluations.") var evalInterval = 100
         @Option(help: "Steps between checkpoints.") var checkpointInterval = 100
+        @Option(help: "Steps between training-loss records in metrics.jsonl.") var logInterval = 10
         @Option(help: "Seed of initialisation and batch order.") var seed: UInt64 = 0
         @Option(help: "Output folder.") var out = "runs/train"
         @Flag(help: "Continue from the checkpoint in --out.") var resume = false
@@ -83,18 +91,33 @@ extension AttnLab {
             for (name, value) in [("--steps", steps), ("--batch", batch), ("--seq-len", seqLen), ("--accumulation", accumulation)] where value <= 0 {
                 throw ValidationError("\(name) must be positive, got \(value)")
             }
+            for (name, value) in [("--eval-interval", evalInterval), ("--checkpoint-interval", checkpointInterval), ("--log-interval", logInterval)] where value < 0 {
+                throw ValidationError("\(name) must be ≥ 0 (0: never), got \(value)")
+            }
             guard lr > 0 else { throw ValidationError("--lr must be positive, got \(lr)") }
             guard anneal >= 0 && anneal < 1 else { throw ValidationError("--anneal must be in [0, 1), got \(anneal)") }
         }
 
         func run() throws {
+            // A size limit (ulimit -f) then fails a write with EFBIG, reported like a full disk,
+            // instead of killing the process mid-checkpoint.
+            signal(SIGXFSZ, SIG_IGN)
             let folder = URL(fileURLWithPath: out)
             let checkpoint = folder.appendingPathComponent("checkpoint")
-            if !resume, FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent(Checkpoint.configFile).path) {
+            try Checkpoint.recover(checkpoint)
+            let hasCheckpoint = FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent(Checkpoint.configFile).path)
+            if !resume, hasCheckpoint {
                 throw ValidationError("\(checkpoint.path) already holds a checkpoint: pass --resume to continue it, or choose another --out")
             }
+            if resume, !hasCheckpoint {
+                throw ValidationError("--resume: \(checkpoint.path) holds no checkpoint (config.json) to continue")
+            }
             let data = try dataOptions.load(log: printError)
-            try data.write(to: folder.appendingPathComponent("data"))
+            let dataFolder = folder.appendingPathComponent("data")
+            let stored = resume ? try? PreparedData.load(from: dataFolder) : nil
+            if let stored, stored.train.tokens != data.train.tokens || stored.validation.tokens != data.validation.tokens {
+                throw ValidationError("--resume: \(dataFolder.path) holds other data than these options give (\(stored.train.tokens.count) training tokens there, \(data.train.tokens.count) now); resume with the --data/--documents/--vocab the run started with")
+            }
             let config = try model.config(vocabularySize: data.tokenizer.vocabularySize, contextLength: seqLen)
             var training = TrainingConfig()
             training.steps = steps
@@ -107,6 +130,7 @@ extension AttnLab {
             training.layerNormAnnealFraction = anneal
             training.evalInterval = evalInterval
             training.checkpointInterval = checkpointInterval
+            training.logInterval = logInterval
             training.seed = seed
             var rng = SeededRNG(seed: seed)
             let languageModel = try LanguageModel<Float>(config: config, rng: &rng)
@@ -116,7 +140,10 @@ extension AttnLab {
                 try trainer.resume(from: checkpoint)
                 printError("resuming at step \(trainer.step) of \(steps)")
             }
-            let metrics = try MetricsFile(folder.appendingPathComponent("metrics.jsonl"), truncate: !resume)
+            if stored == nil { try data.write(to: dataFolder) }
+            let metricsURL = folder.appendingPathComponent("metrics.jsonl")
+            if resume { try MetricsFile.dropRecords(after: trainer.step, in: metricsURL) }
+            let metrics = try MetricsFile(metricsURL, truncate: !resume)
             let progress = ProgressLine()
             let interrupt = InterruptFlag()
             trainer.shouldStop = { interrupt.isRaised }
@@ -194,6 +221,7 @@ func loadTrained(_ folder: String) throws -> (LanguageModel<Float>, Checkpoint.M
 final class MetricsFile: @unchecked Sendable {
     private let handle: FileHandle
     private let encoder = JSONEncoder()
+    private var failed = false
 
     init(_ url: URL, truncate: Bool) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -205,8 +233,24 @@ final class MetricsFile: @unchecked Sendable {
         encoder.outputFormatting = [.sortedKeys]
     }
 
+    /// Keeps only the records up to `step` (and any line without a step), rewriting the file
+    /// atomically: a resumed run then appends exactly what the uninterrupted run would have.
+    static func dropRecords(after step: Int, in url: URL) throws {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return }
+        let kept = data.split(separator: UInt8(ascii: "\n")).filter { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return false }
+            return (object["step"] as? Int).map { $0 <= step } ?? true
+        }
+        try AtomicFile.write(Data(kept.map { Data($0) + Data("\n".utf8) }.joined()), to: url)
+    }
+
+    /// Appends one record. A failed write (a full disk) is reported once on stderr instead of
+    /// trapping; the checkpoint write that follows fails with the error that stops the run.
     func append<T: Encodable>(_ value: T) {
         guard let data = try? encoder.encode(value) else { return }
-        handle.write(data + Data("\n".utf8))
+        do { try handle.write(contentsOf: data + Data("\n".utf8)) } catch {
+            if !failed { printError("cannot append to metrics.jsonl: \(error.localizedDescription)") }
+            failed = true
+        }
     }
 }

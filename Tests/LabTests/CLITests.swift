@@ -145,6 +145,26 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         for e in a.experiments { #expect(b.experiment(e.id)?.measurements == e.measurements, "\(e.id) is not reproducible") }
     }
 
+    /// `attnlab reproduce qsf --scale smoke`: the pipeline's claims, Tables 2 and 3 on the console,
+    /// and a run directory `attnlab spectrum RUN_DIR` can read.
+    @Test func reproduceQSFPrintsTheTablesAndFeedsSpectrum() throws {
+        let executable = try #require(builtExecutable())
+        let temp = TemporaryDirectory()
+        let out = temp.url.appendingPathComponent("qsf")
+        let (status, stdout, stderr) = try runProcess(executable, ["reproduce", "qsf", "--scale", "smoke", "--out", out.path])
+        #expect(status == 0, "\(stderr)")
+        #expect(stdout.contains("Table 2 analogue") && stdout.contains("Table 3 analogue"))
+        for stage in ["transformer", "fnet", "koopman", "qsf", "hamiltonian"] { #expect(stdout.contains(stage)) }
+        for claim in ["qsf.loss-ordering", "qsf.hamiltonian-degrades", "qsf.layernorm-anneal", "qsf.throughput"] {
+            #expect(stdout.contains(claim))
+        }
+        let (spectrumStatus, spectrum, spectrumErr) = try runProcess(executable, ["spectrum", out.path, "--stage", "hamiltonian"])
+        #expect(spectrumStatus == 0, "\(spectrumErr)")
+        #expect(spectrum.contains("Per-layer Koopman spectra") && spectrum.contains("spectrum.model.maxModulus"))
+        let (missing, _, missingErr) = try runProcess(executable, ["spectrum", temp.url.path])
+        #expect(missing != 0 && missingErr.contains("no qsf checkpoint"))
+    }
+
     @Test func listingAndMarkdown() throws {
         let executable = try #require(builtExecutable())
         let (status, stdout, _) = try runProcess(executable, ["claims"])

@@ -21,6 +21,9 @@ public struct QSFPipeline {
         public var trainUnannealedTwin = true
         /// Size the transformer baseline to Stage III's parameter count.
         public var matchBaselineParameters = true
+        /// Also train the baseline for three times the steps ("transformer-3x"): Stage III starts
+        /// from Stage II, which starts from Stage I, so it has been trained on three budgets.
+        public var trainEqualBudgetBaseline = true
         public var samplePrompt = "Once upon a time"
         public var sampleTokens = 40
         public var sampleTemperature = 0.8
@@ -36,7 +39,7 @@ public struct QSFPipeline {
     }
 
     public struct StageResult: Codable, Sendable {
-        /// "fnet", "koopman", "qsf", "hamiltonian", "transformer", "qsf-no-anneal".
+        /// "fnet", "koopman", "qsf", "hamiltonian", "transformer", "qsf-no-anneal", "transformer-3x".
         public var name: String
         public var architecture: Architecture
         public var initialisedFrom: String?
@@ -57,14 +60,16 @@ public struct QSFPipeline {
 
     public init(settings: Settings) { self.settings = settings }
 
-    /// The stages in training order: (name, architecture, initialised from, anneal fraction).
-    public var stages: [(name: String, architecture: Architecture, from: String?, anneal: Double)] {
-        var list: [(String, Architecture, String?, Double)] = [
-            ("fnet", .fnet, nil, 0), ("koopman", .koopman, "fnet", 0),
-            ("qsf", .qsf, "koopman", settings.annealFraction), ("hamiltonian", .hamiltonian, "qsf", settings.annealFraction),
-            ("transformer", .transformer, nil, 0),
+    /// The stages in training order: (name, architecture, initialised from, anneal fraction,
+    /// multiple of the step budget).
+    public var stages: [(name: String, architecture: Architecture, from: String?, anneal: Double, budgets: Int)] {
+        var list: [(String, Architecture, String?, Double, Int)] = [
+            ("fnet", .fnet, nil, 0, 1), ("koopman", .koopman, "fnet", 0, 1),
+            ("qsf", .qsf, "koopman", settings.annealFraction, 1), ("hamiltonian", .hamiltonian, "qsf", settings.annealFraction, 1),
+            ("transformer", .transformer, nil, 0, 1),
         ]
-        if settings.trainUnannealedTwin && settings.annealFraction > 0 { list.append(("qsf-no-anneal", .qsf, "koopman", 0)) }
+        if settings.trainUnannealedTwin && settings.annealFraction > 0 { list.append(("qsf-no-anneal", .qsf, "koopman", 0, 1)) }
+        if settings.trainEqualBudgetBaseline { list.append(("transformer-3x", .transformer, nil, 0, 3)) }
         return list
     }
 
@@ -87,6 +92,7 @@ public struct QSFPipeline {
             if let source = stage.from, let previous = models[source] { model.initialize(from: previous) }
             var training = settings.training
             training.layerNormAnnealFraction = stage.anneal
+            training.steps *= stage.budgets
             let checkpoint = folder.appendingPathComponent(stage.name)
             let trainer = try Trainer(model: model, config: training, train: data.train, validation: data.validation)
             trainer.checkpointFolder = checkpoint

@@ -5,6 +5,13 @@ import TensorCore
 /// optimizer.safetensors (AdamW moments and step), config.json (model + training config and
 /// trainer state). Every file is written atomically; the folder is complete once
 /// config.json exists (it is written last).
+///
+/// A new checkpoint replaces the old one as a whole, so the three files always belong to the
+/// same step: it is written into `<folder>.partial`, the old folder is renamed to
+/// `<folder>.previous`, the new one renamed into place, and the old one deleted. A process
+/// killed between the two renames leaves `<folder>.previous`, which `recover` (called by every
+/// reader here) puts back. A failed write (a full disk) deletes `<folder>.partial` and leaves
+/// the old folder untouched.
 public struct Checkpoint {
     public static let modelFile = "model.safetensors"
     public static let optimizerFile = "optimizer.safetensors"
@@ -58,8 +65,49 @@ public struct Checkpoint {
     }
 
     /// Writes a full training checkpoint into `folder`.
-    public static func write(model: LanguageModel<Float>, optimizer: AdamW<Float>, manifest: Manifest, to folder: URL) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    public static func write(model: LanguageModel<Float>, optimizer: AdamW<Float>, manifest: Manifest, to target: URL) throws {
+        let fm = FileManager.default
+        try recover(target)
+        let folder = sibling(target, "partial")
+        try? fm.removeItem(at: folder)
+        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            try writeFiles(model: model, optimizer: optimizer, manifest: manifest, to: folder)
+        } catch {
+            try? fm.removeItem(at: folder)
+            throw error
+        }
+        let previous = sibling(target, "previous")
+        if fm.fileExists(atPath: target.path) {
+            try? fm.removeItem(at: previous)
+            try fm.moveItem(at: target, to: previous)
+        }
+        try fm.moveItem(at: folder, to: target)
+        try? fm.removeItem(at: previous)
+    }
+
+    /// Repairs a checkpoint folder after a process was killed while replacing it: when
+    /// `folder` has no config.json but `<folder>.previous` has, the previous checkpoint is put
+    /// back; when `folder` is complete, a leftover `<folder>.previous` (killed before deleting
+    /// it) is deleted. A leftover `<folder>.partial` (an unfinished write) is deleted.
+    public static func recover(_ folder: URL) throws {
+        let fm = FileManager.default
+        let previous = sibling(folder, "previous")
+        if fm.fileExists(atPath: folder.appendingPathComponent(configFile).path) {
+            try? fm.removeItem(at: previous)
+        } else if fm.fileExists(atPath: previous.appendingPathComponent(configFile).path) {
+            try? fm.removeItem(at: folder)
+            try fm.moveItem(at: previous, to: folder)
+        }
+        try? fm.removeItem(at: sibling(folder, "partial"))
+    }
+
+    /// `<folder>.<suffix>` beside `folder`.
+    static func sibling(_ folder: URL, _ suffix: String) -> URL {
+        folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + "." + suffix)
+    }
+
+    private static func writeFiles(model: LanguageModel<Float>, optimizer: AdamW<Float>, manifest: Manifest, to folder: URL) throws {
         try writeModel(model, to: folder.appendingPathComponent(modelFile))
         var st = SafeTensors()
         let names = model.parameters.map(\.name)
@@ -76,6 +124,7 @@ public struct Checkpoint {
 
     /// The manifest of a checkpoint folder, or an error naming the file.
     public static func manifest(in folder: URL) throws -> Manifest {
+        try recover(folder)
         let url = folder.appendingPathComponent(configFile)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
@@ -91,7 +140,7 @@ public struct Checkpoint {
         let manifest = try manifest(in: folder)
         guard manifest.model == model.config else {
             throw TrainingError.checkpointMismatch(path: folder.appendingPathComponent(configFile).path,
-                                                   reason: "was written for a different model configuration")
+                                                   reason: "was written for a different model configuration (\(differences(manifest.model, model.config)))")
         }
         try readModel(into: model, from: folder.appendingPathComponent(modelFile))
         let url = folder.appendingPathComponent(optimizerFile)
@@ -111,5 +160,22 @@ public struct Checkpoint {
         let step = try st.integers("step").first ?? 0
         optimizer.restore(step: step, firstMoments: first, secondMoments: second)
         return manifest
+    }
+}
+
+extension Checkpoint {
+    /// The fields in which two configurations differ, as `field: stored, expected current`.
+    public static func differences<T: Encodable>(_ stored: T, _ current: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let a = (try? encoder.encode(stored)).flatMap({ try? JSONSerialization.jsonObject(with: $0) }) as? [String: Any],
+              let b = (try? encoder.encode(current)).flatMap({ try? JSONSerialization.jsonObject(with: $0) }) as? [String: Any]
+        else { return "the stored and current configurations differ" }
+        let keys = Set(a.keys).union(b.keys).sorted()
+        let changed = keys.compactMap { key -> String? in
+            let (x, y) = (a[key].map { "\($0)" } ?? "absent", b[key].map { "\($0)" } ?? "absent")
+            return x == y ? nil : "\(key): checkpoint has \(x), this run has \(y)"
+        }
+        return changed.isEmpty ? "the stored and current configurations differ" : changed.joined(separator: "; ")
     }
 }

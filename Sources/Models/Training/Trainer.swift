@@ -59,7 +59,7 @@ public final class Trainer {
         let manifest = try Checkpoint.restore(model: model, optimizer: &optimizer, from: folder)
         guard manifest.training == config else {
             throw TrainingError.checkpointMismatch(path: folder.appendingPathComponent(Checkpoint.configFile).path,
-                                                   reason: "was written with a different training configuration")
+                                                   reason: "was written with a different training configuration (\(Checkpoint.differences(manifest.training, config)))")
         }
         step = manifest.step
         tokensSeen = manifest.tokensSeen

@@ -87,7 +87,10 @@ public enum NPY {
         default:
             throw fail("dtype '\(descr)' is not supported; expected float32 or float64 ('<f4', '<f8', '>f4', '>f8')")
         }
-        let count = shape.reduce(1, *)
+        var count = 1, overflow = false
+        for d in shape + [itemSize] where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: d) }
+        guard !overflow else { throw fail("shape \(shape) of '\(descr)' is too large to address") }
+        count /= itemSize
         let dataStart = headerStart + headerLength
         let expected = count * itemSize
         guard bytes.count - dataStart == expected else {

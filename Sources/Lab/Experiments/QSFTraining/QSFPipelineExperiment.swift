@@ -14,7 +14,7 @@ public struct QSFPipelineExperiment: Experiment {
 
     public init(steps: Int? = nil) { self.steps = steps }
 
-    static let stageOrder = ["transformer", "fnet", "koopman", "qsf", "hamiltonian", "qsf-no-anneal"]
+    static let stageOrder = ["transformer", "fnet", "koopman", "qsf", "hamiltonian", "qsf-no-anneal", "transformer-3x"]
     static let seedTable: [String: (params: String, loss: Double, perplexity: Double)] = [
         "transformer": ("36.3M", 2.73, 15.3), "fnet": ("42.5M", 3.68, 39.6), "koopman": ("36.0M", 2.73, 15.3),
         "qsf": ("29.4M", 2.08, 8.0), "hamiltonian": ("29.4M", 3.76, 43.0),

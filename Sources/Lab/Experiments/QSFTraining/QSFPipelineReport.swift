@@ -40,6 +40,7 @@ struct QSFPipelineReport {
         difference("hamiltonian", "qsf", label: "Hamiltonian − QSF validation loss (paired)")
         difference("qsf", "qsf-no-anneal", label: "annealed − unannealed QSF validation loss (paired)")
         difference("qsf-no-anneal", "transformer", label: "unannealed QSF − transformer validation loss (paired)")
+        difference("qsf", "transformer-3x", label: "QSF − transformer trained on Stage III's cumulative budget (paired)")
         if let fnet = stage("fnet") {
             // FNet against the best of transformer / Koopman / QSF and against the worst of them.
             let others = ["transformer", "koopman", "qsf"].compactMap(stage)

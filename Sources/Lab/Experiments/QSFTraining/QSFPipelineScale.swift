@@ -3,8 +3,8 @@ import Models
 /// The QSF pipeline's sizes at each scale (docs/CLAIMS.md states them with the verdicts).
 ///
 /// `paper` is seed 001 §XI: width 320, 32 layers, feed-forward 512, 8 heads, context 512 and a
-/// GPT-2-sized vocabulary (50,257), 20,000 steps — far beyond a CPU's minutes; it must build and
-/// run, and `--steps` shortens it.
+/// GPT-2-sized vocabulary (50,257), 20,000 steps — far beyond a CPU's minutes; the tests build
+/// it and train two steps.
 public struct QSFPipelineScale: Sendable {
     public var documents: Int
     /// Vocabulary the BPE tokenizer is trained to (the model's vocabulary is at least this).
@@ -27,6 +27,7 @@ public struct QSFPipelineScale: Sendable {
             training.seed = seed
             var settings = QSFPipeline.Settings(model: model, training: training)
             settings.trainUnannealedTwin = twin
+            settings.trainEqualBudgetBaseline = twin
             settings.initSeed = seed &+ 1
             return QSFPipelineScale(documents: documents, vocabulary: vocabulary, settings: settings)
         }
