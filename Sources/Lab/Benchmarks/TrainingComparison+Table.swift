@@ -10,6 +10,10 @@ extension TrainingComparison {
         let firstLoad = report.rows.first?.loadBefore ?? .nan
         lines.append(String(format: "CPU: %@ (%d cores); 1-minute load %.2f before the first run, %.2f after the last",
                             report.cpu.model, report.cpu.cores, firstLoad, report.loadAfter))
+        if let environment = report.referenceEnvironment, !environment.isEmpty {
+            lines.append("PyTorch runs with " + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                         + " (docs/BENCHMARKS.md: OpenMP's default spin-waiting loses ~3× on a shared machine)")
+        }
         for shape in report.shapes {
             let rows = report.rows.filter { $0.config == shape.name }
             lines.append("")

@@ -23,6 +23,10 @@ public struct TrainingComparison: Sendable {
     public var referenceScript = "benchmarks/pytorch/reference.py"
     public var referenceNote: String?
     public var threads = Parallel.defaultThreads
+    /// Environment for the PyTorch runs. OpenMP's default spin-waiting makes PyTorch lose about
+    /// 3× on a machine shared with other work (measured: 1,607 vs 5,031 tokens/s, config A, load
+    /// 5); passive waiting is PyTorch at its best here. An OMP_WAIT_POLICY already set wins.
+    public var referenceEnvironment: [String: String] = ["OMP_WAIT_POLICY": "PASSIVE"]
 
     public init(executable: String) { self.executable = executable }
 
@@ -53,6 +57,8 @@ public struct TrainingComparison: Sendable {
         public var referenceNote: String?
         public var loadAfter: Double
         public var shapes: [TrainingBenchmark.Shape]
+        /// The environment settings the PyTorch runs had (e.g. OMP_WAIT_POLICY).
+        public var referenceEnvironment: [String: String]?
     }
 
     public func run(progress: (String) -> Void = { _ in }) -> Report {
@@ -69,7 +75,9 @@ public struct TrainingComparison: Sendable {
             if referenceMixings.contains("linear"), let row = runReference("linear", shape) { record(row) }
         }
         return Report(threads: threads, cpu: CPUInfo.current(), rows: rows, referenceNote: python == nil ? referenceNote : nil,
-                      loadAfter: Self.loadAverage(), shapes: shapes)
+                      loadAfter: Self.loadAverage(), shapes: shapes,
+                      referenceEnvironment: python == nil ? nil : referenceEnvironment.merging(
+                          ProcessInfo.processInfo.environment.filter { referenceEnvironment[$0.key] != nil }) { $1 })
     }
 
     func runAttnlab(_ arch: Architecture, _ shape: TrainingBenchmark.Shape) -> Row {
@@ -98,8 +106,10 @@ public struct TrainingComparison: Sendable {
         guard let python else { return nil }
         let load = Self.loadAverage()
         var row = Row(framework: "pytorch", model: mixing, config: shape.name, loadBefore: load)
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in referenceEnvironment where environment[key] == nil { environment[key] = value }
         let result = Self.runJSON(python, [referenceScript, "--config", shape.name, "--mixing", mixing,
-                                           "--steps", "\(timedSteps)", "--threads", "\(threads)"])
+                                           "--steps", "\(timedSteps)", "--threads", "\(threads)"], environment: environment)
         struct Output: Decodable {
             var framework: String
             var parameters: Int
@@ -127,10 +137,11 @@ public struct TrainingComparison: Sendable {
 
     /// Runs a program and returns the last line of its standard output (a JSON object), or the
     /// last line of its standard error when it fails.
-    static func runJSON(_ program: String, _ arguments: [String]) -> Result<Data, FailureMessage> {
+    static func runJSON(_ program: String, _ arguments: [String], environment: [String: String]? = nil) -> Result<Data, FailureMessage> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
