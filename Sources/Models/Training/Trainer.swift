@@ -29,7 +29,12 @@ public final class Trainer {
 
     private let schedule: OneCycleSchedule
     private let tape = Tape<Float>()
+    /// Wall time of the first two steps of this run (warm-up), and of the most recent
+    /// `timedStepWindow` steps after them (a ring, so the heap does not grow with the step count).
+    private var warmupSeconds: [Double] = []
     private var stepSeconds: [Double] = []
+    private var stepsTimed = 0
+    static let timedStepWindow = 1024
     private var lastLoss = Double.nan
 
     public init(model: LanguageModel<Float>, config: TrainingConfig, train: TokenDataset, validation: TokenDataset) throws {
@@ -90,8 +95,9 @@ public final class Trainer {
         let evaluation = evaluate(maxBatches: nil)
         emitEvaluation(evaluation)
         if !stoppedEarly { try writeCheckpoint() }
-        let timed = stepSeconds.count > 4 ? Array(stepSeconds.dropFirst(2)) : stepSeconds
-        let median = timed.sorted()[timed.count / 2]
+        let timed = stepsTimed > 4 ? stepSeconds : warmupSeconds + stepSeconds
+        // No step ran (a resumed run that had already finished): no throughput to report.
+        let median = timed.isEmpty ? Double.infinity : timed.sorted()[timed.count / 2]
         let tokensPerStep = Double(config.batchSize * config.contextLength * config.accumulation)
         return TrainingSummary(steps: step, parameters: model.parameterCount, finalTrainingLoss: lastLoss,
                                validation: evaluation, tokensPerSecond: tokensPerStep / median,
@@ -135,7 +141,14 @@ public final class Trainer {
         tokensSeen += tokens
         lastLoss = lossSum / Double(config.accumulation)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        stepSeconds.append(seconds)
+        if stepsTimed < 2 {
+            warmupSeconds.append(seconds)
+        } else if stepSeconds.count < Self.timedStepWindow {
+            stepSeconds.append(seconds)
+        } else {
+            stepSeconds[(stepsTimed - 2) % Self.timedStepWindow] = seconds
+        }
+        stepsTimed += 1
         if config.logInterval > 0 && (step % config.logInterval == 0 || step == 1 || step == config.steps) {
             var record = TrainingRecord(kind: .train, step: step)
             record.loss = lastLoss
