@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lab
+import Models
 
 extension AttnLab {
     struct Spectrum: ParsableCommand {
@@ -53,9 +54,8 @@ extension AttnLab {
             if let matrix {
                 (text, figure) = try SpectrumReport.run(matrix: try MatrixFile.load(matrix), isGenerator: generator, epsilon: epsilon)
             } else if let runDirectory {
-                let folder = URL(fileURLWithPath: runDirectory, isDirectory: true)
-                    .appendingPathComponent("experiments/qsf.pipeline/pipeline/\(stage)", isDirectory: true)
-                guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("config.json").path) else {
+                let folder = QSFPipelineExperiment.stageFolder(runDirectory: URL(fileURLWithPath: runDirectory, isDirectory: true), stage: stage)
+                guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(Checkpoint.configFile).path) else {
                     throw ValidationError("\(runDirectory): no \(stage) checkpoint at \(folder.path); expected a run directory of "
                                           + "`attnlab reproduce qsf` or of `attnlab claims check` that ran qsf.pipeline")
                 }

@@ -43,7 +43,7 @@ public struct PipelineTransformer {
            let output = try? LabJSON.decoder.decode(ExperimentOutput.self, from: bytes) {
             return try load(from: output, runDirectory: runDirectory)
         }
-        let checkpoint = folder.appendingPathComponent("pipeline").appendingPathComponent("transformer")
+        let checkpoint = QSFPipelineExperiment.stageFolder(runDirectory: runDirectory, stage: "transformer")
         guard FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent(Checkpoint.configFile).path) else {
             throw LabError.badFile(runDirectory.path, "is not a run directory whose \(pipelineID) trained a transformer "
                                    + "(expected \(checkpoint.path)/\(Checkpoint.configFile)); run `attnlab claims check "

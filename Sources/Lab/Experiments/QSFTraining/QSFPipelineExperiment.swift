@@ -14,6 +14,13 @@ public struct QSFPipelineExperiment: Experiment {
 
     public init(steps: Int? = nil) { self.steps = steps }
 
+    /// The checkpoint folder of one stage in a run directory that ran this experiment:
+    /// RUN_DIR/experiments/qsf.pipeline/pipeline/<stage>.
+    public static func stageFolder(runDirectory: URL, stage: String) -> URL {
+        runDirectory.appendingPathComponent("experiments").appendingPathComponent("qsf.pipeline")
+            .appendingPathComponent("pipeline").appendingPathComponent(stage)
+    }
+
     static let stageOrder = ["transformer", "fnet", "koopman", "qsf", "hamiltonian", "qsf-no-anneal", "transformer-3x"]
     static let seedTable: [String: (params: String, loss: Double, perplexity: Double)] = [
         "transformer": ("36.3M", 2.73, 15.3), "fnet": ("42.5M", 3.68, 39.6), "koopman": ("36.0M", 2.73, 15.3),
