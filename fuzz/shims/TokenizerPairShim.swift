@@ -15,13 +15,16 @@ enum TokenizerPairFuzz {
         return "{" + entries.enumerated().map { "\(VocabularyJSON.quote($1)): \($0)" }.joined(separator: ", ") + "}"
     }()
 
-    /// Writes `fixed` and the input as the two files in a per-process folder, then checks.
-    static func run(_ start: UnsafeRawPointer, _ count: Int, fuzzedFile: String, fixedFile: String, fixed: String) {
+    /// A per-process folder holding the fixed file; each target makes it once.
+    static func prepare(fuzzedFile: String, fixedFile: String, fixed: String) -> URL {
         let folder = URL(fileURLWithPath: "/dev/shm/attnlab-fuzz-\(fuzzedFile)-\(getpid())")
-        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent(fixedFile).path) {
-            try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try! Data(fixed.utf8).write(to: folder.appendingPathComponent(fixedFile))
-        }
+        try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try! Data(fixed.utf8).write(to: folder.appendingPathComponent(fixedFile))
+        return folder
+    }
+
+    /// Writes the input as `fuzzedFile` beside the fixed file in `folder`, then checks.
+    static func run(_ start: UnsafeRawPointer, _ count: Int, folder: URL, fuzzedFile: String) {
         let data = Data(bytes: start, count: count)
         try! data.write(to: folder.appendingPathComponent(fuzzedFile))
         guard let tokenizer = try? BPETokenizer.load(directory: folder) else { return }
