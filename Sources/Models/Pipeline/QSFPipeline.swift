@@ -6,7 +6,8 @@ import TensorCore
 /// `qsf` (from II, with LayerNorm annealing over the last fraction) → Stage IV `hamiltonian`
 /// (from III, generators projected to their skew part), plus a `transformer` baseline sized to
 /// Stage III's parameter count, and optionally a Stage III twin trained without annealing
-/// (to measure what annealing costs). Every model sees the same token budget.
+/// (to measure what annealing costs). Every stage trains on the same token budget, except the
+/// optional `transformer-3x` baseline, which gets Stage III's cumulative three.
 ///
 /// Each stage writes a checkpoint folder; a stage whose finished checkpoint already exists is
 /// loaded instead of retrained, so an interrupted pipeline continues where it stopped.
