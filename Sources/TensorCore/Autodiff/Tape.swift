@@ -184,7 +184,7 @@ public final class Tape<Scalar: TensorScalar> {
             let v = Variable(tape: self, id: job.target, epoch: job.epoch)
             precondition(values.count == nodes[job.target].value.count,
                          "Tape: deferred gradient of \(values.count) values for shape \(nodes[job.target].value.shape)")
-            accumulateGradient(v) { dst in for i in values.indices { dst[i] += Scalar(values[i]) } }
+            accumulateGradient(v) { dst in Scalar.narrow(values, to: dst, count: values.count, accumulating: true) }
         }
     }
 

@@ -33,12 +33,18 @@ public struct Matrix: Sendable, Equatable, Codable {
     /// From a rank-2 tensor.
     public init<S: TensorScalar>(_ tensor: Tensor<S>) {
         precondition(tensor.rank == 2, "Matrix: tensor of shape \(tensor.shape) is not rank 2")
-        self.init(rows: tensor.shape[0], cols: tensor.shape[1], elements: tensor.scalars.map { Double($0) })
+        let elements = [Double](unsafeUninitializedCapacity: tensor.count) { out, initialised in
+            S.widen(tensor.ptr, to: out.baseAddress!, count: tensor.count)
+            initialised = tensor.count
+        }
+        self.init(rows: tensor.shape[0], cols: tensor.shape[1], elements: elements)
     }
 
     /// As a rank-2 tensor.
     public func tensor<S: TensorScalar>(of _: S.Type = Float.self) -> Tensor<S> {
-        Tensor(shape: [rows, cols], scalars: elements.map { S($0) })
+        let out = Tensor<S>(uninitializedShape: [rows, cols])
+        S.narrow(elements, to: out.mptr, count: elements.count, accumulating: false)
+        return out
     }
 
     public static func identity(_ n: Int) -> Matrix {

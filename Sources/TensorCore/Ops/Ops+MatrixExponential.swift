@@ -23,7 +23,7 @@ extension Variable {
             do { e = try m.exponential() } catch { preconditionFailure("matrixExp: \(error)") }
         }
         let out = tape.makeTensor(av.shape)
-        for i in 0..<e.elements.count { out.mptr[i] = Scalar(e.elements[i]) }
+        Scalar.narrow(e.elements, to: out.mptr, count: e.elements.count, accumulating: false)
         return tape.record(out, inputs: [a]) { tape, g in
             let direction = Matrix(g)
             tape.deferGradient(a) {

@@ -17,6 +17,13 @@ where Self.RawSignificand: FixedWidthInteger {
         alpha: Self, a: UnsafePointer<Self>, lda: Int,
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// dst[i] = Double(src[i]) for i < count. (Unspecialised generic `Double(x)` costs tens of
+    /// nanoseconds per element; the Float and Double loops here vectorise.)
+    static func widen(_ src: UnsafePointer<Self>, to dst: UnsafeMutablePointer<Double>, count: Int)
+
+    /// dst[i] = Self(src[i]), or dst[i] += Self(src[i]) when `accumulating`, for i < count.
+    static func narrow(_ src: UnsafePointer<Double>, to dst: UnsafeMutablePointer<Self>, count: Int, accumulating: Bool)
 }
 
 extension Float: TensorScalar {
@@ -33,7 +40,25 @@ extension Float: TensorScalar {
     }
 }
 
+extension Float {
+    public static func widen(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { dst[i] = Double(src[i]) }
+    }
+
+    public static func narrow(_ src: UnsafePointer<Double>, to dst: UnsafeMutablePointer<Float>, count: Int, accumulating: Bool) {
+        if accumulating { for i in 0..<count { dst[i] += Float(src[i]) } } else { for i in 0..<count { dst[i] = Float(src[i]) } }
+    }
+}
+
 extension Double: TensorScalar {
+    public static func widen(_ src: UnsafePointer<Double>, to dst: UnsafeMutablePointer<Double>, count: Int) {
+        dst.update(from: src, count: count)
+    }
+
+    public static func narrow(_ src: UnsafePointer<Double>, to dst: UnsafeMutablePointer<Double>, count: Int, accumulating: Bool) {
+        if accumulating { for i in 0..<count { dst[i] += src[i] } } else { dst.update(from: src, count: count) }
+    }
+
     public static var dtypeName: String { "F64" }
 
     public static func gemm(
