@@ -63,7 +63,7 @@ public struct Block<Scalar: TensorScalar> {
 
     /// (B, T, C) → (B, T, C). `propagator`: the Koopman mixer's exp(A) when already computed.
     public func callAsFunction(_ h: Variable<Scalar>, training: Bool, trace: ModelTrace<Scalar>?,
-                               propagator: Matrix? = nil) -> Variable<Scalar> {
+                               propagator: PadeExponential<Scalar>? = nil) -> Variable<Scalar> {
         let tape = h.tape
         let x = norm1(h, track: training)
         let h1: Variable<Scalar>

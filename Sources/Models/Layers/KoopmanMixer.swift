@@ -35,7 +35,7 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
 
     /// (B, T, C) → (B, T, C). `propagator`: exp(A) already computed from the current generator
     /// (`KoopmanMixer.propagators`), else computed here.
-    public func callAsFunction(_ x: Variable<Scalar>, propagator: Matrix? = nil) -> Variable<Scalar> {
+    public func callAsFunction(_ x: Variable<Scalar>, propagator: PadeExponential<Scalar>? = nil) -> Variable<Scalar> {
         let k = effectiveGenerator(x.tape).matrixExp(precomputed: skewSymmetric ? nil : propagator)
         return output(input(x).koopmanScan(k))
     }
@@ -44,14 +44,14 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
     /// propagators depend on the parameters only, so a model computes them all before its
     /// forward pass instead of one per block in turn. nil for absent mixers and for the
     /// skew-symmetric variant (whose generator is formed on the tape).
-    public static func propagators(_ mixers: [KoopmanMixer?]) -> [Matrix?] {
+    public static func propagators(_ mixers: [KoopmanMixer?]) -> [PadeExponential<Scalar>?] {
         let slots = mixers.indices.filter { mixers[$0].map { !$0.skewSymmetric } ?? false }
         guard slots.count > 1 else { return mixers.map { _ in nil } }
-        let exponentials: [Matrix]
-        do { exponentials = try Matrix.exponentials(slots.map { Matrix(mixers[$0]!.generator.value) }) } catch {
+        let exponentials: [PadeExponential<Scalar>]
+        do { exponentials = try PadeExponential.batch(slots.map { mixers[$0]!.generator.value }) } catch {
             preconditionFailure("KoopmanMixer: \(error)")
         }
-        var out = [Matrix?](repeating: nil, count: mixers.count)
+        var out = [PadeExponential<Scalar>?](repeating: nil, count: mixers.count)
         for (slot, e) in zip(slots, exponentials) { out[slot] = e }
         return out
     }

@@ -32,7 +32,7 @@ public final class Tape<Scalar: TensorScalar> {
     private var issued = Set<ObjectIdentifier>()
 
     /// Gradient contributions whose computation waits for a parallel batch (`deferGradient`).
-    private var deferred: [(target: Int, epoch: Int, compute: @Sendable () -> [Double])] = []
+    private var deferred: [(target: Int, epoch: Int, compute: @Sendable () -> [Scalar])] = []
 
     /// When false, ops record values only (evaluation without gradients).
     public var recordsGradients = true
@@ -162,13 +162,13 @@ public final class Tape<Scalar: TensorScalar> {
         runDeferred()
     }
 
-    /// Adds `compute()` (computed in Double, row-major) to the gradient of `v` later: all
+    /// Adds `compute()` (row-major) to the gradient of `v` later: all
     /// contributions deferred during one backward pass are computed side by side on the worker
     /// threads, before the sweep reaches a node that reads them (parameters and other leaves:
     /// at the end of the pass) and in the order they were deferred when they are added.
     /// For expensive gradients independent of each other, such as the matrix exponentials'
     /// Fréchet derivatives of several layers; `compute` must not touch the tape.
-    public func deferGradient(_ v: Variable<Scalar>, _ compute: @escaping @Sendable () -> [Double]) {
+    public func deferGradient(_ v: Variable<Scalar>, _ compute: @escaping @Sendable () -> [Scalar]) {
         check(v)
         guard nodes[v.id].requiresGrad else { return }
         deferred.append((v.id, epoch, compute))
@@ -184,7 +184,7 @@ public final class Tape<Scalar: TensorScalar> {
             let v = Variable(tape: self, id: job.target, epoch: job.epoch)
             precondition(values.count == nodes[job.target].value.count,
                          "Tape: deferred gradient of \(values.count) values for shape \(nodes[job.target].value.shape)")
-            accumulateGradient(v) { dst in Scalar.narrow(values, to: dst, count: values.count, accumulating: true) }
+            accumulateGradient(v) { dst in scaledAccumulate(values, dst, values.count, 1) }
         }
     }
 

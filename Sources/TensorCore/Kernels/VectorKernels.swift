@@ -16,6 +16,14 @@ import CLinearAlgebra
     UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
+@inline(__always) func asDouble<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Double> {
+    UnsafeRawPointer(p).assumingMemoryBound(to: Double.self)
+}
+
+@inline(__always) func asDouble<S>(_ p: UnsafeMutablePointer<S>) -> UnsafeMutablePointer<Double> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: Double.self)
+}
+
 /// A scalar known to be Float, as Float (and back).
 @inline(__always) func floatValue<S: TensorScalar>(_ x: S) -> Float { unsafeBitCast(x, to: Float.self) }
 

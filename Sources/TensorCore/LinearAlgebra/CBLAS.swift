@@ -145,6 +145,28 @@ enum CBLAS {
         return LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &a, Int32(max(1, n)), &pivots)
     }
 
+    /// LU factorisation in place of a row-major n×n matrix (sgetrf / dgetrf); `pivots` (n of them,
+    /// 1-based as in LAPACK) receive the row interchanges.
+    static func getrf<S: TensorScalar>(n: Int, a: UnsafeMutablePointer<S>, pivots: UnsafeMutablePointer<Int32>) -> Int32 {
+        BLASRuntime.ensureConfigured()
+        if S.self == Float.self {
+            return LAPACKE_sgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), asFloat(a), Int32(max(1, n)), pivots)
+        }
+        return LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), asDouble(a), Int32(max(1, n)), pivots)
+    }
+
+    /// Solves A X = B from `getrf`'s factors; B (n×nrhs, row-major) is overwritten by X.
+    static func getrs<S: TensorScalar>(n: Int, nrhs: Int, factors: UnsafePointer<S>, pivots: UnsafePointer<Int32>,
+                                      b: UnsafeMutablePointer<S>) -> Int32 {
+        BLASRuntime.ensureConfigured()
+        if S.self == Float.self {
+            return LAPACKE_sgetrs(LAPACK_ROW_MAJOR, 78 /* N */, Int32(n), Int32(nrhs), asFloat(factors), Int32(max(1, n)),
+                                  pivots, asFloat(b), Int32(max(1, nrhs)))
+        }
+        return LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 78 /* N */, Int32(n), Int32(nrhs), asDouble(factors), Int32(max(1, n)),
+                              pivots, asDouble(b), Int32(max(1, nrhs)))
+    }
+
     /// Solves A X = B (dgesv) for an n×n A and n×nrhs B, both row-major; B is overwritten by X.
     static func dgesv(n: Int, nrhs: Int, a: inout [Double], b: inout [Double]) -> Int32 {
         checkSquare("dgesv", n, a.count)
