@@ -149,3 +149,16 @@ import Testing
         #expect(!fromFNet.contains { $0.contains("koopman") } && fromFNet.contains("blocks.0.ffn.up.weight"))
     }
 }
+
+/// A finite loss above 709.78 nats has a perplexity that overflows to +∞; summaries still encode.
+@Suite struct EvaluationEncodingTests {
+    @Test func overflowingPerplexityRoundTripsThroughJSON() throws {
+        let evaluation = Evaluation(loss: 800, perplexity: Foundation.exp(800), bitsPerByte: 3, tokens: 10)
+        #expect(evaluation.perplexity == .infinity)
+        let data = try JSONEncoder().encode(evaluation)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"perplexity\"") == false)
+        #expect(try JSONDecoder().decode(Evaluation.self, from: data) == evaluation)
+        let finite = Evaluation(loss: 2, perplexity: Foundation.exp(2), bitsPerByte: nil, tokens: 10)
+        #expect(try JSONDecoder().decode(Evaluation.self, from: try JSONEncoder().encode(finite)) == finite)
+    }
+}

@@ -188,7 +188,7 @@ public final class Trainer {
     private func emitEvaluation(_ e: Evaluation) {
         var record = TrainingRecord(kind: .eval, step: step)
         record.validationLoss = e.loss
-        record.perplexity = e.perplexity
+        record.perplexity = e.perplexity.isFinite ? e.perplexity : nil   // exp(loss) overflowed: JSON has no ∞
         record.bitsPerByte = e.bitsPerByte
         if !gammas.isEmpty { record.gamma = gammas }
         onRecord(record)

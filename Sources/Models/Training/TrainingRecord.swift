@@ -33,6 +33,31 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public var bitsPerByte: Double?
     /// Tokens scored.
     public var tokens: Int
+
+    public init(loss: Double, perplexity: Double, bitsPerByte: Double?, tokens: Int) {
+        (self.loss, self.perplexity, self.bitsPerByte, self.tokens) = (loss, perplexity, bitsPerByte, tokens)
+    }
+
+    // exp(loss) overflows to +∞ above 709.78 nats while the loss itself is finite (a model that
+    // has gone badly wrong without diverging), and JSON has no ∞: it is written as null and read
+    // back as +∞.
+    private enum CodingKeys: String, CodingKey { case loss, perplexity, bitsPerByte, tokens }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        loss = try c.decode(Double.self, forKey: .loss)
+        perplexity = try c.decodeIfPresent(Double.self, forKey: .perplexity) ?? .infinity
+        bitsPerByte = try c.decodeIfPresent(Double.self, forKey: .bitsPerByte)
+        tokens = try c.decode(Int.self, forKey: .tokens)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(loss, forKey: .loss)
+        try c.encodeIfPresent(perplexity.isFinite ? perplexity : nil, forKey: .perplexity)
+        try c.encodeIfPresent(bitsPerByte, forKey: .bitsPerByte)
+        try c.encode(tokens, forKey: .tokens)
+    }
 }
 
 /// What a finished training run reports.
