@@ -5,7 +5,8 @@ import Testing
 /// The fused causal linear attention (heads read in place from the packed (B, T, 3C)
 /// projection) against the composition it replaces, and against finite differences.
 @Suite struct FusedLinearAttentionTests {
-    /// (batch, length, heads, head width): lengths below, at and across the 64-position chunk.
+    /// (batch, length, heads, head width): one chunk up to 128 positions, 64-position chunks
+    /// beyond (150: two full chunks and a partial one).
     static let shapes: [(b: Int, t: Int, h: Int, d: Int)] = [(2, 9, 3, 4), (1, 64, 2, 8), (2, 150, 4, 5), (3, 1, 2, 3)]
 
     /// qkv (B, T, 3C) → (B, T, C) by reshape, permute and slice around the per-pair running sums
@@ -68,8 +69,8 @@ import Testing
     @Test(arguments: LinearAttentionNormalisation.allCases)
     func fusedGradientMatchesFiniteDifferences(normalisation: LinearAttentionNormalisation) {
         var rng = SeededRNG(seed: 32)
-        // 67 positions: one full chunk and a partial one.
-        for (t, heads, d) in [(5, 2, 3), (67, 2, 2)] {
+        // 150 positions: two full 64-position chunks and a partial one.
+        for (t, heads, d) in [(5, 2, 3), (150, 1, 2)] {
             let x = Self.projection([2, t, 3 * heads * d], normalisation, rng: &rng)
             let error = GradientCheck.maxRelativeError([x]) { _, v in
                 v[0].fusedCausalLinearAttention(heads: heads, normalisation: normalisation)
@@ -103,5 +104,36 @@ import Testing
         let (xf, wf) = (Tensor<Float>(x), Tensor<Float>(w))
         let (fusedF, referenceF) = (gradients(layerF, xf, wf, fused: true), gradients(layerF, xf, wf, fused: false))
         for (a, b) in zip(fusedF, referenceF) { #expect(Self.relative(a, b) < 2e-5) }
+    }
+
+    /// The chunked kernel gives the running sums' attention and gradients at every chunk length,
+    /// from one position per chunk to the whole sequence in one (`chunkLength` only picks which).
+    @Test(arguments: LinearAttentionNormalisation.allCases)
+    func everyChunkLengthGivesTheSameAttention(normalisation: LinearAttentionNormalisation) {
+        var rng = SeededRNG(seed: 34)
+        let (t, d) = (67, 3)
+        let low = normalisation == .katharopoulos ? 0.0 : -1.0   // keep φ positive so n_t ≠ 0
+        let (q, k, v) = (Tensor<Double>.randomUniform([1, 1, t, d], low: low, high: 1, rng: &rng),
+                         Tensor<Double>.randomUniform([1, 1, t, d], low: low, high: 1, rng: &rng),
+                         Tensor<Double>.randomUniform([1, 1, t, d], low: -1, high: 1, rng: &rng))
+        let g = Tensor<Double>.randomNormal([1, 1, t, d], rng: &rng)
+        let tape = Tape<Double>()
+        let (vq, vk, vv) = (tape.variable(q), tape.variable(k), tape.variable(v))
+        let reference = Variable.causalLinearAttentionReference(q: vq, k: vk, v: vv, normalisation: normalisation)
+        tape.backward(from: (reference * tape.constant(g)).sum())
+        let expected = [reference.value, vq.gradient!, vk.gradient!, vv.gradient!]
+        for chunk in [1, 7, 16, 64, 66, 67] {
+            let y = Tensor<Double>(shape: [1, 1, t, d], repeating: 0), n = Tensor<Double>(shape: [t], repeating: 0)
+            let scratch = Tensor<Double>(shape: [ChunkedLinearAttention.scratchSize(t: t, d: d, chunk: chunk)], repeating: 0)
+            ChunkedLinearAttention.forward(q.ptr, k.ptr, v.ptr, ldx: d, y.mptr, ldy: d, n.mptr, scratch.mptr,
+                                           t: t, d: d, chunk: chunk, normalisation: normalisation)
+            let grads = (0..<3).map { _ in Tensor<Double>(shape: [1, 1, t, d], repeating: 0) }
+            ChunkedLinearAttention.backward(q.ptr, k.ptr, v.ptr, ldx: d, y.ptr, g.ptr, ldy: d, n.ptr,
+                                            grads[0].mptr, grads[1].mptr, grads[2].mptr, scratch.mptr,
+                                            t: t, d: d, chunk: chunk, normalisation: normalisation)
+            for (got, want) in zip([y] + grads, expected) {
+                #expect(Self.relative(got, want) < 1e-12, "chunk \(chunk) \(normalisation)")
+            }
+        }
     }
 }

@@ -74,6 +74,7 @@ extension TrainingComparison {
             for arch in ["qsf", "koopman"] {
                 check("config \(c) attnlab \(arch) vs attnlab transformer", tps(true, arch, c), tps(true, "transformer", c), 0.8)
             }
+            check("config \(c) attnlab linear attention vs attnlab transformer", tps(true, "linear", c), tps(true, "transformer", c), 1.0)
         }
         return lines
     }

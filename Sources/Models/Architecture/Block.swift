@@ -6,6 +6,7 @@ import TensorCore
 ///     fnet:                h ← h + Fourier(N₁(h));                  h ← h + FFN(N₂(h))
 ///     koopman:             h ← h + Koopman(N₁(h));                  h ← h + FFN(N₂(h))
 ///     qsf / hamiltonian:   h ← h + Koopman(N₁(h)) + γ·LinAttn(N₁(h)); h ← h + FFN(N₂(h))
+///     linear:              h ← h + LinAttn(N₁(h));                  h ← h + FFN(N₂(h))
 public struct Block<Scalar: TensorScalar> {
     public let index: Int
     public let norm1: LayerNorm<Scalar>
@@ -43,7 +44,7 @@ public struct Block<Scalar: TensorScalar> {
             ? LinearAttention("\(name).linattn", width: c, heads: config.heads,
                               normalisation: config.linearAttentionNormalisation, std: std, residualStd: residualStd, rng: &rng)
             : nil
-        gamma = arch.hasLinearAttention ? Parameter("\(name).gamma", Tensor(shape: [1], repeating: 1), decays: false) : nil
+        gamma = arch.hasLinearAttention && arch.hasKoopman ? Parameter("\(name).gamma", Tensor(shape: [1], repeating: 1), decays: false) : nil
         feedForward = FeedForward("\(name).ffn", width: c, hidden: config.feedForward, std: std, residualStd: residualStd, rng: &rng)
     }
 
@@ -71,6 +72,8 @@ public struct Block<Scalar: TensorScalar> {
             h1 = h + attention(x, trace: trace.map { t in { t.record(.attentionScores, layer: index, $0) } })
         } else if let fourier {
             h1 = h + fourier(x)
+        } else if let linearAttention, koopman == nil {
+            h1 = h + linearAttention(x)
         } else if let linearAttention, let gamma {
             // h + Koopman(x) + γ·LinAttn(x) in one pass (ScaledResidualSum.swift).
             h1 = h.adding(koopman!(x, propagator: propagator), plus: linearAttention(x), scaledBy: tape.parameter(gamma))

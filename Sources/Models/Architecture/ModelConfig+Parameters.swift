@@ -5,7 +5,7 @@ extension ModelConfig {
         let (v, t, c, f) = (vocabularySize, contextLength, width, feedForward)
         var perLayer = 4 * c + (c * f + f + f * c + c)             // two norms, feed-forward
         switch architecture {
-        case .transformer: perLayer += 3 * c * c + 3 * c + c * c + c
+        case .transformer, .linear: perLayer += 3 * c * c + 3 * c + c * c + c
         case .fnet: break
         case .koopman: perLayer += 3 * c * c
         case .qsf, .hamiltonian: perLayer += 3 * c * c + (3 * c * c + 3 * c + c * c + c) + 1

@@ -1,6 +1,7 @@
-/// The five decoder-only architectures (SPEC.md §1.2). All are pre-norm residual stacks with
-/// token embedding, optional learned positions, a final norm and an LM head; they differ in
-/// how tokens are mixed.
+/// The five decoder-only architectures of SPEC.md §1.2, plus `linear`, the linear-attention
+/// transformer the throughput benchmark compares with softmax attention. All are pre-norm
+/// residual stacks with token embedding, optional learned positions, a final norm and an LM
+/// head; they differ in how tokens are mixed.
 public enum Architecture: String, Codable, Sendable, CaseIterable {
     /// Causal softmax multi-head attention (the baseline).
     case transformer
@@ -12,11 +13,15 @@ public enum Architecture: String, Codable, Sendable, CaseIterable {
     case qsf
     /// `qsf` with a skew-symmetric generator, so K is orthogonal (Stage IV ablation).
     case hamiltonian
+    /// The transformer with causal linear attention (φ(x) = 1 + x, `linearAttentionNormalisation`)
+    /// in place of softmax attention: the linear-attention model of the throughput benchmark
+    /// (PyTorch's `linear` reference is the same model), not a stage of the seed's pipeline.
+    case linear
 
     /// Whether blocks have a Koopman mixer.
     public var hasKoopman: Bool { self == .koopman || self == .qsf || self == .hamiltonian }
     /// Whether blocks have linear attention.
-    public var hasLinearAttention: Bool { self == .qsf || self == .hamiltonian }
+    public var hasLinearAttention: Bool { self == .qsf || self == .hamiltonian || self == .linear }
 }
 
 /// Normalisation c_t of causal linear attention y_t = Σ_{s≤t} (φ(q_t)·φ(k_s)) v_s · c_t.

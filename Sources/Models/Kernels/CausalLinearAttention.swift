@@ -24,7 +24,8 @@ extension Variable {
         let pairs = qv.shape[0] * qv.shape[1]
         let out = tape.makeTensor(qv.shape)
         let denominators = tape.scratch([pairs, t])
-        let scratchSize = ChunkedLinearAttention.scratchSize(t: t, d: d)
+        let chunk = ChunkedLinearAttention.chunkLength(t: t)
+        let scratchSize = ChunkedLinearAttention.scratchSize(t: t, d: d, chunk: chunk)
         let scratch = tape.scratch([pairs, scratchSize])
         let (pq, pk, pv, po) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: qv.ptr)),
                                 UnsafeSendablePointer(UnsafeMutablePointer(mutating: kv.ptr)),
@@ -35,7 +36,7 @@ extension Variable {
             let offset = pair * t * d
             ChunkedLinearAttention.forward(pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, ldx: d,
                                            po.pointer + offset, ldy: d, pn.pointer + pair * t, ps.pointer + pair * scratchSize,
-                                           t: t, d: d, normalisation: normalisation)
+                                           t: t, d: d, chunk: chunk, normalisation: normalisation)
         }
         return tape.record(out, inputs: [q, k, v]) { tape, g in
             let dq = tape.gradientPointer(q) ?? tape.scratch(qv.shape, zeroed: true).mptr
@@ -51,7 +52,7 @@ extension Variable {
                 ChunkedLinearAttention.backward(pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, ldx: d,
                                                 py.pointer + offset, pg.pointer + offset, ldy: d, pn.pointer + pair * t,
                                                 pdq.pointer + offset, pdk.pointer + offset, pdv.pointer + offset,
-                                                ps.pointer + pair * scratchSize, t: t, d: d, normalisation: normalisation)
+                                                ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation)
             }
         }
     }

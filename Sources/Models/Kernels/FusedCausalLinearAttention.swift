@@ -25,7 +25,8 @@ extension Variable {
         let out = tape.makeTensor([b, t, c])
         // Scratch shared by forward and backward, from the tape's pool (no allocation per step).
         let denominators = tape.scratch([pairs, t])
-        let scratchSize = ChunkedLinearAttention.scratchSize(t: t, d: d)
+        let chunk = ChunkedLinearAttention.chunkLength(t: t)
+        let scratchSize = ChunkedLinearAttention.scratchSize(t: t, d: d, chunk: chunk)
         let scratch = tape.scratch([pairs, scratchSize])
         let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x.ptr)), po = UnsafeSendablePointer(out.mptr)
         let (pn, ps) = (UnsafeSendablePointer(denominators.mptr), UnsafeSendablePointer(scratch.mptr))
@@ -34,7 +35,7 @@ extension Variable {
             let q = UnsafePointer(px.pointer) + item * t * c3 + h * d
             ChunkedLinearAttention.forward(q, q + c, q + 2 * c, ldx: c3, po.pointer + item * t * c + h * d, ldy: c,
                                            pn.pointer + pair * t, ps.pointer + pair * scratchSize,
-                                           t: t, d: d, normalisation: normalisation)
+                                           t: t, d: d, chunk: chunk, normalisation: normalisation)
         }
         return tape.record(out, inputs: [qkv]) { tape, g in
             guard let dx = tape.gradientPointer(qkv) else { return }
@@ -51,7 +52,7 @@ extension Variable {
                 ChunkedLinearAttention.backward(q, q + c, q + 2 * c, ldx: c3,
                                                 UnsafePointer(py.pointer) + yOffset, UnsafePointer(pg.pointer) + yOffset, ldy: c,
                                                 UnsafePointer(pn.pointer) + pair * t, dq, dq + c, dq + 2 * c,
-                                                ps.pointer + pair * scratchSize, t: t, d: d, normalisation: normalisation)
+                                                ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation)
             }
         }
     }
