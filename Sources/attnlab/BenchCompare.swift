@@ -30,6 +30,9 @@ extension AttnLab.Bench {
         @Option(help: "Timed steps per measurement (after 3 warm-up steps).")
         var steps = 10
 
+        @Option(help: "Rounds: each config's whole sequence runs this many times, interleaved, and each row keeps its fastest round.")
+        var rounds = 1
+
         @Option(help: "Also write the report as JSON to this file.")
         var output: String?
 
@@ -59,6 +62,8 @@ extension AttnLab.Bench {
             }
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
             comparison.timedSteps = steps
+            guard rounds > 0 else { throw ValidationError("--rounds must be positive, got \(rounds)") }
+            comparison.rounds = rounds
             if python.isEmpty {
                 comparison.referenceNote = pythonNote
             } else {

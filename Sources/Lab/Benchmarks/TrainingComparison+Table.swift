@@ -10,6 +10,9 @@ extension TrainingComparison {
         let firstLoad = report.rows.first?.loadBefore ?? .nan
         lines.append(String(format: "CPU: %@ (%d cores); 1-minute load %.2f before the first run, %.2f after the last",
                             report.cpu.model, report.cpu.cores, firstLoad, report.loadAfter))
+        if let rounds = report.rounds {
+            lines.append("Every row is the fastest of \(rounds) interleaved rounds (each round runs the config's whole sequence; all rounds in the JSON)")
+        }
         if let policies = report.referenceWaitPolicies, policies.count > 1 {
             lines.append("PyTorch: each reference runs under OMP_WAIT_POLICY " + policies.joined(separator: " and ")
                          + " back to back and keeps the faster (column omp; docs/BENCHMARKS.md)")

@@ -16,6 +16,10 @@ public struct TrainingComparison: Sendable {
     /// PyTorch mixings: "sdpa", "manual" (hand-written masked softmax), "linear" (cumsum linear attention).
     public var referenceMixings = ["sdpa", "manual", "linear"]
     public var timedSteps = 10
+    /// Times the whole sequence of a config runs; each row is its fastest round. Several rounds,
+    /// interleaved, keep a minute of interference from another tenant of the machine from
+    /// deciding a ratio (back-to-back runs here varied by up to 15%).
+    public var rounds = 1
     /// The attnlab executable to run `bench train` with.
     public var executable: String
     /// The python with torch; nil skips the references (`referenceNote` says why).
@@ -52,6 +56,8 @@ public struct TrainingComparison: Sendable {
         public var waitPolicy: String?
         /// PyTorch: tokens/s of the runs under the other wait policies.
         public var otherPolicyTokensPerSecond: [Double]?
+        /// Tokens/s of every round, in order, when there were several (the row is the fastest).
+        public var roundTokensPerSecond: [Double]?
 
         public var isAttnlab: Bool { framework == "attnlab" }
     }
@@ -65,24 +71,46 @@ public struct TrainingComparison: Sendable {
         public var shapes: [TrainingBenchmark.Shape]
         /// The OMP_WAIT_POLICY values the PyTorch references were run under ("default" = unset).
         public var referenceWaitPolicies: [String]?
+        /// Rounds per config (nil: one).
+        public var rounds: Int?
     }
 
     public func run(progress: (String) -> Void = { _ in }) -> Report {
         var rows: [Row] = []
-        func record(_ row: Row) {
-            rows.append(row)
-            progress(Self.describe(row))
-        }
         for shape in shapes {
-            let others = architectures.filter { $0 != .transformer }
-            if architectures.contains(.transformer) { record(runAttnlab(.transformer, shape)) }
-            for mixing in referenceMixings where mixing != "linear" { if let row = runReference(mixing, shape) { record(row) } }
-            for arch in others { record(runAttnlab(arch, shape)) }
-            if referenceMixings.contains("linear"), let row = runReference("linear", shape) { record(row) }
+            var runs: [[Row]] = []
+            for round in 1...max(1, rounds) {
+                if rounds > 1 { progress("config \(shape.name), round \(round) of \(rounds)") }
+                var sequence: [Row] = []
+                func measure(_ row: Row) {
+                    sequence.append(row)
+                    progress(Self.describe(row))
+                }
+                let others = architectures.filter { $0 != .transformer }
+                if architectures.contains(.transformer) { measure(runAttnlab(.transformer, shape)) }
+                for mixing in referenceMixings where mixing != "linear" { if let row = runReference(mixing, shape) { measure(row) } }
+                for arch in others { measure(runAttnlab(arch, shape)) }
+                if referenceMixings.contains("linear"), let row = runReference("linear", shape) { measure(row) }
+                runs.append(sequence)
+            }
+            rows += Self.fastestRounds(runs)
         }
         return Report(threads: threads, cpu: CPUInfo.current(), rows: rows, referenceNote: python == nil ? referenceNote : nil,
                       loadAfter: Self.loadAverage(), shapes: shapes,
-                      referenceWaitPolicies: python == nil ? nil : waitPolicies.map { $0 ?? "default" })
+                      referenceWaitPolicies: python == nil ? nil : waitPolicies.map { $0 ?? "default" },
+                      rounds: rounds > 1 ? rounds : nil)
+    }
+
+    /// Row i of the result is the fastest of row i over the rounds (every round runs the same
+    /// sequence), with every round's tokens/s kept when there are several.
+    static func fastestRounds(_ runs: [[Row]]) -> [Row] {
+        guard let first = runs.first else { return [] }
+        return first.indices.map { i in
+            let candidates = runs.map { $0[i] }
+            var best = candidates.max { ($0.tokensPerSecond ?? -1) < ($1.tokensPerSecond ?? -1) } ?? candidates[0]
+            if candidates.count > 1 { best.roundTokensPerSecond = candidates.map { $0.tokensPerSecond ?? .nan } }
+            return best
+        }
     }
 
     func runAttnlab(_ arch: Architecture, _ shape: TrainingBenchmark.Shape) -> Row {

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import Lab
+
+/// `bench compare`'s bookkeeping: the fastest of several rounds per row, and the targets.
+@Suite struct TrainingComparisonTests {
+    static func row(_ framework: String, _ model: String, _ config: String, _ tps: Double?) -> TrainingComparison.Row {
+        var row = TrainingComparison.Row(framework: framework, model: model, config: config, loadBefore: 1)
+        row.tokensPerSecond = tps
+        if tps == nil { row.failure = "did not run" }
+        return row
+    }
+
+    @Test func eachRowKeepsItsFastestRoundAndEveryRoundsFigure() {
+        let rounds = [[Self.row("attnlab", "transformer", "A", 100), Self.row("attnlab", "qsf", "A", 70)],
+                      [Self.row("attnlab", "transformer", "A", 90), Self.row("attnlab", "qsf", "A", 85)]]
+        let rows = TrainingComparison.fastestRounds(rounds)
+        #expect(rows.map(\.tokensPerSecond) == [100, 85])
+        #expect(rows.map(\.roundTokensPerSecond) == [[100, 90], [70, 85]])
+        // One round: rows unchanged, no per-round list.
+        #expect(TrainingComparison.fastestRounds([rounds[0]]).map(\.roundTokensPerSecond) == [nil, nil])
+        // A failed round loses to one that ran.
+        let mixed = TrainingComparison.fastestRounds([[Self.row("attnlab", "qsf", "A", nil)], [Self.row("attnlab", "qsf", "A", 60)]])
+        #expect(mixed[0].tokensPerSecond == 60 && mixed[0].failure == nil)
+    }
+
+    @Test func targetsReportRatiosAndWhetherTheyAreMet() {
+        let rows = [Self.row("attnlab", "transformer", "A", 110), Self.row("pytorch 2.13.0", "sdpa", "A", 100),
+                    Self.row("attnlab", "qsf", "A", 80), Self.row("attnlab", "koopman", "A", 99),
+                    Self.row("attnlab", "linear", "A", 100)]
+        let report = TrainingComparison.Report(threads: 2, cpu: CPUInfo.current(), rows: rows, referenceNote: nil, loadAfter: 1,
+                                               shapes: [.a], referenceWaitPolicies: nil, rounds: nil)
+        let lines = TrainingComparison.targets(report)
+        #expect(lines.contains { $0.contains("transformer vs PyTorch SDPA: 1.10×") && $0.hasSuffix(" met") })
+        #expect(lines.contains { $0.contains("qsf vs attnlab transformer: 0.73×") && $0.hasSuffix("NOT met") })
+        #expect(lines.contains { $0.contains("koopman vs attnlab transformer: 0.90×") && $0.hasSuffix(" met") })
+        #expect(lines.contains { $0.contains("linear attention vs attnlab transformer: 0.91×") && $0.hasSuffix("NOT met") })
+    }
+}
