@@ -43,13 +43,3 @@ extension PadeExponential {
         return try results.map { try $0.get() }
     }
 }
-
-extension Matrix {
-    /// exp(Aᵢ) of several matrices, side by side on the worker threads.
-    public static func exponentials(_ matrices: [Matrix]) throws -> [Matrix] {
-        let results = Parallel.map(matrices.count, threads: min(max(1, matrices.count), Parallel.defaultThreads)) {
-            i -> Result<Matrix, Error> in Result { try matrices[i].exponential() }
-        }
-        return try results.map { try $0.get() }
-    }
-}
