@@ -17,7 +17,7 @@
 /// At degree 9 that is 11 products and one solve with n right-hand sides, against 15 products,
 /// an LU and 3n right-hand sides from scratch. `Matrix.exponential` and
 /// `Matrix.exponentialFrechetPade` (Double) are the references the tests compare against.
-public struct PadeExponential<S: TensorScalar>: @unchecked Sendable {
+public struct PadeExponential<S: TensorScalar>: Sendable {
     /// The matrix size n.
     public let n: Int
     /// The Padé degree m and the number of squarings s.
