@@ -100,6 +100,32 @@ import Testing
         }
     }
 
+    /// A gradient that overflows while the loss stays finite: a Koopman state mode with
+    /// K₀₀ = e⁸⁵ that receives no input stays 0 in the forward pass, but its adjoint grows by
+    /// e⁸⁵ per step backwards and overflows. Training stops with the step and a parameter named.
+    @Test func nonFiniteGradientStopsAndNamesTheParameter() throws {
+        let model = try Self.model(.koopman)
+        let trainer = try Trainer(model: model, config: Self.training(steps: 5), train: Self.data.train, validation: Self.data.validation)
+        try trainer.trainStep()
+        for block in model.blocks {
+            guard let koopman = block.koopman else { continue }
+            let s = koopman.generator.value.shape[0]
+            for i in 0..<s { for j in 0..<s { koopman.generator.value[i, j] = i == j ? (i == 0 ? 85 : -0.1) : 0 } }
+            for i in 0..<koopman.input.weight.value.shape[0] { koopman.input.weight.value[i, 0] = 0 }
+        }
+        do {
+            try trainer.trainStep()
+            Issue.record("an overflowing gradient did not stop training")
+        } catch let error as TrainingError {
+            guard case .nonFiniteGradient(let step, let parameter, _, _) = error else {
+                Issue.record("expected a non-finite gradient, got: \(error)")
+                return
+            }
+            #expect(step == 1 && !parameter.isEmpty, "\(error)")
+            #expect("\(error)".contains("step 1") && "\(error)".contains(parameter), "\(error)")
+        }
+    }
+
     @Test func damagedCheckpointsGiveErrorsNamingTheFile() throws {
         let folder = Self.scratch("damaged")
         defer { try? FileManager.default.removeItem(at: folder) }

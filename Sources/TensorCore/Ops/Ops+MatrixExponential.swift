@@ -25,7 +25,11 @@ extension Variable {
         out.mptr.update(from: exponential.exponential, count: n * n)
         return tape.record(out, inputs: [a]) { tape, g in
             tape.deferGradient(a) {
-                do { return try exponential.adjointDerivative(g.ptr) } catch { preconditionFailure("matrixExp backward: \(error)") }
+                do { return try exponential.adjointDerivative(g.ptr) } catch LinearAlgebraError.nonFinite {
+                    // A non-finite gradient arriving here stays non-finite (the trainer then stops
+                    // and names the parameter) instead of stopping the process.
+                    return [Scalar](repeating: .nan, count: n * n)
+                } catch { preconditionFailure("matrixExp backward: \(error)") }
             }
         }
     }
