@@ -99,22 +99,19 @@ public struct PadeExponential<S: TensorScalar>: Sendable {
     private func derivative(direction e: [S]) throws -> [S] {
         let b = Matrix.padeCoefficients(degree).map { S($0) }
         typealias P = PadeExponential
-        // M₂ₖ = L(X²ᵏ, E) alongside the powers.
+        // M₂ₖ = L(X²ᵏ, E) alongside the powers, then L_W and L_V from them.
         var m = [P.sumOfProducts([(x, e), (e, x)], n)]
+        var lw: [S], lv: [S]
         if degree < 13 {
             while m.count < powers.count {
                 let (i, j) = P.powerFactors(m.count + 1)
                 m.append(P.sumOfProducts([(powers[i - 1], m[j - 1]), (m[i - 1], powers[j - 1])], n))
             }
-        } else {
-            m.append(P.sumOfProducts([(powers[0], m[0]), (m[0], powers[0])], n))      // M₄ = X²M₂ + M₂X²
-            m.append(P.sumOfProducts([(powers[1], m[0]), (m[1], powers[0])], n))      // M₆ = X⁴M₂ + M₄X²
-        }
-        var lw: [S], lv: [S]
-        if degree < 13 {
             lw = P.combination(m.indices.map { (b[2 * $0 + 3], m[$0]) }, identity: 0, n)
             lv = P.combination(m.indices.map { (b[2 * $0 + 2], m[$0]) }, identity: 0, n)
         } else {
+            m.append(P.sumOfProducts([(powers[0], m[0]), (m[0], powers[0])], n))      // M₄ = X²M₂ + M₂X²
+            m.append(P.sumOfProducts([(powers[1], m[0]), (m[1], powers[0])], n))      // M₆ = X⁴M₂ + M₄X²
             let lw1 = P.combination([(b[13], m[2]), (b[11], m[1]), (b[9], m[0])], identity: 0, n)
             let lz1 = P.combination([(b[12], m[2]), (b[10], m[1]), (b[8], m[0])], identity: 0, n)
             lw = P.combination([(b[7], m[2]), (b[5], m[1]), (b[3], m[0])], identity: 0, n)
@@ -149,11 +146,7 @@ public struct PadeExponential<S: TensorScalar>: Sendable {
         return best
     }
 
-    private static func product(_ a: [S], _ b: [S], _ n: Int) -> [S] {
-        var c = [S](repeating: 0, count: n * n)
-        accumulateProduct(a, b, into: &c, n, beta: 0)
-        return c
-    }
+    private static func product(_ a: [S], _ b: [S], _ n: Int) -> [S] { sumOfProducts([(a, b)], n) }
 
     /// Σ Aᵢ·Bᵢ.
     private static func sumOfProducts(_ pairs: [([S], [S])], _ n: Int) -> [S] {
