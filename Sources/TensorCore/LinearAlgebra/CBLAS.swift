@@ -148,6 +148,7 @@ enum CBLAS {
     /// LU factorisation in place of a row-major n×n matrix (sgetrf / dgetrf); `pivots` (n of them,
     /// 1-based as in LAPACK) receive the row interchanges.
     static func getrf<S: TensorScalar>(n: Int, a: UnsafeMutablePointer<S>, pivots: UnsafeMutablePointer<Int32>) -> Int32 {
+        precondition(n >= 0 && n <= Int(Int32.max), "getrf: size n=\(n) out of range")
         BLASRuntime.ensureConfigured()
         if S.self == Float.self {
             return LAPACKE_sgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), asFloat(a), Int32(max(1, n)), pivots)
@@ -158,6 +159,7 @@ enum CBLAS {
     /// Solves A X = B from `getrf`'s factors; B (n×nrhs, row-major) is overwritten by X.
     static func getrs<S: TensorScalar>(n: Int, nrhs: Int, factors: UnsafePointer<S>, pivots: UnsafePointer<Int32>,
                                       b: UnsafeMutablePointer<S>) -> Int32 {
+        precondition(n >= 0 && nrhs >= 0 && n <= Int(Int32.max) && nrhs <= Int(Int32.max), "getrs: sizes n=\(n) nrhs=\(nrhs) out of range")
         BLASRuntime.ensureConfigured()
         if S.self == Float.self {
             return LAPACKE_sgetrs(LAPACK_ROW_MAJOR, 78 /* N */, Int32(n), Int32(nrhs), asFloat(factors), Int32(max(1, n)),
