@@ -76,7 +76,7 @@ func layerNormBackward<S: TensorScalar>(_ dy: UnsafePointer<S>, _ x: UnsafePoint
     let ps = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(rstd)))
     if dw != nil || db != nil {
         let pdw = dw.map { UnsafeSendablePointer(asFloat($0)) }, pdb = db.map { UnsafeSendablePointer(asFloat($0)) }
-        let pieces = rows * c < parallelElementThreshold ? 1 : min(Parallel.defaultThreads, max(1, c / 16))
+        let pieces = columnPieces(rows: rows, c: c)
         Parallel.forEachChunk(c, chunks: pieces) { columns in
             alab_layernorm_backward_dwdb_f32(pdy.pointer, px.pointer, pm.pointer, ps.pointer, pdw?.pointer, pdb?.pointer,
                                              rows, c, columns.lowerBound, columns.upperBound)
@@ -106,7 +106,7 @@ func layerNormBackwardReference<S: TensorScalar>(_ dy: UnsafePointer<S>, _ x: Un
     // one thread (the same result on any thread count).
     if dw != nil || db != nil {
         let pdw = dw.map { UnsafeSendablePointer($0) }, pdb = db.map { UnsafeSendablePointer($0) }
-        let pieces = rows * c < parallelElementThreshold ? 1 : min(Parallel.defaultThreads, max(1, c / 16))
+        let pieces = columnPieces(rows: rows, c: c)
         Parallel.forEachChunk(c, chunks: pieces) { columns in
             for r in 0..<rows {
                 let dyr = pdy.pointer + r * c, xr = px.pointer + r * c
@@ -141,4 +141,11 @@ func layerNormBackwardReference<S: TensorScalar>(_ dy: UnsafePointer<S>, _ x: Un
             }
         }
     }
+}
+
+/// How many column blocks the dw, db sums over rows are split into (one below the parallel
+/// threshold, else one per thread with at least 16 columns each).
+@inline(__always)
+private func columnPieces(rows: Int, c: Int) -> Int {
+    rows * c < parallelElementThreshold ? 1 : min(Parallel.defaultThreads, max(1, c / 16))
 }
