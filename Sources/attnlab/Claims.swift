@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lab
+import TensorCore
 
 extension AttnLab {
     struct Claims: ParsableCommand {
@@ -22,10 +23,23 @@ extension AttnLab.Claims {
             abstract: "List every claim: id, seed section, and whether it is implemented."
         )
 
-        @Flag(help: "Print docs/CLAIMS.md instead: every claim with its seed, claimed value, experiment and verdict rule.")
+        @Flag(help: "Print the registry section of docs/CLAIMS.md instead: every claim with its seed, claimed value, evidence, experiment and verdict rule.")
         var markdown = false
 
+        @Option(help: ArgumentHelp("Rewrite the registry section of this Markdown file (docs/CLAIMS.md) in place, keeping the prose around it.", valueName: "file"))
+        var updateDocs: String?
+
         func run() throws {
+            if let updateDocs {
+                let url = URL(fileURLWithPath: updateDocs)
+                let text: String
+                do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+                    throw ValidationError("--update-docs: cannot read '\(updateDocs)' (\(error.localizedDescription))")
+                }
+                try AtomicFile.write(Data(ClaimsCatalog.replacingRegistry(in: text).utf8), to: url)
+                print("updated the registry section of \(updateDocs)")
+                return
+            }
             print(markdown ? ClaimsCatalog.markdown() : ClaimsCatalog.listing(), terminator: "")
         }
     }
@@ -35,9 +49,11 @@ extension AttnLab.Claims {
             abstract: "Run the experiments behind claims and report a verdict for each.",
             discussion: """
             Writes a run directory (default runs/<timestamp>-<scale>) with config.json, metrics.jsonl, results.json, \
-            figures/*.svg, report.md and report.html. Each experiment runs in its own child process, so a crash is \
-            reported as that experiment's failure and the others still run. Exit status: 0 when every experiment ran \
-            (whatever the verdicts), 1 when an experiment failed.
+            figures/*.svg, report.md and report.html. Every experiment that trains or samples runs at --seeds seeds \
+            derived from the master seed; each verdict is judged on the measurements pooled over them and at each \
+            seed. Experiments run --jobs at a time, each in its own child process, so a crash is reported as that \
+            experiment's failure and the others still run. Exit status: 0 when every experiment ran (whatever the \
+            verdicts), 1 when an experiment failed.
             """
         )
 
@@ -59,8 +75,7 @@ extension AttnLab.Claims {
         @Option(help: "Repeat the run described by a run directory's config.json (scale and seed can be overridden).")
         var config: String?
 
-        @Flag(help: "Run every experiment inside this process (faster start, but a crash ends the run).")
-        var inProcess = false
+        @OptionGroup var replication: ReplicationOptions
 
         func validate() throws {
             let modes = (ids.isEmpty ? 0 : 1) + (all ? 1 : 0) + (config == nil ? 0 : 1)
@@ -77,21 +92,19 @@ extension AttnLab.Claims {
         func run() throws {
             let plan: RunPlan
             var configuration: RunConfiguration
-            let isolation: Runner.Isolation = inProcess ? .inProcess : .childProcess(executable: currentExecutable())
             if let config {
                 let loaded = try RunConfiguration.load(URL(fileURLWithPath: config))
                 plan = try RunPlan.resolve(claimIDs: loaded.claims, experimentIDs: loaded.experiments)
-                configuration = RunConfiguration(scale: scale.flatMap(Scale.init(rawValue:)) ?? loaded.scale, seed: seed ?? loaded.seed,
-                                                 claims: plan.claims.map(\.id), experiments: plan.experiments.map(\.id),
-                                                 all: loaded.all, isolation: inProcess ? .inProcess : .process)
+                let scale = scale.flatMap(Scale.init(rawValue:)) ?? loaded.scale
+                // A repeated run keeps the seeds and threads that fixed its numbers unless told otherwise.
+                configuration = replication.configuration(scale: scale, seed: seed ?? loaded.seed, plan: plan, all: loaded.all,
+                                                          defaultSeeds: loaded.seeds, defaultThreads: loaded.threadsPerExperiment)
             } else {
                 plan = try RunPlan.resolve(claimIDs: ids, all: all)
-                configuration = RunConfiguration(scale: scale.flatMap(Scale.init(rawValue:)) ?? .quick, seed: seed ?? 1,
-                                                 claims: plan.claims.map(\.id), experiments: plan.experiments.map(\.id),
-                                                 all: all, isolation: inProcess ? .inProcess : .process)
+                configuration = replication.configuration(scale: scale.flatMap(Scale.init(rawValue:)) ?? .quick, seed: seed ?? 1,
+                                                          plan: plan, all: all)
             }
-            configuration.command = CommandLine.arguments
-            try executeRun(plan: plan, configuration: configuration, out: out, isolation: isolation)
+            try executeRun(plan: plan, configuration: configuration, out: out, isolation: replication.isolation)
         }
     }
 
@@ -109,16 +122,31 @@ extension AttnLab.Claims {
         @Option(help: "The run directory.")
         var runDir: String
 
+        @Option(help: "The task's folder inside the run directory.")
+        var folder: String
+
         @Option(help: "Scale.")
         var scale: String
 
-        @Option(help: "Master seed.")
+        @Option(help: "The task's seed.")
         var seed: UInt64
+
+        @Option(help: "Replicate number (1…K), for a replicated experiment.")
+        var replicate: Int?
+
+        @Option(help: "A dependency's output file, as ID=FILE (repeatable).")
+        var dependency: [String] = []
 
         func run() throws {
             guard let scale = Scale(rawValue: scale) else { throw ValidationError("unknown scale '\(self.scale)'") }
+            var files: [String: URL] = [:]
+            for entry in dependency {
+                guard let eq = entry.firstIndex(of: "=") else { throw ValidationError("--dependency expects ID=FILE, got '\(entry)'") }
+                files[String(entry[..<eq])] = URL(fileURLWithPath: String(entry[entry.index(after: eq)...]))
+            }
             let status = ExperimentHost.runAsChild(id: id, runDirectory: URL(fileURLWithPath: runDir, isDirectory: true),
-                                                   scale: scale, seed: seed)
+                                                   folder: URL(fileURLWithPath: folder, isDirectory: true), scale: scale, seed: seed,
+                                                   replicate: replicate, dependencyFiles: files)
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -131,13 +159,18 @@ func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, is
     let directory = try RunDirectory.create(requested: out.map { URL(fileURLWithPath: $0, isDirectory: true) },
                                             scale: configuration.scale)
     let stderr = StandardError()
+    let jobs: String
+    if case .childProcess(_, let n) = isolation { jobs = ", \(n) at a time" } else { jobs = ", in process" }
     stderr.line("attnlab: \(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
-                + "\(configuration.scale.rawValue), seed \(configuration.seed) → \(directory.url.path)")
+                + "\(configuration.scale.rawValue), master seed \(configuration.seed), \(configuration.seeds) seeds per experiment that "
+                + "trains or samples, \(configuration.threadsPerExperiment) thread\(configuration.threadsPerExperiment == 1 ? "" : "s") each\(jobs) "
+                + "→ \(directory.url.path)")
     let runner = Runner(plan: plan, configuration: configuration, directory: directory, isolation: isolation,
                         progress: { stderr.line($0) })
     let summary = try runner.run()
     print(ClaimsCatalog.verdictTable(summary.outcomes))
     print("Verdicts: " + ClaimEvaluation.summary(summary.outcomes).map { "\($0.count) \($0.label)" }.joined(separator: ", "))
+    print("By evidence: " + ClaimEvaluation.summaryText(summary.outcomes))
     print("Report: \(directory.url.appendingPathComponent("report.html").path)")
     if summary.results.hasFailures {
         let failed = summary.results.experiments.filter { $0.status != .succeeded }.map(\.id)
@@ -145,6 +178,48 @@ func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, is
         throw ExitCode(1)
     }
     return summary
+}
+
+/// How a claims run replicates and schedules its experiments (`claims check`, `reproduce`).
+struct ReplicationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Seeds per experiment that trains or samples: each runs at this many seeds derived from the master seed, and every verdict is judged on the pooled measurements and at each seed. (default: smoke 2, quick 4, small 3, paper 3)", valueName: "K"))
+    var seeds: Int?
+
+    @Option(help: ArgumentHelp("Experiments run at once, each in its own process. (default: processors ÷ threads)", valueName: "N"))
+    var jobs: Int?
+
+    @Option(help: ArgumentHelp("Threads each experiment computes with. Numbers depend on it, not on --jobs; config.json records it. (default: 1)", valueName: "T"))
+    var threads: Int?
+
+    @Flag(help: "Run every experiment inside this process, one after another (a crash ends the run; threads as the process has them).")
+    var inProcess = false
+
+    func validate() throws {
+        if let seeds, !(1...1000).contains(seeds) { throw ValidationError("--seeds expects 1 to 1000, got \(seeds)") }
+        if let jobs, !(1...4096).contains(jobs) { throw ValidationError("--jobs expects 1 to 4096, got \(jobs)") }
+        if let threads, !(1...4096).contains(threads) { throw ValidationError("--threads expects 1 to 4096, got \(threads)") }
+        if inProcess && (jobs != nil || threads != nil) {
+            throw ValidationError("--in-process runs one experiment at a time with this process's threads; drop --jobs/--threads")
+        }
+    }
+
+    var threadsPerExperiment: Int { inProcess ? Parallel.defaultThreads : (threads ?? 1) }
+
+    var isolation: Runner.Isolation {
+        if inProcess { return .inProcess }
+        let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return .childProcess(executable: currentExecutable(), jobs: jobs ?? max(1, processors / threadsPerExperiment))
+    }
+
+    func configuration(scale: Scale, seed: UInt64, plan: RunPlan, all: Bool, defaultSeeds: Int? = nil,
+                       defaultThreads: Int? = nil) -> RunConfiguration {
+        let threadCount = inProcess ? Parallel.defaultThreads : (threads ?? defaultThreads ?? 1)
+        var c = RunConfiguration(scale: scale, seed: seed, seeds: seeds ?? defaultSeeds, threadsPerExperiment: threadCount,
+                                 claims: plan.claims.map(\.id), experiments: plan.experiments.map(\.id), all: all,
+                                 isolation: inProcess ? .inProcess : .process)
+        c.command = CommandLine.arguments
+        return c
+    }
 }
 
 /// The path of the running attnlab executable, for re-invoking it as a child process.

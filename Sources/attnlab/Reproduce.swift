@@ -35,6 +35,8 @@ struct Reproduce: ParsableCommand {
         @Flag(help: "Also measure the trained models' Koopman spectra, energy budget and γ (the qsf.* dynamics claims).")
         var dynamics = false
 
+        @OptionGroup var replication: ReplicationOptions
+
         func validate() throws {
             if Scale(rawValue: scale) == nil {
                 throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(scale)'")
@@ -45,12 +47,8 @@ struct Reproduce: ParsableCommand {
             let experiments = dynamics ? ["qsf.pipeline", "qsf.spectrum"] : ["qsf.pipeline"]
             let claimIDs = ClaimRegistry.all.filter { claim in claim.experiment.map(experiments.contains) ?? false }.map(\.id)
             let plan = try RunPlan.resolve(claimIDs: claimIDs, all: false)
-            var configuration = RunConfiguration(scale: Scale(rawValue: scale)!, seed: seed,
-                                                 claims: plan.claims.map(\.id), experiments: plan.experiments.map(\.id),
-                                                 all: false, isolation: .process)
-            configuration.command = CommandLine.arguments
-            let summary = try executeRun(plan: plan, configuration: configuration, out: out,
-                                         isolation: .childProcess(executable: currentExecutable()))
+            let configuration = replication.configuration(scale: Scale(rawValue: scale)!, seed: seed, plan: plan, all: false)
+            let summary = try executeRun(plan: plan, configuration: configuration, out: out, isolation: replication.isolation)
             for table in summary.results.experiment("qsf.pipeline")?.tables ?? [] {
                 print("\n" + table.title)
                 print(TextTable.render(header: table.header, rows: table.rows))

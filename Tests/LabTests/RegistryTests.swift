@@ -68,7 +68,7 @@ import Testing
             func run(_ context: ExperimentContext) throws -> ExperimentOutput { ExperimentOutput() }
         }
         let a = Stub(id: "a", dependencies: ["b"]), b = Stub(id: "b", dependencies: ["a"])
-        let claim = Claim(id: "t.a", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: "a", rule: .pending)
+        let claim = Claim(id: "t.a", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: "a", evidence: .simulation, rule: .pending)
         #expect(throws: LabError.self) { try RunPlan.resolve(claimIDs: ["t.a"], all: false, claims: [claim], experiments: [a, b]) }
         let c = Stub(id: "a", dependencies: ["nowhere"])
         #expect(throws: LabError.self) { try RunPlan.resolve(claimIDs: ["t.a"], all: false, claims: [claim], experiments: [c]) }
@@ -84,8 +84,19 @@ import Testing
             #expect(listing.contains(claim.id))
             #expect(markdown.contains("### \(claim.id)"))
         }
-        #expect(markdown.contains("## How verdicts are computed"))
+        #expect(markdown.hasPrefix(ClaimsCatalog.registryBegin) && markdown.hasSuffix(ClaimsCatalog.registryEnd + "\n"))
         let implemented = ClaimRegistry.all.filter { ClaimsCatalog.status($0) == "implemented" }.count
         #expect(listing.contains("\(ClaimRegistry.all.count) claims, \(implemented) with experiments."))
+    }
+
+    /// docs/CLAIMS.md holds the registry as the code has it: after changing a claim, run
+    /// `attnlab claims --update-docs docs/CLAIMS.md`.
+    @Test func docsClaimsHoldsTheCurrentRegistry() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/CLAIMS.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        #expect(text.contains(ClaimsCatalog.markdown()), "docs/CLAIMS.md is out of date: run `attnlab claims --update-docs docs/CLAIMS.md`")
+        #expect(text.contains("## How verdicts are computed"))
+        #expect(ClaimsCatalog.replacingRegistry(in: text) == text)
     }
 }

@@ -27,7 +27,7 @@ struct MeasuringStub: Experiment {
                                 figures: [Figure(name: "squares", caption: "Squares.", svg: chart.svg()),
                                           Figure(name: "squares", caption: "Same name.", svg: chart.svg())],
                                 tables: [ReportTable(title: "T", header: ["a", "b"], rows: [["1", "2|3"]])],
-                                notes: ["a note"], artifacts: ["data": "experiments/stub.measure/data.txt"])
+                                notes: ["a note"], artifacts: ["data": context.artifactPath(context.directory.appendingPathComponent("data.txt"))])
     }
 }
 
@@ -55,15 +55,15 @@ enum StubRegistry {
     ]
     static let claims: [Claim] = [
         Claim(id: "stub.x-is-one", seed: Seed.bornRule, section: "§1", statement: "x is one", claimed: "1.0 ± 0.05",
-              experiment: "stub.measure", rule: .agrees("x", with: 1.0, claimedError: 0.05)),
+              experiment: "stub.measure", evidence: .simulation, rule: .agrees("x", with: 1.0, claimedError: 0.05)),
         Claim(id: "stub.y-is-two", seed: Seed.bornRule, section: "§2", statement: "y is two", claimed: "2",
-              experiment: "stub.after-measure", rule: .agrees("y", with: 2).requiringSamples(1000, of: "y")),
+              experiment: "stub.after-measure", evidence: .simulation, rule: .agrees("y", with: 2).requiringSamples(5000, of: "y")),
         Claim(id: "stub.thrown", seed: Seed.nnqft, section: "§3", statement: "throws", claimed: "—", experiment: "stub.throw",
-              rule: .atMost("z", 1)),
+              evidence: .simulation, rule: .atMost("z", 1)),
         Claim(id: "stub.downstream", seed: Seed.nnqft, section: "§4", statement: "after a failure", claimed: "—",
-              experiment: "stub.after-throw", rule: .atMost("y", 1)),
+              experiment: "stub.after-throw", evidence: .simulation, rule: .atMost("y", 1)),
         Claim(id: "stub.pending", seed: Seed.pathIntegral, section: "§5", statement: "not yet", claimed: "—", experiment: nil,
-              rule: .pending),
+              evidence: .simulation, rule: .pending),
     ]
 
     static func run(into directory: URL) throws -> Runner.Summary {
@@ -84,7 +84,8 @@ enum StubRegistry {
         #expect(status == ["stub.measure": .succeeded, "stub.after-measure": .succeeded, "stub.throw": .failed,
                            "stub.after-throw": .skipped])
         #expect(summary.results.hasFailures)
-        #expect(summary.results.experiment("stub.throw")?.error == "boom: the input file is malformed")
+        #expect(summary.results.experiment("stub.throw")?.error?.contains("replicate 1 (seed ") == true)
+        #expect(summary.results.experiment("stub.throw")?.error?.contains("boom: the input file is malformed") == true)
         let verdicts = Dictionary(uniqueKeysWithValues: summary.outcomes.map { ($0.claim.id, $0.verdict.label) })
         #expect(verdicts == ["stub.x-is-one": "reproduced", "stub.y-is-two": "inconclusive", "stub.thrown": "failed",
                              "stub.downstream": "failed", "stub.pending": "not yet implemented"])
@@ -93,7 +94,8 @@ enum StubRegistry {
 
         let fm = FileManager.default
         for file in ["config.json", "metrics.jsonl", "results.json", "report.md", "report.html", "figures/squares.svg",
-                     "figures/stub.measure-squares.svg", "experiments/stub.measure/output.json", "experiments/stub.measure/data.txt"] {
+                     "figures/stub.measure-squares.svg", "experiments/stub.measure/replicate-1/output.json",
+                     "experiments/stub.measure/replicate-2/output.json", "experiments/stub.measure/replicate-1/data.txt"] {
             #expect(fm.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
         }
         // No temporary files are left behind by the atomic writes.
@@ -154,7 +156,7 @@ enum StubRegistry {
         // A stricter rule for the same claim now contradicts the stored measurement.
         var claims = StubRegistry.claims
         claims[0] = Claim(id: "stub.x-is-one", seed: Seed.bornRule, section: "§1", statement: "x is one", claimed: "1.5",
-                          experiment: "stub.measure", rule: .agrees("x", with: 1.5))
+                          experiment: "stub.measure", evidence: .simulation, rule: .agrees("x", with: 1.5))
         let (outcomes, dropped) = try ReportWriter.rerender(out, registry: Array(claims.prefix(4)))
         #expect(outcomes.first { $0.claim.id == "stub.x-is-one" }?.verdict.label == "contradicted")
         #expect(dropped == ["stub.pending"])
@@ -183,28 +185,32 @@ enum StubRegistry {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
             return url
         }
-        // Arguments: claims run-experiment ID --run-dir DIR --scale S --seed N.
+        // Arguments: claims run-experiment ID --run-dir DIR --folder F --scale S --seed N.
+        func child(_ id: String, _ executable: URL, forward: @escaping @Sendable (String) -> Void = { _ in }) -> ExperimentHost.Result {
+            ExperimentHost.runInChild(id: id, executable: executable, run: run, folder: run.experimentDirectory(id), scale: .smoke, seed: 1,
+                                      replicate: nil, dependencyFiles: [:], threads: 1, forward: forward)
+        }
         let crash = try script("crash.sh", "echo 'working…' >&2\necho 'Fatal error: index out of range' >&2\nkill -ILL $$")
         let lines = LinesBox()
-        let crashed = ExperimentHost.runInChild(id: "x", executable: crash, run: run, scale: .smoke, seed: 1) { lines.append($0) }
+        let crashed = child("x", crash) { lines.append($0) }
         guard case .failed(let message) = crashed else { Issue.record("crash not detected"); return }
         #expect(message.contains("signal 4") && message.contains("Fatal error: index out of range"), "\(message)")
         #expect(lines.all == ["working…", "Fatal error: index out of range"])
         #expect(try String(contentsOf: run.experimentDirectory("x").appendingPathComponent("stderr.log"), encoding: .utf8)
             .contains("index out of range"))
 
-        let thrower = try script("throw.sh", "mkdir -p \"$5/experiments/$3\"\nprintf 'bad input: x.csv line 3' > \"$5/experiments/$3/error.txt\"\nexit 3")
-        guard case .failed(let thrown) = ExperimentHost.runInChild(id: "y", executable: thrower, run: run, scale: .smoke, seed: 1, forward: { _ in })
+        let thrower = try script("throw.sh", "mkdir -p \"$7\"\nprintf 'bad input: x.csv line 3' > \"$7/error.txt\"\nexit 3")
+        guard case .failed(let thrown) = child("y", thrower)
         else { Issue.record("error not detected"); return }
         #expect(thrown == "bad input: x.csv line 3")
 
         let silent = try script("silent.sh", "exit 0")
-        guard case .failed(let missing) = ExperimentHost.runInChild(id: "z", executable: silent, run: run, scale: .smoke, seed: 1, forward: { _ in })
+        guard case .failed(let missing) = child("z", silent)
         else { Issue.record("missing output not detected"); return }
         #expect(missing.contains("cannot be read"))
 
         let exits = try script("exit.sh", "exit 42")
-        guard case .failed(let status) = ExperimentHost.runInChild(id: "w", executable: exits, run: run, scale: .smoke, seed: 1, forward: { _ in })
+        guard case .failed(let status) = child("w", exits)
         else { Issue.record("exit status not detected"); return }
         #expect(status.contains("exit status 42"))
     }

@@ -82,7 +82,7 @@ private func evidence(_ m: [String: Measurement], scale: Scale = .quick) -> Evid
 
     @Test func claimWithoutExperimentIsNotImplemented() {
         let claim = Claim(id: "x.y", seed: Seed.bornRule, section: "§1", statement: "s", claimed: "c", experiment: nil,
-                          rule: .atMost("a", 1))
+                          evidence: .simulation, rule: .atMost("a", 1))
         #expect(claim.verdict(evidence(["a": Measurement(0)])) == .notImplemented)
     }
 

@@ -17,22 +17,35 @@ public struct Claim: Sendable {
     public let experiment: String?
     /// How measurements become a verdict.
     public let rule: VerdictRule
+    /// What kind of evidence decides it: an identity, a simulation or a trained model.
+    public let evidence: EvidenceKind
+    /// For trained-model claims: whether the seed states it universally or about its own models
+    /// (with their scale). Nil for identities and simulations.
+    public let scope: ClaimScope?
 
     public init(id: String, seed: String, section: String, statement: String, claimed: String,
-                experiment: String?, rule: VerdictRule) {
+                experiment: String?, evidence: EvidenceKind, scope: ClaimScope? = nil, rule: VerdictRule) {
         self.id = id
         self.seed = seed
         self.section = section
         self.statement = statement
         self.claimed = claimed
         self.experiment = experiment
+        self.evidence = evidence
+        self.scope = scope
         self.rule = rule
     }
 
-    /// The verdict for an experiment's measurements at a scale.
+    /// The rule's verdict on one set of measurements (pooled over seeds, or one seed's).
     public func verdict(_ evidence: Evidence) -> Verdict {
         guard experiment != nil else { return .notImplemented }
         return rule.judge(evidence)
+    }
+
+    /// The scale of the seed's own models, when the claim is stated about them.
+    public var seedScale: ModelScale? {
+        if case .seedModels(_, let scale) = scope { return scale }
+        return nil
     }
 }
 
@@ -40,10 +53,13 @@ public struct Claim: Sendable {
 public struct Evidence: Sendable {
     public var measurements: [String: Measurement]
     public var scale: Scale
+    /// The trained model the measurements come from, when there is one.
+    public var trainedScale: ModelScale?
 
-    public init(measurements: [String: Measurement], scale: Scale) {
+    public init(measurements: [String: Measurement], scale: Scale, trainedScale: ModelScale? = nil) {
         self.measurements = measurements
         self.scale = scale
+        self.trainedScale = trainedScale
     }
 
     public subscript(_ name: String) -> Measurement? { measurements[name] }

@@ -12,19 +12,35 @@ public protocol Experiment: Sendable {
     var title: String { get }
     /// Experiments whose outputs this one reads.
     var dependencies: [String] { get }
+    /// Whether the experiment runs once, or once per derived seed of the run.
+    var replication: Replication { get }
     /// Runs the experiment. Throwing marks every claim it measures as `failed`.
     func run(_ context: ExperimentContext) throws -> ExperimentOutput
 }
 
+/// How an experiment meets the verdict standard "a verdict must not depend on the master seed".
+public enum Replication: String, Sendable, Codable {
+    /// Every experiment that trains or samples: it runs at each of the run's K derived seeds
+    /// (`--seeds K`), each replicate in its own folder, and the claims read measurements pooled
+    /// over the replicates (`SeedPooling`) and are judged at every seed too.
+    case perSeed
+    /// Deterministic: no random number is drawn, so one run stands for every seed.
+    case once
+}
+
 extension Experiment {
     public var dependencies: [String] { [] }
+    public var replication: Replication { .perSeed }
 }
 
 /// What an experiment is given.
 public struct ExperimentContext: Sendable {
     public var scale: Scale
-    /// Master seed of the run; experiments derive their generators from it.
+    /// This replicate's seed (derived from the run's master seed, `SeedSchedule`); experiments
+    /// derive their generators from it.
     public var seed: UInt64
+    /// Which replicate this is (1…K), nil for an experiment that runs once.
+    public var replicate: Int?
     /// The experiment's own folder inside the run directory (created before `run`).
     public var directory: URL
     /// The run directory.
@@ -37,14 +53,48 @@ public struct ExperimentContext: Sendable {
     /// run's metrics.jsonl (training curves, sweep points). Discards outside a run.
     public var metrics: MetricsSink = .discard
 
-    public init(scale: Scale, seed: UInt64, directory: URL, runDirectory: URL,
+    public init(scale: Scale, seed: UInt64, replicate: Int? = nil, directory: URL, runDirectory: URL,
                 dependencyOutputs: [String: ExperimentOutput] = [:], log: @escaping @Sendable (String) -> Void) {
         self.scale = scale
         self.seed = seed
+        self.replicate = replicate
         self.directory = directory
         self.runDirectory = runDirectory
         self.dependencyOutputs = dependencyOutputs
         self.log = log
+    }
+}
+
+extension ExperimentContext {
+    /// A file or folder the experiment wrote, as an artefact path: relative to the run directory.
+    public func artifactPath(_ url: URL) -> String {
+        let base = runDirectory.standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        precondition(path.hasPrefix(base + "/"), "artefact \(path) lies outside the run directory \(base)")
+        return String(path.dropFirst(base.count + 1))
+    }
+
+    /// The artefact `key` of dependency `experiment`, as a URL inside the run directory. Throws,
+    /// naming both, when the dependency did not run, did not report the key, or its path leaves
+    /// the run directory or does not exist. Paths of runs written before artefacts were
+    /// run-relative (relative to `experiments/`) are still found.
+    public func artifact(_ key: String, of experiment: String) throws -> URL {
+        guard let output = dependencyOutputs[experiment] else {
+            throw LabError.missingArtifact(key: key, experiment: experiment, why: "the experiment's output is not available here")
+        }
+        guard let path = output.artifacts[key] else {
+            let known = output.artifacts.keys.sorted().joined(separator: ", ")
+            throw LabError.missingArtifact(key: key, experiment: experiment, why: "it reported only: \(known.isEmpty ? "none" : known)")
+        }
+        let base = runDirectory.standardizedFileURL
+        for root in [base, base.appendingPathComponent("experiments")] {
+            let url = root.appendingPathComponent(path).standardizedFileURL
+            guard url.path.hasPrefix(base.path + "/") else {
+                throw LabError.missingArtifact(key: key, experiment: experiment, why: "its path '\(path)' leaves the run directory")
+            }
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        throw LabError.missingArtifact(key: key, experiment: experiment, why: "'\(path)' does not exist in \(base.path)")
     }
 }
 
@@ -58,8 +108,12 @@ public struct ExperimentOutput: Sendable, Codable {
     public var tables: [ReportTable]
     /// Free-text observations, in order.
     public var notes: [String]
-    /// Files the experiment wrote, relative to the run directory (checkpoints, data …).
+    /// Files the experiment wrote, relative to the run directory (checkpoints, data …);
+    /// `ExperimentContext.artifactPath` makes them, `artifact(_:of:)` reads them back.
     public var artifacts: [String: String]
+    /// The trained model its measurements come from (parameters, tokens, corpus), when there is
+    /// one. An experiment that reports none inherits the largest of its dependencies'.
+    public var trainedScale: ModelScale?
 
     public init(measurements: [String: Measurement] = [:], figures: [Figure] = [], tables: [ReportTable] = [],
                 notes: [String] = [], artifacts: [String: String] = [:]) {

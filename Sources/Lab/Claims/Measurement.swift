@@ -10,13 +10,19 @@ public struct Measurement: Sendable, Codable, Equatable {
     public var unit: String
     /// A short human description ("KPZ growth exponent β, pooled over heads").
     public var label: String
+    /// How replicates at several seeds combine into one value (nil: `.mean`).
+    public var pooling: Pooling?
+    /// The value at each seed, when this measurement pools several replicates.
+    public var perSeed: [Double]?
 
-    public init(_ value: Double, error: Double? = nil, samples: Int? = nil, unit: String = "", label: String = "") {
+    public init(_ value: Double, error: Double? = nil, samples: Int? = nil, unit: String = "", label: String = "",
+                pooling: Pooling? = nil) {
         self.value = value
         self.error = error
         self.samples = samples
         self.unit = unit
         self.label = label
+        self.pooling = pooling
     }
 
     /// "0.334 ± 0.012" with significant digits chosen from the error by the Particle Data

@@ -167,16 +167,3 @@ private func boundVerdict(_ name: String, _ evidence: Evidence, bound: Double, k
     }
     return .inconclusive("\(name) = \(m.formatted) misses \(op) \(formatRuleNumber(bound)) by \(formatRuleNumber(excess / sigma))σ, within \(formatRuleNumber(k))σ")
 }
-
-/// A number for rule descriptions and reasons: up to 3 significant digits, scientific when tiny or huge.
-func formatRuleNumber(_ x: Double) -> String {
-    let text = Measurement.format(x, digits: 3)
-    // "1.00e-12" → "1e-12", "2.50" → "2.5".
-    let parts = text.split(separator: "e", maxSplits: 1).map(String.init)
-    var mantissa = parts[0]
-    if mantissa.contains(".") {
-        while mantissa.hasSuffix("0") { mantissa.removeLast() }
-        if mantissa.hasSuffix(".") { mantissa.removeLast() }
-    }
-    return parts.count == 2 ? "\(mantissa)e\(parts[1])" : mantissa
-}

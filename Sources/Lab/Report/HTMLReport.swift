@@ -19,7 +19,8 @@ public enum HTMLReport {
         <body>
         <header>
         <h1>attnlab claims report</h1>
-        <p class="sub">Scale <b>\(esc(results.config.scale.rawValue))</b> · seed \(results.config.seed) · \(esc(results.startedAt)) · \
+        <p class="sub">Scale <b>\(esc(results.config.scale.rawValue))</b> · master seed \(results.config.seed) · \
+        \(results.config.seeds) seed\(results.config.seeds == 1 ? "" : "s") per experiment that trains or samples · \(esc(results.startedAt)) · \
         \(esc(Runner.duration(results.seconds)))</p>
         </header>
 
@@ -38,13 +39,23 @@ public enum HTMLReport {
             let measured = outcome.measured.isEmpty ? "—" : outcome.measured.map {
                 "<div class=\"m\"><span class=\"mname\">\(esc($0.name))</span> \(esc(ReportModel.measurementText($0.measurement)))</div>"
             }.joined()
-            h += "<tr class=\"row-\(row.verdict.label.replacingOccurrences(of: " ", with: "-"))\"><td>\(id)<div class=\"statement\">\(esc(row.statement))</div></td>"
+            let kind = "<div class=\"kind k-\(row.evidence.replacingOccurrences(of: " ", with: "-"))\">\(esc(row.evidence))</div>"
+                + (row.scope.map { "<div class=\"scope\">\(esc($0))</div>" } ?? "")
+            let seeds = outcome.seedVerdicts.isEmpty ? "" : "<div class=\"seeds\" title=\"\(esc(row.seedVerdicts ?? ""))\">at each seed: "
+                + outcome.seedVerdicts.map { "<span class=\"dot v-\($0.verdict.label.replacingOccurrences(of: " ", with: "-"))\" title=\"seed \($0.seed): \(esc($0.verdict.label)) — \(esc($0.verdict.reason))\">\(esc(String($0.verdict.label.prefix(1))))</span>" }.joined()
+                + "</div>"
+            h += "<tr class=\"row-\(row.verdict.label.replacingOccurrences(of: " ", with: "-"))\"><td>\(id)<div class=\"statement\">\(esc(row.statement))</div>\(kind)</td>"
                 + "<td>\(esc(row.seed))</td><td>\(esc(row.claimed))</td><td class=\"measured\">\(measured)</td>"
-                + "<td>\(badge(row.verdict))\(row.verdict == .notImplemented ? "" : "<div class=\"reason\">\(esc(row.reason))</div>")</td></tr>\n"
+                + "<td>\(badge(row.verdict))\(seeds)\(row.verdict == .notImplemented ? "" : "<div class=\"reason\">\(esc(row.reason))</div>")</td></tr>\n"
         }
         h += "</tbody></table>\n"
         h += "<p class=\"summary\"><b>Verdicts:</b> "
             + ClaimEvaluation.summary(outcomes).map { "\(badge(label: $0.label)) × \($0.count)" }.joined(separator: " ")
+            + "</p>\n<p class=\"summary\"><b>By kind of evidence:</b> "
+            + ClaimEvaluation.summaryByKind(outcomes).map { kind, counts in
+                "<span class=\"kind k-\(kind.rawValue.replacingOccurrences(of: " ", with: "-"))\">\(esc(kind.rawValue))</span> "
+                    + counts.map { "\(badge(label: $0.label)) × \($0.count)" }.joined(separator: " ")
+            }.joined(separator: " · ")
             + "</p></section>\n"
 
         if !model.experiments.isEmpty {
@@ -68,9 +79,10 @@ public enum HTMLReport {
                 h += "<div class=\"failure\"><b>\(e.status == .skipped ? "Skipped" : "Failed")</b><pre>\(esc(error))</pre></div>\n"
             }
             if !e.measurements.isEmpty {
-                h += "<table class=\"data\"><thead><tr><th>measurement</th><th>value</th><th>samples</th><th>description</th></tr></thead><tbody>\n"
+                h += "<table class=\"data\"><thead><tr><th>measurement</th><th>value</th><th>at each seed</th><th>samples</th><th>description</th></tr></thead><tbody>\n"
                 for (name, m) in e.measurements.sorted(by: { $0.key < $1.key }) {
                     h += "<tr><td><code>\(esc(name))</code></td><td class=\"num\">\(esc(ReportModel.measurementText(m)))</td>"
+                        + "<td class=\"num\">\(esc(ReportModel.perSeedText(m) ?? "—"))</td>"
                         + "<td class=\"num\">\(m.samples.map(String.init) ?? "—")</td><td>\(esc(m.label))</td></tr>\n"
                 }
                 h += "</tbody></table>\n"
@@ -180,6 +192,13 @@ public enum HTMLReport {
     .s-failed { background: #5b0f16; color: #fff; }
     .s-skipped { background: #eeeeee; color: #555; }
     .summary .verdict { margin-right: 2px; }
+    .kind { display: inline-block; margin-top: 4px; padding: 0 6px; border-radius: 3px; font-size: 11px; font-weight: 600;
+            border: 1px solid var(--rule); color: var(--muted); }
+    .k-identity { background: #eef3fb; } .k-simulation { background: #f1eefb; } .k-trained-model { background: #eefbf3; }
+    .scope { color: var(--muted); font-size: 11.5px; margin-top: 2px; }
+    .seeds { font-size: 11.5px; color: var(--muted); margin-top: 4px; }
+    .dot { display: inline-block; width: 15px; height: 15px; line-height: 15px; text-align: center; border-radius: 8px;
+           font-size: 10px; font-weight: 700; margin-left: 2px; }
     nav ol { columns: 2; margin: 0; }
     .failure { border-left: 4px solid #8b1a1a; background: #fff3f2; padding: 8px 12px; margin: 10px 0; }
     .failure pre { white-space: pre-wrap; margin: 6px 0 0; font-size: 12.5px; }

@@ -7,21 +7,25 @@ public enum MarkdownReport {
     public static func render(results: RunResults, outcomes: [ClaimOutcome]) -> String {
         let model = ReportModel(results: results, outcomes: outcomes)
         var md = "# attnlab claims report\n\n"
-        md += "Run of \(results.startedAt) at scale **\(results.config.scale.rawValue)**, seed \(results.config.seed).\n\n"
+        md += "Run of \(results.startedAt) at scale **\(results.config.scale.rawValue)**, master seed \(results.config.seed), "
+            + "\(results.config.seeds) seed\(results.config.seeds == 1 ? "" : "s") per experiment that trains or samples.\n\n"
 
         md += "## Run configuration\n\n"
         for (label, value) in model.configurationLines { md += "- **\(label)**: \(value)\n" }
         md += "\n"
 
         md += "## Claims\n\n"
-        md += "| claim | statement | seed § | seed's value | measured | verdict | reason |\n"
-        md += "|---|---|---|---|---|---|---|\n"
+        md += "| claim | statement | seed § | evidence | seed's value | measured | verdict | reason |\n"
+        md += "|---|---|---|---|---|---|---|---|\n"
         for row in model.claimRows {
             let id = row.experimentAnchor.map { "[`\(row.id)`](#\($0))" } ?? "`\(row.id)`"
-            md += "| \(id) | \(cell(row.statement)) | \(cell(row.seed)) | \(cell(row.claimed)) | \(cell(row.measured)) "
-                + "| **\(row.verdict.label)** | \(cell(row.reason)) |\n"
+            let evidence = row.evidence + (row.scope.map { " (\($0))" } ?? "")
+            let reason = row.reason + (row.seedVerdicts.map { " [\($0)]" } ?? "")
+            md += "| \(id) | \(cell(row.statement)) | \(cell(row.seed)) | \(cell(evidence)) | \(cell(row.claimed)) | \(cell(row.measured)) "
+                + "| **\(row.verdict.label)** | \(cell(reason)) |\n"
         }
         md += "\n**Verdicts:** \(model.summaryText)\n\n"
+        md += "**By kind of evidence:** \(ClaimEvaluation.summaryText(outcomes))\n\n"
 
         for experiment in model.experiments {
             md += "## \(experiment.title)\n\n"
@@ -35,9 +39,10 @@ public enum MarkdownReport {
                 md += "**\(experiment.status == .skipped ? "Skipped" : "Failed"):**\n\n```\n\(error)\n```\n\n"
             }
             if !experiment.measurements.isEmpty {
-                md += "| measurement | value | samples | description |\n|---|---|---|---|\n"
+                md += "| measurement | value | at each seed | samples | description |\n|---|---|---|---|---|\n"
                 for (name, m) in experiment.measurements.sorted(by: { $0.key < $1.key }) {
-                    md += "| `\(name)` | \(cell(ReportModel.measurementText(m))) | \(m.samples.map(String.init) ?? "—") | \(cell(m.label)) |\n"
+                    md += "| `\(name)` | \(cell(ReportModel.measurementText(m))) | \(ReportModel.perSeedText(m) ?? "—") "
+                        + "| \(m.samples.map(String.init) ?? "—") | \(cell(m.label)) |\n"
                 }
                 md += "\n"
             }

@@ -4,10 +4,10 @@ import TensorCore
 /// Runs one experiment, either inside this process or in a child process, and turns whatever
 /// happens — an output, a thrown error, a crash — into an `ExperimentResult`.
 ///
-/// Child-process protocol (`attnlab claims run-experiment ID --run-dir DIR --scale S --seed N`,
-/// a hidden subcommand): the child reads its dependencies' outputs from
-/// `DIR/experiments/<dep>/output.json`, runs the experiment, and writes
-/// `DIR/experiments/<id>/output.json` (exit 0) or `error.txt` (exit 3). Any other exit — a
+/// Child-process protocol (`attnlab claims run-experiment ID --run-dir DIR --folder F --scale S
+/// --seed N [--replicate R] [--dependency DEP=FILE]…`, a hidden subcommand): the child reads each
+/// dependency's output from its FILE, runs the experiment in folder F (inside DIR) with
+/// `ATTNLAB_THREADS` threads, and writes `F/output.json` (exit 0) or `F/error.txt` (exit 3). Any other exit — a
 /// precondition failure, a signal — is a crash; the parent reports the exit status and the last
 /// lines the child wrote to stderr (all of which are kept in `stderr.log`).
 public enum ExperimentHost {
@@ -29,10 +29,9 @@ public enum ExperimentHost {
     // MARK: Child side
 
     /// The body of the hidden `run-experiment` subcommand. Returns the process exit status.
-    public static func runAsChild(id: String, runDirectory: URL, scale: Scale, seed: UInt64,
-                                  experiments: [any Experiment] = ExperimentRegistry.all) -> Int32 {
+    public static func runAsChild(id: String, runDirectory: URL, folder: URL, scale: Scale, seed: UInt64, replicate: Int?,
+                                  dependencyFiles: [String: URL], experiments: [any Experiment] = ExperimentRegistry.all) -> Int32 {
         let run = RunDirectory(existing: runDirectory)
-        let folder = run.experimentDirectory(id)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func fail(_ message: String) -> Int32 {
             try? AtomicFile.write(Data(message.utf8), to: folder.appendingPathComponent("error.txt"))
@@ -44,7 +43,9 @@ public enum ExperimentHost {
         }
         var dependencies: [String: ExperimentOutput] = [:]
         for dependency in experiment.dependencies {
-            let file = run.experimentDirectory(dependency).appendingPathComponent("output.json")
+            guard let file = dependencyFiles[dependency] else {
+                return fail("no output file was given for dependency '\(dependency)' (--dependency \(dependency)=FILE)")
+            }
             do {
                 dependencies[dependency] = try LabJSON.decoder.decode(ExperimentOutput.self, from: Data(contentsOf: file))
             } catch {
@@ -52,11 +53,11 @@ public enum ExperimentHost {
             }
         }
         let metrics = MetricsLog(url: run.metricsFile)
-        var context = ExperimentContext(scale: scale, seed: seed, directory: folder, runDirectory: run.url,
+        var context = ExperimentContext(scale: scale, seed: seed, replicate: replicate, directory: folder, runDirectory: run.url,
                                         dependencyOutputs: dependencies, log: { line in
                                             FileHandle.standardError.write(Data((line + "\n").utf8))
                                         })
-        context.metrics = metrics.sink(experiment: id)
+        context.metrics = metrics.sink(experiment: id, replicate: replicate)
         switch runInProcess(experiment, context: context) {
         case .failed(let message):
             return fail(message)
@@ -72,17 +73,24 @@ public enum ExperimentHost {
 
     // MARK: Parent side
 
-    /// Runs experiment `id` in a child process of `executable`, forwarding the child's stderr
-    /// lines to `forward` as they come.
-    public static func runInChild(id: String, executable: URL, run: RunDirectory, scale: Scale, seed: UInt64,
+    /// Runs experiment `id` (replicate `replicate` at `seed`, in `folder`) in a child process of
+    /// `executable` computing with `threads` threads, forwarding the child's stderr lines to
+    /// `forward` as they come.
+    public static func runInChild(id: String, executable: URL, run: RunDirectory, folder: URL, scale: Scale, seed: UInt64,
+                                  replicate: Int?, dependencyFiles: [String: URL], threads: Int,
                                   forward: @escaping @Sendable (String) -> Void) -> Result {
-        let folder = run.experimentDirectory(id)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for stale in ["output.json", "error.txt"] { try? FileManager.default.removeItem(at: folder.appendingPathComponent(stale)) }
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["claims", "run-experiment", id, "--run-dir", run.url.path, "--scale", scale.rawValue,
-                             "--seed", String(seed)]
+        var arguments = ["claims", "run-experiment", id, "--run-dir", run.url.path, "--folder", folder.path, "--scale", scale.rawValue,
+                         "--seed", String(seed)]
+        if let replicate { arguments += ["--replicate", String(replicate)] }
+        for (dependency, file) in dependencyFiles.sorted(by: { $0.key < $1.key }) { arguments += ["--dependency", "\(dependency)=\(file.path)"] }
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["ATTNLAB_THREADS"] = String(threads)
+        process.environment = environment
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = pipe

@@ -14,6 +14,8 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
     case badFile(String, String)
     /// Writing a file failed.
     case writeFailed(String, String)
+    /// An experiment needs an artefact (a checkpoint, prepared data) that its dependency does not provide.
+    case missingArtifact(key: String, experiment: String, why: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' \(why)"
         case .writeFailed(let path, let why):
             return "cannot write '\(path)': \(why)"
+        case .missingArtifact(let key, let experiment, let why):
+            return "artefact '\(key)' of experiment '\(experiment)' is not available: \(why)"
         }
     }
 }

@@ -6,6 +6,8 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
     public var time: Double
     /// The experiment that logged it (nil for the runner's own events).
     public var experiment: String?
+    /// Its replicate (1…K) when the experiment runs at several seeds.
+    public var replicate: Int?
     /// An event name ("experiment-start", "stage-end" …); nil for plain metric steps.
     public var event: String?
     /// Training step, sweep index …
@@ -23,9 +25,11 @@ public struct MetricsRecord: Codable, Sendable, Equatable {
 public struct MetricsSink: Sendable {
     private let write: @Sendable (MetricsRecord) -> Void
     private let experiment: String?
+    private let replicate: Int?
 
-    public init(experiment: String?, write: @escaping @Sendable (MetricsRecord) -> Void) {
+    public init(experiment: String?, replicate: Int? = nil, write: @escaping @Sendable (MetricsRecord) -> Void) {
         self.experiment = experiment
+        self.replicate = replicate
         self.write = write
     }
 
@@ -34,47 +38,43 @@ public struct MetricsSink: Sendable {
 
     /// Logs numeric values, optionally at a step (a training step, a sweep point).
     public func log(_ values: [String: Double], step: Int? = nil, fields: [String: String]? = nil) {
-        write(MetricsRecord(time: Date().timeIntervalSince1970, experiment: experiment, event: nil, step: step,
+        write(MetricsRecord(time: Date().timeIntervalSince1970, experiment: experiment, replicate: replicate, event: nil, step: step,
                             values: values, fields: fields))
     }
 
     /// Logs a named event with optional text fields and values.
     public func event(_ name: String, fields: [String: String]? = nil, values: [String: Double]? = nil) {
-        write(MetricsRecord(time: Date().timeIntervalSince1970, experiment: experiment, event: name, step: nil,
+        write(MetricsRecord(time: Date().timeIntervalSince1970, experiment: experiment, replicate: replicate, event: name, step: nil,
                             values: values, fields: fields))
     }
 }
 
 /// Appends records to a JSON-lines file. Thread-safe; each record is one `write(2)` to a file
-/// opened in append mode, so lines from the runner and from a child process never interleave.
+/// opened with O_APPEND, so lines from the runner and from child processes running at the same
+/// time never overwrite or interleave with each other.
 public final class MetricsLog: @unchecked Sendable {
-    private let handle: FileHandle?
+    private let descriptor: Int32
     private let lock = NSLock()
     public let url: URL
 
     public init(url: URL) {
         self.url = url
-        if !FileManager.default.fileExists(atPath: url.path) {
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        }
-        handle = try? FileHandle(forWritingTo: url)
-        _ = try? handle?.seekToEnd()
+        descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
     }
 
-    deinit { try? handle?.close() }
+    deinit { if descriptor >= 0 { close(descriptor) } }
 
     public func append(_ record: MetricsRecord) {
-        guard let handle, var data = try? LabJSON.lineEncoder.encode(record) else { return }
+        guard descriptor >= 0, var data = try? LabJSON.lineEncoder.encode(record) else { return }
         data.append(0x0A)
         lock.lock()
         defer { lock.unlock() }
-        _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: data)
+        _ = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     }
 
-    /// A sink writing into this log on behalf of `experiment`.
-    public func sink(experiment: String?) -> MetricsSink {
-        MetricsSink(experiment: experiment) { [self] record in append(record) }
+    /// A sink writing into this log on behalf of `experiment` (replicate `replicate`).
+    public func sink(experiment: String?, replicate: Int? = nil) -> MetricsSink {
+        MetricsSink(experiment: experiment, replicate: replicate) { [self] record in append(record) }
     }
 
     /// Every record in a metrics file (lines that do not parse are skipped).

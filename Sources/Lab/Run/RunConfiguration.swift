@@ -5,11 +5,18 @@ import Foundation
 /// Re-running from it (`attnlab claims check --config DIR/config.json`) repeats the same claims
 /// and experiments at the same scale and seed into a new run directory.
 public struct RunConfiguration: Codable, Sendable, Equatable {
-    /// Format version of this file.
-    public var schemaVersion = 1
+    /// Format version of this file (2: replicates at derived seeds; 1 read as one replicate).
+    public var schemaVersion = 2
     public var scale: Scale
-    /// Master seed; each experiment derives its generators from it.
+    /// Master seed; the replicates' seeds derive from it (`SeedSchedule`).
     public var seed: UInt64
+    /// Replicates per experiment that trains or samples (K, `--seeds`).
+    public var seeds: Int
+    /// The derived seed of each replicate, for readers; recomputed from `seed` and `seeds`.
+    public var replicateSeeds: [UInt64]
+    /// Threads each experiment computes with (`ATTNLAB_THREADS` of its process). Results depend
+    /// on it (reduction order), not on how many experiments run at once.
+    public var threadsPerExperiment: Int
     /// Claim ids checked, in report order.
     public var claims: [String]
     /// Experiment ids run, in run order (dependencies first).
@@ -49,10 +56,13 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    public init(scale: Scale, seed: UInt64, claims: [String], experiments: [String], all: Bool,
-                isolation: Isolation = .process, command: [String] = CommandLine.arguments, createdAt: Date = Date()) {
+    public init(scale: Scale, seed: UInt64, seeds: Int? = nil, threadsPerExperiment: Int = 1, claims: [String], experiments: [String],
+                all: Bool, isolation: Isolation = .process, command: [String] = CommandLine.arguments, createdAt: Date = Date()) {
         self.scale = scale
         self.seed = seed
+        self.seeds = seeds ?? SeedSchedule.defaultCount(at: scale)
+        self.replicateSeeds = SeedSchedule(master: seed, count: self.seeds).seeds
+        self.threadsPerExperiment = threadsPerExperiment
         self.claims = claims
         self.experiments = experiments
         self.all = all
@@ -62,6 +72,43 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
         self.createdAt = ISO8601DateFormatter().string(from: createdAt)
         self.command = command
         self.host = .current
+    }
+
+    /// The replicates' seeds.
+    public var schedule: SeedSchedule { SeedSchedule(master: seed, count: seeds) }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, scale, seed, seeds, replicateSeeds, threadsPerExperiment, claims, experiments, all, isolation
+        case attnlabVersion, gitCommit, createdAt, command, host
+    }
+
+    /// Decodes version 2, and version 1 files (one replicate at the master seed's derived seed,
+    /// the host's thread count) so that `attnlab report` still reads old runs.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decodeIfPresent(Int.self, forKey: .schemaVersion) ?? 1
+        scale = try c.decode(Scale.self, forKey: .scale)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        seeds = try c.decodeIfPresent(Int.self, forKey: .seeds) ?? 1
+        guard seeds >= 1 && seeds <= 1000 else {
+            throw DecodingError.dataCorruptedError(forKey: .seeds, in: c, debugDescription: "seeds must be 1…1000, got \(seeds)")
+        }
+        replicateSeeds = try c.decodeIfPresent([UInt64].self, forKey: .replicateSeeds)
+            ?? (schemaVersion == 1 ? [seed] : SeedSchedule(master: seed, count: seeds).seeds)
+        claims = try c.decode([String].self, forKey: .claims)
+        experiments = try c.decode([String].self, forKey: .experiments)
+        all = try c.decode(Bool.self, forKey: .all)
+        isolation = try c.decode(Isolation.self, forKey: .isolation)
+        attnlabVersion = try c.decode(String.self, forKey: .attnlabVersion)
+        gitCommit = try c.decodeIfPresent(String.self, forKey: .gitCommit)
+        createdAt = try c.decode(String.self, forKey: .createdAt)
+        command = try c.decode([String].self, forKey: .command)
+        host = try c.decode(Host.self, forKey: .host)
+        threadsPerExperiment = try c.decodeIfPresent(Int.self, forKey: .threadsPerExperiment) ?? host.threads
+        guard threadsPerExperiment >= 1 && threadsPerExperiment <= 4096 else {
+            throw DecodingError.dataCorruptedError(forKey: .threadsPerExperiment, in: c,
+                                                   debugDescription: "threadsPerExperiment must be 1…4096, got \(threadsPerExperiment)")
+        }
     }
 
     /// Reads a `config.json`, with a clear error naming the file when it is missing or malformed.

@@ -7,7 +7,8 @@ import TensorCore
 /// <run>/metrics.jsonl       one JSON object per logged event or step, appended
 /// <run>/results.json        measurements, tables, notes, timings, errors, verdicts
 /// <run>/figures/*.svg
-/// <run>/experiments/<id>/   each experiment's own folder (output.json, stderr.log, its files)
+/// <run>/experiments/<id>/   each experiment's own folder (output.json, stderr.log, its files);
+///                           replicate-<r>/ inside it per seed of a replicated experiment
 /// <run>/report.md, report.html
 /// ```
 /// Files are written atomically (TensorCore's `AtomicFile`: temporary file + rename), so a killed
@@ -22,6 +23,29 @@ public struct RunDirectory: Sendable {
     /// The folder of experiment `id`.
     public func experimentDirectory(_ id: String) -> URL {
         experiments.appendingPathComponent(RunDirectory.safeName(id), isDirectory: true)
+    }
+
+    /// The folder of one task: `experiments/<id>/` for an experiment that runs once,
+    /// `experiments/<id>/replicate-<r>/` for replicate r.
+    public func taskDirectory(_ id: String, replicate: Int?) -> URL {
+        guard let replicate else { return experimentDirectory(id) }
+        return experimentDirectory(id).appendingPathComponent("replicate-\(replicate)", isDirectory: true)
+    }
+
+    /// The folder of experiment `id` as a run left it: replicate `replicate`'s when it ran at
+    /// several seeds, else its own — the first that holds `file` (nil when neither does).
+    public func finishedTaskDirectory(_ id: String, replicate: Int = 1, holding file: String = "output.json") -> URL? {
+        [taskDirectory(id, replicate: replicate), experimentDirectory(id)].first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent(file).path)
+        }
+    }
+
+    /// The output of experiment `id` in this run (its first replicate's, or replicate
+    /// `replicate`'s), as the child wrote it; nil when the run has none.
+    public func output(of id: String, replicate: Int = 1) -> ExperimentOutput? {
+        guard let folder = finishedTaskDirectory(id, replicate: replicate),
+              let bytes = try? Data(contentsOf: folder.appendingPathComponent("output.json")) else { return nil }
+        return try? LabJSON.decoder.decode(ExperimentOutput.self, from: bytes)
     }
 
     /// Opens an existing run directory (for `attnlab report`, or a child process).

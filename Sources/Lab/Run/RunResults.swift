@@ -6,7 +6,8 @@ import Foundation
 /// time of writing — `attnlab report` recomputes them from the measurements with the current
 /// registry, so a corrected rule never needs a re-run.
 public struct RunResults: Codable, Sendable {
-    public var schemaVersion = 1
+    /// 2: experiments carry their replicates; claims their evidence kind, scale and per-seed verdicts.
+    public var schemaVersion = 2
     public var config: RunConfiguration
     public var startedAt: String
     public var finishedAt: String
@@ -67,9 +68,16 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
     /// Figures, each written to `file` (relative to the run directory).
     public var figures: [FigureRecord]
     public var artifacts: [String: String]
+    /// The trained model behind the measurements (the first replicate's), when there is one.
+    public var trainedScale: ModelScale?
+    /// The replicates at the run's derived seeds (nil for an experiment that ran once, and in
+    /// runs written before replicates existed). `measurements` then pools them (`SeedPooling`);
+    /// figures, tables, notes and artefacts are the first replicate's.
+    public var replicates: [ReplicateRecord]?
 
     public init(id: String, title: String, status: Status, error: String? = nil, startedAt: String? = nil,
-                seconds: Double = 0, output: ExperimentOutput = ExperimentOutput(), figures: [FigureRecord] = []) {
+                seconds: Double = 0, output: ExperimentOutput = ExperimentOutput(), figures: [FigureRecord] = [],
+                replicates: [ReplicateRecord]? = nil) {
         self.id = id
         self.title = title
         self.status = status
@@ -81,6 +89,40 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
         self.notes = output.notes
         self.figures = figures
         self.artifacts = output.artifacts
+        self.trainedScale = output.trainedScale
+        self.replicates = replicates
+    }
+
+    /// The evidence a rule judges: pooled, and one set per replicate (empty when the experiment ran once).
+    public func evidence(scale: Scale) -> (pooled: Evidence, perSeed: [(seed: UInt64, evidence: Evidence)]) {
+        let pooled = Evidence(measurements: measurements, scale: scale, trainedScale: trainedScale)
+        let perSeed = (replicates ?? []).filter { $0.status == .succeeded }.map {
+            (seed: $0.seed, evidence: Evidence(measurements: $0.measurements, scale: scale, trainedScale: $0.trainedScale ?? trainedScale))
+        }
+        return (pooled, perSeed)
+    }
+}
+
+/// One replicate of an experiment: its seed, outcome and measurements.
+public struct ReplicateRecord: Codable, Sendable, Equatable {
+    /// 1…K.
+    public var index: Int
+    public var seed: UInt64
+    public var status: ExperimentRecord.Status
+    public var error: String?
+    public var seconds: Double
+    public var measurements: [String: Measurement]
+    public var trainedScale: ModelScale?
+
+    public init(index: Int, seed: UInt64, status: ExperimentRecord.Status, error: String? = nil, seconds: Double,
+                measurements: [String: Measurement] = [:], trainedScale: ModelScale? = nil) {
+        self.index = index
+        self.seed = seed
+        self.status = status
+        self.error = error
+        self.seconds = seconds
+        self.measurements = measurements
+        self.trainedScale = trainedScale
     }
 }
 
@@ -107,6 +149,23 @@ public struct ClaimRecord: Codable, Sendable, Equatable {
     public var reason: String
     /// The measurements the rule reads.
     public var measured: [String: Measurement]
+    /// identity, simulation or trained model (nil in runs written before evidence kinds).
+    public var evidence: String?
+    /// For trained-model claims: "universal" or "seed's models", and the seed's words.
+    public var scope: String?
+    public var scopeQuote: String?
+    /// The measured model's scale, and the seed's when the claim is about its own models.
+    public var measuredScale: ModelScale?
+    public var seedScale: ModelScale?
+    /// The rule's verdict at each replicate's seed, beside the pooled one.
+    public var seedVerdicts: [SeedVerdict]?
+}
+
+/// A rule's verdict on one replicate's measurements.
+public struct SeedVerdict: Codable, Sendable, Equatable {
+    public var seed: UInt64
+    public var verdict: String
+    public var reason: String
 }
 
 extension ReportTable: Equatable {

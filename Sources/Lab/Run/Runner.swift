@@ -3,15 +3,18 @@ import TensorCore
 
 /// Runs a plan's experiments into a run directory and writes the results and reports.
 ///
-/// Order of work: config.json first (so an interrupted run can be repeated), then each
-/// experiment after its dependencies — with a progress line per experiment — then
-/// results.json, report.md and report.html. A failing experiment never stops the others; the
-/// experiments that depend on it are skipped and the claims they measure become `failed`.
-public struct Runner {
+/// Order of work: config.json first (so an interrupted run can be repeated), then the plan's
+/// tasks — one per experiment that runs once, one per replicate seed of every other
+/// (`RunSchedule`) — each after the same replicate of its dependencies, up to `jobs` at a time,
+/// with a progress line per task; then results.json, report.md and report.html. A failing task
+/// never stops the others; the tasks that depend on it are skipped and the claims of their
+/// experiments become `failed`.
+public struct Runner: Sendable {
     public enum Isolation: Sendable {
-        /// Each experiment in a child process of this executable (see `ExperimentHost`).
-        case childProcess(executable: URL)
-        /// Every experiment in this process.
+        /// Each task in a child process of this executable (see `ExperimentHost`), up to `jobs`
+        /// at a time, each computing with `RunConfiguration.threadsPerExperiment` threads.
+        case childProcess(executable: URL, jobs: Int)
+        /// Every task in this process, one after another.
         case inProcess
     }
 
@@ -43,82 +46,142 @@ public struct Runner {
         try directory.write(try LabJSON.encoder.encode(configuration), to: "config.json")
         let metrics = MetricsLog(url: directory.metricsFile)
         let runnerSink = metrics.sink(experiment: nil)
-        runnerSink.event("run-start", fields: ["scale": configuration.scale.rawValue, "seed": String(configuration.seed)])
+        runnerSink.event("run-start", fields: ["scale": configuration.scale.rawValue, "seed": String(configuration.seed),
+                                               "seeds": String(configuration.seeds)])
+
+        let schedule = RunSchedule(plan: plan, seeds: configuration.schedule)
+        let jobs: Int
+        switch isolation {
+        case .childProcess(_, let n): jobs = max(1, n)
+        case .inProcess: jobs = 1
+        }
+        let state = SchedulerState(count: schedule.tasks.count)
+        let total = schedule.tasks.count
+        // Start the first ready task (plan order, replicates in order) while a slot is free; a
+        // task whose dependency did not succeed is recorded as skipped without running.
+        state.condition.lock()
+        while state.finished < total {
+            var progressed = false
+            for task in schedule.tasks where !state.started.contains(task.index) && state.running < jobs {
+                if task.dependencies.contains(where: { state.results[$0] == nil }) { continue }
+                state.started.insert(task.index)
+                progressed = true
+                let broken = task.dependencies.filter { state.results[$0]?.succeeded != true }.map { schedule.tasks[$0].label }
+                if !broken.isEmpty {
+                    let why = "not run: dependency \(broken.map { "'\($0)'" }.joined(separator: ", ")) did not succeed"
+                    state.finished += 1
+                    progress("[\(state.finished)/\(total)] \(task.label) — skipped, \(why)")
+                    runnerSink.event("experiment-skipped", fields: task.fields.merging(["reason": why]) { a, _ in a })
+                    state.results[task.index] = TaskResult(task: task, result: .skipped(why), startedAt: Date(), seconds: 0)
+                    continue
+                }
+                var dependencyOutputs: [String: ExperimentOutput] = [:]
+                for index in task.dependencies {
+                    if case .succeeded(let output)? = state.results[index]?.result { dependencyOutputs[schedule.tasks[index].experiment.id] = output }
+                }
+                state.running += 1
+                progress("[\(state.started.count)/\(total)] \(task.experiment.title) (\(task.label)) …")
+                runnerSink.event("experiment-start", fields: task.fields)
+                let outputs = dependencyOutputs
+                let work: @Sendable () -> Void = { [self] in
+                    let begin = Date()
+                    var outcome = runOne(task, dependencyOutputs: outputs, metrics: metrics)
+                    // An experiment that reports no trained model measured its dependencies' (the largest).
+                    if case .succeeded(var output) = outcome, output.trainedScale == nil {
+                        output.trainedScale = outputs.values.compactMap(\.trainedScale).max { ($0.parameters ?? 0) < ($1.parameters ?? 0) }
+                        outcome = .succeeded(output)
+                    }
+                    let seconds = Date().timeIntervalSince(begin)
+                    state.condition.lock()
+                    state.results[task.index] = TaskResult(task: task, result: outcome, startedAt: begin, seconds: seconds)
+                    state.running -= 1
+                    state.finished += 1
+                    let tag = "[\(state.finished)/\(total)]"
+                    switch outcome {
+                    case .succeeded:
+                        progress("\(tag) \(task.label) done in \(Self.duration(seconds))")
+                        runnerSink.event("experiment-end", fields: task.fields.merging(["status": "succeeded"]) { a, _ in a },
+                                         values: ["seconds": seconds])
+                    case .failed(let message):
+                        progress("\(tag) \(task.label) FAILED after \(Self.duration(seconds)): \(ClaimEvaluation.firstLine(message))")
+                        runnerSink.event("experiment-end", fields: task.fields.merging(["status": "failed", "error": message]) { a, _ in a },
+                                         values: ["seconds": seconds])
+                    case .skipped: break
+                    }
+                    state.condition.broadcast()
+                    state.condition.unlock()
+                }
+                if jobs == 1 {
+                    state.condition.unlock()
+                    work()
+                    state.condition.lock()
+                } else {
+                    Thread.detachNewThread(work)
+                }
+            }
+            if state.finished < total && !progressed {
+                precondition(state.running > 0, "Runner: no task can start and none is running (a dependency outside the schedule)")
+                state.condition.wait()
+            }
+        }
+        state.condition.unlock()
 
         var records: [ExperimentRecord] = []
-        var outputs: [String: ExperimentOutput] = [:]
         var usedFigureNames = Set<String>()
-        let total = plan.experiments.count
-        for (index, experiment) in plan.experiments.enumerated() {
-            let tag = "[\(index + 1)/\(total)]"
-            let brokenDependencies = experiment.dependencies.filter { dep in records.first { $0.id == dep }?.status != .succeeded }
-            if !brokenDependencies.isEmpty {
-                let why = "not run: dependency \(brokenDependencies.map { "'\($0)'" }.joined(separator: ", ")) failed"
-                progress("\(tag) \(experiment.title) (\(experiment.id)) — skipped, \(why)")
-                records.append(ExperimentRecord(id: experiment.id, title: experiment.title, status: .skipped, error: why))
-                runnerSink.event("experiment-skipped", fields: ["id": experiment.id, "reason": why])
-                continue
-            }
-            progress("\(tag) \(experiment.title) (\(experiment.id)) …")
-            runnerSink.event("experiment-start", fields: ["id": experiment.id])
-            let begin = Date()
-            let result = runOne(experiment, outputs: outputs, metrics: metrics)
-            let seconds = Date().timeIntervalSince(begin)
-            let startedAt = ISO8601DateFormatter().string(from: begin)
-            switch result {
-            case .succeeded(let output):
-                outputs[experiment.id] = output
+        for experiment in plan.experiments {
+            let tasks = schedule.tasks.filter { $0.experiment.id == experiment.id }.compactMap { state.results[$0.index] }
+            var record = RunSchedule.record(experiment: experiment, tasks: tasks)
+            if let output = tasks.first(where: { $0.succeeded }).flatMap({ if case .succeeded(let o) = $0.result { o } else { nil } }) {
                 var figures: [FigureRecord] = []
                 for figure in output.figures {
                     let file = "figures/\(uniqueFigureName(figure.name, experiment: experiment.id, used: &usedFigureNames)).svg"
                     try directory.write(figure.svg, to: file)
                     figures.append(FigureRecord(name: figure.name, caption: figure.caption, file: file))
                 }
-                records.append(ExperimentRecord(id: experiment.id, title: experiment.title, status: .succeeded,
-                                                startedAt: startedAt, seconds: seconds, output: output, figures: figures))
-                progress("\(tag) \(experiment.id) done in \(Self.duration(seconds))")
-                runnerSink.event("experiment-end", fields: ["id": experiment.id, "status": "succeeded"], values: ["seconds": seconds])
-            case .failed(let message):
-                records.append(ExperimentRecord(id: experiment.id, title: experiment.title, status: .failed, error: message,
-                                                startedAt: startedAt, seconds: seconds))
-                progress("\(tag) \(experiment.id) FAILED after \(Self.duration(seconds)): \(ClaimEvaluation.firstLine(message))")
-                runnerSink.event("experiment-end", fields: ["id": experiment.id, "status": "failed", "error": message],
-                                 values: ["seconds": seconds])
+                record.figures = figures
             }
+            records.append(record)
         }
 
-        let finished = Date()
+        let finishedAt = Date()
         let iso = ISO8601DateFormatter()
-        var results = RunResults(config: configuration, startedAt: iso.string(from: started), finishedAt: iso.string(from: finished),
-                                 seconds: finished.timeIntervalSince(started), experiments: records, claims: [])
-        let outcomes = ClaimEvaluation.outcomes(plan.claims, in: results)
-        results.claims = outcomes.map(\.record)
-        try directory.write(try LabJSON.encoder.encode(results), to: "results.json")
-        try ReportWriter.write(results: results, outcomes: outcomes, to: directory)
-        runnerSink.event("run-end", values: ["seconds": results.seconds])
-        return Summary(results: results, outcomes: outcomes, directory: directory)
+        var runResults = RunResults(config: configuration, startedAt: iso.string(from: started), finishedAt: iso.string(from: finishedAt),
+                                    seconds: finishedAt.timeIntervalSince(started), experiments: records, claims: [])
+        let outcomes = ClaimEvaluation.outcomes(plan.claims, in: runResults)
+        runResults.claims = outcomes.map(\.record)
+        try directory.write(try LabJSON.encoder.encode(runResults), to: "results.json")
+        try ReportWriter.write(results: runResults, outcomes: outcomes, to: directory)
+        runnerSink.event("run-end", values: ["seconds": runResults.seconds])
+        return Summary(results: runResults, outcomes: outcomes, directory: directory)
     }
 
-    private func runOne(_ experiment: any Experiment, outputs: [String: ExperimentOutput], metrics: MetricsLog) -> ExperimentHost.Result {
+    private func runOne(_ task: RunSchedule.Task, dependencyOutputs: [String: ExperimentOutput], metrics: MetricsLog) -> TaskResult.Outcome {
         let progress = self.progress
+        let folder = directory.taskDirectory(task.experiment.id, replicate: task.replicate)
+        let prefix = task.replicate.map { "    [r\($0)] " } ?? "    "
         switch isolation {
-        case .childProcess(let executable):
-            return ExperimentHost.runInChild(id: experiment.id, executable: executable, run: directory,
-                                             scale: configuration.scale, seed: configuration.seed) { line in progress("    " + line) }
+        case .childProcess(let executable, _):
+            let dependencyFiles = Dictionary(uniqueKeysWithValues: task.dependencyTasks.map { dep in
+                (dep.experiment.id, directory.taskDirectory(dep.experiment.id, replicate: dep.replicate).appendingPathComponent("output.json"))
+            })
+            let result = ExperimentHost.runInChild(id: task.experiment.id, executable: executable, run: directory, folder: folder,
+                                                   scale: configuration.scale, seed: task.seed, replicate: task.replicate,
+                                                   dependencyFiles: dependencyFiles, threads: configuration.threadsPerExperiment) { line in
+                progress(prefix + line)
+            }
+            return TaskResult.Outcome(result)
         case .inProcess:
-            let folder = directory.experimentDirectory(experiment.id)
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            var context = ExperimentContext(scale: configuration.scale, seed: configuration.seed, directory: folder,
-                                            runDirectory: directory.url,
-                                            dependencyOutputs: outputs.filter { experiment.dependencies.contains($0.key) },
-                                            log: { line in progress("    " + line) })
-            context.metrics = metrics.sink(experiment: experiment.id)
-            let result = ExperimentHost.runInProcess(experiment, context: context)
+            var context = ExperimentContext(scale: configuration.scale, seed: task.seed, replicate: task.replicate, directory: folder,
+                                            runDirectory: directory.url, dependencyOutputs: dependencyOutputs,
+                                            log: { line in progress(prefix + line) })
+            context.metrics = metrics.sink(experiment: task.experiment.id, replicate: task.replicate)
+            let result = ExperimentHost.runInProcess(task.experiment, context: context)
             if case .succeeded(let output) = result {
                 // Keep the same files as a child would, so both modes leave identical directories.
                 try? AtomicFile.write((try? LabJSON.encoder.encode(output)) ?? Data(), to: folder.appendingPathComponent("output.json"))
             }
-            return result
+            return TaskResult.Outcome(result)
         }
     }
 
@@ -139,4 +202,35 @@ public struct Runner {
         let s = Int(seconds.rounded())
         return String(format: "%d min %02d s", s / 60, s % 60)
     }
+}
+
+/// The scheduler's shared state; every field is read and written under `condition`.
+final class SchedulerState: @unchecked Sendable {
+    let condition = NSCondition()
+    var results: [TaskResult?]
+    var started = Set<Int>()
+    var running = 0
+    var finished = 0
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+}
+
+/// One task's outcome.
+struct TaskResult: Sendable {
+    enum Outcome: Sendable {
+        case succeeded(ExperimentOutput)
+        case failed(String)
+        case skipped(String)
+
+        init(_ r: ExperimentHost.Result) {
+            switch r {
+            case .succeeded(let o): self = .succeeded(o)
+            case .failed(let m): self = .failed(m)
+            }
+        }
+    }
+    var task: RunSchedule.Task
+    var result: Outcome
+    var startedAt: Date
+    var seconds: Double
+    var succeeded: Bool { if case .succeeded = result { true } else { false } }
 }

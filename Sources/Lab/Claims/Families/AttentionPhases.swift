@@ -6,13 +6,14 @@ extension ClaimRegistry {
               statement: "At initialisation, small d_k gives uniform (symmetric) attention and large d_k gives sparse (broken-symmetry) attention.",
               claimed: "attention entropy falls from uniform to sparse as d_k grows",
               experiment: DkEntropyExperiment.id,
-              rule: VerdictRule.entropyFalls(["dk.entropy-drop-scaled.fixed.gpt2", "dk.entropy-drop-scaled.fixed.fan-in"],
+              evidence: .simulation, rule: VerdictRule.entropyFalls(["dk.entropy-drop-scaled.fixed.gpt2", "dk.entropy-drop-scaled.fixed.fan-in"],
                                              sparseDrop: 0.3, flatDrop: 0.1)
                   .requiringSamples(4, of: "dk.entropy-drop-scaled.fixed.gpt2")),
         Claim(id: "attn.heat-capacity-peak", seed: Seed.symmetryBreaking, section: "§1; seed 003 temperature section",
               statement: "Attention undergoes a symmetric/broken transition in temperature, marked by a heat-capacity peak.",
               claimed: "a transition (peak in C(β)) between uniform and focused attention",
               experiment: HeatCapacityExperiment.id,
+              evidence: .trainedModel, scope: .universal(quote: "seed 000 §1: the softmax temperature \"acts as a quantum fluctuation parameter\" separating a symmetric from a broken-symmetry phase"),
               rule: VerdictRule.finiteTemperatureTransition(drift: "thermo.peak-drift", excess: "thermo.sharpening-excess",
                                                            bins: "thermo.size-bins")
                   .requiringScale(.quick)),
@@ -20,6 +21,7 @@ extension ClaimRegistry {
               statement: "Attention heads stay phase-locked throughout training.",
               claimed: "Kuramoto order parameter r = 1.000 throughout training",
               experiment: KuramotoExperiment.id,
+              evidence: .trainedModel, scope: .seedModels(quote: "\"Our Lojban zooper had r = 1.000 throughout training\"", scale: SeedModelScale.lojban),
               rule: VerdictRule.headsLocked(minimum: "kuramoto.heads.r-min", mean: "kuramoto.heads.r-mean",
                                             timeShuffled: "kuramoto.heads.r-time-shuffled",
                                             distanceShuffled: "kuramoto.heads.r-distance-shuffled",

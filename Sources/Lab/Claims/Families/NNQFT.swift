@@ -8,15 +8,15 @@ extension ClaimRegistry {
         Claim(id: "nnqft.inverse-heads", seed: Seed.nnqft, section: "Abstract",
               statement: "Summing N_h independent heads with 1/√N_h normalisation suppresses the connected 4-point function as 1/N_h.",
               claimed: "|G4c| ∝ N_h^−1",
-              experiment: "nnqft.heads", rule: .nnqftInverseHeads),
+              experiment: "nnqft.heads", evidence: .identity, rule: .nnqftInverseHeads),
         Claim(id: "nnqft.width-persistence", seed: Seed.nnqft, section: "Abstract",
               statement: "For a single head, non-Gaussian field statistics persist as d_k → ∞.",
               claimed: "single-head G4c stays finite as d_k grows",
-              experiment: "nnqft.width", rule: .nnqftWidthPersistence),
+              experiment: "nnqft.width", evidence: .simulation, rule: .nnqftWidthPersistence),
         Claim(id: "nnqft.euclidean-kernel", seed: Seed.nnqft, section: "Abstract",
               statement: "Random-Fourier-feature token embeddings give a Euclidean-invariant two-point function.",
               claimed: "G2 invariant under translations and rotations of the points; built from the RFF kernel exp(−r²/2ℓ²)",
-              experiment: "nnqft.kernel", rule: .nnqftEuclideanKernel),
+              experiment: "nnqft.kernel", evidence: .identity, rule: .nnqftEuclideanKernel),
     ]
 }
 

@@ -8,7 +8,7 @@ extension ClaimRegistry {
               statement: "The gradient of the imaginary-time leakage free energy is a softmax-weighted Hebbian update.",
               claimed: "∇F = softmax-weighted outer products (exact identity)",
               experiment: LeakageGradientExperiment.id,
-              rule: VerdictRule.allOf([
+              evidence: .identity, rule: VerdictRule.allOf([
                   .atMost("gradient.autodiff-deviation", 1e-12),
                   .atMost("gradient.complex-step-deviation", 1e-12),
               ]).requiringSamples(10, of: "gradient.complex-step-deviation")),
@@ -16,22 +16,22 @@ extension ClaimRegistry {
               statement: "Real-time coherent dynamics weight leakage channels by a power law (Lorentzian) in the energy gap.",
               claimed: "weights ∝ Γ²/(Γ² + Δ²)",
               experiment: RealTimeLeakageExperiment.id,
-              rule: QPFRules.realTimeLorentzian.requiringSamples(2, of: "realtime.kl-lorentzian-small-field")),
+              evidence: .simulation, rule: QPFRules.realTimeLorentzian.requiringSamples(2, of: "realtime.kl-lorentzian-small-field")),
         Claim(id: "qpf.forward-map-softmax", seed: Seed.quantumProbabilityFlow, section: "Key results (D-Wave tests)",
               statement: "Sampled one-hot forward maps are better fitted by a softmax than by a Lorentzian power law.",
               claimed: "KL(softmax fit) < KL(Lorentzian fit)",
               experiment: ForwardMapExperiment.id,
-              rule: QPFRules.forwardMapSoftmax(samplers: ["gibbs", "sa", "sqa", "coherent"])),
+              evidence: .simulation, rule: QPFRules.forwardMapSoftmax(samplers: ["gibbs", "sa", "sqa", "coherent"])),
         Claim(id: "qpf.fast-anneal-slope", seed: Seed.quantumProbabilityFlow, section: "Key results (fast anneal)",
               statement: "Faster anneals lower the fitted softmax slope without improving the global KL.",
               claimed: "fitted slope decreases with shorter anneals",
               experiment: ForwardMapExperiment.id,
-              rule: QPFRules.fastAnnealSlope(samplers: ["sa", "sqa"])),
+              evidence: .simulation, rule: QPFRules.fastAnnealSlope(samplers: ["sa", "sqa"])),
         Claim(id: "qpf.capacity", seed: Seed.quantumProbabilityFlow, section: "beyond the seed (SPEC §7)",
               statement: "How the QPF learning rules' storage capacity compares with Hebbian learning's 0.138 N.",
               claimed: "(open question; Hebbian reference 0.138 N)",
               experiment: CapacityExperiment.id,
-              rule: QPFRules.capacity),
+              evidence: .simulation, rule: QPFRules.capacity),
     ]
 }
 

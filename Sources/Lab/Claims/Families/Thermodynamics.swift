@@ -6,7 +6,7 @@ extension ClaimRegistry {
               statement: "Softmax with temperature τ is the Gibbs (thermal Born) distribution with energies E = −score and β = 1/τ.",
               claimed: "α_i = exp(−βE_i)/Z exactly; F = U − S/β",
               experiment: GibbsIdentityExperiment.id,
-              rule: VerdictRule.allOf([
+              evidence: .identity, rule: VerdictRule.allOf([
                   .atMost("gibbs.softmax-deviation", 1),
                   .atMost("gibbs.free-energy-identity", 1e-12),
                   .atMost("gibbs.born-amplitudes", 1e-12),
@@ -16,7 +16,7 @@ extension ClaimRegistry {
               statement: "Among distributions with the same expected score, softmax has maximal entropy.",
               claimed: "H(softmax) ≥ H(p) for every p with the same ⟨E⟩",
               experiment: MaxEntropyExperiment.id,
-              rule: VerdictRule.allOf([
+              evidence: .identity, rule: VerdictRule.allOf([
                   .atMost("maxent.entropy-excess", 1e-12),
                   .atMost("maxent.constraint-residual", 1e-12),
                   .atMost("maxent.solved-softmax-distance", 1),

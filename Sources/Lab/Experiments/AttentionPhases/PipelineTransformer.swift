@@ -38,9 +38,7 @@ public struct PipelineTransformer {
             return try load(checkpoint: trained, data: runDirectory.appendingPathComponent("data"))
         }
         let folder = runDirectory.appendingPathComponent("experiments").appendingPathComponent(pipelineID)
-        let outputFile = folder.appendingPathComponent("output.json")
-        if let bytes = try? Data(contentsOf: outputFile),
-           let output = try? LabJSON.decoder.decode(ExperimentOutput.self, from: bytes) {
+        if let output = RunDirectory(existing: runDirectory).output(of: pipelineID) {
             return try load(from: output, runDirectory: runDirectory)
         }
         let checkpoint = QSFPipelineExperiment.stageFolder(runDirectory: runDirectory, stage: "transformer")

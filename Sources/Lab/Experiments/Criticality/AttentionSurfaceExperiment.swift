@@ -30,7 +30,7 @@ public struct AttentionSurfaceExperiment: Experiment {
         let surfaces = outcome.surfaces
         let folder = context.directory.appendingPathComponent("surfaces")
         try surfaces.write(to: folder)
-        out.artifacts["attention-surfaces"] = "\(context.directory.lastPathComponent)/surfaces"
+        out.artifacts["attention-surfaces"] = context.artifactPath(folder)
         let analysis = try AttentionSurfaceAnalysis.analyze(surfaces)
         AttentionSurfaceReport(analysis: analysis, surfaces: surfaces, outcome: outcome).add(to: &out)
         return out

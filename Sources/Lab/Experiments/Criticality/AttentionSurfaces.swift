@@ -101,9 +101,11 @@ struct AttentionSurfaces: Sendable {
     /// The experiment folder holding recorded surfaces in a run directory (or the folder itself).
     static func folder(inRun run: URL) -> URL? {
         let fm = FileManager.default
-        let candidates = [run, run.appendingPathComponent("surfaces"),
-                          run.appendingPathComponent("experiments").appendingPathComponent(AttentionSurfaceExperiment.experimentID)
-                              .appendingPathComponent("surfaces")]
+        var candidates = [run, run.appendingPathComponent("surfaces")]
+        if let task = RunDirectory(existing: run).finishedTaskDirectory(AttentionSurfaceExperiment.experimentID,
+                                                                         holding: "surfaces/\(manifestFile)") {
+            candidates.append(task.appendingPathComponent("surfaces"))
+        }
         return candidates.first { fm.fileExists(atPath: $0.appendingPathComponent(manifestFile).path) }
     }
 }

@@ -9,16 +9,21 @@ import TensorCore
 public struct QSFPipelineExperiment: Experiment {
     public let id = "qsf.pipeline"
     public let title = "QSF progressive training (seed 001 Tables 2–3)"
+    public var dependencies: [String] { [CorpusExperiment.experimentID] }
     /// Overrides the scale's step count (e.g. to run a few steps at `paper` scale).
     public var steps: Int?
 
     public init(steps: Int? = nil) { self.steps = steps }
 
     /// The checkpoint folder of one stage in a run directory that ran this experiment:
-    /// RUN_DIR/experiments/qsf.pipeline/pipeline/<stage>.
-    public static func stageFolder(runDirectory: URL, stage: String) -> URL {
-        runDirectory.appendingPathComponent("experiments").appendingPathComponent("qsf.pipeline")
-            .appendingPathComponent("pipeline").appendingPathComponent(stage)
+    /// RUN_DIR/experiments/qsf.pipeline/replicate-<r>/pipeline/<stage> (or, in runs without
+    /// replicates, RUN_DIR/experiments/qsf.pipeline/pipeline/<stage>).
+    public static func stageFolder(runDirectory: URL, stage: String, replicate: Int = 1) -> URL {
+        let run = RunDirectory(existing: runDirectory)
+        let inside = "pipeline/\(stage)"
+        let task = run.finishedTaskDirectory("qsf.pipeline", replicate: replicate, holding: inside)
+            ?? run.taskDirectory("qsf.pipeline", replicate: replicate)
+        return task.appendingPathComponent(inside)
     }
 
     static let stageOrder = ["transformer", "fnet", "koopman", "qsf", "hamiltonian", "qsf-no-anneal", "transformer-3x"]
@@ -37,16 +42,8 @@ public struct QSFPipelineExperiment: Experiment {
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var scale = QSFPipelineScale.at(context.scale, seed: context.seed)
         if let steps { scale.settings.training.steps = steps }
-        let dataFolder = context.directory.appendingPathComponent("data")
-        let data: PreparedData
-        if let saved = try? PreparedData.load(from: dataFolder) {
-            data = saved
-        } else {
-            context.log("preparing \(scale.documents) stories, tokenizer to \(scale.vocabulary) tokens")
-            data = try DataPreparation(corpus: .stories(documents: scale.documents, seed: context.seed),
-                                       tokenizer: .train(vocabularySize: scale.vocabulary)).run(log: context.log)
-            try data.write(to: dataFolder)
-        }
+        let dataFolder = try context.artifact(CorpusExperiment.dataArtifact, of: CorpusExperiment.experimentID)
+        let data = try PreparedData.load(from: dataFolder)
         let pipeline = QSFPipeline(settings: scale.settings)
         let metrics = context.metrics
         let results = try pipeline.run(
@@ -62,7 +59,12 @@ public struct QSFPipelineExperiment: Experiment {
                 for (i, g) in (record.gamma ?? []).enumerated() { values["gamma.\(i)"] = g }
                 metrics.log(values, step: record.step, fields: ["stage": stage, "kind": record.kind.rawValue])
             })
-        return QSFPipelineReport(results: results, data: data, scale: context.scale,
-                                 relativeFolder: context.directory.lastPathComponent).output()
+        let training = scale.settings.training
+        var output = QSFPipelineReport(results: results, data: data, scale: context.scale,
+                                       relativeFolder: context.artifactPath(context.directory),
+                                       tokensPerStage: training.steps * training.batchSize * training.accumulation * training.contextLength).output()
+        // The corpus stays the run's; the pipeline passes it on to the experiments that read its models.
+        output.artifacts[CorpusExperiment.dataArtifact] = context.artifactPath(dataFolder)
+        return output
     }
 }

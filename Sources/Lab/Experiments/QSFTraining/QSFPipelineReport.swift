@@ -8,6 +8,8 @@ struct QSFPipelineReport {
     let data: PreparedData
     let scale: Scale
     let relativeFolder: String
+    /// Training tokens of one stage's budget (steps × batch × context).
+    let tokensPerStage: Int
 
     func stage(_ name: String) -> QSFPipeline.StageResult? { results.first { $0.name == name } }
 
@@ -66,7 +68,12 @@ struct QSFPipelineReport {
         }
         var artifacts = ["data": "\(relativeFolder)/data"]
         for r in results { artifacts["checkpoint.\(r.name)"] = "\(relativeFolder)/pipeline/\(r.checkpoint)" }
-        return ExperimentOutput(measurements: m, figures: figures(), tables: tables(), notes: notes(), artifacts: artifacts)
+        var output = ExperimentOutput(measurements: m, figures: figures(), tables: tables(), notes: notes(), artifacts: artifacts)
+        // The measured scale: the largest model compared, one stage's token budget, the corpus.
+        let corpus = "\(data.summary.corpus), \(data.summary.documents.train + data.summary.documents.validation) documents"
+        output.trainedScale = ModelScale(parameters: results.map { Double($0.parameters) }.max(), tokens: Double(tokensPerStage),
+                                         corpus: corpus)
+        return output
     }
 
     func tables() -> [ReportTable] {

@@ -5,16 +5,15 @@ import Models
 /// `paper` is seed 001 §XI: width 320, 32 layers, feed-forward 512, 8 heads, context 512 and a
 /// GPT-2-sized vocabulary (50,257), 20,000 steps — far beyond a CPU's minutes; the tests build
 /// it and train two steps.
+/// The corpus is the run's (`CorpusExperiment`, sized by `CorpusScale`); the model's vocabulary
+/// is the corpus's tokenizer's (at `paper`, GPT-2's 50,257).
 public struct QSFPipelineScale: Sendable {
-    public var documents: Int
-    /// Vocabulary the BPE tokenizer is trained to (the model's vocabulary is at least this).
-    public var vocabulary: Int
     public var settings: QSFPipeline.Settings
 
     public static func at(_ scale: Scale, seed: UInt64) -> QSFPipelineScale {
-        func make(documents: Int, vocabulary: Int, width: Int, layers: Int, heads: Int, ff: Int, context: Int, batch: Int,
+        func make(width: Int, layers: Int, heads: Int, ff: Int, context: Int, batch: Int,
                   steps: Int, lr: Double, twin: Bool) -> QSFPipelineScale {
-            let model = ModelConfig(architecture: .qsf, vocabularySize: vocabulary, contextLength: context, width: width,
+            let model = ModelConfig(architecture: .qsf, vocabularySize: CorpusScale.at(scale).vocabulary, contextLength: context, width: width,
                                     layers: layers, heads: heads, feedForward: ff)
             var training = TrainingConfig()
             training.steps = steps
@@ -29,21 +28,21 @@ public struct QSFPipelineScale: Sendable {
             settings.trainUnannealedTwin = twin
             settings.trainEqualBudgetBaseline = twin
             settings.initSeed = seed &+ 1
-            return QSFPipelineScale(documents: documents, vocabulary: vocabulary, settings: settings)
+            return QSFPipelineScale(settings: settings)
         }
         switch scale {
         case .smoke:
-            return make(documents: 300, vocabulary: 320, width: 32, layers: 2, heads: 2, ff: 64, context: 32, batch: 8,
+            return make(width: 32, layers: 2, heads: 2, ff: 64, context: 32, batch: 8,
                         steps: 30, lr: 1e-2, twin: false)
         case .quick:
-            return make(documents: 3000, vocabulary: 512, width: 64, layers: 3, heads: 4, ff: 256, context: 64, batch: 16,
+            return make(width: 64, layers: 3, heads: 4, ff: 256, context: 64, batch: 16,
                         steps: 400, lr: 5e-3, twin: true)
         case .small:
-            return make(documents: 20000, vocabulary: 2048, width: 128, layers: 6, heads: 4, ff: 512, context: 128, batch: 16,
+            return make(width: 128, layers: 6, heads: 4, ff: 512, context: 128, batch: 16,
                         steps: 3000, lr: 3e-3, twin: true)
         case .paper:
             // GPT-2's vocabulary size for the model; the tokenizer trained on `stories` is smaller.
-            var paper = make(documents: 20000, vocabulary: 4096, width: 320, layers: 32, heads: 8, ff: 512, context: 512,
+            var paper = make(width: 320, layers: 32, heads: 8, ff: 512, context: 512,
                              batch: 8, steps: 20000, lr: 6e-4, twin: true)
             paper.settings.model.vocabularySize = 50257
             return paper
