@@ -37,7 +37,8 @@ let package = Package(
             dependencies: ["Lab", "Models", "Physics", "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        // Fixtures/PyTorchParity: weights in, PyTorch's logits and gradients out (benchmarks/pytorch/parity.py).
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], exclude: ["Fixtures/PyTorchParity"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "attnlab"]),
     ]
