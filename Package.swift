@@ -10,9 +10,10 @@ let package = Package(
     products: [
         .executable(name: "attnlab", targets: ["attnlab"]),
     ],
+    // Pinned to the versions the build resolves (Package.resolved is not committed).
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", exact: "1.1.1"),
     ],
     targets: [
         // OpenBLAS (cblas) + LAPACKE, and the kernel selection that makes OpenBLAS use the
@@ -36,7 +37,8 @@ let package = Package(
             dependencies: ["Lab", "Models", "Physics", "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        // Fixtures/PyTorchParity: weights in, PyTorch's logits and gradients out (benchmarks/pytorch/parity.py).
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], exclude: ["Fixtures/PyTorchParity"]),
         .testTarget(name: "PhysicsTests", dependencies: ["Physics"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "attnlab"]),
     ]

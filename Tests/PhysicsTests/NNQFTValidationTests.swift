@@ -127,19 +127,22 @@ struct NNQFTValidationTests {
         }
     }
 
-    @Test("results are identical for one seed on 1 and 2 threads")
+    @Test("results are identical for one seed on 1, 2 and 3 threads")
     func threadIndependence() {
         let field = AttentionField(points: .ring(count: 5, dimension: 3, radius: 1),
                                    config: AttentionFieldConfig(features: 16, keyWidth: 8, heads: 2))
         let net = SingleLayerNetwork(points: Self.points(.relu), activation: .relu, width: 4)
         let planA = CorrelatorPlan(draws: 3000, blocks: 12, threads: 1, quadruples: Quadruple.standard(5), seed: 9)
-        var planB = planA
-        planB.threads = 2
-        #expect(CorrelatorEstimator.run(field, plan: planA).jackknife.sums == CorrelatorEstimator.run(field, plan: planB).jackknife.sums)
         let planC = CorrelatorPlan(draws: 3000, blocks: 12, threads: 1, quadruples: Quadruple.standard(6), seed: 9)
-        var planD = planC
-        planD.threads = 2
-        #expect(CorrelatorEstimator.run(net, plan: planC).jackknife.sums == CorrelatorEstimator.run(net, plan: planD).jackknife.sums)
+        let serialField = CorrelatorEstimator.run(field, plan: planA).jackknife.sums
+        let serialNet = CorrelatorEstimator.run(net, plan: planC).jackknife.sums
+        for threads in [2, 3] {   // 3 threads over 12 blocks: workers take blocks from a shared counter
+            var planB = planA, planD = planC
+            planB.threads = threads
+            planD.threads = threads
+            #expect(CorrelatorEstimator.run(field, plan: planB).jackknife.sums == serialField)
+            #expect(CorrelatorEstimator.run(net, plan: planD).jackknife.sums == serialNet)
+        }
         // A different seed must differ.
         var planE = planA
         planE.seed = 10

@@ -66,6 +66,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Standard deviation of weight initialisation (GPT-2: 0.02).
     public var initStd: Double = 0.02
 
+    /// Standard deviation of the projections that write into the residual stream:
+    /// initStd/√(2·layers), GPT-2's scaled initialisation.
+    public var residualInitStd: Double { initStd / (2 * Double(layers)).squareRoot() }
+
     public init(architecture: Architecture, vocabularySize: Int, contextLength: Int, width: Int, layers: Int,
                 heads: Int, feedForward: Int) {
         self.architecture = architecture

@@ -1,9 +1,10 @@
 import TensorCore
 
 /// Multi-head causal linear attention with φ(x) = 1 + x (seed 001 Stage III, Eq. 34–36):
-/// the "measurement" term of the QSF block. q, k, v come from one projection W_qkv; the value
-/// projection W_V (the middle third of W_qkv's columns) is the measurement matrix of the
-/// seed's Gaussian picture.
+/// the "measurement" term of the QSF block. q, k, v come from one projection W_qkv, whose
+/// columns are (W_Q | W_K | W_V), each C wide (head h's q columns are h·D ..< (h+1)·D of the
+/// first third, as `fusedCausalLinearAttention` and `reference` read them); the value
+/// projection W_V, the last third, is the measurement matrix of the seed's Gaussian picture.
 public struct LinearAttention<Scalar: TensorScalar> {
     public let qkv: Linear<Scalar>        // (C, 3C)
     public let output: Linear<Scalar>     // (C, C)
@@ -39,7 +40,7 @@ public struct LinearAttention<Scalar: TensorScalar> {
         return output(y.permuted([0, 2, 1, 3]).reshaped([b, t, c]))
     }
 
-    /// W_V, the value projection (C, C), as a Double matrix.
+    /// W_V, the value projection (C, C): the last C columns of W_qkv, as a Double matrix.
     public func valueProjection() -> Matrix {
         let w = Matrix(qkv.weight.value)                       // (C, 3C)
         let c = w.rows

@@ -93,7 +93,7 @@ public struct AttentionField: FieldSampler {
     public func makeWorkspace() -> Workspace { Workspace(self) }
 
     public func draw(_ field: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>?,
-                     workspace ws: Workspace, rng: inout FieldRandom) {
+                     workspace ws: Workspace, rng: inout SeededRNG) {
         let n = points.count, heads = config.heads
         for i in 0..<n { field[i] = 0 }
         if let c = covariance { for i in 0..<(n * n) { c[i] = 0 } }
@@ -126,7 +126,7 @@ public struct AttentionField: FieldSampler {
 
     /// Draws (Ω, b) and fills E, G and F in the workspace.
     @inline(__always)
-    func drawEmbedding(_ ws: Workspace, rng: inout FieldRandom) {
+    func drawEmbedding(_ ws: Workspace, rng: inout SeededRNG) {
         let n = points.count, d = points.dimension, m = config.features
         RandomFourierFeatures.drawParameters(omega: ws.omega.base, phases: ws.phases.base, m: m, d: d,
                                              lengthScale: config.lengthScale, rng: &rng)
@@ -146,7 +146,7 @@ public struct AttentionField: FieldSampler {
     /// W ~ N(0, 1)^{r×r} at d_k = ∞), values ψ = σ_V ρ F z with ρ² = |w|²/d_v ~ χ²(d_v)/d_v.
     /// Leaves A in ws.logits and φ_h = A ψ in ws.head; returns ρ².
     @inline(__always)
-    func drawHeadGram(_ ws: Workspace, rng: inout FieldRandom) -> Double {
+    func drawHeadGram(_ ws: Workspace, rng: inout SeededRNG) -> Double {
         let n = points.count, r = rank
         let f = ws.factor.base, w = ws.w.base
         if let dk = config.keyWidth {
@@ -169,7 +169,7 @@ public struct AttentionField: FieldSampler {
     /// One head from explicit weights: Q = E W_Qᵀ, K = E W_Kᵀ, V = E W_Vᵀ, A = softmax(QKᵀ/√d_k),
     /// O = A V, φ_h = O w. Leaves A in ws.logits and φ_h in ws.head; returns ρ² = |w|².
     @inline(__always)
-    func drawHeadWeights(_ ws: Workspace, rng: inout FieldRandom) -> Double {
+    func drawHeadWeights(_ ws: Workspace, rng: inout SeededRNG) -> Double {
         let n = points.count, m = config.features
         let dk = config.keyWidth!, dv = config.valueWidth!
         let sigmaQK = config.logitScale.squareRoot()

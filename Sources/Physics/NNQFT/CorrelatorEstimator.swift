@@ -69,7 +69,7 @@ public enum CorrelatorEstimator {
             let out = UnsafeSendablePointer(all.baseAddress!)
             Parallel.forEach(blocks, threads: plan.threads) { b in
                 var stream = base.stream(UInt64(b))
-                var rng = FieldRandom(&stream)
+                var rng = SeededRNG(drawingStateFrom: &stream)
                 let workspace = sampler.makeWorkspace()
                 let p = layout.pairs
                 let phi = ScratchBuffer(n), pairs = ScratchBuffer(p), cov = ScratchBuffer(n * n)

@@ -19,7 +19,7 @@ public protocol FieldSampler: Sendable {
     /// Draws the parameters once and writes φ (n) and, when `covariance` is non-nil, the
     /// conditional covariance (n, n), row-major.
     func draw(_ field: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>?,
-              workspace: Workspace, rng: inout FieldRandom)
+              workspace: Workspace, rng: inout SeededRNG)
 }
 
 /// A scratch buffer of doubles owned by a workspace; freed when the workspace goes.

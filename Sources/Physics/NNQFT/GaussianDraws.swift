@@ -1,7 +1,7 @@
 import Foundation
 import TensorCore
 
-/// Fast standard-normal and χ² draws for the field ensembles, from a `FieldRandom`.
+/// Fast standard-normal and χ² draws for the field ensembles, from a `SeededRNG`.
 ///
 /// The ensembles need thousands of normals per draw, so the polar Box–Muller of
 /// `SeededRNG.normal()` (two uniforms, a log and a square root per pair, with rejection) would
@@ -50,7 +50,7 @@ public enum GaussianDraws {
 
     /// One standard normal.
     @inline(__always)
-    public static func normal(_ rng: inout FieldRandom) -> Double {
+    public static func normal(_ rng: inout SeededRNG) -> Double {
         let t = tables
         return t.width.withUnsafeBufferPointer { width in
             t.threshold.withUnsafeBufferPointer { threshold in
@@ -60,7 +60,7 @@ public enum GaussianDraws {
     }
 
     /// Fills `count` standard normals times `scale` into `out`.
-    public static func fill(_ out: UnsafeMutablePointer<Double>, count: Int, scale: Double = 1, rng: inout FieldRandom) {
+    public static func fill(_ out: UnsafeMutablePointer<Double>, count: Int, scale: Double = 1, rng: inout SeededRNG) {
         let t = tables
         t.width.withUnsafeBufferPointer { width in
             t.threshold.withUnsafeBufferPointer { threshold in
@@ -71,7 +71,7 @@ public enum GaussianDraws {
     }
 
     @inline(__always)
-    private static func draw(_ rng: inout FieldRandom, _ width: UnsafePointer<Double>,
+    private static func draw(_ rng: inout SeededRNG, _ width: UnsafePointer<Double>,
                              _ threshold: UnsafePointer<UInt64>, _ t: Tables) -> Double {
         while true {
             let bits = rng.next()
@@ -86,7 +86,7 @@ public enum GaussianDraws {
 
     /// Tail or wedge: returns the accepted |x|, or nil to start again.
     @inline(never)
-    private static func slowPath(layer: Int, x: Double, rng: inout FieldRandom, _ t: Tables) -> Double? {
+    private static func slowPath(layer: Int, x: Double, rng: inout SeededRNG, _ t: Tables) -> Double? {
         if layer == 0 {
             // Tail beyond r: x = r + a with a = −ln U₁/r, accepted when −2 ln U₂ > a².
             while true {
@@ -101,7 +101,7 @@ public enum GaussianDraws {
 
     /// X ~ χ²(k)/k, the squared norm of k standard normals over k (Marsaglia–Tsang gamma:
     /// χ²(k) = 2·Gamma(k/2); for k = 1 Gamma(1/2) = Gamma(3/2)·U^{2}).
-    public static func chiSquaredOverDegrees(_ k: Int, rng: inout FieldRandom) -> Double {
+    public static func chiSquaredOverDegrees(_ k: Int, rng: inout SeededRNG) -> Double {
         precondition(k > 0, "chiSquaredOverDegrees: degrees of freedom must be positive, got \(k)")
         let alpha = Double(k) / 2
         let boosted = alpha < 1 ? alpha + 1 : alpha

@@ -40,7 +40,7 @@ public struct GaussianProcessField: FieldSampler {
     public func makeWorkspace() -> Workspace { Workspace(pointCount) }
 
     public func draw(_ field: UnsafeMutablePointer<Double>, covariance _: UnsafeMutablePointer<Double>?,
-                     workspace: Workspace, rng: inout FieldRandom) {
+                     workspace: Workspace, rng: inout SeededRNG) {
         let n = pointCount, z = workspace.z.base
         GaussianDraws.fill(z, count: n, rng: &rng)
         factor.withUnsafeBufferPointer { l in

@@ -29,7 +29,7 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
         dimension = d
         self.lengthScale = lengthScale
         var omega = [Double](repeating: 0, count: m * d), b = [Double](repeating: 0, count: m)
-        var random = FieldRandom(&rng)
+        var random = SeededRNG(drawingStateFrom: &rng)
         omega.withUnsafeMutableBufferPointer { o in
             b.withUnsafeMutableBufferPointer { p in
                 RandomFourierFeatures.drawParameters(omega: o.baseAddress!, phases: p.baseAddress!, m: m, d: d,
@@ -83,7 +83,7 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
     /// Ωᵀ (D, m) with N(0, 1/ℓ²) entries and b (m) uniform in [0, 2π).
     @inline(__always)
     static func drawParameters(omega: UnsafeMutablePointer<Double>, phases: UnsafeMutablePointer<Double>, m: Int, d: Int,
-                               lengthScale: Double, rng: inout FieldRandom) {
+                               lengthScale: Double, rng: inout SeededRNG) {
         GaussianDraws.fill(omega, count: m * d, scale: 1 / lengthScale, rng: &rng)
         for c in 0..<m { phases[c] = 2 * Double.pi * rng.uniform() }
     }

@@ -54,7 +54,7 @@ public struct SingleLayerNetwork: FieldSampler {
     public func makeWorkspace() -> Workspace { Workspace(self) }
 
     public func draw(_ field: UnsafeMutablePointer<Double>, covariance _: UnsafeMutablePointer<Double>?,
-                     workspace ws: Workspace, rng: inout FieldRandom) {
+                     workspace ws: Workspace, rng: inout SeededRNG) {
         let n = points.count, d = points.dimension, width = self.width
         GaussianDraws.fill(ws.w0.base, count: width * d, scale: weightScale / Double(d).squareRoot(), rng: &rng)
         GaussianDraws.fill(ws.b0.base, count: width, scale: biasScale, rng: &rng)

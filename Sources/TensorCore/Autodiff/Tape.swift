@@ -6,9 +6,9 @@
 /// variables (gradients kept on the tape, for tests) or `Parameter`s (gradients accumulated
 /// into `Parameter.grad`).
 ///
-/// Memory: op outputs and gradients come from a pool owned by the tape; `reset()` returns
-/// every buffer nobody else holds to the pool, so a training loop that resets the tape each
-/// step stops allocating tensor storage after its first step.
+/// Memory: op outputs, gradients and ops' workspaces (`scratch`) come from a pool owned by the
+/// tape; `reset()` returns every buffer nobody else holds to the pool, so a training loop that
+/// resets the tape each step stops allocating tensor storage after its first step.
 ///
 /// A tape is not thread-safe: one tape per training loop.
 public final class Tape<Scalar: TensorScalar> {
@@ -30,6 +30,8 @@ public final class Tape<Scalar: TensorScalar> {
     /// Buffers handed out by `makeTensor` since the last reset; only these return to the pool
     /// (tensors the caller created stay the caller's).
     private var issued = Set<ObjectIdentifier>()
+    /// Storage lent to ops as `Scratch` since the last reset.
+    private var lent: [TensorBuffer<Scalar>] = []
 
     /// Gradient contributions whose computation waits for a parallel batch (`deferGradient`).
     private var deferred: [(target: Int, epoch: Int, compute: @Sendable () -> [Scalar])] = []
@@ -203,15 +205,14 @@ public final class Tape<Scalar: TensorScalar> {
         return tensor
     }
 
-    /// An uninitialised (or zeroed) tensor from the pool for temporary use inside an op — typically
-    /// state a backward function keeps, or its workspace, which is no op's output or gradient.
-    /// The tape holds it (as a constant leaf) until `reset()` and then takes it back into the
-    /// pool like any output, so that steady training loops stop allocating after their first
-    /// step. Write through `mptr`: the tape's reference makes `withUnsafeMutableBufferPointer` copy.
-    public func scratch(_ shape: [Int], zeroed: Bool = false) -> Tensor<Scalar> {
+    /// Workspace for one op, from the pool: uninitialised, or zero when `zeroed`. The op writes
+    /// it through `Scratch.mptr`; the tape keeps the storage out of the pool until `reset()`,
+    /// never touches it, and then takes it back like any output, so that steady training loops
+    /// stop allocating after their first step (see `Scratch` for the contract).
+    public func scratch(_ shape: [Int], zeroed: Bool = false) -> Scratch<Scalar> {
         let tensor = zeroed ? zeros(shape) : makeTensor(shape)
-        _ = constant(tensor)
-        return tensor
+        lent.append(tensor.buffer)
+        return Scratch(shape: shape, buffer: tensor.buffer)
     }
 
     /// A zero tensor from the pool.
@@ -223,14 +224,15 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// Forgets every node and returns storage nobody else holds to the pool.
     public func reset() {
-        var buffers: [TensorBuffer<Scalar>] = []
-        var seen = Set<ObjectIdentifier>()
+        var buffers = lent
+        var seen = Set(lent.map(ObjectIdentifier.init))
         for node in nodes {
             for t in [node.value, node.grad].compactMap({ $0 }) where seen.insert(ObjectIdentifier(t.buffer)).inserted {
                 buffers.append(t.buffer)
             }
         }
-        nodes.removeAll(keepingCapacity: true)
+        nodes.removeAll(keepingCapacity: true)   // releases the backward closures and the scratch they hold
+        lent.removeAll(keepingCapacity: true)
         deferred.removeAll()
         epoch += 1
         for i in buffers.indices where issued.contains(ObjectIdentifier(buffers[i])) {

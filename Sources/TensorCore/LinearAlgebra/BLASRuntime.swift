@@ -134,6 +134,22 @@ public enum BLASRuntime {
     }
 }
 
+/// Runs `body` with `BLASRuntime.threads` = 1 (no GEMM split across threads), restoring the
+/// previous count afterwards.
+///
+/// For drivers that run many small independent problems through `Parallel` (a training per
+/// (load, seed) cell of the capacity curves, an exact diagonalisation per (system, Γ)): letting
+/// every concurrent GEMM also split itself oversubscribes the cores (measured when OpenBLAS
+/// threaded internally: 4× more CPU time for the capacity curves on 2 cores). The thread count is
+/// process-wide, so only drivers that own the process's BLAS use while they run (experiments,
+/// CLI commands) call this.
+public func withSerialBLAS<T>(_ body: () throws -> T) rethrows -> T {
+    let saved = BLASRuntime.threads
+    BLASRuntime.threads = 1
+    defer { BLASRuntime.threads = saved }
+    return try body()
+}
+
 public enum BLASRuntimeError: Error, CustomStringConvertible {
     case cannotSwitch(blas: String)
     case unknownKernel(String, active: String)

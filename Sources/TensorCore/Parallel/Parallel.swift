@@ -12,23 +12,55 @@ public enum Parallel {
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
 
-    /// Runs `body(i)` for i in 0..<count, spread over up to `threads` threads; returns when all
-    /// are done. `body` must only write to memory owned by index i.
+    /// Runs `body(i)` for i in 0..<count on at most `threads` threads at once (fewer when the
+    /// machine has fewer cores); returns when all are done. `body` must only write to memory
+    /// owned by index i, so which thread runs which index changes nothing.
     ///
-    /// Nested calls (from inside another parallel loop, or from a GEMM split inside one) run
-    /// serially on the calling thread: the outer loop already occupies the cores.
+    /// With more indices than threads, `threads` workers take the next index from a shared
+    /// counter until none is left (a worker that is slowed down takes fewer). Nested calls (from
+    /// inside another parallel loop, or from a GEMM split inside one) run serially on the calling
+    /// thread: the outer loop already occupies its threads.
     public static func forEach(_ count: Int, threads: Int = Parallel.defaultThreads,
                                _ body: @Sendable (Int) -> Void) {
         if count <= 0 { return }
-        if threads <= 1 || count == 1 || isInsideParallelRegion {
+        let workers = min(threads, count)
+        if workers <= 1 || isInsideParallelRegion {
             for i in 0..<count { body(i) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: count) { i in
-            let outer = isInsideParallelRegion
-            setInsideParallelRegion(true)
-            body(i)
-            setInsideParallelRegion(outer)
+        // concurrentPerform runs at most `iterations` bodies at once (and at most the core count).
+        if workers == count {
+            DispatchQueue.concurrentPerform(iterations: count) { i in insideParallelRegion { body(i) } }
+            return
+        }
+        let next = IndexCounter(end: count)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            insideParallelRegion {
+                while let i = next.take() { body(i) }
+            }
+        }
+    }
+
+    /// Runs `body` marked as inside a parallel region (restoring the mark afterwards).
+    private static func insideParallelRegion(_ body: () -> Void) {
+        let outer = isInsideParallelRegion
+        setInsideParallelRegion(true)
+        body()
+        setInsideParallelRegion(outer)
+    }
+
+    /// Hands out 0, 1, … end − 1 once each, to whichever thread asks first.
+    private final class IndexCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        private let end: Int
+        init(end: Int) { self.end = end }
+        func take() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard next < end else { return nil }
+            next += 1
+            return next - 1
         }
     }
 
@@ -45,7 +77,8 @@ public enum Parallel {
         return key
     }()
 
-    /// Runs `body(range)` over `chunks` contiguous ranges covering 0..<count.
+    /// Runs `body(range)` over `chunks` contiguous ranges covering 0..<count, on up to `chunks`
+    /// threads.
     public static func forEachChunk(_ count: Int, chunks: Int = Parallel.defaultThreads,
                                     _ body: @Sendable (Range<Int>) -> Void) {
         let pieces = max(1, min(chunks, count))
@@ -55,7 +88,7 @@ public enum Parallel {
         }
     }
 
-    /// Maps 0..<count to results in index order, computed in parallel.
+    /// Maps 0..<count to results in index order, computed on up to `threads` threads.
     public static func map<T: Sendable>(_ count: Int, threads: Int = Parallel.defaultThreads,
                                         _ body: @Sendable (Int) -> T) -> [T] {
         let slots = SendableBox([T?](repeating: nil, count: count))

@@ -27,6 +27,15 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
 
+    /// A child generator whose state is the next four words of `parent` (advancing it by four),
+    /// for a block of work that draws from its own generator: the NN-QFT ensembles make one per
+    /// jackknife block from that block's `stream(b)`. Its `seed` is the first of the four words.
+    public init(drawingStateFrom parent: inout SeededRNG) {
+        s0 = parent.next(); s1 = parent.next(); s2 = parent.next(); s3 = parent.next()
+        if s0 | s1 | s2 | s3 == 0 { s0 = 0x9E37_79B9_7F4A_7C15 }
+        seed = s0
+    }
+
     private static func splitmix(_ x: inout UInt64) -> UInt64 {
         x &+= 0x9E37_79B9_7F4A_7C15
         var z = x
