@@ -7,7 +7,8 @@ import TensorCore
 /// checkpoints (in `pipeline/<stage>/`) and prepared data (`data/`) feed the spectrum
 /// experiments.
 public struct QSFPipelineExperiment: Experiment {
-    public let id = "qsf.pipeline"
+    public static let experimentID = "qsf.pipeline"
+    public let id = QSFPipelineExperiment.experimentID
     public let title = "QSF progressive training (seed 001 Tables 2–3)"
     public var dependencies: [String] { [CorpusExperiment.experimentID] }
     /// Overrides the scale's step count (e.g. to run a few steps at `paper` scale).
