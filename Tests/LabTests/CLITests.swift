@@ -99,7 +99,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         let list = AttnLab.helpMessage(for: AttnLab.Claims.List.self, columns: 100)
         #expect(list.contains("--markdown") && list.contains("USAGE: attnlab claims list [--markdown]"))
         let report = AttnLab.helpMessage(for: AttnLab.Report.self, columns: 100)
-        #expect(report.contains("USAGE: attnlab report <run-directory>"))
+        #expect(report.contains("USAGE: attnlab report [<run-directories> ...] [--out <out>]"))
     }
 
     @Test func checkValidatesItsArguments() {
