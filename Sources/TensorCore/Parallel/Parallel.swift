@@ -24,11 +24,13 @@ public enum Parallel {
             for i in 0..<count { body(i) }
             return
         }
+        let denormals = DenormalMode.current   // workers compute as the caller does (DenormalMode)
         DispatchQueue.concurrentPerform(iterations: count) { i in
-            let outer = isInsideParallelRegion
+            let outer = isInsideParallelRegion, workerDenormals = DenormalMode.set(denormals)
             setInsideParallelRegion(true)
             body(i)
             setInsideParallelRegion(outer)
+            DenormalMode.set(workerDenormals)
         }
     }
 
