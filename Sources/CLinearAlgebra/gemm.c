@@ -1,8 +1,9 @@
 // Single-precision GEMM: oneDNN's JIT kernels or OpenBLAS's (see CLinearAlgebra.h).
 //
-// On an Intel Xeon with AVX-512 (docs/BENCHMARKS.md) oneDNN 2.6's sgemm ran every shape of a
-// training step 5–50% faster than OpenBLAS 0.3.21's Cooperlake kernel on one core, the most
-// on the attention's 128–256-row products and the weight gradients (k = 2048). oneDNN picks
+// On an Intel Xeon with AVX-512 (docs/BENCHMARKS.md) oneDNN 2.6's sgemm ran 13 of 15 shapes of
+// a training step 4–55% faster than OpenBLAS 0.3.21's Cooperlake kernel on one core, the most
+// on the attention's 256-row products and the weight gradients (k = 2048); the two
+// 128×32×128 attention products were 4% slower. oneDNN picks
 // its kernel from cpuid at run time (AVX-512, AVX2, SSE4.1), so the choice is safe on any x86-64.
 //
 // oneDNN threads with OpenMP; attnlab splits a large GEMM across its own threads itself, so

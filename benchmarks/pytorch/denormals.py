@@ -11,7 +11,7 @@ output shape), the counts, largest first, and the step time with subnormals kept
 
     .venv-bench/bin/python benchmarks/pytorch/denormals.py --config A --mixing sdpa [--init torch]
 """
-import argparse, json, time
+import argparse, json
 
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
@@ -19,7 +19,6 @@ from torch.utils._pytree import tree_flatten
 
 import reference
 
-TINY = torch.finfo(torch.float32).tiny
 
 
 def subnormals(values):
@@ -59,21 +58,7 @@ def trace(config, mixing, init, warmup, threads):
     if init == "gpt2":
         reference.initialise_like_attnlab(model, cfg["layers"])
     opt, sched = reference.optimiser(model, 1000)
-    data = torch.randint(0, cfg["vocab"], (200_000,))
-    b, t = cfg["batch"], cfg["context"]
-
-    def step():
-        starts = torch.randint(0, len(data) - t - 1, (b,))
-        idx = torch.stack([data[s:s + t] for s in starts])
-        tgt = torch.stack([data[s + 1:s + t + 1] for s in starts])
-        start = time.perf_counter()
-        loss = model(idx, tgt)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        return time.perf_counter() - start
+    step = reference.training_step(model, opt, sched, cfg["vocab"], cfg["batch"], cfg["context"])
 
     for _ in range(warmup):
         step()

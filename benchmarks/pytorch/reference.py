@@ -102,20 +102,11 @@ def optimiser(model, schedule_steps):
     return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=schedule_steps)
 
 
-def run(config, mixing, steps, warmup, threads, init="gpt2", flush_denormal=True):
-    torch.manual_seed(0)
-    torch.set_num_threads(threads)
-    torch.set_flush_denormal(flush_denormal)
-    cfg = CONFIGS[config]
-    model = Model(cfg["vocab"], cfg["width"], cfg["layers"], cfg["heads"], cfg["context"], mixing)
-    if init == "gpt2":
-        initialise_like_attnlab(model, cfg["layers"])
-    total = warmup + steps
-    opt, sched = optimiser(model, max(total + 1, 1000))
-    data = torch.randint(0, cfg["vocab"], (200_000,))
-    b, t = cfg["batch"], cfg["context"]
-    times = []
-    for step in range(total):
+def training_step(model, opt, sched, vocab, b, t):
+    """A function that runs one timed training step on a random batch and returns its seconds."""
+    data = torch.randint(0, vocab, (200_000,))
+
+    def step():
         starts = torch.randint(0, len(data) - t - 1, (b,))
         idx = torch.stack([data[s:s + t] for s in starts])
         tgt = torch.stack([data[s + 1:s + t + 1] for s in starts])
@@ -126,8 +117,23 @@ def run(config, mixing, steps, warmup, threads, init="gpt2", flush_denormal=True
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
-        if step >= warmup:
-            times.append(time.perf_counter() - start)
+        return time.perf_counter() - start
+    return step
+
+
+def run(config, mixing, steps, warmup, threads, init="gpt2", flush_denormal=True):
+    torch.manual_seed(0)
+    torch.set_num_threads(threads)
+    torch.set_flush_denormal(flush_denormal)
+    cfg = CONFIGS[config]
+    model = Model(cfg["vocab"], cfg["width"], cfg["layers"], cfg["heads"], cfg["context"], mixing)
+    if init == "gpt2":
+        initialise_like_attnlab(model, cfg["layers"])
+    total = warmup + steps
+    opt, sched = optimiser(model, max(total + 1, 1000))
+    b, t = cfg["batch"], cfg["context"]
+    step = training_step(model, opt, sched, cfg["vocab"], b, t)
+    times = [step() for _ in range(total)][warmup:]
     params = sum(p.numel() for p in model.parameters())
     median = statistics.median(times)
     # Model FLOPs per token as attnlab counts them: 6 × (block matrices + LM head) + 12·L·T·C.
