@@ -26,12 +26,14 @@ test:
 	$(SWIFT) test $(RELEASE) $(TESTING) --skip-build
 
 # Benchmarks, each beside its reference measured in the same run (docs/BENCHMARKS.md):
-# GEMM throughput per BLAS kernel, then training tokens/s of every architecture on configs A and
-# B beside the PyTorch references, in two interleaved rounds (each row its faster round).
+# GEMM throughput per backend and BLAS kernel, attnlab's sgemm against OpenBLAS called directly
+# from C (three interleaved rounds), then training tokens/s of every architecture on configs A
+# and B beside the PyTorch references, in two interleaved rounds (each row its faster round).
 # benchmarks/pytorch/setup.sh makes .venv-bench with torch (once); when it cannot, the table
 # still holds attnlab's own figures. About 25 minutes.
 bench: build
 	$(BIN) bench gemm
+	benchmarks/gemm/compare.sh 3 1024,2048 2
 	@mkdir -p bench-results
 	@py=$$(benchmarks/pytorch/setup.sh) || { echo "PyTorch references skipped (reason above); printing attnlab's own figures." >&2; py=""; }; \
 	$(BIN) bench compare --python "$$py" --python-note "benchmarks/pytorch/setup.sh could not provide torch (see its message above)" \

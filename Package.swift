@@ -17,10 +17,11 @@ let package = Package(
     ],
     targets: [
         // OpenBLAS (cblas) + LAPACKE, and the kernel selection that makes OpenBLAS use the
-        // CPU's AVX-512/AVX2 kernels when its own detection falls back to a generic one.
+        // CPU's AVX-512/AVX2 kernels when its own detection falls back to a generic one;
+        // oneDNN (and its OpenMP runtime) for single-precision GEMMs.
         .target(
             name: "CLinearAlgebra",
-            linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("lapacke"), .linkedLibrary("dl")]
+            linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("lapacke"), .linkedLibrary("dnnl"), .linkedLibrary("gomp"), .linkedLibrary("dl")]
         ),
         .target(
             name: "TensorCore",

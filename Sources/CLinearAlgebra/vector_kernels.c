@@ -2,10 +2,16 @@
 //
 // Swift compiles for baseline x86-64, where its SIMD types become 4-wide SSE without fused
 // multiply-add. These kernels are written once on 16-lane vectors (clang vector extensions)
-// and compiled with function multiversioning: an AVX-512 clone (one zmm register per
-// vector), an AVX2 + FMA clone (two ymm registers) and a baseline clone (four xmm
-// registers); the dynamic loader binds each function to the best clone for the CPU. The
-// lane layout is the same in every clone, so reductions add in the same order everywhere.
+// and compiled three times: an AVX-512 variant (one zmm register per vector), an AVX2
+// variant (two ymm registers) and a baseline variant (four xmm registers). Each public
+// function dispatches to the best variant the CPU runs (or to the one a thread chose with
+// alab_vector_kernels_use_variant, which the tests use to run every variant).
+//
+// Results are bit-identical across the variants: the lane layout is the same in every one,
+// so reductions add in the same order, and the file is compiled without floating-point
+// contraction (FP_CONTRACT OFF below), so no variant fuses a·b + c into one rounding where
+// another rounds twice. Without that pragma clang contracts within expressions by default
+// and only the AVX2 and AVX-512 variants have an FMA instruction to contract into.
 // A tail shorter than 16 goes through a padded vector whose unused lanes are masked out.
 //
 // The Double versions stay in Swift (gradient checks run in Double); the Swift Float code
@@ -15,12 +21,70 @@
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__ELF__) && defined(__clang__)
-#define VK_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define VK_CLONES
-#endif
+#pragma STDC FP_CONTRACT OFF
+
 #define VK_INLINE static inline __attribute__((always_inline))
+
+// MARK: variants
+
+#if defined(__x86_64__) && defined(__clang__)
+#define VK_X86 1
+// min_vector_width: clang's x86-64-v4 tuning prefers 256-bit vectors; the AVX-512 variant is
+// meant to use zmm registers.
+#define VK_TARGET_V4 __attribute__((target("arch=x86-64-v4"), min_vector_width(512)))
+#define VK_TARGET_V3 __attribute__((target("arch=x86-64-v3")))
+#else
+#define VK_X86 0
+#endif
+
+/// The best variant this CPU runs, found once when the library loads.
+static int vk_best = ALAB_VK_BASELINE;
+/// A thread's own choice (alab_vector_kernels_use_variant), −1 for the best.
+static _Thread_local int vk_chosen = -1;
+
+__attribute__((constructor)) static void vk_detect(void) {
+#if VK_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("x86-64-v4")) vk_best = ALAB_VK_AVX512;
+    else if (__builtin_cpu_supports("x86-64-v3")) vk_best = ALAB_VK_AVX2;
+#endif
+}
+
+int alab_vector_kernels_best_variant(void) { return vk_best; }
+
+int alab_vector_kernels_variant(void) { return vk_chosen >= 0 ? vk_chosen : vk_best; }
+
+int alab_vector_kernels_use_variant(int variant) {
+    if (variant < 0) { vk_chosen = -1; return 0; }
+    if (variant > vk_best) return -1;
+    vk_chosen = variant;
+    return 0;
+}
+
+#if VK_X86
+/// Defines `name` and its three variants over `name`'s always-inline implementation `impl`
+/// (`VOID` for functions without a result).
+#define VK_VARIANTS_(ret, name, impl, params, args, ret_kw)                                    \
+    VK_TARGET_V4 static ret name##_avx512 params { ret_kw impl args; }                         \
+    VK_TARGET_V3 static ret name##_avx2 params { ret_kw impl args; }                           \
+    static ret name##_baseline params { ret_kw impl args; }                                    \
+    ret name params {                                                                          \
+        switch (alab_vector_kernels_variant()) {                                               \
+        case ALAB_VK_AVX512: ret_kw name##_avx512 args; break;                                 \
+        case ALAB_VK_AVX2: ret_kw name##_avx2 args; break;                                     \
+        default: ret_kw name##_baseline args; break;                                           \
+        }                                                                                      \
+    }
+#else
+#define VK_VARIANTS_(ret, name, impl, params, args, ret_kw) ret name params { ret_kw impl args; }
+#endif
+#define VK_RETURN_VOID
+#define VK_RETURN_float return
+#define VK_RETURN_double return
+#define VK_TYPE_VOID void
+#define VK_TYPE_float float
+#define VK_TYPE_double double
+#define VK_VARIANTS(ret, name, params, args) VK_VARIANTS_(VK_TYPE_##ret, name, name##_impl, params, args, VK_RETURN_##ret)
 
 typedef float v16f __attribute__((vector_size(64)));
 typedef int32_t v16i __attribute__((vector_size(64)));
@@ -129,11 +193,12 @@ typedef float v16fu __attribute__((vector_size(64), aligned(4), may_alias));
 #define VSIGMOID(x) (1.0f / (1.0f + VEXP(-(x))))
 
 #define MAP_KERNEL(name, f)                                                \
-    VK_CLONES void name(const float *x, float *y, long n) {               \
+    VK_INLINE void name##_impl(const float *x, float *y, long n) {        \
         long i = 0;                                                        \
         for (; i + W <= n; i += W) STORE(y + i, f(LOAD(x + i)));           \
         if (i < n) STORE_PART(y + i, f(LOAD_PART(x + i, n - i, 0)), n - i); \
-    }
+    }                                                                      \
+    VK_VARIANTS(VOID, name, (const float *x, float *y, long n), (x, y, n))
 
 MAP_KERNEL(alab_exp_f32, VEXP)
 MAP_KERNEL(alab_tanh_f32, VTANH)
@@ -156,9 +221,10 @@ VK_INLINE float exp_shifted(const float *x, float *y, long n, float shift) {
     return HSUM(acc);
 }
 
-VK_CLONES float alab_exp_shifted_f32(const float *x, float *y, long n, float shift) {
+VK_INLINE float alab_exp_shifted_f32_impl(const float *x, float *y, long n, float shift) {
     return exp_shifted(x, y, n, shift);
 }
+VK_VARIANTS(float, alab_exp_shifted_f32, (const float *x, float *y, long n, float shift), (x, y, n, shift))
 
 /// The largest of x[0..<n] ignoring NaN; −∞ for an empty or all-NaN row.
 VK_INLINE float row_max(const float *x, long n) {
@@ -181,7 +247,7 @@ VK_INLINE void scale_row(float *y, long n, float a) {
 #define GELU_C 0.7978845608028654f   // √(2/π)
 #define GELU_K 0.044715f
 
-VK_CLONES void alab_gelu_forward_f32(const float *restrict x, float *restrict y, float *restrict t, long n) {
+VK_INLINE void alab_gelu_forward_f32_impl(const float *restrict x, float *restrict y, float *restrict t, long n) {
     for (long i = 0; i < n; i += W) {
         long k = n - i < W ? n - i : W;
         v16f v = LOAD_K(x + i, k, 0);
@@ -196,8 +262,9 @@ VK_CLONES void alab_gelu_forward_f32(const float *restrict x, float *restrict y,
         }
     }
 }
+VK_VARIANTS(VOID, alab_gelu_forward_f32, (const float *restrict x, float *restrict y, float *restrict t, long n), (x, y, t, n))
 
-VK_CLONES void alab_gelu_backward_f32(const float *restrict g, const float *restrict x, const float *restrict t,
+VK_INLINE void alab_gelu_backward_f32_impl(const float *restrict g, const float *restrict x, const float *restrict t,
                                       float *restrict dx, long n) {
     const float k3 = 3 * GELU_K;
 #pragma clang loop vectorize(enable)
@@ -207,10 +274,11 @@ VK_CLONES void alab_gelu_backward_f32(const float *restrict g, const float *rest
         dx[i] += g[i] * (0.5f * (1 + th) + 0.5f * v * dt);
     }
 }
+VK_VARIANTS(VOID, alab_gelu_backward_f32, (const float *restrict g, const float *restrict x, const float *restrict t, float *restrict dx, long n), (g, x, t, dx, n))
 
 // MARK: layer norm
 
-VK_CLONES void alab_layernorm_forward_f32(const float *restrict x, const float *restrict w, const float *restrict b,
+VK_INLINE void alab_layernorm_forward_f32_impl(const float *restrict x, const float *restrict w, const float *restrict b,
                                           float *restrict y, float *restrict mean, float *restrict rstd,
                                           long rows, long c, float eps) {
     const float inv_c = 1.0f / (float)c;
@@ -246,8 +314,9 @@ VK_CLONES void alab_layernorm_forward_f32(const float *restrict x, const float *
         rstd[r] = s;
     }
 }
+VK_VARIANTS(VOID, alab_layernorm_forward_f32, (const float *restrict x, const float *restrict w, const float *restrict b, float *restrict y, float *restrict mean, float *restrict rstd, long rows, long c, float eps), (x, w, b, y, mean, rstd, rows, c, eps))
 
-VK_CLONES void alab_layernorm_backward_dx_f32(const float *restrict dy, const float *restrict x, const float *restrict w,
+VK_INLINE void alab_layernorm_backward_dx_f32_impl(const float *restrict dy, const float *restrict x, const float *restrict w,
                                               const float *restrict mean, const float *restrict rstd,
                                               float *restrict dx, long rows, long c) {
     const float inv_c = 1.0f / (float)c;
@@ -275,8 +344,9 @@ VK_CLONES void alab_layernorm_backward_dx_f32(const float *restrict dy, const fl
         }
     }
 }
+VK_VARIANTS(VOID, alab_layernorm_backward_dx_f32, (const float *restrict dy, const float *restrict x, const float *restrict w, const float *restrict mean, const float *restrict rstd, float *restrict dx, long rows, long c), (dy, x, w, mean, rstd, dx, rows, c))
 
-VK_CLONES void alab_layernorm_backward_dwdb_f32(const float *restrict dy, const float *restrict x,
+VK_INLINE void alab_layernorm_backward_dwdb_f32_impl(const float *restrict dy, const float *restrict x,
                                                 const float *restrict mean, const float *restrict rstd,
                                                 float *restrict dw, float *restrict db,
                                                 long rows, long c, long col0, long col1) {
@@ -293,10 +363,11 @@ VK_CLONES void alab_layernorm_backward_dwdb_f32(const float *restrict dy, const 
         }
     }
 }
+VK_VARIANTS(VOID, alab_layernorm_backward_dwdb_f32, (const float *restrict dy, const float *restrict x, const float *restrict mean, const float *restrict rstd, float *restrict dw, float *restrict db, long rows, long c, long col0, long col1), (dy, x, mean, rstd, dw, db, rows, c, col0, col1))
 
 // MARK: softmax and cross-entropy
 
-VK_CLONES void alab_softmax_rows_f32(const float *x, float *y, long rows, long n) {
+VK_INLINE void alab_softmax_rows_f32_impl(const float *x, float *y, long rows, long n) {
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * n;
         float *yr = y + r * n;
@@ -305,8 +376,9 @@ VK_CLONES void alab_softmax_rows_f32(const float *x, float *y, long rows, long n
         scale_row(yr, n, 1.0f / exp_shifted(xr, yr, n, top));
     }
 }
+VK_VARIANTS(VOID, alab_softmax_rows_f32, (const float *x, float *y, long rows, long n), (x, y, rows, n))
 
-VK_CLONES void alab_cross_entropy_forward_f32(const float *restrict logits, const int32_t *restrict targets,
+VK_INLINE void alab_cross_entropy_forward_f32_impl(const float *restrict logits, const int32_t *restrict targets,
                                               float *restrict probs, double *restrict loss, long rows, long n) {
     for (long r = 0; r < rows; r++) {
         const float *xr = logits + r * n;
@@ -318,8 +390,9 @@ VK_CLONES void alab_cross_entropy_forward_f32(const float *restrict logits, cons
         loss[r] = t >= 0 ? (double)(top + logf(total) - xr[t]) : 0;
     }
 }
+VK_VARIANTS(VOID, alab_cross_entropy_forward_f32, (const float *restrict logits, const int32_t *restrict targets, float *restrict probs, double *restrict loss, long rows, long n), (logits, targets, probs, loss, rows, n))
 
-VK_CLONES void alab_cross_entropy_backward_f32(const float *restrict probs, const int32_t *restrict targets,
+VK_INLINE void alab_cross_entropy_backward_f32_impl(const float *restrict probs, const int32_t *restrict targets,
                                                float *restrict dx, long rows, long n, float scale) {
     for (long r = 0; r < rows; r++) {
         const int32_t t = targets[r];
@@ -331,8 +404,9 @@ VK_CLONES void alab_cross_entropy_backward_f32(const float *restrict probs, cons
         dr[t] -= scale;
     }
 }
+VK_VARIANTS(VOID, alab_cross_entropy_backward_f32, (const float *restrict probs, const int32_t *restrict targets, float *restrict dx, long rows, long n, float scale), (probs, targets, dx, rows, n, scale))
 
-VK_CLONES void alab_causal_softmax_rows_f32(float *p, long t) {
+VK_INLINE void alab_causal_softmax_rows_f32_impl(float *p, long t) {
     for (long row = 0; row < t; row++) {
         float *r = p + row * t;
         const long len = row + 1;
@@ -341,8 +415,9 @@ VK_CLONES void alab_causal_softmax_rows_f32(float *p, long t) {
         if (len < t) memset(r + len, 0, (size_t)(t - len) * sizeof(float));
     }
 }
+VK_VARIANTS(VOID, alab_causal_softmax_rows_f32, (float *p, long t), (p, t))
 
-VK_CLONES void alab_causal_softmax_backward_rows_f32(const float *restrict p, float *restrict dp, long t, float scale) {
+VK_INLINE void alab_causal_softmax_backward_rows_f32_impl(const float *restrict p, float *restrict dp, long t, float scale) {
     for (long row = 0; row < t; row++) {
         const float *pr = p + row * t;
         float *dr = dp + row * t;
@@ -362,10 +437,11 @@ VK_CLONES void alab_causal_softmax_backward_rows_f32(const float *restrict p, fl
         if (len < t) memset(dr + len, 0, (size_t)(t - len) * sizeof(float));
     }
 }
+VK_VARIANTS(VOID, alab_causal_softmax_backward_rows_f32, (const float *restrict p, float *restrict dp, long t, float scale), (p, dp, t, scale))
 
 // MARK: optimiser
 
-VK_CLONES void alab_adamw_f32(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
+VK_INLINE void alab_adamw_f32_impl(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
                               float decay, float beta1, float beta2, float step_size, float root_bc2, float eps) {
     const float c1 = 1 - beta1, c2 = 1 - beta2;
     for (long i = 0; i < n; i += W) {
@@ -386,8 +462,9 @@ VK_CLONES void alab_adamw_f32(float *restrict w, const float *restrict g, float 
         }
     }
 }
+VK_VARIANTS(VOID, alab_adamw_f32, (float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n, float decay, float beta1, float beta2, float step_size, float root_bc2, float eps), (w, g, m, v, n, decay, beta1, beta2, step_size, root_bc2, eps))
 
-VK_CLONES double alab_sum_of_squares_f32(const float *x, long n) {
+VK_INLINE double alab_sum_of_squares_f32_impl(const float *x, long n) {
     v8d a0 = {0}, a1 = {0};
     long i = 0;
     for (; i + W <= n; i += W) {
@@ -402,3 +479,4 @@ VK_CLONES double alab_sum_of_squares_f32(const float *x, long n) {
     for (; i < n; i++) total += (double)x[i] * (double)x[i];
     return total;
 }
+VK_VARIANTS(double, alab_sum_of_squares_f32, (const float *x, long n), (x, n))

@@ -71,6 +71,9 @@ extension AttnLab.Bench {
         @Flag(help: "Print the result as JSON.")
         var json = false
 
+        @Flag(help: "Keep IEEE subnormals in the training threads instead of flushing them to zero (docs/BENCHMARKS.md).")
+        var keepDenormals = false
+
         func validate() throws {
             guard Architecture(rawValue: arch) != nil else {
                 throw ValidationError("--arch must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), got '\(arch)'")
@@ -97,15 +100,17 @@ extension AttnLab.Bench {
                 return
             }
             benchmark.timedSteps = steps
+            benchmark.flushesDenormals = !keepDenormals
             let r = try benchmark.run()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try encoder.encode(r), as: UTF8.self))
             } else {
-                print(String(format: "%@ config %@: %d parameters, %.0f tokens/s (%.1f ms/step), %.1f GFLOP/s = %.0f%% of sgemm (%.0f GFLOP/s), peak RSS %.0f MB, %d threads",
-                             r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000, r.gflops,
-                             100 * r.fractionOfSgemm, r.sgemmGFLOPS, r.peakResidentMegabytes, r.threads))
+                print(String(format: "%@ config %@: %d parameters, %.0f tokens/s (%.1f ms/step, %.1f CPU ms/step), %.1f GFLOP/s = %.0f%% of sgemm (%.0f GFLOP/s), peak RSS %.0f MB, %d threads, subnormals %@",
+                             r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000,
+                             (r.cpuSecondsPerStep ?? .nan) * 1000, r.gflops, 100 * r.fractionOfSgemm, r.sgemmGFLOPS,
+                             r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed"))
             }
         }
     }

@@ -31,9 +31,34 @@ import Testing
         let report = TrainingComparison.Report(threads: 2, cpu: CPUInfo.current(), rows: rows, referenceNote: nil, loadAfter: 1,
                                                shapes: [.a], referenceWaitPolicies: nil, rounds: nil)
         let lines = TrainingComparison.targets(report)
-        #expect(lines.contains { $0.contains("transformer vs PyTorch SDPA: 1.10×") && $0.hasSuffix(" met") })
-        #expect(lines.contains { $0.contains("qsf vs attnlab transformer: 0.73×") && $0.hasSuffix("NOT met") })
+        #expect(lines.contains { $0.contains("transformer vs PyTorch SDPA: 1.10× (goal ≥ 1.3×)") && $0.hasSuffix("NOT met") })
+        #expect(lines.contains { $0.contains("qsf vs PyTorch SDPA: 0.80×") && $0.hasSuffix("NOT met") })
         #expect(lines.contains { $0.contains("koopman vs attnlab transformer: 0.90×") && $0.hasSuffix(" met") })
         #expect(lines.contains { $0.contains("linear attention vs attnlab transformer: 0.91×") && $0.hasSuffix("NOT met") })
+        var faster = report
+        faster.rows[0].tokensPerSecond = 131
+        #expect(TrainingComparison.targets(faster).contains { $0.contains("transformer vs PyTorch SDPA: 1.31×") && $0.hasSuffix(" met") })
+    }
+
+    /// Every table names the CPU with its vector features, and how each side treated subnormals.
+    @Test func tablesNameTheCPUFeaturesAndTheSubnormalSettings() {
+        var attnlab = Self.row("attnlab", "transformer", "A", 110)
+        attnlab.flushesDenormals = true
+        var torch = Self.row("pytorch 2.13.0", "sdpa", "A", 100)
+        torch.flushesDenormals = true
+        torch.initialisation = "gpt2"
+        var cpu = CPUInfo.current()
+        cpu.model = "Test CPU"
+        cpu.features = ["avx2", "fma", "avx512f", "avx512_bf16"]
+        let report = TrainingComparison.Report(threads: 2, cpu: cpu, rows: [attnlab, torch], referenceNote: nil, loadAfter: 1,
+                                               shapes: [.a, .b], referenceWaitPolicies: nil, rounds: nil)
+        let lines = TrainingComparison.table(report).split(separator: "\n").map(String.init)
+        let cpuLines = lines.filter { $0.hasPrefix("CPU: Test CPU") }
+        #expect(cpuLines.count == 2, "one CPU line beside each config's table")
+        #expect(cpuLines.allSatisfy { $0.contains("avx512f avx512_bf16") && $0.contains("(no ") && $0.contains("amx_tile") })
+        #expect(lines.contains("Subnormals: attnlab flushed (FTZ/DAZ in the training threads); PyTorch flushed (torch.set_flush_denormal), initialisation attnlab's (gpt2)"))
+        torch.flushesDenormals = nil
+        let old = TrainingComparison.denormalLine([attnlab, torch])
+        #expect(old.contains("PyTorch not reported"))
     }
 }

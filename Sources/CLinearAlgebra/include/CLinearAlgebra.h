@@ -41,6 +41,31 @@ int alab_blas_force_core(const char *name);
 void alab_blas_set_threads(int n);
 int alab_blas_get_threads(void);
 
+/// Who computes single-precision GEMMs (`alab_sgemm`).
+enum { ALAB_SGEMM_OPENBLAS = 0, ALAB_SGEMM_ONEDNN = 1 };
+
+/// The sgemm backend in use (ALAB_SGEMM_ONEDNN unless changed).
+int alab_sgemm_backend(void);
+
+/// Chooses the sgemm backend for the whole process. Do not call while GEMMs run.
+void alab_set_sgemm_backend(int backend);
+
+/// Row-major C = alpha·op(A)·op(B) + beta·C through the chosen backend, single-threaded on
+/// the calling thread (oneDNN's OpenMP team is limited to the caller). Falls back to OpenBLAS
+/// when oneDNN reports an error.
+void alab_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
+                const float *b, long ldb, float beta, float *c, long ldc);
+
+/// Flush-to-zero + denormals-are-zero: the MXCSR bits (FTZ 0x8000, DAZ 0x0040) with which
+/// subnormal results become ±0 and subnormal operands are read as ±0.
+enum { ALAB_FP_FLUSH_DENORMALS = 0x8040 };
+
+/// The calling thread's FTZ|DAZ bits (0 or ALAB_FP_FLUSH_DENORMALS; 0 off x86).
+unsigned alab_fp_denormal_mode(void);
+
+/// Sets the calling thread's FTZ|DAZ bits to `mode` and returns the previous bits.
+unsigned alab_fp_set_denormal_mode(unsigned mode);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,11 +1,11 @@
 // VectorKernels — Float element-wise and row kernels of the training step (vector_kernels.c).
 //
-// Each function is compiled three times (AVX-512, AVX2 + FMA, baseline x86-64) and the
-// loader picks the best version the CPU supports, so one binary runs everywhere. All
-// kernels work on 16-lane vectors with a fixed lane layout, so reductions add in the same
-// order on every instruction set (results differ between instruction sets only where a
-// multiply-add is fused). The callers split work into blocks of rows or elements; a
-// kernel's result for a row never depends on how the rows were split.
+// Each function is compiled three times (AVX-512, AVX2, baseline x86-64) and dispatches to
+// the best variant the CPU supports, so one binary runs everywhere. All kernels work on
+// 16-lane vectors with a fixed lane layout and are compiled without floating-point
+// contraction, so every variant returns the same bits (VectorKernelTests runs each one).
+// The callers split work into blocks of rows or elements; a kernel's result for a row never
+// depends on how the rows were split.
 //
 // Pointers marked `restrict` must not overlap; the others may be the same buffer (in place).
 #ifndef ALAB_VECTOR_KERNELS_H
@@ -16,6 +16,19 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/// The kernel variants, in increasing capability.
+enum { ALAB_VK_BASELINE = 0, ALAB_VK_AVX2 = 1, ALAB_VK_AVX512 = 2 };
+
+/// The best variant this CPU runs (what every thread uses unless it chose another).
+int alab_vector_kernels_best_variant(void);
+
+/// The variant the calling thread's kernel calls run.
+int alab_vector_kernels_variant(void);
+
+/// Makes the calling thread's kernel calls run `variant` (−1: back to the best). Returns −1,
+/// changing nothing, when the CPU cannot run it. Other threads are not affected.
+int alab_vector_kernels_use_variant(int variant);
 
 /// y = exp(x): Cephes expf, ≤ 2 ulp on [−87.3, 88], 0 below −87.33654, e⁸⁸ above 88, NaN → NaN.
 void alab_exp_f32(const float *x, float *y, long n);

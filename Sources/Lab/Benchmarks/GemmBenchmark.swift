@@ -1,14 +1,19 @@
 import Foundation
 import TensorCore
 
-/// `attnlab bench gemm`: sgemm/dgemm throughput of the BLAS attnlab runs on, per size and
-/// thread count, beside the CPU's nominal peak and OpenBLAS's generic kernel.
+/// `attnlab bench gemm`: sgemm/dgemm throughput of the GEMMs attnlab runs on, per size and
+/// thread count: oneDNN's sgemm and OpenBLAS's selected kernel behind attnlab's split,
+/// OpenBLAS's own threading, and OpenBLAS's generic kernel, beside the CPU's nominal peak.
+/// benchmarks/gemm/compare.sh holds these to OpenBLAS called directly from C.
 public struct GemmBenchmark {
     public struct Row: Codable, Sendable {
         public var kernel: String
-        /// "attnlab" (GEMM split across attnlab's threads, OpenBLAS single-threaded inside) or
+        /// "attnlab" (GEMM split across attnlab's threads, the backend single-threaded inside) or
         /// "openblas" (OpenBLAS's own threading).
         public var threading: String
+        /// Who computed the product: "onednn" or "openblas" (f64 is always OpenBLAS). nil in JSON
+        /// written before oneDNN.
+        public var backend: String?
         public var precision: String
         public var n: Int
         public var threads: Int
@@ -38,7 +43,7 @@ public struct GemmBenchmark {
         let active = BLASRuntime.activeKernel
         var kernels = [active]
         if compareGeneric && active.lowercased() != "prescott" { kernels.append("Prescott") }
-        let originalThreads = BLASRuntime.threads
+        let originalThreads = BLASRuntime.threads, originalBackend = BLASRuntime.sgemmBackend
         var rows: [Row] = []
         for kernel in kernels {
             if kernel != BLASRuntime.activeKernel { try BLASRuntime.useKernel(kernel) }
@@ -48,16 +53,22 @@ public struct GemmBenchmark {
                     BLASRuntime.threads = threading == "attnlab" ? threads : 1
                     BLASRuntime.openBLASThreads = threading == "attnlab" ? 1 : threads
                     warmUp(threads: threads)
+                    // oneDNN only behind attnlab's split, and only once (it does not use OpenBLAS's kernel).
+                    let f32Backends: [BLASRuntime.SGEMMBackend] = threading == "attnlab" && kernel == active
+                        ? [.onednn, .openblas] : [.openblas]
                     for n in sizes {
-                        for precision in ["f32", "f64"] {
+                        for (precision, backend) in f32Backends.map({ ("f32", $0) }) + [("f64", .openblas)] {
+                            BLASRuntime.sgemmBackend = backend
                             let seconds = precision == "f32" ? time(Float.self, n: n) : time(Double.self, n: n)
-                            let row = Row(kernel: kernel, threading: threading, precision: precision, n: n, threads: threads,
+                            let row = Row(kernel: backend == .onednn ? "oneDNN" : kernel, threading: threading, backend: backend.rawValue,
+                                          precision: precision, n: n, threads: threads,
                                           gflops: 2 * pow(Double(n), 3) / seconds / 1e9, seconds: seconds)
-                            progress(kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
+                            progress(row.kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
                                      + String(format: "%@ %@ n=%5d threads=%d  %7.1f GFLOP/s", threading, precision, n, threads, row.gflops))
                             rows.append(row)
                         }
                     }
+                    BLASRuntime.sgemmBackend = originalBackend
                 }
             }
             BLASRuntime.openBLASThreads = 1
@@ -112,6 +123,24 @@ public struct CPUInfo: Codable, Sendable {
     public var vectorBits: Int
     /// cores × GHz × 2 FMA units × (vector bits / 32) lanes × 2 FLOP per FMA.
     public var nominalPeakGFLOPS: Double
+    /// The vector features of `CPUInfo.reportedFeatures` that /proc/cpuinfo lists (nil in JSON
+    /// written before they were recorded).
+    public var features: [String]?
+
+    /// The /proc/cpuinfo flags that decide which kernels run: AVX2 + FMA, AVX-512 and its BF16
+    /// and FP16 extensions, VNNI, and Intel AMX.
+    public static let reportedFeatures = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
+                                          "avx512_fp16", "avx_vnni", "amx_tile", "amx_bf16", "amx_int8"]
+
+    /// "Intel(R) Xeon(R) Processor, 2 cores; avx2 fma avx512f … (no amx_tile amx_bf16 amx_int8)".
+    public var summary: String {
+        var text = "\(model), \(cores) cores"
+        guard let features else { return text }
+        let missing = Self.reportedFeatures.filter { !features.contains($0) }
+        text += "; " + (features.isEmpty ? "no AVX2/AVX-512" : features.joined(separator: " "))
+        if !missing.isEmpty { text += " (no " + missing.joined(separator: " ") + ")" }
+        return text
+    }
 
     public static func current() -> CPUInfo {
         let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -124,11 +153,13 @@ public struct CPUInfo: Codable, Sendable {
             return nil
         }
         let model = field("model name") ?? "unknown"
+        let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
         let mhz = Double(field("cpu MHz") ?? "") ?? 0
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let bits = BLASRuntime.cpuHasAVX512 ? 512 : (BLASRuntime.cpuHasAVX2 ? 256 : 128)
         let peak = Double(cores) * mhz / 1000 * 2 * Double(bits / 32) * 2
-        return CPUInfo(model: model, cores: cores, megahertz: mhz, vectorBits: bits, nominalPeakGFLOPS: peak)
+        return CPUInfo(model: model, cores: cores, megahertz: mhz, vectorBits: bits, nominalPeakGFLOPS: peak,
+                       features: reportedFeatures.filter(flags.contains))
     }
 }
 
@@ -138,9 +169,8 @@ extension GemmBenchmark {
         var lines: [String] = []
         lines.append("BLAS: \(report.blas)")
         lines.append("kernel: \(report.selection.active) (OpenBLAS chose \(report.selection.detected); \(report.selection.reason))")
-        lines.append(String(format: "CPU: %@, %d cores, %.0f MHz, %d-bit vectors; nominal peak %.0f GFLOP/s (f32)",
-                            report.cpu.model, report.cpu.cores, report.cpu.megahertz, report.cpu.vectorBits,
-                            report.cpu.nominalPeakGFLOPS))
+        lines.append(String(format: "CPU: %@; %.0f MHz, %d-bit vectors; nominal peak %.0f GFLOP/s (f32)",
+                            report.cpu.summary, report.cpu.megahertz, report.cpu.vectorBits, report.cpu.nominalPeakGFLOPS))
         lines.append("")
         lines.append("kernel      threading  prec  threads      n   GFLOP/s  % of peak")
         for row in report.rows {

@@ -41,12 +41,20 @@ public struct TrainingBenchmark {
         public var fractionOfSgemm: Double
         public var peakResidentMegabytes: Double
         public var threads: Int
+        /// Median CPU seconds (all threads of the process) per timed step: unlike the wall time it
+        /// barely moves when other processes share the cores, so it compares two builds of attnlab
+        /// on a busy machine (not attnlab with PyTorch, whose OpenMP threads spin while waiting).
+        public var cpuSecondsPerStep: Double?
+        /// Whether the steps ran with subnormals flushed (`DenormalMode`).
+        public var flushesDenormals: Bool?
     }
 
     public var architecture: Architecture
     public var shape: Shape
     public var warmupSteps = 3
     public var timedSteps = 10
+    /// Whether the steps flush subnormals (the trainer's default; `--keep-denormals` measures IEEE).
+    public var flushesDenormals = true
     /// Minimum length of the OneCycle schedule the timed steps are the start of.
     public static let scheduleSteps = 1000
 
@@ -57,13 +65,18 @@ public struct TrainingBenchmark {
 
     public func run() throws -> Result {
         let (model, trainer) = try makeTrainer(steps: warmupSteps + timedSteps)
-        var seconds: [Double] = []
+        trainer.flushesDenormals = flushesDenormals
+        var seconds: [Double] = [], cpuSeconds: [Double] = []
         for i in 0..<(warmupSteps + timedSteps) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = Self.processCPUSeconds()
             try trainer.trainStep()
-            if i >= warmupSteps { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+            if i >= warmupSteps {
+                seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                cpuSeconds.append(Self.processCPUSeconds() - cpuStart)
+            }
         }
         seconds.sort()
+        cpuSeconds.sort()
         let median = seconds[seconds.count / 2]
         let tokensPerStep = Double(shape.batchSize * shape.contextLength)
         let tokensPerSecond = tokensPerStep / median
@@ -75,7 +88,15 @@ public struct TrainingBenchmark {
                       tokensPerSecond: tokensPerSecond, secondsPerStep: median, flopsPerToken: flops,
                       gflops: flops * tokensPerSecond / 1e9, sgemmGFLOPS: sgemm,
                       fractionOfSgemm: flops * tokensPerSecond / 1e9 / sgemm,
-                      peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads)
+                      peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads,
+                      cpuSecondsPerStep: cpuSeconds[cpuSeconds.count / 2], flushesDenormals: flushesDenormals)
+    }
+
+    /// CPU time of the whole process so far (every thread, user + system).
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// Trains `steps` steps and samples memory after step `reference` and every `interval` steps:

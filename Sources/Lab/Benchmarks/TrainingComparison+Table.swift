@@ -8,8 +8,8 @@ extension TrainingComparison {
         lines.append(String(format: "Training throughput: %d threads, float32, AdamW + OneCycle + clipping, median step after warm-up",
                             report.threads))
         let firstLoad = report.rows.first?.loadBefore ?? .nan
-        lines.append(String(format: "CPU: %@ (%d cores); 1-minute load %.2f before the first run, %.2f after the last",
-                            report.cpu.model, report.cpu.cores, firstLoad, report.loadAfter))
+        lines.append(String(format: "1-minute load %.2f before the first run, %.2f after the last", firstLoad, report.loadAfter))
+        lines.append(denormalLine(report.rows))
         if let rounds = report.rounds {
             lines.append("Every row is the fastest of \(rounds) interleaved rounds (each round runs the config's whole sequence; all rounds in the JSON)")
         }
@@ -25,6 +25,7 @@ extension TrainingComparison {
             lines.append("config \(shape.name): vocab \(shape.vocabularySize), width \(shape.width), \(shape.layers) layers, "
                          + "\(shape.heads) heads, context \(shape.contextLength), batch \(shape.batchSize)"
                          + (shape.tiedEmbeddings ? ", tied embeddings" : ""))
+            lines.append("CPU: " + report.cpu.summary)
             let sdpa = rows.first { !$0.isAttnlab && $0.model == "sdpa" }?.tokensPerSecond
             let transformer = rows.first { $0.isAttnlab && $0.model == "transformer" }?.tokensPerSecond
             lines.append("implementation                       params   tokens/s   ms/step  GFLOP/s  peak MB  load   ×SDPA  ×attnlab transformer  omp")
@@ -57,6 +58,27 @@ extension TrainingComparison {
         return lines.joined(separator: "\n")
     }
 
+    /// How each side treated subnormals, from what the runs reported.
+    static func denormalLine(_ rows: [Row]) -> String {
+        func describe(_ values: Set<Bool?>) -> String {
+            switch values {
+            case [true]: "flushed"
+            case [false]: "kept (IEEE)"
+            case [nil]: "not reported"
+            default: "mixed"
+            }
+        }
+        let attnlab = Set(rows.filter(\.isAttnlab).map(\.flushesDenormals))
+        let pytorch = rows.filter { !$0.isAttnlab && $0.failure == nil }
+        var line = "Subnormals: attnlab " + describe(attnlab) + " (FTZ/DAZ in the training threads)"
+        if !pytorch.isEmpty {
+            let inits = Set(pytorch.map { $0.initialisation ?? "not reported" })
+            line += "; PyTorch " + describe(Set(pytorch.map(\.flushesDenormals))) + " (torch.set_flush_denormal), initialisation "
+                + inits.sorted().map { $0 == "gpt2" ? "attnlab's (gpt2)" : $0 }.joined(separator: ", ")
+        }
+        return line
+    }
+
     /// The targets, each with the measured ratio and whether it is met.
     static func targets(_ report: Report) -> [String] {
         func tps(_ attnlab: Bool, _ model: String, _ config: String) -> Double? {
@@ -73,10 +95,9 @@ extension TrainingComparison {
         }
         for shape in report.shapes {
             let c = shape.name
-            check("config \(c) attnlab transformer vs PyTorch SDPA", tps(true, "transformer", c), tps(false, "sdpa", c), c == "A" ? 1.1 : 1.0)
-            for arch in ["qsf", "koopman"] {
-                check("config \(c) attnlab \(arch) vs attnlab transformer", tps(true, arch, c), tps(true, "transformer", c), 0.8)
-            }
+            check("config \(c) attnlab transformer vs PyTorch SDPA", tps(true, "transformer", c), tps(false, "sdpa", c), 1.3)
+            check("config \(c) attnlab qsf vs PyTorch SDPA", tps(true, "qsf", c), tps(false, "sdpa", c), 1.0)
+            check("config \(c) attnlab koopman vs attnlab transformer", tps(true, "koopman", c), tps(true, "transformer", c), 0.8)
             check("config \(c) attnlab linear attention vs attnlab transformer", tps(true, "linear", c), tps(true, "transformer", c), 1.0)
         }
         return lines

@@ -58,6 +58,13 @@ public struct TrainingComparison: Sendable {
         public var otherPolicyTokensPerSecond: [Double]?
         /// Tokens/s of every round, in order, when there were several (the row is the fastest).
         public var roundTokensPerSecond: [Double]?
+        /// Whether the run flushed subnormals to zero: attnlab's training threads (FTZ/DAZ), or
+        /// PyTorch's torch.set_flush_denormal(True).
+        public var flushesDenormals: Bool?
+        /// PyTorch: the reference's initialisation ("gpt2" = attnlab's, "torch" = PyTorch's defaults).
+        public var initialisation: String?
+        /// attnlab: median CPU seconds per step (all threads).
+        public var cpuSecondsPerStep: Double?
 
         public var isAttnlab: Bool { framework == "attnlab" }
     }
@@ -127,6 +134,8 @@ public struct TrainingComparison: Sendable {
             row.gflops = r.gflops
             row.fractionOfSgemm = r.fractionOfSgemm
             row.peakResidentMegabytes = r.peakResidentMegabytes
+            row.flushesDenormals = r.flushesDenormals
+            row.cpuSecondsPerStep = r.cpuSecondsPerStep
         }
         return row
     }
@@ -163,6 +172,8 @@ public struct TrainingComparison: Sendable {
             var seconds_per_step: Double
             var flops_per_token: Double?
             var peak_rss_mb: Double?
+            var flush_denormal: Bool?
+            var `init`: String?
         }
         switch Self.decode(Output.self, result, what: "\(referenceScript) output") {
         case .failure(let failure): row.failure = failure.message
@@ -173,6 +184,8 @@ public struct TrainingComparison: Sendable {
             row.secondsPerStep = o.seconds_per_step
             row.gflops = o.flops_per_token.map { $0 * o.tokens_per_second / 1e9 }
             row.peakResidentMegabytes = o.peak_rss_mb
+            row.flushesDenormals = o.flush_denormal
+            row.initialisation = o.`init`
         }
         return row
     }

@@ -43,6 +43,14 @@ public final class LanguageModel<Scalar: TensorScalar> {
     /// Logits (B, T, V) for tokens given row-major as (B, T).
     public func logits(_ tape: Tape<Scalar>, tokens: [Int32], batch: Int, length: Int, training: Bool = false,
                        trace: ModelTrace<Scalar>? = nil) -> Variable<Scalar> {
+        let final = finalHidden(tape, tokens: tokens, batch: batch, length: length, training: training, trace: trace)
+        if let head { return head(final) }
+        return final.matmul(tape.parameter(tokenEmbedding.table), transposeOther: true)       // (B, T, V)
+    }
+
+    /// The final normalised hidden states (B, T, C), which the LM head maps to logits.
+    func finalHidden(_ tape: Tape<Scalar>, tokens: [Int32], batch: Int, length: Int, training: Bool,
+                     trace: ModelTrace<Scalar>?) -> Variable<Scalar> {
         precondition(tokens.count == batch * length, "logits: \(tokens.count) tokens for batch \(batch) × length \(length)")
         precondition(length <= config.contextLength, "logits: length \(length) exceeds the context \(config.contextLength)")
         precondition(tokens.allSatisfy { $0 >= 0 && Int($0) < config.vocabularySize },
@@ -59,14 +67,15 @@ public final class LanguageModel<Scalar: TensorScalar> {
         }
         let final = finalNorm(h, track: training)
         trace?.record(.finalHidden, layer: config.layers, final.value)
-        if let head { return head(final) }
-        return final.matmul(tape.parameter(tokenEmbedding.table), transposeOther: true)       // (B, T, V)
+        return final
     }
 
     /// Mean next-token cross-entropy (nats) of `targets` given `inputs`, both (B, T).
     public func loss(_ tape: Tape<Scalar>, inputs: [Int32], targets: [Int32], batch: Int, length: Int,
                      training: Bool = false) -> Variable<Scalar> {
-        let logits = self.logits(tape, tokens: inputs, batch: batch, length: length, training: training)
-        return logits.reshaped([batch * length, config.vocabularySize]).crossEntropy(targets: targets)
+        let final = finalHidden(tape, tokens: inputs, batch: batch, length: length, training: training, trace: nil)
+        // The head and the loss fused (Kernels/LMHeadCrossEntropy.swift): the (B·T, V) logits are never stored whole.
+        if let head { return final.lmHeadCrossEntropy(weight: tape.parameter(head.weight), transposedWeight: false, targets: targets) }
+        return final.lmHeadCrossEntropy(weight: tape.parameter(tokenEmbedding.table), transposedWeight: true, targets: targets)
     }
 }

@@ -29,6 +29,8 @@ public final class Trainer {
 
     private let schedule: OneCycleSchedule
     private let tape = Tape<Float>()
+    /// Whether a step runs with subnormals flushed to zero (`DenormalMode`; docs/BENCHMARKS.md).
+    public var flushesDenormals = true
     /// Wall time of the first two steps of this run (warm-up), and of the most recent
     /// `timedStepWindow` steps after them (a ring, so the heap does not grow with the step count).
     private var warmupSeconds: [Double] = []
@@ -107,6 +109,8 @@ public final class Trainer {
     /// One optimizer step (all micro-batches).
     public func trainStep() throws {
         let started = DispatchTime.now().uptimeNanoseconds
+        let denormals = flushesDenormals ? DenormalMode.beginFlushing() : nil
+        defer { denormals.map(DenormalMode.restore) }
         let parameters = model.parameters
         let alpha = config.annealing(at: step)
         if alpha > 0 {

@@ -119,7 +119,7 @@ func logSoftmaxBackward<S: TensorScalar>(_ g: UnsafePointer<S>, _ y: UnsafePoint
 /// negative are ignored. Returns (Σ loss over counted rows, number of counted rows).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func crossEntropyForward<S: TensorScalar>(_ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
+package func crossEntropyForward<S: TensorScalar>(_ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
                                           _ probs: UnsafeMutablePointer<S>, rows: Int, n: Int) -> (Double, Int) {
     guard S.self == Float.self else { return crossEntropyForwardReference(logits, targets, probs, rows: rows, n: n) }
     let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(logits))), pp = UnsafeSendablePointer(asFloat(probs))

@@ -1,3 +1,4 @@
+import CLinearAlgebra
 import Foundation
 
 /// Which BLAS attnlab runs on, which kernel it uses, and the choice of that kernel.
@@ -39,6 +40,20 @@ public enum BLASRuntime {
 
     /// OpenBLAS's build configuration string.
     public static var configuration: String { CBLAS.config }
+
+    /// Who computes single-precision GEMMs. oneDNN's JIT sgemm ran 13 of 15 shapes of a training
+    /// step 4–55% faster than OpenBLAS's best kernel on an AVX-512 Xeon, and the step used 5–15%
+    /// less CPU time (docs/BENCHMARKS.md); double precision and LAPACK always run on OpenBLAS.
+    public enum SGEMMBackend: String, Sendable, Codable, CaseIterable {
+        case onednn, openblas
+    }
+
+    /// The sgemm backend: oneDNN unless `ATTNLAB_SGEMM=openblas` was set when the process started
+    /// (benchmarks switch it to compare). Do not change it while other threads run GEMMs.
+    public static var sgemmBackend: SGEMMBackend {
+        get { ensureConfigured(); return CBLAS.sgemmBackend == Int32(ALAB_SGEMM_OPENBLAS) ? .openblas : .onednn }
+        set { ensureConfigured(); CBLAS.sgemmBackend = Int32(newValue == .openblas ? ALAB_SGEMM_OPENBLAS : ALAB_SGEMM_ONEDNN) }
+    }
 
     /// Threads a large GEMM is split across (attnlab's own threads; OpenBLAS runs single-threaded
     /// inside each part). Defaults to `Parallel.defaultThreads`.
@@ -108,6 +123,9 @@ public enum BLASRuntime {
         let detected = CBLAS.corename
         let best = bestSupportedKernel
         let environment = ProcessInfo.processInfo.environment
+        if environment["ATTNLAB_SGEMM"]?.lowercased() == SGEMMBackend.openblas.rawValue {
+            CBLAS.sgemmBackend = Int32(ALAB_SGEMM_OPENBLAS)
+        }
         func keep(_ reason: String) -> Selection {
             Selection(detected: detected, active: detected, bestSupported: best, reason: reason)
         }

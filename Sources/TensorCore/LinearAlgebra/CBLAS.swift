@@ -13,6 +13,10 @@ enum CBLAS {
     static var cpuFeatures: Int32 { alab_cpu_features() }
     static func forceCore(_ name: String) -> Int32 { alab_blas_force_core(name) }
     static func setOpenBLASThreads(_ n: Int) { alab_blas_set_threads(Int32(n)) }
+    static var sgemmBackend: Int32 {
+        get { alab_sgemm_backend() }
+        set { alab_set_sgemm_backend(newValue) }
+    }
     static var openBLASThreads: Int { Int(alab_blas_get_threads()) }
 
     // MARK: GEMM
@@ -40,8 +44,7 @@ enum CBLAS {
         if m == 0 || n == 0 { return }
         split(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) {
             m, n, a, b, c in
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            alab_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
     }
 

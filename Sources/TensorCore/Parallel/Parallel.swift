@@ -29,24 +29,27 @@ public enum Parallel {
             return
         }
         // concurrentPerform runs at most `iterations` bodies at once (and at most the core count).
+        let denormals = DenormalMode.current   // workers compute as the caller does (DenormalMode)
         if workers == count {
-            DispatchQueue.concurrentPerform(iterations: count) { i in insideParallelRegion { body(i) } }
+            DispatchQueue.concurrentPerform(iterations: count) { i in insideParallelRegion(denormals) { body(i) } }
             return
         }
         let next = IndexCounter(end: count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            insideParallelRegion {
+            insideParallelRegion(denormals) {
                 while let i = next.take() { body(i) }
             }
         }
     }
 
-    /// Runs `body` marked as inside a parallel region (restoring the mark afterwards).
-    private static func insideParallelRegion(_ body: () -> Void) {
-        let outer = isInsideParallelRegion
+    /// Runs `body` marked as inside a parallel region with the caller's FTZ/DAZ bits, restoring
+    /// the worker's mark and bits afterwards.
+    private static func insideParallelRegion(_ denormals: UInt32, _ body: () -> Void) {
+        let outer = isInsideParallelRegion, workerDenormals = DenormalMode.set(denormals)
         setInsideParallelRegion(true)
         body()
         setInsideParallelRegion(outer)
+        DenormalMode.set(workerDenormals)
     }
 
     /// Hands out 0, 1, … end − 1 once each, to whichever thread asks first.
