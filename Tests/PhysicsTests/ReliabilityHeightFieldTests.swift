@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Physics
+import TensorCore
 
 /// Malformed height-field files (`.npy` and CSV, the inputs of `attnlab kpz`): each refused
 /// with `DataFileError` naming the file, the line/column or header entry, and what was
