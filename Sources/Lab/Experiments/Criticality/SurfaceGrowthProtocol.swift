@@ -63,8 +63,10 @@ public struct SurfaceGrowthProtocol: Sendable {
     public func run(rng: SeededRNG) throws -> SurfaceScalingResult {
         var ensembles: [[HeightField]] = []
         for (i, s) in sizes.enumerated() {
-            let times = GrowthModel.recordingTimes(upTo: s.time, perDecade: 12)
-            ensembles.append(model.simulate(length: s.length, times: times, realisations: samples, rng: rng.stream(UInt64(i))))
+            let large = s.length == sizes.last!.length
+            let times = GrowthModel.recordingTimes(upTo: s.time, perDecade: large ? 12 : 36)
+            let count = large ? samples : 4 * samples
+            ensembles.append(model.simulate(length: s.length, times: times, realisations: count, rng: rng.stream(UInt64(i))))
         }
         return try SurfaceScaling.analyze(ensembles, options: options)
     }
