@@ -156,10 +156,11 @@ import TensorCore
         let plain = try SurfaceScaling.analyze(Self.smallEnsemble())
         let scaled = try SurfaceScaling.analyze(Self.smallEnsemble(scale: factor))
         let beta = try #require(plain.beta), scaledBeta = try #require(scaled.beta, "\(scaled.notes)")
-        #expect(abs(beta.value - scaledBeta.value) < 1e-12)
-        #expect(abs(beta.confidenceInterval.upperBound - scaledBeta.confidenceInterval.upperBound) < 1e-12)
+        // Exact for powers of two; a factor like 1e300 rounds each scaled height once.
+        #expect(abs(beta.value - scaledBeta.value) < 1e-9)
+        #expect(abs(beta.confidenceInterval.upperBound - scaledBeta.confidenceInterval.upperBound) < 1e-9)
         let w = try #require(plain.sizes.first?.width.last), ws = try #require(scaled.sizes.first?.width.last)
-        #expect(abs(ws / (w * factor) - 1) < 1e-12, "W scales with the heights: \(ws) vs \(w) × \(factor)")
+        #expect(abs(ws / (w * factor) - 1) < 1e-9, "W scales with the heights: \(ws) vs \(w) × \(factor)")
         #expect(scaled.sizes[0].widthError.allSatisfy { $0.isFinite })
     }
 
