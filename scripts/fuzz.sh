@@ -21,7 +21,7 @@ sources() {
     case "$1" in
         safetensors) echo "Sources/TensorCore/IO/SafeTensors.swift Sources/TensorCore/IO/AtomicFile.swift fuzz/shims/TensorShim.swift" ;;
         tokenfile) echo "Sources/Models/Data/TokenFile.swift Sources/TensorCore/IO/AtomicFile.swift" ;;
-        npy) echo "Sources/Physics/SurfaceGrowth/NPY.swift Sources/TensorCore/IO/AtomicFile.swift" ;;
+        npy) echo "Sources/TensorCore/IO/NPY.swift Sources/TensorCore/IO/AtomicFile.swift" ;;
         vocab|merges) echo "$tok fuzz/shims/TokenizerPairShim.swift" ;;
         bpe) echo "$tok" ;;
         *) echo "unknown fuzz target '$1'; expected one of: ${TARGETS[*]}" >&2; exit 2 ;;

@@ -117,11 +117,20 @@ extension AttnLab.KPZ {
         @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
         var detail = false
 
+        func validate() throws {
+            guard groups >= 2 else { throw ValidationError("--groups expects an integer ≥ 2 (jackknife groups), got \(groups)") }
+            if let w = growthWindow { _ = try parseRange(w, option: "--growth-window", unit: "times") }
+            if let w = correlationWindow { _ = try parseRange(w, option: "--correlation-window", unit: "separations r") }
+            if let e = earliestTime { try checkEarliestTime(e) }
+            if let t0, !(t0.isFinite && t0 > 0) { throw ValidationError("--t0 expects a finite time > 0, got \(t0)") }
+            if let dt, !(dt.isFinite && dt > 0) { throw ValidationError("--dt expects a finite time step > 0, got \(dt)") }
+        }
+
         func run() throws {
             var options = SurfaceScalingOptions()
             options.jackknifeGroups = groups
-            if let w = growthWindow { options.growthWindow = try parseRange(w, option: "--growth-window") }
-            if let w = correlationWindow { options.correlationWindow = try parseRange(w, option: "--correlation-window") }
+            if let w = growthWindow { options.growthWindow = try parseRange(w, option: "--growth-window", unit: "times") }
+            if let w = correlationWindow { options.correlationWindow = try parseRange(w, option: "--correlation-window", unit: "separations r") }
             if let e = earliestTime { options.earliestTime = e }
             var timeSpec = HeightFieldFile.Times.automatic
             if let times {
@@ -186,10 +195,16 @@ extension AttnLab.KPZ {
     }
 }
 
-func parseRange(_ text: String, option: String) throws -> ClosedRange<Double> {
-    let parts = text.split(separator: ":").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard parts.count == 2, let a = parts[0], let b = parts[1], a < b else {
-        throw ValidationError("\(option) expects 'a:b' with a < b, got '\(text)'")
+/// "a:b" → a...b for a window option: both finite, 0 < a < b (fits are on log axes).
+func parseRange(_ text: String, option: String, unit: String) throws -> ClosedRange<Double> {
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 2, let a = parts[0], let b = parts[1], a.isFinite, b.isFinite, a > 0, a < b else {
+        throw ValidationError("\(option) expects 'a:b' in \(unit) with 0 < a < b, both finite, got '\(text)'")
     }
     return a...b
+}
+
+/// `--earliest-time` must be a finite time ≥ 0.
+func checkEarliestTime(_ value: Double) throws {
+    guard value.isFinite && value >= 0 else { throw ValidationError("--earliest-time expects a finite time ≥ 0, got \(value)") }
 }

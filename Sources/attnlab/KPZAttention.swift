@@ -28,10 +28,15 @@ extension AttnLab.KPZ {
         @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
         var detail = false
 
+        func validate() throws {
+            if let w = growthWindow { _ = try parseRange(w, option: "--growth-window", unit: "steps") }
+            if let e = earliestTime { try checkEarliestTime(e) }
+        }
+
         func run() throws {
             let run = URL(fileURLWithPath: runDir, isDirectory: true)
             var options = AttentionSurfaceCommand.defaultOptions
-            if let w = growthWindow { options.growthWindow = try parseRange(w, option: "--growth-window") }
+            if let w = growthWindow { options.growthWindow = try parseRange(w, option: "--growth-window", unit: "steps") }
             if let e = earliestTime { options.earliestTime = e }
             print(try AttentionSurfaceCommand.report(run: run, options: options, detail: detail))
         }

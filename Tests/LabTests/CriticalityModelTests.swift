@@ -88,7 +88,7 @@ struct CriticalityModelTests {
         var out = ExperimentOutput()
         let outcome = AttentionSurfaceRecorder.Outcome(surfaces: s, initialLoss: 1, finalLoss: 1, seconds: 0)
         AttentionSurfaceReport(analysis: analysis, surfaces: s, outcome: outcome).add(to: &out)
-        out.measurements["validation.reference.exponents-inside-ci"] = Measurement(7, samples: 7)
+        out.measurements[CriticalityRules.kpzValidationKey] = Measurement(7, samples: 7)
         return Evidence(measurements: out.measurements, scale: scale)
     }
 

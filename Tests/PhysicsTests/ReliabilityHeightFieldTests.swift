@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Physics
+import TensorCore
 
 /// Malformed height-field files (`.npy` and CSV, the inputs of `attnlab kpz`): each refused
 /// with `DataFileError` naming the file, the line/column or header entry, and what was
@@ -86,4 +87,90 @@ import Testing
         try Data("t,x0,x1\n1,0,1\n2,1,0\n".utf8).write(to: csv)
         #expect(try HeightFieldFile.read(csv).fields.first?.times == [1, 2])
     }
+
+    // MARK: Hostile options and magnitudes given to `SurfaceScaling.analyze` (issue cases of
+    // `attnlab kpz analyze`): each throws `invalidOption` naming the field, never traps.
+
+    /// Two realisations of a small random-deposition-like surface, enough to reach the options check.
+    static func smallEnsemble(scale: Double = 1) -> [[HeightField]] {
+        var state: UInt64 = 7
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) * 0x1p-53
+        }
+        let times = (1...30).map(Double.init)
+        return [(0..<4).map { _ in
+            var h = [Double](repeating: 0, count: 64)
+            var rows: [Double] = []
+            for _ in times { for _ in 0..<64 { h[Int(next() * 64)] += 1 }; rows += h.map { $0 * scale } }
+            return HeightField(times: times, length: 64, heights: rows)
+        }]
+    }
+
+    struct OptionCase: Sendable, CustomStringConvertible {
+        var description: String
+        var field: String
+        var apply: @Sendable (inout SurfaceScalingOptions) -> Void
+    }
+
+    static let optionCases: [OptionCase] = [
+        OptionCase(description: "growth window -5:20", field: "growthWindow") { $0.growthWindow = -5...20 },
+        OptionCase(description: "growth window 0:inf", field: "growthWindow") { $0.growthWindow = 0...Double.infinity },
+        OptionCase(description: "growth window -1e300:5", field: "growthWindow") { $0.growthWindow = -1e300...5 },
+        OptionCase(description: "growth window 3:3", field: "growthWindow") { $0.growthWindow = 3...3 },
+        OptionCase(description: "correlation window -5:-1", field: "correlationWindow") { $0.correlationWindow = -5 ... -1 },
+        OptionCase(description: "groups 0", field: "jackknifeGroups") { $0.jackknifeGroups = 0 },
+        OptionCase(description: "groups -5", field: "jackknifeGroups") { $0.jackknifeGroups = -5 },
+        OptionCase(description: "earliest time NaN", field: "earliestTime") { $0.earliestTime = .nan },
+        OptionCase(description: "earliest time -inf", field: "earliestTime") { $0.earliestTime = -.infinity },
+        OptionCase(description: "confidence level 1", field: "confidenceLevel") { $0.confidenceLevel = 1 },
+        OptionCase(description: "saturation fraction 0", field: "saturationFraction") { $0.saturationFraction = 0 },
+        OptionCase(description: "growth decades NaN", field: "growthDecades") { $0.growthDecades = .nan },
+        OptionCase(description: "smallest separation 0", field: "smallestSeparation") { $0.smallestSeparation = 0 },
+        OptionCase(description: "correction exponent 0", field: "growthCorrectionExponent") { $0.growthCorrectionExponent = 0 },
+    ]
+
+    @Test(arguments: optionCases) func hostileOptionsAreRefusedByName(_ c: OptionCase) throws {
+        var options = SurfaceScalingOptions()
+        c.apply(&options)
+        let error = #expect(throws: SurfaceGrowthError.self) { try SurfaceScaling.analyze(Self.smallEnsemble(), options: options) }
+        guard case .invalidOption(let name, _, let expected)? = error else {
+            Issue.record("expected invalidOption, got \(String(describing: error))")
+            return
+        }
+        #expect(name == c.field)
+        #expect(!expected.isEmpty)
+        #expect(error?.description.contains(c.field) == true)
+    }
+
+    @Test func noSizesIsAnErrorNotATrap() {
+        #expect(throws: SurfaceGrowthError.noRealisations) { try SurfaceScaling.analyze([]) }
+        #expect(throws: SurfaceGrowthError.noRealisations) { try SurfaceScaling.analyze(moments: [], options: .init()) }
+    }
+
+    /// Heights of ordinary shape but extreme magnitude: W² of 1e200 overflows, of 1e-200
+    /// underflows; the moments are kept in a power-of-two scale, so every exponent and interval
+    /// is the same as at magnitude 1.
+    @Test(arguments: [1e200, 1e-200, 1e300, 0x1p-1000])
+    func extremeMagnitudesGiveTheSameExponents(_ factor: Double) throws {
+        let plain = try SurfaceScaling.analyze(Self.smallEnsemble())
+        let scaled = try SurfaceScaling.analyze(Self.smallEnsemble(scale: factor))
+        let beta = try #require(plain.beta), scaledBeta = try #require(scaled.beta, "\(scaled.notes)")
+        // Exact for powers of two; a factor like 1e300 rounds each scaled height once.
+        #expect(abs(beta.value - scaledBeta.value) < 1e-9)
+        #expect(abs(beta.confidenceInterval.upperBound - scaledBeta.confidenceInterval.upperBound) < 1e-9)
+        let w = try #require(plain.sizes.first?.width.last), ws = try #require(scaled.sizes.first?.width.last)
+        #expect(abs(ws / (w * factor) - 1) < 1e-9, "W scales with the heights: \(ws) vs \(w) × \(factor)")
+        #expect(scaled.sizes[0].widthError.allSatisfy { $0.isFinite })
+    }
+
+    /// Heights that differ by less than their floating-point resolution (1e200 + small integers)
+    /// are flat: no exponent, and a note saying why, instead of a fit to rounding noise.
+    @Test func heightsBelowResolutionAreReportedAsFlat() throws {
+        let flat = Self.smallEnsemble().map { $0.map { HeightField(times: $0.times, length: $0.length, heights: $0.heights.map { $0 + 1e200 }) } }
+        let result = try SurfaceScaling.analyze(flat)
+        #expect(result.beta == nil && result.alpha == nil)
+        #expect(result.notes.contains { $0.contains("W(t) = 0 at every recorded time") }, "\(result.notes)")
+    }
 }
+

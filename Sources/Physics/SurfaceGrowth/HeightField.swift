@@ -48,6 +48,8 @@ public enum SurfaceGrowthError: Error, CustomStringConvertible, Equatable {
     case mismatchedRealisation(index: Int, detail: String)
     case nonFinite(realisation: Int, time: Int, position: Int)
     case tooFewRealisations(length: Int, count: Int)
+    /// A `SurfaceScalingOptions` field outside its domain: its name, the value, what was expected.
+    case invalidOption(name: String, value: String, expected: String)
 
     public var description: String {
         switch self {
@@ -55,6 +57,7 @@ public enum SurfaceGrowthError: Error, CustomStringConvertible, Equatable {
         case .mismatchedRealisation(let i, let detail): "surface analysis: realisation \(i) does not match realisation 0: \(detail)"
         case .nonFinite(let r, let t, let x): "surface analysis: realisation \(r) has a NaN or infinite height at time index \(t), position \(x)"
         case .tooFewRealisations(let l, let n): "surface analysis: L = \(l) has \(n) realisation(s); confidence intervals come from the scatter between independent realisations, so each size needs at least 2 (several files of the same length, or a 3-D (R, T, L) .npy)"
+        case .invalidOption(let name, let value, let expected): "surface analysis: option \(name) is \(value); expected \(expected)"
         }
     }
 }

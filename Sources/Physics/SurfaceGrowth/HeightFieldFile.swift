@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Height fields h(x, t) on disk: NumPy `.npy` or CSV, rows = times, columns = positions.
 ///

@@ -1,41 +1,6 @@
 import Foundation
 import TensorCore
 
-/// How the scaling analysis chooses its fit windows. Every default is documented in
-/// docs/CRITICALITY.md together with the finite-size and finite-time effects it guards against.
-public struct SurfaceScalingOptions: Sendable {
-    /// β fit window in time units; nil chooses it automatically: it ends at the last recorded
-    /// time (unsaturated sizes) or where W first exceeds `saturationFraction`·W_sat (saturated
-    /// sizes), and starts `growthDecades` decades earlier, but not before `earliestTime`.
-    public var growthWindow: ClosedRange<Double>? = nil
-    /// Length of the automatic growth window in decades of time.
-    public var growthDecades: Double = 1
-    /// Times before this are never fitted, nor used in the collapse (the lattice transient).
-    public var earliestTime: Double = 10
-    /// Growth regime ends where W reaches this fraction of W_sat: the measured W_sat of a saturated
-    /// size, or for an unsaturated size the W_sat extrapolated from W_sat ∝ L^α over the saturated
-    /// ones (when at least two are). The approach to saturation lowers the local slope well before
-    /// W_sat: for the single-step model at L = 4096 a window ending at W ≈ 0.4·W_sat gives
-    /// β_eff ≈ 0.317 instead of 1/3 (docs/CRITICALITY.md).
-    public var saturationFraction: Double = 0.3
-    /// A size counts as saturated when ln W against ln t over the last `plateauSpan` factor of
-    /// time has a slope below `plateauSlope`.
-    public var plateauSlope: Double = 0.05
-    public var plateauSpan: Double = 3
-    /// α window for the height-difference correlation: separations r ≥ `smallestSeparation` with
-    /// C(r) ≤ `correlationFraction`·√2·W, i.e. well inside the correlation length (C → √2·W for
-    /// uncorrelated heights); nil window chooses it so.
-    public var correlationWindow: ClosedRange<Double>? = nil
-    public var correlationFraction: Double = 0.5
-    public var smallestSeparation: Int = 1
-    /// Jackknife groups (at most the number of realisations of the smallest ensemble).
-    public var jackknifeGroups: Int = 32
-    /// Level of the reported confidence intervals.
-    public var confidenceLevel: Double = 0.95
-
-    public init() {}
-}
-
 /// The analysis of one system size.
 public struct SurfaceSizeAnalysis: Sendable {
     public var length: Int
@@ -97,12 +62,39 @@ public struct SurfaceScalingResult: Sendable {
 ///   size C(r) = ⟨(h(x+r) − h(x))²⟩^{1/2} ~ r^α for r well inside the correlation length.
 /// - z = α/β, and a Family–Vicsek collapse W/L^α against t/L^z whose best z is compared with it.
 ///
-/// Errors: a delete-a-group jackknife over independent realisations (sample i of every size goes
-/// to group i mod G), with the fit windows fixed from the full sample; intervals use Student's t
-/// with G − 1 degrees of freedom. Fits are unweighted least squares on log–log points.
+/// Statistical error: a delete-a-group jackknife over independent realisations (sample i of every
+/// size goes to group i mod G), with the fit windows fixed from the full sample; Student's t with
+/// G − 1 degrees of freedom. Fits are unweighted least squares on log–log points.
+///
+/// Systematics (docs/CRITICALITY.md §1): each exponent belongs to a small family of estimates
+/// computed in every jackknife replicate, and its interval is the hull of the members' intervals
+/// value_k ± t·σ_k (`ExponentEstimate.variants`):
+/// - *corrections to scaling* (β; α from C(r); α from W_sat): if the effective exponent drifts as
+///   a(x) = a + c·x^{−ω} with ω ≥ ω_min, fits over the two halves of the admissible range (in
+///   ln x) give â₁, â₂, and the fit â in the chosen window extrapolates to
+///   a = â + g·(â₂ − â₁), g = S(ω)/(S₁(ω) − S₂(ω)), S_w(ω) the least-squares slope of −e^{−ωu}/ω
+///   against u = ln x over window w's points (exact for that form). g falls with ω, so every
+///   admissible ω lies between the plain fit (ω → ∞) and ω_min. ω = 1 in r and L: an additive
+///   short-range term in C²(r) or W²_sat(L) (the single-step model's W²_sat = (L + 1)/12), where
+///   the extrapolation is exact. ω_min = 1/3 in time (the 1-D KPZ correction) is only a lower
+///   bound, and over less than two decades g(1/3) amplifies the noise of â₂ − â₁ five- to
+///   tenfold, so there g is capped at 1 (the remaining bias taken to be at most the drift across
+///   the range); and since in time the drift's sign does not tell corrections to scaling from the
+///   onset of saturation, β's family holds â ± g·(â₂ − â₁).
+/// - *crossover* (α from C(r)): the approach of C(r) to its plateau √2·W lowers the local slope
+///   inside the window; the self-affine form C² = 2W²[1 − e^{−(r/ξ)^{2α}}] (Sinha et al., Phys.
+///   Rev. B 38, 2297 (1988)) is linear after ln(−ln(1 − C²/2W²)) = 2α ln r − 2α ln ξ, fitted up to
+///   C ≤ `crossoverFraction`·√2·W.
+/// - *finite size* (β): the window ends where W reaches `saturationFraction`·W_sat (measured,
+///   extrapolated from saturated sizes, or estimated from the size's own C(r) continued to L as a
+///   periodic bridge: W²_sat ≈ (1/2L) Σ_r C²(r_c)·(r(L − r)/(L·r_c))^{2α̂}).
+/// z = α/β is computed for every pair of α and β members; its interval is the hull of those.
+/// Design data and coverage checks are listed in docs/CRITICALITY.md.
 public enum SurfaceScaling {
     /// Analyses ensembles of several system sizes (each: realisations of one L sharing times).
     public static func analyze(_ ensembles: [[HeightField]], options: SurfaceScalingOptions = SurfaceScalingOptions()) throws -> SurfaceScalingResult {
+        try options.validate()
+        guard !ensembles.isEmpty else { throw SurfaceGrowthError.noRealisations }
         let moments = try ensembles.map { try InterfaceMoments($0) }.sorted { $0.length < $1.length }
         for (a, b) in zip(moments, moments.dropFirst()) where a.length == b.length {
             throw SurfaceGrowthError.mismatchedRealisation(index: 0, detail: "two ensembles have the same length \(a.length)")
@@ -112,48 +104,55 @@ public enum SurfaceScaling {
 
     /// As `analyze(_:options:)`, from precomputed moments (ascending distinct lengths).
     public static func analyze(moments: [InterfaceMoments], options: SurfaceScalingOptions) throws -> SurfaceScalingResult {
-        precondition(!moments.isEmpty, "SurfaceScaling.analyze: no sizes")
+        try options.validate()
+        guard !moments.isEmpty else { throw SurfaceGrowthError.noRealisations }
         let samples = moments.map(\.realisations).min()!
         guard samples >= 2 else {
             let short = moments.first { $0.realisations < 2 }!
             throw SurfaceGrowthError.tooFewRealisations(length: short.length, count: short.realisations)
         }
         var notes: [String] = []
-        let groups = min(samples, max(2, options.jackknifeGroups))
+        let groups = min(samples, options.jackknifeGroups)
         func sizeWeights(_ w: [Double], _ m: InterfaceMoments) -> [Double] { (0..<m.realisations).map { w[$0 % samples] } }
         let ones = [Double](repeating: 1, count: samples)
 
-        // Phase 1: windows and plateaus from the full sample.
-        var plans: [SizePlan] = []
-        for m in moments {
-            let plan = SizePlan(m, width: m.width(weights: sizeWeights(ones, m)), options: options)
-            plans.append(plan)
-            notes.append(contentsOf: plan.notes)
-        }
+        // Phase 1: windows, plateaus and ladders from the full sample.
+        var plans = moments.map { SizePlan($0, width: $0.width(weights: sizeWeights(ones, $0)), options: options) }
         let saturatedIndices = plans.indices.filter { plans[$0].saturated }
-        // End unsaturated sizes' growth windows before the crossover W_sat predicted from the
-        // saturated sizes.
-        if saturatedIndices.count >= 2 && options.growthWindow == nil,
-           let wsat = powerLaw(saturatedIndices.map { Double(moments[$0].length) },
-                               saturatedIndices.map { plans[$0].saturationWidth }, in: 0...Double.infinity, minimumPoints: 2) {
+        // End unsaturated sizes' growth windows before the crossover: W_sat predicted from the
+        // saturated sizes when at least two are, else each size's own estimate from C(r).
+        if options.growthWindow == nil {
+            let fromSaturated = saturatedIndices.count >= 2
+                ? powerLaw(saturatedIndices.map { Double(moments[$0].length) }, saturatedIndices.map { plans[$0].saturationWidth },
+                           in: 0...Double.infinity, minimumPoints: 2) : nil
             for s in plans.indices where !plans[s].saturated {
-                let predicted = wsat.amplitude * Foundation.pow(Double(moments[s].length), wsat.slope)
+                let predicted = fromSaturated.map { ($0.amplitude * Foundation.pow(Double(moments[s].length), $0.slope), "extrapolated from the saturated sizes") }
+                    ?? plans[s].ownSaturationWidth.map { ($0, "estimated from this size's C(r) continued to L") }
+                guard let (wsat, source) = predicted else { continue }
                 let width = moments[s].width(weights: sizeWeights(ones, moments[s]))
-                if let note = plans[s].capGrowth(moments[s], width: width, limit: options.saturationFraction * predicted, options: options) {
-                    notes.append(note)
-                }
+                plans[s].capGrowth(moments[s], width: width, saturationWidth: wsat, source: source, options: options)
             }
+        }
+        for s in plans.indices {
+            plans[s].buildLadders(moments[s], options: options)
+            notes.append(contentsOf: plans[s].notes)
         }
         let betaIndex = plans.indices.last { plans[$0].growthRange != nil }
         let alphaCIndex = saturatedIndices.last { plans[$0].correlationRange != nil }
             ?? plans.indices.last { plans[$0].correlationRange != nil }
         let useSaturation = saturatedIndices.count >= 2
+        let saturationLadder = useSaturation
+            ? FitLadder(x: saturatedIndices.map { Double(moments[$0].length) }, chosen: 0...Double.infinity,
+                        omega: options.roughnessCorrectionExponent, minimumPoints: 2) : nil
         if betaIndex == nil { notes.append("no size has at least 3 recorded times in its growth window: β not estimated") }
+        if useSaturation && saturationLadder == nil {
+            notes.append("α from W_sat(L) over \(saturatedIndices.count) saturated sizes: at least 3 are needed to bound the finite-size corrections, so its interval is statistical only")
+        }
 
         let plateaus = plans.map { $0.saturated ? $0.saturationWidth : Double.nan }
         // Errors of ln W, fixed weights for the collapse quality.
         let widthJack = Resampling.jackknife(samples: samples, groups: groups) { w in
-            moments.flatMap { $0.width(weights: sizeWeights(w, $0)) }
+            moments.flatMap { $0.scaledWidth(weights: sizeWeights(w, $0)) }
         }
         var logWidthErrors: [[Double]] = []
         var offset = 0
@@ -170,20 +169,35 @@ public enum SurfaceScaling {
                 let plan = plans[s]
                 let width = m.width(weights: sizeWeights(w, m))
                 let c = m.heightDifference(atTime: m.times.count - 1, weights: sizeWeights(w, m))
+                let r = m.separations.map(Double.init)
                 e.widths.append(width)
                 e.correlations.append(c)
                 e.slopes.append(localSlopes(m.times, width))
-                e.betas.append(plan.growthRange.flatMap { powerLaw(m.times, width, in: $0) })
-                e.alphaCs.append(plan.correlationRange.flatMap { powerLaw(m.separations.map(Double.init), c, in: $0) })
-                e.saturationWidths.append(plan.saturated ? plan.plateauIndices.map { width[$0] * width[$0] }.mean.squareRoot() : .nan)
+                let beta = plan.growthRange.flatMap { powerLaw(m.times, width, in: $0) }
+                e.betas.append(beta)
+                // The drift across the growth range, extrapolated and mirrored: in time its sign does
+                // not tell corrections to scaling from the onset of saturation.
+                let drift = plan.growthLadder.flatMap { $0.correction(m.times, width) }
+                e.betaVariants.append([drift.flatMap { d in beta.map { $0.slope + d } } ?? .nan,
+                                       drift.flatMap { d in beta.map { $0.slope - d } } ?? .nan])
+                let alphaC = plan.correlationRange.flatMap { powerLaw(r, c, in: $0) }
+                e.alphaCs.append(alphaC)
+                e.alphaCVariants.append([plan.correlationLadder.flatMap { $0.extrapolate(alphaC?.slope, r, c) } ?? .nan,
+                                         plan.crossoverRange.flatMap { crossoverSlope(r, c, plateau: width[width.count - 1], in: $0) } ?? .nan])
+                e.saturationWidths.append(plan.saturated ? rootMeanSquare(plan.plateauIndices.map { width[$0] }) : .nan)
             }
+            var alphaMembers: [Double] = [], betaMembers: [Double] = []
             if useSaturation {
-                e.alphaSat = powerLaw(saturatedIndices.map { Double(moments[$0].length) }, saturatedIndices.map { e.saturationWidths[$0] },
-                                      in: 0...Double.infinity, minimumPoints: 2)
+                let sizes = saturatedIndices.map { Double(moments[$0].length) }, wsat = saturatedIndices.map { e.saturationWidths[$0] }
+                e.alphaSat = powerLaw(sizes, wsat, in: 0...Double.infinity, minimumPoints: 2)
+                e.alphaSatVariants = [saturationLadder.flatMap { $0.extrapolate(e.alphaSat?.slope, sizes, wsat) } ?? .nan]
+                alphaMembers = [e.alphaSat?.slope ?? .nan] + e.alphaSatVariants
+            } else if let a = alphaCIndex {
+                alphaMembers = [e.alphaCs[a]?.slope ?? .nan] + e.alphaCVariants[a]
             }
-            let alpha = useSaturation ? e.alphaSat : alphaCIndex.flatMap { e.alphaCs[$0] }
-            let beta = betaIndex.flatMap { e.betas[$0] }
-            if let alpha, let beta { e.z = alpha.slope / beta.slope }
+            if let b = betaIndex { betaMembers = [e.betas[b]?.slope ?? .nan] + e.betaVariants[b] }
+            // z for every (α member, β member) pair; the plain pair first.
+            e.z = alphaMembers.flatMap { a in betaMembers.map { a / $0 } }
             if let b = betaIndex, let range = plans[b].growthRange {
                 // β over the lower and upper halves of the window (in ln t): a drift flags
                 // corrections to scaling or the onset of saturation.
@@ -194,26 +208,30 @@ public enum SurfaceScaling {
                     e.betaDrift = late.slope - early.slope
                 }
             }
-            if moments.count >= 2, let alpha {
+            if moments.count >= 2, let alpha = alphaMembers.first, alpha.isFinite {
                 let curves = collapseCurves(moments, e.widths, logWidthErrors, from: options.earliestTime, plateaus: plateaus)
-                e.bestZ = FamilyVicsekCollapse.bestZ(curves, alpha: alpha.slope).z
+                e.bestZ = FamilyVicsekCollapse.bestZ(curves, alpha: alpha).z
             }
             return e
         }
         let full = estimates(ones)
-        let jack = Resampling.jackknife(samples: samples, groups: groups) { estimates($0).flattened }
+        let zCount = full.z.count
+        // Widths and correlations enter the jackknife in each size's scaled units (see
+        // InterfaceMoments), so their covariances cannot overflow for heights of any magnitude.
+        let scales = moments.map(\.scale)
+        let jack = Resampling.jackknife(samples: samples, groups: groups) { estimates($0).flattened(scales: scales) }
         var reader = EstimateReader(jack: jack, level: options.confidenceLevel, groups: groups)
 
         // Assemble the results in the order `Estimates.flattened` lays them out.
         var sizes: [SurfaceSizeAnalysis] = []
         for (s, m) in moments.enumerated() {
             let plan = plans[s]
-            let (width, widthErr) = reader.vector(m.times.count)
-            let (corr, corrErr) = reader.vector(m.separations.count)
+            let (width, widthErr) = reader.vector(m.times.count, scale: m.scale)
+            let (corr, corrErr) = reader.vector(m.separations.count, scale: m.scale)
             let (slope, slopeErr) = reader.vector(max(0, m.times.count - 1))
-            let beta = reader.exponent(full.betas[s])
-            let alphaC = reader.exponent(full.alphaCs[s])
-            let (wsat, wsatErr) = reader.scalar()
+            let beta = reader.exponent(full.betas[s], variants: ["drift extrapolated", "drift mirrored"])
+            let alphaC = reader.exponent(full.alphaCs[s], variants: ["corrections to scaling", "crossover form"])
+            let (wsat, wsatErr) = reader.scalar(scale: m.scale)
             let finalWidth = m.localWidth(atTime: m.times.count - 1, weights: sizeWeights(ones, m))
             sizes.append(SurfaceSizeAnalysis(
                 length: m.length, realisations: m.realisations, times: m.times, width: width, widthError: widthErr,
@@ -224,8 +242,8 @@ public enum SurfaceScaling {
                 heightDifference: corr, heightDifferenceError: corrErr, correlationWindow: plan.correlationRange,
                 alphaCorrelation: alphaC, windows: m.windows.map(Double.init), localWidth: finalWidth))
         }
-        let alphaSat = reader.exponent(full.alphaSat)
-        let (zValue, zError) = reader.scalar()
+        let alphaSat = reader.exponent(full.alphaSat, variants: ["finite-size corrections"])
+        let zMembers = (0..<zCount).map { _ in reader.scalar() }
         let (bestZ, bestZError) = reader.scalar()
         let (drift, driftError) = reader.scalar()
         if drift.isFinite && driftError.isFinite && abs(drift) > 2 * driftError {
@@ -238,9 +256,14 @@ public enum SurfaceScaling {
             ? "W_sat ∝ L^α over \(saturatedIndices.count) saturated sizes"
             : alphaCIndex.map { "height-difference correlation C(r) ∝ r^α at L = \(moments[$0].length)" } ?? "none"
         var z: ExponentEstimate? = nil
-        if alpha != nil, let beta, zValue.isFinite {
-            z = ExponentEstimate(value: zValue, standardError: zError,
-                                 confidenceInterval: reader.interval(zValue, zError), confidenceLevel: options.confidenceLevel,
+        if let alpha, let beta, let (zValue, zError) = zMembers.first, zValue.isFinite {
+            let variants = zMembers.dropFirst().enumerated().map { k, m in
+                ExponentEstimate.Variant(name: "pair \(k + 1)", value: m.0, standardError: m.1)
+            }
+            z = ExponentEstimate(value: zValue, standardError: zError, confidenceLevel: options.confidenceLevel,
+                                 variants: variants.filter { $0.value.isFinite && $0.standardError.isFinite },
+                                 systematicsIncluded: alpha.systematicsIncluded && beta.systematicsIncluded
+                                    && variants.allSatisfy { $0.value.isFinite && $0.standardError.isFinite },
                                  fitRange: beta.fitRange, amplitude: .nan, points: beta.points, groups: groups)
         }
         var collapse: FamilyVicsekCollapse? = nil
@@ -262,190 +285,4 @@ public enum SurfaceScaling {
                                     alphaSaturation: alphaSat, alpha: alpha, alphaSource: alphaSource, z: z,
                                     collapse: collapse, notes: notes)
     }
-
-    // MARK: Pieces
-
-    /// A power-law fit: slope of ln y against ln x, amplitude e^intercept, the x range of the
-    /// points used and their number.
-    public struct PowerFit: Sendable {
-        public var slope: Double
-        public var slopeError: Double
-        public var amplitude: Double
-        public var range: ClosedRange<Double>
-        public var points: Int
-    }
-
-    /// Fits ln y = a + b ln x over points with x in `range` and finite positive y; nil with fewer
-    /// than `minimumPoints`. `slopeError` is the residual-scatter error (the jackknife gives the
-    /// reported one).
-    public static func powerLaw(_ x: [Double], _ y: [Double], in range: ClosedRange<Double>, minimumPoints: Int = 3) -> PowerFit? {
-        var lx: [Double] = [], ly: [Double] = [], used: [Double] = []
-        for (a, b) in zip(x, y) where range.contains(a) && a > 0 && b > 0 && b.isFinite {
-            lx.append(Foundation.log(a)); ly.append(Foundation.log(b)); used.append(a)
-        }
-        guard lx.count >= max(2, minimumPoints), let fit = try? LeastSquares.line(x: lx, y: ly) else { return nil }
-        return PowerFit(slope: fit.slope, slopeError: fit.slopeError, amplitude: Foundation.exp(fit.intercept),
-                        range: used.first!...used.last!, points: lx.count)
-    }
-
-    /// A number in a note: integers plainly, others to 3 significant digits.
-    static func short(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(format: "%.3g", x) }
-
-    /// d ln W / d ln t between successive times (T − 1).
-    static func localSlopes(_ t: [Double], _ w: [Double]) -> [Double] {
-        zip(zip(t, t.dropFirst()), zip(w, w.dropFirst())).map { times, widths in
-            (Foundation.log(widths.1) - Foundation.log(widths.0)) / (Foundation.log(times.1) - Foundation.log(times.0))
-        }
-    }
-
-    /// The curves for the collapse: times from `earliest` on, and for saturated sizes only up to
-    /// where W first reaches 0.9·W_sat (`plateaus[s]`, NaN when unsaturated). Deep in saturation
-    /// every size's W/L^α is flat, so overlaps made only of plateaus would "collapse" for any z;
-    /// the growth and crossover parts are what fix z.
-    static func collapseCurves(_ moments: [InterfaceMoments], _ widths: [[Double]], _ errors: [[Double]], from earliest: Double,
-                               plateaus: [Double]) -> [FamilyVicsekCollapse.Curve] {
-        moments.enumerated().map { s, m in
-            let end = plateaus[s].isFinite ? (widths[s].firstIndex { $0 >= 0.9 * plateaus[s] } ?? m.times.count - 1) : m.times.count - 1
-            let keep = m.times.indices.filter { $0 <= end && m.times[$0] >= earliest && widths[s][$0] > 0 }
-            return FamilyVicsekCollapse.Curve(length: m.length, logTime: keep.map { Foundation.log(m.times[$0]) },
-                                              logWidth: keep.map { Foundation.log(widths[s][$0]) },
-                                              logWidthError: keep.map { errors[s][$0] })
-        }
-    }
-}
-
-/// Windows and plateau of one size, decided once from the full sample.
-private struct SizePlan {
-    var saturated = false
-    var saturationWidth = Double.nan
-    var plateauSlope = Double.nan
-    var plateauIndices: [Int] = []
-    var growthRange: ClosedRange<Double>?
-    var correlationRange: ClosedRange<Double>?
-    var notes: [String] = []
-
-    init(_ m: InterfaceMoments, width: [Double], options o: SurfaceScalingOptions) {
-        let t = m.times, last = t.last!
-        plateauIndices = t.indices.filter { t[$0] >= last / o.plateauSpan }
-        if plateauIndices.count >= 3, let fit = SurfaceScaling.powerLaw(plateauIndices.map { t[$0] }, plateauIndices.map { width[$0] }, in: 0...Double.infinity) {
-            plateauSlope = fit.slope
-            saturated = fit.slope < o.plateauSlope + 2 * fit.slopeError
-        }
-        let wsat = plateauIndices.map { width[$0] * width[$0] }.mean.squareRoot()
-        saturationWidth = wsat
-        if let given = o.growthWindow {
-            growthRange = given
-        } else {
-            setGrowth(m, width: width, limit: saturated ? o.saturationFraction * wsat : .infinity, options: o)
-        }
-        if let given = o.correlationWindow {
-            correlationRange = given
-        } else {
-            let c = m.heightDifference(atTime: t.count - 1, weights: [Double](repeating: 1, count: m.realisations))
-            let ceiling = o.correlationFraction * 2.0.squareRoot() * width[t.count - 1]
-            var upper: Int? = nil
-            for (k, r) in m.separations.enumerated() where r >= o.smallestSeparation {
-                if c[k] > ceiling { break }
-                upper = r
-            }
-            let usable = m.separations.filter { $0 >= o.smallestSeparation && $0 <= (upper ?? 0) }
-            if let upper, usable.count >= 3 {
-                correlationRange = Double(o.smallestSeparation)...Double(upper)
-            } else if !saturated || m.length >= 256 {
-                notes.append("L = \(m.length): C(r) exceeds \(o.correlationFraction)·√2·W within \(usable.count) separation(s): no correlated range to fit α (uncorrelated heights give none)")
-            }
-        }
-    }
-
-    /// Growth window ending at the last time with W ≤ `limit` (the last time if unbounded),
-    /// spanning `growthDecades`, not before `earliestTime`.
-    private mutating func setGrowth(_ m: InterfaceMoments, width: [Double], limit: Double, options o: SurfaceScalingOptions) {
-        let t = m.times
-        let firstAbove = t.indices.first { width[$0] > limit } ?? t.count
-        let upper = t[max(0, firstAbove - 1)]
-        let lower = max(o.earliestTime, upper / Foundation.pow(10, o.growthDecades), t.first!)
-        let count = t.filter { $0 >= lower && $0 <= upper }.count
-        if count >= 3 && lower < upper {
-            growthRange = lower...upper
-        } else {
-            growthRange = nil
-            if !saturated {
-                notes.append("L = \(m.length): growth window [\(lower), \(upper)] holds \(count) recorded times; β not fitted at this size")
-            }
-        }
-    }
-
-    /// Shortens an unsaturated size's growth window to end where W reaches `limit`; returns a note
-    /// when it does.
-    mutating func capGrowth(_ m: InterfaceMoments, width: [Double], limit: Double, options o: SurfaceScalingOptions) -> String? {
-        guard let before = growthRange, let last = width.indices.last(where: { m.times[$0] <= before.upperBound }),
-              width[last] > limit else { return nil }
-        setGrowth(m, width: width, limit: limit, options: o)
-        let after = growthRange.map { "t ∈ [\(SurfaceScaling.short($0.lowerBound)), \(SurfaceScaling.short($0.upperBound))]" } ?? "no window left"
-        return "L = \(m.length): W passes \(o.saturationFraction)·W_sat (W_sat ≈ \(SurfaceScaling.short(limit / o.saturationFraction)) extrapolated from the saturated sizes) at t ≈ \(SurfaceScaling.short(m.times[min(last, width.firstIndex { $0 > limit } ?? last)])); the growth window is cut to \(after) to stay clear of the crossover"
-    }
-}
-
-/// Every estimate of one (re)sample, laid out flat for the jackknife.
-private struct Estimates {
-    var widths: [[Double]] = []
-    var correlations: [[Double]] = []
-    var slopes: [[Double]] = []
-    var betas: [SurfaceScaling.PowerFit?] = []
-    var alphaCs: [SurfaceScaling.PowerFit?] = []
-    var saturationWidths: [Double] = []
-    var alphaSat: SurfaceScaling.PowerFit?
-    var z: Double = .nan
-    var bestZ: Double = .nan
-    var betaDrift: Double = .nan
-
-    /// Per size: W (T), C (K), slopes (T−1), β, α_C, W_sat; then α_sat, z, best z, β drift.
-    var flattened: [Double] {
-        var out: [Double] = []
-        for s in widths.indices {
-            out += widths[s]
-            out += correlations[s]
-            out += slopes[s]
-            out.append(betas[s]?.slope ?? .nan)
-            out.append(alphaCs[s]?.slope ?? .nan)
-            out.append(saturationWidths[s])
-        }
-        out += [alphaSat?.slope ?? .nan, z, bestZ, betaDrift]
-        return out
-    }
-}
-
-/// Reads the jackknife output back in `Estimates.flattened` order.
-private struct EstimateReader {
-    let jack: ResampledStatistic
-    let level: Double
-    let groups: Int
-    var position = 0
-
-    mutating func vector(_ n: Int) -> ([Double], [Double]) {
-        defer { position += n }
-        return (Array(jack.value[position..<(position + n)]), Array(jack.standardErrors[position..<(position + n)]))
-    }
-
-    mutating func scalar() -> (Double, Double) {
-        defer { position += 1 }
-        return (jack.value[position], jack.standardErrors[position])
-    }
-
-    func interval(_ v: Double, _ e: Double) -> ClosedRange<Double> {
-        let t = StudentT.quantile(0.5 + level / 2, degreesOfFreedom: Double(groups - 1))
-        return e.isFinite ? (v - t * e)...(v + t * e) : -Double.infinity...Double.infinity
-    }
-
-    mutating func exponent(_ fit: SurfaceScaling.PowerFit?) -> ExponentEstimate? {
-        let (v, e) = scalar()
-        guard let fit, v.isFinite else { return nil }
-        return ExponentEstimate(value: v, standardError: e, confidenceInterval: interval(v, e), confidenceLevel: level,
-                                fitRange: fit.range, amplitude: fit.amplitude, points: fit.points, groups: groups)
-    }
-}
-
-extension Array where Element == Double {
-    /// Arithmetic mean (NaN when empty).
-    var mean: Double { isEmpty ? .nan : reduce(0, +) / Double(count) }
 }

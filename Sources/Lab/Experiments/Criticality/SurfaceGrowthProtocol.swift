@@ -4,7 +4,8 @@ import TensorCore
 
 /// How a reference growth model is run to validate the exponent estimator: one large system in
 /// its growth regime (for β) and small systems run well past saturation (for α from W_sat(L), z
-/// and the collapse), R independent realisations each.
+/// and the collapse): `samples` realisations of the large size recorded at 12 times per decade,
+/// 4× as many of each small size recorded at 36 per decade.
 ///
 /// Durations use the model class's known z only to decide how long to run (a few crossover
 /// times t× ∝ L^z); the estimator itself decides from the data whether a size saturated.
@@ -12,6 +13,7 @@ public struct SurfaceGrowthProtocol: Sendable {
     public var model: GrowthModel
     /// (L, last recording time) per size, ascending L.
     public var sizes: [(length: Int, time: Int)]
+    /// Realisations of the largest size.
     public var samples: Int
     public var options: SurfaceScalingOptions
 
@@ -50,8 +52,13 @@ public struct SurfaceGrowthProtocol: Sendable {
     }
 
     public var description: String {
-        "sizes " + sizes.map { "L=\($0.length) to t=\($0.time)" }.joined(separator: ", ") + ", \(samples) realisations each"
+        let saturated = sizes.count > 1 ? "\(smallRealisations) realisations of each smaller size, " : ""
+        return "sizes " + sizes.map { "L=\($0.length) to t=\($0.time)" }.joined(separator: ", ") + ", " + saturated + "\(samples) of the largest"
     }
+
+    /// Realisations of the sizes run into saturation: W_sat's scatter over them sets the noise of
+    /// the finite-size ladder of α (`SurfaceScaling`), and small sizes are cheap.
+    public var smallRealisations: Int { 4 * samples }
 
     /// The generator for `model` under a master seed: the same in the experiment and in
     /// `attnlab kpz validate`, so either reproduces the other's numbers.
@@ -63,8 +70,10 @@ public struct SurfaceGrowthProtocol: Sendable {
     public func run(rng: SeededRNG) throws -> SurfaceScalingResult {
         var ensembles: [[HeightField]] = []
         for (i, s) in sizes.enumerated() {
-            let times = GrowthModel.recordingTimes(upTo: s.time, perDecade: 12)
-            ensembles.append(model.simulate(length: s.length, times: times, realisations: samples, rng: rng.stream(UInt64(i))))
+            let large = i == sizes.count - 1
+            let times = GrowthModel.recordingTimes(upTo: s.time, perDecade: large ? 12 : 36)
+            let count = large ? samples : smallRealisations
+            ensembles.append(model.simulate(length: s.length, times: times, realisations: count, rng: rng.stream(UInt64(i))))
         }
         return try SurfaceScaling.analyze(ensembles, options: options)
     }

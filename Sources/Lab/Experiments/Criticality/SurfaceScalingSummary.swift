@@ -12,6 +12,7 @@ public enum SurfaceScalingSummary {
             var line = "\(name)  \(e.formatted)"
             if let exact { line += "   exact \(format(exact))" + (e.contains(exact) ? "  (inside CI)" : "  (outside CI)") }
             lines.append(line)
+            if detail { lines.append("   " + systematics(e)) }
         }
         row("β", r.beta, expected?.beta)
         if let l = r.betaLength, let b = r.beta {
@@ -53,6 +54,15 @@ public enum SurfaceScalingSummary {
             lines += r.notes.map { "note: " + $0 }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "statistical 0.320–0.342; corrections to scaling 0.344 ± 0.026, …": the members whose
+    /// intervals make up the reported one.
+    static func systematics(_ e: ExponentEstimate) -> String {
+        var parts = ["statistical \(format(e.statisticalInterval.lowerBound))–\(format(e.statisticalInterval.upperBound))"]
+        parts += e.variants.map { "\($0.name) \(format($0.value)) ± \(format($0.standardError))" }
+        if !e.systematicsIncluded { parts.append("systematics not bounded (fit range too short)") }
+        return parts.joined(separator: "; ")
     }
 
     static func format(_ x: Double) -> String {
