@@ -1,5 +1,7 @@
+import ArgumentParser
 import Dispatch
 import Foundation
+import TensorCore
 
 /// A one-line progress display on a terminal, plain lines otherwise (logs, CI).
 final class ProgressLine: @unchecked Sendable {
@@ -59,5 +61,26 @@ final class InterruptFlag: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return raised
+    }
+}
+
+extension AttnLab {
+    /// Runs the command line as `ParsableCommand.main` does, except that a file-system error
+    /// from Foundation is printed as "<path>: <reason>" (the system's words) instead of
+    /// `Error Domain=NSCocoaErrorDomain Code=…`.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: readable(error))
+        }
+    }
+
+    /// `error`, with Foundation's file errors turned into a `CommandError` in plain words.
+    static func readable(_ error: Error) -> Error {
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return error }
+        return CommandError((FileErrorText.path(error).map { "\($0): " } ?? "") + FileErrorText.reason(error))
     }
 }

@@ -31,6 +31,16 @@ struct CorpusOptions: ParsableArguments {
 
     func validate() throws {
         if corpus == "stories" && documents < 2 { throw ValidationError("--documents must be at least 2, got \(documents)") }
+        if corpus == "stories" { try Self.checkStoryMemory(documents) }
+    }
+
+    /// Refuses a story count whose preparation needs more memory than the machine has.
+    static func checkStoryMemory(_ documents: Int) throws {
+        let bytes = DataPreparation.estimatedBytes(stories: documents)
+        guard bytes <= MemoryBudget.physicalBytes else {
+            throw ValidationError("--documents \(documents): preparing that many stories needs about \(MemoryBudget.gigabytes(bytes)) "
+                                  + "of memory, more than the \(MemoryBudget.gigabytes(MemoryBudget.physicalBytes)) this machine has")
+        }
     }
 
     var source: DataPreparation.CorpusSource {
@@ -92,6 +102,8 @@ extension AttnLab.DataCommand {
         }
 
         func run() throws {
+            // A size limit (ulimit -f) then fails a write with EFBIG, reported like a full disk.
+            signal(SIGXFSZ, SIG_IGN)
             let source: DataPreparation.TokenizerSource
             switch tokenizer {
             case "train": source = .train(vocabularySize: vocab)

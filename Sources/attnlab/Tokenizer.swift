@@ -98,8 +98,9 @@ extension AttnLab.TokenizerCommand {
         func run() throws {
             let tokenizer = try choice.load()
             let tokens = try bin.map { try TokenFile.read(URL(fileURLWithPath: $0)).tokens.map(Int.init) } ?? ids
-            if let bad = tokens.first(where: { !(0..<tokenizer.vocabularySize).contains($0) }) {
-                throw CommandError("token id \(bad) is outside the vocabulary 0..<\(tokenizer.vocabularySize) of \(choice.tokenizer)")
+            if let position = tokens.firstIndex(where: { !(0..<tokenizer.vocabularySize).contains($0) }) {
+                let source = bin.map { "\($0): token \(tokens[position]) at position \(position)" } ?? "token id \(tokens[position]) (argument \(position + 1))"
+                throw CommandError("\(source) is outside the vocabulary 0..<\(tokenizer.vocabularySize) of \(choice.tokenizer)")
             }
             print(tokenizer.decode(tokens), terminator: bin == nil ? "\n" : "")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lab
 import Models
 import TensorCore
 
@@ -30,14 +31,28 @@ struct ModelOptions: ParsableArguments {
         if let matchParams, matchParams <= 0 { throw ValidationError("--match-params must be positive, got \(matchParams)") }
     }
 
-    func config(vocabularySize: Int, contextLength: Int) throws -> ModelConfig {
+    /// The model these options describe, refused before anything is allocated when training it
+    /// on batches of `batch` × `contextLength` tokens needs more memory than the machine has.
+    func config(vocabularySize: Int, contextLength: Int, batch: Int) throws -> ModelConfig {
+        let (feedForward, overflow) = width.multipliedReportingOverflow(by: 4)
         var c = ModelConfig(architecture: Architecture(rawValue: arch)!, vocabularySize: vocabularySize,
                             contextLength: context ?? contextLength, width: width, layers: layers, heads: heads,
-                            feedForward: ff ?? 4 * width)
+                            feedForward: ff ?? (overflow ? Int.max : feedForward))
         c.tiedEmbeddings = tied
         c.learnedPositions = positions
         c.linearAttentionNormalisation = LinearAttentionNormalisation(rawValue: normalisation)!
-        if let matchParams { c = c.matchingParameters(matchParams) }
+        let source = "train --arch \(arch) --width \(width) --layers \(layers) --ff \(c.feedForward) --context \(c.contextLength) "
+            + "--batch \(batch) --seq-len \(contextLength) (vocabulary \(vocabularySize))"
+        try MemoryBudget.check(.training(c, batch: batch, context: contextLength), source: source)
+        if let matchParams {
+            guard Double(matchParams) * 16 <= MemoryBudget.physicalBytes else {
+                throw ValidationError("--match-params \(matchParams): training that many parameters needs at least "
+                                      + "\(MemoryBudget.gigabytes(Double(matchParams) * 16)), more than the "
+                                      + "\(MemoryBudget.gigabytes(MemoryBudget.physicalBytes)) this machine has")
+            }
+            c = c.matchingParameters(matchParams)
+            try MemoryBudget.check(.training(c, batch: batch, context: contextLength), source: source)
+        }
         try c.validate()
         return c
     }
@@ -52,6 +67,7 @@ struct DataOptions: ParsableArguments {
 
     func validate() throws {
         if data == nil && documents < 2 { throw ValidationError("--documents must be at least 2, got \(documents)") }
+        if data == nil { try CorpusOptions.checkStoryMemory(documents) }
         if data == nil && !(257...Int(Int32.max)).contains(vocab) {
             throw ValidationError("--vocab must be in 257...\(Int32.max) (256 bytes + <|endoftext|>; llm.c token files store 32-bit ids), got \(vocab)")
         }
@@ -94,31 +110,16 @@ extension AttnLab {
             for (name, value) in [("--eval-interval", evalInterval), ("--checkpoint-interval", checkpointInterval), ("--log-interval", logInterval)] where value < 0 {
                 throw ValidationError("\(name) must be ≥ 0 (0: never), got \(value)")
             }
-            guard lr > 0 else { throw ValidationError("--lr must be positive, got \(lr)") }
+            guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be positive and finite, got \(lr)") }
             guard anneal >= 0 && anneal < 1 else { throw ValidationError("--anneal must be in [0, 1), got \(anneal)") }
+            guard weightDecay >= 0 && weightDecay.isFinite else {
+                throw ValidationError("--weight-decay must be a finite number ≥ 0, got \(weightDecay)")
+            }
+            guard clip >= 0 && clip.isFinite else { throw ValidationError("--clip must be a finite number ≥ 0 (0: off), got \(clip)") }
         }
 
-        func run() throws {
-            // A size limit (ulimit -f) then fails a write with EFBIG, reported like a full disk,
-            // instead of killing the process mid-checkpoint.
-            signal(SIGXFSZ, SIG_IGN)
-            let folder = URL(fileURLWithPath: out)
-            let checkpoint = folder.appendingPathComponent("checkpoint")
-            try Checkpoint.recover(checkpoint)
-            let hasCheckpoint = FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent(Checkpoint.configFile).path)
-            if !resume, hasCheckpoint {
-                throw ValidationError("\(checkpoint.path) already holds a checkpoint: pass --resume to continue it, or choose another --out")
-            }
-            if resume, !hasCheckpoint {
-                throw ValidationError("--resume: \(checkpoint.path) holds no checkpoint (config.json) to continue")
-            }
-            let data = try dataOptions.load(log: printError)
-            let dataFolder = folder.appendingPathComponent("data")
-            let stored = resume ? try? PreparedData.load(from: dataFolder) : nil
-            if let stored, stored.train.tokens != data.train.tokens || stored.validation.tokens != data.validation.tokens {
-                throw ValidationError("--resume: \(dataFolder.path) holds other data than these options give (\(stored.train.tokens.count) training tokens there, \(data.train.tokens.count) now); resume with the --data/--documents/--vocab the run started with")
-            }
-            let config = try model.config(vocabularySize: data.tokenizer.vocabularySize, contextLength: seqLen)
+        /// The training configuration these options give.
+        var training: TrainingConfig {
             var training = TrainingConfig()
             training.steps = steps
             training.batchSize = batch
@@ -132,6 +133,54 @@ extension AttnLab {
             training.checkpointInterval = checkpointInterval
             training.logInterval = logInterval
             training.seed = seed
+            return training
+        }
+
+        func run() throws {
+            // A size limit (ulimit -f) then fails a write with EFBIG, reported like a full disk,
+            // instead of killing the process mid-checkpoint.
+            signal(SIGXFSZ, SIG_IGN)
+            // Locked for this process, and holding nothing but a training run (TrainingRunFolder).
+            let folder = try TrainingRunFolder(claiming: URL(fileURLWithPath: out))
+            defer { withExtendedLifetime(folder) {} }   // the lock is held until the command ends
+            let checkpoint = folder.checkpoint
+            try Checkpoint.recover(checkpoint)
+            let hasCheckpoint = FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent(Checkpoint.configFile).path)
+            if !resume, hasCheckpoint {
+                throw ValidationError("\(checkpoint.path) already holds a checkpoint: pass --resume to continue it, or choose another --out")
+            }
+            if resume, !hasCheckpoint {
+                throw ValidationError("--resume: \(checkpoint.path) holds no checkpoint (config.json) to continue")
+            }
+            let training = self.training
+            try training.validate()
+            let manifestPath = checkpoint.appendingPathComponent(Checkpoint.configFile).path
+            // Validated before anything in the folder is changed.
+            let stored = resume ? try Checkpoint.manifest(in: checkpoint) : nil
+            if let stored, stored.training != training {
+                throw TrainingError.checkpointMismatch(path: manifestPath,
+                    reason: "was written with a different training configuration (\(Checkpoint.differences(stored.training, training)))")
+            }
+            if !resume, folder.heldARun { printError("starting over in \(folder.url.path): it holds a run that wrote no checkpoint") }
+            let data = try dataOptions.load(log: printError)
+            if resume {
+                let storedData = try PreparedData.load(from: folder.data)
+                if storedData.train.tokens != data.train.tokens || storedData.validation.tokens != data.validation.tokens {
+                    throw ValidationError("--resume: \(folder.data.path) holds other data than these options give (\(storedData.train.tokens.count) training tokens there, \(data.train.tokens.count) now); resume with the --data/--documents/--vocab the run started with")
+                }
+            }
+            let config = try model.config(vocabularySize: data.tokenizer.vocabularySize, contextLength: seqLen, batch: batch)
+            if let stored {
+                guard stored.model == config else {
+                    throw TrainingError.checkpointMismatch(path: manifestPath,
+                        reason: "was written for a different model configuration (\(Checkpoint.differences(stored.model, config)))")
+                }
+                if stored.step == training.steps {
+                    print("\(folder.url.path): the run finished at step \(stored.step) of \(training.steps); nothing to resume "
+                          + "(`attnlab eval \(out)` evaluates it)")
+                    return
+                }
+            }
             var rng = SeededRNG(seed: seed)
             let languageModel = try LanguageModel<Float>(config: config, rng: &rng)
             let trainer = try Trainer(model: languageModel, config: training, train: data.train, validation: data.validation)
@@ -139,11 +188,11 @@ extension AttnLab {
             if resume {
                 try trainer.resume(from: checkpoint)
                 printError("resuming at step \(trainer.step) of \(steps)")
+                try MetricsLog.keepRecords(throughStep: trainer.step, in: folder.metrics)
+            } else {
+                try data.write(to: folder.data)
             }
-            if stored == nil { try data.write(to: dataFolder) }
-            let metricsURL = folder.appendingPathComponent("metrics.jsonl")
-            if resume { try MetricsFile.dropRecords(after: trainer.step, in: metricsURL) }
-            let metrics = try MetricsFile(metricsURL, truncate: !resume)
+            let metrics = try MetricsLog.opening(folder.metrics, truncating: !resume, onFailure: { printError($0) })
             let progress = ProgressLine()
             let interrupt = InterruptFlag()
             trainer.shouldStop = { interrupt.isRaised }
@@ -163,94 +212,6 @@ extension AttnLab {
                          summary.validation.loss, summary.validation.perplexity,
                          summary.validation.bitsPerByte.map { String(format: ", %.3f bits/byte", $0) } ?? "",
                          summary.tokensPerSecond, checkpoint.path))
-        }
-    }
-
-    struct Eval: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Evaluate a trained model (a folder written by `attnlab train`).")
-        @Argument(help: "The training output folder.") var folder: String
-        @Option(help: "Evaluate on another prepared data folder instead of the training run's validation split.") var data: String?
-
-        func run() throws {
-            let (model, manifest) = try loadTrained(folder)
-            let prepared = try PreparedData.load(from: URL(fileURLWithPath: data ?? folder + "/data"))
-            let e = Evaluator.evaluate(model, on: prepared.validation, batchSize: manifest.training.batchSize,
-                                       contextLength: manifest.training.contextLength)
-            print(String(format: "validation loss %.4f nats/token, perplexity %.2f%@ over %d tokens", e.loss, e.perplexity,
-                         e.bitsPerByte.map { String(format: ", %.3f bits/byte", $0) } ?? "", e.tokens))
-        }
-    }
-
-    struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sample text from a trained model.")
-        @Argument(help: "The training output folder.") var folder: String
-        @Option(help: "Text to continue.") var prompt = "Once upon a time"
-        @Option(help: "Tokens to generate.") var tokens = 60
-        @Option(help: "Sampling temperature (0: greedy).") var temperature = 0.8
-        @Option(help: "Sample among the k most likely tokens (0: all).") var topK = 40
-        @Option(help: "Seed of the sampler.") var seed: UInt64 = 0
-
-        func validate() throws {
-            guard tokens > 0 else { throw ValidationError("--tokens must be positive, got \(tokens)") }
-            guard temperature >= 0 else { throw ValidationError("--temperature must be ≥ 0, got \(temperature)") }
-            guard topK >= 0 else { throw ValidationError("--top-k must be ≥ 0, got \(topK)") }
-        }
-
-        func run() throws {
-            let (model, _) = try loadTrained(folder)
-            let tokenizer = try BPETokenizer.load(directory: URL(fileURLWithPath: folder + "/data"))
-            var ids = tokenizer.encode(prompt).map { Int32($0) }
-            if ids.isEmpty { ids = [Int32(tokenizer.endOfTextToken ?? 0)] }
-            let out = Generator.sample(model, prompt: ids, count: tokens, temperature: temperature, topK: topK == 0 ? nil : topK, seed: seed)
-            print(prompt + tokenizer.decode(out.map(Int.init)))
-        }
-    }
-}
-
-/// The model of a training output folder, from its checkpoint.
-func loadTrained(_ folder: String) throws -> (LanguageModel<Float>, Checkpoint.Manifest) {
-    let checkpoint = URL(fileURLWithPath: folder).appendingPathComponent("checkpoint")
-    let manifest = try Checkpoint.manifest(in: checkpoint)
-    var rng = SeededRNG(seed: 0)
-    let model = try LanguageModel<Float>(config: manifest.model, rng: &rng)
-    try Checkpoint.readModel(into: model, from: checkpoint.appendingPathComponent(Checkpoint.modelFile))
-    return (model, manifest)
-}
-
-/// metrics.jsonl: one JSON object per line, appended and flushed as records arrive.
-final class MetricsFile: @unchecked Sendable {
-    private let handle: FileHandle
-    private let encoder = JSONEncoder()
-    private var failed = false
-
-    init(_ url: URL, truncate: Bool) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if truncate || !FileManager.default.fileExists(atPath: url.path) {
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        }
-        handle = try FileHandle(forWritingTo: url)
-        handle.seekToEndOfFile()
-        encoder.outputFormatting = [.sortedKeys]
-    }
-
-    /// Keeps only the records up to `step` (and any line without a step), rewriting the file
-    /// atomically: a resumed run then appends exactly what the uninterrupted run would have.
-    static func dropRecords(after step: Int, in url: URL) throws {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return }
-        let kept = data.split(separator: UInt8(ascii: "\n")).filter { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return false }
-            return (object["step"] as? Int).map { $0 <= step } ?? true
-        }
-        try AtomicFile.write(Data(kept.map { Data($0) + Data("\n".utf8) }.joined()), to: url)
-    }
-
-    /// Appends one record. A failed write (a full disk) is reported once on stderr instead of
-    /// trapping; the checkpoint write that follows fails with the error that stops the run.
-    func append<T: Encodable>(_ value: T) {
-        guard let data = try? encoder.encode(value) else { return }
-        do { try handle.write(contentsOf: data + Data("\n".utf8)) } catch {
-            if !failed { printError("cannot append to metrics.jsonl: \(error.localizedDescription)") }
-            failed = true
         }
     }
 }

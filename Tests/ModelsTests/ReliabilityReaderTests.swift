@@ -91,6 +91,15 @@ import TensorCore
         .init(description: "merges three tokens", vocabulary: vocabulary, merges: "t h e\n", blames: "merges.txt", expected: "line 1"),
         .init(description: "merges unknown token", vocabulary: vocabulary, merges: "#version: 0.2\nt h\nth x\n", blames: "merges.txt", expected: "line 3 (\"th x\"): the merged token is not in vocab.json"),
         .init(description: "merges non-byte character", vocabulary: vocabulary, merges: "t ☃\n", blames: "merges.txt", expected: "line 1 (\"t ☃\"): a token string has a character outside the 256 byte characters"),
+        // One token string with two ids: which id would encode it? (JSON decoders keep one silently.)
+        .init(description: "vocab duplicate token string", vocabulary: String(vocabulary.dropLast()) + #", "th": 259}"#, merges: merges,
+              blames: "vocab.json", expected: "token \"th\" is given two ids (256 and 259)"),
+        // Invalid merges after a CRLF or CR #version line are still read and refused (a CRLF
+        // file used to be one comment line, so nothing after it was checked).
+        .init(description: "merges CRLF, bad line", vocabulary: vocabulary, merges: "#version: 0.2\r\nt h\r\nth x\r\n", blames: "merges.txt",
+              expected: "line 3 (\"th x\"): the merged token is not in vocab.json"),
+        .init(description: "merges CR, bad line", vocabulary: vocabulary, merges: "#version: 0.2\rt h\rt\r", blames: "merges.txt",
+              expected: "line 3 (\"t\"): expected two token strings separated by one space"),
     ]
 
     @Test(arguments: tokenizerCases) func malformedTokenizerFiles(_ c: TokenizerCase) throws {
@@ -102,6 +111,18 @@ import TensorCore
         let text = error.map { "\($0)" } ?? ""
         #expect(text.contains(folder.path + "/" + c.blames), "\(text)")
         #expect(text.contains(c.expected), "\(text)")
+    }
+
+    /// LF, CRLF and lone-CR line endings give the same merges (as GPT-2's encoder.py and Hugging
+    /// Face's GPT2Tokenizer read them; before, a CRLF file encoded text to raw bytes).
+    @Test(arguments: ["\n", "\r\n", "\r"]) func mergesReadWithAnyLineEnding(_ ending: String) throws {
+        let folder = Self.scratch.appendingPathComponent("tok-ending-\(ending.unicodeScalars.map { $0.value })")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(Self.vocabulary.utf8).write(to: folder.appendingPathComponent("vocab.json"))
+        try Data(["#version: 0.2", "t h", "th e", ""].joined(separator: ending).utf8).write(to: folder.appendingPathComponent("merges.txt"))
+        let tokenizer = try BPETokenizer.load(directory: folder)
+        #expect(tokenizer.merges.count == 2)
+        #expect(tokenizer.encode("the") == [257])
     }
 
     @Test func theValidPairOfTheTableLoads() throws {
@@ -143,11 +164,20 @@ import TensorCore
         return try LanguageModel<Float>(config: config, rng: &rng)
     }
 
+    /// Training of the tiny model: 5 steps of 2 × 8 tokens.
+    static var tinyTraining: TrainingConfig {
+        var t = TrainingConfig()
+        t.steps = 5
+        t.batchSize = 2
+        t.contextLength = 8
+        return t
+    }
+
     static func checkpoint(_ name: String) throws -> URL {
         let folder = scratch.appendingPathComponent(name)
         try? FileManager.default.removeItem(at: folder)
         let model = try tinyModel()
-        let manifest = Checkpoint.Manifest(model: model.config, training: TrainingConfig(), step: 3, tokensSeen: 10)
+        let manifest = Checkpoint.Manifest(model: model.config, training: tinyTraining, step: 3, tokensSeen: 3 * 2 * 8)
         try Checkpoint.write(model: model, optimizer: AdamW(weightDecay: 0), manifest: manifest, to: folder)
         return folder
     }

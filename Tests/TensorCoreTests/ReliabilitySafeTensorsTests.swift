@@ -51,6 +51,15 @@ import Testing
         Case(description: "trailing bytes", bytes: valid + Data([0, 0]), expected: "data section is 18 bytes but tensors cover 16"),
         Case(description: "metadata not strings", bytes: file(#"{"__metadata__":{"k":1}}"#), expected: "__metadata__ is not a map of strings"),
         Case(description: "truncated body", bytes: valid.dropLast(3), expected: "outside the 13-byte data section"),
+        // The same name twice: JSON decoders keep one entry; the other would go unchecked and
+        // could overlap another tensor's bytes.
+        Case(description: "duplicate tensor name", bytes: file(#"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}"#, body: [0, 0]),
+             expected: "header names the tensor 'a' twice"),
+        Case(description: "duplicate name by escape", bytes: file(#"{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}"#, body: [0]),
+             expected: "header names the tensor 'a' twice"),
+        Case(description: "duplicate key inside an entry", bytes: file(#"{"a":{"dtype":"U8","shape":[1],"shape":[2],"data_offsets":[0,1]}}"#, body: [0]),
+             expected: "header entry 'a' has the key 'shape' twice"),
+        Case(description: "duplicate metadata key", bytes: file(#"{"__metadata__":{"k":"1","k":"2"}}"#), expected: "has the key 'k' twice"),
     ]
 
     @Test(arguments: cases) func malformedFilesAreRefusedWithFileAndReason(_ c: Case) throws {
@@ -66,6 +75,20 @@ import Testing
     @Test func theValidFileOfTheTableReads() throws {
         let st = try SafeTensors.decode(Self.valid)
         #expect(st.names == ["a", "b"])
+    }
+
+    /// An accessor's error names the file it was read from (a wrong dtype in a checkpoint).
+    @Test func accessorErrorsOfAReadFileNameTheFile() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-dtype-\(getpid()).safetensors")
+        try Self.valid.write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let st = try SafeTensors.read(url)
+        #expect(throws: SafeTensorsError.file(url.path, .wrongDType(name: "b", expected: "F32 or F64", found: "I64"))) {
+            _ = try st.tensor("b") as Tensor<Float>
+        }
+        #expect(throws: SafeTensorsError.file(url.path, .missingTensor("c"))) { _ = try st.integers("c") }
+        let text = "\(SafeTensorsError.file(url.path, .wrongDType(name: "b", expected: "F32 or F64", found: "I64")))"
+        #expect(text == "\(url.path): safetensors: tensor 'b' is I64, expected F32 or F64")
     }
 
     @Test func missingFilesAndWrongTypesAreNamed() throws {

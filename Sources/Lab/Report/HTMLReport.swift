@@ -114,17 +114,9 @@ public enum HTMLReport {
         return h + "</tbody></table>\n"
     }
 
-    /// An SVG document ready to inline in HTML: no XML declaration or doctype.
-    static func inlineSVG(_ svg: String) -> String {
-        var s = Substring(svg)
-        for prefix in ["<?xml", "<!DOCTYPE"] {
-            while let range = s.range(of: prefix), s[s.startIndex..<range.lowerBound].allSatisfy(\.isWhitespace),
-                  let end = s[range.upperBound...].firstIndex(of: ">") {
-                s = s[s.index(after: end)...]
-            }
-        }
-        return String(s).trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
-    }
+    /// A figure's SVG as page markup: an `<img>` with a data URI, never the SVG's own markup, so
+    /// a hostile figure's scripts and links stay inert (`UntrustedFigure.embed`).
+    static func inlineSVG(_ svg: String) -> String { UntrustedFigure.embed(svg) }
 
     static func badge(_ verdict: Verdict) -> String { badge(label: verdict.label) }
 

@@ -4,8 +4,10 @@ import Foundation
 public enum ReportWriter {
     public static func write(results: RunResults, outcomes: [ClaimOutcome], to run: RunDirectory) throws {
         try run.write(MarkdownReport.render(results: results, outcomes: outcomes), to: "report.md")
+        // A figure's path comes from results.json, which may not be ours: read only files
+        // inside the run folder (UntrustedFigure).
         let html = HTMLReport.render(results: results, outcomes: outcomes) { figure in
-            try? String(contentsOf: run.url.appendingPathComponent(figure.file), encoding: .utf8)
+            UntrustedFigure.read(figure.file, in: run.url)
         }
         try run.write(html, to: "report.html")
     }

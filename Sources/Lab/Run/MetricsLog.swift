@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// One line of `metrics.jsonl`.
 public struct MetricsRecord: Codable, Sendable, Equatable {
@@ -49,27 +50,79 @@ public struct MetricsSink: Sendable {
     }
 }
 
-/// Appends records to a JSON-lines file. Thread-safe; each record is one `write(2)` to a file
-/// opened with O_APPEND, so lines from the runner and from child processes running at the same
-/// time never overwrite or interleave with each other.
+/// Appends records to a JSON-lines file (`metrics.jsonl`) — the one writer of the claims runner,
+/// its child processes and `attnlab train`. Thread-safe; each record is one `write(2)` to a file
+/// opened in append mode, so lines from the runner and from a child process never interleave.
+/// Records are any `Encodable` (a `MetricsRecord`, a training run's `TrainingRecord`), written
+/// as one line of `LabJSON.lineEncoder` (sorted keys, NaN and ±∞ as strings).
 public final class MetricsLog: @unchecked Sendable {
     private let descriptor: Int32
     private let lock = NSLock()
+    private let onFailure: (@Sendable (String) -> Void)?
+    private var failed = false
     public let url: URL
 
-    public init(url: URL) {
+    /// Opens (creating if needed) `url` for appending. A file that cannot be opened makes a log
+    /// that drops its records (the runner's log is best-effort).
+    public convenience init(url: URL) {
+        self.init(url: url, descriptor: (try? Self.open(url, truncating: false)) ?? -1, onFailure: nil)
+    }
+
+    /// Opens `url` for appending, emptied first when `truncating`; throws (naming the file) when
+    /// it cannot be opened. A write that fails later (a full disk) is reported once through
+    /// `onFailure` instead of trapping.
+    public static func opening(_ url: URL, truncating: Bool, onFailure: (@Sendable (String) -> Void)? = nil) throws -> MetricsLog {
+        MetricsLog(url: url, descriptor: try open(url, truncating: truncating), onFailure: onFailure)
+    }
+
+    private init(url: URL, descriptor: Int32, onFailure: (@Sendable (String) -> Void)?) {
         self.url = url
-        descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        self.descriptor = descriptor
+        self.onFailure = onFailure
+    }
+
+    private static func open(_ url: URL, truncating: Bool) throws -> Int32 {
+        let fd = Foundation.open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncating ? O_TRUNC : 0), 0o644)
+        guard fd >= 0 else { throw AtomicFileError.cannotCreate(path: url.path, errno: errno) }
+        return fd
     }
 
     deinit { if descriptor >= 0 { close(descriptor) } }
 
-    public func append(_ record: MetricsRecord) {
+    /// Appends one record as one line.
+    public func append<Record: Encodable>(_ record: Record) {
         guard descriptor >= 0, var data = try? LabJSON.lineEncoder.encode(record) else { return }
         data.append(0x0A)
         lock.lock()
         defer { lock.unlock() }
-        _ = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let error: Int32? = data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+        if let error, !failed {
+            failed = true
+            onFailure?("cannot append to \(url.path): \(String(cString: strerror(error)))")
+        }
+    }
+
+    /// Keeps only the records up to `step` (and lines without a step), rewriting the file
+    /// atomically; lines that do not parse (a line torn by a kill) are dropped. A resumed
+    /// training run then appends exactly what the uninterrupted run would have.
+    public static func keepRecords(throughStep step: Int, in url: URL) throws {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return }
+        let kept = data.split(separator: UInt8(ascii: "\n")).filter { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { return false }
+            return (object["step"] as? Int).map { $0 <= step } ?? true
+        }
+        try AtomicFile.write(Data(kept.map { Data($0) + Data("\n".utf8) }.joined()), to: url)
     }
 
     /// A sink writing into this log on behalf of `experiment` (replicate `replicate`).

@@ -41,6 +41,11 @@ public struct DataPreparation: Sendable {
         self.splitSeed = splitSeed
     }
 
+    /// Bytes a preparation of `count` generated stories holds at once, estimated generously:
+    /// a story is about 1 KB of text, held as the corpus, split into documents, counted as words
+    /// by the tokenizer trainer and encoded as tokens — 8 KB per story in all.
+    public static func estimatedBytes(stories count: Int) -> Double { Double(count) * 8192 }
+
     /// Runs the preparation; `log` receives progress lines.
     public func run(log: (String) -> Void = { _ in }) throws -> PreparedData {
         let full: Corpus
@@ -132,6 +137,10 @@ public struct DataSummary: Sendable, Codable, Equatable {
     public var validationBigramCrossEntropy: Double
     public var validationFraction: Double
     public var splitSeed: UInt64
+    /// Size and hash of every file of the set (train.bin, val.bin, vocab.json, merges.txt), by
+    /// name: `PreparedData.load` refuses a folder whose files are not the ones this summary was
+    /// written with. Absent in folders written before it existed.
+    public var files: [String: FileDigest]?
 
     /// The one-line summary `data prepare` prints.
     public var line: String {
@@ -140,49 +149,5 @@ public struct DataSummary: Sendable, Codable, Equatable {
             + "vocabulary \(vocabularySize), unigram entropy \(String(format: "%.4f", unigramEntropy)) nats/token, "
             + "bigram conditional entropy \(String(format: "%.4f", bigramConditionalEntropy)) nats/token, "
             + "bytes/token \(String(format: "%.3f", Double(bytes.train) / Double(max(1, tokens.train))))"
-    }
-}
-
-/// A prepared data set: tokenizer, the two streams and the summary.
-public struct PreparedData: Sendable {
-    public var tokenizer: BPETokenizer
-    public var train: TokenDataset
-    public var validation: TokenDataset
-    public var summary: DataSummary
-
-    public static let trainFileName = "train.bin"
-    public static let validationFileName = "val.bin"
-    public static let summaryFileName = "data.json"
-
-    /// Writes `train.bin`, `val.bin` (llm.c layout), `vocab.json`, `merges.txt` and `data.json`
-    /// into `directory`, each atomically.
-    public func write(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try TokenFile.write(train.tokens, vocabularySize: tokenizer.vocabularySize,
-                            to: directory.appendingPathComponent(Self.trainFileName))
-        try TokenFile.write(validation.tokens, vocabularySize: tokenizer.vocabularySize,
-                            to: directory.appendingPathComponent(Self.validationFileName))
-        try tokenizer.save(directory: directory)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent(Self.summaryFileName))
-    }
-
-    /// Reads what `write` wrote.
-    public static func load(from directory: URL) throws -> PreparedData {
-        let tokenizer = try BPETokenizer.load(directory: directory)
-        let summaryURL = directory.appendingPathComponent(summaryFileName)
-        let summary: DataSummary
-        do { summary = try JSONDecoder().decode(DataSummary.self, from: Data(contentsOf: summaryURL)) } catch {
-            throw TokenFileError(path: summaryURL.path, reason: "cannot read the data summary (\(error))")
-        }
-        let v = tokenizer.vocabularySize
-        return PreparedData(
-            tokenizer: tokenizer,
-            train: try TokenDataset(contentsOf: directory.appendingPathComponent(trainFileName), vocabularySize: v,
-                                    byteCount: summary.bytes.train),
-            validation: try TokenDataset(contentsOf: directory.appendingPathComponent(validationFileName), vocabularySize: v,
-                                         byteCount: summary.bytes.validation),
-            summary: summary)
     }
 }

@@ -36,11 +36,17 @@ public struct TokenDataset: Sendable {
     }
 
     /// Reads an llm.c `.bin` token file.
-    /// - Throws: `TokenFileError`, or if a token is outside the vocabulary.
+    /// - Throws: `TokenFileError`, or if a token is outside the vocabulary (naming its position).
     public init(contentsOf url: URL, vocabularySize: Int, byteCount: Int? = nil) throws {
-        let (tokens, _) = try TokenFile.read(url)
-        if let bad = tokens.first(where: { Int($0) >= vocabularySize }) {
-            throw TokenFileError(path: url.path, reason: "token \(bad) is outside the vocabulary of \(vocabularySize)")
+        try self.init(decoding: try TokenFile.bytes(of: url), path: url.path, vocabularySize: vocabularySize, byteCount: byteCount)
+    }
+
+    /// Decodes the bytes of an llm.c `.bin` token file; `path` names it in errors.
+    /// - Throws: `TokenFileError`, or if a token is outside the vocabulary (naming its position).
+    public init(decoding data: Data, path: String, vocabularySize: Int, byteCount: Int? = nil) throws {
+        let (tokens, _) = try TokenFile.decode(data, path: path)
+        if let position = tokens.firstIndex(where: { Int($0) >= vocabularySize }) {
+            throw TokenFileError(path: path, reason: "token \(tokens[position]) at position \(position) is outside the vocabulary 0..<\(vocabularySize)")
         }
         self.init(tokens: tokens, vocabularySize: vocabularySize, byteCount: byteCount)
     }

@@ -28,6 +28,11 @@ public enum TokenFile {
 
     /// Writes `tokens` (each in 0..<vocabularySize) to `url` atomically.
     public static func write(_ tokens: [Int32], vocabularySize: Int, to url: URL) throws {
+        try AtomicFile.write(encode(tokens, vocabularySize: vocabularySize), to: url)
+    }
+
+    /// The bytes of a token file holding `tokens` (each in 0..<vocabularySize).
+    public static func encode(_ tokens: [Int32], vocabularySize: Int) -> Data {
         precondition(vocabularySize > 0, "TokenFile.write: vocabulary size must be positive")
         precondition(tokens.count <= Int(Int32.max), "TokenFile.write: \(tokens.count) tokens do not fit the int32 count")
         let version = version(vocabularySize: vocabularySize)
@@ -48,17 +53,25 @@ public enum TokenFile {
                 }
             }
         }
-        try AtomicFile.write(data, to: url)
+        return data
     }
 
     /// Reads a token file, checking magic, version, count and size.
     /// - Throws: `TokenFileError` naming the file and what was expected.
     public static func read(_ url: URL) throws -> (tokens: [Int32], version: Int32) {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw TokenFileError(path: url.path, reason: "cannot read the file (\(error.localizedDescription))")
+        try decode(try bytes(of: url), path: url.path)
+    }
+
+    /// The bytes of `url`, or a `TokenFileError` naming it.
+    static func bytes(of url: URL) throws -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            throw TokenFileError(path: url.path, reason: "cannot read the file (\(FileErrorText.reason(error)))")
         }
-        func fail(_ reason: String) -> TokenFileError { TokenFileError(path: url.path, reason: reason) }
+    }
+
+    /// Decodes the bytes of a token file; `path` names it in errors.
+    public static func decode(_ data: Data, path: String) throws -> (tokens: [Int32], version: Int32) {
+        func fail(_ reason: String) -> TokenFileError { TokenFileError(path: path, reason: reason) }
         guard data.count >= headerBytes else {
             throw fail("truncated header: an llm.c token file starts with \(headerBytes) bytes (256 int32), this file has \(data.count)")
         }

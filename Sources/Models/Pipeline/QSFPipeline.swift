@@ -124,7 +124,7 @@ public struct QSFPipeline {
             let windows = Evaluator.windowLosses(model, on: data.validation, batchSize: training.batchSize,
                                                  contextLength: training.contextLength)
             let prompt = data.tokenizer.encode(settings.samplePrompt).map { Int32($0) }
-            let continuation = Generator.sample(model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
+            let continuation = try Generator.sample(model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
                                                 temperature: settings.sampleTemperature, topK: settings.sampleTopK,
                                                 seed: settings.sampleSeed)
             let result = StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,

@@ -97,7 +97,9 @@ public struct BPETrainer: Sendable {
         for (key, count) in pairCount { heap.push(count: count, pair: key) }
 
         var merges: [BPEMerge] = []
-        merges.reserveCapacity(wanted)
+        // At most one merge per distinct pair: a vocabulary asked far beyond the corpus (up to
+        // 2³¹ − 1 tokens) reserves no more than the corpus can fill.
+        merges.reserveCapacity(min(wanted, pairCount.count))
         var touched: Set<UInt64> = []
         while merges.count < wanted, let top = heap.pop() {
             let current = pairCount[top.pair] ?? 0

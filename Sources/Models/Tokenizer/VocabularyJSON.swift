@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// The JSON of `vocab.json`: one object whose values are integers.
 ///
@@ -28,13 +29,8 @@ enum VocabularyJSON {
                 if b != 0x5C { out.append(b); continue }
                 guard i < bytes.count else { throw fail("unterminated escape") }
                 let e = bytes[i]; i += 1
+                if let simple = StrictJSON.unescaped(e) { out.append(simple); continue }
                 switch e {
-                case 0x22, 0x5C, 0x2F: out.append(e)
-                case 0x62: out.append(0x08)
-                case 0x66: out.append(0x0C)
-                case 0x6E: out.append(0x0A)
-                case 0x72: out.append(0x0D)
-                case 0x74: out.append(0x09)
                 case 0x75:
                     var code = try hex4()
                     if (0xD800..<0xDC00).contains(code) {

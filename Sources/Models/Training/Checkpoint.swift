@@ -6,27 +6,18 @@ import TensorCore
 /// trainer state). Every file is written atomically; the folder is complete once
 /// config.json exists (it is written last).
 ///
-/// A new checkpoint replaces the old one as a whole, so the three files always belong to the
-/// same step: it is written into `<folder>.partial`, the old folder is renamed to
+/// A new checkpoint replaces the old one as a whole (`AtomicFolder`), so the three files always
+/// belong to the same step: it is written into `<folder>.partial`, the old folder is renamed to
 /// `<folder>.previous`, the new one renamed into place, and the old one deleted. A process
 /// killed between the two renames leaves `<folder>.previous`, which `recover` (called by every
 /// reader here) puts back. A failed write (a full disk) deletes `<folder>.partial` and leaves
-/// the old folder untouched.
+/// the old folder untouched. Readers validate everything before use: the manifest
+/// (`Manifest.decode`) before a model is allocated, the weights (`readModel`) before they are
+/// used.
 public struct Checkpoint {
     public static let modelFile = "model.safetensors"
     public static let optimizerFile = "optimizer.safetensors"
     public static let configFile = "config.json"
-
-    /// What config.json holds.
-    public struct Manifest: Codable, Sendable {
-        public var model: ModelConfig
-        public var training: TrainingConfig
-        /// Steps completed.
-        public var step: Int
-        /// Training tokens seen.
-        public var tokensSeen: Int
-        public var format = 1
-    }
 
     /// Writes the model weights (and LayerNorm state) alone, e.g. for a finished stage.
     public static func writeModel(_ model: LanguageModel<Float>, to url: URL, metadata: [String: String] = [:]) throws {
@@ -43,69 +34,68 @@ public struct Checkpoint {
         try st.write(to: url)
     }
 
-    /// Loads weights into a model built from the same config; shapes must match exactly.
+    /// The largest weight magnitude a checkpoint may hold. Trained weights are of order 1–100;
+    /// a larger value is a damaged or foreign file, and values near Float's range overflow the
+    /// forward pass (a NaN loss, NUL tokens).
+    public static let largestWeight: Float = 1e6
+
+    /// Loads weights into a model built from the same config. Every parameter must be present
+    /// with exactly its shape, every value finite and at most `largestWeight` in magnitude, the
+    /// LayerNorm states sound, and the file may hold no tensor the model does not have; errors
+    /// name the file and the tensor.
     public static func readModel(into model: LanguageModel<Float>, from url: URL) throws {
         let st = try SafeTensors.read(url)
+        func fail(_ reason: String) -> TrainingError { .checkpointMismatch(path: url.path, reason: reason) }
+        var known = Set<String>()
         for p in model.parameters {
-            guard st.entries[p.name] != nil else {
-                throw TrainingError.checkpointMismatch(path: url.path, reason: "has no tensor '\(p.name)' (is it from another architecture?)")
-            }
+            known.insert(p.name)
+            guard st.entries[p.name] != nil else { throw fail("has no tensor '\(p.name)' (is it from another architecture?)") }
             let t: Tensor<Float> = try st.tensor(p.name)
-            guard t.shape == p.shape else {
-                throw TrainingError.checkpointMismatch(path: url.path, reason: "tensor '\(p.name)' is \(t.shape), the model needs \(p.shape)")
+            guard t.shape == p.shape else { throw fail("tensor '\(p.name)' is \(t.shape), the model needs \(p.shape)") }
+            if let bad = t.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite || abs($0) > largestWeight } }) {
+                let value = t.withUnsafeBufferPointer { $0[bad] }
+                throw fail("tensor '\(p.name)' element \(bad) is \(value); weights must be finite and at most \(largestWeight) in magnitude")
             }
             p.value = t
         }
         for (i, norm) in model.norms.enumerated() {
-            guard st.entries["norm_state.\(i)"] != nil else { continue }
-            let s = try st.tensor("norm_state.\(i)", as: Double.self).scalars
-            guard s.count == 6 else { throw TrainingError.checkpointMismatch(path: url.path, reason: "norm_state.\(i) has \(s.count) values, expected 6") }
+            let name = "norm_state.\(i)"
+            known.insert(name)
+            guard st.entries[name] != nil else { continue }
+            let s = try st.tensor(name, as: Double.self).scalars
+            guard s.count == 6 else { throw fail("\(name) has \(s.count) values, expected 6") }
+            guard s.allSatisfy(\.isFinite), s[1] >= 0, s[4] > 0, (0...1).contains(s[5]) else {
+                throw fail("\(name) is \(s); expected finite statistics, a positive frozen standard deviation and annealing in [0, 1]")
+            }
             norm.restore(runningMean: s[0], runningStd: s[1], frozen: s[2] != 0 ? (s[3], s[4]) : nil, annealing: s[5])
         }
+        if let extra = st.names.first(where: { !known.contains($0) }) {
+            throw fail("holds a tensor '\(extra)' this \(model.config.architecture.rawValue) model does not have (is it from another configuration?)")
+        }
     }
 
-    /// Writes a full training checkpoint into `folder`.
+    /// The model of a checkpoint folder: the manifest is validated (sizes bounded, memory
+    /// estimated) before the model is allocated, then the weights are read and checked
+    /// (`readModel`). The one way a checkpoint becomes a model.
+    public static func loadModel(from folder: URL) throws -> (model: LanguageModel<Float>, manifest: Manifest) {
+        let manifest = try manifest(in: folder)
+        var rng = SeededRNG(seed: 0)
+        let model = try LanguageModel<Float>(config: manifest.model, rng: &rng)
+        try readModel(into: model, from: folder.appendingPathComponent(modelFile))
+        return (model, manifest)
+    }
+
+    /// Writes a full training checkpoint into `folder`, replacing the previous one as a whole
+    /// (`AtomicFolder.replace`).
     public static func write(model: LanguageModel<Float>, optimizer: AdamW<Float>, manifest: Manifest, to target: URL) throws {
-        let fm = FileManager.default
-        try recover(target)
-        let folder = sibling(target, "partial")
-        try? fm.removeItem(at: folder)
-        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-        do {
+        try AtomicFolder.replace(target, marker: configFile) { folder in
             try writeFiles(model: model, optimizer: optimizer, manifest: manifest, to: folder)
-        } catch {
-            try? fm.removeItem(at: folder)
-            throw error
         }
-        let previous = sibling(target, "previous")
-        if fm.fileExists(atPath: target.path) {
-            try? fm.removeItem(at: previous)
-            try fm.moveItem(at: target, to: previous)
-        }
-        try fm.moveItem(at: folder, to: target)
-        try? fm.removeItem(at: previous)
     }
 
-    /// Repairs a checkpoint folder after a process was killed while replacing it: when
-    /// `folder` has no config.json but `<folder>.previous` has, the previous checkpoint is put
-    /// back; when `folder` is complete, a leftover `<folder>.previous` (killed before deleting
-    /// it) is deleted. A leftover `<folder>.partial` (an unfinished write) is deleted.
-    public static func recover(_ folder: URL) throws {
-        let fm = FileManager.default
-        let previous = sibling(folder, "previous")
-        if fm.fileExists(atPath: folder.appendingPathComponent(configFile).path) {
-            try? fm.removeItem(at: previous)
-        } else if fm.fileExists(atPath: previous.appendingPathComponent(configFile).path) {
-            try? fm.removeItem(at: folder)
-            try fm.moveItem(at: previous, to: folder)
-        }
-        try? fm.removeItem(at: sibling(folder, "partial"))
-    }
-
-    /// `<folder>.<suffix>` beside `folder`.
-    static func sibling(_ folder: URL, _ suffix: String) -> URL {
-        folder.deletingLastPathComponent().appendingPathComponent(folder.lastPathComponent + "." + suffix)
-    }
+    /// Repairs a checkpoint folder after a process was killed while replacing it
+    /// (`AtomicFolder.recover`, complete once config.json exists).
+    public static func recover(_ folder: URL) throws { try AtomicFolder.recover(folder, marker: configFile) }
 
     private static func writeFiles(model: LanguageModel<Float>, optimizer: AdamW<Float>, manifest: Manifest, to folder: URL) throws {
         try writeModel(model, to: folder.appendingPathComponent(modelFile))
@@ -120,19 +110,6 @@ public struct Checkpoint {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(manifest), to: folder.appendingPathComponent(configFile))
-    }
-
-    /// The manifest of a checkpoint folder, or an error naming the file.
-    public static func manifest(in folder: URL) throws -> Manifest {
-        try recover(folder)
-        let url = folder.appendingPathComponent(configFile)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw TrainingError.checkpointMismatch(path: url.path, reason: "cannot read the checkpoint manifest (\(error.localizedDescription))")
-        }
-        do { return try JSONDecoder().decode(Manifest.self, from: data) } catch {
-            throw TrainingError.checkpointMismatch(path: url.path, reason: "not a valid checkpoint manifest: \(error)")
-        }
     }
 
     /// Restores model weights and optimizer state from a folder written by `write`.
@@ -154,10 +131,18 @@ public struct Checkpoint {
             guard m.shape == p.shape, v.shape == p.shape else {
                 throw TrainingError.checkpointMismatch(path: url.path, reason: "optimizer state for '\(p.name)' has the wrong shape")
             }
+            guard m.scalars.allSatisfy(\.isFinite), v.scalars.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw TrainingError.checkpointMismatch(path: url.path,
+                    reason: "optimizer state for '\(p.name)' is not finite (or has a negative second moment)")
+            }
             first.append(m)
             second.append(v)
         }
-        let step = try st.integers("step").first ?? 0
+        let steps = try st.integers("step")
+        guard steps == [manifest.step] else {
+            throw TrainingError.checkpointMismatch(path: url.path, reason: "optimizer step \(steps) does not match the manifest's step \(manifest.step)")
+        }
+        let step = manifest.step
         optimizer.restore(step: step, firstMoments: first, secondMoments: second)
         return manifest
     }

@@ -77,7 +77,7 @@ public final class Trainer {
     public var gammas: [Double] { model.blocks.compactMap { $0.gamma.map { Double($0.value.scalars[0]) } } }
 
     /// Trains until `config.steps` (or until `shouldStop`), then evaluates on the whole
-    /// validation stream.
+    /// validation stream (recorded and checkpointed only when a step ran).
     public func run() throws -> TrainingSummary {
         let start = Date()
         var stoppedEarly = false
@@ -94,11 +94,14 @@ public final class Trainer {
                 break
             }
         }
+        try requireFiniteWeights()
         let evaluation = evaluate(maxBatches: nil)
-        emitEvaluation(evaluation)
-        if !stoppedEarly { try writeCheckpoint() }
+        // No step ran (a resumed run that had already finished): its final evaluation and
+        // checkpoint exist already, and there is no throughput to report (0 tokens/s).
+        let ranAStep = stepsTimed > 0
+        if ranAStep { emitEvaluation(evaluation) }
+        if !stoppedEarly && ranAStep { try writeCheckpoint() }
         let timed = stepsTimed > 4 ? stepSeconds : warmupSeconds + stepSeconds
-        // No step ran (a resumed run that had already finished): no throughput to report.
         let median = timed.isEmpty ? Double.infinity : timed.sorted()[timed.count / 2]
         let tokensPerStep = Double(config.batchSize * config.contextLength * config.accumulation)
         return TrainingSummary(steps: step, parameters: model.parameterCount, finalTrainingLoss: lastLoss,
@@ -106,7 +109,8 @@ public final class Trainer {
                                seconds: Date().timeIntervalSince(start), stoppedEarly: stoppedEarly)
     }
 
-    /// One optimizer step (all micro-batches).
+    /// One optimizer step (all micro-batches): step `step + 1` in the 1-based numbering of the
+    /// metrics records, which is the step a divergence error names.
     public func trainStep() throws {
         let started = DispatchTime.now().uptimeNanoseconds
         let denormals = flushesDenormals ? DenormalMode.beginFlushing() : nil
@@ -127,7 +131,7 @@ public final class Trainer {
             let value = Double(loss.value.scalar)
             guard value.isFinite else {
                 tape.reset()
-                throw TrainingError.nonFiniteLoss(step: step, loss: value, checkpoint: lastCheckpoint?.path)
+                throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, checkpoint: lastCheckpoint?.path)
             }
             lossSum += value
             tape.backward(from: loss, seed: 1 / Float(config.accumulation))
@@ -135,7 +139,7 @@ public final class Trainer {
         }
         let norm = GradientClipping.globalNorm(parameters)
         if !norm.isFinite, let bad = GradientClipping.firstNonFinite(parameters) {
-            throw TrainingError.nonFiniteGradient(step: step, parameter: bad.name, index: bad.index, checkpoint: lastCheckpoint?.path)
+            throw TrainingError.nonFiniteGradient(step: step + 1, parameter: bad.name, index: bad.index, checkpoint: lastCheckpoint?.path)
         }
         if config.clipNorm > 0 { GradientClipping.scale(parameters, norm: norm, maxNorm: config.clipNorm) }
         let lr = schedule.learningRate(at: step)
@@ -198,9 +202,21 @@ public final class Trainer {
         onRecord(record)
     }
 
-    /// Writes a checkpoint into `checkpointFolder` (no-op without one).
+    /// Throws when an update has left a weight NaN or ±∞ (a learning rate so large the last
+    /// update overflowed, where no later loss would show it): no checkpoint or evaluation is
+    /// made of such weights.
+    func requireFiniteWeights() throws {
+        for p in model.parameters {
+            if let bad = p.value.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
+                throw TrainingError.nonFiniteWeights(step: step, parameter: p.name, index: bad, checkpoint: lastCheckpoint?.path)
+            }
+        }
+    }
+
+    /// Writes a checkpoint into `checkpointFolder` (no-op without one); never of non-finite weights.
     public func writeCheckpoint() throws {
         guard let folder = checkpointFolder else { return }
+        try requireFiniteWeights()
         let manifest = Checkpoint.Manifest(model: model.config, training: config, step: step, tokensSeen: tokensSeen)
         try Checkpoint.write(model: model, optimizer: optimizer, manifest: manifest, to: folder)
         lastCheckpoint = folder

@@ -41,8 +41,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         try require(accumulation > 0, "accumulation", "at least 1, got \(accumulation)")
         try require(maxLearningRate > 0 && maxLearningRate.isFinite, "maxLearningRate", "a positive learning rate, got \(maxLearningRate)")
         try require(warmupFraction > 0 && warmupFraction < 1, "warmupFraction", "a fraction in (0, 1), got \(warmupFraction)")
-        try require(weightDecay >= 0, "weightDecay", "a non-negative decay, got \(weightDecay)")
-        try require(clipNorm >= 0, "clipNorm", "a non-negative norm, got \(clipNorm)")
+        try require(weightDecay >= 0 && weightDecay.isFinite, "weightDecay", "a finite non-negative decay, got \(weightDecay)")
+        try require(clipNorm >= 0 && clipNorm.isFinite, "clipNorm", "a finite non-negative norm, got \(clipNorm)")
         try require(layerNormAnnealFraction >= 0 && layerNormAnnealFraction < 1, "layerNormAnnealFraction",
                     "a fraction in [0, 1), got \(layerNormAnnealFraction)")
         try require(evalInterval >= 0 && evalBatches >= 0 && checkpointInterval >= 0 && logInterval >= 0,
@@ -63,8 +63,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case invalidConfig(field: String, expected: String)
+    /// `step` counts from 1, as the metrics records do: the step whose loss is not finite.
     case nonFiniteLoss(step: Int, loss: Double, checkpoint: String?)
     case nonFiniteGradient(step: Int, parameter: String, index: Int, checkpoint: String?)
+    /// The update of step `step` left a weight non-finite.
+    case nonFiniteWeights(step: Int, parameter: String, index: Int, checkpoint: String?)
     case dataTooShort(split: String, tokens: Int, needed: Int)
     case checkpointMismatch(path: String, reason: String)
 
@@ -72,11 +75,14 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalidConfig(let field, let expected): "training config: \(field): expected \(expected)"
         case .nonFiniteLoss(let step, let loss, let checkpoint):
-            "training diverged at step \(step): the loss is \(loss)" + Self.kept(checkpoint)
+            "training diverged at step \(step): its loss is \(loss.isNaN ? "NaN" : "\(loss)")" + Self.kept(checkpoint)
         case .nonFiniteGradient(let step, let parameter, let index, let checkpoint):
             "training diverged at step \(step): the gradient of \(parameter) is not finite (element \(index))" + Self.kept(checkpoint)
+        case .nonFiniteWeights(let step, let parameter, let index, let checkpoint):
+            "training diverged at step \(step): its update left \(parameter) not finite (element \(index)); is the learning rate too large?"
+                + Self.kept(checkpoint)
         case .dataTooShort(let split, let tokens, let needed):
-            "the \(split) stream has \(tokens) tokens; a context of this length needs at least \(needed)"
+            "the \(split) stream has \(tokens) tokens; a context of \(needed - 1) tokens needs at least \(needed)"
         case .checkpointMismatch(let path, let reason): "\(path): \(reason)"
         }
     }

@@ -7,8 +7,10 @@ import Foundation
 /// Reading validates the whole header before touching data: the length fits the file, the
 /// header is a JSON object, every dtype is known, shapes are non-negative, every byte range
 /// lies inside the data section, matches its dtype × shape, and ranges neither overlap nor
-/// leave gaps (as the reference implementation requires). Files written here load in
-/// Python's `safetensors` and numpy.
+/// leave gaps (as the reference implementation requires), and no name appears twice (JSON
+/// decoders keep one of two equal keys silently; the other entry would go unchecked). Files
+/// written here load in Python's `safetensors` and numpy. A file read with `read` remembers its
+/// path, so an accessor's error (a missing tensor, a wrong dtype) names the file.
 public struct SafeTensors: Sendable {
     public enum DType: String, Sendable, CaseIterable {
         case f32 = "F32", f64 = "F64", i32 = "I32", i64 = "I64", u16 = "U16", u8 = "U8"
@@ -32,6 +34,8 @@ public struct SafeTensors: Sendable {
 
     public var entries: [String: Entry] = [:]
     public var metadata: [String: String] = [:]
+    /// The file these entries were read from (`read`), named by the accessors' errors.
+    public var path: String?
 
     public init() {}
 
@@ -58,7 +62,10 @@ public struct SafeTensors: Sendable {
 
     /// A floating-point tensor, converted to `S` from F32 or F64 storage.
     public func tensor<S: TensorScalar>(_ name: String, as _: S.Type = Float.self) throws -> Tensor<S> {
-        guard let entry = entries[name] else { throw SafeTensorsError.missingTensor(name) }
+        guard let entry = entries[name] else { throw named(.missingTensor(name)) }
+        guard entry.dtype == .f32 || entry.dtype == .f64 else {
+            throw named(.wrongDType(name: name, expected: "F32 or F64", found: entry.dtype.rawValue))
+        }
         let n = Tensor<S>.elementCount(entry.shape)
         var out = Tensor<S>(uninitializedShape: entry.shape)
         out.withUnsafeMutableBufferPointer { dst in
@@ -70,15 +77,12 @@ public struct SafeTensors: Sendable {
                 }
             }
         }
-        guard entry.dtype == .f32 || entry.dtype == .f64 else {
-            throw SafeTensorsError.wrongDType(name: name, expected: "F32 or F64", found: entry.dtype.rawValue)
-        }
         return out
     }
 
     /// An integer tensor as Int (from I32, I64, U16 or U8 storage).
     public func integers(_ name: String) throws -> [Int] {
-        guard let entry = entries[name] else { throw SafeTensorsError.missingTensor(name) }
+        guard let entry = entries[name] else { throw named(.missingTensor(name)) }
         let n = entry.shape.reduce(1, *)
         let values = entry.bytes.withUnsafeBytes { raw -> [Int]? in
             switch entry.dtype {
@@ -90,10 +94,13 @@ public struct SafeTensors: Sendable {
             }
         }
         guard let values else {
-            throw SafeTensorsError.wrongDType(name: name, expected: "an integer type", found: entry.dtype.rawValue)
+            throw named(.wrongDType(name: name, expected: "an integer type", found: entry.dtype.rawValue))
         }
         return values
     }
+
+    /// `error` with the file named, when these entries came from one.
+    private func named(_ error: SafeTensorsError) -> SafeTensorsError { path.map { .file($0, error) } ?? error }
 
     // MARK: Encoding
 
@@ -130,9 +137,13 @@ public struct SafeTensors: Sendable {
     public static func read(_ url: URL) throws -> SafeTensors {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw SafeTensorsError.file(url.path, .invalid("cannot read: \(error.localizedDescription)"))
+            throw SafeTensorsError.file(url.path, .invalid("cannot read: \(FileErrorText.reason(error))"))
         }
-        do { return try decode(data) } catch let error as SafeTensorsError {
+        do {
+            var result = try decode(data)
+            result.path = url.path
+            return result
+        } catch let error as SafeTensorsError {
             throw SafeTensorsError.file(url.path, error)
         }
     }
@@ -147,6 +158,13 @@ public struct SafeTensors: Sendable {
         let headerBytes = data.subdata(in: 8..<(8 + Int(n)))
         guard let object = try? JSONSerialization.jsonObject(with: headerBytes), object is [String: Any] else {
             throw SafeTensorsError.invalid("header is not a JSON object")
+        }
+        switch StrictJSON.check(headerBytes) {
+        case .duplicateKey(let path, let key)?:
+            throw SafeTensorsError.invalid(path.isEmpty ? "header names the tensor '\(key)' twice"
+                                                        : "header entry '\(path)' has the key '\(key)' twice")
+        case .tooDeep(let path)?: throw SafeTensorsError.invalid("header nests too deeply at '\(path)'")
+        case nil: break
         }
         let header: [String: HeaderValue]
         do { header = try JSONDecoder().decode([String: HeaderValue].self, from: headerBytes) } catch let error as SafeTensorsError {

@@ -95,14 +95,25 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
         return _tan(Double.pi * (u - 0.5))
     }
 
-    /// An index drawn with the given (unnormalised, non-negative) weights.
-    public mutating func categorical(weights: [Double]) -> Int {
+    /// An index drawn with probability proportional to `weights` (unnormalised, non-negative).
+    ///
+    /// Never traps, whatever the weights: +∞ weights share the draw uniformly (the limit of
+    /// the distribution as they grow together); a sum that overflows is taken over the weights
+    /// scaled by the largest. When the weights are not a distribution — a NaN or negative weight,
+    /// none positive, an empty list — it returns nil, and the caller says what was wrong with
+    /// `CategoricalError.check(weights)`. For weights valid by construction the draw is the same
+    /// as the textbook inverse-CDF scan (the same numbers for the same generator).
+    public mutating func categorical(weightsIfValid weights: [Double]) -> Int? {
+        if CategoricalError.check(weights) != nil { return nil }
         var total = 0.0
-        for w in weights {
-            precondition(w >= 0 && w.isFinite, "categorical: weights must be finite and non-negative")
-            total += w
+        for w in weights { total += w }
+        if total == .infinity {
+            let infinite = weights.indices.filter { weights[$0] == .infinity }
+            if !infinite.isEmpty { return infinite[int(below: infinite.count)] }
+            // Finite weights whose sum overflows: draw from the weights scaled by the largest.
+            let top = weights.max()!
+            return categorical(weightsIfValid: weights.map { $0 / top })
         }
-        precondition(total > 0, "categorical: weights sum to zero")
         var target = uniform() * total
         for (i, w) in weights.enumerated() {
             target -= w
@@ -111,11 +122,37 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
         return weights.lastIndex(where: { $0 > 0 })!
     }
 
+    /// An index drawn with probability proportional to `weights`; throws (naming the first bad
+    /// weight) when they are not a distribution. See `categorical(weightsIfValid:)`.
+    public mutating func categorical(checking weights: [Double]) throws(CategoricalError) -> Int {
+        if let problem = CategoricalError.check(weights) { throw problem }
+        return categorical(weightsIfValid: weights)!
+    }
+
+    /// An index drawn with the given weights, for weights that are a distribution by
+    /// construction (probabilities the caller computed). It never traps: should the weights not
+    /// be a distribution after all, NaN and negative weights count as 0 and, when no weight is
+    /// positive, the draw is uniform over all indices. Data from outside (a model's logits) goes
+    /// through `categorical(checking:)` or `categorical(logits:temperature:)`, which throw instead.
+    public mutating func categorical(weights: [Double]) -> Int {
+        precondition(!weights.isEmpty, "categorical: no weights to draw from")
+        if let index = categorical(weightsIfValid: weights) { return index }
+        let cleaned = weights.map { $0 > 0 ? $0 : 0 }   // NaN > 0 is false
+        return categorical(weightsIfValid: cleaned) ?? int(below: weights.count)
+    }
+
     /// An index drawn from softmax(logits / temperature).
-    public mutating func categorical(logits: [Double], temperature: Double = 1) -> Int {
-        precondition(temperature > 0, "categorical: temperature must be positive")
+    ///
+    /// −∞ logits (masked entries) are never drawn. A temperature of +∞ draws uniformly among the
+    /// finite logits, and +∞ logits share the draw among themselves (both the limits of the
+    /// softmax). Throws for a NaN logit, a temperature that is not positive, or logits that are
+    /// all −∞.
+    public mutating func categorical(logits: [Double], temperature: Double = 1) throws(CategoricalError) -> Int {
+        guard temperature > 0 else { throw .temperature(temperature) }
+        if let i = logits.firstIndex(where: \.isNaN) { throw .notANumber(index: i) }
         let top = logits.max() ?? 0
-        return categorical(weights: logits.map { _exp(($0 - top) / temperature) })
+        if top == .infinity { return try categorical(checking: logits.map { $0 == .infinity ? 1 : 0 }) }
+        return try categorical(checking: logits.map { $0 == -.infinity ? 0 : _exp(($0 - top) / temperature) })
     }
 
     /// A uniformly random permutation of 0..<n (Fisher–Yates).
@@ -125,6 +162,37 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
             for i in stride(from: n - 1, to: 0, by: -1) { result.swapAt(i, int(below: i + 1)) }
         }
         return result
+    }
+}
+
+/// Why a list of weights (or logits) is not a distribution to draw from.
+public enum CategoricalError: Error, CustomStringConvertible, Equatable, Sendable {
+    case empty
+    case notANumber(index: Int)
+    case negative(index: Int, value: Double)
+    case noPositiveWeight(count: Int)
+    case temperature(Double)
+
+    /// The first problem of `weights`, or nil when they are a distribution (+∞ allowed).
+    public static func check(_ weights: [Double]) -> CategoricalError? {
+        if weights.isEmpty { return .empty }
+        var positive = false
+        for (i, w) in weights.enumerated() {
+            if w.isNaN { return .notANumber(index: i) }
+            if w < 0 { return .negative(index: i, value: w) }
+            if w > 0 { positive = true }
+        }
+        return positive ? nil : .noPositiveWeight(count: weights.count)
+    }
+
+    public var description: String {
+        switch self {
+        case .empty: "no weights to draw from"
+        case .notANumber(let i): "weight \(i) is NaN"
+        case .negative(let i, let w): "weight \(i) is negative (\(w))"
+        case .noPositiveWeight(let n): "none of the \(n) weights is positive"
+        case .temperature(let t): "the temperature must be positive, got \(t)"
+        }
     }
 }
 
