@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Lab
+import Models
 import TensorCore
 
 extension AttnLab {
@@ -77,6 +78,8 @@ extension AttnLab.Claims {
 
         @OptionGroup var replication: ReplicationOptions
 
+        @OptionGroup var corpus: RunCorpusOptions
+
         func validate() throws {
             let modes = (ids.isEmpty ? 0 : 1) + (all ? 1 : 0) + (config == nil ? 0 : 1)
             if modes == 0 { throw ValidationError("name claim ids, or pass --all or --config FILE") }
@@ -92,6 +95,7 @@ extension AttnLab.Claims {
         func run() throws {
             let plan: RunPlan
             var configuration: RunConfiguration
+            var corpusRequest = corpus.request, expectedCorpus: RunCorpus? = nil
             if let config {
                 let loaded = try RunConfiguration.load(URL(fileURLWithPath: config))
                 plan = try RunPlan.resolve(claimIDs: loaded.claims, experimentIDs: loaded.experiments)
@@ -99,12 +103,15 @@ extension AttnLab.Claims {
                 // A repeated run keeps the seeds and threads that fixed its numbers unless told otherwise.
                 configuration = replication.configuration(scale: scale, seed: seed ?? loaded.seed, plan: plan, all: loaded.all,
                                                           defaultSeeds: loaded.seeds, defaultThreads: loaded.threadsPerExperiment)
+                // …and the corpus, checked to be the same bytes, unless another one is named.
+                if corpusRequest == nil, let recorded = loaded.corpus { (corpusRequest, expectedCorpus) = (recorded.request, recorded) }
             } else {
                 plan = try RunPlan.resolve(claimIDs: ids, all: all)
                 configuration = replication.configuration(scale: scale.flatMap(Scale.init(rawValue:)) ?? .quick, seed: seed ?? 1,
                                                           plan: plan, all: all)
             }
-            try executeRun(plan: plan, configuration: configuration, out: out, isolation: replication.isolation)
+            try executeRun(plan: plan, configuration: configuration, out: out, isolation: replication.isolation,
+                           corpus: corpusRequest, expectedCorpus: expectedCorpus)
         }
     }
 
@@ -155,10 +162,22 @@ extension AttnLab.Claims {
 /// Runs a plan into a new run directory, prints the verdict table and where the report is, and
 /// exits with status 1 when an experiment failed. Returns the run's summary.
 @discardableResult
-func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, isolation: Runner.Isolation) throws -> Runner.Summary {
+func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, isolation: Runner.Isolation,
+                corpus: RunCorpus.Request? = nil, expectedCorpus: RunCorpus? = nil) throws -> Runner.Summary {
+    var configuration = configuration
     let directory = try RunDirectory.create(requested: out.map { URL(fileURLWithPath: $0, isDirectory: true) },
                                             scale: configuration.scale)
     let stderr = StandardError()
+    if let corpus {
+        do {
+            configuration.corpus = try RunCorpus.prepare(corpus, scale: configuration.scale, into: directory.url,
+                                                         expected: expectedCorpus, log: { stderr.line("attnlab: " + $0) })
+        } catch {
+            try? FileManager.default.removeItem(at: directory.url.appendingPathComponent(RunCorpus.folderName))
+            throw error
+        }
+        stderr.line("attnlab: corpus \(configuration.corpus!.label)")
+    }
     let jobs: String
     if case .childProcess(_, let n) = isolation { jobs = ", \(n) at a time" } else { jobs = ", in process" }
     stderr.line("attnlab: \(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
@@ -219,6 +238,43 @@ struct ReplicationOptions: ParsableArguments {
                                  isolation: inProcess ? .inProcess : .process)
         c.command = CommandLine.arguments
         return c
+    }
+}
+
+/// The corpus a claims run trains on, when not the built-in generated stories.
+struct RunCorpusOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Train every trained-model experiment on this folder written by `attnlab data prepare` (its files are linked into the run directory).", valueName: "DIR"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("Train every trained-model experiment on this text corpus, prepared into the run directory with a BPE tokenizer of the scale's vocabulary.", valueName: "FILE"))
+    var corpus: String?
+
+    @Option(help: ArgumentHelp("How --corpus separates documents: tinystories (<|endoftext|> between stories), paragraphs (blank lines) or text (one document). (default: paragraphs, as `data prepare`)", valueName: "FORMAT"))
+    var format: String?
+
+    func validate() throws {
+        if data != nil && corpus != nil { throw ValidationError("--data and --corpus exclude each other: name a prepared folder or a text file") }
+        if let format {
+            guard corpus != nil else { throw ValidationError("--format describes --corpus FILE; it has no effect without it") }
+            guard Corpus.Format(rawValue: format) != nil else {
+                throw ValidationError("--format expects one of \(Corpus.Format.allCases.map(\.rawValue).joined(separator: ", ")), got '\(format)'")
+            }
+        }
+        if let data {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--data expects a folder written by `attnlab data prepare`; \(data) is not a folder")
+            }
+        }
+        if let corpus, !FileManager.default.isReadableFile(atPath: corpus) {
+            throw ValidationError("--corpus expects a readable UTF-8 text file; cannot read \(corpus)")
+        }
+    }
+
+    var request: RunCorpus.Request? {
+        if let data { return .prepared(URL(fileURLWithPath: data, isDirectory: true)) }
+        if let corpus { return .file(URL(fileURLWithPath: corpus), format.flatMap(Corpus.Format.init(rawValue:)) ?? .paragraphs) }
+        return nil
     }
 }
 

@@ -37,6 +37,8 @@ struct Reproduce: ParsableCommand {
 
         @OptionGroup var replication: ReplicationOptions
 
+        @OptionGroup var corpus: RunCorpusOptions
+
         func validate() throws {
             if Scale(rawValue: scale) == nil {
                 throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(scale)'")
@@ -48,7 +50,8 @@ struct Reproduce: ParsableCommand {
             let claimIDs = ClaimRegistry.all.filter { claim in claim.experiment.map(experiments.contains) ?? false }.map(\.id)
             let plan = try RunPlan.resolve(claimIDs: claimIDs, all: false)
             let configuration = replication.configuration(scale: Scale(rawValue: scale)!, seed: seed, plan: plan, all: false)
-            let summary = try executeRun(plan: plan, configuration: configuration, out: out, isolation: replication.isolation)
+            let summary = try executeRun(plan: plan, configuration: configuration, out: out, isolation: replication.isolation,
+                                         corpus: corpus.request)
             for table in summary.results.experiment("qsf.pipeline")?.tables ?? [] {
                 print("\n" + table.title)
                 print(TextTable.render(header: table.header, rows: table.rows))

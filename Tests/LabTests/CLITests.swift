@@ -70,7 +70,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         so a crash is reported as that experiment's failure and the others still run. Exit status: 0 when
         every experiment ran (whatever the verdicts), 1 when an experiment failed.
 
-        USAGE: attnlab claims check [<ids> ...] [--all] [--scale <scale>] [--seed <seed>] [--out <out>] [--config <config>] [--seeds <K>] [--jobs <N>] [--threads <T>] [--in-process]
+        USAGE: attnlab claims check [<ids> ...] [--all] [--scale <scale>] [--seed <seed>] [--out <out>] [--config <config>] [--seeds <K>] [--jobs <N>] [--threads <T>] [--in-process] [--data <DIR>] [--corpus <FILE>] [--format <FORMAT>]
 
         ARGUMENTS:
           <ids>                   Claim ids to check (see `attnlab claims`).
@@ -93,6 +93,13 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
                                   --jobs; config.json records it. (default: 1)
           --in-process            Run every experiment inside this process, one after another (a crash ends
                                   the run; threads as the process has them).
+          --data <DIR>            Train every trained-model experiment on this folder written by `attnlab
+                                  data prepare` (its files are linked into the run directory).
+          --corpus <FILE>         Train every trained-model experiment on this text corpus, prepared into
+                                  the run directory with a BPE tokenizer of the scale's vocabulary.
+          --format <FORMAT>       How --corpus separates documents: tinystories (<|endoftext|> between
+                                  stories), paragraphs (blank lines) or text (one document). (default:
+                                  paragraphs, as `data prepare`)
           -h, --help              Show help information.
 
         """)

@@ -20,6 +20,18 @@ public enum NumberText {
     /// A fraction as a percentage with `digits` significant digits: 0.1234 → "12.3%".
     public static func percent(_ fraction: Double, digits: Int = 3) -> String { of(100 * fraction, digits: digits) + "%" }
 
+    /// A count with a metric suffix, 3 significant digits: 470_123_456 → "470 M", 812 → "812".
+    public static func count(_ n: Int) -> String {
+        let x = Double(n)
+        for (limit, suffix) in [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")] where abs(x) >= limit {
+            return of(x / limit) + " " + suffix
+        }
+        return String(n)
+    }
+
+    /// A size in bytes with a decimal unit: 1_900_000_000 → "1.9 GB".
+    public static func bytes(_ n: Int) -> String { n < 1000 ? "\(n) B" : count(n) + "B" }
+
     /// A fixed number of decimals: fixed(0.5, 2) → "0.50".
     public static func fixed(_ x: Double, _ decimals: Int) -> String { Measurement.fixed(x, decimals) }
 }

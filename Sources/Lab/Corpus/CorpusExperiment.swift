@@ -1,9 +1,10 @@
 import Foundation
 import Models
 
-/// The corpus every trained-model experiment of a run trains on: it prepares the data
-/// (documents, BPE tokenizer, llm.c token files) once per replicate and reports the folder as
-/// its `data` artefact. Experiments that need only data depend on it; the QSF pipeline too.
+/// The corpus every trained-model experiment of a run trains on, reported as its `data`
+/// artefact: the run's named corpus (`RunCorpus`, prepared into `corpus/` before the run starts)
+/// when there is one, otherwise generated stories prepared (documents, BPE tokenizer, llm.c
+/// token files) once per replicate. Experiments that need only data depend on it; the QSF pipeline too.
 ///
 /// The built-in `stories` generator draws its documents from the replicate's seed, so the
 /// seed-to-seed spread of a trained-model measurement holds the variation of the data as well as
@@ -19,6 +20,12 @@ public struct CorpusExperiment: Experiment {
     public init() {}
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
+        let named = context.runDirectory.appendingPathComponent(RunCorpus.folderName, isDirectory: true)
+        if FileManager.default.fileExists(atPath: named.appendingPathComponent(PreparedData.summaryFileName).path) {
+            return try output(data: try PreparedData.load(from: named), folder: named, context: context,
+                              note: "The run's named corpus (config.json `corpus`), prepared once into \(RunCorpus.folderName)/ "
+                                    + "and shared by every replicate: the seed-to-seed spread holds training noise only.")
+        }
         let scale = CorpusScale.at(context.scale)
         let folder = context.directory.appendingPathComponent("data")
         let data: PreparedData
@@ -30,6 +37,11 @@ public struct CorpusExperiment: Experiment {
                                        tokenizer: .train(vocabularySize: scale.vocabulary)).run(log: context.log)
             try data.write(to: folder)
         }
+        return try output(data: data, folder: folder, context: context,
+                          note: "Generated stories (the built-in `stories` corpus), \(scale.documents) documents at this replicate's seed.")
+    }
+
+    private func output(data: PreparedData, folder: URL, context: ExperimentContext, note: String) throws -> ExperimentOutput {
         let train = Double(data.train.tokens.count), validation = Double(data.validation.tokens.count)
         var measurements: [String: Measurement] = [:]
         measurements[CorpusKey.trainTokens] = Measurement(train, unit: "tokens", label: "training tokens")
@@ -37,8 +49,8 @@ public struct CorpusExperiment: Experiment {
         measurements[CorpusKey.vocabulary] = Measurement(Double(data.tokenizer.vocabularySize), label: "tokenizer vocabulary")
         return ExperimentOutput(
             measurements: measurements,
-            notes: ["Generated stories (the built-in `stories` corpus), \(scale.documents) documents at this replicate's seed; "
-                    + "BPE trained to \(scale.vocabulary) tokens; \(Int(train)) training and \(Int(validation)) validation tokens."],
+            notes: [note + " Corpus \(data.summary.corpus): BPE vocabulary \(data.tokenizer.vocabularySize); "
+                    + "\(Int(train)) training and \(Int(validation)) validation tokens."],
             artifacts: [Self.dataArtifact: context.artifactPath(folder)])
     }
 }

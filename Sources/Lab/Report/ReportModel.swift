@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// Text pieces both report formats share: the claims table rows, the configuration lines and
 /// the order of sections.
@@ -80,6 +81,8 @@ struct ReportModel {
             ("master seed", String(c.seed)),
             ("seeds", c.seeds == 1 ? "1 (\(c.replicateSeeds.map(String.init).joined()))"
                 : "\(c.seeds) per experiment that trains or samples: \(c.replicateSeeds.map(String.init).joined(separator: ", "))"),
+            ("corpus", c.corpus.map { "\($0.label) — \($0.path); SHA-256 of train.bin \($0.sha256[PreparedData.trainFileName] ?? "?")" }
+                ?? "generated stories (built in)"),
             ("threads", "\(c.threadsPerExperiment) per experiment"),
             ("claims", c.all ? "all (\(c.claims.count))" : c.claims.joined(separator: ", ")),
             ("experiments", c.experiments.isEmpty ? "none" : c.experiments.joined(separator: ", ")),

@@ -14,10 +14,11 @@ public struct RunComparison {
         /// The folder name, the run's label in the page.
         public var name: String { directory.lastPathComponent }
 
-        /// "quick · seed 1 · 4 seeds per experiment".
+        /// "quick · master seed 1 · 4 seeds per experiment · generated stories".
         public var setting: String {
             let c = results.config
-            return "\(c.scale.rawValue) · master seed \(c.seed) · \(c.seeds) seed\(c.seeds == 1 ? "" : "s") per experiment"
+            return "\(c.scale.rawValue) · master seed \(c.seed) · \(c.seeds) seed\(c.seeds == 1 ? "" : "s") per experiment · "
+                + (c.corpus?.label ?? "generated stories")
         }
 
         /// The corpus and the largest trained model, as the run's experiments report them.

@@ -23,6 +23,8 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     public var experiments: [String]
     /// Whether the run was `--all` (informational; `claims` is the resolved list).
     public var all: Bool
+    /// The corpus the user named (`--data`, `--corpus`), nil for the built-in generated stories.
+    public var corpus: RunCorpus?
     /// How experiments were run: each in its own child process, or all inside the runner's process.
     public var isolation: Isolation
     public var attnlabVersion: String
@@ -78,7 +80,7 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
     public var schedule: SeedSchedule { SeedSchedule(master: seed, count: seeds) }
 
     private enum CodingKeys: String, CodingKey {
-        case schemaVersion, scale, seed, seeds, replicateSeeds, threadsPerExperiment, claims, experiments, all, isolation
+        case schemaVersion, scale, seed, seeds, replicateSeeds, threadsPerExperiment, claims, experiments, all, corpus, isolation
         case attnlabVersion, gitCommit, createdAt, command, host
     }
 
@@ -98,6 +100,7 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
         claims = try c.decode([String].self, forKey: .claims)
         experiments = try c.decode([String].self, forKey: .experiments)
         all = try c.decode(Bool.self, forKey: .all)
+        corpus = try c.decodeIfPresent(RunCorpus.self, forKey: .corpus)
         isolation = try c.decode(Isolation.self, forKey: .isolation)
         attnlabVersion = try c.decode(String.self, forKey: .attnlabVersion)
         gitCommit = try c.decodeIfPresent(String.self, forKey: .gitCommit)
