@@ -88,8 +88,22 @@ extension AttnLab.DataCommand {
         @Option(help: "Seed of the train/validation split.")
         var seed: UInt64 = 0
 
-        @Option(help: "Output folder.")
+        @Option(name: [.customLong("output"), .customLong("out")], help: "Output folder.")
         var output = "data/stories"
+
+        @Option(help: ArgumentHelp("UTF-8 bytes of training documents, from the start of the file, that the BPE tokenizer is trained on: a number with an optional K, M or G suffix, or 'all'.",
+                                   valueName: "bytes"))
+        var tokenizerSample = "256M"
+
+        /// `--tokenizer-sample` in bytes, nil for all.
+        static func sampleBytes(_ text: String) -> Int?? {
+            if text == "all" { return .some(nil) }
+            let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+            var digits = Substring(text), scale = 1
+            if let last = text.last?.uppercased().first, let unit = units[last] { digits = text.dropLast(); scale = unit }
+            guard let n = Int(digits), n > 0, n <= Int.max / scale else { return nil }
+            return .some(n * scale)
+        }
 
         func validate() throws {
             guard valFraction > 0 && valFraction < 1 else { throw ValidationError("--val-fraction must be in (0, 1), got \(valFraction)") }
@@ -98,6 +112,9 @@ extension AttnLab.DataCommand {
             }
             if vocab > Int(Int32.max) {
                 throw ValidationError("--vocab must be at most \(Int32.max): llm.c token files store ids as 32-bit integers, got \(vocab)")
+            }
+            if Self.sampleBytes(tokenizerSample) == nil {
+                throw ValidationError("--tokenizer-sample must be a positive number of bytes (e.g. 268435456, 256M, 1G) or 'all', got '\(tokenizerSample)'")
             }
         }
 
@@ -113,11 +130,40 @@ extension AttnLab.DataCommand {
             let preparation = DataPreparation(corpus: corpus.source, tokenizer: source,
                                               validationFraction: valFraction, splitSeed: seed)
             let start = Date()
-            let prepared = try preparation.run(log: printError)
             let directory = URL(fileURLWithPath: output)
-            try prepared.write(to: directory)
+            var streaming = DataPreparation.Streaming()
+            streaming.tokenizerSampleBytes = Self.sampleBytes(tokenizerSample)!
+            var display = ProgressDisplay()
+            let summary = try preparation.prepare(into: directory, streaming: streaming,
+                                                  progress: { display.show($0) }, log: { display.clear(); printError($0) })
             printError(String(format: "wrote %@ in %.1f s", directory.path, Date().timeIntervalSince(start)))
-            print(prepared.summary.line)
+            print(summary.line)
         }
+    }
+}
+
+/// Progress of a long pass on standard error: one line rewritten in place on a terminal (at most
+/// 5 times a second), else a line every 10 seconds and one at the end of each pass.
+struct ProgressDisplay {
+    let terminal = isatty(STDERR_FILENO) != 0
+    var lastShown = Date.distantPast
+    var showing = false
+
+    mutating func show(_ progress: PreparationProgress) {
+        let now = Date()
+        if terminal {
+            guard progress.done || now.timeIntervalSince(lastShown) >= 0.2 else { return }
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + progress.line + (progress.done ? "\n" : "")).utf8))
+            showing = !progress.done
+        } else {
+            guard progress.done || now.timeIntervalSince(lastShown) >= 10 else { return }
+            printError(progress.line)
+        }
+        lastShown = now
+    }
+
+    /// Ends an in-place line before another message.
+    mutating func clear() {
+        if showing { FileHandle.standardError.write(Data("\n".utf8)); showing = false }
     }
 }

@@ -28,6 +28,15 @@ public struct Corpus: Sendable {
         /// TinyStories: documents separated by `<|endoftext|>`; each is trimmed of surrounding
         /// whitespace, and empty ones are dropped.
         case tinystories
+
+        /// How documents are separated, for messages.
+        public var separatorDescription: String {
+            switch self {
+            case .text: "to be the whole file"
+            case .paragraphs: "separated by blank lines"
+            case .tinystories: "separated by \(BPETokenizer.endOfText)"
+            }
+        }
     }
 
     /// What to do with bytes that are not UTF-8.
@@ -112,14 +121,20 @@ public struct Corpus: Sendable {
                      "Corpus.split: validation fraction must be in (0, 1), got \(validationFraction)")
         let n = documents.count
         guard n >= 2 else { throw CorpusError.tooFewDocuments(name: name, count: n) }
+        let isValidation = Self.validationMask(documents: n, validationFraction: validationFraction, seed: seed)
+        let train = documents.indices.filter { !isValidation[$0] }.map { documents[$0] }
+        let validation = documents.indices.filter { isValidation[$0] }.map { documents[$0] }
+        return (Corpus(name: name + " (train)", documents: train), Corpus(name: name + " (validation)", documents: validation))
+    }
+
+    /// Which of `n` ≥ 2 documents go to validation under `split(validationFraction:seed:)`.
+    public static func validationMask(documents n: Int, validationFraction: Double, seed: UInt64) -> [Bool] {
         let count = min(n - 1, max(1, Int((validationFraction * Double(n)).rounded())))
         var rng = SeededRNG(seed: seed)
         let permutation = rng.permutation(n)
         var isValidation = [Bool](repeating: false, count: n)
         for i in permutation.prefix(count) { isValidation[i] = true }
-        let train = documents.indices.filter { !isValidation[$0] }.map { documents[$0] }
-        let validation = documents.indices.filter { isValidation[$0] }.map { documents[$0] }
-        return (Corpus(name: name + " (train)", documents: train), Corpus(name: name + " (validation)", documents: validation))
+        return isValidation
     }
 }
 
@@ -129,6 +144,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
     case invalidUTF8(path: String, offset: Int, line: Int, byte: UInt8)
     case empty(path: String, format: Corpus.Format)
     case tooFewDocuments(name: String, count: Int)
+    case noSeparator(path: String, format: Corpus.Format, bytes: Int)
+    case documentTooLong(path: String, offset: Int, limit: Int, format: Corpus.Format)
 
     public var description: String {
         switch self {
@@ -142,6 +159,12 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
         case .tooFewDocuments(let name, let count):
             return "\(name): a document-level train/validation split needs at least 2 documents, the corpus has \(count)"
                 + " (use the 'paragraphs' or 'tinystories' format to cut a file into documents)"
+        case .noSeparator(let path, let format, let bytes):
+            return "\(path): no document separator in \(bytes) bytes: format '\(format.rawValue)' expects documents "
+                + "\(format.separatorDescription); the file is one document, and a train/validation split needs at least 2"
+        case .documentTooLong(let path, let offset, let limit, let format):
+            return "\(path): the document starting at byte offset \(offset) runs past \(limit) bytes without a separator: "
+                + "format '\(format.rawValue)' expects documents \(format.separatorDescription)"
         }
     }
 }

@@ -65,16 +65,26 @@ public struct PreparedData: Sendable {
         } catch {
             throw TokenFileError(path: summaryURL.path, reason: "cannot read the data summary (\(FileErrorText.reason(error)))")
         }
-        var contents: [String: Data] = [:]
+        // The token files are hashed in pieces and mapped, never read whole; the tokenizer files are small.
+        // A token file's own structure (header, size) is checked before it is compared with data.json,
+        // so a truncated file is reported as truncated.
+        var contents: [String: Data] = [:], mapped: [String: MappedTokenFile] = [:]
         for name in fileNames where name != summaryFileName {
             let url = directory.appendingPathComponent(name)
-            let data = try TokenFile.bytes(of: url)
-            if let expected = summary.files?[name], expected != FileDigest(data) {
+            let isTokens = name == trainFileName || name == validationFileName
+            let digest: FileDigest
+            if isTokens {
+                mapped[name] = try MappedTokenFile(url: url)
+                digest = try FileDigest(contentsOf: url)
+            } else {
+                let data = try TokenFile.bytes(of: url)
+                (contents[name], digest) = (data, FileDigest(data))
+            }
+            if let expected = summary.files?[name], expected != digest {
                 throw TokenFileError(path: url.path, reason: "does not belong to this data set: \(summaryURL.lastPathComponent) records "
-                    + "\(expected.bytes) bytes with hash \(expected.hash), the file has \(data.count) bytes with hash \(FileDigest(data).hash) "
+                    + "\(expected.bytes) bytes with hash \(expected.hash), the file has \(digest.bytes) bytes with hash \(digest.hash) "
                     + "(the folder mixes files of two preparations; run `attnlab data prepare` again)")
             }
-            contents[name] = data
         }
         let tokenizer = try BPETokenizer.decode(vocabulary: contents[BPETokenizer.vocabularyFileName]!,
                                                 merges: contents[BPETokenizer.mergesFileName]!,
@@ -84,9 +94,8 @@ public struct PreparedData: Sendable {
         let trainURL = directory.appendingPathComponent(trainFileName), validationURL = directory.appendingPathComponent(validationFileName)
         var prepared = PreparedData(
             tokenizer: tokenizer,
-            train: try TokenDataset(decoding: contents[trainFileName]!, path: trainURL.path, vocabularySize: v, byteCount: summary.bytes.train),
-            validation: try TokenDataset(decoding: contents[validationFileName]!, path: validationURL.path, vocabularySize: v,
-                                         byteCount: summary.bytes.validation),
+            train: try TokenDataset(file: mapped[trainFileName]!, vocabularySize: v, byteCount: summary.bytes.train),
+            validation: try TokenDataset(file: mapped[validationFileName]!, vocabularySize: v, byteCount: summary.bytes.validation),
             summary: summary)
         let checks: [(String, Int, Int)] = [
             (trainURL.lastPathComponent + " token count", prepared.train.tokens.count, summary.tokens.train),
@@ -131,8 +140,35 @@ public struct FileDigest: Codable, Sendable, Equatable {
 
     public init(bytes: Int, hash: String) { (self.bytes, self.hash) = (bytes, hash) }
 
-    public init(_ data: Data) {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+    /// The digest of a file, read in pieces (equal to `init(_:)` of its bytes).
+    public init(contentsOf url: URL) throws {
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: url) } catch {
+            throw TokenFileError(path: url.path, reason: "cannot read the file (\(FileErrorText.reason(error)))")
+        }
+        defer { try? handle.close() }
+        var h = Self.offsetBasis, bytes = 0, pending = Data()
+        while true {
+            let data: Data
+            do { data = try handle.read(upToCount: 1 << 23) ?? Data() } catch {
+                throw TokenFileError(path: url.path, reason: "cannot read the file (\(FileErrorText.reason(error)))")
+            }
+            bytes += data.count
+            pending.append(data)
+            if data.isEmpty { break }
+            // Fold whole 8-byte words only, so the words fall where they fall in the whole file.
+            let whole = pending.count / 8 * 8
+            h = Self.fold(h, pending.prefix(whole))
+            pending = Data(pending.dropFirst(whole))
+        }
+        h = Self.fold(h, pending)
+        self.init(bytes: bytes, hash: Self.hex(h))
+    }
+
+    static let offsetBasis: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    static func fold(_ start: UInt64, _ data: Data) -> UInt64 {
+        var h = start
         let prime: UInt64 = 0x0000_0100_0000_01B3
         data.withUnsafeBytes { raw in
             let words = raw.count / 8
@@ -141,7 +177,15 @@ public struct FileDigest: Codable, Sendable, Equatable {
             }
             for i in (8 * words)..<raw.count { h = (h ^ UInt64(raw[i])) &* prime }
         }
+        return h
+    }
+
+    static func hex(_ h: UInt64) -> String {
         let hex = String(h, radix: 16)
-        self.init(bytes: data.count, hash: String(repeating: "0", count: 16 - hex.count) + hex)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    public init(_ data: Data) {
+        self.init(bytes: data.count, hash: Self.hex(Self.fold(Self.offsetBasis, data)))
     }
 }

@@ -20,8 +20,8 @@ public struct TokenBatch: Sendable, Equatable {
 /// generator passed in (deterministic for a seed); `evaluationBatches` covers the stream with
 /// non-overlapping windows in order.
 public struct TokenDataset: Sendable {
-    /// (N) token ids.
-    public let tokens: [Int32]
+    /// (N) token ids, in memory or mapped from a token file.
+    public let tokens: TokenStream
     public let vocabularySize: Int
     /// UTF-8 bytes of text the stream stands for (document separators excluded), if known.
     public let byteCount: Int?
@@ -30,15 +30,29 @@ public struct TokenDataset: Sendable {
         precondition(vocabularySize > 0, "TokenDataset: vocabulary size must be positive")
         precondition(tokens.allSatisfy { $0 >= 0 && Int($0) < vocabularySize },
                      "TokenDataset: every token must be in 0..<\(vocabularySize)")
-        self.tokens = tokens
+        self.tokens = TokenStream(tokens)
         self.vocabularySize = vocabularySize
         self.byteCount = byteCount
     }
 
-    /// Reads an llm.c `.bin` token file.
+    /// Maps an llm.c `.bin` token file (`MappedTokenFile`): the ids stay on disk and in the page
+    /// cache, read in place.
     /// - Throws: `TokenFileError`, or if a token is outside the vocabulary (naming its position).
     public init(contentsOf url: URL, vocabularySize: Int, byteCount: Int? = nil) throws {
-        try self.init(decoding: try TokenFile.bytes(of: url), path: url.path, vocabularySize: vocabularySize, byteCount: byteCount)
+        try self.init(file: try MappedTokenFile(url: url), vocabularySize: vocabularySize, byteCount: byteCount)
+    }
+
+    /// The ids of a mapped token file, checked against the vocabulary.
+    /// - Throws: `TokenFileError` if a token is outside the vocabulary (naming its position).
+    public init(file: MappedTokenFile, vocabularySize: Int, byteCount: Int? = nil) throws {
+        precondition(vocabularySize > 0, "TokenDataset: vocabulary size must be positive")
+        if let position = file.firstIndex(where: { Int($0) >= vocabularySize }) {
+            throw TokenFileError(path: file.path, reason: "token \(file[position]) at position \(position) is outside the vocabulary 0..<\(vocabularySize)"
+                + " (the file was written with another tokenizer than this data set's)")
+        }
+        self.tokens = TokenStream(file)
+        self.vocabularySize = vocabularySize
+        self.byteCount = byteCount
     }
 
     /// Decodes the bytes of an llm.c `.bin` token file; `path` names it in errors.
@@ -46,7 +60,8 @@ public struct TokenDataset: Sendable {
     public init(decoding data: Data, path: String, vocabularySize: Int, byteCount: Int? = nil) throws {
         let (tokens, _) = try TokenFile.decode(data, path: path)
         if let position = tokens.firstIndex(where: { Int($0) >= vocabularySize }) {
-            throw TokenFileError(path: path, reason: "token \(tokens[position]) at position \(position) is outside the vocabulary 0..<\(vocabularySize)")
+            throw TokenFileError(path: path, reason: "token \(tokens[position]) at position \(position) is outside the vocabulary 0..<\(vocabularySize)"
+                + " (the file was written with another tokenizer than this data set's)")
         }
         self.init(tokens: tokens, vocabularySize: vocabularySize, byteCount: byteCount)
     }
@@ -89,12 +104,10 @@ public struct TokenDataset: Sendable {
     private func batch(starts: [Int], contextLength t: Int) -> TokenBatch {
         var inputs = [Int32](repeating: 0, count: starts.count * t)
         var targets = inputs
-        tokens.withUnsafeBufferPointer { src in
-            for (row, start) in starts.enumerated() {
-                for k in 0..<t {
-                    inputs[row * t + k] = src[start + k]
-                    targets[row * t + k] = src[start + k + 1]
-                }
+        for (row, start) in starts.enumerated() {
+            for k in 0..<t {
+                inputs[row * t + k] = tokens[start + k]
+                targets[row * t + k] = tokens[start + k + 1]
             }
         }
         return TokenBatch(batchSize: starts.count, contextLength: t, inputs: inputs, targets: targets)

@@ -27,12 +27,12 @@ public enum TokenFile {
     }
 
     /// Writes `tokens` (each in 0..<vocabularySize) to `url` atomically.
-    public static func write(_ tokens: [Int32], vocabularySize: Int, to url: URL) throws {
+    public static func write(_ tokens: some Collection<Int32>, vocabularySize: Int, to url: URL) throws {
         try AtomicFile.write(encode(tokens, vocabularySize: vocabularySize), to: url)
     }
 
     /// The bytes of a token file holding `tokens` (each in 0..<vocabularySize).
-    public static func encode(_ tokens: [Int32], vocabularySize: Int) -> Data {
+    public static func encode(_ tokens: some Collection<Int32>, vocabularySize: Int) -> Data {
         precondition(vocabularySize > 0, "TokenFile.write: vocabulary size must be positive")
         precondition(tokens.count <= Int(Int32.max), "TokenFile.write: \(tokens.count) tokens do not fit the int32 count")
         let version = version(vocabularySize: vocabularySize)

@@ -30,12 +30,20 @@ public struct BPETrainer: Sendable {
 
     /// Trains on `documents`. `progress(mergesDone, mergesWanted)` is called now and then.
     public func train(_ documents: [String], progress: (Int, Int) -> Void = { _, _ in }) -> BPETokenizer {
+        var words = WordCounts()
+        words.add(documents)
+        return train(words, progress: progress)
+    }
+
+    /// Trains on word frequencies gathered batch by batch (`WordCounts.add`); the same documents
+    /// give the same tokenizer however they were batched.
+    public func train(_ words: WordCounts, progress: (Int, Int) -> Void = { _, _ in }) -> BPETokenizer {
         let base = 256 + (endOfText ? 1 : 0)
         precondition(vocabularySize >= base,
                      "BPETrainer: vocabulary size \(vocabularySize) is below the \(base) byte (and end-of-text) tokens")
         let wanted = vocabularySize - base
-        let (words, counts) = Self.countWords(documents)
-        let merges = Self.learnMerges(words: words, counts: counts, wanted: wanted,
+        let (sortedWords, counts) = words.sorted()
+        let merges = Self.learnMerges(words: sortedWords, counts: counts, wanted: wanted,
                                       minimumPairCount: max(1, minimumPairCount), progress: progress)
         var tokens = (0..<256).map { [UInt8($0)] }
         for m in merges { tokens.append(tokens[Int(m.left)] + tokens[Int(m.right)]) }
@@ -44,40 +52,54 @@ public struct BPETrainer: Sendable {
         return try! BPETokenizer(tokens: tokens, merges: merges, specialTokens: specials)
     }
 
-    /// The distinct pre-tokenizer pieces of the corpus as byte arrays, sorted bytewise, with
-    /// their frequencies. Parallel over chunks of documents; the result does not depend on the
-    /// thread count.
-    static func countWords(_ documents: [String]) -> (words: [[UInt8]], counts: [Int]) {
-        let chunks = min(documents.count, max(1, Parallel.defaultThreads * 4))
-        let partial = Parallel.map(chunks) { c -> (ByteStringTable, [Int]) in
-            var table = ByteStringTable(capacity: 1 << 14)
-            var counts: [Int] = []
-            let pre = GPT2PreTokenizer()
-            for d in (documents.count * c / chunks)..<(documents.count * (c + 1) / chunks) {
-                var text = documents[d]
-                text.makeContiguousUTF8()
-                text.utf8.withContiguousStorageIfAvailable { bytes in
-                    pre.forEachPiece(in: bytes) { piece in
-                        let (index, inserted) = table.insert(UnsafeBufferPointer(rebasing: bytes[piece]))
-                        if inserted { counts.append(1) } else { counts[index] += 1 }
+    /// Frequencies of the `GPT2PreTokenizer` pieces of documents added batch by batch. Memory
+    /// grows with the number of distinct pieces, not with the text.
+    public struct WordCounts: Sendable {
+        private var table = ByteStringTable(capacity: 1 << 16)
+        private var counts: [Int] = []
+
+        public init() {}
+
+        /// Distinct pieces so far.
+        public var count: Int { table.count }
+
+        /// Counts the pieces of `documents`, in parallel over chunks of documents; the result
+        /// does not depend on the thread count.
+        public mutating func add(_ documents: [String]) {
+            let chunks = min(documents.count, max(1, Parallel.defaultThreads * 4))
+            guard chunks > 0 else { return }
+            let partial = Parallel.map(chunks) { c -> (ByteStringTable, [Int]) in
+                var table = ByteStringTable(capacity: 1 << 14)
+                var counts: [Int] = []
+                let pre = GPT2PreTokenizer()
+                for d in (documents.count * c / chunks)..<(documents.count * (c + 1) / chunks) {
+                    var text = documents[d]
+                    text.makeContiguousUTF8()
+                    text.utf8.withContiguousStorageIfAvailable { bytes in
+                        pre.forEachPiece(in: bytes) { piece in
+                            let (index, inserted) = table.insert(UnsafeBufferPointer(rebasing: bytes[piece]))
+                            if inserted { counts.append(1) } else { counts[index] += 1 }
+                        }
                     }
                 }
+                return (table, counts)
             }
-            return (table, counts)
-        }
-        var table = ByteStringTable(capacity: 1 << 16)
-        var counts: [Int] = []
-        for (t, c) in partial {
-            for i in 0..<t.count {
-                let key = Array(t.key(i))
-                let (index, inserted) = key.withUnsafeBufferPointer { table.insert($0) }
-                if inserted { counts.append(c[i]) } else { counts[index] += c[i] }
+            for (t, c) in partial {
+                for i in 0..<t.count {
+                    let key = Array(t.key(i))
+                    let (index, inserted) = key.withUnsafeBufferPointer { table.insert($0) }
+                    if inserted { counts.append(c[i]) } else { counts[index] += c[i] }
+                }
             }
         }
-        var words = (0..<table.count).map { Array(table.key($0)) }
-        let order = words.indices.sorted { words[$0].lexicographicallyPrecedes(words[$1]) }
-        words = order.map { words[$0] }
-        return (words, order.map { counts[$0] })
+
+        /// The pieces sorted bytewise, with their frequencies.
+        public func sorted() -> (words: [[UInt8]], counts: [Int]) {
+            var words = (0..<table.count).map { Array(table.key($0)) }
+            let order = words.indices.sorted { words[$0].lexicographicallyPrecedes(words[$1]) }
+            words = order.map { words[$0] }
+            return (words, order.map { counts[$0] })
+        }
     }
 
     /// The merge loop. Word symbols are token ids (bytes 0–255, merge r = 256 + r).
