@@ -19,7 +19,8 @@ build: deps
 run: build
 	$(BIN) claims check --all --scale $(SCALE)
 
-# Unit and end-to-end tests, in release (numeric code is 10–100× slower in debug).
+# Unit and end-to-end tests, in release (numeric code is 10–100× slower in debug); they include
+# 2-rank Open MPI jobs on loopback (DistributedTrainingTests: mpirun --oversubscribe -np 2).
 test:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build $(RELEASE) $(TESTING) --build-tests

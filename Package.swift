@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // attnlab — a Swift laboratory for the physics of attention.
 // Targets form a one-way chain (docs/ARCHITECTURE.md):
-// CLinearAlgebra → TensorCore → {Models, Physics} → Lab → attnlab.
+// CLinearAlgebra → TensorCore → {Models, Physics} → Lab → attnlab; CMPI (Open MPI) → Models.
 import PackageDescription
 
 let package = Package(
@@ -27,7 +27,9 @@ let package = Package(
             name: "TensorCore",
             dependencies: ["CLinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]
         ),
-        .target(name: "Models", dependencies: ["TensorCore"]),
+        // Open MPI (libopenmpi-dev): the few calls of data-parallel training (ProcessGroup.swift).
+        .target(name: "CMPI", linkerSettings: [.linkedLibrary("mpi")]),
+        .target(name: "Models", dependencies: ["TensorCore", "CMPI"]),
         .target(
             name: "Physics",
             dependencies: ["TensorCore", .product(name: "Numerics", package: "swift-numerics")]

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages attnlab needs when they are missing.
-#   scripts/ensure-deps.sh build   OpenBLAS + LAPACKE, oneDNN (building and running)
+#   scripts/ensure-deps.sh build   OpenBLAS + LAPACKE, oneDNN, Open MPI (building and running)
 #   scripts/ensure-deps.sh test    also headless Chromium (the HTML report test renders a page)
 set -euo pipefail
 purpose=${1:-build}
-need=(libopenblas-dev liblapacke-dev libdnnl-dev)
+need=(libopenblas-dev liblapacke-dev libdnnl-dev libopenmpi-dev openmpi-bin)
 if [ "$purpose" = test ]; then need+=(chromium); fi
 
 if ! command -v swift >/dev/null 2>&1; then

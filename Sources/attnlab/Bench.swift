@@ -8,7 +8,7 @@ extension AttnLab {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure attnlab's speed.",
-            subcommands: [Gemm.self, Train.self, Compare.self, NNQFT.self]
+            subcommands: [Gemm.self, Train.self, Compare.self, NNQFT.self, Allreduce.self]
         )
     }
 }

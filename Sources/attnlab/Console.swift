@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Models
 import TensorCore
 
 /// A one-line progress display on a terminal, plain lines otherwise (logs, CI).
@@ -71,10 +72,20 @@ extension AttnLab {
     static func main() {
         do {
             var command = try parseAsRoot()
+            try refuseUnsupportedRanks(command)
             try command.run()
         } catch {
             exit(withError: readable(error))
         }
+    }
+
+    /// Only `train` and `bench allreduce` run as ranks of an MPI job; any other command under
+    /// `mpirun -np N` (N > 1) would run N times over the same files, so it is refused.
+    static func refuseUnsupportedRanks(_ command: ParsableCommand) throws {
+        let ranks = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment)
+        guard ranks > 1, !(command is Train), !(command is Bench.Allreduce) else { return }
+        throw CommandError("this command runs in one process; under mpirun -np \(ranks) only `train` and `bench allreduce` run "
+                           + "data-parallel (start it with a plain `attnlab …`, or `mpirun -np 1`)")
     }
 
     /// `error`, with Foundation's file errors turned into a `CommandError` in plain words.

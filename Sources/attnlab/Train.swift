@@ -83,7 +83,12 @@ extension AttnLab {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train one language model; checkpoints, metrics.jsonl and the tokenizer go to --out.",
-            discussion: "Ctrl-C stops after the current step and writes a checkpoint; --resume continues it exactly."
+            discussion: """
+                Ctrl-C stops after the current step and writes a checkpoint; --resume continues it exactly.
+                Under `mpirun -np N` the N ranks train data-parallel: each step averages N × --accumulation \
+                micro-batches of --batch sequences (the same numbers as one process with --accumulation N × \
+                --accumulation); rank 0 writes --out, which the other ranks read (a shared file system).
+                """
         )
 
         @OptionGroup var model: ModelOptions
@@ -118,8 +123,8 @@ extension AttnLab {
             guard clip >= 0 && clip.isFinite else { throw ValidationError("--clip must be a finite number ≥ 0 (0: off), got \(clip)") }
         }
 
-        /// The training configuration these options give.
-        var training: TrainingConfig {
+        /// The training configuration these options give, for a job of `ranks` processes.
+        func training(ranks: Int) -> TrainingConfig {
             var training = TrainingConfig()
             training.steps = steps
             training.batchSize = batch
@@ -133,10 +138,40 @@ extension AttnLab {
             training.checkpointInterval = checkpointInterval
             training.logInterval = logInterval
             training.seed = seed
+            training.ranks = ranks > 1 ? ranks : nil
             return training
         }
 
         func run() throws {
+            let group = ProcessGroup.world
+            guard group.isDistributed else { return try train(group: group) }
+            // A rank that fails ends the job (MPI_Abort) with a message naming it; the others
+            // would otherwise wait for it in the next collective.
+            do {
+                if group.rank == 0 { try train(group: group) } else { try follow(group: group) }
+            } catch {
+                group.abort("train: \(error)")
+            }
+        }
+
+        /// The work of ranks 1…N−1: wait until rank 0 has checked --out and written its data,
+        /// read the data (and checkpoint) from there, and train beside rank 0 without writing.
+        private func follow(group: ProcessGroup) throws {
+            guard group.broadcast(0) == 1 else { return }   // rank 0 found nothing to train
+            let folder = URL(fileURLWithPath: out)
+            let data = try PreparedData.load(from: folder.appendingPathComponent("data"))
+            let training = self.training(ranks: group.size)
+            let config = try model.config(vocabularySize: data.tokenizer.vocabularySize, contextLength: seqLen, batch: batch)
+            var rng = SeededRNG(seed: seed)
+            let languageModel = try LanguageModel<Float>(config: config, rng: &rng)
+            let trainer = try Trainer(model: languageModel, config: training, train: data.train, validation: data.validation, group: group)
+            trainer.checkpointFolder = folder.appendingPathComponent("checkpoint")
+            if resume { try trainer.resume(from: folder.appendingPathComponent("checkpoint")) }
+            _ = try trainer.run()
+        }
+
+        /// The whole run in one process, or rank 0's part of a data-parallel one.
+        private func train(group: ProcessGroup) throws {
             // A size limit (ulimit -f) then fails a write with EFBIG, reported like a full disk,
             // instead of killing the process mid-checkpoint.
             signal(SIGXFSZ, SIG_IGN)
@@ -152,11 +187,18 @@ extension AttnLab {
             if resume, !hasCheckpoint {
                 throw ValidationError("--resume: \(checkpoint.path) holds no checkpoint (config.json) to continue")
             }
-            let training = self.training
+            let training = self.training(ranks: group.size)
             try training.validate()
             let manifestPath = checkpoint.appendingPathComponent(Checkpoint.configFile).path
             // Validated before anything in the folder is changed.
             let stored = resume ? try Checkpoint.manifest(in: checkpoint) : nil
+            if let stored, stored.training.rankCount != training.rankCount {
+                let n = stored.training.rankCount
+                throw TrainingError.checkpointMismatch(path: manifestPath,
+                    reason: "was written by a job of \(n) rank\(n == 1 ? "" : "s") (each step \(n) × \(stored.training.accumulation) micro-batches); "
+                        + "this job has \(training.rankCount): resume it with \(n == 1 ? "a plain `attnlab train`" : "`mpirun -np \(n)`"), "
+                        + "whose steps are the same, or start a new --out")
+            }
             if let stored, stored.training != training {
                 throw TrainingError.checkpointMismatch(path: manifestPath,
                     reason: "was written with a different training configuration (\(Checkpoint.differences(stored.training, training)))")
@@ -176,6 +218,7 @@ extension AttnLab {
                         reason: "was written for a different model configuration (\(Checkpoint.differences(stored.model, config)))")
                 }
                 if stored.step == training.steps {
+                    _ = group.broadcast(0)
                     print("\(folder.url.path): the run finished at step \(stored.step) of \(training.steps); nothing to resume "
                           + "(`attnlab eval \(out)` evaluates it)")
                     return
@@ -183,14 +226,14 @@ extension AttnLab {
             }
             var rng = SeededRNG(seed: seed)
             let languageModel = try LanguageModel<Float>(config: config, rng: &rng)
-            let trainer = try Trainer(model: languageModel, config: training, train: data.train, validation: data.validation)
+            let trainer = try Trainer(model: languageModel, config: training, train: data.train, validation: data.validation, group: group)
             trainer.checkpointFolder = checkpoint
+            if !resume { try data.write(to: folder.data) }
+            _ = group.broadcast(1)   // the other ranks may read --out now
             if resume {
                 try trainer.resume(from: checkpoint)
                 printError("resuming at step \(trainer.step) of \(steps)")
                 try MetricsLog.keepRecords(throughStep: trainer.step, in: folder.metrics)
-            } else {
-                try data.write(to: folder.data)
             }
             let metrics = try MetricsLog.opening(folder.metrics, truncating: !resume, onFailure: { printError($0) })
             let progress = ProgressLine()
@@ -201,7 +244,8 @@ extension AttnLab {
                 progress.update(Double(p.step) / Double(p.steps),
                                 String(format: "step %d/%d  loss %.3f  %.0f tok/s", p.step, p.steps, p.loss, p.tokensPerSecond))
             }
-            printError("\(config.architecture.rawValue): \(languageModel.parameterCount) parameters; training \(steps) steps of \(batch)×\(seqLen) tokens")
+            printError("\(config.architecture.rawValue): \(languageModel.parameterCount) parameters; training \(steps) steps of \(batch)×\(seqLen) tokens"
+                       + (group.isDistributed ? " on each of \(group.size) ranks" : ""))
             let summary = try trainer.run()
             progress.finish()
             if summary.stoppedEarly {

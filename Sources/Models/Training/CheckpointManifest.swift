@@ -61,14 +61,14 @@ extension Checkpoint {
             guard (0...training.steps).contains(step) else {
                 throw fail("step is \(step); expected a step in 0...\(training.steps) (training.steps)")
             }
-            let perStep = [training.batchSize, training.contextLength, training.accumulation].reduce((1, false)) { acc, x in
+            let perStep = [training.batchSize, training.contextLength, training.accumulation, training.rankCount].reduce((1, false)) { acc, x in
                 let (p, o) = acc.0.multipliedReportingOverflow(by: x)
                 return (p, acc.1 || o)
             }
             let expected = perStep.0.multipliedReportingOverflow(by: step)
             guard !perStep.1, !expected.overflow, expected.partialValue == tokensSeen else {
                 throw fail("tokensSeen is \(tokensSeen); \(step) steps of \(training.batchSize) × \(training.contextLength) × "
-                           + "\(training.accumulation) tokens make \(perStep.1 || expected.overflow ? "more than Int.max" : String(expected.partialValue))")
+                           + "\(training.accumulation)\(training.ranks.map { " × \($0) ranks" } ?? "") tokens make \(perStep.1 || expected.overflow ? "more than Int.max" : String(expected.partialValue))")
             }
             try MemoryBudget.check(.inference(model, batch: training.batchSize, context: training.contextLength),
                                    source: path, limit: memoryLimit)

@@ -7,9 +7,20 @@ import TensorCore
 /// Deterministic: step s draws its batches from `SeededRNG(seed).stream(s)`, so the same seed
 /// and thread count give identical losses, and a run resumed from a checkpoint continues the
 /// uninterrupted trajectory exactly.
+///
+/// Data-parallel over a `ProcessGroup` of N ranks (`mpirun -np N`): step s draws the same
+/// N × accumulation micro-batches from the same stream on every rank, and rank r trains on
+/// micro-batches r·accumulation ..< (r+1)·accumulation, seeding its backward pass with
+/// 1 / (N × accumulation) as one process with accumulation N × accumulation would. The
+/// gradients are then summed over ranks in one flat buffer (MPI_Allreduce) before clipping
+/// and AdamW, so every rank applies the same update; data order and seeds do not depend on N.
+/// Rank 0 alone writes checkpoints; every rank compares a hash of its weights with rank 0's
+/// after each checkpoint and resume.
 public final class Trainer {
     public let model: LanguageModel<Float>
     public let config: TrainingConfig
+    /// The ranks training this model together (`config.rankCount` of them).
+    public let group: ProcessGroup
     public let train: TokenDataset
     public let validation: TokenDataset
     public private(set) var optimizer: AdamW<Float>
@@ -38,9 +49,16 @@ public final class Trainer {
     private var stepsTimed = 0
     static let timedStepWindow = 1024
     private var lastLoss = Double.nan
+    /// Every parameter's gradient end to end, for the all-reduce (empty in a group of one).
+    private var flatGradients: [Float] = []
 
-    public init(model: LanguageModel<Float>, config: TrainingConfig, train: TokenDataset, validation: TokenDataset) throws {
+    public init(model: LanguageModel<Float>, config: TrainingConfig, train: TokenDataset, validation: TokenDataset,
+                group: ProcessGroup = .single) throws {
         try config.validate()
+        guard config.rankCount == group.size else {
+            throw TrainingError.invalidConfig(field: "ranks", expected: "the job's \(group.size) rank(s), got \(config.rankCount)")
+        }
+        self.group = group
         guard config.contextLength <= model.config.contextLength else {
             throw TrainingError.invalidConfig(field: "contextLength",
                                               expected: "at most the model's context \(model.config.contextLength), got \(config.contextLength)")
@@ -71,6 +89,15 @@ public final class Trainer {
         step = manifest.step
         tokensSeen = manifest.tokensSeen
         lastCheckpoint = folder
+        group.requireAgreement(weightsHash, on: "the hash of the weights loaded from \(folder.path) at step \(step)")
+    }
+
+    /// A fingerprint of the step and every weight, for checking that all ranks hold the same model.
+    public var weightsHash: UInt64 {
+        var hash = WordHash()
+        hash.combine(UInt64(step))
+        for p in model.parameters { p.value.withUnsafeBufferPointer { hash.combine($0) } }
+        return hash.value
     }
 
     /// The learned γ of every layer that has one.
@@ -88,7 +115,7 @@ public final class Trainer {
                 emitEvaluation(evaluate(maxBatches: config.evalBatches == 0 ? nil : config.evalBatches))
             }
             if config.checkpointInterval > 0 && step % config.checkpointInterval == 0 && !finished { try writeCheckpoint() }
-            if shouldStop() && !finished {
+            if stopRequested() && !finished {
                 try writeCheckpoint()
                 stoppedEarly = true
                 break
@@ -103,7 +130,7 @@ public final class Trainer {
         if !stoppedEarly && ranAStep { try writeCheckpoint() }
         let timed = stepsTimed > 4 ? stepSeconds : warmupSeconds + stepSeconds
         let median = timed.isEmpty ? Double.infinity : timed.sorted()[timed.count / 2]
-        let tokensPerStep = Double(config.batchSize * config.contextLength * config.accumulation)
+        let tokensPerStep = Double(config.tokensPerStep)
         return TrainingSummary(steps: step, parameters: model.parameterCount, finalTrainingLoss: lastLoss,
                                validation: evaluation, tokensPerSecond: tokensPerStep / median,
                                seconds: Date().timeIntervalSince(start), stoppedEarly: stoppedEarly)
@@ -123,6 +150,12 @@ public final class Trainer {
         }
         parameters.forEach { $0.zeroGrad() }
         var rng = SeededRNG(seed: config.seed).stream(UInt64(step))
+        // The micro-batches of lower ranks are drawn and discarded, so every rank's come from
+        // the same positions of the stream whatever N is.
+        for _ in 0..<(group.rank * config.accumulation) {
+            _ = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
+        }
+        let microBatches = config.accumulation * group.size
         var lossSum = 0.0
         for _ in 0..<config.accumulation {
             let batch = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
@@ -134,8 +167,14 @@ public final class Trainer {
                 throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, checkpoint: lastCheckpoint?.path)
             }
             lossSum += value
-            tape.backward(from: loss, seed: 1 / Float(config.accumulation))
+            tape.backward(from: loss, seed: 1 / Float(microBatches))
             tape.reset()
+        }
+        if group.isDistributed {
+            sumGradientsOverRanks(parameters)
+            var losses = [lossSum]
+            group.sum(&losses)
+            lossSum = losses[0]
         }
         let norm = GradientClipping.globalNorm(parameters)
         if !norm.isFinite, let bad = GradientClipping.firstNonFinite(parameters) {
@@ -145,9 +184,9 @@ public final class Trainer {
         let lr = schedule.learningRate(at: step)
         optimizer.update(parameters, learningRate: lr, beta1: schedule.momentum(at: step))
         step += 1
-        let tokens = config.batchSize * config.contextLength * config.accumulation
+        let tokens = config.tokensPerStep
         tokensSeen += tokens
-        lastLoss = lossSum / Double(config.accumulation)
+        lastLoss = lossSum / Double(microBatches)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         if stepsTimed < 2 {
             warmupSeconds.append(seconds)
@@ -168,6 +207,32 @@ public final class Trainer {
             onRecord(record)
         }
         onProgress(TrainingProgress(step: step, steps: config.steps, loss: lastLoss, tokensPerSecond: Double(tokens) / seconds))
+    }
+
+    /// Replaces every gradient with its sum over the ranks: one MPI_Allreduce of all
+    /// gradients laid end to end (parameter order), then copied back.
+    private func sumGradientsOverRanks(_ parameters: [Parameter<Float>]) {
+        let total = parameters.reduce(0) { $0 + $1.grad.count }
+        if flatGradients.count != total { flatGradients = [Float](repeating: 0, count: total) }
+        flatGradients.withUnsafeMutableBufferPointer { flat in
+            var offset = 0
+            for p in parameters {
+                p.grad.withUnsafeBufferPointer { g in (flat.baseAddress! + offset).update(from: g.baseAddress!, count: g.count) }
+                offset += p.grad.count
+            }
+            group.sum(flat)
+            offset = 0
+            for p in parameters {
+                p.grad.withUnsafeMutableBufferPointer { g in g.baseAddress!.update(from: flat.baseAddress! + offset, count: g.count) }
+                offset += p.grad.count
+            }
+        }
+    }
+
+    /// `shouldStop` of rank 0, on every rank (ranks stop together, after the same step).
+    private func stopRequested() -> Bool {
+        let stop = shouldStop()
+        return group.isDistributed ? group.broadcast(stop ? 1 : 0) == 1 : stop
     }
 
     /// Measures every LayerNorm's per-token statistics on a few training batches (forward only)
@@ -213,13 +278,17 @@ public final class Trainer {
         }
     }
 
-    /// Writes a checkpoint into `checkpointFolder` (no-op without one); never of non-finite weights.
+    /// Writes a checkpoint into `checkpointFolder` (no-op without one); never of non-finite
+    /// weights. Only rank 0 writes; every rank then checks it holds rank 0's weights.
     public func writeCheckpoint() throws {
         guard let folder = checkpointFolder else { return }
         try requireFiniteWeights()
-        let manifest = Checkpoint.Manifest(model: model.config, training: config, step: step, tokensSeen: tokensSeen)
-        try Checkpoint.write(model: model, optimizer: optimizer, manifest: manifest, to: folder)
+        if group.rank == 0 {
+            let manifest = Checkpoint.Manifest(model: model.config, training: config, step: step, tokensSeen: tokensSeen)
+            try Checkpoint.write(model: model, optimizer: optimizer, manifest: manifest, to: folder)
+        }
         lastCheckpoint = folder
+        group.requireAgreement(weightsHash, on: "the hash of the weights at step \(step)")
     }
 }
 

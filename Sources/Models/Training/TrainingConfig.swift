@@ -6,8 +6,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var batchSize: Int = 16
     /// T: tokens per sequence (≤ the model's context).
     public var contextLength: Int = 64
-    /// Micro-batches whose gradients are averaged per step.
+    /// Micro-batches whose gradients are averaged per step (on each rank).
     public var accumulation: Int = 1
+    /// N: data-parallel ranks (`mpirun -np N`; nil: one process). A step averages the gradients
+    /// of N × accumulation micro-batches, so N ranks train exactly as one process with
+    /// accumulation N × `accumulation`. Absent from config.json for one process.
+    public var ranks: Int?
     /// Peak learning rate of the OneCycle schedule.
     public var maxLearningRate: Double = 3e-3
     /// Fraction of steps spent warming up (OneCycle `pct_start`).
@@ -31,6 +35,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// N (1 for one process).
+    public var rankCount: Int { ranks ?? 1 }
+
+    /// Tokens of one optimizer step over all ranks: N × accumulation × B × T.
+    public var tokensPerStep: Int { rankCount * accumulation * batchSize * contextLength }
+
     public func validate() throws {
         func require(_ ok: Bool, _ field: String, _ expected: String) throws {
             if !ok { throw TrainingError.invalidConfig(field: field, expected: expected) }
@@ -39,6 +49,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         try require(batchSize > 0, "batchSize", "a positive batch size, got \(batchSize)")
         try require(contextLength > 0, "contextLength", "a positive context length, got \(contextLength)")
         try require(accumulation > 0, "accumulation", "at least 1, got \(accumulation)")
+        try require(rankCount > 0, "ranks", "at least 1, got \(rankCount)")
         try require(maxLearningRate > 0 && maxLearningRate.isFinite, "maxLearningRate", "a positive learning rate, got \(maxLearningRate)")
         try require(warmupFraction > 0 && warmupFraction < 1, "warmupFraction", "a fraction in (0, 1), got \(warmupFraction)")
         try require(weightDecay >= 0 && weightDecay.isFinite, "weightDecay", "a finite non-negative decay, got \(weightDecay)")
