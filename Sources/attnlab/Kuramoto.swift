@@ -56,10 +56,9 @@ extension AttnLab.Kuramoto {
             default: g = .lorentzian(halfWidth: scale)
             }
             let ks = try couplings.map(parseCouplings) ?? [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 2.5, 3].map { $0 * g.criticalCoupling }
-            let table = AttentionPhasesTools.kuramotoSimulation(distribution: g, oscillators: oscillators, couplings: ks,
-                                                                realisations: realisations, timeStep: dt, transient: transient,
-                                                                duration: duration, regular: regular, seed: seed)
-            print(AttentionPhasesTools.text(table))
+            let table = KuramotoTools.simulation(distribution: g, oscillators: oscillators, couplings: ks, realisations: realisations,
+                                                 timeStep: dt, transient: transient, duration: duration, regular: regular, seed: seed)
+            print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows))
         }
     }
 
@@ -98,7 +97,7 @@ extension AttnLab.Kuramoto {
             } else {
                 prepared = try DataPreparation(corpus: .stories(documents: documents, seed: seed), tokenizer: .train(vocabularySize: vocab)).run()
             }
-            var options = AttentionPhasesTools.HeadsOptions()
+            var options = KuramotoTools.HeadsOptions()
             options.width = width
             options.layers = layers
             options.heads = heads
@@ -109,8 +108,8 @@ extension AttnLab.Kuramoto {
             options.every = every
             options.validationSequences = sequences
             options.seed = seed
-            let (table, summary) = try AttentionPhasesTools.kuramotoHeads(data: prepared, options: options, log: printError)
-            print(AttentionPhasesTools.text(table) + "\n")
+            let (table, summary) = try KuramotoTools.heads(data: prepared, options: options, log: printError)
+            print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows))
             for line in summary { print(line) }
         }
     }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Lab
 import Models
-import TensorCore
 
 extension AttnLab {
     struct Thermo: ParsableCommand {
@@ -45,7 +44,7 @@ extension AttnLab {
         }
 
         func run() throws {
-            var options = AttentionPhasesTools.ThermoOptions()
+            var options = ThermoTool.Options()
             options.sequences = sequences
             options.replicates = bootstrap
             options.betaLow = betaMin
@@ -54,18 +53,15 @@ extension AttnLab {
             options.seed = seed
             let output: ExperimentOutput
             if let runDirectory {
-                let trained = try PipelineTransformer.load(runDirectory: URL(fileURLWithPath: runDirectory))
-                printError("\(trained.checkpoint.path): \(trained.manifest.model.layers) layers × \(trained.manifest.model.heads) heads, step \(trained.manifest.step)")
-                output = try AttentionPhasesTools.thermo(model: trained.model, config: trained.manifest.model, data: trained.data,
-                                                         randomInit: randomInit, options: options, log: printError)
+                let models = try RunModels(runDirectory: URL(fileURLWithPath: runDirectory))
+                output = try ThermoTool.sweep(run: models, randomInit: randomInit, options: options, log: printError)
             } else {
                 let data = try DataPreparation(corpus: .stories(documents: 600, seed: seed), tokenizer: .train(vocabularySize: 320)).run()
                 let config = ModelConfig(architecture: .transformer, vocabularySize: data.tokenizer.vocabularySize, contextLength: context,
                                          width: width, layers: layers, heads: heads, feedForward: 4 * width)
-                output = try AttentionPhasesTools.thermo(model: nil, config: config, data: data, randomInit: true, options: options,
-                                                         log: printError)
+                output = try ThermoTool.sweep(fresh: config, data: data, options: options, log: printError)
             }
-            for table in output.tables { print(AttentionPhasesTools.text(table) + "\n") }
+            for table in output.tables { print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows)) }
             for note in output.notes { print(note + "\n") }
             if let figures {
                 let folder = URL(fileURLWithPath: figures)

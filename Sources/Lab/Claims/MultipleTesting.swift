@@ -33,6 +33,16 @@ public enum MultipleTesting {
         return 0.5 * erfc(z / 2.0.squareRoot())
     }
 
+    /// The p-value with which a measured `value ± error` says "positive": 2·(1 − Φ(z)) with
+    /// z = value/error when z > 0 (p ≤ 0.05 ⇔ z ≥ 1.96, the 2σ band of the standard rules), 1
+    /// otherwise. An exact value (error 0 or nil) gives 0 when positive and 1 when not; NaN stays NaN.
+    public static func positiveP(_ value: Double, error: Double?) -> Double {
+        guard !value.isNaN, !(error ?? 0).isNaN else { return .nan }
+        guard value > 0 else { return 1 }
+        guard let error, error > 0 else { return 0 }
+        return twoSidedP(z: value / error)
+    }
+
     /// The |z| a two-sided test needs at level alpha/m (Bonferroni over m tests).
     public static func bonferroniZ(tests m: Int, alpha: Double) -> Double {
         precondition(m >= 1 && alpha > 0 && alpha < 1, "bonferroniZ: needs m ≥ 1 and 0 < α < 1")

@@ -79,13 +79,29 @@ public enum PhaseSynchrony {
     /// r when each head's phase is taken from an independently chosen time. It keeps every head's
     /// own phase history and breaks only simultaneity; r above it means heads move together.
     public static func timeShuffledOrderParameter(_ phases: [[Double]], draws: Int, rng: inout SeededRNG) -> Double {
+        precondition(!phases.isEmpty && !phases[0].isEmpty, "PhaseSynchrony.timeShuffledOrderParameter: need S ≥ 1 rows of M ≥ 1 phases")
+        return timeShuffledOrderParameter(phases, times: shuffledTimes(steps: phases.count, heads: phases[0].count, draws: draws, rng: &rng))
+    }
+
+    /// The same baseline with the times drawn beforehand: `times[d][m]` is the step head m's phase
+    /// is taken from in draw d. Reusing one set of draws for resampled phases (a bootstrap) keeps
+    /// the Monte Carlo noise of the shuffle out of the resampling spread.
+    public static func timeShuffledOrderParameter(_ phases: [[Double]], times: [[Int]]) -> Double {
         precondition(!phases.isEmpty && phases.allSatisfy({ $0.count == phases[0].count }) && !phases[0].isEmpty,
                      "PhaseSynchrony.timeShuffledOrderParameter: need S ≥ 1 rows of M ≥ 1 phases")
-        let s = phases.count, m = phases[0].count
+        let m = phases[0].count
+        precondition(!times.isEmpty && times.allSatisfy({ $0.count == m && $0.allSatisfy { $0 >= 0 && $0 < phases.count } }),
+                     "PhaseSynchrony.timeShuffledOrderParameter: need draws of \(m) steps in 0..<\(phases.count)")
         var total = 0.0
-        for _ in 0..<draws {
-            total += orderParameter((0..<m).map { phases[rng.int(below: s)][$0] }).r
+        for draw in times {
+            total += orderParameter((0..<m).map { phases[draw[$0]][$0] }).r
         }
-        return total / Double(draws)
+        return total / Double(times.count)
+    }
+
+    /// `draws` independent draws of one step in 0..<steps for each of M heads: (draws) × (M).
+    public static func shuffledTimes(steps: Int, heads m: Int, draws: Int, rng: inout SeededRNG) -> [[Int]] {
+        precondition(steps >= 1 && m >= 1 && draws >= 1, "PhaseSynchrony.shuffledTimes: need steps, heads and draws ≥ 1")
+        return (0..<draws).map { _ in (0..<m).map { _ in rng.int(below: steps) } }
     }
 }

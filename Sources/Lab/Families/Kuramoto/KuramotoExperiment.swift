@@ -82,34 +82,19 @@ struct KuramotoExperiment: Experiment {
         let data = try DataPreparation(corpus: .stories(documents: settings.documents, seed: context.seed),
                                        tokenizer: .train(vocabularySize: settings.vocabulary)).run()
         let metrics = context.metrics
-        let snapshots = try HeadPhaseTraining.run(data: data, settings: settings.heads, log: context.log) { s in
+        let run = try HeadPhaseTraining.run(data: data, settings: settings.heads, log: context.log) { s in
             var values: [String: Double] = ["r": s.r, "r_error": s.rError]
             if s.loss.isFinite { values["loss"] = s.loss }
             for (m, p) in s.phases.enumerated() { values["phase.\(m)"] = p }
             metrics.log(values, step: s.step, fields: ["stage": "head-phases"])
         }
         var rng = master.stream(4)
-        let heads = snapshots[0].phases.count
-        let null = PhaseSynchrony.uniformNull(heads: heads, draws: settings.nullDraws, rng: &rng)
-        let shuffled = PhaseSynchrony.timeShuffledOrderParameter(snapshots.map(\.phases), draws: settings.nullDraws, rng: &rng)
-        let distanceShuffled = Self.distanceShuffled(snapshots.last!.profiles, draws: 200, rng: &rng)
-        let uniformPhase = PhaseSynchrony.firstMode(PhaseSynchrony.uniformCausalProfile(length: settings.heads.model.contextLength)).phase
-        let statistics = HeadPhaseTraining.statistics(snapshots, replicates: settings.heads.replicates, rng: &rng)
-        return KuramotoReport(lorentzian: lorentzian, gaussian: gaussian, below: below, snapshots: snapshots, statistics: statistics, null: null,
-                              timeShuffled: shuffled, distanceShuffled: distanceShuffled, uniformCausalPhase: uniformPhase,
-                              settings: settings).output()
-    }
-
-    /// Mean r across heads when each head's final profile has its Δ order randomly permuted.
-    static func distanceShuffled(_ profiles: [[Double]], draws: Int, rng: inout SeededRNG) -> Double {
-        var total = 0.0
-        for _ in 0..<draws {
-            let phases = profiles.map { p -> Double in
-                let order = rng.permutation(p.count)
-                return PhaseSynchrony.firstMode(order.map { p[$0] }).phase
-            }
-            total += PhaseSynchrony.orderParameter(phases).r
-        }
-        return total / Double(draws)
+        let analysis = HeadPhaseTraining.Analysis(run.snapshots, length: settings.heads.model.contextLength,
+                                                  replicates: settings.heads.replicates, draws: settings.nullDraws, rng: &rng)
+        var output = KuramotoReport(lorentzian: lorentzian, gaussian: gaussian, below: below, snapshots: run.snapshots,
+                                    analysis: analysis, settings: settings).output()
+        output.trainedScale = ModelScale(parameters: Double(run.parameters), tokens: Double(run.tokens),
+                                         corpus: "generated stories, \(settings.documents) documents, BPE vocabulary \(settings.vocabulary)")
+        return output
     }
 }

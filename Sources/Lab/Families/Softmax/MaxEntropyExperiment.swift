@@ -16,6 +16,10 @@ struct MaxEntropyExperiment: Experiment {
     var id: String { Self.id }
     var title: String { "Softmax maximises entropy at fixed expected score" }
 
+    /// The distribution under test for energies E at inverse temperature β: softmax(−βE). Tests
+    /// put a distribution that is not Gibbs here to show that the rule can fail.
+    var distribution: @Sendable (_ energies: [Double], _ beta: Double) -> [Double] = { GibbsState(energies: $0, beta: $1).probabilities }
+
     struct Settings {
         var logitSets: Int
         var perturbations: Int
@@ -58,29 +62,34 @@ struct MaxEntropyExperiment: Experiment {
         let results = Parallel.map(settings.logitSets) { i -> SetResult in
             var rng = master.stream(UInt64(i))
             let set = ThermoLogits.draw(index: i, rng: &rng, nRange: 3...settings.maxKeys, betaRange: 1e-2...1e2)
-            return Self.measure(set, perturbations: settings.perturbations, rng: &rng)
+            return Self.measure(set, perturbations: settings.perturbations, distribution: distribution, rng: &rng)
         }
         let perturbations = results.reduce(0) { $0 + $1.perturbations }
         let solved = results.compactMap(\.solvedDeviation)
         let excess = results.map(\.entropyExcess).max() ?? .nan
         let violations = results.reduce(0) { $0 + $1.violations }
         var output = ExperimentOutput()
-        output.measurements = [
-            "maxent.entropy-excess": Measurement(excess, samples: perturbations, unit: "nats",
-                                                 label: "max over feasible perturbations q of H(q) − H(softmax)"),
-            "maxent.violations": Measurement(Double(violations), samples: perturbations,
-                                             label: "perturbations with H(q) > H(softmax) + 1e-12"),
-            "maxent.constraint-residual": Measurement(results.map(\.constraintResidual).max() ?? .nan, samples: perturbations,
-                                                      label: "max |Σq − 1|, |⟨E⟩_q − ⟨E⟩_p| / max(1, |⟨E⟩_p|): the perturbations are feasible"),
-            "maxent.solved-softmax-distance": Measurement(solved.max() ?? .nan, samples: solved.count, unit: "× conditioning bound",
-                                                          label: "½Σ|softmax(−β*E) − p| with β* solved from ⟨E⟩ by Newton, in units of ε·(n + 16)·max|E|/σ_E (how well ⟨E⟩ fixes the distribution); ≤ 1 is rounding"),
-            "maxent.solved-softmax-tv": Measurement(results.map(\.solvedDistance).max() ?? .nan, samples: solved.count,
-                                                    label: "½Σ|softmax(−β*E) − p| (absolute), worst over logit sets"),
-            "maxent.solver-residual": Measurement(results.map(\.solverResidual).max() ?? .nan, samples: solved.count, unit: "ε·max|E|",
-                                                  label: "|⟨E⟩_β* − ⟨E⟩_p| at the solver's β*, in units of ε·max(1, max|E|)"),
-            "maxent.median-relative-deficit": Measurement(Self.median(results.map(\.medianRelativeDeficit)), samples: results.count,
-                                                          label: "median (H(p) − H(q)) / H(p) over logit sets"),
-        ]
+        // Worst values pooled over seeds as the worst seed; the count of violations summed.
+        output.measurements[SoftmaxKey.entropyExcess] = Measurement(
+            excess, samples: perturbations, unit: "nats", label: "max over feasible perturbations q of H(q) − H(softmax)", pooling: .maximum)
+        output.measurements[SoftmaxKey.violations] = Measurement(
+            Double(violations), samples: perturbations, label: "perturbations with H(q) > H(softmax) + 1e-12", pooling: .sum)
+        output.measurements[SoftmaxKey.constraintResidual] = Measurement(
+            results.map(\.constraintResidual).max() ?? .nan, samples: perturbations,
+            label: "max |Σq − 1|, |⟨E⟩_q − ⟨E⟩_p| / max(1, |⟨E⟩_p|): the perturbations are feasible", pooling: .maximum)
+        output.measurements[SoftmaxKey.solvedSoftmaxDistance] = Measurement(
+            solved.max() ?? .nan, samples: solved.count, unit: "× conditioning bound",
+            label: "½Σ|softmax(−β*E) − p| with β* solved from ⟨E⟩ by Newton, in units of ε·(n + 16)·max|E|/σ_E (how well ⟨E⟩ fixes the distribution); ≤ 1 is rounding",
+            pooling: .maximum)
+        output.measurements[SoftmaxKey.solvedSoftmaxTV] = Measurement(
+            results.map(\.solvedDistance).max() ?? .nan, samples: solved.count,
+            label: "½Σ|softmax(−β*E) − p| (absolute), worst over logit sets", pooling: .maximum)
+        output.measurements[SoftmaxKey.solverResidual] = Measurement(
+            results.map(\.solverResidual).max() ?? .nan, samples: solved.count, unit: "ε·max|E|",
+            label: "|⟨E⟩_β* − ⟨E⟩_p| at the solver's β*, in units of ε·max(1, max|E|)", pooling: .maximum)
+        output.measurements[SoftmaxKey.medianRelativeDeficit] = Measurement(
+            Self.median(results.map(\.medianRelativeDeficit)), samples: results.count,
+            label: "median (H(p) − H(q)) / H(p) over logit sets")
         context.metrics.log(["entropy-excess": excess, "violations": Double(violations), "perturbations": Double(perturbations)],
                             fields: ["stage": "summary"])
         let iterations = results.filter { $0.solvedDeviation != nil }.map { Double($0.newtonIterations) }
@@ -89,10 +98,10 @@ struct MaxEntropyExperiment: Experiment {
             header: ["logit sets", "solved", "frozen (⟨E⟩ = min E in Double)", "mean iterations", "max iterations",
                      "worst ½Σ|p(β*) − p|", "in conditioning units", "worst residual (ε·max|E|)"],
             rows: [[String(results.count), String(solved.count), String(results.count - solved.count),
-                    Measurement.format(iterations.reduce(0, +) / Double(max(1, iterations.count)), digits: 3),
-                    String(Int(iterations.max() ?? 0)), Measurement.format(results.map(\.solvedDistance).max() ?? .nan, digits: 3),
-                    Measurement.format(solved.max() ?? .nan, digits: 3),
-                    Measurement.format(results.map(\.solverResidual).max() ?? .nan, digits: 3)]]))
+                    NumberText.of(iterations.reduce(0, +) / Double(max(1, iterations.count)), digits: 3),
+                    String(Int(iterations.max() ?? 0)), NumberText.of(results.map(\.solvedDistance).max() ?? .nan, digits: 3),
+                    NumberText.of(solved.max() ?? .nan, digits: 3),
+                    NumberText.of(results.map(\.solverResidual).max() ?? .nan, digits: 3)]]))
         output.figures.append(deficitFigure())
         output.figures.append(perturbationFigure(seed: context.seed))
         output.notes = [
@@ -103,9 +112,12 @@ struct MaxEntropyExperiment: Experiment {
         return output
     }
 
-    static func measure(_ set: ThermoLogits, perturbations: Int, rng: inout SeededRNG) -> SetResult {
+    static func measure(_ set: ThermoLogits, perturbations: Int,
+                        distribution: (_ energies: [Double], _ beta: Double) -> [Double] = { GibbsState(energies: $0, beta: $1).probabilities },
+                        rng: inout SeededRNG) -> SetResult {
         let energies = set.energies
-        let p = GibbsState(energies: energies, beta: set.beta).probabilities
+        let p = distribution(energies, set.beta)
+        precondition(p.count == energies.count, "MaxEntropyExperiment: the distribution has \(p.count) weights for \(energies.count) energies")
         let u = zip(p, energies).reduce(0) { $0 + $1.0 * $1.1 }
         let h = GibbsState.shannonEntropy(p)
         var solvedDeviation: Double?
@@ -137,7 +149,8 @@ struct MaxEntropyExperiment: Experiment {
             let t = tMax * fraction
             let q = zip(p, d).map { Swift.max(0, $0 + t * $1) }
             let hq = GibbsState.shannonEntropy(q)
-            excess = max(excess, hq - h)
+            // A gain that is not a number counts as infinite, so that `max` cannot drop it.
+            excess = max(excess, (hq - h).isNaN ? .infinity : hq - h)
             if hq > h + 1e-12 { violations += 1 }
             residual = max(residual, abs(q.reduce(0, +) - 1),
                            abs(zip(q, energies).reduce(0) { $0 + $1.0 * $1.1 } - u) / max(1, abs(u)))
@@ -195,7 +208,7 @@ struct MaxEntropyExperiment: Experiment {
         var chart = Chart(title: "Softmax against 400 distributions with the same ⟨E⟩", xLabel: "step as a fraction of the largest feasible step",
                           yLabel: "entropy H (nats)")
         chart.add(.scatter(fractions, entropies, label: "random feasible perturbation"))
-        chart.add(.horizontalLine(h, label: "H(softmax) = \(Measurement.format(h, digits: 4))", color: .vermillion, dash: .solid))
+        chart.add(.horizontalLine(h, label: "H(softmax) = \(NumberText.of(h, digits: 4))", color: .vermillion, dash: .solid))
         chart.legend = .bottomLeft
         return Figure(name: "maxent-perturbations", caption: "Entropy of 400 random distributions with the same normalisation and "
                       + "expected energy as softmax (n = 16, β = 1): none exceeds the softmax entropy (line).", svg: chart.svg())

@@ -20,7 +20,9 @@ struct HeatCapacityExperiment: Experiment {
     static let id = "attn.temperature-sweep"
     var id: String { Self.id }
     var title: String { "Attention temperature sweep and the heat-capacity peak against the number of keys" }
-    var dependencies: [String] { [PipelineTransformer.pipelineID] }
+    /// It reads the transformer the QSF pipeline trains (`RunModels`).
+    var dependencies: [String] { [RunModels.pipelineID] }
+    static let stage = "transformer"
 
     struct Settings {
         var sequences: Int
@@ -49,21 +51,35 @@ struct HeatCapacityExperiment: Experiment {
 
     func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         let settings = Settings(context.scale)
-        guard let pipeline = context.dependencyOutputs[PipelineTransformer.pipelineID] else {
-            throw LabError.badFile(context.runDirectory.path, "has no output of \(PipelineTransformer.pipelineID), which trains the transformer this sweep reads")
-        }
-        let trained = try PipelineTransformer.load(from: pipeline, runDirectory: context.runDirectory)
-        let length = trained.model.config.contextLength
-        let (tokens, batch) = try PipelineTransformer.validationTokens(trained.data, batch: settings.sequences, length: length)
-        context.log("sweeping \(trained.model.config.layers)×\(trained.model.config.heads) heads on \(batch) validation sequences of \(length) tokens")
+        let models = try RunModels(context)
+        let checkpoint = try models.checkpoint(Self.stage)
+        let manifest = try Checkpoint.manifest(in: checkpoint)
+        let model = try RunModels.loadModel(checkpoint: checkpoint)
         var rng = SeededRNG(seed: context.seed ^ 0x7468_6572_6D6F)  // "thermo"
-        let analysed = Self.analyse(trained.model, name: "trained (step \(trained.manifest.step))", tokens: tokens, batch: batch,
-                                    settings: settings, rng: &rng)
-        // The same architecture at initialisation, for comparison.
-        var initRng = SeededRNG(seed: context.seed &+ 17)
-        let fresh = try LanguageModel<Float>(config: trained.model.config, rng: &initRng)
-        let initial = Self.analyse(fresh, name: "initialisation", tokens: tokens, batch: batch, settings: settings, rng: &rng)
-        // References on the same sizes.
+        let report = try Self.sweep(model, name: "trained (step \(manifest.step))", data: try models.data(), settings: settings,
+                                    initSeed: context.seed &+ 17, checkpoint: checkpoint.lastPathComponent, rng: &rng, log: context.log)
+        let all = report.trained.sweep.pooledAll
+        for (k, b) in report.trained.sweep.betas.enumerated() {
+            context.metrics.log(["beta": b, "heat_capacity": all.mean(\.heatCapacity)[k],
+                                 "entropy_normalised": all.mean(\.normalisedEntropy)[k], "max_weight": all.mean(\.maxWeight)[k]],
+                                fields: ["model": "trained"])
+        }
+        return report.output()
+    }
+
+    /// Sweeps `model` (nil: the fresh model) and, for comparison, the same architecture freshly
+    /// initialised from `initSeed`, on the first validation sequences of `data`, with the two
+    /// reference systems on the same sizes.
+    static func sweep(_ model: LanguageModel<Float>?, name: String, config: ModelConfig? = nil, data: PreparedData, settings: Settings,
+                      initSeed: UInt64, checkpoint: String, rng: inout SeededRNG, log: (String) -> Void) throws -> HeatCapacityReport {
+        guard let config = model?.config ?? config else { preconditionFailure("HeatCapacityExperiment.sweep: needs a model or a config") }
+        let length = config.contextLength
+        let (tokens, batch) = try AttentionScores.validationBatch(data, batch: settings.sequences, length: length)
+        log("sweeping \(config.layers)×\(config.heads) heads on \(batch) validation sequences of \(length) tokens")
+        var initRng = SeededRNG(seed: initSeed)
+        let fresh = try LanguageModel<Float>(config: config, rng: &initRng)
+        let analysed = analyse(model ?? fresh, name: name, tokens: tokens, batch: batch, settings: settings, rng: &rng)
+        let initial = analyse(fresh, name: "initialisation", tokens: tokens, batch: batch, settings: settings, rng: &rng)
         let betas = analysed.sweep.betas
         let rem = PeakScaling.analyse(
             samples: TemperatureSweepReference.randomEnergy(std: analysed.sweep.scoreStd, length: length, sequences: batch,
@@ -71,14 +87,8 @@ struct HeatCapacityExperiment: Experiment {
             betas: betas, replicates: settings.replicates, rng: &rng)
         let firstOrder = PeakScaling.analyse(samples: TemperatureSweepReference.firstOrder(length: length, betas: betas),
                                              betas: betas, replicates: 2, rng: &rng)
-        let all = analysed.sweep.pooledAll
-        for (k, b) in betas.enumerated() {
-            context.metrics.log(["beta": b, "heat_capacity": all.mean(\.heatCapacity)[k],
-                                 "entropy_normalised": all.mean(\.normalisedEntropy)[k], "max_weight": all.mean(\.maxWeight)[k]],
-                                fields: ["model": "trained"])
-        }
         return HeatCapacityReport(trained: analysed, initial: initial, randomEnergy: rem, firstOrder: firstOrder,
-                                  checkpoint: trained.checkpoint.lastPathComponent, settings: settings).output()
+                                  checkpoint: checkpoint, settings: settings)
     }
 
     /// Captures the model's scores on the tokens and runs the sweep, peaks and scaling.

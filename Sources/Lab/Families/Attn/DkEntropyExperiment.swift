@@ -68,6 +68,8 @@ struct DkEntropyExperiment: Experiment {
         var unscaledMaxWeight: Curve
         var scoreStd: Curve
         var seeds: Int
+
+        var isGrowing: Bool { if case .growing = width { true } else { false } }
     }
 
     func run(_ context: ExperimentContext) throws -> ExperimentOutput {
@@ -105,13 +107,6 @@ struct DkEntropyExperiment: Experiment {
         return output(series, settings: settings)
     }
 
-    /// Measurement names: "dk.<quantity>.<width>.<init>", width "fixed" or "growing".
-    static func name(_ quantity: String, _ s: Sweep) -> String {
-        let w: String
-        switch s.width { case .fixed: w = "fixed"; case .growing: w = "growing" }
-        return "dk.\(quantity).\(w).\(s.initialisation.rawValue)"
-    }
-
     func output(_ series: [Sweep], settings: Settings) -> ExperimentOutput {
         var out = ExperimentOutput()
         for s in series {
@@ -119,21 +114,21 @@ struct DkEntropyExperiment: Experiment {
             var drop = s.scaled.drop
             drop.samples = s.seeds
             drop.label = "normalised entropy at d_k = \(lo) minus at d_k = \(hi), with 1/√d_k (\(s.width.label), \(s.initialisation.label))"
-            out.measurements[Self.name("entropy-drop-scaled", s)] = drop
+            out.measurements[DkKey.scaledDrop(growing: s.isGrowing, s.initialisation)] = drop
             var unscaled = s.unscaled.drop
             unscaled.samples = s.seeds
             unscaled.label = "the same drop without the 1/√d_k scale"
-            out.measurements[Self.name("entropy-drop-unscaled", s)] = unscaled
+            out.measurements[DkKey.unscaledDrop(growing: s.isGrowing, s.initialisation)] = unscaled
             for (tag, curve) in [("entropy-scaled", s.scaled), ("entropy-unscaled", s.unscaled)] {
-                out.measurements[Self.name("\(tag)-d\(hi)", s)] = Measurement(curve.mean.last!, error: curve.error.last!, samples: s.seeds,
-                                                                           label: "mean S_t/log(t+1) at d_k = \(hi)")
-                out.measurements[Self.name("\(tag)-d\(lo)", s)] = Measurement(curve.mean.first!, error: curve.error.first!, samples: s.seeds,
-                                                                           label: "mean S_t/log(t+1) at d_k = \(lo)")
+                out.measurements[DkKey.key("\(tag)-d\(hi)", growing: s.isGrowing, s.initialisation)] = Measurement(
+                    curve.mean.last!, error: curve.error.last!, samples: s.seeds, label: "mean S_t/log(t+1) at d_k = \(hi)")
+                out.measurements[DkKey.key("\(tag)-d\(lo)", growing: s.isGrowing, s.initialisation)] = Measurement(
+                    curve.mean.first!, error: curve.error.first!, samples: s.seeds, label: "mean S_t/log(t+1) at d_k = \(lo)")
             }
         }
         out.tables = series.map(table)
-        out.figures = [figure(series.filter { if case .fixed = $0.width { true } else { false } }, name: "dk-entropy-fixed-width"),
-                       figure(series.filter { if case .growing = $0.width { true } else { false } }, name: "dk-entropy-growing-width")]
+        out.figures = [figure(series.filter { !$0.isGrowing }, name: "dk-entropy-fixed-width"),
+                       figure(series.filter(\.isGrowing), name: "dk-entropy-growing-width")]
         out.notes = [
             "Each point: a fresh one-block transformer (token and position embeddings, LayerNorm, W_qkv) on \(settings.setup.batch) "
                 + "sequences of \(settings.setup.length) random tokens (vocabulary \(settings.setup.vocabulary)); entropy S_t of causal row t "

@@ -40,44 +40,6 @@ struct HeadPhaseTraining {
         var sequenceProfiles: [[[Double]]]
     }
 
-    /// Statistics over the whole training run, bootstrapped jointly: each replicate resamples the
-    /// validation sequences once and recomputes r at every snapshot, so the error of a minimum
-    /// over snapshots includes the selection of the minimum.
-    struct RunStatistics: Sendable {
-        /// min over snapshots of r, and the bootstrap standard deviation of that minimum.
-        var minimum: Double
-        var minimumError: Double
-        var minimumStep: Int
-        /// Mean r over the second half of the snapshots, with its bootstrap standard deviation.
-        var late: Double
-        var lateError: Double
-        var lateSnapshots: Int
-    }
-
-    static func statistics(_ snapshots: [Snapshot], replicates: Int, rng: inout SeededRNG) -> RunStatistics {
-        let batch = snapshots[0].sequenceProfiles.count
-        let lateStart = snapshots.count / 2
-        func summary(_ rs: [Double]) -> (min: Double, late: Double) {
-            let late = rs[lateStart...]
-            return (rs.min()!, late.reduce(0, +) / Double(late.count))
-        }
-        let point = summary(snapshots.map(\.r))
-        var minima: [Double] = [], lates: [Double] = []
-        for _ in 0..<replicates {
-            let draw = (0..<batch).map { _ in rng.int(below: batch) }
-            let rs = snapshots.map { s in
-                PhaseSynchrony.orderParameter(meanProfiles(s.sequenceProfiles, draw: draw).map { PhaseSynchrony.firstMode($0).phase }).r
-            }
-            let b = summary(rs)
-            minima.append(b.min)
-            lates.append(b.late)
-        }
-        let worst = snapshots.min { $0.r < $1.r }!
-        return RunStatistics(minimum: point.min, minimumError: SampleSummary(minima).standardDeviation, minimumStep: worst.step,
-                             late: point.late, lateError: SampleSummary(lates).standardDeviation,
-                             lateSnapshots: snapshots.count - lateStart)
-    }
-
     /// Phases of every head from one batch's scores: per-sequence profiles (B) × (M) × (T).
     static func profiles(_ a: AttentionScores) -> [[[Double]]] {
         let t = a.length
@@ -122,16 +84,23 @@ struct HeadPhaseTraining {
                         layerR: layerR, profiles: mean, sequenceProfiles: perSequence)
     }
 
-    /// Trains on `data` for `settings.training.steps` steps, returning the snapshots in order.
+    /// The snapshots of one training run, in order, and the size of what was trained.
+    struct Run: Sendable {
+        var snapshots: [Snapshot]
+        var parameters: Int
+        /// Training tokens seen: steps × batch × context.
+        var tokens: Int
+    }
+
+    /// Trains on `data` for `settings.training.steps` steps, taking a snapshot every `every` steps.
     static func run(data: PreparedData, settings: Settings, log: (String) -> Void,
-                    onSnapshot: (Snapshot) -> Void = { _ in }) throws -> [Snapshot] {
+                    onSnapshot: (Snapshot) -> Void = { _ in }) throws -> Run {
         var config = settings.model
         config.vocabularySize = max(config.vocabularySize, data.tokenizer.vocabularySize)
         var initRng = SeededRNG(seed: settings.initSeed)
         let model = try LanguageModel<Float>(config: config, rng: &initRng)
         let trainer = try Trainer(model: model, config: settings.training, train: data.train, validation: data.validation)
-        let (tokens, batch) = try PipelineTransformer.validationTokens(data, batch: settings.validationSequences,
-                                                                       length: config.contextLength)
+        let (tokens, batch) = try AttentionScores.validationBatch(data, batch: settings.validationSequences, length: config.contextLength)
         var rng = SeededRNG(seed: settings.initSeed ^ 0x6B75_7261)  // "kura"
         var snapshots = [snapshot(model, step: 0, loss: .nan, tokens: tokens, batch: batch, replicates: settings.replicates, rng: &rng)]
         onSnapshot(snapshots[0])
@@ -149,6 +118,7 @@ struct HeadPhaseTraining {
                 onSnapshot(s)
             }
         }
-        return snapshots
+        let t = settings.training
+        return Run(snapshots: snapshots, parameters: model.parameterCount, tokens: t.steps * t.batchSize * t.contextLength)
     }
 }

@@ -7,12 +7,14 @@ struct KuramotoReport {
     var gaussian: KuramotoSimulationSweep
     var below: (sizes: [Int], r: [OrderParameterEstimate], slope: Double, slopeError: Double)
     var snapshots: [HeadPhaseTraining.Snapshot]
-    var statistics: HeadPhaseTraining.RunStatistics
-    var null: PhaseSynchrony.UniformNull
-    var timeShuffled: Double
-    var distanceShuffled: Double
-    var uniformCausalPhase: Double
+    var analysis: HeadPhaseTraining.Analysis
     var settings: KuramotoExperiment.Settings
+
+    var statistics: HeadPhaseTraining.RunStatistics { analysis.statistics }
+    var null: PhaseSynchrony.UniformNull { analysis.null }
+    var timeShuffled: Double { analysis.statistics.timeShuffled.value }
+    var distanceShuffled: Double { analysis.distanceShuffled }
+    var uniformCausalPhase: Double { analysis.uniformCausalPhase }
 
     func output() -> ExperimentOutput {
         var out = ExperimentOutput()
@@ -29,32 +31,40 @@ struct KuramotoReport {
         var m: [String: Measurement] = [:]
         let all = snapshots
         let st = statistics
-        m["kuramoto.heads.r-min"] = Measurement(st.minimum, error: st.minimumError, samples: all.count,
-                                                label: "smallest r across heads over the \(all.count) logged steps (at step \(st.minimumStep)); error: bootstrap over validation sequences, resampled jointly for all steps")
-        m["kuramoto.heads.r-late"] = Measurement(st.late, error: st.lateError, samples: st.lateSnapshots,
-                                                 label: "mean r over the last \(st.lateSnapshots) logged steps (joint bootstrap error)")
-        let trained = SampleSummary(trainedSnapshots.map(\.r))
-        m["kuramoto.heads.r-mean"] = Measurement(trained.mean, samples: trained.count,
-                                                 label: "mean r over the logged training steps (step ≥ \(settings.heads.every); successive steps are correlated, so no error is given)")
-        m["kuramoto.heads.r-initial"] = Measurement(all[0].r, error: all[0].rError, label: "r at initialisation")
-        m["kuramoto.heads.r-final"] = Measurement(all.last!.r, error: all.last!.rError, label: "r after training")
-        m["kuramoto.heads.count"] = Measurement(Double(null.heads), label: "heads M (all layers)")
-        m["kuramoto.heads.null-uniform-mean"] = Measurement(null.mean, samples: null.draws, label: "mean r of M independent uniform phases")
-        m["kuramoto.heads.null-uniform-q95"] = Measurement(null.quantile95, samples: null.draws, label: "95th percentile of that r")
-        m["kuramoto.heads.r-time-shuffled"] = Measurement(timeShuffled, label: "mean r with each head's phase taken from an independent logged step")
-        m["kuramoto.heads.r-distance-shuffled"] = Measurement(distanceShuffled, label: "mean r of the final profiles with Δ randomly permuted per head")
-        m["kuramoto.heads.uniform-causal-phase"] = Measurement(uniformCausalPhase, unit: "rad", label: "phase of uniform causal attention's profile")
-        m["kuramoto.heads.final-loss"] = Measurement(all.last!.loss, unit: "nats/token", label: "training loss over the last logging interval")
-        m["kuramoto.sim.lorentzian-kc"] = Measurement(lorentzian.fittedCriticalCoupling, error: lorentzian.fittedCriticalCouplingError,
-                                                      label: "K_c from fitting √(1 − 2Δ/K) to simulated r(K ≥ 1.25 K_c), Δ = 1 (theory 2)")
-        m["kuramoto.sim.gaussian-kc"] = Measurement(gaussian.fittedCriticalCoupling, error: gaussian.fittedCriticalCouplingError,
-                                                    label: "K_c from fitting the self-consistent r(K) for σ = 1 (theory 1.596)")
-        m["kuramoto.sim.lorentzian-worst-deviation"] = Measurement(lorentzian.worstDeviation,
-                                                                   label: "largest |r − √(1 − 2Δ/K)| over the fitted points (N = \(settings.simulation.oscillators))")
-        m["kuramoto.sim.gaussian-worst-deviation"] = Measurement(gaussian.worstDeviation,
-                                                                 label: "largest |r − r_theory| over the fitted points for the Gaussian")
-        m["kuramoto.sim.below-threshold-slope"] = Measurement(below.slope, error: below.slopeError, samples: below.sizes.count,
-                                                              label: "d log r / d log N at K = K_c/2 (theory −½)")
+        let trained = "the \(st.trainedSnapshots) trained steps (step ≥ \(settings.heads.every))"
+        func estimate(_ e: HeadPhaseTraining.Estimate, label: String) -> Measurement {
+            Measurement(e.value, error: e.error, samples: st.trainedSnapshots, label: label + "; error: joint bootstrap over validation sequences")
+        }
+        m[KuramotoKey.rMin] = Measurement(st.minimum, error: st.minimumError, samples: all.count,
+                                          label: "smallest r across heads over the \(all.count) logged steps (at step \(st.minimumStep)); error: "
+                                              + "bootstrap over validation sequences, resampled jointly for all steps", pooling: .minimum)
+        m[KuramotoKey.rLate] = Measurement(st.late, error: st.lateError, samples: st.lateSnapshots,
+                                           label: "mean r over the last \(st.lateSnapshots) logged steps (joint bootstrap error)")
+        m[KuramotoKey.rMean] = estimate(st.mean, label: "mean r over \(trained)")
+        m[KuramotoKey.rTimeShuffled] = estimate(st.timeShuffled, label: "mean r with each head's phase taken from an independent one of \(trained)")
+        m[KuramotoKey.lockingExcess] = estimate(st.excess, label: "r̄ − r_ts: how much better the heads agree at the same step than shuffled in time")
+        m[KuramotoKey.lockingMargin] = estimate(st.margin, label: "D = r̄ − (1 + r_ts)/2: > 0 when simultaneity removes more than half the time-shuffled incoherence 1 − r_ts")
+        m[KuramotoKey.shuffledIncoherence] = Measurement(1 - st.timeShuffled.value, error: st.timeShuffled.error, samples: st.trainedSnapshots,
+                                                         label: "1 − r_ts: the incoherence of the heads shuffled in time, the room locking has to show")
+        m[KuramotoKey.rInitial] = Measurement(all[0].r, error: all[0].rError, label: "r at initialisation")
+        m[KuramotoKey.rFinal] = Measurement(all.last!.r, error: all.last!.rError, label: "r after training")
+        m[KuramotoKey.headCount] = Measurement(Double(null.heads), label: "heads M (all layers)")
+        m[KuramotoKey.nullUniformMean] = Measurement(null.mean, samples: null.draws, label: "mean r of M independent uniform phases")
+        m[KuramotoKey.nullUniformQ95] = Measurement(null.quantile95, samples: null.draws, label: "95th percentile of that r")
+        m[KuramotoKey.rDistanceShuffled] = Measurement(distanceShuffled, label: "mean r of the final profiles with Δ randomly permuted per head")
+        m[KuramotoKey.uniformCausalPhase] = Measurement(uniformCausalPhase, unit: "rad", label: "phase of uniform causal attention's profile")
+        m[KuramotoKey.finalLoss] = Measurement(all.last!.loss, unit: "nats/token", label: "training loss over the last logging interval")
+        m[KuramotoKey.lorentzianCriticalCoupling] = Measurement(lorentzian.fittedCriticalCoupling, error: lorentzian.fittedCriticalCouplingError,
+                                                               label: "K_c from fitting √(1 − 2Δ/K) to simulated r(K ≥ 1.25 K_c), Δ = 1 (theory 2)")
+        m[KuramotoKey.gaussianCriticalCoupling] = Measurement(gaussian.fittedCriticalCoupling, error: gaussian.fittedCriticalCouplingError,
+                                                             label: "K_c from fitting the self-consistent r(K) for σ = 1 (theory 1.596)")
+        m[KuramotoKey.lorentzianWorstDeviation] = Measurement(
+            lorentzian.worstDeviation, label: "largest |r − √(1 − 2Δ/K)| over the fitted points (N = \(settings.simulation.oscillators))",
+            pooling: .maximum)
+        m[KuramotoKey.gaussianWorstDeviation] = Measurement(gaussian.worstDeviation, label: "largest |r − r_theory| over the fitted points for the Gaussian",
+                                                           pooling: .maximum)
+        m[KuramotoKey.belowThresholdSlope] = Measurement(below.slope, error: below.slopeError, samples: below.sizes.count,
+                                                         label: "d log r / d log N at K = K_c/2 (theory −½)")
         return m
     }
 
@@ -62,13 +72,13 @@ struct KuramotoReport {
         // Locked states with regular frequencies reach the same fixed point from every start: a
         // spread below 10⁻⁵ is shown as five digits rather than as a meaningless error.
         func r(_ e: OrderParameterEstimate) -> String {
-            e.error >= 1e-5 ? Measurement(e.mean, error: e.error).formatted : Measurement.format(e.mean, digits: 5)
+            e.error >= 1e-5 ? Measurement(e.mean, error: e.error).formatted : NumberText.of(e.mean, digits: 5)
         }
         let rows = lorentzian.points.indices.map { i -> [String] in
             let l = lorentzian.points[i], g = gaussian.points[i]
-            return [Measurement.format(l.coupling / lorentzian.distribution.criticalCoupling, digits: 3),
-                    Measurement.format(l.coupling, digits: 3), r(l.estimate), Measurement.format(l.theory, digits: 4),
-                    Measurement.format(g.coupling, digits: 3), r(g.estimate), Measurement.format(g.theory, digits: 4)]
+            return [NumberText.of(l.coupling / lorentzian.distribution.criticalCoupling, digits: 3),
+                    NumberText.of(l.coupling, digits: 3), r(l.estimate), NumberText.of(l.theory, digits: 4),
+                    NumberText.of(g.coupling, digits: 3), r(g.estimate), NumberText.of(g.theory, digits: 4)]
         }
         return ReportTable(title: "Simulated stationary r against the N → ∞ theory (N = \(settings.simulation.oscillators), "
                            + "\(settings.simulation.realisations) realisations, RK4 dt = \(settings.simulation.timeStep))",
@@ -78,15 +88,15 @@ struct KuramotoReport {
 
     func headsTable() -> ReportTable {
         let rows = snapshots.map { s -> [String] in
-            [String(s.step), s.loss.isFinite ? Measurement.format(s.loss, digits: 4) : "—",
-             Measurement(s.r, error: s.rError).formatted, s.layerR.map { Measurement.format($0, digits: 4) }.joined(separator: ", "),
-             Measurement.format(s.phases.min()!, digits: 3) + " … " + Measurement.format(s.phases.max()!, digits: 3)]
+            [String(s.step), s.loss.isFinite ? NumberText.of(s.loss, digits: 4) : "—",
+             Measurement(s.r, error: s.rError).formatted, s.layerR.map { NumberText.of($0, digits: 4) }.joined(separator: ", "),
+             NumberText.of(s.phases.min()!, digits: 3) + " … " + NumberText.of(s.phases.max()!, digits: 3)]
         }
         let stride = max(1, rows.count / 12)
         let shown = rows.enumerated().filter { $0.offset % stride == 0 || $0.offset == rows.count - 1 }.map(\.element)
         return ReportTable(title: "Order parameter across \(null.heads) heads during training (uniform-phase null: mean "
-                           + "\(Measurement.format(null.mean, digits: 3)), 95% \(Measurement.format(null.quantile95, digits: 3)); "
-                           + "time-shuffled \(Measurement.format(timeShuffled, digits: 4)))",
+                           + "\(NumberText.of(null.mean, digits: 3)), 95% \(NumberText.of(null.quantile95, digits: 3)); "
+                           + "time-shuffled \(NumberText.of(timeShuffled, digits: 4)))",
                            header: ["step", "train loss", "r (all heads)", "r per layer", "phase range (rad)"], rows: shown)
     }
 
@@ -143,9 +153,10 @@ struct KuramotoReport {
         chart.legend = .bottomRight
         return Figure(name: "kuramoto-heads-r", caption: "1 − r for the Kuramoto order parameter r = |mean e^{iθ}| of the heads' "
                       + "phases (argument of the first Fourier mode of each head's mean attention-over-distance profile) on a fixed "
-                      + "validation batch, with bootstrap errors over sequences, on a log axis: r stays within a few 10⁻³ of 1, "
-                      + "as it does for the same heads shuffled in time, while profiles without their distance order give r ≈ "
-                      + "\(Measurement.format(distanceShuffled, digits: 2)).", svg: chart.svg())
+                      + "validation batch, with bootstrap errors over sequences, on a log axis, beside its baselines: the same "
+                      + "heads shuffled in time over the trained steps (1 − r_ts = \(NumberText.of(1 - timeShuffled, digits: 2))), "
+                      + "the final profiles without their distance order (r = \(NumberText.of(distanceShuffled, digits: 2))) and "
+                      + "independent uniform phases.", svg: chart.svg())
     }
 
     func phasesFigure() -> Figure {
@@ -185,13 +196,17 @@ struct KuramotoReport {
                 + "\(h.training.maxLearningRate)) on \(settings.documents) generated stories; phases every \(h.every) steps on "
                 + "\(h.validationSequences) validation sequences; r errors: bootstrap over sequences (\(h.replicates) replicates).",
             "Phase: θ = arg Σ_Δ a(Δ) e^{−2πiΔ/T}, a(Δ) the mean over queries t ≥ Δ of the weight on key t − Δ. Uniform causal "
-                + "attention has θ = \(Measurement.format(uniformCausalPhase, digits: 3)) rad; any profile that decreases with Δ "
+                + "attention has θ = \(NumberText.of(uniformCausalPhase, digits: 3)) rad; any profile that decreases with Δ "
                 + "has θ in (−π/2, 0], so r across heads is large without any coupling between heads. The time-shuffled baseline "
-                + "(\(Measurement.format(timeShuffled, digits: 4))) keeps each head's phase history and removes simultaneity; the "
-                + "distance-shuffled one (\(Measurement.format(distanceShuffled, digits: 3))) removes the distance structure.",
+                + "(\(NumberText.of(timeShuffled, digits: 4)), over the trained steps) keeps each head's phase history and removes "
+                + "simultaneity; the distance-shuffled one (\(NumberText.of(distanceShuffled, digits: 3))) removes the distance structure.",
+            "Locking: mean r over the trained steps \(Measurement(statistics.mean.value, error: statistics.mean.error).formatted) against "
+                + "r_ts = \(Measurement(statistics.timeShuffled.value, error: statistics.timeShuffled.error).formatted); margin "
+                + "D = r̄ − (1 + r_ts)/2 = \(Measurement(statistics.margin.value, error: statistics.margin.error).formatted) "
+                + "(> 0 when simultaneity removes more than half of 1 − r_ts).",
             "Simulator: RK4 with mean-field coupling; r(K): frequencies at the regular quantiles G⁻¹((i + ½)/N) and random initial "
                 + "phases; below threshold (r against N): random frequencies. r averaged after a transient of "
-                + "\(Measurement.format(settings.simulation.transient, digits: 3)) over \(Measurement.format(settings.simulation.duration, digits: 3)) time units.",
+                + "\(NumberText.of(settings.simulation.transient, digits: 3)) over \(NumberText.of(settings.simulation.duration, digits: 3)) time units.",
         ]
     }
 }

@@ -40,6 +40,15 @@ struct AttentionScores: Sendable {
                                headWidth: model.config.width / model.config.heads, scores: scores)
     }
 
+    /// The first `batch` non-overlapping validation windows of `length` tokens: (B, T) tokens and
+    /// B, which is smaller than `batch` when the split holds fewer windows.
+    static func validationBatch(_ data: PreparedData, batch: Int, length: Int) throws -> (tokens: [Int32], batch: Int) {
+        guard let first = data.validation.evaluationBatches(batchSize: batch, contextLength: length, maxBatches: 1).first else {
+            throw LabError.badFile("validation split", "is shorter than one window of \(length) tokens")
+        }
+        return (first.inputs, first.batchSize)
+    }
+
     /// Offset of the (T, T) block of (layer l, sequence b, head h) within `scores[l]`.
     func offset(sequence b: Int, head h: Int) -> Int { (b * heads + h) * length * length }
 

@@ -20,6 +20,10 @@ struct GibbsIdentityExperiment: Experiment {
     var id: String { Self.id }
     var title: String { "Softmax as a Gibbs state: F = U − S/β, Born amplitudes, thermal density matrix" }
 
+    /// The softmax under test, applied to x = βs: attention's shift-by-max softmax. Tests put a
+    /// wrong one here to show that the rule can fail.
+    var softmax: @Sendable ([Double]) -> [Double] = GibbsState.softmax
+
     struct Settings {
         var logitSets: Int
         var maxKeys: Int
@@ -54,28 +58,33 @@ struct GibbsIdentityExperiment: Experiment {
         let results = Parallel.map(settings.logitSets) { i -> SetResult in
             var rng = master.stream(UInt64(i))
             let set = ThermoLogits.draw(index: i, rng: &rng, nRange: 2...settings.maxKeys, betaRange: 1e-3...1e3)
-            return Self.measure(set)
+            return Self.measure(set, softmax: softmax)
         }
         let densityDeviations = try (0..<settings.densityChecks).map { i -> Double in
             var rng = master.stream(UInt64(1_000_000 + i))
-            return try Self.densityMatrixDeviation(rng: &rng)
+            return try Self.densityMatrixDeviation(rng: &rng, softmax: softmax)
         }
 
         let n = results.count
         func worst(_ key: KeyPath<SetResult, Double>) -> Double { results.map { $0[keyPath: key] }.max() ?? .nan }
         var output = ExperimentOutput()
-        output.measurements = [
-            "gibbs.softmax-deviation": Measurement(worst(\.softmaxDeviation), samples: n, unit: "× rounding bound",
-                                                   label: "max_i |softmax(βs)_i − exp(−βE_i)/Z| / (ε·(4β·max|s| + n + 4)·p_i), worst over logit sets; ≤ 1 is rounding"),
-            "gibbs.softmax-abs-deviation": Measurement(worst(\.absoluteDeviation), samples: n,
-                                                       label: "max_i |softmax(βs)_i − exp(−βE_i)/Z| (absolute), worst over logit sets"),
-            "gibbs.free-energy-identity": Measurement(worst(\.identityDeviation), samples: n,
-                                                      label: "|F − (U − S/β)| / max(|F|, |U|, |S/β|), worst over logit sets"),
-            "gibbs.born-amplitudes": Measurement(max(worst(\.amplitudeDeviation), worst(\.normalisationDeviation)), samples: n,
-                                                 label: "max(|ψ_i² − p_i|, |Σψ² − 1|) with ψ_i = exp(log p_i / 2), worst over logit sets"),
-            "gibbs.thermal-density-born": Measurement(densityDeviations.max() ?? .nan, samples: densityDeviations.count,
-                                                      label: "max_n |⟨n|ρ_β|n⟩ − softmax(−βE)_n| with ρ_β = exp(−βH)/Z by expm"),
-        ]
+        // Worst deviations: pooled over seeds as the worst seed.
+        output.measurements[SoftmaxKey.softmaxDeviation] = Measurement(
+            worst(\.softmaxDeviation), samples: n, unit: "× rounding bound",
+            label: "max_i |softmax(βs)_i − exp(−βE_i)/Z| / (ε·(4β·max|s| + n + 4)·p_i), worst over logit sets; ≤ 1 is rounding",
+            pooling: .maximum)
+        output.measurements[SoftmaxKey.softmaxAbsoluteDeviation] = Measurement(
+            worst(\.absoluteDeviation), samples: n, label: "max_i |softmax(βs)_i − exp(−βE_i)/Z| (absolute), worst over logit sets",
+            pooling: .maximum)
+        output.measurements[SoftmaxKey.freeEnergyIdentity] = Measurement(
+            worst(\.identityDeviation), samples: n, label: "|F − (U − S/β)| / max(|F|, |U|, |S/β|), worst over logit sets",
+            pooling: .maximum)
+        output.measurements[SoftmaxKey.bornAmplitudes] = Measurement(
+            max(worst(\.amplitudeDeviation), worst(\.normalisationDeviation)), samples: n,
+            label: "max(|ψ_i² − p_i|, |Σψ² − 1|) with ψ_i = exp(log p_i / 2), worst over logit sets", pooling: .maximum)
+        output.measurements[SoftmaxKey.thermalDensityBorn] = Measurement(
+            densityDeviations.max() ?? .nan, samples: densityDeviations.count,
+            label: "max_n |⟨n|ρ_β|n⟩ − softmax(−βE)_n| with ρ_β = exp(−βH)/Z by expm", pooling: .maximum)
         context.metrics.log(["worst-softmax-deviation": worst(\.softmaxDeviation),
                              "worst-identity-deviation": worst(\.identityDeviation),
                              "worst-density-deviation": densityDeviations.max() ?? .nan], fields: ["stage": "summary"])
@@ -97,9 +106,10 @@ struct GibbsIdentityExperiment: Experiment {
         return output
     }
 
-    static func measure(_ set: ThermoLogits) -> SetResult {
+    static func measure(_ set: ThermoLogits, softmax subject: ([Double]) -> [Double] = GibbsState.softmax) -> SetResult {
         let beta = set.beta
-        let softmax = GibbsState.softmax(set.scores.map { beta * $0 })
+        let softmax = subject(set.scores.map { beta * $0 })
+        precondition(softmax.count == set.scores.count, "GibbsIdentityExperiment: the softmax returned \(softmax.count) weights for \(set.scores.count) scores")
         let gibbs = GibbsState(energies: set.energies, beta: beta)
         let p = gibbs.probabilities
         // A Double softmax of x = βs carries an error of order ε·|x| in each exponent, so p_i is
@@ -108,14 +118,14 @@ struct GibbsIdentityExperiment: Experiment {
         let bound = Double.ulpOfOne * (4 * beta * largest + Double(p.count) + 4)
         var softmaxDeviation = 0.0, absoluteDeviation = 0.0
         for i in p.indices {
-            let d = abs(p[i] - softmax[i])
+            let d = Self.deviation(p[i], softmax[i])
             absoluteDeviation = max(absoluteDeviation, d)
             softmaxDeviation = max(softmaxDeviation, d / (bound * p[i] + 4 * Double.leastNonzeroMagnitude))
         }
         let f = gibbs.freeEnergy, u = gibbs.internalEnergy
         let s = GibbsState.shannonEntropy(softmax)
         let scale = max(abs(f), abs(u), abs(s / beta), Double.leastNormalMagnitude)
-        let identity = abs(f - (u - s / beta)) / scale
+        let identity = Self.deviation(f, u - s / beta) / scale
         let psi = gibbs.amplitudes
         var amplitude = 0.0, norm = 0.0
         for i in psi.indices {
@@ -129,7 +139,7 @@ struct GibbsIdentityExperiment: Experiment {
 
     /// Born's rule through the matrix exponential for one random Hamiltonian (n ≤ 32, moderate βE
     /// so that exp(−βH) is well conditioned).
-    static func densityMatrixDeviation(rng: inout SeededRNG) throws -> Double {
+    static func densityMatrixDeviation(rng: inout SeededRNG, softmax subject: ([Double]) -> [Double] = GibbsState.softmax) throws -> Double {
         let n = 2 + rng.int(below: 31)
         let sigma = Foundation.pow(10, rng.uniform(-1, 0.5))
         let energies = (0..<n).map { _ in sigma * rng.normal() }
@@ -138,8 +148,15 @@ struct GibbsIdentityExperiment: Experiment {
         let h = ThermalDensityMatrix.hamiltonian(energies: energies, basis: q)
         let rho = try ThermalDensityMatrix.density(hamiltonian: h, beta: beta, groundEnergy: energies.min()!)
         let born = ThermalDensityMatrix.bornProbabilities(density: rho, basis: q)
-        let softmax = GibbsState.softmax(energies.map { -beta * $0 })
-        return zip(born, softmax).map { abs($0 - $1) }.max() ?? 0
+        let softmax = subject(energies.map { -beta * $0 })
+        return zip(born, softmax).map { deviation($0, $1) }.max() ?? 0
+    }
+
+    /// |a − b|, with a result that is not a number (a softmax that overflowed) counted as an
+    /// infinite deviation: `max` would otherwise drop it and the check could not fail.
+    static func deviation(_ a: Double, _ b: Double) -> Double {
+        let d = abs(a - b)
+        return d.isNaN ? .infinity : d
     }
 
     /// The two limits, on one fixed logit set.
@@ -151,9 +168,9 @@ struct GibbsIdentityExperiment: Experiment {
             let g = GibbsState(energies: energies, beta: beta)
             let p = g.probabilities
             let uniform = p.map { abs($0 - 1 / Double(p.count)) }.max()!
-            rows.append([Measurement.format(beta, digits: 3), Measurement.format(uniform, digits: 3),
-                         Measurement.format(p.max()!, digits: 6), Measurement.format(g.entropy, digits: 6),
-                         Measurement.format(g.internalEnergy, digits: 6)])
+            rows.append([NumberText.of(beta, digits: 3), NumberText.of(uniform, digits: 3),
+                         NumberText.of(p.max()!, digits: 6), NumberText.of(g.entropy, digits: 6),
+                         NumberText.of(g.internalEnergy, digits: 6)])
         }
         return ReportTable(title: "Limits for scores (1.3, −0.4, 2.1, 0.7, −1.8, 2.1 − 10⁻⁹, 0.2, −0.9): β → 0 is uniform "
                            + "(S → log 8 = 2.07944), β → ∞ the ground state (two levels 10⁻⁹ apart: one-hot only once β·10⁻⁹ ≫ 1)",
@@ -194,7 +211,7 @@ struct GibbsIdentityExperiment: Experiment {
         chart.add(.line(temperatures, c, label: "C = β² Var(E)"))
         chart.add(.scatter(sparse, derivative, label: "dU/dτ (finite differences)", color: .vermillion))
         if let peak = c.indices.max(by: { c[$0] < c[$1] }) {
-            chart.add(.verticalLine(temperatures[peak], label: "peak τ = \(Measurement.format(temperatures[peak], digits: 3))"))
+            chart.add(.verticalLine(temperatures[peak], label: "peak τ = \(NumberText.of(temperatures[peak], digits: 3))"))
         }
         return Figure(name: "gibbs-heat-capacity", caption: "Heat capacity C = β²Var(E) (line) and its definition dU/dτ by "
                       + "central differences (markers) for the same row. The peak marks the temperature where attention "
@@ -232,7 +249,7 @@ struct GibbsIdentityExperiment: Experiment {
         chart.add(.heatMap(values, xRange: -0.5...7.5, yRange: -0.5...7.5, colorLabel: "JS (nats)", colorRange: 0...Foundation.log(2)))
         let largest = js.elements.max() ?? 0
         let note = "Heads: one row of 32 scores with head-specific noise at temperatures 2^(h/2 − 1.5), h = 0…7. "
-            + "Largest JS divergence \(Measurement.format(largest, digits: 3)) nats (bound log 2 = 0.693)."
+            + "Largest JS divergence \(NumberText.of(largest, digits: 3)) nats (bound log 2 = 0.693)."
         return (Figure(name: "gibbs-heads-js", caption: "Jensen–Shannon divergence (nats) between the attention "
                        + "distributions of 8 heads; colour scale 0 … log 2, the maximum possible.", svg: chart.svg()), note)
     }

@@ -27,19 +27,19 @@ struct HeatCapacityReport {
     func measurements() -> [String: Measurement] {
         let sweep = trained.sweep
         var m: [String: Measurement] = [:]
-        m["thermo.peak-drift"] = Self.slope(trained.scaling.drift, label: "b = d log β*/d log log n of the intensive heat-capacity peak over size bins (0 at a finite-temperature transition)")
-        m["thermo.peak-sharpening"] = Self.slope(trained.scaling.sharpening, label: "a = −d log W/d log log n, W the peak's width in log β (> 0 when the peak sharpens)")
+        m[HeatKey.peakDrift] = Self.slope(trained.scaling.drift, label: "b = d log β*/d log log n of the intensive heat-capacity peak over size bins (0 at a finite-temperature transition)")
+        m[HeatKey.peakSharpening] = Self.slope(trained.scaling.sharpening, label: "a = −d log W/d log log n, W the peak's width in log β (> 0 when the peak sharpens)")
         if let a = trained.scaling.sharpening, let r = randomEnergy.sharpening {
-            m["thermo.sharpening-excess"] = Measurement(a.value - r.value, error: (a.error * a.error + r.error * r.error).squareRoot(),
+            m[HeatKey.sharpeningExcess] = Measurement(a.value - r.value, error: (a.error * a.error + r.error * r.error).squareRoot(),
                                                         samples: min(a.replicates, r.replicates),
                                                         label: "a(trained) − a(i.i.d. Gaussian scores): sharpening beyond that of rows with no finite-temperature transition")
         }
-        m["thermo.size-bins"] = Measurement(Double(trained.scaling.bins.filter { $0.peak?.interior == true }.count),
-                                            label: "size bins with a heat-capacity peak inside the β grid")
+        m[HeatKey.sizeBins] = Measurement(Double(trained.scaling.bins.filter { $0.peak?.interior == true }.count),
+                                          label: "size bins with a heat-capacity peak inside the β grid", pooling: .minimum)
         if let p = trained.meanPeak.peak {
-            m["thermo.peak-beta"] = Measurement(p.beta, error: p.beta * trained.meanPeak.logBetaError, samples: sweep.sequences,
+            m[HeatKey.peakBeta] = Measurement(p.beta, error: p.beta * trained.meanPeak.logBetaError, samples: sweep.sequences,
                                                 label: "β multiplier at the peak of C averaged over heads (the seed's \"symmetry-breaking\" temperature)")
-            m["thermo.peak-height"] = Measurement(p.height, error: trained.meanPeak.heightError, samples: sweep.sequences,
+            m[HeatKey.peakHeight] = Measurement(p.height, error: trained.meanPeak.heightError, samples: sweep.sequences,
                                                   label: "C at that peak (nats²)")
         }
         if let k = sweep.unitIndex {
@@ -48,15 +48,15 @@ struct HeatCapacityReport {
                 return pooled.mean(\.normalisedEntropy)[k]
             }
             let s = SampleSummary(perSequence)
-            m["thermo.entropy-at-model-beta"] = Measurement(s.mean, error: s.standardError, samples: s.count,
+            m[HeatKey.entropyAtModelBeta] = Measurement(s.mean, error: s.standardError, samples: s.count,
                                                            label: "mean S_t/log(t+1) at β = 1 (the trained model as it runs)")
         }
-        m["thermo.init.peak-drift"] = Self.slope(initial.scaling.drift, label: "drift exponent b at initialisation")
-        m["thermo.init.peak-sharpening"] = Self.slope(initial.scaling.sharpening, label: "sharpening exponent a at initialisation")
-        m["thermo.reference.rem-drift"] = Self.slope(randomEnergy.drift, label: "b for i.i.d. Gaussian scores of the same std (random energy model, theory → ½)")
-        m["thermo.reference.rem-sharpening"] = Self.slope(randomEnergy.sharpening, label: "a for i.i.d. Gaussian scores")
-        m["thermo.reference.first-order-drift"] = Self.slope(firstOrder.drift, label: "b for a first-order transition at β_c = 1 (theory → 0)")
-        m["thermo.reference.first-order-sharpening"] = Self.slope(firstOrder.sharpening, label: "a for that transition (> 0)")
+        m[HeatKey.initialDrift] = Self.slope(initial.scaling.drift, label: "drift exponent b at initialisation")
+        m[HeatKey.initialSharpening] = Self.slope(initial.scaling.sharpening, label: "sharpening exponent a at initialisation")
+        m[HeatKey.randomEnergyDrift] = Self.slope(randomEnergy.drift, label: "b for i.i.d. Gaussian scores of the same std (random energy model, theory → ½)")
+        m[HeatKey.randomEnergySharpening] = Self.slope(randomEnergy.sharpening, label: "a for i.i.d. Gaussian scores")
+        m[HeatKey.firstOrderDrift] = Self.slope(firstOrder.drift, label: "b for a first-order transition at β_c = 1 (theory → 0)")
+        m[HeatKey.firstOrderSharpening] = Self.slope(firstOrder.sharpening, label: "a for that transition (> 0)")
         return m
     }
 
@@ -75,18 +75,18 @@ struct HeatCapacityReport {
             return [sweep.heads[m].label,
                     Self.peakText(p.peak, logError: p.logBetaError),
                     p.peak.map { Measurement($0.height, error: p.heightError).formatted } ?? "—",
-                    p.peak?.logWidth.map { Measurement.format($0, digits: 3) } ?? "—",
-                    unit.map { Measurement.format(pooled.mean(\.normalisedEntropy)[$0], digits: 3) } ?? "—",
-                    unit.map { Measurement.format(pooled.mean(\.maxWeight)[$0], digits: 3) } ?? "—",
+                    p.peak?.logWidth.map { NumberText.of($0, digits: 3) } ?? "—",
+                    unit.map { NumberText.of(pooled.mean(\.normalisedEntropy)[$0], digits: 3) } ?? "—",
+                    unit.map { NumberText.of(pooled.mean(\.maxWeight)[$0], digits: 3) } ?? "—",
                     Self.peakText(q.peak, logError: q.logBetaError)]
         }
         let mean = trained.meanPeak
         let all = sweep.pooledAll
         let meanRow = ["mean of heads", Self.peakText(mean.peak, logError: mean.logBetaError),
                        mean.peak.map { Measurement($0.height, error: mean.heightError).formatted } ?? "—",
-                       mean.peak?.logWidth.map { Measurement.format($0, digits: 3) } ?? "—",
-                       unit.map { Measurement.format(all.mean(\.normalisedEntropy)[$0], digits: 3) } ?? "—",
-                       unit.map { Measurement.format(all.mean(\.maxWeight)[$0], digits: 3) } ?? "—",
+                       mean.peak?.logWidth.map { NumberText.of($0, digits: 3) } ?? "—",
+                       unit.map { NumberText.of(all.mean(\.normalisedEntropy)[$0], digits: 3) } ?? "—",
+                       unit.map { NumberText.of(all.mean(\.maxWeight)[$0], digits: 3) } ?? "—",
                        Self.peakText(initial.meanPeak.peak, logError: initial.meanPeak.logBetaError)]
         return ReportTable(title: "Heat-capacity peak per head (\(trained.name), \(checkpoint) checkpoint); errors: bootstrap over \(sweep.sequences) sequences",
                            header: ["head", "β* (trained)", "C*", "FWHM in log β", "S/log n at β = 1", "max weight at β = 1", "β* at initialisation"],
@@ -99,10 +99,10 @@ struct HeatCapacityReport {
             let b = trained.scaling.bins[j]
             let r = j < randomEnergy.bins.count ? randomEnergy.bins[j] : nil
             let f = j < firstOrder.bins.count ? firstOrder.bins[j] : nil
-            return ["\(sweep.bins[j].lowerBound)–\(sweep.bins[j].upperBound)", String(b.rows), Measurement.format(b.meanLogKeys, digits: 3),
+            return ["\(sweep.bins[j].lowerBound)–\(sweep.bins[j].upperBound)", String(b.rows), NumberText.of(b.meanLogKeys, digits: 3),
                     Self.peakText(b.peak, logError: b.logBetaError),
                     b.peak.map { Measurement($0.height, error: b.heightError).formatted } ?? "—",
-                    b.peak?.logWidth.map { Measurement.format($0, digits: 3) } ?? "—",
+                    b.peak?.logWidth.map { NumberText.of($0, digits: 3) } ?? "—",
                     Self.peakText(initial.scaling.bins[j].peak, logError: initial.scaling.bins[j].logBetaError),
                     r.map { Self.peakText($0.peak, logError: $0.logBetaError) } ?? "—",
                     f.map { Self.peakText($0.peak, logError: .nan) } ?? "—"]
@@ -137,7 +137,7 @@ struct HeatCapacityReport {
         var mean = Series.line(sweep.betas, sweep.pooledAll.mean(\.heatCapacity), label: "mean of heads", color: .black)
         mean.lineWidth = 2.6
         chart.add(mean)
-        if let p = trained.meanPeak.peak { chart.add(.verticalLine(p.beta, label: "peak β* = \(Measurement.format(p.beta, digits: 3))")) }
+        if let p = trained.meanPeak.peak { chart.add(.verticalLine(p.beta, label: "peak β* = \(NumberText.of(p.beta, digits: 3))")) }
         chart.add(.verticalLine(1, label: "β = 1", color: .grey, dash: .dotted))
         return Figure(name: "thermo-heat-capacity", caption: "Heat capacity C(β) = β²Var_p(s) of the attention rows of each head "
                       + "(thin lines, mean over causal rows and \(sweep.sequences) validation sequences) and averaged over heads (thick), "
@@ -216,11 +216,11 @@ struct HeatCapacityReport {
     func notes() -> [String] {
         let sweep = trained.sweep
         var notes = [
-            "Sweep: β multiplier on a log grid \(Measurement.format(settings.grid.low, digits: 2))…\(Measurement.format(settings.grid.high, digits: 2)) "
+            "Sweep: β multiplier on a log grid \(NumberText.of(settings.grid.low, digits: 2))…\(NumberText.of(settings.grid.high, digits: 2)) "
                 + "(\(settings.grid.perDecade) points per decade) applied to the trained scores (which include the model's 1/√D); "
                 + "causal row t has t + 1 keys and its entropy is normalised by log(t + 1); row t = 0 is skipped. "
                 + "\(sweep.heads.count) heads, \(sweep.sequences) validation sequences of \(sweep.length) tokens; bootstrap over sequences "
-                + "(\(settings.replicates) replicates). Score std over causal entries: \(Measurement.format(sweep.scoreStd, digits: 3)).",
+                + "(\(settings.replicates) replicates). Score std over causal entries: \(NumberText.of(sweep.scoreStd, digits: 3)).",
             "Reading: a softmax row always has a heat-capacity peak (C → 0 at both ends, area log n − log g over log β). A phase "
                 + "transition needs, as the number of keys n grows, a peak that stays at one β (drift b ≤ 0) and sharpens. At "
                 + "n ≤ \(sweep.length) every row sharpens a little in these units, even i.i.d. Gaussian scores, which have no "
@@ -235,8 +235,8 @@ struct HeatCapacityReport {
                          + "\(Measurement(a.value, error: a.error).formatted); i.i.d. Gaussian scores: b = "
                          + "\(randomEnergy.drift.map { Measurement($0.value, error: $0.error).formatted } ?? "—"), a = "
                          + "\(randomEnergy.sharpening.map { Measurement($0.value, error: $0.error).formatted } ?? "—"); first-order "
-                         + "transition: b = \(firstOrder.drift.map { Measurement.format($0.value, digits: 3) } ?? "—"), a = "
-                         + "\(firstOrder.sharpening.map { Measurement.format($0.value, digits: 3) } ?? "—").")
+                         + "transition: b = \(firstOrder.drift.map { NumberText.of($0.value, digits: 3) } ?? "—"), a = "
+                         + "\(firstOrder.sharpening.map { NumberText.of($0.value, digits: 3) } ?? "—").")
         }
         return notes
     }
