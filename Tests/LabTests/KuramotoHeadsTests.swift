@@ -92,9 +92,15 @@ import TensorCore
     @Test func experimentHasEveryKey() throws {
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-kuramoto-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: run) }
+        let corpusFolder = run.appendingPathComponent(CorpusExperiment.experimentID)
+        try FileManager.default.createDirectory(at: corpusFolder, withIntermediateDirectories: true)
+        let corpus = try CorpusExperiment().run(ExperimentContext(scale: .smoke, seed: 5, directory: corpusFolder, runDirectory: run,
+                                                                  log: { _ in }))
         let experiment = KuramotoExperiment()
+        try FileManager.default.createDirectory(at: run.appendingPathComponent(experiment.id), withIntermediateDirectories: true)
         let output = try experiment.run(ExperimentContext(scale: .smoke, seed: 5, directory: run.appendingPathComponent(experiment.id),
-                                                          runDirectory: run, log: { _ in }))
+                                                          runDirectory: run, dependencyOutputs: [CorpusExperiment.experimentID: corpus],
+                                                          log: { _ in }))
         let claim = ClaimRegistry.claim("kuramoto.heads-locked")!
         for key in claim.rule.measurementNames { #expect(output.measurements[key] != nil, "\(key) missing") }
         #expect(output.measurements[KuramotoKey.rMin.name]?.pooling == .minimum)

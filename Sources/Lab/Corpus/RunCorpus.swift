@@ -87,9 +87,10 @@ public struct RunCorpus: Codable, Sendable, Equatable {
             }
             let vocabulary = CorpusScale.at(scale).vocabulary
             log("preparing corpus \(source.path) (\(format.rawValue)): BPE tokenizer to \(vocabulary) tokens")
-            let data = try DataPreparation(corpus: .file(path: source.path, format: format, invalidUTF8: .error),
-                                           tokenizer: .train(vocabularySize: vocabulary)).run(log: log)
-            try data.write(to: folder)
+            // Streamed: bounded memory for any corpus size, the same files as the in-memory path.
+            _ = try DataPreparation(corpus: .file(path: source.path, format: format, invalidUTF8: .error),
+                                    tokenizer: .train(vocabularySize: vocabulary)).prepare(into: folder, log: log)
+            let data = try PreparedData.load(from: folder)
             record = RunCorpus(origin: .file, path: source.standardizedFileURL.path, format: format.rawValue, sourceSHA256: sourceHash,
                                bytes: Self.size(of: source), documents: data.summary.documents.train + data.summary.documents.validation,
                                trainTokens: data.train.tokens.count, validationTokens: data.validation.tokens.count,

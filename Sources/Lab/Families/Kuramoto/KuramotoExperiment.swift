@@ -8,7 +8,7 @@ import TensorCore
 /// simulator (Lorentzian K_c = 2Δ with r = √(1 − 2Δ/K); Gaussian K_c = 1.596σ; r ~ N^(−1/2)
 /// below threshold).
 ///
-/// A small transformer is trained on the `stories` corpus; every few steps each head's phase is
+/// A small transformer is trained on the run's corpus (`CorpusExperiment`); every few steps each head's phase is
 /// read from its mean attention-over-distance profile and r is taken across all heads. r is
 /// set against three baselines: independent uniform phases (r ≈ √(π/4M)), the same heads with
 /// their phase histories shuffled in time (simultaneity removed), and the heads' profiles with
@@ -17,12 +17,11 @@ struct KuramotoExperiment: Experiment {
     static let id = "kuramoto.heads"
     var id: String { Self.id }
     var title: String { "Kuramoto synchrony: simulator validation and the phases of attention heads during training" }
+    var dependencies: [String] { [CorpusExperiment.experimentID] }
 
     struct Settings {
         var simulation: KuramotoSimulationSweep.Settings
         var heads: HeadPhaseTraining.Settings
-        var documents: Int
-        var vocabulary: Int
         var nullDraws: Int
 
         init(_ scale: Scale, seed: UInt64) {
@@ -48,7 +47,7 @@ struct KuramotoExperiment: Experiment {
                 heads = .init(model: model(width: 32, layers: 2, heads: 2, context: 32),
                               training: training(steps: 20, batch: 8, context: 32, lr: 3e-3), every: 5,
                               validationSequences: 8, replicates: 30, initSeed: seed &+ 3)
-                (documents, vocabulary, nullDraws) = (300, 300, 2000)
+                nullDraws = 2000
             case .quick:
                 simulation = .init(oscillators: 1000, realisations: 2,
                                    couplings: [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 3, 4], timeStep: 0.1,
@@ -56,7 +55,7 @@ struct KuramotoExperiment: Experiment {
                 heads = .init(model: model(width: 64, layers: 2, heads: 4, context: 64),
                               training: training(steps: 250, batch: 12, context: 64, lr: 3e-3), every: 10,
                               validationSequences: 32, replicates: 100, initSeed: seed &+ 3)
-                (documents, vocabulary, nullDraws) = (1500, 384, 20000)
+                nullDraws = 20000
             case .small, .paper:
                 simulation = .init(oscillators: 4000, realisations: 4,
                                    couplings: [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 6], timeStep: 0.05,
@@ -64,7 +63,7 @@ struct KuramotoExperiment: Experiment {
                 heads = .init(model: model(width: 128, layers: 4, heads: 8, context: 128),
                               training: training(steps: 2000, batch: 16, context: 128, lr: 2e-3), every: 25,
                               validationSequences: 32, replicates: 200, initSeed: seed &+ 3)
-                (documents, vocabulary, nullDraws) = (20000, 2048, 50000)
+                nullDraws = 50000
             }
         }
     }
@@ -78,9 +77,8 @@ struct KuramotoExperiment: Experiment {
         let below = KuramotoSimulationSweep.belowThreshold(distribution: .lorentzian(halfWidth: 1), settings: settings.simulation,
                                                            rng: master.stream(3))
 
-        context.log("data: \(settings.documents) stories, BPE to \(settings.vocabulary) tokens")
-        let data = try DataPreparation(corpus: .stories(documents: settings.documents, seed: context.seed),
-                                       tokenizer: .train(vocabularySize: settings.vocabulary)).run()
+        let data = try RunModels(context).data()
+        context.log("data: \(data.summary.corpus), \(data.train.tokens.count) training tokens")
         let metrics = context.metrics
         let run = try HeadPhaseTraining.run(data: data, settings: settings.heads, log: context.log) { s in
             var values: [String: Double] = ["r": s.r, "r_error": s.rError]
@@ -94,7 +92,7 @@ struct KuramotoExperiment: Experiment {
         var output = KuramotoReport(lorentzian: lorentzian, gaussian: gaussian, below: below, snapshots: run.snapshots,
                                     analysis: analysis, settings: settings).output()
         output.trainedScale = ModelScale(parameters: Double(run.parameters), tokens: Double(run.tokens),
-                                         corpus: "generated stories, \(settings.documents) documents, BPE vocabulary \(settings.vocabulary)")
+                                         corpus: "\(data.summary.corpus), BPE vocabulary \(data.tokenizer.vocabularySize)")
         return output
     }
 }

@@ -193,7 +193,7 @@ struct KuramotoReport {
         return [
             "Heads: a \(h.model.layers)-layer transformer of width \(h.model.width) with \(h.model.heads) heads per layer and context "
                 + "\(h.model.contextLength), trained \(h.training.steps) steps (batch \(h.training.batchSize), peak lr "
-                + "\(h.training.maxLearningRate)) on \(settings.documents) generated stories; phases every \(h.every) steps on "
+                + "\(h.training.maxLearningRate)) on the run's corpus; phases every \(h.every) steps on "
                 + "\(h.validationSequences) validation sequences; r errors: bootstrap over sequences (\(h.replicates) replicates).",
             "Phase: θ = arg Σ_Δ a(Δ) e^{−2πiΔ/T}, a(Δ) the mean over queries t ≥ Δ of the weight on key t − Δ. Uniform causal "
                 + "attention has θ = \(NumberText.of(uniformCausalPhase, digits: 3)) rad; any profile that decreases with Δ "
