@@ -118,7 +118,7 @@ import TensorCore
                                  feedForward: 64)
         var rng = SeededRNG(seed: 62)
         let model = try LanguageModel<Float>(config: config, rng: &rng)
-        try Checkpoint.write(model: model, optimizer: AdamW(), manifest: .init(model: config, training: TrainingConfig(), step: 0, tokensSeen: 0),
+        try Checkpoint.write(model: model, optimizer: AdamW(), manifest: .init(model: config, training: .fitting(config), step: 0, tokensSeen: 0),
                              to: folder.appendingPathComponent("pipeline/transformer"))
         let pipeline = ExperimentOutput(artifacts: ["checkpoint.transformer": "experiments/qsf.pipeline/pipeline/transformer",
                                                     "data": "experiments/qsf.pipeline/data"])

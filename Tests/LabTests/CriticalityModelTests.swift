@@ -170,7 +170,7 @@ struct CriticalityModelTests {
             var rng = SeededRNG(seed: 90 + UInt64(i))
             let config = Self.config(architecture)
             let model = try LanguageModel<Float>(config: config, rng: &rng)
-            try Checkpoint.write(model: model, optimizer: AdamW(), manifest: .init(model: config, training: TrainingConfig(), step: 0, tokensSeen: 0),
+            try Checkpoint.write(model: model, optimizer: AdamW(), manifest: .init(model: config, training: .fitting(config), step: 0, tokensSeen: 0),
                                  to: folder.appendingPathComponent("pipeline/\(stage)"))
             artifacts["checkpoint.\(stage)"] = "qsf.pipeline/pipeline/\(stage)"
         }

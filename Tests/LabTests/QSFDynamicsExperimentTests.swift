@@ -153,8 +153,8 @@ struct QSFDynamicsScaleRun {
 @Suite("Matrix files")
 struct MatrixFileTests {
     /// A version-1 .npy file of a 2×3 matrix in C or Fortran order.
-    func npy(_ values: [Double], fortran: Bool, descr: String = "<f8") -> Data {
-        var header = "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': (2, 3), }"
+    func npy(_ values: [Double], fortran: Bool, descr: String = "<f8", shape: String = "(2, 3)") -> Data {
+        var header = "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }"
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
         header += "\n"
         var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
@@ -187,6 +187,12 @@ struct MatrixFileTests {
         catch let error as MatrixFile.Error { #expect(error.description.contains("r.csv") && error.description.contains("line 2")) }
         let nan = try write(Data("1,nan\n".utf8), "n.csv")
         #expect(throws: MatrixFile.Error.self) { try MatrixFile.load(nan) }
+        // A shape whose byte count overflows Int trapped before it was checked against the file.
+        for shape in ["(4294967296, 4294967296)", "(2, 4611686018427387904)"] {
+            let huge = try write(npy([1, 2, 3, 4, 5, 6], fortran: false, shape: shape), "h.npy")
+            do { _ = try MatrixFile.load(huge); Issue.record("shape \(shape) accepted") }
+            catch let error as MatrixFile.Error { #expect(error.description == "\(huge): shape \(shape) is too large to address") }
+        }
     }
 }
 
@@ -251,7 +257,7 @@ struct QSFModelGlueTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Checkpoint.writeModel(m, to: folder.appendingPathComponent(Checkpoint.modelFile))
         func json<T: Encodable>(_ x: T) throws -> Any { try JSONSerialization.jsonObject(with: JSONEncoder().encode(x)) }
-        let manifest: [String: Any] = ["model": try json(m.config), "training": try json(TrainingConfig()), "step": 0, "tokensSeen": 0, "format": 1]
+        let manifest: [String: Any] = ["model": try json(m.config), "training": try json(TrainingConfig.fitting(m.config)), "step": 0, "tokensSeen": 0, "format": 1]
         try JSONSerialization.data(withJSONObject: manifest).write(to: folder.appendingPathComponent(Checkpoint.configFile))
         var lines = ""
         for step in [0, 10, 20] {

@@ -70,6 +70,28 @@ import Models
         #expect(html.components(separatedBy: "class=\"missing\"").count - 1 == cases.filter { !$0.shown }.count)
     }
 
+    /// A run's results.json and config.json naming a key twice are refused with the file named
+    /// (JSONDecoder kept one of the two values, so a report could show what the run never wrote).
+    @Test func runFilesWithAKeyTwiceAreRefused() throws {
+        let temp = TemporaryDirectory()
+        let config = RunConfiguration(scale: .smoke, seed: 1, claims: [], experiments: ["x"], all: false, isolation: .inProcess)
+        let results = RunResults(config: config, startedAt: "start", finishedAt: "end", seconds: 1,
+                                 experiments: [ExperimentRecord(id: "x", title: "X", status: .succeeded)], claims: [])
+        for (name, encoded) in [("results.json", try LabJSON.encoder.encode(results)), ("config.json", try LabJSON.encoder.encode(config))] {
+            let url = temp.url.appendingPathComponent(name)
+            try encoded.write(to: url)
+            func load() throws { if name == "results.json" { _ = try RunResults.load(url) } else { _ = try RunConfiguration.load(url) } }
+            try load()
+            var text = try #require(String(data: encoded, encoding: .utf8))
+            text.removeLast(text.hasSuffix("\n") ? 2 : 1)   // the closing brace
+            text += ", \"scale\": \"paper\", \"startedAt\": \"forged\"}"
+            try Data(text.utf8).write(to: url)
+            let key = name == "results.json" ? "startedAt" : "scale"
+            let expected = LabError.badFile(url.path, "is not an attnlab \(name): the key \"\(key)\" appears twice in the top-level object")
+            #expect(throws: expected) { try load() }
+        }
+    }
+
     /// `attnlab train` writes its metrics.jsonl through `MetricsLog`: the lines are the JSON
     /// `TrainingRecord` lines they always were (sorted keys), `keepRecords` trims after a step,
     /// and a write that fails is reported once, not trapped.

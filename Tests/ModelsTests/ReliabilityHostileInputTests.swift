@@ -314,7 +314,7 @@ import TensorCore
         try Data("x".utf8).write(to: file)
         #expect(throws: AtomicFileError.notAFolder(path: file.path)) { try TrainingRunFolder(claiming: file) }
         let fresh = try Self.folder("fresh")
-        do { _ = try TrainingRunFolder(claiming: fresh) }
+        do { _ = try TrainingRunFolder(claiming: fresh.appendingPathComponent("a/b")) }
         #expect(!FileManager.default.fileExists(atPath: fresh.path))
     }
 

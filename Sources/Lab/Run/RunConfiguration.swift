@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// The fully resolved configuration of a claims run, written as `config.json`.
 ///
@@ -120,6 +121,8 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
         do { data = try Data(contentsOf: url) } catch {
             throw LabError.badFile(url.path, "cannot be read (\(error.localizedDescription))")
         }
+        // JSONDecoder keeps one of two values of a key given twice without a word.
+        if let finding = StrictJSON.check(data) { throw LabError.badFile(url.path, "is not an attnlab config.json: \(finding)") }
         do { return try LabJSON.decoder.decode(RunConfiguration.self, from: data) } catch {
             throw LabError.badFile(url.path, "is not an attnlab config.json: \(LabJSON.describe(error))")
         }

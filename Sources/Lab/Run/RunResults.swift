@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Everything a claims run produced, written as `results.json`.
 ///
@@ -39,6 +40,8 @@ public struct RunResults: Codable, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw LabError.badFile(url.path, "cannot be read; is this an attnlab run directory? (\(error.localizedDescription))")
         }
+        // JSONDecoder keeps one of two values of a key given twice without a word.
+        if let finding = StrictJSON.check(data) { throw LabError.badFile(url.path, "is not an attnlab results.json: \(finding)") }
         do { return try LabJSON.decoder.decode(RunResults.self, from: data) } catch {
             throw LabError.badFile(url.path, "is not an attnlab results.json: \(LabJSON.describe(error))")
         }

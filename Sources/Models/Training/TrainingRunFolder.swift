@@ -26,13 +26,19 @@ public final class TrainingRunFolder {
     /// Whether the folder held a run before (a checkpoint, metrics or data).
     public let heldARun: Bool
     private let lockDescriptor: Int32
-    /// Whether `init` created the folder (then a run that wrote nothing removes it again).
-    private let created: Bool
+    /// The folders `init` created, innermost first (a run that wrote nothing removes them again).
+    private let created: [URL]
 
     /// Creates `url` if needed, locks it and checks that it holds nothing but a training run.
     public init(claiming url: URL) throws {
         self.url = url
-        created = !FileManager.default.fileExists(atPath: url.path)
+        var missing: [URL] = []
+        var folder = url.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
+            missing.append(folder)
+            folder = folder.deletingLastPathComponent()
+        }
+        created = missing
         try AtomicFile.createFolder(url)
         // Checked before the lock file is created (a foreign folder gets nothing written into
         // it), and again under the lock, which decides.
@@ -73,9 +79,9 @@ public final class TrainingRunFolder {
     /// Releases the lock; a folder this run created and left empty (it failed before writing
     /// anything) is removed again.
     deinit {
-        if created, (try? FileManager.default.contentsOfDirectory(atPath: url.path)) == [Self.lockFileName] {
-            unlink(url.appendingPathComponent(Self.lockFileName).path)
-            rmdir(url.path)
+        if let leaf = created.first, (try? FileManager.default.contentsOfDirectory(atPath: leaf.path)) == [Self.lockFileName] {
+            unlink(leaf.appendingPathComponent(Self.lockFileName).path)
+            for folder in created { if rmdir(folder.path) != 0 { break } }   // up to the first that is not empty
         }
         close(lockDescriptor)
     }

@@ -78,8 +78,11 @@ public enum MatrixFile {
             throw Error(path, "shape \(shapeText[open...close]) is not a non-empty 2-D matrix")
         }
         let (r, c) = (dims[0], dims[1]), start = headerStart + headerLength
-        guard bytes.count >= start + r * c * width else {
-            throw Error(path, "data holds \(bytes.count - start) bytes, shape (\(r), \(c)) needs \(r * c * width)")
+        let (cells, cellsOverflow) = r.multipliedReportingOverflow(by: c)
+        let (needed, neededOverflow) = cells.multipliedReportingOverflow(by: width)
+        guard !cellsOverflow, !neededOverflow else { throw Error(path, "shape (\(r), \(c)) is too large to address") }
+        guard bytes.count - start >= needed else {
+            throw Error(path, "data holds \(bytes.count - start) bytes, shape (\(r), \(c)) needs \(needed)")
         }
         var values = [Double](repeating: 0, count: r * c)
         for i in 0..<(r * c) {
