@@ -2,115 +2,93 @@ import Foundation
 import Models
 import Physics
 
-/// Turns the pipeline's stage results into measurements, tables and figures.
+/// The pipeline's tables, figures and notes beside the seed's Tables 2–3, and the scale of what
+/// it trained.
 struct QSFPipelineReport {
     let results: [QSFPipeline.StageResult]
     let data: PreparedData
+    let settings: QSFPipeline.Settings
     let scale: Scale
-    let relativeFolder: String
-    /// Training tokens of one stage's budget (steps × batch × context).
-    let tokensPerStage: Int
+    /// This replicate's measurements (`QSFPipelineMeasurements` and the step timing).
+    let measurements: [String: Measurement]
 
-    func stage(_ name: String) -> QSFPipeline.StageResult? { results.first { $0.name == name } }
+    /// The seed's Table 2 (parameters, validation loss, perplexity) and Table 3 (continuations).
+    static let seedTable: [QSFStage: (params: String, loss: Double, perplexity: Double)] = [
+        .transformer: ("36.3M", 2.73, 15.3), .fnet: ("42.5M", 3.68, 39.6), .koopman: ("36.0M", 2.73, 15.3),
+        .qsf: ("29.4M", 2.08, 8.0), .hamiltonian: ("29.4M", 3.76, 43.0),
+    ]
+    static let seedSamples: [QSFStage: String] = [
+        .transformer: "there was a big house in a big house with many toys. One day, a little girl named Lily. She was very happy because she was very curious…",
+        .fnet: "both laughed and down and fluffy. Once upon a dull. She said, I will help, you how to play with joy…",
+        .koopman: "there was a little girl called out, and said, call for a time there was sad and always remembered what do…",
+        .qsf: "there was a boy named Timmy. Timmy loved to play with his cars and trucks. One day, Timmy’s mom told him…",
+        .hamiltonian: "were Everyone been very pair Joezhello saableuckSince because from money wide once ledent who vanilla…",
+    ]
 
-    /// Mean and standard error of a paired difference of window losses (a − b).
-    static func pairedDifference(_ a: [Double], _ b: [Double]) -> (mean: Double, error: Double, n: Int) {
-        let n = min(a.count, b.count)
-        let summary = SampleSummary((0..<n).map { a[$0] - b[$0] })
-        return (summary.mean, summary.standardError, n)
+    /// The stages in report order.
+    var ordered: [(stage: QSFStage, result: QSFPipeline.StageResult)] {
+        QSFStage.allCases.compactMap { s in results.first { $0.name == s.rawValue }.map { (s, $0) } }
     }
 
-    func output() -> ExperimentOutput {
-        var m: [String: Measurement] = [:]
-        for r in results {
-            let windows = SampleSummary(r.windowLosses)
-            m["loss.\(r.name)"] = Measurement(r.summary.validation.loss, error: windows.standardError, samples: windows.count,
-                                              unit: "nats/token", label: "validation loss, \(r.name)")
-            m["params.\(r.name)"] = Measurement(Double(r.parameters), unit: "parameters", label: "parameters, \(r.name)")
-            m["tokensPerSecond.\(r.name)"] = Measurement(r.summary.tokensPerSecond, unit: "tokens/s", label: "training throughput, \(r.name)")
-            if let bpb = r.summary.validation.bitsPerByte {
-                m["bitsPerByte.\(r.name)"] = Measurement(bpb, unit: "bits/byte", label: "bits per byte, \(r.name)")
-            }
-        }
-        func difference(_ a: String, _ b: String, label: String) {
-            guard let x = stage(a), let y = stage(b) else { return }
-            let d = Self.pairedDifference(x.windowLosses, y.windowLosses)
-            m["diff.\(a)-\(b)"] = Measurement(d.mean, error: d.error, samples: d.n, unit: "nats/token", label: label)
-        }
-        difference("qsf", "transformer", label: "QSF − transformer validation loss (paired over windows)")
-        difference("koopman", "transformer", label: "Koopman − transformer validation loss (paired)")
-        difference("hamiltonian", "qsf", label: "Hamiltonian − QSF validation loss (paired)")
-        difference("qsf", "qsf-no-anneal", label: "annealed − unannealed QSF validation loss (paired)")
-        difference("qsf-no-anneal", "transformer", label: "unannealed QSF − transformer validation loss (paired)")
-        difference("qsf", "transformer-3x", label: "QSF − transformer trained on Stage III's cumulative budget (paired)")
-        if let fnet = stage("fnet") {
-            // FNet against the best of transformer / Koopman / QSF and against the worst of them.
-            let others = ["transformer", "koopman", "qsf"].compactMap(stage)
-            if let worst = others.max(by: { $0.summary.validation.loss < $1.summary.validation.loss }) {
-                let d = Self.pairedDifference(fnet.windowLosses, worst.windowLosses)
-                m["diff.fnet-worstOther"] = Measurement(d.mean, error: d.error, samples: d.n, unit: "nats/token",
-                                                        label: "FNet − the worst of transformer/Koopman/QSF (\(worst.name))")
-            }
-        }
-        if let iii = stage("qsf"), let iv = stage("hamiltonian") {
-            let d = Self.pairedDifference(iv.windowLosses, iii.windowLosses)
-            let base = iii.summary.validation.loss
-            m["relativeIncrease.hamiltonian"] = Measurement(d.mean / base, error: d.error / base, samples: d.n,
-                                                            label: "(L_IV − L_III)/L_III")
-            m["throughputRatio.hamiltonian-qsf"] = Measurement(iv.summary.tokensPerSecond / iii.summary.tokensPerSecond,
-                                                               label: "Stage IV / Stage III tokens per second")
-        }
-        if let iii = stage("qsf"), let base = stage("transformer") {
-            m["throughputRatio.qsf-transformer"] = Measurement(iii.summary.tokensPerSecond / base.summary.tokensPerSecond,
-                                                               label: "Stage III / transformer tokens per second")
-            m["paramsRatio.qsf-transformer"] = Measurement(Double(iii.parameters) / Double(base.parameters),
-                                                           label: "Stage III / transformer parameters")
-        }
-        var artifacts = ["data": "\(relativeFolder)/data"]
-        for r in results { artifacts["checkpoint.\(r.name)"] = "\(relativeFolder)/pipeline/\(r.checkpoint)" }
-        var output = ExperimentOutput(measurements: m, figures: figures(), tables: tables(), notes: notes(), artifacts: artifacts)
-        // The measured scale: the largest model compared, one stage's token budget, the corpus.
-        let corpus = "\(data.summary.corpus), \(data.summary.documents.train + data.summary.documents.validation) documents"
-        output.trainedScale = ModelScale(parameters: results.map { Double($0.parameters) }.max(), tokens: Double(tokensPerStage),
-                                         corpus: corpus)
-        return output
+    /// The measured scale: the largest model compared, one stage's token budget (steps × batch ×
+    /// accumulation × context, as the seed counts 20,000 steps per stage), the corpus.
+    var trainedScale: ModelScale {
+        let t = settings.training
+        let s = data.summary
+        return ModelScale(parameters: results.map { Double($0.parameters) }.max(),
+                          tokens: Double(t.steps * t.batchSize * t.accumulation * t.contextLength),
+                          corpus: "generated \(s.corpus), \(s.documents.train + s.documents.validation) documents, BPE vocabulary \(s.vocabularySize)")
     }
 
     func tables() -> [ReportTable] {
-        let ordered = QSFPipelineExperiment.stageOrder.compactMap(stage)
         let table2 = ReportTable(
             title: "Table 2 analogue: validation results (seed's values beside)",
-            header: ["model", "parameters", "val loss (nats/token)", "perplexity", "bits/byte", "tokens/s", "seed: params", "seed: loss", "seed: ppl"],
-            rows: ordered.map { r in
-                let seed = QSFPipelineExperiment.seedTable[r.name]
-                let windows = SampleSummary(r.windowLosses)
-                return [r.name, "\(r.parameters)", Measurement(r.summary.validation.loss, error: windows.standardError).formatted,
-                        String(format: "%.2f", r.summary.validation.perplexity),
-                        r.summary.validation.bitsPerByte.map { String(format: "%.3f", $0) } ?? "–",
-                        String(format: "%.0f", r.summary.tokensPerSecond),
-                        seed?.params ?? "–", seed.map { String(format: "%.2f", $0.loss) } ?? "–",
-                        seed.map { String(format: "%.1f", $0.perplexity) } ?? "–"]
+            header: ["model", "parameters", "val loss (nats/token)", "perplexity", "bits/byte", "windows above ln V", "tokens/s",
+                     "seed: params", "seed: loss", "seed: ppl"],
+            rows: ordered.map { s, r in
+                let seed = Self.seedTable[s]
+                let blown = measurements[QSFTrainingKey.blownUpWindows(s)].map { "\(NumberText.of($0.value)) of \(r.windowLosses.count)" } ?? "–"
+                return [r.name, "\(r.parameters)", measurements[QSFTrainingKey.loss(s)]?.formatted ?? "–",
+                        NumberText.fixed(r.summary.validation.perplexity, 2),
+                        r.summary.validation.bitsPerByte.map { NumberText.fixed($0, 3) } ?? "–", blown,
+                        NumberText.fixed(r.summary.tokensPerSecond, 0),
+                        seed?.params ?? "–", seed.map { NumberText.fixed($0.loss, 2) } ?? "–", seed.map { NumberText.fixed($0.perplexity, 1) } ?? "–"]
+            })
+        let comparisons = ReportTable(
+            title: "Paired comparisons over validation windows (a vs b)",
+            header: ["a", "b", "relative change, 10% trimmed", "mean difference (nats/token)"],
+            rows: QSFTrainingKey.comparisons.compactMap { a, b in
+                guard let relative = measurements[QSFTrainingKey.relativeChange(a, b)] else { return nil }
+                return [a.rawValue, b.rawValue, QSFTrainingRules.percent(relative),
+                        measurements[QSFTrainingKey.meanDifference(a, b)]?.formatted ?? "–"]
+            })
+        let steps = ReportTable(
+            title: "Training-step throughput, timed interleaved in one process",
+            header: ["quantity", "value"],
+            rows: QSFPipelineExperiment.timedStages.compactMap { s in
+                measurements[QSFTrainingKey.stepTokensPerSecond(s)].map { ["\(s.rawValue) tokens/s", $0.formatted] }
+            } + [QSFTrainingKey.qsfThroughput, QSFTrainingKey.hamiltonianThroughput].compactMap { key in
+                measurements[key].map { [$0.label, $0.formatted] }
             })
         let table3 = ReportTable(
-            title: "Table 3 analogue: continuations of “\(QSFPipeline.Settings(model: ordered.first!.config, training: TrainingConfig()).samplePrompt)”",
+            title: "Table 3 analogue: continuations of “\(settings.samplePrompt)”",
             header: ["model", "attnlab sample", "seed's sample"],
-            rows: ordered.map { [$0.name, $0.sample.replacingOccurrences(of: "\n", with: " ⏎ "), QSFPipelineExperiment.seedSamples[$0.name] ?? "–"] })
-        return [table2, table3]
+            rows: ordered.map { s, r in [r.name, r.sample.replacingOccurrences(of: "\n", with: " ⏎ "), Self.seedSamples[s] ?? "–"] })
+        return [table2, comparisons, steps, table3]
     }
 
     func figures() -> [Figure] {
         var chart = Chart(title: "Training loss per stage", xLabel: "optimizer step (same tokens per step for every stage)",
                           yLabel: "loss (nats/token)")
-        for r in QSFPipelineExperiment.stageOrder.compactMap(stage) {
-            let train = r.records.filter { $0.kind == .train && $0.loss != nil }
-            chart.add(.line(train.map { Double($0.step) }, train.map { $0.loss! }, label: r.name))
+        for (_, r) in ordered {
+            let train = r.records.filter { $0.kind == .train }.compactMap { record in record.loss.map { (Double(record.step), $0) } }
+            chart.add(.line(train.map(\.0), train.map(\.1), label: r.name))
         }
         var gammaChart = Chart(title: "Learned γ per layer during Stage III", xLabel: "step", yLabel: "γ")
-        if let iii = stage("qsf") {
-            let withGamma = iii.records.filter { $0.kind == .train && $0.gamma != nil }
-            let layers = withGamma.first?.gamma?.count ?? 0
-            for layer in 0..<layers {
-                gammaChart.add(.line(withGamma.map { Double($0.step) }, withGamma.map { $0.gamma![layer] }, label: "layer \(layer)"))
+        if let iii = results.first(where: { $0.name == QSFStage.qsf.rawValue }) {
+            let withGamma = iii.records.filter { $0.kind == .train }.compactMap { record in record.gamma.map { (Double(record.step), $0) } }
+            for layer in 0..<(withGamma.first?.1.count ?? 0) {
+                gammaChart.add(.line(withGamma.map(\.0), withGamma.map { $0.1[layer] }, label: "layer \(layer)"))
             }
             gammaChart.add(.horizontalLine(1, label: "γ = 1"))
         }
@@ -123,15 +101,15 @@ struct QSFPipelineReport {
     func notes() -> [String] {
         var notes: [String] = []
         let s = data.summary
-        notes.append(String(format: "Data: stories, %d training / %d validation documents, %d/%d tokens, vocabulary %d; unigram cross-entropy %.3f, bigram %.3f nats/token on validation.",
-                            s.documents.train, s.documents.validation, s.tokens.train, s.tokens.validation, s.vocabularySize,
-                            s.validationUnigramCrossEntropy, s.validationBigramCrossEntropy))
+        notes.append("Data: \(s.corpus), \(s.documents.train) training / \(s.documents.validation) validation documents, "
+                     + "\(s.tokens.train)/\(s.tokens.validation) tokens, vocabulary \(s.vocabularySize); unigram cross-entropy "
+                     + "\(NumberText.fixed(s.validationUnigramCrossEntropy, 3)), bigram \(NumberText.fixed(s.validationBigramCrossEntropy, 3)) nats/token on validation.")
         if let r = results.first {
             notes.append("Every stage: \(r.summary.steps) steps of \(r.config.contextLength)-token sequences; shape width \(r.config.width), \(r.config.layers) layers, \(r.config.heads) heads. "
                          + "Stages start from their predecessor's weights, as in the seed, so Stage II has been trained on twice and Stage III on three times the baseline's tokens "
                          + "(embeddings, feed-forward and norms carried over); the transformer starts from scratch.")
         }
-        if let t = stage("transformer"), let q = stage("qsf") {
+        if let t = results.first(where: { $0.name == QSFStage.transformer.rawValue }), let q = results.first(where: { $0.name == QSFStage.qsf.rawValue }) {
             notes.append("The transformer baseline is sized to Stage III's parameter count (\(t.parameters) vs \(q.parameters)); the seed's baseline had more parameters than its QSF model (36.3M vs 29.4M).")
         }
         if scale == .smoke { notes.append("Smoke scale: seconds of training, for testing the machinery only.") }
