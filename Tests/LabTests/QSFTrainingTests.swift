@@ -4,6 +4,9 @@ import TensorCore
 @testable import Lab
 @testable import Models
 
+/// Lab's measurement, not Foundation's unit type of the same name.
+typealias Measurement = Lab.Measurement
+
 /// The four QSF training rules on synthetic evidence: each reaches each of its verdicts.
 @Suite("QSF training rules")
 struct QSFTrainingRuleTests {
@@ -147,6 +150,10 @@ struct QSFTrainingStatisticsTests {
         let blown = PairedWindowComparison(a: other, b: base, rng: &rng, label: "t")
         #expect(abs(blown.relative.value - clean.relative.value) < 0.005)
         #expect(blown.meanDifference.value > clean.meanDifference.value + 0.1)
+        // A window whose loss is NaN counts as blown up (+∞), cut by the trim.
+        other[200] = .nan
+        let nan = PairedWindowComparison(a: other, b: base, rng: &rng, label: "t")
+        #expect(abs(nan.relative.value - clean.relative.value) < 0.005 && (nan.relative.error ?? .nan).isFinite)
     }
 
     @Test func interleavedRatioKnownAnswer() {

@@ -29,8 +29,10 @@ struct PairedWindowComparison: Sendable {
     init(a: [Double], b: [Double], rng: inout SeededRNG, label: String) {
         let w = min(a.count, b.count)
         precondition(w >= 2, "PairedWindowComparison: needs at least two paired windows, got \(w)")
-        let d = (0..<w).map { a[$0] - b[$0] }                               // (W)
-        let base = Array(b.prefix(w))                                       // (W)
+        // A NaN window loss is a window the model blew up on: it sorts as +∞, to the end the trim cuts.
+        func finite(_ x: Double) -> Double { x.isNaN ? .infinity : x }
+        let d = (0..<w).map { finite(finite(a[$0]) - finite(b[$0])) }      // (W)
+        let base = b.prefix(w).map(finite)                                  // (W)
         let block = max(1, Int(Foundation.ceil(Foundation.pow(Double(w), 1.0 / 3))))
         let blocks = (w + block - 1) / block
         let dOrder = d.indices.sorted { d[$0] < d[$1] }
@@ -65,8 +67,10 @@ struct PairedWindowComparison: Sendable {
             let weight = weights[i]
             guard weight > 0 else { continue }
             let keep = max(0, min(below + weight, high) - max(below, low))
-            sum += keep * values[i]
-            kept += keep
+            if keep > 0 {
+                sum += keep * values[i]
+                kept += keep
+            }
             below += weight
         }
         return sum / kept
