@@ -74,6 +74,19 @@ public struct QSFPipeline {
         return list
     }
 
+    /// The training configuration of the stage named `name` (its annealing and step budget), or
+    /// nil when the pipeline has no such stage.
+    public func trainingConfig(stage name: String) -> TrainingConfig? {
+        stages.first { $0.name == name }.map { trainingConfig(anneal: $0.anneal, budgets: $0.budgets) }
+    }
+
+    private func trainingConfig(anneal: Double, budgets: Int) -> TrainingConfig {
+        var training = settings.training
+        training.layerNormAnnealFraction = anneal
+        training.steps *= budgets
+        return training
+    }
+
     /// Runs every stage. `log` gets progress lines; `onRecord` every training record with its stage.
     public func run(data: PreparedData, folder: URL, log: (String) -> Void = { _ in },
                     onRecord: @escaping (String, TrainingRecord) -> Void = { _, _ in },
@@ -91,9 +104,7 @@ public struct QSFPipeline {
             var rng = SeededRNG(seed: settings.initSeed)
             let model = try LanguageModel<Float>(config: config, rng: &rng)
             if let source = stage.from, let previous = models[source] { model.initialize(from: previous) }
-            var training = settings.training
-            training.layerNormAnnealFraction = stage.anneal
-            training.steps *= stage.budgets
+            let training = trainingConfig(anneal: stage.anneal, budgets: stage.budgets)
             let checkpoint = folder.appendingPathComponent(stage.name)
             let trainer = try Trainer(model: model, config: training, train: data.train, validation: data.validation)
             trainer.checkpointFolder = checkpoint

@@ -1,0 +1,23 @@
+extension QSFTrainingRules {
+    private typealias Key = QSFTrainingKey
+
+    /// Annealing "costs no loss" while its cost stays below 1%; it costs loss above 2%.
+    static let annealFree = 0.01
+    static let annealCostly = 0.02
+
+    /// qsf.layernorm-anneal: Stage III annealed vs its twin trained without annealing from the same
+    /// Stage II weights and batches.
+    static let layerNormAnneal = VerdictRule(
+        "c = relative paired change of the annealed Stage III's validation loss over its unannealed twin's (10% trimmed over "
+            + "windows, mean over seeds): c + 2σ ≤ 1% → reproduced; c − 2σ > 2% → contradicted; otherwise inconclusive",
+        measuring: [Key.annealedVsUnannealed]
+    ) { e in
+        if let smoke = smokeGuard(e) { return smoke }
+        guard e[Key.annealedVsUnannealed] != nil else { return .inconclusive("no unannealed twin was trained at this scale") }
+        let c: Measurement
+        switch read([Key.annealedVsUnannealed], in: e) { case .found(let m): c = m[0]; case .unusable(let why): return why }
+        if c.upper(k) <= annealFree { return .reproduced("annealing costs c = \(percent(c)), below 1%") }
+        if c.lower(k) > annealCostly { return .contradicted("annealing costs c = \(percent(c)), above 2%") }
+        return .inconclusive("annealing costs c = \(percent(c)); the interval spans 1–2%")
+    }
+}
