@@ -3,55 +3,14 @@ import Foundation
 import Physics
 import TensorCore
 
-/// One layer's Koopman operators as plain matrices — what the spectral analysis needs from a
-/// trained `koopman`, `qsf` or `hamiltonian` model (seed 001 §II–IV, XII).
-///
-/// Size letters: d = model (state) dimension.
-public struct KoopmanLayer: Sendable {
-    /// Layer index (0 = first).
-    public var index: Int
-    /// Generator A (d×d), when the model stores it (K = exp(A)).
-    public var generator: Matrix?
-    /// Propagator K (d×d).
-    public var propagator: Matrix
-    /// Value projection W_V (d×d) of the layer's linear attention (qsf, hamiltonian).
-    public var valueProjection: Matrix?
-    /// Learned measurement strength γ_l (qsf, hamiltonian).
-    public var gamma: Double?
-
-    /// From a generator: K = exp(A).
-    public init(index: Int, generator: Matrix, valueProjection: Matrix? = nil, gamma: Double? = nil) throws {
-        self.index = index
-        self.generator = generator
-        self.propagator = try generator.exponential()
-        self.valueProjection = valueProjection
-        self.gamma = gamma
-    }
-
-    /// From a propagator alone (no generator quantities are then reported).
-    public init(index: Int, propagator: Matrix, valueProjection: Matrix? = nil, gamma: Double? = nil) {
-        self.index = index
-        self.generator = nil
-        self.propagator = propagator
-        self.valueProjection = valueProjection
-        self.gamma = gamma
-    }
-}
-
 /// Spectra, generator decompositions and the energy budget of every layer of a Koopman model, as
 /// the measurements the `qsf.spectrum-annulus`, `qsf.net-dissipation` and
 /// `qsf.hamiltonian-unit-circle` rules read.
 ///
-/// Measurement names, with `p` the prefix given to `measurements(prefix:)`
-/// ("spectrum.model" for Stage III, "spectrum.hamiltonian" for Stage IV):
-/// - `p.layers`, `p.epsilon`;
-/// - `p.minModulus`, `p.maxModulus` over all layers' |λ(K)|;
-/// - `p.growthModes`, `p.decayModes`, `p.neutralModes` (totals over layers);
-/// - `p.layersWithBothSides`: layers with at least one growth and one decay mode;
-/// - `p.maxModulusDeviation`: max ||λ| − 1|;
-/// - `p.maxTraceD`, `p.meanTraceD`, `p.netDissipativeLayers` (Tr D < 0; needs generators);
-/// - `p.maxGrowthOverDecay`: max over layers of Σ growth / |Σ decay| (< 1: growth funded by decay);
-/// - `p.maxNormalisedCommutator`: max ‖[H, D]‖_F / (√2‖H‖‖D‖).
+/// The measurements (`KoopmanStageKeys`) cover all layers: the |λ(K)| range, mode counts per
+/// class (decay |λ| < 1 − ε, neutral, growth |λ| > 1 + ε), layers with both growth and decay,
+/// max ||λ| − 1|, Tr D (needs generators), the budget Σ growth / |Σ decay| (< 1: growth funded
+/// by decay) and the normalised commutator ‖[H, D]‖_F / (√2‖H‖‖D‖).
 public struct KoopmanModelAnalysis: Sendable {
     public let layers: [KoopmanLayer]
     public let spectra: [KoopmanSpectrum]
@@ -67,21 +26,34 @@ public struct KoopmanModelAnalysis: Sendable {
         decompositions = try layers.map { layer in try layer.generator.map { try GeneratorDecomposition(generator: $0) } }
     }
 
-    public func measurements(prefix p: String) -> [String: Measurement] {
+    /// Tr D per layer, when every layer has a generator.
+    public var traces: [Double]? {
+        let traces = decompositions.compactMap { $0?.netDissipation }
+        return traces.count == layers.count ? traces : nil
+    }
+
+    /// The stage's measurements under `keys`; counts of modes and the extremes over layers pool
+    /// over seeds by their least or largest value (every seed's model must show them).
+    func measurements(_ keys: KoopmanStageKeys) -> [String: Measurement] {
         var m: [String: Measurement] = [:]
         let moduli = spectra.flatMap(\.moduli)
         let counts = spectra.map(\.classCounts)
         func total(_ c: ModeClass) -> Int { counts.reduce(0) { $0 + ($1[c] ?? 0) } }
-        m["\(p).layers"] = Measurement(Double(layers.count), label: "layers analysed")
-        m["\(p).epsilon"] = Measurement(epsilon, label: "neutral band half-width ε")
-        m["\(p).minModulus"] = Measurement(moduli.min() ?? .nan, samples: moduli.count, label: "smallest |λ(K)| over layers")
-        m["\(p).maxModulus"] = Measurement(moduli.max() ?? .nan, samples: moduli.count, label: "largest |λ(K)| over layers")
-        m["\(p).growthModes"] = Measurement(Double(total(.growth)), label: "modes with |λ| > 1 + ε")
-        m["\(p).decayModes"] = Measurement(Double(total(.decay)), label: "modes with |λ| < 1 − ε")
-        m["\(p).neutralModes"] = Measurement(Double(total(.neutral)), label: "modes with ||λ| − 1| ≤ ε")
-        m["\(p).layersWithBothSides"] = Measurement(Double(counts.filter { ($0[.growth] ?? 0) > 0 && ($0[.decay] ?? 0) > 0 }.count),
-                                                    label: "layers with both growth and decay modes")
-        m["\(p).maxModulusDeviation"] = Measurement(moduli.map { abs($0 - 1) }.max() ?? .nan, label: "max ||λ| − 1|")
+        m[keys.layers] = Measurement(Double(layers.count), label: "layers analysed")
+        m[keys.epsilon] = Measurement(epsilon, label: "neutral band half-width ε")
+        m[keys.minModulus] = Measurement(moduli.min() ?? .nan, samples: moduli.count, label: "smallest |λ(K)| over layers",
+                                         pooling: .minimum)
+        m[keys.maxModulus] = Measurement(moduli.max() ?? .nan, samples: moduli.count, label: "largest |λ(K)| over layers",
+                                         pooling: .maximum)
+        m[keys.growthModes] = Measurement(Double(total(.growth)), label: "modes with |λ| > 1 + ε (over layers; least over seeds)",
+                                          pooling: .minimum)
+        m[keys.decayModes] = Measurement(Double(total(.decay)), label: "modes with |λ| < 1 − ε (over layers; least over seeds)",
+                                         pooling: .minimum)
+        m[keys.neutralModes] = Measurement(Double(total(.neutral)), label: "modes with ||λ| − 1| ≤ ε (over layers; least over seeds)",
+                                           pooling: .minimum)
+        m[keys.layersWithBothSides] = Measurement(Double(counts.filter { ($0[.growth] ?? 0) > 0 && ($0[.decay] ?? 0) > 0 }.count),
+                                                  label: "layers with both growth and decay modes (least over seeds)", pooling: .minimum)
+        m[keys.maxModulusDeviation] = Measurement(moduli.map { abs($0 - 1) }.max() ?? .nan, label: "max ||λ| − 1|", pooling: .maximum)
         // Budget over the classified modes only, so rounding-level rates of neutral modes do not count.
         let ratios = spectra.map { s -> Double in
             let classes = s.classes, rates = s.rates
@@ -89,16 +61,16 @@ public struct KoopmanModelAnalysis: Sendable {
             let decay = rates.indices.filter { classes[$0] == .decay }.reduce(0) { $0 + rates[$1] }
             return decay < 0 ? growth / -decay : (growth > 0 ? .infinity : 0)
         }
-        m["\(p).maxGrowthOverDecay"] = Measurement(ratios.max() ?? .nan,
-                                                    label: "max over layers of Σ growth rates / |Σ decay rates| (modes outside the neutral band)")
-        m["\(p).maxNetRate"] = Measurement(spectra.map(\.netRate).max() ?? .nan, label: "max over layers of Σ log|λ(K)|")
-        let traces = decompositions.compactMap { $0?.netDissipation }
-        if traces.count == layers.count {
-            m["\(p).maxTraceD"] = Measurement(traces.max()!, label: "max over layers of Tr D")
-            m["\(p).meanTraceD"] = Measurement(traces.reduce(0, +) / Double(traces.count), label: "mean over layers of Tr D")
-            m["\(p).netDissipativeLayers"] = Measurement(Double(traces.filter { $0 < 0 }.count), label: "layers with Tr D < 0")
-            m["\(p).maxNormalisedCommutator"] = Measurement(decompositions.compactMap { $0?.normalisedCommutator }.max()!,
-                                                            label: "max ‖[H, D]‖_F / (√2‖H‖_F‖D‖_F)")
+        m[keys.maxGrowthOverDecay] = Measurement(ratios.max() ?? .nan, label: "max over layers of Σ growth rates / |Σ decay rates| (modes outside the neutral band)",
+                                                 pooling: .maximum)
+        m[keys.maxNetRate] = Measurement(spectra.map(\.netRate).max() ?? .nan, label: "max over layers of Σ log|λ(K)|", pooling: .maximum)
+        if let traces {
+            m[keys.maxTraceD] = Measurement(traces.max()!, label: "max over layers of Tr D", pooling: .maximum)
+            m[keys.meanTraceD] = Measurement(traces.reduce(0, +) / Double(traces.count), label: "mean over layers of Tr D")
+            m[keys.netDissipativeLayers] = Measurement(Double(traces.filter { $0 < 0 }.count), label: "layers with Tr D < 0 (least over seeds)",
+                                                       pooling: .minimum)
+            m[keys.maxNormalisedCommutator] = Measurement(decompositions.compactMap { $0?.normalisedCommutator }.max()!,
+                                                          label: "max ‖[H, D]‖_F / (√2‖H‖_F‖D‖_F)", pooling: .maximum)
         }
         return m
     }
@@ -107,12 +79,12 @@ public struct KoopmanModelAnalysis: Sendable {
     public func table(title: String) -> ReportTable {
         let rows = layers.indices.map { i -> [String] in
             let s = spectra[i], c = s.classCounts, dec = decompositions[i]
-            return ["\(layers[i].index)", String(format: "%.3g", s.minimumModulus), String(format: "%.3g", s.spectralRadius),
+            return ["\(layers[i].index)", NumberText.of(s.minimumModulus), NumberText.of(s.spectralRadius),
                     "\(c[.decay] ?? 0) / \(c[.neutral] ?? 0) / \(c[.growth] ?? 0)",
-                    String(format: "%.3g", s.totalGrowth), String(format: "%.3g", s.totalDecay),
-                    dec.map { String(format: "%.3g", $0.netDissipation) } ?? "—",
-                    dec.map { String(format: "%.3f", $0.normalisedCommutator) } ?? "—",
-                    layers[i].gamma.map { String(format: "%.3f", $0) } ?? "—"]
+                    NumberText.of(s.totalGrowth), NumberText.of(s.totalDecay),
+                    dec.map { NumberText.of($0.netDissipation) } ?? "—",
+                    dec.map { NumberText.fixed($0.normalisedCommutator, 3) } ?? "—",
+                    layers[i].gamma.map { NumberText.fixed($0, 3) } ?? "—"]
         }
         return ReportTable(title: title, header: ["layer", "min |λ|", "max |λ|", "decay / neutral / growth", "Σ growth",
                                                   "Σ decay", "Tr D", "‖[H,D]‖ (norm.)", "γ"], rows: rows)
