@@ -2,12 +2,14 @@ import Foundation
 import Testing
 @testable import Lab
 
+private typealias Measurement = Lab.Measurement
+
 /// Every QSF dynamics rule on synthetic evidence, reaching each of its verdicts.
 @Suite("QSF dynamics rules")
 struct QSFDynamicsRuleTests {
     typealias Spectrum = QSFSpectrumKey
 
-    func judge(_ rule: VerdictRule, _ m: [MeasurementKey: Measurement], scale: Scale = .quick) -> String {
+    fileprivate func judge(_ rule: VerdictRule, _ m: [MeasurementKey: Measurement], scale: Scale = .quick) -> String {
         rule.judge(Evidence(measurements: Dictionary(uniqueKeysWithValues: m.map { ($0.key.name, $0.value) }), scale: scale)).label
     }
 
