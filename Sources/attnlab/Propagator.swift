@@ -69,7 +69,7 @@ extension AttnLab {
             report.seed = seed
             report.sseTrajectories = sseTrajectories
             if let checkpoint {
-                let layers = try QSFModelGlue.layers(try QSFModelGlue.loadModel(checkpoint: URL(fileURLWithPath: checkpoint)))
+                let layers = try KoopmanLayer.layers(of: try RunModels.loadModel(checkpoint: URL(fileURLWithPath: checkpoint)))
                 guard layers.indices.contains(layer) else {
                     throw ValidationError("--layer \(layer): the checkpoint has layers 0..<\(layers.count)")
                 }

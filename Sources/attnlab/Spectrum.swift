@@ -54,11 +54,7 @@ extension AttnLab {
             if let matrix {
                 (text, figure) = try SpectrumReport.run(matrix: try MatrixFile.load(matrix), isGenerator: generator, epsilon: epsilon)
             } else if let runDirectory {
-                let folder = QSFPipelineExperiment.stageFolder(runDirectory: URL(fileURLWithPath: runDirectory, isDirectory: true), stage: stage)
-                guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(Checkpoint.configFile).path) else {
-                    throw ValidationError("\(runDirectory): no \(stage) checkpoint at \(folder.path); expected a run directory of "
-                                          + "`attnlab reproduce qsf` or of `attnlab claims check` that ran qsf.pipeline")
-                }
+                let folder = try RunModels(runDirectory: URL(fileURLWithPath: runDirectory, isDirectory: true)).checkpoint(stage)
                 (text, figure) = try SpectrumReport.checkpoint(folder, metrics: metrics.map { URL(fileURLWithPath: $0) }, epsilon: epsilon)
             } else {
                 (text, figure) = try SpectrumReport.checkpoint(URL(fileURLWithPath: checkpoint!), metrics: metrics.map { URL(fileURLWithPath: $0) },

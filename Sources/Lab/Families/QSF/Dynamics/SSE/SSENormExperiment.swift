@@ -2,7 +2,7 @@ import Foundation
 import Physics
 import TensorCore
 
-/// `qsf.sse`: does the seed's normalised SSE (Eq. 43) keep ‖ψ‖ = 1? (claim `qsf.sse-norm`.)
+/// `qsf.sse`: does the seed's normalised SSE (Eq. 43) keep ‖ψ‖ = 1? (claim `qsf.sse-norm`, SSENormClaim.)
 ///
 /// Euler–Maruyama at several step sizes on one shared Brownian path per trajectory, for
 /// (a) the seed's equation on a random dissipative generator, (b) the same with A replaced by its
@@ -38,7 +38,7 @@ public struct SSENormExperiment: Experiment {
                                 trajectories: plan.trajectories, rng: DynamicsRandom.generator(context.seed, tag, 1))
         let hamiltonian = SSENormDrift(skew, start: start, time: 1, coarseSteps: plan.coarseSteps, levels: plan.levels,
                                        trajectories: plan.trajectories, rng: DynamicsRandom.generator(context.seed, tag, 2))
-        context.log("sse: seed limit MS \(main.seedLimitMeanSquare.value), tangent \(main.tangentLimitMeanSquare.value)")
+        context.log("sse: seed limit MS \(NumberText.of(main.seedLimitMeanSquare.value)), tangent \(NumberText.of(main.tangentLimitMeanSquare.value))")
         return SSENormExperiment.output(main: main, hamiltonian: hamiltonian, sse: sse, start: start)
     }
 
@@ -48,31 +48,32 @@ public struct SSENormExperiment: Experiment {
         func pair(_ p: (value: Double, error: Double), _ label: String) -> Measurement {
             Measurement(p.value, error: p.error, samples: n, label: label)
         }
+        typealias Key = QSFSSEKey
         var m: [String: Measurement] = [:]
-        m["sse.seed.limitMeanSquare"] = pair(main.seedLimitMeanSquare, "seed SSE: h → 0 limit of E[(‖ψ(T)‖ − 1)²]")
-        m["sse.seed.limitMean"] = pair(main.seedLimitMean, "seed SSE: h → 0 limit of E[‖ψ(T)‖ − 1]")
-        m["sse.tangent.limitMeanSquare"] = pair(main.tangentLimitMeanSquare, "norm-preserving control: h → 0 limit of E[(‖ψ(T)‖ − 1)²]")
-        m["sse.tangent.limitMean"] = pair(main.tangentLimitMean, "norm-preserving control: h → 0 limit of E[‖ψ(T)‖ − 1]")
-        m["sse.seedSkew.limitMeanSquare"] = pair(hamiltonian.seedLimitMeanSquare, "seed SSE with D = 0: h → 0 limit of E[(‖ψ(T)‖ − 1)²]")
-        m["sse.seedSkew.limitMean"] = pair(hamiltonian.seedLimitMean, "seed SSE with D = 0: h → 0 limit of E[‖ψ(T)‖ − 1]")
-        m["sse.seed.rmsCoarse"] = Measurement(main.seed[0].rmsDeviation[last], samples: n, label: "seed SSE: RMS ‖ψ(T)‖ − 1 at the coarsest step")
-        m["sse.seed.rmsFinest"] = Measurement(main.seed[finest].rmsDeviation[last], samples: n, label: "seed SSE: RMS ‖ψ(T)‖ − 1 at the finest step")
-        m["sse.tangent.rmsCoarse"] = Measurement(main.tangent[0].rmsDeviation[last], samples: n, label: "control: RMS ‖ψ(T)‖ − 1 at the coarsest step")
-        m["sse.tangent.rmsFinest"] = Measurement(main.tangent[finest].rmsDeviation[last], samples: n, label: "control: RMS ‖ψ(T)‖ − 1 at the finest step")
-        m["sse.stepRatio"] = Measurement(main.stepSizes[0] / main.stepSizes[finest], label: "coarsest / finest step")
-        m["sse.directionGap"] = Measurement(main.directionGap[finest], samples: n,
+        m[Key.seedLimitMeanSquare] = pair(main.seedLimitMeanSquare, "seed SSE: h → 0 limit of E[(‖ψ(T)‖ − 1)²]")
+        m[Key.seedLimitMean] = pair(main.seedLimitMean, "seed SSE: h → 0 limit of E[‖ψ(T)‖ − 1]")
+        m[Key.controlLimitMeanSquare] = pair(main.tangentLimitMeanSquare, "norm-preserving control: h → 0 limit of E[(‖ψ(T)‖ − 1)²]")
+        m[Key.controlLimitMean] = pair(main.tangentLimitMean, "norm-preserving control: h → 0 limit of E[‖ψ(T)‖ − 1]")
+        m[Key.skewLimitMeanSquare] = pair(hamiltonian.seedLimitMeanSquare, "seed SSE with D = 0: h → 0 limit of E[(‖ψ(T)‖ − 1)²]")
+        m[Key.skewLimitMean] = pair(hamiltonian.seedLimitMean, "seed SSE with D = 0: h → 0 limit of E[‖ψ(T)‖ − 1]")
+        m[Key.seedRMSCoarse] = Measurement(main.seed[0].rmsDeviation[last], samples: n, label: "seed SSE: RMS ‖ψ(T)‖ − 1 at the coarsest step")
+        m[Key.seedRMSFinest] = Measurement(main.seed[finest].rmsDeviation[last], samples: n, label: "seed SSE: RMS ‖ψ(T)‖ − 1 at the finest step")
+        m[Key.controlRMSCoarse] = Measurement(main.tangent[0].rmsDeviation[last], samples: n, label: "control: RMS ‖ψ(T)‖ − 1 at the coarsest step")
+        m[Key.controlRMSFinest] = Measurement(main.tangent[finest].rmsDeviation[last], samples: n, label: "control: RMS ‖ψ(T)‖ − 1 at the finest step")
+        m[Key.stepRatio] = Measurement(main.stepSizes[0] / main.stepSizes[finest], label: "coarsest / finest step")
+        m[Key.directionGap] = Measurement(main.directionGap[finest], samples: n,
                                             label: "mean ‖ψ/‖ψ‖ − ψ_renormalised‖ at T, finest step")
         let rates = sse.normRates(start, form: .seed)
-        m["sse.seed.initialNormRate"] = Measurement(rates.rate, label: "Itô drift of ‖ψ‖² at ψ₀ (= 2ψ₀ᵀDψ₀)")
-        m["sse.seed.initialNormVolatility"] = Measurement(rates.volatility, label: "Itô volatility of ‖ψ‖² at ψ₀ (= 2√γ/σ_m ψ₀ᵀe₀)")
+        m[Key.initialNormRate] = Measurement(rates.rate, label: "Itô drift of ‖ψ‖² at ψ₀ (= 2ψ₀ᵀDψ₀)")
+        m[Key.initialNormVolatility] = Measurement(rates.volatility, label: "Itô volatility of ‖ψ‖² at ψ₀ (= 2√γ/σ_m ψ₀ᵀe₀)")
         let rows = (0..<main.stepSizes.count).map { l -> [String] in
-            [String(format: "%.4g", main.stepSizes[l]),
-             String(format: "%+.4f ± %.4f", main.seed[l].meanDeviation[last], main.seed[l].meanDeviationError[last]),
-             String(format: "%.4f", main.seed[l].rmsDeviation[last]),
-             String(format: "%.4f", hamiltonian.seed[l].rmsDeviation[last]),
-             String(format: "%+.5f ± %.5f", main.tangent[l].meanDeviation[last], main.tangent[l].meanDeviationError[last]),
-             String(format: "%.4f", main.tangent[l].rmsDeviation[last]),
-             String(format: "%.4f", main.directionGap[l])]
+            [NumberText.of(main.stepSizes[l], digits: 4),
+             Measurement(main.seed[l].meanDeviation[last], error: main.seed[l].meanDeviationError[last]).formatted,
+             NumberText.fixed(main.seed[l].rmsDeviation[last], 4),
+             NumberText.fixed(hamiltonian.seed[l].rmsDeviation[last], 4),
+             Measurement(main.tangent[l].meanDeviation[last], error: main.tangent[l].meanDeviationError[last]).formatted,
+             NumberText.fixed(main.tangent[l].rmsDeviation[last], 4),
+             NumberText.fixed(main.directionGap[l], 4)]
         }
         let table = ReportTable(title: "‖ψ(T)‖ − 1 at T = 1 by step size (d = \(sse.dimension), \(n) trajectories, γ = \(sse.gamma), σ_m = \(sse.measurementNoise))",
                                 header: ["step h", "seed: mean", "seed: RMS", "seed, D = 0: RMS", "tangent: mean", "tangent: RMS",
@@ -89,7 +90,7 @@ public struct SSENormExperiment: Experiment {
         var chart = Chart(title: "Norm drift of the SSE: mean ‖ψ(t)‖ − 1", xLabel: "time t (token units)", yLabel: "E[‖ψ(t)‖] − 1")
         for (l, h) in main.stepSizes.enumerated() {
             let color = ChartColor.palette(l)
-            let step = String(format: "%.3g", h)
+            let step = NumberText.of(h)
             chart.add(.line(main.times, main.seed[l].meanDeviation, label: "seed, h = \(step)", color: color))
             chart.add(.line(main.times, main.tangent[l].meanDeviation, label: "tangent, h = \(step)", color: color, dash: .dashed))
         }

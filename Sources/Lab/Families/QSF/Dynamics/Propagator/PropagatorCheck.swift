@@ -101,15 +101,4 @@ public struct PropagatorCheck: Sendable {
     static func relativeError(_ a: [Double], _ b: [Double]) -> Double {
         zip(a, b).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
     }
-
-    /// The z beyond which a two-sided normal tail has probability α/entries (Bonferroni).
-    public static func bonferroniZ(entries: Int, alpha: Double) -> Double {
-        let target = alpha / Double(max(1, entries))
-        var lo = 0.0, hi = 40.0
-        for _ in 0..<200 {
-            let mid = 0.5 * (lo + hi)
-            if ChiSquaredDistribution.normalTwoSided(mid) > target { lo = mid } else { hi = mid }
-        }
-        return 0.5 * (lo + hi)
-    }
 }

@@ -15,20 +15,16 @@ import TensorCore
 /// less). The boundary share is the fraction of boundary items among the items in the top 1% of
 /// any top mode; its binomial standard error gives the z against the base rate.
 ///
-/// Measurements (`sparsity.` prefix):
-/// - `topModes`, `items`, `threshold`;
-/// - `topModeActivationProbability`, `otherModeActivationProbability` (means over modes);
-/// - `topModeParticipation`, `otherModeParticipation` (mean participation ratios);
-/// - `boundaryShare` (± binomial SE), `boundaryBaseRate`, `boundaryZ`.
-public struct ModeSparsityAnalysis: Sendable {
-    public let activations: ModeActivations
-    public let topModes: Int
-    public let threshold: Double
+/// `SemanticSparsityLayers` combines the layers' analyses into the claim's measurements.
+struct ModeSparsityAnalysis: Sendable {
+    let activations: ModeActivations
+    let topModes: Int
+    let threshold: Double
     /// Items in the top 1% of at least one top mode, ascending.
-    public let topItems: [Int]
-    public let isBoundary: [Bool]
-    public let labels: [String]?
-    public let spectrum: KoopmanSpectrum
+    let topItems: [Int]
+    let isBoundary: [Bool]
+    let labels: [String]?
+    let spectrum: KoopmanSpectrum
 
     /// - Parameters:
     ///   - spectrum: the layer's spectrum, computed with eigenvectors.
@@ -36,7 +32,7 @@ public struct ModeSparsityAnalysis: Sendable {
     ///   - isBoundary: per item, whether it is a boundary or discourse-marker token.
     ///   - labels: per item, a display string (the token), for the top-items table.
     ///   - topModes: how many largest-|λ| distinct modes are "top" (a conjugate pair counts once).
-    public init(spectrum: KoopmanSpectrum, states: Matrix, isBoundary: [Bool], labels: [String]? = nil, topModes: Int = 2) {
+    init(spectrum: KoopmanSpectrum, states: Matrix, isBoundary: [Bool], labels: [String]? = nil, topModes: Int = 2) {
         precondition(isBoundary.count == states.rows, "ModeSparsityAnalysis: \(isBoundary.count) boundary flags for \(states.rows) items")
         precondition(labels == nil || labels!.count == states.rows, "ModeSparsityAnalysis: labels must be one per item")
         precondition(topModes > 0, "ModeSparsityAnalysis: topModes must be positive")
@@ -58,34 +54,32 @@ public struct ModeSparsityAnalysis: Sendable {
         self.spectrum = spectrum
     }
 
-    public func measurements() -> [String: Measurement] {
-        let modes = activations.modes.count
-        let probabilities = (0..<modes).map { activations.activationProbability(column: $0, threshold: threshold) }
-        let participation = (0..<modes).map { activations.participationRatio(column: $0) }
-        func mean(_ x: ArraySlice<Double>) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
-        let base = Double(isBoundary.filter { $0 }.count) / Double(isBoundary.count)
-        let hits = topItems.filter { isBoundary[$0] }.count
-        let share = topItems.isEmpty ? Double.nan : Double(hits) / Double(topItems.count)
+    /// Items among the top items that are boundary or discourse-marker tokens.
+    var boundaryHits: Int { topItems.filter { isBoundary[$0] }.count }
+
+    /// Fraction of boundary/discourse tokens among all items.
+    var baseRate: Double { Double(isBoundary.filter { $0 }.count) / Double(isBoundary.count) }
+
+    /// Fraction of boundary/discourse tokens among the top items (NaN without top items).
+    var boundaryShare: Double { topItems.isEmpty ? .nan : Double(boundaryHits) / Double(topItems.count) }
+
+    /// (share − base rate) / binomial SE under the base rate.
+    var boundaryZ: Double {
+        let base = baseRate
         let se = (base * (1 - base) / Double(max(1, topItems.count))).squareRoot()
-        var m: [String: Measurement] = [:]
-        m["sparsity.topModes"] = Measurement(Double(topModes), label: "largest-|λ| modes examined")
-        m["sparsity.items"] = Measurement(Double(isBoundary.count), label: "items (validation tokens)")
-        m["sparsity.threshold"] = Measurement(threshold, label: "activation threshold: 90th percentile of ‖P_j h‖ over all modes and items")
-        m["sparsity.topModeActivationProbability"] = Measurement(mean(probabilities.prefix(topModes)), samples: isBoundary.count,
-                                                                 label: "activation probability of the top modes")
-        m["sparsity.otherModeActivationProbability"] = Measurement(mean(probabilities.dropFirst(topModes)), samples: isBoundary.count,
-                                                                   label: "activation probability of the other modes")
-        m["sparsity.topModeParticipation"] = Measurement(mean(participation.prefix(topModes)), label: "participation ratio of the top modes over items")
-        m["sparsity.otherModeParticipation"] = Measurement(mean(participation.dropFirst(topModes)), label: "participation ratio of the other modes")
-        m["sparsity.boundaryShare"] = Measurement(share, error: (share * (1 - share) / Double(max(1, topItems.count))).squareRoot(),
-                                                  samples: topItems.count, label: "boundary/discourse share among the top-1% items of the top modes")
-        m["sparsity.boundaryBaseRate"] = Measurement(base, samples: isBoundary.count, label: "boundary/discourse share among all items")
-        m["sparsity.boundaryZ"] = Measurement(se > 0 ? (share - base) / se : .nan, label: "(share − base rate) / binomial SE under the base rate")
-        return m
+        return se > 0 ? (boundaryShare - base) / se : .nan
+    }
+
+    /// Mean activation probability of the top modes and of the others (threshold: the 90th
+    /// percentile of all activations).
+    var activationProbabilities: (top: Double, other: Double) {
+        let probabilities = (0..<activations.modes.count).map { activations.activationProbability(column: $0, threshold: threshold) }
+        func mean(_ x: ArraySlice<Double>) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
+        return (mean(probabilities.prefix(topModes)), mean(probabilities.dropFirst(topModes)))
     }
 
     /// The most frequent labels among the top items, with counts (most frequent first).
-    public func frequentTopLabels(_ count: Int = 5) -> [(label: String, count: Int)] {
+    func frequentTopLabels(_ count: Int = 5) -> [(label: String, count: Int)] {
         guard let labels else { return [] }
         var counts: [String: Int] = [:]
         for item in topItems { counts[ModeSparsityAnalysis.printable(labels[item]), default: 0] += 1 }
@@ -98,15 +92,15 @@ public struct ModeSparsityAnalysis: Sendable {
     }
 
     /// The top items of each top mode with their labels.
-    public func table(count: Int = 10) -> ReportTable {
+    func table(count: Int = 10) -> ReportTable {
         var rows: [[String]] = []
         for j in 0..<topModes {
             let items = activations.topItems(column: j, count: count)
             let text = items.map { item -> String in
                 let label = labels.map { ModeSparsityAnalysis.printable($0[item.item]) } ?? "#\(item.item)"
-                return "\(label)\(isBoundary[item.item] ? "*" : "") (\(String(format: "%.2f", item.magnitude)))"
+                return "\(label)\(isBoundary[item.item] ? "*" : "") (\(NumberText.fixed(item.magnitude, 2)))"
             }
-            rows.append([String(format: "%.3g", spectrum.moduli[activations.modes[j]]), text.joined(separator: ", ")])
+            rows.append([NumberText.of(spectrum.moduli[activations.modes[j]]), text.joined(separator: ", ")])
         }
         return ReportTable(title: "Items exciting the largest-|λ| modes most (‖P h‖; * = boundary or discourse marker)",
                            header: ["|λ|", "top items"], rows: rows)

@@ -76,7 +76,7 @@ public struct PropagatorReport: Sendable {
                     t.covarianceZ.map { abs($0) }.max() ?? 0, t.covarianceZ.count, t.covarianceChiSquared, t.covarianceDegreesOfFreedom,
                     t.covariancePValue))
         line(String(format: "  Bonferroni |z| bound at α = 0.001 over %d entries: %.2f", t.entryCount,
-                    PropagatorCheck.bonferroniZ(entries: t.entryCount, alpha: 1e-3)))
+                    MultipleTesting.bonferroniZ(tests: t.entryCount, alpha: 1e-3)))
         line(String(format: "  Van Loan vs RK4 moment integration (4000 steps): %.1e relative", r.vanLoanError))
         let exact = r.exact.last!
         line()
@@ -106,54 +106,5 @@ public struct PropagatorReport: Sendable {
                         drift.tangentLimitMeanSquare.value, drift.tangentLimitMeanSquare.error))
         }
         return out
-    }
-}
-
-/// The text report of `attnlab spectrum --matrix`: the spectrum of one matrix taken as K (or as
-/// the generator A, with K = exp(A)).
-public enum SpectrumReport {
-    public static func run(matrix: Matrix, isGenerator: Bool, epsilon: Double) throws -> (text: String, figure: Figure) {
-        guard matrix.isSquare else { throw MatrixFile.Error("matrix", "is \(matrix.rows)×\(matrix.cols), a Koopman operator must be square") }
-        let layer = isGenerator ? try KoopmanLayer(index: 0, generator: matrix) : KoopmanLayer(index: 0, propagator: matrix)
-        let analysis = try KoopmanModelAnalysis(layers: [layer], epsilon: epsilon)
-        let s = analysis.spectra[0]
-        var out = ""
-        func line(_ x: String = "") { out += x + "\n" }
-        line("Koopman spectrum of a \(matrix.rows)×\(matrix.cols) \(isGenerator ? "generator A (K = exp A)" : "propagator K")")
-        let c = s.classCounts
-        line(String(format: "  spectral radius %.6g, min |λ| %.6g; decay / neutral / growth (ε = %g): %d / %d / %d", s.spectralRadius,
-                    s.minimumModulus, epsilon, c[.decay] ?? 0, c[.neutral] ?? 0, c[.growth] ?? 0))
-        line(String(format: "  Σ growth rates %.6g, Σ decay rates %.6g, net Σ log|λ| %.6g (%@)", s.totalGrowth, s.totalDecay, s.netRate,
-                    s.isNetDissipative ? "net dissipative" : "not net dissipative"))
-        if let d = analysis.decompositions[0] {
-            line(String(format: "  Tr D %.6g; D eigenvalues: Σ positive %.6g, Σ negative %.6g; ‖[H,D]‖_F %.4g (normalised %.4f)", d.netDissipation,
-                        d.dissipatorGrowth, d.dissipatorDecay, d.commutatorNorm, d.normalisedCommutator))
-        }
-        line()
-        line("   k          Re λ          Im λ          |λ|      log|λ|   class")
-        for (k, e) in s.eigenvalues.enumerated() {
-            line(String(format: "  %2d  %12.6g  %12.6g  %11.6g  %10.4g   %@", k, e.real, e.imaginary, s.moduli[k], s.rates[k], s.classes[k].rawValue))
-        }
-        let figure = analysis.eigenvalueFigure(name: "spectrum", caption: "Eigenvalues with the unit circle.", title: "Koopman eigenvalues")
-        return (out, figure)
-    }
-
-    /// Every layer of a checkpointed koopman / qsf / hamiltonian model, with γ over training when a
-    /// metrics file is given: the per-layer table, the claim measurements, and the figure.
-    public static func checkpoint(_ folder: URL, metrics: URL?, epsilon: Double) throws -> (text: String, figure: Figure) {
-        let model = try QSFModelGlue.loadModel(checkpoint: folder)
-        let layers = try QSFModelGlue.layers(model)
-        let gamma = try metrics.map { try QSFModelGlue.readMetrics($0) }.flatMap { QSFModelGlue.gammaTrajectory($0) }
-        let isHamiltonian = model.config.architecture == .hamiltonian
-        let output = try SpectrumExperiment.modelOutput(stageIII: layers, stageIV: isHamiltonian ? layers : nil, gamma: gamma,
-                                                        sparsity: nil, finalNorms: nil, epsilon: epsilon)
-        var out = "Koopman spectra of \(folder.path) (\(model.config.architecture.rawValue), \(layers.count) layers, width \(model.config.width))\n"
-        // The experiment's tables are titled by pipeline stage; here there is one model, so one table.
-        if let table = output.tables.first {
-            out += "\nPer-layer Koopman spectra\n" + TextTable.render(header: table.header, rows: table.rows) + "\n"
-        }
-        out += "\nMeasurements\n"
-        for (name, m) in output.measurements.sorted(by: { $0.key < $1.key }) { out += "  \(name) = \(m.formatted)\n" }
-        return (out, output.figures.last ?? output.figures[0])
     }
 }

@@ -34,7 +34,7 @@ public struct PropagatorExperiment: Experiment {
             let (sde, start) = try SyntheticDynamics(dimension: d).measuredSDE(rng: &rng)
             let result = try PropagatorCheck.run(sde, start: start, tau: 1, trajectories: trajectories,
                                                  rng: DynamicsRandom.generator(context.seed, 0x5052_4F50, 2 * k + 1))
-            context.log("propagator d=\(d): steps \(result.steps), max|z| \(String(format: "%.2f", result.test.maxAbsZ))")
+            context.log("propagator d=\(d): steps \(result.steps), max|z| \(NumberText.fixed(result.test.maxAbsZ, 2))")
             results.append(result)
         }
         return PropagatorExperiment.output(results)
@@ -48,32 +48,36 @@ public struct PropagatorExperiment: Experiment {
         let covDof = results.reduce(0) { $0 + $1.test.covarianceDegreesOfFreedom }
         let chi = meanChi + covChi, dof = meanDof + covDof
         let trajectories = results.map(\.trajectories).min() ?? 0
+        typealias Key = QSFPropagatorKey
         var m: [String: Measurement] = [:]
-        m["propagator.maxAbsZ"] = Measurement(results.map { $0.test.maxAbsZ }.max() ?? .nan, samples: entries,
-                                              label: "largest |z| over all mean and covariance entries, closed form vs ensemble")
-        m["propagator.entries"] = Measurement(Double(entries), label: "mean and covariance entries compared")
-        m["propagator.chiSquared"] = Measurement(chi, samples: dof, label: "pooled χ² of the mean and covariance statistics")
-        m["propagator.degreesOfFreedom"] = Measurement(Double(dof), label: "degrees of freedom of the pooled χ²")
-        m["propagator.pValue"] = Measurement(ChiSquaredDistribution.survival(chi, degreesOfFreedom: Double(dof)),
-                                             label: "P(χ² > observed) under exactness")
-        m["propagator.meanPValue"] = Measurement(ChiSquaredDistribution.survival(meanChi, degreesOfFreedom: Double(meanDof)),
-                                                 label: "p-value of the pooled mean statistic")
-        m["propagator.covariancePValue"] = Measurement(ChiSquaredDistribution.survival(covChi, degreesOfFreedom: Double(covDof)),
-                                                       label: "p-value of the pooled covariance statistic")
-        m["propagator.schemeBiasZ"] = Measurement(results.map(\.schemeBiasZ).max() ?? .nan,
-                                                  label: "largest Euler–Maruyama discretisation bias, in standard errors")
-        m["propagator.vanLoanError"] = Measurement(results.map(\.vanLoanError).max() ?? .nan,
-                                                   label: "Van Loan vs fine-step RK4 moment integration, max relative difference")
-        m["propagator.trajectories"] = Measurement(Double(trajectories), label: "trajectories per system")
-        m["propagator.systems"] = Measurement(Double(results.count), label: "random systems")
+        m[Key.maxAbsZ] = Measurement(results.map { $0.test.maxAbsZ }.max() ?? .nan, samples: entries,
+                                     label: "largest |z| over all mean and covariance entries, closed form vs ensemble (largest over seeds)",
+                                     pooling: .maximum)
+        m[Key.entries] = Measurement(Double(entries), label: "mean and covariance entries compared (summed over seeds)", pooling: .sum)
+        m[Key.chiSquared] = Measurement(chi, samples: dof, label: "pooled χ² of the mean and covariance statistics (summed over seeds)",
+                                        pooling: .sum)
+        m[Key.degreesOfFreedom] = Measurement(Double(dof), label: "degrees of freedom of the pooled χ² (summed over seeds)", pooling: .sum)
+        m[Key.pValue] = Measurement(ChiSquaredDistribution.survival(chi, degreesOfFreedom: Double(dof)),
+                                    label: "P(χ² > observed) under exactness (Bonferroni over seeds)", pooling: .pValue)
+        m[Key.meanPValue] = Measurement(ChiSquaredDistribution.survival(meanChi, degreesOfFreedom: Double(meanDof)),
+                                        label: "p-value of the pooled mean statistic (Bonferroni over seeds)", pooling: .pValue)
+        m[Key.covariancePValue] = Measurement(ChiSquaredDistribution.survival(covChi, degreesOfFreedom: Double(covDof)),
+                                              label: "p-value of the pooled covariance statistic (Bonferroni over seeds)", pooling: .pValue)
+        m[Key.schemeBiasZ] = Measurement(results.map(\.schemeBiasZ).max() ?? .nan,
+                                         label: "largest Euler–Maruyama discretisation bias, in standard errors (largest over seeds)",
+                                         pooling: .maximum)
+        m[Key.vanLoanError] = Measurement(results.map(\.vanLoanError).max() ?? .nan,
+                                          label: "Van Loan vs fine-step RK4 moment integration, max relative difference", pooling: .maximum)
+        m[Key.trajectories] = Measurement(Double(trajectories), label: "trajectories per system")
+        m[Key.systems] = Measurement(Double(results.count), label: "random systems (summed over seeds)", pooling: .sum)
         let rows = results.map { r -> [String] in
             let t = r.test
             return ["\(r.dimension)", "\(r.steps)", "\(r.trajectories)",
-                    String(format: "%.2f", t.meanZ.map { abs($0) }.max() ?? 0),
-                    String(format: "%.2f", t.covarianceZ.map { abs($0) }.max() ?? 0),
-                    String(format: "%.1f / %d (p %.3f)", t.meanChiSquared, t.meanDegreesOfFreedom, t.meanPValue),
-                    String(format: "%.1f / %d (p %.3f)", t.covarianceChiSquared, t.covarianceDegreesOfFreedom, t.covariancePValue),
-                    String(format: "%.3f", r.schemeBiasZ), String(format: "%.1e", r.vanLoanError)]
+                    NumberText.fixed(t.meanZ.map { abs($0) }.max() ?? 0, 2),
+                    NumberText.fixed(t.covarianceZ.map { abs($0) }.max() ?? 0, 2),
+                    "\(NumberText.fixed(t.meanChiSquared, 1)) / \(t.meanDegreesOfFreedom) (p \(NumberText.fixed(t.meanPValue, 3)))",
+                    "\(NumberText.fixed(t.covarianceChiSquared, 1)) / \(t.covarianceDegreesOfFreedom) (p \(NumberText.fixed(t.covariancePValue, 3)))",
+                    NumberText.fixed(r.schemeBiasZ, 3), NumberText.of(r.vanLoanError, digits: 2)]
         }
         let table = ReportTable(title: "Closed form vs Euler–Maruyama ensemble at τ = 1 (σ_m = σ_K = 1, γ = 1.2)",
                                 header: ["d", "EM steps", "trajectories", "max |z| mean", "max |z| cov", "χ² mean / dof",
