@@ -31,4 +31,20 @@ import TensorCore
         #expect(summary.steps == 2)
         #expect(losses.count == 2 && losses.allSatisfy(\.isFinite))
     }
+
+    /// `small` is where seed 001's trained-model claims can be decided: its largest model and its
+    /// tokens per stage are within the verdicts' factor of ten of the seed's; `quick` is not.
+    @Test func smallIsWithinTheSeedsScaleAndQuickIsNot() {
+        func measured(_ scale: Scale) -> ModelScale {
+            let s = QSFPipelineScale.at(scale, seed: 1).settings
+            var model = s.model
+            model.vocabularySize = max(model.vocabularySize, CorpusScale.at(scale).vocabulary)
+            let t = s.training
+            return ModelScale(parameters: Double(model.parameterCount),
+                              tokens: Double(t.steps * t.batchSize * t.accumulation * t.contextLength), corpus: "stories")
+        }
+        let small = measured(.small), quick = measured(.quick)
+        #expect(!small.isFarBelow(SeedModelScale.qsfPaper), "\(small.text)")
+        #expect(quick.isFarBelow(SeedModelScale.qsfPaper), "\(quick.text)")
+    }
 }

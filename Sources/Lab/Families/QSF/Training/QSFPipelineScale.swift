@@ -40,8 +40,12 @@ public struct QSFPipelineScale: Sendable {
             return make(width: 64, layers: 3, heads: 4, ff: 256, context: 64, batch: 16,
                         steps: 400, lr: 5e-3, timing: StepThroughput(rounds: 6, stepsPerRound: 10))
         case .small:
-            return make(width: 128, layers: 6, heads: 4, ff: 512, context: 128, batch: 16,
-                        steps: 3000, lr: 3e-3, timing: StepThroughput(rounds: 6, stepsPerRound: 10))
+            // The smallest pipeline the verdicts take to be of the seed's scale (within 10× of
+            // its 29.4 M parameters and ≥ 1.02 × 10⁷ tokens per stage, `SeedModelScale.qsfPaper`):
+            // about 3.7–4.1 M parameters (vocabulary 2,048) and 600 × 16 × 128 = 1.23 M tokens
+            // per stage. Fixed from the gate before any small run was judged.
+            return make(width: 192, layers: 6, heads: 6, ff: 768, context: 128, batch: 16,
+                        steps: 600, lr: 3e-3, timing: StepThroughput(rounds: 6, stepsPerRound: 10))
         case .paper:
             // GPT-2's vocabulary size for the model; the tokenizer trained on `stories` is smaller.
             var paper = make(width: 320, layers: 32, heads: 8, ff: 512, context: 512,

@@ -36,7 +36,7 @@ struct TrainedSpectrum {
         self.initial = try initial.map { try KoopmanModelAnalysis(layers: try KoopmanLayer.layers(of: $0), epsilon: epsilon) }
         gamma = records.flatMap { GammaTrajectoryAnalysis(records: $0) }
         width = stageIII.config.width
-        let sequences = data.map { ModelStates.windows($0.validation.tokens, length: stageIII.config.contextLength, count: windows) } ?? []
+        let sequences = data.map { ModelStates.windows(Array($0.validation.tokens), length: stageIII.config.contextLength, count: windows) } ?? []
         self.windows = sequences.count
         guard let data, !sequences.isEmpty else {
             share = nil; sparsity = nil; norms = nil
