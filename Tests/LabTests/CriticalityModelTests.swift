@@ -21,9 +21,9 @@ struct CriticalityModelTests {
     func doubleTwin() throws {
         var rng = SeededRNG(seed: 81)
         let model = try LanguageModel<Float>(config: Self.config(.transformer), rng: &rng)
-        let twin = try CriticalityModels.doubleTwin(model)
+        let twin = try ModelProbes.doubleTwin(model)
         let tokens: [[Int32]] = (0..<2).map { _ in (0..<12).map { _ in Int32(rng.int(below: 256)) } }
-        let a = CriticalityModels.hiddenStates(model, sequences: tokens), b = CriticalityModels.hiddenStates(twin, sequences: tokens)
+        let a = ModelProbes.hiddenStates(model, sequences: tokens), b = ModelProbes.hiddenStates(twin, sequences: tokens)
         #expect(a.count == 2 && a[1].shape == [2, 12, 16])
         for (x, y) in zip(a, b) {
             let diff = zip(x.scalars, y.scalars).map { abs(Double($0) - $1) }.max()!
@@ -36,7 +36,7 @@ struct CriticalityModelTests {
     @Test("identity blocks have branching 1; a random block does not")
     func identityBlocks() throws {
         var rng = SeededRNG(seed: 82)
-        let twin = try CriticalityModels.doubleTwin(try LanguageModel<Float>(config: Self.config(.transformer), rng: &rng))
+        let twin = try ModelProbes.doubleTwin(try LanguageModel<Float>(config: Self.config(.transformer), rng: &rng))
         let length = 8
         let inputs = (0..<3).map { _ in (0..<(length * 16)).map { _ in rng.normal() } }
         let random = BranchingRatio.measure(layers: BlockMaps.blocks(twin, length: length), inputs: inputs, probes: 2, rng: SeededRNG(seed: 1))
@@ -88,7 +88,7 @@ struct CriticalityModelTests {
         var out = ExperimentOutput()
         let outcome = AttentionSurfaceRecorder.Outcome(surfaces: s, initialLoss: 1, finalLoss: 1, seconds: 0)
         AttentionSurfaceReport(analysis: analysis, surfaces: s, outcome: outcome).add(to: &out)
-        out.measurements[CriticalityRules.kpzValidationKey] = Measurement(7, samples: 7)
+        out.measurements[KPZRules.kpzValidationKey] = Measurement(7, samples: 7)
         return Evidence(measurements: out.measurements, scale: scale)
     }
 

@@ -13,7 +13,7 @@ public struct ModelBranchingExperiment: Experiment {
     public static let experimentID = "criticality.model-branching"
     public let id = ModelBranchingExperiment.experimentID
     public let title = "Branching ratio of trained and initial language-model blocks"
-    public let dependencies = [CriticalityModels.pipelineID, "criticality.branching"]
+    public let dependencies = [RunModels.pipelineID, BranchingExperiment.experimentID]
 
     public init() {}
 
@@ -40,22 +40,22 @@ public struct ModelBranchingExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
-        for (key, m) in context.dependencyOutputs["criticality.branching"]?.measurements ?? [:] {
+        for (key, m) in context.dependencyOutputs[BranchingExperiment.experimentID]?.measurements ?? [:] {
             out.measurements["validation." + key] = m
         }
-        let pipeline = try CriticalityModels.pipeline(context)
-        let data = try PreparedData.load(from: try CriticalityModels.artifact("data", of: pipeline, runDirectory: context.runDirectory))
+        let models = try RunModels(context)
+        let data = try models.data()
         let (samples, probes) = context.scale == .smoke ? (3, 1) : context.scale == .quick ? (8, 2) : (24, 4)
         var cases: [Case] = []
         for (s, stage) in Self.stages.enumerated() {
-            let trained = try CriticalityModels.loadModel(checkpoint: try CriticalityModels.artifact("checkpoint.\(stage)", of: pipeline, runDirectory: context.runDirectory))
-            let initial = try CriticalityModels.initialModel(trained.config, seed: context.seed &+ UInt64(100 + s))
+            let trained = try models.model(stage)
+            let initial = try ModelProbes.initialModel(trained.config, seed: context.seed &+ UInt64(100 + s))
             let length = trained.config.contextLength
-            let windows = try CriticalityModels.validationWindows(data, count: samples, length: length)
+            let windows = try ModelProbes.validationWindows(data, count: samples, length: length)
             for (state, model) in [("init", initial), ("trained", trained)] {
                 let start = Date()
-                let twin = try CriticalityModels.doubleTwin(model)
-                let inputs = windows.map { CriticalityModels.embedded(twin, sequences: [$0]).scalars }
+                let twin = try ModelProbes.doubleTwin(model)
+                let inputs = windows.map { ModelProbes.embedded(twin, sequences: [$0]).scalars }
                 let rng = SeededRNG(seed: context.seed).stream(UInt64(60 + 2 * s + (state == "init" ? 0 : 1)))
                 let result = BranchingRatio.measure(layers: BlockMaps.blocks(twin, length: length), inputs: inputs, probes: probes, rng: rng)
                 let maps = BlockMaps.blocks(twin, length: length)

@@ -45,7 +45,7 @@ struct HiddenStateEntanglementReport {
             rows.append([r.model, "\(r.layer)", r.split.title, a.formatted, fit.preferred.name,
                          String(format: "%.2f / %.2f / %.2f", fit.constant.weight, fit.logarithmic.weight, fit.powerLaw.weight),
                          r.gaussian.logCoefficient?.formatted ?? "—", r.matched.logCoefficient?.formatted ?? "—",
-                         "\(CriticalityText.number(r.measured.means.last!)) / \(CriticalityText.number(r.gaussian.means.last!)) / \(CriticalityText.number(r.matched.means.last!))"])
+                         "\(NumberText.of(r.measured.means.last!)) / \(NumberText.of(r.gaussian.means.last!)) / \(NumberText.of(r.matched.means.last!))"])
         }
         out.tables.append(ReportTable(
             title: "S(L) of hidden states: log coefficient, preferred law (AIC) and the two null models of the same shape",

@@ -25,8 +25,8 @@ struct ModelBranchingReport {
                 out.measurements["\(key).layer\(l).branch-log-gain"] = Measurement(c.branchLogGain[l], error: c.branchLogGainError[l], samples: r.samples,
                                                                                   label: "⟨ln ‖J v − v‖/‖v‖⟩ of block \(l)'s residual branch, \(c.model) at \(c.state)")
                 rows.append([c.model, c.state, "\(l)", Measurement(r.layerLogGain[l], error: r.layerLogGainError[l]).formatted,
-                             CriticalityText.number(r.layerBranching[l]), Measurement(c.branchLogGain[l], error: c.branchLogGainError[l]).formatted,
-                             CriticalityText.number(Foundation.exp(c.branchLogGain[l])),
+                             NumberText.of(r.layerBranching[l]), Measurement(c.branchLogGain[l], error: c.branchLogGainError[l]).formatted,
+                             NumberText.of(Foundation.exp(c.branchLogGain[l])),
                              Measurement(c.normLogGrowth[l], error: c.normLogGrowthError[l]).formatted,
                              Measurement(c.relativeLogGain[l], error: c.relativeLogGainError[l]).formatted])
             }
@@ -41,7 +41,7 @@ struct ModelBranchingReport {
             let relativeError = (c.relativeLogGainError.reduce(0) { $0 + $1 * $1 }).squareRoot() / Double(depth)
             out.measurements["\(key).relative-log-gain"] = Measurement(relative, error: relativeError, samples: r.samples,
                                                                         label: "relative-perturbation ln gain averaged over the \(depth) blocks, \(c.model) at \(c.state)")
-            rows.append([c.model, c.state, "all (per block)", Measurement(g, error: e).formatted, CriticalityText.number(Foundation.exp(g)), "—", "—", "—",
+            rows.append([c.model, c.state, "all (per block)", Measurement(g, error: e).formatted, NumberText.of(Foundation.exp(g)), "—", "—", "—",
                          Measurement(relative, error: relativeError).formatted])
         }
         out.tables.append(ReportTable(title: "Perturbation gain per block: whole block (identity path + branch) and residual branch alone",

@@ -5,7 +5,8 @@ import TensorCore
 /// Runs the seed's proof-of-concept circuit (H, 300 ps delay, measure, 1000 shots) and a Ramsey
 /// sequence on a one-qubit density-matrix simulator with T1/T2 channels, for the seed's T2 values.
 public struct CoherenceCircuitExperiment: Experiment {
-    public let id = "criticality.coherence-circuit"
+    public static let experimentID = "criticality.coherence-circuit"
+    public let id = CoherenceCircuitExperiment.experimentID
     public let title = "The coherence circuit: H, 300 ps delay, measure — and Ramsey"
 
     public init() {}
@@ -26,7 +27,7 @@ public struct CoherenceCircuitExperiment: Experiment {
         let ideal = circuit.run(noise: .none, shots: shots, rng: &rng)
         out.measurements["p1.seed-script"] = Measurement(ideal.frequencyOne, error: ideal.frequencyError, samples: shots,
                                                          label: "fraction of |1⟩ in 1000 shots of the seed's circuit on a noiseless simulator")
-        var rows: [[String]] = [["as written (no noise model)", "—", "—", "\(ideal.counts.zero) / \(ideal.counts.one)", CriticalityText.number(ideal.probabilityOne), "—"]]
+        var rows: [[String]] = [["as written (no noise model)", "—", "—", "\(ideal.counts.zero) / \(ideal.counts.one)", NumberText.of(ideal.probabilityOne), "—"]]
         var p1Values: [Double] = []
         for (name, t2) in Self.t2Values {
             // T1 is not given: the allowed range is T1 ≥ T2/2. Both ends.
@@ -35,7 +36,7 @@ public struct CoherenceCircuitExperiment: Experiment {
                 let m = circuit.run(noise: noise, shots: shots, rng: &rng)
                 let ramsey = QubitCircuit.ramsey(delay: tau).finalState(noise: noise).populations.zero
                 p1Values.append(m.probabilityOne)
-                rows.append([name, t1Name, CriticalityText.number(Foundation.exp(-tau / t2)), "\(m.counts.zero) / \(m.counts.one)", CriticalityText.number(m.probabilityOne), CriticalityText.number(ramsey)])
+                rows.append([name, t1Name, NumberText.of(Foundation.exp(-tau / t2)), "\(m.counts.zero) / \(m.counts.one)", NumberText.of(m.probabilityOne), NumberText.of(ramsey)])
             }
             out.measurements["ramsey.contrast.t2-\(Int((t2 * 1e12).rounded()))ps"] = Measurement(
                 Foundation.exp(-tau / t2), label: "Ramsey contrast e^{−τ/T2} after 300 ps, \(name)")
