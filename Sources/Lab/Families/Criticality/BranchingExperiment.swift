@@ -62,7 +62,7 @@ public struct BranchingExperiment: Experiment {
                          NumberText.of(Foundation.exp(r.depthAveragedLogGain)), mf.chi.last! < 1 ? "ordered" : "chaotic"])
         }
         perLayer.add(.horizontalLine(0, label: "critical (branching 1)"))
-        out.measurements["tanh.max-deviation-from-mean-field"] = Measurement(maxDeviation, label: "largest |measured − mean-field| per-layer ln gain (O(1/N) expected)")
+        out.measurements["tanh.max-deviation-from-mean-field"] = Measurement(maxDeviation, label: "largest |measured − mean-field| per-layer ln gain (O(1/N) expected)", pooling: .maximum)
         out.tables.append(ReportTable(title: "Random tanh networks, depth \(depth), width \(width): ln gain per layer over the whole depth",
                                       header: ["σ_w", "measured", "mean field ½⟨ln χ⟩", "branching", "phase (χ at depth)"], rows: rows))
         out.figures.append(Figure(name: "branching-per-layer", caption: "Mean log gain of a random perturbation through each layer, with the mean-field prediction ½ ln χ_l (dashed). Zero is criticality (branching ratio 1); σ_w = 1 is the edge of chaos of tanh networks without biases.",

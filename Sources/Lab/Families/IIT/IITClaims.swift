@@ -10,7 +10,8 @@ extension ClaimRegistry {
         Claim(id: "iit.phi", seed: Seed.symmetryBreaking, section: "§5.1",
               statement: "Integrated information exceeds 50 bits at 175B parameters.",
               claimed: "Φ > 50 bits at 175B parameters",
-              experiment: KoopmanPhiExperiment.experimentID, evidence: .trainedModel, scope: .seedModels(quote: "§5.1: \"Achieves Φ > 50 bits (human-level integration) at 175B parameters\"", scale: SeedModelScale.gpt3),
+              experiment: KoopmanPhiExperiment.experimentID, evidence: .trainedModel,
+              scope: .seedModels(quote: "§5.1: \"Achieves Φ > 50 bits (human-level integration) at 175B parameters\"", scale: SeedModelScale.gpt3),
               rule: IITRules.phi),
     ]
 }
@@ -19,17 +20,29 @@ extension ExperimentRegistry {
     static let iit: [any Experiment] = [IntegratedInformationExperiment(), KoopmanPhiExperiment()]
 }
 
+/// The measurements the Φ rule reads.
+enum PhiKey {
+    /// Two coupled nodes (analytic 0.5 bits) and two disconnected blocks (exact 0), carried over
+    /// from `IntegratedInformationExperiment`.
+    static let twoNode = MeasurementKey("validation.phi.two-node")
+    static let disconnected = MeasurementKey("validation.phi.disconnected")
+    /// The largest Φ measured on a trained Koopman layer (pooled: the largest over seeds).
+    static let maxBits = MeasurementKey("koopman-phi.max-bits")
+}
+
 /// The verdict rule of `iit.phi`.
 enum IITRules {
-    static func text(_ m: Measurement?) -> String { m.map { $0.formatted } ?? "not measured" }
+    /// Variables up to which Φ is computed exhaustively (2^{n−1} − 1 bipartitions).
+    static let exhaustiveLimit = 16
 
     static let phi = VerdictRule(
         "untestable as stated: Φ of a 175B-parameter model is not computable and the seed gives no method",
-        measuring: ["validation.phi.two-node", "validation.phi.disconnected", "koopman-phi.max-bits"]
+        measuring: [PhiKey.twoNode, PhiKey.disconnected, PhiKey.maxBits]
     ) { e in
-        let layers = e.measurements.filter { $0.key.hasPrefix("koopman-phi.") && $0.key.hasSuffix(".block-mean") }.sorted { $0.key < $1.key }
-            .map { "\($0.key.dropFirst("koopman-phi.".count).dropLast(".block-mean".count)): \($0.value.formatted)" }
-        let koopman = layers.isEmpty ? "" : " Trained Koopman layers (x_{t+1} = K x_t + ε, Σ_ε = I), mean Φ over sub-blocks of ≤ 16 coordinates in bits: \(layers.joined(separator: "; ")); largest Φ measured \(text(e["koopman-phi.max-bits"])) bits."
-        return .untestable("Φ is defined by a minimum over all bipartitions of the system's units — 2^{n−1} − 1 of them for n units, so exact Φ is exponential in n, and a 175B-parameter model has n ≳ 10^5 units per token under any choice of units; the seed states neither the units, the dynamics (which x_{t+1} = K x_t + ε?), the partition scheme nor the estimator behind \"50 bits\", so the number cannot be recomputed or checked. The machinery works on small systems: two coupled nodes give Φ = \(text(e["validation.phi.two-node"])) bits (analytic 0.5), disconnected blocks \(text(e["validation.phi.disconnected"])) bits (exact 0), and exhaustive search covers up to 16 variables." + koopman)
+        func text(_ key: MeasurementKey) -> String { e[key]?.formatted ?? "not measured" }
+        return .untestable("the seed states no units, dynamics, partition scheme or estimator for its 50 bits; exact Φ over n units "
+                           + "scores 2^(n−1) − 1 bipartitions (exhaustive here up to n = \(exhaustiveLimit)). Validation: two coupled nodes "
+                           + "\(text(PhiKey.twoNode)) bits (analytic 0.5), disconnected blocks \(text(PhiKey.disconnected)) bits (exact 0). "
+                           + "Largest Φ of a trained Koopman layer: \(text(PhiKey.maxBits)) bits.")
     }
 }

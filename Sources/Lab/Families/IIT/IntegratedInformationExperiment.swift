@@ -62,7 +62,7 @@ public struct IntegratedInformationExperiment: Experiment {
             if abs(heuristic.normalisedPhi - exact.normalisedPhi) < 1e-9 { agree += 1 }
         }
         out.measurements["heuristic.agreement"] = Measurement(Double(agree), samples: trials,
-                                                              label: "random \(check)-variable systems where the heuristic finds the exhaustive MIB")
+                                                              label: "random \(check)-variable systems where the heuristic finds the exhaustive MIB", pooling: .sum)
         let large: [Int]
         switch context.scale {
         case .smoke: large = [24]

@@ -41,7 +41,7 @@ struct KoopmanPhiReport {
         }
         let all = rows.compactMap { $0.phi?.phiBits }
         if let top = all.max() {
-            out.measurements["koopman-phi.max-bits"] = Measurement(top, unit: "bits", label: "largest Φ measured on a trained Koopman layer (any sub-block or whole state)")
+            out.measurements[PhiKey.maxBits] = Measurement(top, unit: "bits", label: "largest Φ measured on a trained Koopman layer (any sub-block or whole state)", pooling: .maximum)
         }
         out.tables.append(ReportTable(title: "Φ (bits) of trained Koopman layers, x_{t+1} = K x_t + ε, Σ_ε = I",
                                       header: ["model", "layer", "variables", "n", "ρ(K)", "Φ (bits)", "MIB sizes", "search", "seconds"], rows: tableRows))
