@@ -21,9 +21,9 @@ struct CriticalityModelTests {
     func doubleTwin() throws {
         var rng = SeededRNG(seed: 81)
         let model = try LanguageModel<Float>(config: Self.config(.transformer), rng: &rng)
-        let twin = try CriticalityModels.doubleTwin(model)
+        let twin = try ModelProbes.doubleTwin(model)
         let tokens: [[Int32]] = (0..<2).map { _ in (0..<12).map { _ in Int32(rng.int(below: 256)) } }
-        let a = CriticalityModels.hiddenStates(model, sequences: tokens), b = CriticalityModels.hiddenStates(twin, sequences: tokens)
+        let a = ModelProbes.hiddenStates(model, sequences: tokens), b = ModelProbes.hiddenStates(twin, sequences: tokens)
         #expect(a.count == 2 && a[1].shape == [2, 12, 16])
         for (x, y) in zip(a, b) {
             let diff = zip(x.scalars, y.scalars).map { abs(Double($0) - $1) }.max()!
@@ -36,7 +36,7 @@ struct CriticalityModelTests {
     @Test("identity blocks have branching 1; a random block does not")
     func identityBlocks() throws {
         var rng = SeededRNG(seed: 82)
-        let twin = try CriticalityModels.doubleTwin(try LanguageModel<Float>(config: Self.config(.transformer), rng: &rng))
+        let twin = try ModelProbes.doubleTwin(try LanguageModel<Float>(config: Self.config(.transformer), rng: &rng))
         let length = 8
         let inputs = (0..<3).map { _ in (0..<(length * 16)).map { _ in rng.normal() } }
         let random = BranchingRatio.measure(layers: BlockMaps.blocks(twin, length: length), inputs: inputs, probes: 2, rng: SeededRNG(seed: 1))
@@ -45,7 +45,7 @@ struct CriticalityModelTests {
         let identity = BranchingRatio.measure(layers: BlockMaps.blocks(twin, length: length), inputs: inputs, probes: 2, rng: SeededRNG(seed: 1))
         for g in identity.layerLogGain { #expect(abs(g) < 1e-8, "ln gain \(g)") }
         let growth = ModelBranchingExperiment.normGrowth(BlockMaps.blocks(twin, length: length), inputs: inputs)
-        #expect(growth.mean.allSatisfy { abs($0) < 1e-12 })
+        #expect(growth.joined().allSatisfy { abs($0) < 1e-12 }, "identity blocks keep every window's norm")
     }
 
     @Test("hidden-state entropies of known states: product 0, maximal ln min(d_A, d_B)")
@@ -71,7 +71,7 @@ struct CriticalityModelTests {
     static func surfaces(_ model: GrowthModel?, sizes: [Int], last: Int, probes: Int, seed: UInt64) -> AttentionSurfaces {
         let steps = GrowthModel.recordingTimes(upTo: last, perDecade: 8).map { Int($0) }
         let times = steps.map(Double.init)
-        var rng = SeededRNG(seed: seed)
+        let rng = SeededRNG(seed: seed)
         let fields = [(0..<2).map { head in sizes.enumerated().map { k, l -> [HeightField] in
             let stream = rng.stream(UInt64(10 * head + k))
             if let model { return model.simulate(length: l, times: times, realisations: probes, rng: stream) }
@@ -88,7 +88,7 @@ struct CriticalityModelTests {
         var out = ExperimentOutput()
         let outcome = AttentionSurfaceRecorder.Outcome(surfaces: s, initialLoss: 1, finalLoss: 1, seconds: 0)
         AttentionSurfaceReport(analysis: analysis, surfaces: s, outcome: outcome).add(to: &out)
-        out.measurements[CriticalityRules.kpzValidationKey] = Measurement(7, samples: 7)
+        out.measurements[KPZRules.kpzValidationKey] = Measurement(7, samples: 7)
         return Evidence(measurements: out.measurements, scale: scale)
     }
 
@@ -119,43 +119,6 @@ struct CriticalityModelTests {
         #expect(throws: LabError.self) { try AttentionSurfaceCommand.report(run: folder.appendingPathComponent("none"), options: .init(), detail: false) }
     }
 
-    // MARK: Verdict rules on synthetic evidence
-
-    @Test("branching rule: relative gain near 1 reproduces, far from 1 contradicts, smoke is inconclusive")
-    func branchingRule() throws {
-        let rule = try #require(ClaimRegistry.claim("criticality.branching-one")).rule
-        func evidence(_ g: Double, scale: Scale = .quick) -> Evidence {
-            Evidence(measurements: ["validation.linear.gain-2.branching": Measurement(2),
-                                    "branching.transformer.trained.relative-log-gain": Measurement(g, error: 0.01),
-                                    "branching.qsf.trained.relative-log-gain": Measurement(-0.02, error: 0.01)], scale: scale)
-        }
-        #expect(rule.judge(evidence(0.03)).label == "reproduced")
-        #expect(rule.judge(evidence(0.5)).label == "contradicted")
-        #expect(rule.judge(evidence(0.03, scale: .smoke)).label == "inconclusive")
-    }
-
-    @Test("entanglement rule: a log law beyond the null reproduces; one the null shares, or a saturated entropy, contradicts")
-    func entanglementRule() throws {
-        let rule = try #require(ClaimRegistry.claim("entanglement.log-law")).rule
-        func evidence(preferred: Double, beyondNull: Double, entropyAtLongest: Double = 0.9) -> Evidence {
-            var m: [String: Lab.Measurement] = ["validation.critical-chain.log-coefficient": Lab.Measurement(0.333, error: 0.001)]
-            for l in 0..<3 {
-                let k = "entanglement.transformer.layer\(l).heads"
-                m[k + ".preferred-log"] = Measurement(preferred)
-                m[k + ".log-coefficient"] = Measurement(0.3, error: 0.01)
-                m[k + ".minus-matched"] = Measurement(beyondNull, error: 0.01)
-                m[k + ".entropy-max-length"] = Measurement(entropyAtLongest)
-                m[k + ".bound-max-length"] = Measurement(log(4.0))
-            }
-            return Evidence(measurements: m, scale: .quick)
-        }
-        #expect(rule.judge(evidence(preferred: 1, beyondNull: 0.2)).label == "reproduced")
-        // Pinned at the ceiling ln H: no room to grow like log L, however significant the slope.
-        #expect(rule.judge(evidence(preferred: 1, beyondNull: 0.2, entropyAtLongest: log(4.0) - 0.01)).label == "contradicted")
-        #expect(rule.judge(evidence(preferred: 1, beyondNull: 0.005)).label == "contradicted")
-        #expect(rule.judge(evidence(preferred: 0, beyondNull: 0.2)).label == "contradicted")
-    }
-
     // MARK: End to end on pipeline artefacts written by hand
 
     @Test("the model experiments read the pipeline's artefacts at smoke scale")
@@ -175,9 +138,19 @@ struct CriticalityModelTests {
             artifacts["checkpoint.\(stage)"] = "qsf.pipeline/pipeline/\(stage)"
         }
         let pipeline = ExperimentOutput(artifacts: artifacts)
+        var dependencies: [String: ExperimentOutput] = ["qsf.pipeline": pipeline]
         func context(_ id: String) -> ExperimentContext {
             ExperimentContext(scale: .smoke, seed: 5, directory: run.appendingPathComponent("experiments/\(id)"), runDirectory: run,
-                              dependencyOutputs: ["qsf.pipeline": pipeline], log: { _ in })
+                              dependencyOutputs: dependencies, log: { _ in })
+        }
+        // The estimator validations the model experiments carry over as `validation.*`.
+        for validation in [EntanglementExperiment() as any Experiment, BranchingExperiment(), IntegratedInformationExperiment(), SurfaceGrowthExperiment()] {
+            dependencies[validation.id] = try validation.run(context(validation.id))
+        }
+        /// Every key the claim's rule lists in `measuring:` is in the experiment's smoke output.
+        func expectMeasured(_ claim: String, _ out: ExperimentOutput) {
+            let missing = ClaimRegistry.claim(claim)!.rule.measurementNames.filter { out.measurements[$0] == nil }
+            #expect(missing.isEmpty, "\(claim): its rule reads \(missing) that the experiment did not produce")
         }
         func verdict(_ claim: String, _ out: ExperimentOutput) -> Verdict {
             ClaimRegistry.claim(claim)!.verdict(Evidence(measurements: out.measurements, scale: .smoke))
@@ -191,6 +164,7 @@ struct CriticalityModelTests {
                 #expect(s.value <= bound.value + 1e-12)
             }
         }
+        expectMeasured("entanglement.log-law", entanglement)
         #expect(verdict("entanglement.log-law", entanglement).label == "inconclusive")
 
         let branching = try ModelBranchingExperiment().run(context(ModelBranchingExperiment.experimentID))
@@ -199,16 +173,24 @@ struct CriticalityModelTests {
                 #expect(branching.measurements["branching.\(model).\(state).relative-log-gain"]?.value.isFinite == true, "\(model) \(state)")
             }
         }
+        expectMeasured("criticality.branching-one", branching)
         #expect(verdict("criticality.branching-one", branching).label == "inconclusive")
 
         let phi = try KoopmanPhiExperiment().run(context(KoopmanPhiExperiment.experimentID))
         #expect(phi.measurements.keys.contains { $0.hasPrefix("koopman-phi.koopman.layer1.") })
+        expectMeasured("iit.phi", phi)
         #expect(verdict("iit.phi", phi).label == "untestable")
 
         let surfaces = try AttentionSurfaceExperiment().run(context(AttentionSurfaceExperiment.experimentID))
         #expect(surfaces.measurements["attention.heads"]?.value == 2)
         let report = try AttentionSurfaceCommand.report(run: run, options: .init(), detail: false)
         #expect(report.contains("pooled"))
+        // kpz.exponents: α and z need sizes that saturate, which smoke does not record; its keys are not checked here.
         #expect(verdict("kpz.exponents", surfaces).label == "inconclusive")
+        #expect(surfaces.trainedScale?.parameters != nil, "the attention surfaces report the scale of the model they train")
+
+        let circuit = try CoherenceCircuitExperiment().run(context(CoherenceCircuitExperiment.experimentID))
+        expectMeasured("hardware.coherence-circuit", circuit)
+        #expect(verdict("hardware.coherence-circuit", circuit).label == "contradicted")
     }
 }

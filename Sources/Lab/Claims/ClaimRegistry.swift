@@ -2,7 +2,7 @@
 public enum ClaimRegistry {
     /// All claims, in report order.
     public static var all: [Claim] {
-        qsfTraining + qsfDynamics + softmax + attn + kuramoto + nnqft + criticality + qpf
+        qsfTraining + qsfDynamics + softmax + attn + kuramoto + nnqft + kpz + entanglement + criticality + iit + hardware + qpf
     }
 
     /// The claim with this id, or nil.
@@ -12,7 +12,7 @@ public enum ClaimRegistry {
 /// Every experiment attnlab can run, by family (the same files as the claims they measure).
 public enum ExperimentRegistry {
     public static var all: [any Experiment] {
-        qsfTraining + qsfDynamics + softmax + attn + kuramoto + nnqft + criticality + qpf
+        qsfTraining + qsfDynamics + softmax + attn + kuramoto + nnqft + kpz + entanglement + criticality + iit + hardware + qpf
     }
 
     public static func experiment(_ id: String) -> (any Experiment)? { all.first { $0.id == id } }

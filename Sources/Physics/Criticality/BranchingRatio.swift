@@ -43,6 +43,9 @@ public struct BranchingResult: Sendable {
     /// and its standard error over samples.
     public var layerLogGain: [Double]
     public var layerLogGainError: [Double]
+    /// Per sample and layer (S, D): ln ‖J_l v‖/‖v‖ averaged over that sample's probes, so that a
+    /// caller can combine it with other per-sample quantities and keep their correlation.
+    public var sampleLayerLogGain: [[Double]]
     /// Per layer (D): mean of ‖J_l v‖²/‖v‖² (= Tr J_lᵀJ_l / n for isotropic v).
     public var layerMeanSquareGain: [Double]
     /// Per layer (D): cumulative ln ‖J_l ⋯ J_1 u‖/‖u‖ of one perturbation u carried through the
@@ -121,7 +124,7 @@ public enum BranchingRatio {
         let (log, logErr) = meanAndError(\.log)
         let (square, _) = meanAndError(\.square)
         let (cumulative, cumulativeErr) = meanAndError(\.cumulative)
-        return BranchingResult(layerLogGain: log, layerLogGainError: logErr, layerMeanSquareGain: square,
+        return BranchingResult(layerLogGain: log, layerLogGainError: logErr, sampleLayerLogGain: perSample.map(\.log), layerMeanSquareGain: square,
                                cumulativeLogGain: cumulative, cumulativeLogGainError: cumulativeErr,
                                samples: inputs.count, probes: probes)
     }

@@ -6,7 +6,8 @@ import TensorCore
 /// answers, and measures the log law a structureless (random) hidden-state matrix already shows;
 /// the claim `entanglement.log-law` needs hidden states of a trained model.
 public struct EntanglementExperiment: Experiment {
-    public let id = "criticality.entanglement"
+    public static let experimentID = "criticality.entanglement"
+    public let id = EntanglementExperiment.experimentID
     public let title = "Entanglement entropy: Schmidt spectra and S versus L on reference systems"
 
     public init() {}
@@ -21,12 +22,12 @@ public struct EntanglementExperiment: Experiment {
         let a = (0..<16).map { _ in rng.normal() }, b = (0..<16).map { _ in rng.normal() }
         let product = try SchmidtSpectrum(Matrix(rows: 16, cols: 16, elements: a.flatMap { x in b.map { x * $0 } })).entropy
         out.measurements["product-state.entropy"] = Measurement(product, unit: "nats", label: "S of a random product state (exact 0)")
-        rows.append(["random product state 16 × 16", CriticalityText.number(product), "0"])
+        rows.append(["random product state 16 × 16", NumberText.of(product), "0"])
         let u = try Matrix.randomNormal(rows: 16, cols: 16, rng: &rng).svd().u
         let maximal = try SchmidtSpectrum(u).entropy
         out.measurements["maximal-state.entropy-minus-log-d"] = Measurement(maximal - Foundation.log(16), unit: "nats",
                                                                            label: "S − ln 16 of a maximally entangled 16 × 16 state (exact 0)")
-        rows.append(["maximally entangled 16 × 16 (orthogonal ψ)", CriticalityText.number(maximal), CriticalityText.number(Foundation.log(16))])
+        rows.append(["maximally entangled 16 × 16 (orthogonal ψ)", NumberText.of(maximal), NumberText.of(Foundation.log(16))])
         let draws = smoke ? 20 : 200
         var page: [Double] = []
         for _ in 0..<draws {
@@ -35,7 +36,7 @@ public struct EntanglementExperiment: Experiment {
         let pageSummary = SampleSummary(page), pageExact = SchmidtSpectrum.pageEntropy(8, 32)
         out.measurements["page.mean-minus-exact"] = Measurement(pageSummary.mean - pageExact, error: pageSummary.standardError, samples: draws,
                                                                 unit: "nats", label: "mean S of Haar-random states on C^8 ⊗ C^32 minus Page's value")
-        rows.append(["Haar-random C^8 ⊗ C^32, mean of \(draws)", Measurement(pageSummary.mean, error: pageSummary.standardError).formatted, CriticalityText.number(pageExact) + " (Page)"])
+        rows.append(["Haar-random C^8 ⊗ C^32, mean of \(draws)", Measurement(pageSummary.mean, error: pageSummary.standardError).formatted, NumberText.of(pageExact) + " (Page)"])
         var open = [Double](repeating: 1, count: 12)
         open[11] = 0
         let (c12, phi12) = try FreeFermionChain.groundState(hoppings: open, particles: 6)
@@ -43,7 +44,7 @@ public struct EntanglementExperiment: Experiment {
         let viaCorrelation = try FreeFermionChain.blockEntropy(correlation: c12, sites: 0..<6)
         out.measurements["free-fermion.schmidt-minus-correlation"] = Measurement(viaSchmidt - viaCorrelation, unit: "nats",
                                                                                 label: "Schmidt entropy of the 12-site Slater state minus the correlation-matrix value")
-        rows.append(["half of a 12-site free-fermion chain (Slater state)", CriticalityText.number(viaSchmidt), CriticalityText.number(viaCorrelation) + " (correlation matrix)"])
+        rows.append(["half of a 12-site free-fermion chain (Slater state)", NumberText.of(viaSchmidt), NumberText.of(viaCorrelation) + " (correlation matrix)"])
         out.tables.append(ReportTable(title: "Schmidt-spectrum entropy of states with known answers (nats)",
                                       header: ["state", "measured S", "exact S"], rows: rows))
 
@@ -77,14 +78,14 @@ public struct EntanglementExperiment: Experiment {
         out.measurements["random-matrix.log-coefficient"] = Measurement(nullFit.logarithmic.parameters[0], error: nullFit.logarithmic.errors[0], samples: perLength,
                                                                         label: "a in S = a ln T + b for i.i.d. Gaussian T × \(features) matrices, T ≤ \(features / 2)")
         out.measurements["random-matrix.saturation"] = Measurement(nullMeans.last!, error: nullErrors.last!, samples: perLength, unit: "nats",
-                                                                   label: "S of i.i.d. Gaussian \(lengths.last!) × \(features) matrices (ln \(features) = \(CriticalityText.number(Foundation.log(Double(features)))))")
+                                                                   label: "S of i.i.d. Gaussian \(lengths.last!) × \(features) matrices (ln \(features) = \(NumberText.of(Foundation.log(Double(features)))))")
         out.tables.append(ReportTable(
             title: "S versus size: which law wins (Akaike weights)",
             header: ["system", "a (log law)", "constant", "log", "power", "preferred"],
             rows: [("critical XX chain, block ℓ", criticalFit), ("dimerised chain (gapped), block ℓ", gappedFit),
                    ("i.i.d. Gaussian T × \(features), T ≤ \(features / 2)", nullFit)].map { name, f in
                 [name, Measurement(f.logarithmic.parameters[0], error: f.logarithmic.errors[0]).formatted,
-                 CriticalityText.number(f.constant.weight), CriticalityText.number(f.logarithmic.weight), CriticalityText.number(f.powerLaw.weight), f.preferred.name]
+                 NumberText.of(f.constant.weight), NumberText.of(f.logarithmic.weight), NumberText.of(f.powerLaw.weight), f.preferred.name]
             }))
         out.notes.append("The critical chain gives S = a ln ℓ + b with a = \(Measurement(criticalFit.logarithmic.parameters[0], error: criticalFit.logarithmic.errors[0]).formatted) (Calabrese–Cardy: c/3 = 1/3); the gapped chain saturates (a = \(Measurement(gappedFit.logarithmic.parameters[0], error: gappedFit.logarithmic.errors[0]).formatted)). The estimator and the law comparison are validated.")
         out.notes.append("Caution for the claim: a matrix of i.i.d. Gaussian entries — hidden states with no structure at all — already gives S ≈ a ln T + b with a = \(Measurement(nullFit.logarithmic.parameters[0], error: nullFit.logarithmic.errors[0]).formatted) for T ≤ C/2 and saturates near ln C for T ≫ C (C = \(features) features), because S ≤ ln min(T, C). A log law in the positions × features split is therefore not by itself evidence of criticality; a trained model's S(L) must be compared with this null model of the same shape.")

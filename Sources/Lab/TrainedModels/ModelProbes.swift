@@ -4,45 +4,11 @@ import TensorCore
 
 // Size letters: B sequences, T positions (sequence length L), C width, H heads, D = C/H.
 
-/// How the criticality experiments reach the language models: the checkpoints and prepared data
-/// that `qsf.pipeline` trained, a Double twin of a model (for finite differences), freshly
-/// initialised models, validation windows and the per-layer hidden states of a forward pass.
-enum CriticalityModels {
-    static let pipelineID = "qsf.pipeline"
-
-    /// The folder of a pipeline artefact ("checkpoint.transformer", "data" …). The pipeline names
-    /// artefacts relative to the run's experiments/ folder; paths relative to the run directory
-    /// and absolute paths are accepted too.
-    static func artifact(_ key: String, of output: ExperimentOutput, runDirectory: URL) throws -> URL {
-        guard let path = output.artifacts[key] else {
-            throw LabError.badFile(runDirectory.path, "has no artefact '\(key)' from \(pipelineID) (it reported \(output.artifacts.keys.sorted().joined(separator: ", ")))")
-        }
-        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
-        let candidates = [runDirectory.appendingPathComponent(path),
-                          runDirectory.appendingPathComponent("experiments").appendingPathComponent(path)]
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            throw LabError.badFile(candidates[1].path, "does not exist (artefact '\(key)' of \(pipelineID))")
-        }
-        return found
-    }
-
-    /// The pipeline's output from the context, or an error saying the dependency is missing.
-    static func pipeline(_ context: ExperimentContext) throws -> ExperimentOutput {
-        guard let output = context.dependencyOutputs[pipelineID] else {
-            throw LabError.badFile(context.runDirectory.path, "holds no output of \(pipelineID), which trains the models this experiment measures")
-        }
-        return output
-    }
-
-    /// A Float model read from a checkpoint folder (config.json + model.safetensors).
-    static func loadModel(checkpoint: URL) throws -> LanguageModel<Float> {
-        let manifest = try Checkpoint.manifest(in: checkpoint)
-        var rng = SeededRNG(seed: 0)
-        let model = try LanguageModel<Float>(config: manifest.model, rng: &rng)
-        try Checkpoint.readModel(into: model, from: checkpoint.appendingPathComponent(Checkpoint.modelFile))
-        return model
-    }
-
+/// What the seed-000 experiments read from a language model beyond its logits: a freshly
+/// initialised twin of a configuration, a Double twin (for finite differences), validation
+/// windows, the hidden states after every block and the embedded input. The trained models and
+/// the corpus themselves come from `RunModels`.
+enum ModelProbes {
     /// A freshly initialised model of `config` (the state before training).
     static func initialModel(_ config: ModelConfig, seed: UInt64) throws -> LanguageModel<Float> {
         var rng = SeededRNG(seed: seed)

@@ -13,7 +13,7 @@ public struct HiddenStateEntanglementExperiment: Experiment {
     public static let experimentID = "criticality.hidden-entanglement"
     public let id = HiddenStateEntanglementExperiment.experimentID
     public let title = "Entanglement entropy of trained hidden states against sequence length"
-    public let dependencies = [CriticalityModels.pipelineID, "criticality.entanglement"]
+    public let dependencies = [RunModels.pipelineID, EntanglementExperiment.experimentID]
 
     public init() {}
 
@@ -22,15 +22,15 @@ public struct HiddenStateEntanglementExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
-        for (key, m) in context.dependencyOutputs["criticality.entanglement"]?.measurements ?? [:] {
+        for (key, m) in context.dependencyOutputs[EntanglementExperiment.experimentID]?.measurements ?? [:] {
             out.measurements["validation." + key] = m
         }
-        let pipeline = try CriticalityModels.pipeline(context)
-        let data = try PreparedData.load(from: try CriticalityModels.artifact("data", of: pipeline, runDirectory: context.runDirectory))
+        let models = try RunModels(context)
+        let data = try models.data()
         let sequences = context.scale == .smoke ? 6 : context.scale == .quick ? 24 : 64
         var results: [HiddenStateEntropy] = []
         for (s, stage) in Self.stages.enumerated() {
-            let model = try CriticalityModels.loadModel(checkpoint: try CriticalityModels.artifact("checkpoint.\(stage)", of: pipeline, runDirectory: context.runDirectory))
+            let model = try models.model(stage)
             let lengths = Self.lengths(context: model.config.contextLength)
             context.log("hidden-state entanglement: \(stage), L = \(lengths.map(String.init).joined(separator: ", ")), \(sequences) sequences each")
             results += try Self.measure(model, name: stage, lengths: lengths, sequences: sequences, data: data,
@@ -61,8 +61,8 @@ public struct HiddenStateEntanglementExperiment: Experiment {
         var measured = [[[[Double]]]](repeating: [[[Double]]](repeating: [], count: splits.count), count: layers)
         var tokenVectors = [[[Double]]](repeating: [], count: layers)
         for length in lengths {
-            let windows = try CriticalityModels.validationWindows(data, count: n, length: length)
-            let hidden = CriticalityModels.hiddenStates(model, sequences: windows)     // per layer (B, T, C)
+            let windows = try ModelProbes.validationWindows(data, count: n, length: length)
+            let hidden = ModelProbes.hiddenStates(model, sequences: windows)     // per layer (B, T, C)
             for l in 0..<layers {
                 let values = hidden[l].scalars.map(Double.init)
                 for (k, split) in splits.enumerated() {

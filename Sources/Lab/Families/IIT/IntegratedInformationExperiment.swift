@@ -7,7 +7,8 @@ import TensorCore
 /// `iit.phi` (Φ > 50 bits at 175B parameters) is untestable as stated; this shows the machinery
 /// works and what it costs.
 public struct IntegratedInformationExperiment: Experiment {
-    public let id = "criticality.integrated-information"
+    public static let experimentID = "criticality.integrated-information"
+    public let id = IntegratedInformationExperiment.experimentID
     public let title = "Integrated information Φ (Barrett–Seth) of linear-Gaussian systems"
 
     public init() {}
@@ -22,7 +23,7 @@ public struct IntegratedInformationExperiment: Experiment {
             let r = AutoregressivePhi.phi(system, exhaustiveLimit: exhaustiveLimit, rng: rng.stream(UInt64(system.size)))
             let seconds = Date().timeIntervalSince(start)
             out.measurements["phi.\(key)"] = Measurement(r.phiBits, unit: "bits", label: "Φ of \(name)")
-            rows.append([name, "\(system.size)", CriticalityText.number(r.phiBits), expected, CriticalityText.number(r.wholeMutualInformation / Foundation.log(2)),
+            rows.append([name, "\(system.size)", NumberText.of(r.phiBits), expected, NumberText.of(r.wholeMutualInformation / Foundation.log(2)),
                          "\(r.partA.count) + \(r.partB.count)", r.exhaustive ? "exhaustive (\(r.bipartitionsEvaluated))" : "heuristic (\(r.bipartitionsEvaluated) scored)",
                          String(format: "%.3f", seconds)])
             return r
@@ -61,7 +62,7 @@ public struct IntegratedInformationExperiment: Experiment {
             if abs(heuristic.normalisedPhi - exact.normalisedPhi) < 1e-9 { agree += 1 }
         }
         out.measurements["heuristic.agreement"] = Measurement(Double(agree), samples: trials,
-                                                              label: "random \(check)-variable systems where the heuristic finds the exhaustive MIB")
+                                                              label: "random \(check)-variable systems where the heuristic finds the exhaustive MIB", pooling: .sum)
         let large: [Int]
         switch context.scale {
         case .smoke: large = [24]

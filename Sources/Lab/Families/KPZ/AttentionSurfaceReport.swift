@@ -37,7 +37,7 @@ struct AttentionSurfaceReport {
                                                                                     label: "heads that saturate later on larger sizes (≥ 2 saturated sizes, t½ growing with L)")
         out.tables.append(exponentTable())
         out.figures += AttentionSurfaceFigures(analysis: analysis, surfaces: surfaces).figures()
-        out.notes.append("Model: \(m.description). Training loss \(CriticalityText.number(outcome.initialLoss)) → \(CriticalityText.number(outcome.finalLoss)) nats/token in \(String(format: "%.1f", outcome.seconds)) s. Height field per (layer, head, query i): h(x = j, t) = q_i·k_j/√D for keys j ≤ i (L = i + 1 sites), rows = \(m.steps.count) log-spaced training steps \(m.steps.first!)…\(m.steps.last!), realisations = \(m.probes) fixed validation windows. The .npy files are in surfaces/ (`attnlab kpz attention RUN_DIR` re-analyses them).")
+        out.notes.append("Model: \(m.description). Training loss \(NumberText.of(outcome.initialLoss)) → \(NumberText.of(outcome.finalLoss)) nats/token in \(String(format: "%.1f", outcome.seconds)) s. Height field per (layer, head, query i): h(x = j, t) = q_i·k_j/√D for keys j ≤ i (L = i + 1 sites), rows = \(m.steps.count) log-spaced training steps \(m.steps.first!)…\(m.steps.last!), realisations = \(m.probes) fixed validation windows. The .npy files are in surfaces/ (`attnlab kpz attention RUN_DIR` re-analyses them).")
         out.notes.append("What \"time\" is here: the optimizer step under a one-cycle schedule (learning rate rising 25-fold over the first 30% of steps, then decaying to ≈ 0). A logit surface is not a deposition process: it moves only as far as the gradient pushes it, so the schedule, not a growth law, sets its pace; the pooled analysis is repeated in gradient-flow time τ = Σ lr/lr_max, which removes the schedule's pace. The realisations are probe sequences seen by one trained network, so the errors cover the choice of input, not the randomness of training (one run).")
         for entry in [analysis.pooled, analysis.pooledFlowTime] {
             out.notes.append("\(entry.name): " + SurfaceGrowthExperiment.windowNote(entry.result) + " Regime: " + entry.regime.summary + ".")
@@ -52,7 +52,7 @@ struct AttentionSurfaceReport {
             guard let e else { continue }
             out.measurements["attention.\(key).\(name)"] = Measurement(
                 e.value, error: e.standardError, samples: e.groups,
-                label: "\(name) of the attention logits, \(entry.name) (95% CI \(CriticalityText.number(e.confidenceInterval.lowerBound))–\(CriticalityText.number(e.confidenceInterval.upperBound)))")
+                label: "\(name) of the attention logits, \(entry.name) (95% CI \(NumberText.of(e.confidenceInterval.lowerBound))–\(NumberText.of(e.confidenceInterval.upperBound)))")
         }
         let g = entry.regime
         if g.betaDrift.isFinite {

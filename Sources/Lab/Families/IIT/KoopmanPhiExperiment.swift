@@ -14,7 +14,7 @@ public struct KoopmanPhiExperiment: Experiment {
     public static let experimentID = "criticality.koopman-phi"
     public let id = KoopmanPhiExperiment.experimentID
     public let title = "Integrated information Φ of trained Koopman layers"
-    public let dependencies = [CriticalityModels.pipelineID, "criticality.integrated-information"]
+    public let dependencies = [RunModels.pipelineID, IntegratedInformationExperiment.experimentID]
 
     public init() {}
 
@@ -37,16 +37,16 @@ public struct KoopmanPhiExperiment: Experiment {
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var out = ExperimentOutput()
-        for (key, m) in context.dependencyOutputs["criticality.integrated-information"]?.measurements ?? [:] {
+        for (key, m) in context.dependencyOutputs[IntegratedInformationExperiment.experimentID]?.measurements ?? [:] {
             out.measurements["validation." + key] = m
         }
-        let pipeline = try CriticalityModels.pipeline(context)
+        let models = try RunModels(context)
         // The whole state (C variables) by the heuristic costs ≈ 5 s per layer at C = 64 (≈ 25 000
         // bipartitions scored): from `small` scale on.
         let wholeState = context.scale >= .small
         var rows: [Row] = []
         for (s, stage) in Self.stages.enumerated() {
-            let model = try CriticalityModels.loadModel(checkpoint: try CriticalityModels.artifact("checkpoint.\(stage)", of: pipeline, runDirectory: context.runDirectory))
+            let model = try models.model(stage)
             for (l, block) in model.blocks.enumerated() {
                 guard let mixer = block.koopman else { continue }
                 let k = try mixer.propagator()

@@ -21,14 +21,14 @@ struct KoopmanPhiReport {
                 let name = r.part == "whole state" ? "\(base).whole" : "\(base).block\(b)"
                 if let phi = r.phi {
                     out.measurements[name] = Measurement(phi.phiBits, unit: "bits",
-                                                         label: "Φ of \(model) layer \(layer), \(r.part) (\(r.size) variables, \(phi.exhaustive ? "exhaustive" : "heuristic"), ρ = \(CriticalityText.number(r.spectralRadius)))")
+                                                         label: "Φ of \(model) layer \(layer), \(r.part) (\(r.size) variables, \(phi.exhaustive ? "exhaustive" : "heuristic"), ρ = \(NumberText.of(r.spectralRadius)))")
                     if r.part != "whole state" { blockBits.append(phi.phiBits) }
                 }
                 if r.part == "whole state" {
                     out.measurements["\(base).spectral-radius"] = Measurement(r.spectralRadius, label: "spectral radius of K = exp(A), \(model) layer \(layer)")
                 }
-                tableRows.append([model, "\(layer)", r.part, "\(r.size)", CriticalityText.number(r.spectralRadius),
-                                  r.phi.map { CriticalityText.number($0.phiBits) } ?? "— (ρ ≥ 1: no stationary state)",
+                tableRows.append([model, "\(layer)", r.part, "\(r.size)", NumberText.of(r.spectralRadius),
+                                  r.phi.map { NumberText.of($0.phiBits) } ?? "— (ρ ≥ 1: no stationary state)",
                                   r.phi.map { "\($0.partA.count) + \($0.partB.count)" } ?? "—",
                                   r.phi.map { $0.exhaustive ? "exhaustive (\($0.bipartitionsEvaluated))" : "heuristic (\($0.bipartitionsEvaluated) scored)" } ?? "—",
                                   String(format: "%.2f", r.seconds)])
@@ -41,7 +41,7 @@ struct KoopmanPhiReport {
         }
         let all = rows.compactMap { $0.phi?.phiBits }
         if let top = all.max() {
-            out.measurements["koopman-phi.max-bits"] = Measurement(top, unit: "bits", label: "largest Φ measured on a trained Koopman layer (any sub-block or whole state)")
+            out.measurements[PhiKey.maxBits] = Measurement(top, unit: "bits", label: "largest Φ measured on a trained Koopman layer (any sub-block or whole state)", pooling: .maximum)
         }
         out.tables.append(ReportTable(title: "Φ (bits) of trained Koopman layers, x_{t+1} = K x_t + ε, Σ_ε = I",
                                       header: ["model", "layer", "variables", "n", "ρ(K)", "Φ (bits)", "MIB sizes", "search", "seconds"], rows: tableRows))
@@ -53,7 +53,7 @@ struct KoopmanPhiReport {
         }
         let unstable = rows.filter { $0.phi == nil }
         if !unstable.isEmpty {
-            out.notes.append("\(unstable.count) of \(rows.count) systems have ρ(K) ≥ 1 and no stationary distribution, so their Φ is undefined: \(unstable.map { "\($0.model) layer \($0.layer) \($0.part) (ρ = \(CriticalityText.number($0.spectralRadius)))" }.joined(separator: "; ")).")
+            out.notes.append("\(unstable.count) of \(rows.count) systems have ρ(K) ≥ 1 and no stationary distribution, so their Φ is undefined: \(unstable.map { "\($0.model) layer \($0.layer) \($0.part) (ρ = \(NumberText.of($0.spectralRadius)))" }.joined(separator: "; ")).")
         }
     }
 

@@ -84,7 +84,7 @@ struct AttentionSurfaceRecorder {
         config.vocabularySize = max(config.vocabularySize, data.tokenizer.vocabularySize)
         let network = try LanguageModel<Float>(config: config, rng: &rng)
         let trainer = try Trainer(model: network, config: training, train: data.train, validation: data.validation)
-        let sequences = try CriticalityModels.validationWindows(data, count: probes, length: config.contextLength)
+        let sequences = try ModelProbes.validationWindows(data, count: probes, length: config.contextLength)
         guard sequences.count == probes else {
             throw LabError.badFile("validation split", "has \(sequences.count) windows of \(config.contextLength) tokens; \(probes) probe sequences are needed")
         }

@@ -6,46 +6,55 @@ import Physics
 /// Names: `entanglement.<model>.layers`; per layer l and split (positions | heads),
 /// `entanglement.<model>.layer<l>.<split>.{log-coefficient, log-weight, preferred-log,
 /// gaussian-log-coefficient, matched-log-coefficient, minus-gaussian, minus-matched,
-/// entropy-max-length, gaussian-entropy-max-length, matched-entropy-max-length}`.
+/// entropy-min-length, bound-min-length, entropy-max-length, bound-max-length,
+/// gaussian-entropy-max-length, matched-entropy-max-length}` (`EntanglementBlockKeys`).
 struct HiddenStateEntanglementReport {
     var results: [HiddenStateEntropy]
 
-    static func key(_ r: HiddenStateEntropy) -> String { "entanglement.\(r.model).layer\(r.layer).\(r.split.rawValue)" }
+    static func keys(_ r: HiddenStateEntropy) -> EntanglementBlockKeys { EntanglementBlockKeys(model: r.model, layer: r.layer, split: r.split) }
+
+    /// ln min(d_A, d_B) at length L: the largest S a state of this shape can have.
+    static func bound(_ r: HiddenStateEntropy, length: Int) -> Double {
+        let dA = r.split == .heads ? r.heads : length
+        let dB = r.split == .heads ? length * r.width / r.heads : r.width
+        return Foundation.log(Double(min(dA, dB)))
+    }
 
     func add(to out: inout ExperimentOutput) {
         for model in Set(results.map(\.model)) {
             let layers = results.filter { $0.model == model }.map(\.layer).max().map { $0 + 1 } ?? 0
-            out.measurements["entanglement.\(model).layers"] = Measurement(Double(layers), label: "blocks of the \(model) model whose hidden states were measured")
+            out.measurements[EntanglementKey.layers(model)] = Measurement(Double(layers), label: "blocks of the \(model) model whose hidden states were measured")
         }
         var rows: [[String]] = []
         for r in results {
-            let key = Self.key(r), what = "\(r.model) layer \(r.layer), \(r.split.title)"
+            let k = Self.keys(r), what = "\(r.model) layer \(r.layer), \(r.split.title)"
             guard let fit = r.measured.fit, let a = r.measured.logCoefficient else { continue }
-            out.measurements[key + ".log-coefficient"] = Measurement(a.value, error: a.error, samples: r.measured.lengths.count,
+            out.measurements[k.logCoefficient] = Measurement(a.value, error: a.error, samples: r.measured.lengths.count,
                                                                      label: "a in S = a ln L + b, \(what)")
-            out.measurements[key + ".log-weight"] = Measurement(fit.logarithmic.weight, label: "Akaike weight of the log law, \(what)")
-            out.measurements[key + ".preferred-log"] = Measurement(fit.preferred.name == "logarithmic" ? 1 : 0,
+            out.measurements[k.logWeight] = Measurement(fit.logarithmic.weight, label: "Akaike weight of the log law, \(what)")
+            out.measurements[k.preferredLog] = Measurement(fit.preferred.name == "logarithmic" ? 1 : 0,
                                                                    label: "1 when the log law has the lowest AIC, \(what) (preferred: \(fit.preferred.name))")
             for (name, null) in [("gaussian", r.gaussian), ("matched", r.matched)] {
                 guard let b = null.logCoefficient else { continue }
-                out.measurements[key + ".\(name)-log-coefficient"] = Measurement(b.value, error: b.error, label: "a of the \(name) null model, \(what)")
+                out.measurements[k.nullLogCoefficient(name)] = Measurement(b.value, error: b.error, label: "a of the \(name) null model, \(what)")
                 let e = ((a.error ?? 0) * (a.error ?? 0) + (b.error ?? 0) * (b.error ?? 0)).squareRoot()
-                out.measurements[key + ".minus-\(name)"] = Measurement(a.value - b.value, error: e, label: "a(model) − a(\(name) null), \(what)")
-                out.measurements[key + ".\(name)-entropy-max-length"] = Measurement(null.means.last!, error: null.errors.last, unit: "nats",
+                out.measurements[k.minusNull(name)] = Measurement(a.value - b.value, error: e, label: "a(model) − a(\(name) null), \(what)")
+                out.measurements[k.nullEntropyMaxLength(name)] = Measurement(null.means.last!, error: null.errors.last, unit: "nats",
                                                                                      label: "S of the \(name) null at L = \(Int(null.lengths.last!)), \(what)")
             }
-            let dA = r.split == .heads ? r.heads : Int(r.measured.lengths.last!)
-            let dB = r.split == .heads ? Int(r.measured.lengths.last!) * r.width / r.heads : r.width
-            out.measurements[key + ".bound-max-length"] = Measurement(Foundation.log(Double(min(dA, dB))), unit: "nats",
+            let (shortest, longest) = (Int(r.measured.lengths.first!), Int(r.measured.lengths.last!))
+            out.measurements[k.boundMinLength] = Measurement(Self.bound(r, length: shortest), unit: "nats",
+                                                             label: "ln min(d_A, d_B) at L = \(shortest), the largest S any state of this shape can have, \(what)")
+            out.measurements[k.boundMaxLength] = Measurement(Self.bound(r, length: longest), unit: "nats",
                                                                       label: "ln min(d_A, d_B) at L = \(Int(r.measured.lengths.last!)), the largest S any state of this shape can have, \(what)")
-            out.measurements[key + ".entropy-min-length"] = Measurement(r.measured.means.first!, error: r.measured.errors.first, unit: "nats",
+            out.measurements[k.entropyMinLength] = Measurement(r.measured.means.first!, error: r.measured.errors.first, unit: "nats",
                                                                         label: "S at L = \(Int(r.measured.lengths.first!)), \(what)")
-            out.measurements[key + ".entropy-max-length"] = Measurement(r.measured.means.last!, error: r.measured.errors.last, unit: "nats",
+            out.measurements[k.entropyMaxLength] = Measurement(r.measured.means.last!, error: r.measured.errors.last, unit: "nats",
                                                                         label: "S at L = \(Int(r.measured.lengths.last!)), \(what)")
             rows.append([r.model, "\(r.layer)", r.split.title, a.formatted, fit.preferred.name,
                          String(format: "%.2f / %.2f / %.2f", fit.constant.weight, fit.logarithmic.weight, fit.powerLaw.weight),
                          r.gaussian.logCoefficient?.formatted ?? "—", r.matched.logCoefficient?.formatted ?? "—",
-                         "\(CriticalityText.number(r.measured.means.last!)) / \(CriticalityText.number(r.gaussian.means.last!)) / \(CriticalityText.number(r.matched.means.last!))"])
+                         "\(NumberText.of(r.measured.means.last!)) / \(NumberText.of(r.gaussian.means.last!)) / \(NumberText.of(r.matched.means.last!))"])
         }
         out.tables.append(ReportTable(
             title: "S(L) of hidden states: log coefficient, preferred law (AIC) and the two null models of the same shape",

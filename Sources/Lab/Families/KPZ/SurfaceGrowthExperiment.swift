@@ -10,7 +10,8 @@ import TensorCore
 /// interval, which holds the fit-window systematics, widened by the documented finite-time
 /// allowance. `reference.exponents-agreeing` counts the exponents that agree.
 public struct SurfaceGrowthExperiment: Experiment {
-    public let id = "criticality.surface-growth"
+    public static let experimentID = "criticality.surface-growth"
+    public let id = SurfaceGrowthExperiment.experimentID
     public let title = "Surface growth: α, β, z of reference growth models"
 
     /// Measurement read by the `kpz.exponents` rule (as `validation.` + this key): how many
@@ -53,18 +54,18 @@ public struct SurfaceGrowthExperiment: Experiment {
                 let allowance = ReferenceAgreement.allowance(exponent, exact: exact)
                 guard let e = estimate else {
                     out.measurements["\(key).\(name).agrees"] = Measurement(0, label: "\(name) of the \(model.displayName) model was not estimated")
-                    rows.append([model.displayName, name, "not estimated", "—", CriticalityText.number(truth), CriticalityText.number(allowance), "no"])
+                    rows.append([model.displayName, name, "not estimated", "—", NumberText.of(truth), NumberText.of(allowance), "no"])
                     continue
                 }
                 let ok = ReferenceAgreement.agrees(e, exact: truth, allowance: allowance)
                 if ok { agreeing += 1 }
-                let interval = "\(CriticalityText.number(e.confidenceInterval.lowerBound)) – \(CriticalityText.number(e.confidenceInterval.upperBound))"
+                let interval = "\(NumberText.of(e.confidenceInterval.lowerBound)) – \(NumberText.of(e.confidenceInterval.upperBound))"
                 out.measurements["\(key).\(name)"] = Measurement(e.value, error: e.standardError, samples: e.groups,
                                                                  label: "\(name) of the \(model.displayName) model (95% CI \(interval), \(e.systematicsIncluded ? "with fit-window systematics" : "statistical only"))")
-                out.measurements["\(key).\(name).agrees"] = Measurement(ok ? 1 : 0, label: "whether \(name) (\(model.displayName)) agrees with \(CriticalityText.number(truth)): inside its interval widened by \(CriticalityText.number(allowance))")
+                out.measurements["\(key).\(name).agrees"] = Measurement(ok ? 1 : 0, label: "whether \(name) (\(model.displayName)) agrees with \(NumberText.of(truth)): inside its interval widened by \(NumberText.of(allowance))")
                 rows.append([model.displayName, name, Measurement(e.value, error: e.standardError).formatted,
                              interval + (e.systematicsIncluded ? "" : " (statistical only)"),
-                             CriticalityText.number(truth), CriticalityText.number(allowance), ok ? "yes" : "no"])
+                             NumberText.of(truth), NumberText.of(allowance), ok ? "yes" : "no"])
             }
             out.notes.append("\(model.displayName): \(plan.description). " + SurfaceGrowthExperiment.windowNote(result))
             out.notes.append(contentsOf: result.notes.map { "\(model.displayName): \($0)" })
@@ -84,7 +85,7 @@ public struct SurfaceGrowthExperiment: Experiment {
     static func windowNote(_ r: SurfaceScalingResult) -> String {
         var parts: [String] = []
         if let b = r.beta, let l = r.betaLength {
-            parts.append("β fitted on L = \(l) over t ∈ [\(CriticalityText.number(b.fitRange.lowerBound)), \(CriticalityText.number(b.fitRange.upperBound))] (\(b.points) times)")
+            parts.append("β fitted on L = \(l) over t ∈ [\(NumberText.of(b.fitRange.lowerBound)), \(NumberText.of(b.fitRange.upperBound))] (\(b.points) times)")
         }
         parts.append("α from \(r.alphaSource)")
         if let c = r.collapse {
@@ -95,15 +96,3 @@ public struct SurfaceGrowthExperiment: Experiment {
     }
 }
 
-/// Number formatting shared by the criticality experiments.
-enum CriticalityText {
-    /// A value for tables and notes: 4 decimals, or scientific notation for very large/small.
-    static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "\(x)" }
-        if x != 0 && (abs(x) >= 1e5 || abs(x) < 1e-3) { return String(format: "%.3e", x) }
-        return String(format: abs(x) >= 100 ? "%.1f" : "%.4f", x)
-    }
-
-    /// A number as it appears in a measurement name: "2", "0.5", "1.25".
-    static func key(_ x: Double) -> String { String(format: "%g", x) }
-}

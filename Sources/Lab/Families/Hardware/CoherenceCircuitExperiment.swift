@@ -5,7 +5,8 @@ import TensorCore
 /// Runs the seed's proof-of-concept circuit (H, 300 ps delay, measure, 1000 shots) and a Ramsey
 /// sequence on a one-qubit density-matrix simulator with T1/T2 channels, for the seed's T2 values.
 public struct CoherenceCircuitExperiment: Experiment {
-    public let id = "criticality.coherence-circuit"
+    public static let experimentID = "criticality.coherence-circuit"
+    public let id = CoherenceCircuitExperiment.experimentID
     public let title = "The coherence circuit: H, 300 ps delay, measure — and Ramsey"
 
     public init() {}
@@ -24,9 +25,9 @@ public struct CoherenceCircuitExperiment: Experiment {
 
         // The seed's script as written: Aer's qasm_simulator without a noise model.
         let ideal = circuit.run(noise: .none, shots: shots, rng: &rng)
-        out.measurements["p1.seed-script"] = Measurement(ideal.frequencyOne, error: ideal.frequencyError, samples: shots,
+        out.measurements[CoherenceKey.p1SeedScript] = Measurement(ideal.frequencyOne, error: ideal.frequencyError, samples: shots,
                                                          label: "fraction of |1⟩ in 1000 shots of the seed's circuit on a noiseless simulator")
-        var rows: [[String]] = [["as written (no noise model)", "—", "—", "\(ideal.counts.zero) / \(ideal.counts.one)", CriticalityText.number(ideal.probabilityOne), "—"]]
+        var rows: [[String]] = [["as written (no noise model)", "—", "—", "\(ideal.counts.zero) / \(ideal.counts.one)", NumberText.of(ideal.probabilityOne), "—"]]
         var p1Values: [Double] = []
         for (name, t2) in Self.t2Values {
             // T1 is not given: the allowed range is T1 ≥ T2/2. Both ends.
@@ -35,7 +36,7 @@ public struct CoherenceCircuitExperiment: Experiment {
                 let m = circuit.run(noise: noise, shots: shots, rng: &rng)
                 let ramsey = QubitCircuit.ramsey(delay: tau).finalState(noise: noise).populations.zero
                 p1Values.append(m.probabilityOne)
-                rows.append([name, t1Name, CriticalityText.number(Foundation.exp(-tau / t2)), "\(m.counts.zero) / \(m.counts.one)", CriticalityText.number(m.probabilityOne), CriticalityText.number(ramsey)])
+                rows.append([name, t1Name, NumberText.of(Foundation.exp(-tau / t2)), "\(m.counts.zero) / \(m.counts.one)", NumberText.of(m.probabilityOne), NumberText.of(ramsey)])
             }
             out.measurements["ramsey.contrast.t2-\(Int((t2 * 1e12).rounded()))ps"] = Measurement(
                 Foundation.exp(-tau / t2), label: "Ramsey contrast e^{−τ/T2} after 300 ps, \(name)")
@@ -45,13 +46,13 @@ public struct CoherenceCircuitExperiment: Experiment {
         let spread = try Self.t2Values.filter { $0.1 <= 2 * fixedT1 }.map {
             circuit.finalState(noise: try QubitNoise(t1: fixedT1, t2: $0.1)).populations.one
         }
-        out.measurements["p1.spread-over-t2"] = Measurement((spread.max() ?? 0) - (spread.min() ?? 0),
-                                                            label: "change of P(|1⟩) over the seed's T2 values at fixed T1 = 1 ns (dephasing does not move populations)")
+        out.measurements[CoherenceKey.p1SpreadOverT2] = Measurement((spread.max() ?? 0) - (spread.min() ?? 0),
+                                                            label: "change of P(|1⟩) over the seed's T2 values at fixed T1 = 1 ns (dephasing does not move populations)", pooling: .maximum)
         let t1For15 = tau / Foundation.log(0.5 / 0.15)
         let t2For15 = tau / Foundation.log(1 / 0.15)
-        out.measurements["t1.for-15-percent"] = Measurement(t1For15 * 1e12, unit: "ps", label: "T1 that would make ½e^{−τ/T1} = 0.15")
-        out.measurements["t2.for-15-percent-contrast"] = Measurement(t2For15 * 1e12, unit: "ps", label: "T2 whose Ramsey contrast e^{−τ/T2} is 0.15")
-        out.measurements["p1.range-300K"] = Measurement(p1Values[0], label: "smallest P(|1⟩) allowed at 300 K (T2 = 150 ps, T1 = T2/2): ½e^{−2τ/T2}")
+        out.measurements[CoherenceKey.t1For15Percent] = Measurement(t1For15 * 1e12, unit: "ps", label: "T1 that would make ½e^{−τ/T1} = 0.15")
+        out.measurements[CoherenceKey.t2For15PercentContrast] = Measurement(t2For15 * 1e12, unit: "ps", label: "T2 whose Ramsey contrast e^{−τ/T2} is 0.15")
+        out.measurements[CoherenceKey.p1Range300K] = Measurement(p1Values[0], label: "smallest P(|1⟩) allowed at 300 K (T2 = 150 ps, T1 = T2/2): ½e^{−2τ/T2}")
         out.tables.append(ReportTable(title: "The seed's circuit (H, 300 ps, measure; 1000 shots) and Ramsey (H, 300 ps, H)",
                                       header: ["T2", "T1", "coherence e^{−τ/T2}", "counts 0 / 1", "P(|1⟩)", "Ramsey P(|0⟩)"], rows: rows))
         out.notes.append(String(format: "After H the qubit is (|0⟩ + |1⟩)/√2; during the delay dephasing (T2) shrinks only the off-diagonal coherence, which a Z-basis measurement cannot see, so P(|1⟩) = ½e^{−τ/T1}: 0.5 with no noise model (the seed's script: %d / %d), and between ½e^{−2τ/T2} (T1 at its lower bound T2/2) and 0.5 for any physical T1 ≥ T2/2. 15%% |1⟩ would need T1 = %.0f ps, a quantity the seed never states; the seed's own T2 values do not enter. What T2 controls is the Ramsey contrast e^{−τ/T2} (measured by H, delay, H): %.3f at T2 = 150 ps and %.3f at 300 ps — 15%% corresponds to T2 = %.0f ps, which suggests the seed's number is a coherence e^{−τ/T2}, not a |1⟩ population.",
