@@ -170,8 +170,7 @@ public struct NNQFTScan: Sendable {
                 let (row, _) = NNQFTScan.runPoint(options: options, keyWidth: k, heads: h, label: label)
                 label += 1
                 rows.append(row)
-                progress(String(format: "d_k=%@ N_h=%d  G4c = %@  (%.0f draws/s)", NNQFTScan.widthText(k), h,
-                                row.g4c.formatted, row.drawsPerSecond))
+                progress("d_k=\(NNQFTScan.widthText(k)) N_h=\(h)  G4c = \(row.g4c.formatted)  (\(NumberText.fixed(row.drawsPerSecond, 0)) draws/s)")
             }
         }
         return Report(options: options, rows: rows, fits: NNQFTScan.fits(rows, options: options),

@@ -119,29 +119,29 @@ struct ForwardMapExperiment: Experiment {
             let series = points.filter { $0.sampler == sampler }
             guard let standard = series.last else { continue }
             let c = standard.comparison
-            let prefix = "forward.\(sampler.rawValue)"
-            let lengthText = sampler == .gibbs ? "" : " at the longest anneal (\(Self.lengthText(sampler, standard.length)))"
-            output.measurements["\(prefix).kl-difference"] = Measurement(c.klDifference, error: c.differenceError,
+            let lengthText = sampler == .gibbs ? " (softmax by construction: the harness's positive control)"
+                : " at the longest anneal (\(Self.lengthText(sampler, standard.length)))"
+            output.measurements[QPFKey.klDifference(sampler)] = Measurement(c.klDifference, error: c.differenceError,
                 samples: standard.sample.valid, unit: "nats",
                 label: "KL(Lorentzian fit) − KL(softmax fit), \(sampler.title)\(lengthText); > 0: softmax fits better (bootstrap s.e.)")
-            output.measurements["\(prefix).kl-softmax"] = Measurement(c.softmax.kl, error: c.softmaxKLError, samples: standard.sample.valid,
+            output.measurements[QPFKey.klSoftmax(sampler)] = Measurement(c.softmax.kl, error: c.softmaxKLError, samples: standard.sample.valid,
                 unit: "nats", label: "KL(read-outs ‖ softmax fit), \(sampler.title)\(lengthText)")
-            output.measurements["\(prefix).kl-lorentzian"] = Measurement(c.lorentzian.kl, error: c.lorentzianKLError,
+            output.measurements[QPFKey.klLorentzian(sampler)] = Measurement(c.lorentzian.kl, error: c.lorentzianKLError,
                 samples: standard.sample.valid, unit: "nats", label: "KL(read-outs ‖ Lorentzian fit), \(sampler.title)\(lengthText)")
-            output.measurements["\(prefix).slope"] = Measurement(c.softmax.parameter, error: c.slopeError, samples: standard.sample.valid,
+            output.measurements[QPFKey.slope(sampler)] = Measurement(c.softmax.parameter, error: c.slopeError, samples: standard.sample.valid,
                 label: "fitted softmax slope â, \(sampler.title)\(lengthText) (β = \(Self.beta))")
             guard sampler != .gibbs, let fastest = series.first, series.count >= 2 else { continue }
             let trend = Self.slopeTrend(series)
-            output.measurements["\(prefix).slope-trend"] = Measurement(trend.value, error: trend.error, samples: series.count,
+            output.measurements[QPFKey.slopeTrend(sampler)] = Measurement(trend.value, error: trend.error, samples: series.count,
                 label: "d â / d log₂(anneal length), weighted least squares over \(series.count) lengths (bootstrap errors on â; error scaled by √(χ²/dof))")
             let f = fastest.comparison
-            output.measurements["\(prefix).slope-fastest"] = Measurement(f.softmax.parameter, error: f.slopeError,
+            output.measurements[QPFKey.slopeFastest(sampler)] = Measurement(f.softmax.parameter, error: f.slopeError,
                 samples: fastest.sample.valid, label: "fitted softmax slope at the fastest anneal (\(Self.lengthText(sampler, fastest.length)))")
             // Bias-corrected: a one-parameter fit to n read-outs of a K-channel law has E[KL] ≈ (K − 2)/(2n).
             let k = Double(map.channels)
             let change = (f.softmax.kl - (k - 2) / (2 * Double(fastest.sample.valid)))
                 - (c.softmax.kl - (k - 2) / (2 * Double(standard.sample.valid)))
-            output.measurements["\(prefix).kl-softmax-change"] = Measurement(change,
+            output.measurements[QPFKey.klSoftmaxChange(sampler)] = Measurement(change,
                 error: (f.softmaxKLError * f.softmaxKLError + c.softmaxKLError * c.softmaxKLError).squareRoot(), samples: series.count,
                 unit: "nats", label: "KL(softmax fit) at the fastest minus at the longest anneal, each less its sampling bias (K−2)/2n "
                     + "(< 0: the fast anneal is fitted better)")
@@ -169,7 +169,7 @@ struct ForwardMapExperiment: Experiment {
         switch sampler {
         case .gibbs: "equilibrium"
         case .sa, .sqa: "\(Int(length)) sweeps"
-        case .coherent: "T = \(Measurement.format(length, digits: 3))"
+        case .coherent: "T = \(NumberText.of(length))"
         }
     }
 
@@ -184,13 +184,13 @@ struct ForwardMapExperiment: Experiment {
     func table(_ points: [Point]) -> ReportTable {
         let rows = points.map { p -> [String] in
             let c = p.comparison
-            return [p.sampler.title, Self.lengthText(p.sampler, p.length), Measurement.format(p.sample.validFraction, digits: 3),
+            return [p.sampler.title, Self.lengthText(p.sampler, p.length), NumberText.of(p.sample.validFraction),
                     Measurement(c.softmax.parameter, error: c.slopeError).formatted,
-                    Measurement.format(c.lorentzian.parameter, digits: 3),
+                    NumberText.of(c.lorentzian.parameter),
                     Measurement(c.softmax.kl, error: c.softmaxKLError).formatted,
                     Measurement(c.lorentzian.kl, error: c.lorentzianKLError).formatted,
                     Measurement(c.klDifference, error: c.differenceError).formatted,
-                    Measurement.format(c.softmaxPreferredFraction, digits: 3)]
+                    NumberText.of(c.softmaxPreferredFraction)]
         }
         return ReportTable(title: "Forward-map fits per sampler and anneal length (errors: bootstrap s.e.)",
                            header: ["sampler", "anneal", "valid", "softmax â", "Lorentzian ĉ", "KL softmax", "KL Lorentzian",

@@ -12,9 +12,15 @@ import TensorCore
 /// errors. The test's power is shown on a quenched embedding (one fixed draw of Ω, b), which
 /// breaks translation invariance at O(1/√m). Finally G2(r)/G2(0) against the separation r is
 /// compared with the RFF kernel exp(−r²/2ℓ²) the embedding estimates.
+///
+/// Averaged over (Ω, b) the invariance holds in law, so the claim is an identity; to show that
+/// the rule can fail, `embedding` can be set to `.fixed` (the quenched embedding in place of the
+/// averaged one).
 public struct NNQFTKernelExperiment: Experiment {
     public let id = "nnqft.kernel"
     public let title = "NN-QFT: Euclidean invariance and shape of the two-point function"
+    /// How the embedding of the tested runs is drawn; the claim is about `.perHead` (averaged).
+    var embedding: EmbeddingMode = .perHead
 
     public init() {}
 
@@ -24,6 +30,7 @@ public struct NNQFTKernelExperiment: Experiment {
         options.keyWidths = [16]
         options.heads = [1]
         options.floorReplicas = 0
+        options.embedding = embedding
         let base = options.pointSet
         var rng = SeededRNG(seed: derivedSeed(context.seed, label: 0x4E51_0301))
         let shift = (0..<options.dimension).map { _ in 2 * options.lengthScale * rng.normal() }
@@ -63,44 +70,46 @@ public struct NNQFTKernelExperiment: Experiment {
         let kernel = chords.map { RandomFourierFeatures.kernel(distance: $0, lengthScale: options.lengthScale) }
         let deviation = zip(shapeAttention, kernel).map { abs($0.value - $1) }.max() ?? 0
 
+        // Null-hypothesis p-values pool as Bonferroni over seeds; the power control as its worst seed.
         var m: [String: Measurement] = [:]
         let draws = settings.draws
-        m["translation.p"] = Measurement(translation.pValue, samples: draws,
-                                         label: "Bonferroni p of max|z| over pairs, attention-weight G2, ring vs translated ring")
-        m["translation.p.direct"] = Measurement(translationDirect.pValue, samples: draws, label: "the same for the direct G2")
-        m["rotation.p"] = Measurement(rotationTest.pValue, samples: draws,
-                                      label: "Bonferroni p, attention-weight G2, ring vs rotated ring")
-        m["rotation.p.direct"] = Measurement(rotationDirect.pValue, samples: draws, label: "the same for the direct G2")
-        m["ring-symmetry.p"] = Measurement(ringP, samples: draws, label: "Bonferroni p: pairs at equal separation have equal G2")
-        m["representation.p"] = Measurement(representationP, samples: draws,
-                                            label: "Bonferroni p: direct G2 = attention-weight G2 σ_V²E[ρ²AGAᵀ]")
-        m["quenched.translation.p"] = Measurement(quenched.pValue, samples: draws,
-                                                  label: "Bonferroni p of the translation test on a quenched embedding (should fail)")
-        m["shape.max-deviation"] = Measurement(deviation, samples: draws,
-                                               label: "max over r of |G2(r)/G2(0) − exp(−r²/2ℓ²)| (attention-weight G2)")
+        m[NNQFTKey.translationP] = Measurement(translation.pValue, samples: draws,
+            label: "Bonferroni p of max|z| over pairs, attention-weight G2, ring vs translated ring", pooling: .pValue)
+        m[NNQFTKey.translationPDirect] = Measurement(translationDirect.pValue, samples: draws, label: "the same for the direct G2",
+                                                     pooling: .pValue)
+        m[NNQFTKey.rotationP] = Measurement(rotationTest.pValue, samples: draws,
+                                            label: "Bonferroni p, attention-weight G2, ring vs rotated ring", pooling: .pValue)
+        m[NNQFTKey.rotationPDirect] = Measurement(rotationDirect.pValue, samples: draws, label: "the same for the direct G2",
+                                                  pooling: .pValue)
+        m[NNQFTKey.ringSymmetryP] = Measurement(ringP, samples: draws, label: "Bonferroni p: pairs at equal separation have equal G2",
+                                                pooling: .pValue)
+        m[NNQFTKey.representationP] = Measurement(representationP, samples: draws,
+                                                  label: "Bonferroni p: direct G2 = attention-weight G2 σ_V²E[ρ²AGAᵀ]", pooling: .pValue)
+        m[NNQFTKey.quenchedTranslationP] = Measurement(quenched.pValue, samples: draws,
+            label: "Bonferroni p of the translation test on a quenched embedding (power control: should be small)", pooling: .maximum)
+        m[NNQFTKey.shapeMaxDeviation] = Measurement(deviation, samples: draws,
+            label: "max over r of |G2(r)/G2(0) − exp(−r²/2ℓ²)| (attention-weight G2)", pooling: .maximum)
 
         let table = ReportTable(
             title: "G2 against separation on the ring (d_k = d_v = 16, one head)",
             header: ["s", "|x − y|", "G2 direct", "G2 attention", "G2(r)/G2(0)", "exp(−r²/2ℓ²)"],
             rows: separations.map { s in
-                [String(s), String(format: "%.3f", chords[s]), a.g2(0, s).formatted, a.g2Conditional![s].formatted,
-                 shapeAttention[s].formatted, String(format: "%.4f", kernel[s])]
+                [String(s), NumberText.fixed(chords[s], 3), a.g2(0, s).formatted, a.g2Conditional![s].formatted,
+                 shapeAttention[s].formatted, NumberText.fixed(kernel[s], 4)]
             })
+        func cells(_ c: InvarianceComparison) -> [String] { [NumberText.fixed(c.maxAbsZ, 2), NumberText.of(c.pValue)] }
         let tests = ReportTable(
             title: "Invariance tests (Bonferroni max|z| over the \(n * (n + 1) / 2) pairs)",
             header: ["comparison", "max|z| attention", "p attention", "max|z| direct", "p direct"],
             rows: [
-                ["translated by \(shift.map { String(format: "%.2f", $0) }.joined(separator: ", "))",
-                 String(format: "%.2f", translation.maxAbsZ), String(format: "%.3g", translation.pValue),
-                 String(format: "%.2f", translationDirect.maxAbsZ), String(format: "%.3g", translationDirect.pValue)],
-                ["Haar-random rotation", String(format: "%.2f", rotationTest.maxAbsZ), String(format: "%.3g", rotationTest.pValue),
-                 String(format: "%.2f", rotationDirect.maxAbsZ), String(format: "%.3g", rotationDirect.pValue)],
-                ["quenched embedding, translated", String(format: "%.2f", quenched.maxAbsZ), String(format: "%.3g", quenched.pValue), "", ""],
+                ["translated by \(shift.map { NumberText.fixed($0, 2) }.joined(separator: ", "))"] + cells(translation) + cells(translationDirect),
+                ["Haar-random rotation"] + cells(rotationTest) + cells(rotationDirect),
+                ["quenched embedding, translated"] + cells(quenched) + ["", ""],
             ])
         let notes = [
             "G2 of a head is σ_V² E[ρ² A G Aᵀ]: the RFF Gram matrix G (whose mean is the kernel exp(−r²/2ℓ²)) smoothed by two random attention matrices, so it is a Euclidean-invariant kernel but not the RFF kernel itself; the last two columns of the table compare their shapes.",
-            String(format: "Largest relative change of G2 under translation: %.2g (per-head embedding) against %.2g for a quenched embedding.",
-                   translation.maxRelativeDifference, quenched.maxRelativeDifference),
+            "Largest relative change of G2 under translation: \(NumberText.of(translation.maxRelativeDifference, digits: 2)) "
+                + "(embedding \(embedding.rawValue)) against \(NumberText.of(quenched.maxRelativeDifference, digits: 2)) for a quenched embedding.",
         ]
         return ExperimentOutput(measurements: m,
                                 figures: NNQFTFigures.kernel(chords: chords, direct: shapeDirect, attention: shapeAttention,

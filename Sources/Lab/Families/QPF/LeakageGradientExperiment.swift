@@ -11,10 +11,18 @@ import TensorCore
 /// built from primitive ops, complex-step differentiation of F computed from energies (exact to
 /// rounding, N ≤ 16) and central finite differences. The Hebbian limit (β → 0, the gradient is
 /// −(4β/N) s sᵀ) is measured on the side.
+///
+/// The claim it measures (`qpf.softmax-hebbian`) is an identity: the check must be able to fail,
+/// so the gradient under test is a parameter (a test passes a wrong one and sees it contradicted).
 struct LeakageGradientExperiment: Experiment {
     static let id = "qpf.gradient"
     var id: String { Self.id }
     var title: String { "Leakage free energy: the softmax-weighted Hebbian gradient" }
+
+    /// A gradient of F in (J, h): ∂F/∂J as a symmetric (N, N) matrix, ∂F/∂h as (N).
+    typealias Gradient = @Sendable (IsingMemory, _ state: [Double], _ beta: Double) -> (couplings: [Double], fields: [Double])
+    /// The gradient under test; the closed form −2β(p_i + p_j)s_i s_j by default.
+    var gradient: Gradient = { LeakageFreeEnergy.gradient($0, state: $1, beta: $2) }
 
     struct Settings {
         var cases: Int
@@ -51,7 +59,7 @@ struct LeakageGradientExperiment: Experiment {
             let beta = Foundation.pow(10, rng.uniform(-2, 2))
             let memory = Self.randomMemory(spins: n, rng: &rng)
             let s = (0..<n).map { _ in rng.next() & 1 == 0 ? 1.0 : -1.0 }
-            let closed = LeakageFreeEnergy.gradient(memory, state: s, beta: beta)
+            let closed = gradient(memory, s, beta)
             let auto = LeakageGradientCheck.autodiffGradient(memory, state: s, beta: beta)
             var result = CaseResult(spins: n, beta: beta,
                                     autodiff: LeakageGradientCheck.worstRelativeDeviation(closed, reference: auto))
@@ -63,22 +71,21 @@ struct LeakageGradientExperiment: Experiment {
             }
             return result
         } }
-        let hebbian = Self.hebbianLimit(seed: context.seed)
+        let hebbian = hebbianLimit(seed: context.seed)
 
         let autodiff = results.map(\.autodiff)
         let complex = results.compactMap(\.complexStep)
         let fd = results.compactMap(\.finiteDifference)
         var output = ExperimentOutput()
-        output.measurements = [
-            "gradient.autodiff-deviation": Measurement(autodiff.max() ?? .nan, samples: autodiff.count,
-                label: "max over memories of max|closed form − autodiff| / max|autodiff| (relative, worst case)"),
-            "gradient.complex-step-deviation": Measurement(complex.max() ?? .nan, samples: complex.count,
-                label: "max over memories of max|closed form − complex step| / max|complex step| (N ≤ 16)"),
-            "gradient.finite-difference-deviation": Measurement(fd.max() ?? .nan, samples: fd.count,
-                label: "the same against central finite differences (truncation + rounding ~1e−10)"),
-            "gradient.hebbian-limit": Measurement(hebbian, samples: 1,
-                label: "β = 1e−8: max_ij |∂F/∂J_ij ÷ (−4β/N) − s_i s_j| (the classic Hebbian rule)"),
-        ]
+        // Worst cases over memories, pooled as the worst over seeds.
+        output.measurements[QPFKey.autodiffDeviation] = Measurement(autodiff.max() ?? .nan, samples: autodiff.count,
+            label: "max over memories of max|closed form − autodiff| / max|autodiff| (relative, worst case)", pooling: .maximum)
+        output.measurements[QPFKey.complexStepDeviation] = Measurement(complex.max() ?? .nan, samples: complex.count,
+            label: "max over memories of max|closed form − complex step| / max|complex step| (N ≤ 16)", pooling: .maximum)
+        output.measurements[QPFKey.finiteDifferenceDeviation] = Measurement(fd.max() ?? .nan, samples: fd.count,
+            label: "the same against central finite differences (truncation + rounding ~1e−10)", pooling: .maximum)
+        output.measurements[QPFKey.hebbianLimit] = Measurement(hebbian, samples: 1,
+            label: "β = 1e−8: max_ij |∂F/∂J_ij ÷ (−4β/N) − s_i s_j| (the classic Hebbian rule)", pooling: .maximum)
         context.metrics.log(["worst-autodiff": autodiff.max() ?? .nan, "worst-complex-step": complex.max() ?? .nan,
                              "worst-finite-difference": fd.max() ?? .nan], fields: ["stage": "summary"])
         output.figures = [deviationFigure(results), weightsFigure()]
@@ -105,15 +112,18 @@ struct LeakageGradientExperiment: Experiment {
     }
 
     /// max_ij |∂F/∂J_ij ÷ (−4β/N) − s_i s_j| at β = 1e−8 for one memory.
-    static func hebbianLimit(seed: UInt64) -> Double {
+    func hebbianLimit(seed: UInt64) -> Double {
         var rng = SeededRNG(seed: seed ^ 0x6865_6262)
         let n = 24
-        let memory = randomMemory(spins: n, rng: &rng)
+        let memory = Self.randomMemory(spins: n, rng: &rng)
         let s = (0..<n).map { _ in rng.next() & 1 == 0 ? 1.0 : -1.0 }
         let beta = 1e-8
-        let g = LeakageFreeEnergy.gradient(memory, state: s, beta: beta)
+        let g = gradient(memory, s, beta)
+        let hebbianScale = -4 * beta / Double(n)
         var worst = 0.0
-        for i in 0..<n { for j in 0..<n where j != i { worst = max(worst, abs(g.couplings[i * n + j] / (-4 * beta / Double(n)) - s[i] * s[j])) } }
+        for i in 0..<n {
+            for j in 0..<n where j != i { worst = max(worst, abs(g.couplings[i * n + j] / hebbianScale - s[i] * s[j])) }
+        }
         return worst
     }
 
@@ -145,7 +155,7 @@ struct LeakageGradientExperiment: Experiment {
         var chart = Chart(title: "Softmax leakage weights over single-flip channels", xLabel: "gap Δ_k",
                           yLabel: "weight p_k", yScale: .log)
         for beta in [0.1, 0.5, 1.0, 2.0, 4.0] {
-            chart.add(.line(gaps, LeakageFreeEnergy.weights(gaps: gaps, beta: beta), label: "β = \(Measurement.format(beta, digits: 2))",
+            chart.add(.line(gaps, LeakageFreeEnergy.weights(gaps: gaps, beta: beta), label: "β = \(NumberText.of(beta, digits: 2))",
                             markers: true))
         }
         chart.add(.horizontalLine(1.0 / 16, label: "Hebbian (β → 0): 1/N", color: .grey))

@@ -10,9 +10,14 @@ import Physics
 /// floor (and 3σ); the others are reported as excluded. The same fit on the mixture
 /// representation Σ Cov(C, C) (far smaller errors, no floor problem) and on the single-layer
 /// network's ReLU control (known slope −1) are reported beside it.
+///
+/// For independent heads the law is exact, so the claim is a positive control; to show that the
+/// rule can fail, `embedding` can be set to `.shared` (heads only conditionally independent).
 public struct NNQFTHeadsExperiment: Experiment {
     public let id = "nnqft.heads"
     public let title = "NN-QFT: connected 4-point function against the number of heads"
+    /// How the heads' embeddings are drawn; the claim is about `.perHead` (independent heads).
+    var embedding: EmbeddingMode = .perHead
 
     public init() {}
 
@@ -21,12 +26,13 @@ public struct NNQFTHeadsExperiment: Experiment {
         var options = settings.baseOptions(seed: derivedSeed(context.seed, label: 0x4E51_0100))
         options.keyWidths = [16]
         options.heads = settings.heads
+        options.embedding = embedding
         var rows: [NNQFTScan.Row] = []
         for (i, h) in settings.heads.enumerated() {
             let (row, _) = NNQFTScan.runPoint(options: options, keyWidth: 16, heads: h, label: UInt64(i))
             rows.append(row)
-            context.log(String(format: "nnqft.heads: N_h = %d  G4c = %@ (floor %.2g), mixture %@", h, row.g4c.formatted,
-                               row.floor, row.g4cMixture.formatted))
+            context.log("nnqft.heads: N_h = \(h)  G4c = \(row.g4c.formatted) (floor \(NumberText.of(row.floor, digits: 2))), "
+                        + "mixture \(row.g4cMixture.formatted)")
         }
         let fit = NNQFTScan.fits(rows, options: options).first { $0.variable == "N_h" }!
         let control = singleLayerControl(settings, seed: derivedSeed(context.seed, label: 0x4E51_0101))
@@ -45,40 +51,43 @@ public struct NNQFTHeadsExperiment: Experiment {
         var m: [String: Measurement] = [:]
         let samples = settings.draws
         if let f = fit.direct.fit {
-            m["slope"] = Measurement(f.slope, error: f.slopeError, samples: samples, unit: "",
-                                     label: "d ln|G4c|/d ln N_h, direct estimator, points above 3× the noise floor")
+            m[NNQFTKey.slope] = Measurement(f.slope, error: f.slopeError, samples: samples,
+                                            label: "d ln|G4c|/d ln N_h, direct estimator, points above 3× the noise floor")
         }
         if let f = fit.mixture.fit {
-            m["slope.mixture"] = Measurement(f.slope, error: f.slopeError, samples: samples,
-                                             label: "d ln|G4c|/d ln N_h, mixture representation Σ Cov(C, C)")
+            m[NNQFTKey.slopeMixture] = Measurement(f.slope, error: f.slopeError, samples: samples,
+                                                   label: "d ln|G4c|/d ln N_h, mixture representation Σ Cov(C, C)")
         }
-        m["points.fitted"] = Measurement(Double(fit.direct.included.count), label: "N_h values above the noise floor")
-        m["points.excluded"] = Measurement(Double(fit.direct.excluded.count), label: "N_h values at or below the noise floor")
-        m["kurtosis.single-head"] = Measurement(rows[0].kurtosis.value, error: rows[0].kurtosis.error, samples: samples,
-                                                label: "excess kurtosis G4c/G2² of one head")
-        m["noise-floor"] = Measurement(rows.map(\.floor).reduce(0, +) / Double(rows.count), samples: samples,
-                                       label: "mean Monte-Carlo noise floor of the direct G4c")
+        m[NNQFTKey.pointsFitted] = Measurement(Double(fit.direct.included.count), label: "N_h values above the noise floor",
+                                               pooling: .minimum)
+        m[NNQFTKey.pointsExcluded] = Measurement(Double(fit.direct.excluded.count), label: "N_h values at or below the noise floor",
+                                                 pooling: .sum)
+        m[NNQFTKey.kurtosisSingleHead] = Measurement(rows[0].kurtosis.value, error: rows[0].kurtosis.error, samples: samples,
+                                                     label: "excess kurtosis G4c/G2² of one head")
+        m[NNQFTKey.noiseFloor] = Measurement(rows.map(\.floor).reduce(0, +) / Double(rows.count), samples: samples,
+                                             label: "mean Monte-Carlo noise floor of the direct G4c")
         if let f = sharedFit.fit {
-            m["slope.shared-embedding"] = Measurement(f.slope, error: f.slopeError, samples: samples,
-                                                      label: "d ln|G4c|/d ln N_h (mixture) when the heads share one embedding per draw")
+            m[NNQFTKey.slopeSharedEmbedding] = Measurement(f.slope, error: f.slopeError, samples: samples,
+                                                           label: "d ln|G4c|/d ln N_h (mixture) when the heads share one embedding per draw")
         }
         if let f = control.fit {
-            m["control.slope"] = Measurement(f.slope, error: f.slopeError, samples: samples,
-                                             label: "single-layer ReLU network, d ln|G4c|/d ln N (known −1)")
+            m[NNQFTKey.controlSlope] = Measurement(f.slope, error: f.slopeError, samples: samples,
+                                                   label: "single-layer ReLU network, d ln|G4c|/d ln N (known −1)")
         }
 
         var notes = [
-            String(format: "Ensemble: %d points on a ring of radius %.2g in R^%d, m = %d RFF redrawn per head, d_k = d_v = 16, β = %.3g, %d draws per N_h in %d blocks.",
-                   options.points, options.radius, options.dimension, options.features, options.logitScale, settings.draws, settings.blocks),
+            "Ensemble: \(options.points) points on a ring of radius \(NumberText.of(options.radius, digits: 2)) in R^\(options.dimension), "
+                + "m = \(options.features) RFF (embedding \(options.embedding.rawValue)), d_k = d_v = 16, β = \(NumberText.of(options.logitScale)), "
+                + "\(settings.draws) draws per N_h in \(settings.blocks) blocks.",
             "G4c is the mean of G4c(i,i,i,i) over the ring; the noise floor is the mean jackknife error of the same quantity for a Gaussian field with the measured G2 (\(settings.floorReplicas) replicas).",
         ]
-        for p in fit.direct.excluded { notes.append(String(format: "Excluded from the fit: N_h = %.0f, %@.", p.x, p.reason)) }
+        for p in fit.direct.excluded { notes.append("Excluded from the fit: N_h = \(NumberText.of(p.x)), \(p.reason).") }
         let table = ReportTable(
             title: "G4c against N_h (d_k = d_v = 16)",
             header: ["N_h", "G2(x₀,x₀)", "G2 attention", "G4c direct", "noise floor", "in fit", "G4c mixture", "κ = G4c/G2²"],
             rows: zip(rows, fit.direct.points).map { row, point in
                 ["\(row.heads)", row.g2.formatted, row.g2Attention.formatted, row.g4c.formatted,
-                 String(format: "%.2g", row.floor), point.included ? "yes" : "no", row.g4cMixture.formatted, row.kurtosis.formatted]
+                 NumberText.of(row.floor, digits: 2), point.included ? "yes" : "no", row.g4cMixture.formatted, row.kurtosis.formatted]
             })
         let sharedTable = ReportTable(
             title: "Context: heads sharing one embedding draw (not independent), d_k = d_v = 16",
@@ -94,7 +103,7 @@ public struct NNQFTHeadsExperiment: Experiment {
             title: "Control: single-layer ReLU network (HMS 2021), G4c against hidden width N",
             header: ["N", "G4c direct", "noise floor", "in fit"],
             rows: control.points.map { p in
-                [String(format: "%.0f", p.x), p.value.formatted, String(format: "%.2g", p.floor), p.included ? "yes" : "no"]
+                [NumberText.of(p.x), p.value.formatted, NumberText.of(p.floor, digits: 2), p.included ? "yes" : "no"]
             })
         return ExperimentOutput(measurements: m, figures: NNQFTFigures.heads(rows: rows, fit: fit, control: control, shared: shared),
                                 tables: [table, sharedTable, controlTable], notes: notes)

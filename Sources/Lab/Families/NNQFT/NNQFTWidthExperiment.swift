@@ -55,38 +55,43 @@ public struct NNQFTWidthExperiment: Experiment {
         var m: [String: Measurement] = [:]
         let n = settings.draws
         if let infinite {
-            m["g4c.infinite"] = Measurement(infinite.g4c.value, error: infinite.g4c.error, samples: n, label: "G4c at d_k = ∞, d_v = ∞ (direct)")
-            m["g4c.infinite.mixture"] = Measurement(infinite.g4cMixture.value, error: infinite.g4cMixture.error, samples: n,
-                                                    label: "G4c at d_k = ∞ from Σ Cov(C, C)")
-            m["kurtosis.infinite"] = Measurement(infinite.kurtosis.value, error: infinite.kurtosis.error, samples: n,
-                                                 label: "excess kurtosis at d_k = ∞")
+            m[NNQFTKey.g4cInfinite] = Measurement(infinite.g4c.value, error: infinite.g4c.error, samples: n,
+                                                  label: "G4c at d_k = ∞, d_v = ∞ (direct)")
+            m[NNQFTKey.g4cInfiniteMixture] = Measurement(infinite.g4cMixture.value, error: infinite.g4cMixture.error, samples: n,
+                                                         label: "G4c at d_k = ∞ from Σ Cov(C, C)")
+            m[NNQFTKey.kurtosisInfinite] = Measurement(infinite.kurtosis.value, error: infinite.kurtosis.error, samples: n,
+                                                       label: "excess kurtosis at d_k = ∞")
         }
         if let e = extrapolation {
-            m["g4c.extrapolated"] = Measurement(e.intercept, error: e.interceptError, samples: n,
-                                                label: "c∞ of G4c = c∞ + c₁/d_k fitted over finite d_k ≥ 8 (direct)")
+            m[NNQFTKey.g4cExtrapolated] = Measurement(e.intercept, error: e.interceptError, samples: n,
+                                                      label: "c∞ of G4c = c∞ + c₁/d_k fitted over finite d_k ≥ 8 (direct)")
         }
         if let e = extrapolationMixture {
-            m["g4c.extrapolated.mixture"] = Measurement(e.intercept, error: e.interceptError, samples: n,
-                                                        label: "c∞ from the mixture representation")
+            m[NNQFTKey.g4cExtrapolatedMixture] = Measurement(e.intercept, error: e.interceptError, samples: n,
+                                                             label: "c∞ from the mixture representation")
+        }
+        if let first = finite.first {
+            m[NNQFTKey.g4cSmallestFinite] = Measurement(first.g4c.value, error: first.g4c.error, samples: n,
+                                                        label: "G4c at the smallest d_k = \(first.keyWidth!) (direct)")
         }
         if let last = finite.last {
-            m["g4c.largest-finite"] = Measurement(last.g4c.value, error: last.g4c.error, samples: n,
-                                                  label: "G4c at the largest finite d_k = \(last.keyWidth!)")
+            m[NNQFTKey.g4cLargestFinite] = Measurement(last.g4c.value, error: last.g4c.error, samples: n,
+                                                       label: "G4c at the largest finite d_k = \(last.keyWidth!)")
         }
         if let f = tailFit.fit {
-            m["tail.slope"] = Measurement(f.slope, error: f.slopeError, samples: n,
-                                          label: "d ln|G4c|/d ln d_k over the three largest finite d_k (−1 would be 1/d_k decay)")
+            m[NNQFTKey.tailSlope] = Measurement(f.slope, error: f.slopeError, samples: n,
+                                                label: "d ln|G4c|/d ln d_k over the three largest finite d_k (−1 would be 1/d_k decay)")
         }
-        m["g4c.quenched"] = Measurement(quenched.g4c.value, error: quenched.g4c.error, samples: n,
-                                        label: "G4c at d_k = ∞ with the embedding quenched: only W_Q, W_K random")
-        m["g4c.quenched.mixture"] = Measurement(quenched.g4cMixture.value, error: quenched.g4cMixture.error, samples: n,
-                                                label: "the same from Σ Cov_QK(C, C), the independence-breaking covariance")
-        m["g4c.uniform-attention"] = Measurement(uniform.g4c.value, error: uniform.g4c.error, samples: n,
-                                                 label: "G4c at d_k = ∞ with β = 0 (uniform attention): the embedding's share")
+        m[NNQFTKey.g4cQuenched] = Measurement(quenched.g4c.value, error: quenched.g4c.error, samples: n,
+                                              label: "G4c at d_k = ∞ with the embedding quenched: only W_Q, W_K random")
+        m[NNQFTKey.g4cQuenchedMixture] = Measurement(quenched.g4cMixture.value, error: quenched.g4cMixture.error, samples: n,
+                                                     label: "the same from Σ Cov_QK(C, C), the independence-breaking covariance")
+        m[NNQFTKey.g4cUniformAttention] = Measurement(uniform.g4c.value, error: uniform.g4c.error, samples: n,
+                                                      label: "G4c at d_k = ∞ with β = 0 (uniform attention): the embedding's share")
 
         func line(_ r: NNQFTScan.Row, _ what: String) -> [String] {
             [what, NNQFTScan.widthText(r.keyWidth), NNQFTScan.widthText(r.valueWidth), r.g2.formatted, r.g4c.formatted,
-             String(format: "%.2g", r.floor), r.g4cMixture.formatted, r.kurtosis.formatted]
+             NumberText.of(r.floor, digits: 2), r.g4cMixture.formatted, r.kurtosis.formatted]
         }
         let header = ["ensemble", "d_k", "d_v", "G2(x₀,x₀)", "G4c direct", "noise floor", "G4c mixture", "κ = G4c/G2²"]
         var tableRows = rows.map { line($0, "per-head RFF, β = 1") }
@@ -94,15 +99,14 @@ public struct NNQFTWidthExperiment: Experiment {
         tableRows.append(line(quenched, "embedding quenched"))
         tableRows.append(line(uniform, "β = 0 (uniform attention)"))
         var notes = [
-            String(format: "Ensemble: one head, %d points on a ring of radius %.2g in R^%d, m = %d RFF, β = %.3g, d_v = ∞, %d draws per d_k.",
-                   options.points, options.radius, options.dimension, options.features, options.logitScale, n),
+            "Ensemble: one head, \(options.points) points on a ring of radius \(NumberText.of(options.radius, digits: 2)) in "
+                + "R^\(options.dimension), m = \(options.features) RFF, β = \(NumberText.of(options.logitScale)), d_v = ∞, \(n) draws per d_k.",
             "d_k = ∞ is sampled exactly: given the embedding factor F (F Fᵀ = G) the logits are β F W Fᵀ with W = Z_Q Z_Kᵀ/√d_k, which tends to an i.i.d. Gaussian matrix.",
         ]
         if let e = extrapolation {
-            notes.append(String(format: "Fit G4c = c∞ + c₁/d_k (direct, d_k ≥ 8): c∞ = %@, c₁ = %@, χ²/dof = %.2f.",
-                                Measurement(e.intercept, error: e.interceptError).formatted,
-                                Measurement(e.slope, error: e.slopeError).formatted,
-                                e.chiSquared / Double(max(1, e.degreesOfFreedom))))
+            notes.append("Fit G4c = c∞ + c₁/d_k (direct, d_k ≥ 8): c∞ = \(Measurement(e.intercept, error: e.interceptError).formatted), "
+                         + "c₁ = \(Measurement(e.slope, error: e.slopeError).formatted), "
+                         + "χ²/dof = \(NumberText.fixed(e.chiSquared / Double(max(1, e.degreesOfFreedom)), 2)).")
         }
         return ExperimentOutput(measurements: m,
                                 figures: NNQFTFigures.width(rows: rows, standard: standard, quenched: quenched, uniform: uniform,

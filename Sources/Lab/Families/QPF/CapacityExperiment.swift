@@ -26,7 +26,7 @@ struct CapacityExperiment: Experiment {
         init(_ scale: Scale) {
             let fine = [0.04, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22, 0.25, 0.3, 0.35, 0.4]
             let wide = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0, 1.2, 1.4, 1.6]
-            let main: [LearningRule] = [.hebbian, .softmax(beta: 1), .lorentzian(gamma: 1), .mpf]
+            let main = CapacityExperiment.mainRules
             switch scale {
             case .smoke:
                 (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = ([32], [32, 64], 2, 3, main)
@@ -45,6 +45,9 @@ struct CapacityExperiment: Experiment {
             }
         }
     }
+
+    /// The rules measured at every scale (`lorentzian-hebbian` joins them from `small`).
+    static let mainRules: [LearningRule] = [.hebbian, .softmax(beta: 1), .lorentzian(gamma: 1), .mpf]
 
     /// Cue noise levels: f = 0 (stability of the stored state, the definition behind 0.138) and
     /// f = 0.1 (recall from cues with 10% of spins flipped).
@@ -74,30 +77,33 @@ struct CapacityExperiment: Experiment {
             curves.append(curve)
             let c0 = curve.capacities[0], c1 = curve.capacities[1]
             context.log("\(rule) N = \(n): α_c(f=0) = \(Self.text(c0)), α_c(f=0.1) = \(Self.text(c1)) "
-                        + "[\(String(format: "%.1f", Date().timeIntervalSince(start))) s]")
+                        + "[\(NumberText.fixed(Date().timeIntervalSince(start), 1)) s]")
             context.metrics.log(["N": Double(n), "alpha-c-f0": c0.load ?? .nan, "alpha-c-f0.1": c1.load ?? .nan], step: index,
                                 fields: ["rule": rule.name])
         }
 
         var output = ExperimentOutput()
         let largest = settings.sizes.max()!
-        for curve in curves where curve.size == largest || (curve.ruleName == "hebbian" && curve.size == settings.hebbianSizes.max()!) {
+        var outOfRange = 0
+        for curve in curves where curve.size == largest {
             for (f, capacity) in zip(Self.flipFractions, curve.capacities) {
-                let key = "capacity.\(curve.ruleName).n\(curve.size).f\(Self.flipKey(f))"
-                output.measurements[key] = Self.measurement(capacity, curve: curve)
+                output.measurements[QPFKey.capacity(curve.ruleName, flip: f)] = Self.measurement(capacity, curve: curve)
+                if capacity.load == nil { outOfRange += 1 }
             }
         }
+        output.measurements[QPFKey.outOfRange] = Measurement(Double(outOfRange),
+            label: "α_c at N = \(largest) outside the load range (reported as the range's end: a bound)", pooling: .sum)
         let extrapolation = Self.extrapolate(curves.filter { $0.ruleName == "hebbian" })
-        output.measurements["capacity.hebbian.extrapolated"] = Measurement(extrapolation.value, error: extrapolation.error,
+        output.measurements[QPFKey.hebbianExtrapolated] = Measurement(extrapolation.value, error: extrapolation.error,
             samples: settings.hebbianSizes.count,
             label: "α_∞ from α_c(N) = α_∞ + a/√N over N = \(settings.hebbianSizes.map(String.init).joined(separator: ", ")) (f = 0); "
-                + "error: fit ⊕ half the spread to the α_∞ + b/N form (\(Measurement.format(extrapolation.alternative, digits: 3)))")
+                + "error: fit ⊕ half the spread to the α_∞ + b/N form (\(NumberText.of(extrapolation.alternative)))")
         let hebbianCurves = curves.filter { $0.ruleName == "hebbian" }.sorted { $0.size < $1.size }
         if hebbianCurves.count >= 2 {
             let (a, b) = (hebbianCurves[hebbianCurves.count - 2], hebbianCurves[hebbianCurves.count - 1])
             var rng = SeededRNG(seed: context.seed ^ 0x6372_6F73_73)
             let crossing = Self.crossing(a, b, rng: &rng)
-            output.measurements["capacity.hebbian.crossing"] = Measurement(crossing.value, error: crossing.error, samples: a.seeds + b.seeds,
+            output.measurements[QPFKey.hebbianCrossing] = Measurement(crossing.value, error: crossing.error, samples: a.seeds + b.seeds,
                 label: "load where the Hebbian retrieval curves (f = 0) of N = \(a.size) and N = \(b.size) cross (finite-size crossing "
                     + "point; bootstrap over seeds; NaN: no crossing in range)")
         }
@@ -105,7 +111,7 @@ struct CapacityExperiment: Experiment {
             guard let hebbian = curves.first(where: { $0.ruleName == "hebbian" && $0.size == largest }) else { continue }
             for (f, (rule, reference)) in zip(Self.flipFractions, zip(curve.capacities, hebbian.capacities)) {
                 let ratio = Self.ratio(rule, reference)
-                output.measurements["capacity.\(curve.ruleName).ratio.f\(Self.flipKey(f))"] = Measurement(ratio.value,
+                output.measurements[QPFKey.capacityRatio(curve.ruleName, flip: f)] = Measurement(ratio.value,
                     error: ratio.error, samples: curve.seeds,
                     label: "α_c(\(curve.ruleDescription)) / α_c(Hebbian) at N = \(largest), f = \(f)\(ratio.bound ?? "")")
             }
@@ -128,7 +134,8 @@ struct CapacityExperiment: Experiment {
         return output
     }
 
-    static func flipKey(_ f: Double) -> String { f == 0 ? "0" : String(format: "%.2g", f) }
+    /// 0 → "0", 0.1 → "0.1": the cue noise as it appears in measurement keys and figure names.
+    static func flipKey(_ f: Double) -> String { NumberText.of(f, digits: 2) }
 
     static func text(_ c: CapacityCurve.Capacity) -> String {
         if let load = c.load { return Measurement(load, error: c.error).formatted }

@@ -98,28 +98,27 @@ struct RealTimeLeakageExperiment: Experiment {
         let klDifference = byField.map { group in SampleSummary(group.map { $0.softmax.kl - $0.lorentzian.kl }).mean }
         let crossover = Self.crossing(settings.fields, klDifference.map { -$0 }, level: 0)
         let drift = (krylovRuns + [krylovCheck]).map(\.normDrift).max() ?? .nan
-        let fieldText = Measurement.format(settings.fields[0], digits: 2)
-        output.measurements = [
-            "realtime.kl-lorentzian-small-field": Measurement(klL, error: klLErr, samples: smallest.count, unit: "nats",
-                label: "KL(exact channel weights ‖ best Lorentzian) at Γ = \(fieldText), mean over systems"),
-            "realtime.kl-softmax-small-field": Measurement(klS, error: klSErr, samples: smallest.count, unit: "nats",
-                label: "KL(exact channel weights ‖ best softmax) at Γ = \(fieldText), mean over systems"),
-            "realtime.first-order-deviation-small-field": Measurement(medians[0], samples: smallest.count,
-                label: "median over channels of |P_exact/P_first-order − 1| at Γ = \(fieldText), mean over systems"),
-            "realtime.departure-field": Measurement(departure ?? .nan, samples: settings.systems,
-                label: "Γ where the median deviation from first order reaches \(Self.departureThreshold) (log-interpolated; NaN: never in range)"),
-            "realtime.crossover-field": Measurement(crossover ?? .nan, samples: settings.systems,
-                label: "Γ where the softmax fit becomes as good as the Lorentzian (mean KL; NaN: never in range)"),
-            "realtime.norm-drift": Measurement(drift, samples: krylovRuns.count + 1,
-                label: "max_t |‖ψ(t)‖² − 1| of the Krylov runs (N = \(settings.krylovSpins) and N = \(settings.spins))"),
-            "realtime.krylov-vs-exact": Measurement(agreement, samples: settings.spins,
-                label: "max over channels of |Krylov/exact − 1| for the window average over T = 40 at Γ = 0.3, N = \(settings.spins)"),
-        ]
+        let fieldText = NumberText.of(settings.fields[0], digits: 2)
+        output.measurements[QPFKey.klLorentzianSmallField] = Measurement(klL, error: klLErr, samples: smallest.count, unit: "nats",
+            label: "KL(exact channel weights ‖ best Lorentzian) at Γ = \(fieldText), mean over systems")
+        output.measurements[QPFKey.klSoftmaxSmallField] = Measurement(klS, error: klSErr, samples: smallest.count, unit: "nats",
+            label: "KL(exact channel weights ‖ best softmax) at Γ = \(fieldText), mean over systems")
+        output.measurements[QPFKey.firstOrderDeviationSmallField] = Measurement(medians[0], samples: smallest.count,
+            label: "median over channels of |P_exact/P_first-order − 1| at Γ = \(fieldText), mean over systems")
+        output.measurements[QPFKey.departureField] = Measurement(departure ?? .nan, samples: settings.systems,
+            label: "Γ where the median deviation from first order reaches \(NumberText.of(Self.departureThreshold)) (log-interpolated; NaN: never in range)")
+        output.measurements[QPFKey.crossoverField] = Measurement(crossover ?? .nan, samples: settings.systems,
+            label: "Γ where the softmax fit becomes as good as the Lorentzian (mean KL; NaN: never in range)")
+        output.measurements[QPFKey.normDrift] = Measurement(drift, samples: krylovRuns.count + 1,
+            label: "max_t |‖ψ(t)‖² − 1| of the Krylov runs (N = \(settings.krylovSpins) and N = \(settings.spins))", pooling: .maximum)
+        output.measurements[QPFKey.krylovVsExact] = Measurement(agreement, samples: settings.spins,
+            label: "max over channels of |Krylov/exact − 1| for the window average over T = 40 at Γ = 0.3, N = \(settings.spins)",
+            pooling: .maximum)
         output.tables = [table(settings, byField)]
         output.figures = [weightsFigure(points, settings), klFigure(settings, byField), deviationFigure(settings, byField)]
         let krylovText = zip(krylovFields, krylovRuns).map { f, r in
-            "Γ = \(Measurement.format(f, digits: 2)): survival \(Measurement.format(r.survival, digits: 3)), "
-                + "single-flip \(Measurement.format(r.channels.reduce(0, +), digits: 3)), multi-flip \(Measurement.format(r.multiFlip, digits: 3))"
+            "Γ = \(NumberText.of(f, digits: 2)): survival \(NumberText.of(r.survival)), "
+                + "single-flip \(NumberText.of(r.channels.reduce(0, +))), multi-flip \(NumberText.of(r.multiFlip))"
         }.joined(separator: "; ")
         output.notes = [
             "Systems: N = \(settings.spins) spins, single-flip gaps evenly spaced over 0.5…4 (assigned to random sites), "
@@ -129,7 +128,7 @@ struct RealTimeLeakageExperiment: Experiment {
                 + "falls as 2Γ²/Δ² — a power law — for Δ ≫ Γ. Channels near an accidental many-body resonance (a multi-flip "
                 + "state within ~Γ of a channel) deviate even at small Γ; the median over channels is robust to them.",
             "Krylov state-vector evolution, N = \(settings.krylovSpins) (2^\(settings.krylovSpins) amplitudes), window T = "
-                + "\(Measurement.format(settings.krylovDuration, digits: 3)): \(krylovText).",
+                + "\(NumberText.of(settings.krylovDuration)): \(krylovText).",
         ]
         return output
     }
@@ -161,7 +160,7 @@ struct RealTimeLeakageExperiment: Experiment {
                 let s = SampleSummary(group.map(f))
                 return Measurement(s.mean, error: group.count > 1 ? s.standardError : nil).formatted
             }
-            return [Measurement.format(field, digits: 2), mean { $0.profile.survival }, mean { $0.profile.channels.reduce(0, +) },
+            return [NumberText.of(field, digits: 2), mean { $0.profile.survival }, mean { $0.profile.channels.reduce(0, +) },
                     mean { $0.profile.multiFlip }, mean { $0.medianDeviation }, mean { $0.lorentzian.kl }, mean { $0.softmax.kl },
                     mean { $0.lorentzian.parameter }, mean { $0.softmax.parameter }]
         }
@@ -181,7 +180,7 @@ struct RealTimeLeakageExperiment: Experiment {
             let gaps = order.map { p.profile.gaps[$0] }
             let total = p.profile.channels.reduce(0, +)
             let first = i == 0
-            chart.add(.scatter(gaps, order.map { p.profile.channels[$0] }, label: "exact, Γ = \(Measurement.format(field, digits: 2))",
+            chart.add(.scatter(gaps, order.map { p.profile.channels[$0] }, label: "exact, Γ = \(NumberText.of(field, digits: 2))",
                                color: color))
             chart.add(.reference(gaps, gaps.map { RealTimeLeakage.firstOrder(gap: $0, field: field) },
                                  label: first ? "first order 2Γ²/(Δ²+4Γ²)" : nil, color: color))

@@ -32,32 +32,28 @@ public enum QPFTools {
                                             loads: o.loads, seeds: o.seeds, flipFractions: o.flipFractions,
                                             overlapThreshold: o.overlapThreshold)
                 curves.append(m.run(rng: SeededRNG(seed: o.seed ^ 0x7170_665F_6361_7000 &+ UInt64(n))))
-                progress("\(rule) N = \(n) done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+                progress("\(rule) N = \(n) done in \(NumberText.fixed(Date().timeIntervalSince(start), 1)) s")
             }
         }
         return MemoryReport(curves: curves)
     }
 
     public static func table(_ r: MemoryReport) -> String {
-        var lines: [String] = []
+        var text = ""
         for c in r.curves {
-            lines.append("\(c.ruleDescription)  N = \(c.size)  seeds = \(c.seeds)  retrieved: overlap ≥ \(c.overlapThreshold)")
-            lines.append(pad("load", 8) + c.flipFractions.map { pad("f=\($0)", 18) }.joined())
-            for (a, load) in c.loads.enumerated() {
-                let cells = c.flipFractions.indices.map { f -> String in
-                    let s = c.meanRetrieved(flipIndex: f)[a]
-                    return pad(String(format: "%.3f ± %.3f", s.mean, s.error), 18)
-                }
-                lines.append(pad(String(format: "%.3f", load), 8) + cells.joined())
+            text += "\(c.ruleDescription)  N = \(c.size)  seeds = \(c.seeds)  retrieved: overlap ≥ \(NumberText.of(c.overlapThreshold))\n"
+            let columns = c.flipFractions.indices.map { c.meanRetrieved(flipIndex: $0) }
+            let rows = c.loads.enumerated().map { a, load in
+                [NumberText.fixed(load, 3)] + columns.map { Measurement($0[a].mean, error: $0[a].error).formatted }
             }
+            text += TextTable.render(header: ["load"] + c.flipFractions.map { "f = \(NumberText.of($0))" }, rows: rows)
             let caps = c.capacities.map { cap -> String in
-                if let v = cap.load { return "f=\(cap.flipFraction): α_c = \(Measurement(v, error: cap.error).formatted)" }
-                return "f=\(cap.flipFraction): α_c \(cap.bound == "above" ? ">" : "<") range"
+                if let v = cap.load { return "f = \(NumberText.of(cap.flipFraction)): α_c = \(Measurement(v, error: cap.error).formatted)" }
+                return "f = \(NumberText.of(cap.flipFraction)): α_c \(cap.bound == "above" ? ">" : "<") range"
             }
-            lines.append("  " + caps.joined(separator: "   "))
-            lines.append("")
+            text += "  " + caps.joined(separator: "   ") + "\n\n"
         }
-        return lines.joined(separator: "\n")
+        return text
     }
 
     // MARK: leakage
@@ -104,18 +100,16 @@ public enum QPFTools {
     }
 
     public static func table(_ r: LeakageReport) -> String {
-        var lines = ["N = \(r.spins), \(r.method); gaps " + r.gaps.map { String(format: "%.2f", $0) }.joined(separator: " ")]
-        lines.append(pad("Γ", 8) + pad("survival", 10) + pad("multi-flip", 11) + pad("med|P/P1-1|", 12) + pad("KL Lor.", 11)
-                     + pad("KL soft.", 11) + pad("ĉ", 9) + pad("â", 9) + "norm drift")
-        for row in r.rows {
+        let rows = r.rows.map { row -> [String] in
             let dev = zip(row.profile.channels, row.firstOrder).map { abs($0 / $1 - 1) }.sorted()
-            lines.append(pad(String(format: "%.3g", row.field), 8) + pad(String(format: "%.4f", row.profile.survival), 10)
-                         + pad(String(format: "%.4f", row.profile.multiFlip), 11) + pad(String(format: "%.3g", dev[dev.count / 2]), 12)
-                         + pad(String(format: "%.2e", row.lorentzian.kl), 11) + pad(String(format: "%.2e", row.softmax.kl), 11)
-                         + pad(String(format: "%.3f", row.lorentzian.parameter), 9) + pad(String(format: "%.3f", row.softmax.parameter), 9)
-                         + String(format: "%.1e", row.profile.normDrift))
+            return [NumberText.of(row.field), NumberText.fixed(row.profile.survival, 4), NumberText.fixed(row.profile.multiFlip, 4),
+                    NumberText.of(dev[dev.count / 2]), NumberText.of(row.lorentzian.kl), NumberText.of(row.softmax.kl),
+                    NumberText.fixed(row.lorentzian.parameter, 3), NumberText.fixed(row.softmax.parameter, 3),
+                    NumberText.of(row.profile.normDrift, digits: 2)]
         }
-        return lines.joined(separator: "\n")
+        return "N = \(r.spins), \(r.method); gaps " + r.gaps.map { NumberText.fixed($0, 2) }.joined(separator: " ") + "\n"
+            + TextTable.render(header: ["Γ", "survival", "multi-flip", "med|P/P1−1|", "KL Lor.", "KL soft.", "ĉ", "â", "norm drift"],
+                               rows: rows)
     }
 
     // MARK: forward-map
@@ -184,26 +178,17 @@ public enum QPFTools {
     }
 
     public static func table(_ r: ForwardMapReport) -> String {
-        var lines = ["gaps " + r.gaps.map { String(format: "%.3f", $0) }.joined(separator: " ") + "; thermal slope β = \(r.beta)"]
-        lines.append(pad("sampler", 10) + pad("length", 9) + pad("valid", 8) + pad("softmax â", 17) + pad("Lor. ĉ", 9)
-                     + pad("KL softmax", 20) + pad("KL Lorentzian", 20) + "KL(L) − KL(S)")
-        for row in r.rows {
-            guard let c = row.comparison else {
-                lines.append(pad(row.sampler.rawValue, 10) + pad(String(format: "%g", row.length), 9) + "too few valid read-outs")
-                continue
-            }
-            lines.append(pad(row.sampler.rawValue, 10) + pad(row.sampler == .gibbs ? "—" : String(format: "%g", row.length), 9)
-                         + pad(String(format: "%.3f", row.validFraction), 8)
-                         + pad(Measurement(c.softmax.parameter, error: c.slopeError).formatted, 17)
-                         + pad(String(format: "%.3f", c.lorentzian.parameter), 9)
-                         + pad(Measurement(c.softmax.kl, error: c.softmaxKLError).formatted, 20)
-                         + pad(Measurement(c.lorentzian.kl, error: c.lorentzianKLError).formatted, 20)
-                         + Measurement(c.klDifference, error: c.differenceError).formatted)
+        let rows = r.rows.map { row -> [String] in
+            let length = row.sampler == .gibbs ? "—" : NumberText.of(row.length)
+            guard let c = row.comparison else { return [row.sampler.rawValue, length, "too few valid read-outs"] }
+            return [row.sampler.rawValue, length, NumberText.fixed(row.validFraction, 3),
+                    Measurement(c.softmax.parameter, error: c.slopeError).formatted, NumberText.fixed(c.lorentzian.parameter, 3),
+                    Measurement(c.softmax.kl, error: c.softmaxKLError).formatted,
+                    Measurement(c.lorentzian.kl, error: c.lorentzianKLError).formatted,
+                    Measurement(c.klDifference, error: c.differenceError).formatted]
         }
-        return lines.joined(separator: "\n")
-    }
-
-    static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+        return "gaps " + r.gaps.map { NumberText.fixed($0, 3) }.joined(separator: " ") + "; thermal slope β = \(NumberText.of(r.beta))\n"
+            + TextTable.render(header: ["sampler", "length", "valid", "softmax â", "Lor. ĉ", "KL softmax", "KL Lorentzian", "KL(L) − KL(S)"],
+                               rows: rows)
     }
 }
