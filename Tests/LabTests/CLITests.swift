@@ -70,7 +70,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         so a crash is reported as that experiment's failure and the others still run. Exit status: 0 when
         every experiment ran (whatever the verdicts), 1 when an experiment failed.
 
-        USAGE: attnlab claims check [<ids> ...] [--all] [--scale <scale>] [--seed <seed>] [--out <out>] [--config <config>] [--seeds <K>] [--jobs <N>] [--threads <T>] [--in-process] [--data <DIR>] [--corpus <FILE>] [--format <FORMAT>]
+        USAGE: attnlab claims check [<options>] [<ids> ...]
 
         ARGUMENTS:
           <ids>                   Claim ids to check (see `attnlab claims`).

@@ -4,7 +4,6 @@ import Testing
 @testable import Lab
 
 /// The lab's measurement, not Foundation's.
-private typealias Measurement = Lab.Measurement
 
 private func judge(_ rule: VerdictRule, _ m: [MeasurementKey: Measurement]) -> Verdict {
     rule.judge(Evidence(measurements: Dictionary(uniqueKeysWithValues: m.map { ($0.key.name, $0.value) }), scale: .quick))

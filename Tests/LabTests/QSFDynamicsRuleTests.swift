@@ -2,7 +2,6 @@ import Foundation
 import Testing
 @testable import Lab
 
-private typealias Measurement = Lab.Measurement
 
 /// Every QSF dynamics rule on synthetic evidence, reaching each of its verdicts.
 @Suite("QSF dynamics rules")
