@@ -88,12 +88,9 @@ public struct RunModels: Sendable {
     /// The run's prepared corpus.
     public func data() throws -> PreparedData { try PreparedData.load(from: dataFolder) }
 
-    /// The model stored in a checkpoint folder (config.json + model.safetensors).
+    /// The model stored in a checkpoint folder (config.json + model.safetensors), through
+    /// `Checkpoint.loadModel`, the one way a checkpoint becomes a model.
     public static func loadModel(checkpoint folder: URL) throws -> LanguageModel<Float> {
-        let manifest = try Checkpoint.manifest(in: folder)
-        var rng = SeededRNG(seed: 0)
-        let model = try LanguageModel<Float>(config: manifest.model, rng: &rng)
-        try Checkpoint.readModel(into: model, from: folder.appendingPathComponent(Checkpoint.modelFile))
-        return model
+        try Checkpoint.loadModel(from: folder).model
     }
 }
