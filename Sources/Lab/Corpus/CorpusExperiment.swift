@@ -19,6 +19,12 @@ public struct CorpusExperiment: Experiment {
 
     public init() {}
 
+    /// The corpus as a trained scale names it: "generated stories" for the built-in generator,
+    /// otherwise the file's name.
+    public static func label(_ summary: DataSummary) -> String {
+        summary.corpus == "stories" ? "generated stories" : URL(fileURLWithPath: summary.corpus).lastPathComponent
+    }
+
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         let named = context.runDirectory.appendingPathComponent(RunCorpus.folderName, isDirectory: true)
         if FileManager.default.fileExists(atPath: named.appendingPathComponent(PreparedData.summaryFileName).path) {

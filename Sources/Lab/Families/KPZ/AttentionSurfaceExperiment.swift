@@ -42,6 +42,6 @@ public struct AttentionSurfaceExperiment: Experiment {
         let tokens = recorder.training.steps * recorder.training.batchSize * recorder.model.contextLength
         let documents = data.summary.documents.train + data.summary.documents.validation
         return ModelScale(parameters: Double(recorder.model.parameterCount), tokens: Double(tokens),
-                          corpus: "\(data.summary.corpus), \(documents) documents")
+                          corpus: "\(CorpusExperiment.label(data.summary)), \(documents) documents")
     }
 }

@@ -92,7 +92,7 @@ struct KuramotoExperiment: Experiment {
         var output = KuramotoReport(lorentzian: lorentzian, gaussian: gaussian, below: below, snapshots: run.snapshots,
                                     analysis: analysis, settings: settings).output()
         output.trainedScale = ModelScale(parameters: Double(run.parameters), tokens: Double(run.tokens),
-                                         corpus: "\(data.summary.corpus), BPE vocabulary \(data.tokenizer.vocabularySize)")
+                                         corpus: "\(CorpusExperiment.label(data.summary)), BPE vocabulary \(data.tokenizer.vocabularySize)")
         return output
     }
 }

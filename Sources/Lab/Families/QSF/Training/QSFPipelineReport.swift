@@ -37,7 +37,7 @@ struct QSFPipelineReport {
         let s = data.summary
         return ModelScale(parameters: results.map { Double($0.parameters) }.max(),
                           tokens: Double(t.steps * t.batchSize * t.accumulation * t.contextLength),
-                          corpus: "generated \(s.corpus), \(s.documents.train + s.documents.validation) documents, BPE vocabulary \(s.vocabularySize)")
+                          corpus: "\(CorpusExperiment.label(s)), \(s.documents.train + s.documents.validation) documents, BPE vocabulary \(s.vocabularySize)")
     }
 
     func tables() -> [ReportTable] {
