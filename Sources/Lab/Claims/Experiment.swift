@@ -86,15 +86,14 @@ extension ExperimentContext {
             let known = output.artifacts.keys.sorted().joined(separator: ", ")
             throw LabError.missingArtifact(key: key, experiment: experiment, why: "it reported only: \(known.isEmpty ? "none" : known)")
         }
-        let base = runDirectory.standardizedFileURL
-        for root in [base, base.appendingPathComponent("experiments")] {
-            let url = root.appendingPathComponent(path).standardizedFileURL
-            guard url.path.hasPrefix(base.path + "/") else {
-                throw LabError.missingArtifact(key: key, experiment: experiment, why: "its path '\(path)' leaves the run directory")
-            }
-            if FileManager.default.fileExists(atPath: url.path) { return url }
+        switch RunDirectory.locate(artifact: path, in: runDirectory) {
+        case .found(let url): return url
+        case .outside:
+            throw LabError.missingArtifact(key: key, experiment: experiment, why: "its path '\(path)' leaves the run directory")
+        case .missing:
+            throw LabError.missingArtifact(key: key, experiment: experiment,
+                                           why: "'\(path)' does not exist in \(runDirectory.standardizedFileURL.path)")
         }
-        throw LabError.missingArtifact(key: key, experiment: experiment, why: "'\(path)' does not exist in \(base.path)")
     }
 }
 

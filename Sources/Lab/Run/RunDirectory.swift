@@ -107,4 +107,26 @@ public struct RunDirectory: Sendable {
         let trimmed = mapped.trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
         return trimmed.isEmpty ? "unnamed" : trimmed
     }
+
+    /// Where an artefact path an experiment reported points: inside `runDirectory` (paths of runs
+    /// written before artefacts were run-relative are relative to `experiments/`).
+    public enum ArtifactLocation: Equatable {
+        case found(URL)
+        /// The path leaves the run directory.
+        case outside
+        /// The path stays inside but nothing is there.
+        case missing
+    }
+
+    /// Resolves an artefact path against a run directory: the one rule for every reader.
+    public static func locate(artifact path: String, in runDirectory: URL) -> ArtifactLocation {
+        let base = runDirectory.standardizedFileURL
+        for root in [base, base.appendingPathComponent("experiments")] {
+            let url = root.appendingPathComponent(path).standardizedFileURL
+            guard url.path.hasPrefix(base.path + "/") else { return .outside }
+            if FileManager.default.fileExists(atPath: url.path) { return .found(url) }
+        }
+        return .missing
+    }
 }
+

@@ -52,15 +52,11 @@ public struct RunModels: Sendable {
                                    + "(no checkpoint/\(Checkpoint.configFile)); `attnlab reproduce qsf` makes one")
         }
         func inside(_ path: String) throws -> URL {
-            let base = run.url.standardizedFileURL
-            for root in [base, base.appendingPathComponent("experiments")] {
-                let url = root.appendingPathComponent(path).standardizedFileURL
-                guard url.path.hasPrefix(base.path + "/") else {
-                    throw LabError.badFile(runDirectory.path, "names an artefact outside itself ('\(path)')")
-                }
-                if FileManager.default.fileExists(atPath: url.path) { return url }
+            switch RunDirectory.locate(artifact: path, in: run.url) {
+            case .found(let url): return url
+            case .outside: throw LabError.badFile(runDirectory.path, "names an artefact outside itself ('\(path)')")
+            case .missing: throw LabError.badFile(runDirectory.path, "lacks the artefact '\(path)' its \(Self.pipelineID) reported")
             }
-            throw LabError.badFile(runDirectory.path, "lacks the artefact '\(path)' its \(Self.pipelineID) reported")
         }
         var checkpoints: [String: URL] = [:]
         for (key, path) in output.artifacts where key.hasPrefix("checkpoint.") {
