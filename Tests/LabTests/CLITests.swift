@@ -113,6 +113,14 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         #expect(report.contains("USAGE: attnlab report [<run-directories> ...] [--out <out>]"))
     }
 
+    @Test func benchTrainRanksValidatesItsArguments() {
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "3"]) }   // 16 sequences do not split 3 ways
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "1"]) }
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "2", "--memory", "--steps", "200"]) }
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "2", "--rounds", "0"]) }
+        #expect((try? AttnLab.Bench.Train.parse(["--ranks", "8", "--config", "b"])) != nil)
+    }
+
     @Test func checkValidatesItsArguments() {
         #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse([]) }
         #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--all", "softmax.max-entropy"]) }
