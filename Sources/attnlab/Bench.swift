@@ -74,6 +74,12 @@ extension AttnLab.Bench {
         @Flag(help: "Keep IEEE subnormals in the training threads instead of flushing them to zero (docs/BENCHMARKS.md).")
         var keepDenormals = false
 
+        @Option(help: ArgumentHelp("Also train data-parallel on N ranks of Open MPI on this machine (each with threads ÷ N threads and batch ÷ N sequences), interleaved with one process in --rounds rounds, and print both with their ratio.", valueName: "N"))
+        var ranks: Int?
+
+        @Option(help: "Rounds of the --ranks comparison.")
+        var rounds = 2
+
         func validate() throws {
             guard Architecture(rawValue: arch) != nil else {
                 throw ValidationError("--arch must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), got '\(arch)'")
@@ -81,11 +87,32 @@ extension AttnLab.Bench {
             guard ["A", "B"].contains(config.uppercased()) else { throw ValidationError("--config must be A or B, got '\(config)'") }
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
             if memory && steps <= 100 { throw ValidationError("--memory needs --steps above 100 (growth is measured from step 100), got \(steps)") }
+            if let ranks {
+                let batch = (config.uppercased() == "A" ? TrainingBenchmark.Shape.a : .b).batchSize
+                guard ranks >= 2, batch % ranks == 0 else {
+                    throw ValidationError("--ranks expects a rank count of at least 2 that divides config \(config.uppercased())'s batch of \(batch), got \(ranks)")
+                }
+                guard !memory else { throw ValidationError("--ranks times training steps; it does not combine with --memory") }
+                guard (1...20).contains(rounds) else { throw ValidationError("--rounds expects 1 to 20, got \(rounds)") }
+            }
         }
 
         func run() throws {
+            if let ranks {
+                return try RankComparison(arch: arch, config: config.uppercased(), steps: steps, ranks: ranks, rounds: rounds,
+                                          keepDenormals: keepDenormals).run()
+            }
             var benchmark = TrainingBenchmark(architecture: Architecture(rawValue: arch)!,
                                               shape: config.uppercased() == "A" ? .a : .b)
+            // Under `mpirun -np N` the ranks train one model data-parallel; rank 0 reports.
+            let group = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment) > 1 ? ProcessGroup.world : .single
+            if group.isDistributed {
+                guard benchmark.shape.batchSize % group.size == 0, !memory else {
+                    group.abort("bench train on \(group.size) ranks needs a rank count that divides config \(benchmark.shape.name)'s batch of "
+                                + "\(benchmark.shape.batchSize), without --memory")
+                }
+                benchmark.group = group
+            }
             if memory {
                 let report = try benchmark.runMemoryCheck(steps: steps, progress: { sample in
                     if !json { FileHandle.standardError.write(Data("step \(sample.step)\n".utf8)) }
@@ -102,6 +129,7 @@ extension AttnLab.Bench {
             benchmark.timedSteps = steps
             benchmark.flushesDenormals = !keepDenormals
             let r = try benchmark.run()
+            guard group.rank == 0 else { return }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -110,7 +138,8 @@ extension AttnLab.Bench {
                 print(String(format: "%@ config %@: %d parameters, %.0f tokens/s (%.1f ms/step, %.1f CPU ms/step), %.1f GFLOP/s = %.0f%% of sgemm (%.0f GFLOP/s), peak RSS %.0f MB, %d threads, subnormals %@",
                              r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000,
                              (r.cpuSecondsPerStep ?? .nan) * 1000, r.gflops, 100 * r.fractionOfSgemm, r.sgemmGFLOPS,
-                             r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed"))
+                             r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed")
+                      + (r.ranks.map { " (each of \($0) ranks)" } ?? ""))
             }
         }
     }

@@ -53,8 +53,10 @@ extension AttnLab.Claims {
             figures/*.svg, report.md and report.html. Every experiment that trains or samples runs at --seeds seeds \
             derived from the master seed; each verdict is judged on the measurements pooled over them and at each \
             seed. Experiments run --jobs at a time, each in its own child process, so a crash is reported as that \
-            experiment's failure and the others still run. Exit status: 0 when every experiment ran (whatever the \
-            verdicts), 1 when an experiment failed.
+            experiment's failure and the others still run. Under `mpirun -np N` the N ranks share the experiments \
+            (the run directory must be on a filesystem every rank mounts) and rank 0 writes the results. A run that \
+            was killed continues with --resume. Exit status: 0 when every experiment ran (whatever the verdicts), 1 \
+            when an experiment failed.
             """
         )
 
@@ -76,16 +78,26 @@ extension AttnLab.Claims {
         @Option(help: "Repeat the run described by a run directory's config.json (scale and seed can be overridden).")
         var config: String?
 
+        @Option(help: ArgumentHelp("Continue a run that was interrupted (killed, or a rank died) in its own directory: experiments that finished keep their outputs, the rest run.", valueName: "RUN_DIR"))
+        var resume: String?
+
         @OptionGroup var replication: ReplicationOptions
 
         @OptionGroup var corpus: RunCorpusOptions
 
         func validate() throws {
-            let modes = (ids.isEmpty ? 0 : 1) + (all ? 1 : 0) + (config == nil ? 0 : 1)
-            if modes == 0 { throw ValidationError("name claim ids, or pass --all or --config FILE") }
+            let modes = (ids.isEmpty ? 0 : 1) + (all ? 1 : 0) + (config == nil ? 0 : 1) + (resume == nil ? 0 : 1)
+            if modes == 0 { throw ValidationError("name claim ids, or pass --all, --config FILE or --resume RUN_DIR") }
             if modes > 1 {
                 let given = ids.isEmpty ? "" : " (claim ids given: \(ids.joined(separator: " ")))"
-                throw ValidationError("claim ids, --all and --config exclude each other\(given)")
+                throw ValidationError("claim ids, --all, --config and --resume exclude each other\(given)")
+            }
+            if resume != nil {
+                let fixed = [("--scale", scale != nil), ("--seed", seed != nil), ("--out", out != nil), ("--seeds", replication.seeds != nil),
+                             ("--threads", replication.threads != nil), ("--data", corpus.data != nil), ("--corpus", corpus.corpus != nil)]
+                if let (option, _) = fixed.first(where: { $0.1 }) {
+                    throw ValidationError("--resume continues the run as its config.json describes it; \(option) cannot change it")
+                }
             }
             if let scale, Scale(rawValue: scale) == nil {
                 throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(scale)'")
@@ -93,6 +105,18 @@ extension AttnLab.Claims {
         }
 
         func run() throws {
+            if let resume {
+                let directory = RunDirectory(existing: URL(fileURLWithPath: resume, isDirectory: true))
+                let file = directory.url.appendingPathComponent("config.json")
+                guard FileManager.default.fileExists(atPath: file.path) else {
+                    throw ValidationError("--resume expects a run directory written by `attnlab claims check`; \(file.path) does not exist")
+                }
+                let loaded = try RunConfiguration.load(file)
+                let plan = try RunPlan.resolve(claimIDs: loaded.claims, experimentIDs: loaded.experiments)
+                try executeRun(plan: plan, configuration: loaded, out: nil, isolation: replication.isolation(threads: loaded.threadsPerExperiment),
+                               resume: directory)
+                return
+            }
             let plan: RunPlan
             var configuration: RunConfiguration
             var corpusRequest = corpus.request, expectedCorpus: RunCorpus? = nil
@@ -161,32 +185,57 @@ extension AttnLab.Claims {
 
 /// Runs a plan into a new run directory, prints the verdict table and where the report is, and
 /// exits with status 1 when an experiment failed. Returns the run's summary.
+///
+/// Under `mpirun -np N` every rank calls this: rank 0 creates the run directory (and prepares the
+/// corpus), the others learn its path from rank 0, and the ranks share the run's tasks
+/// (`Runner.group`); only rank 0 prints the verdicts. An error on any rank ends the whole job
+/// with a message naming the rank; what was already written stays (continue with `--resume`).
 @discardableResult
 func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, isolation: Runner.Isolation,
-                corpus: RunCorpus.Request? = nil, expectedCorpus: RunCorpus? = nil) throws -> Runner.Summary {
-    var configuration = configuration
-    let directory = try RunDirectory.create(requested: out.map { URL(fileURLWithPath: $0, isDirectory: true) },
-                                            scale: configuration.scale)
+                corpus: RunCorpus.Request? = nil, expectedCorpus: RunCorpus? = nil, resume: RunDirectory? = nil) throws -> Runner.Summary {
+    let group = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment) > 1 ? ProcessGroup.world : .single
     let stderr = StandardError()
-    if let corpus {
-        do {
-            configuration.corpus = try RunCorpus.prepare(corpus, scale: configuration.scale, into: directory.url,
-                                                         expected: expectedCorpus, log: { stderr.line("attnlab: " + $0) })
-        } catch {
-            try? FileManager.default.removeItem(at: directory.url.appendingPathComponent(RunCorpus.folderName))
-            throw error
+    let rankTag = group.isDistributed ? "rank \(group.rank): " : ""
+    func onEveryRank<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
+            guard group.isDistributed else { throw error }
+            group.abort("\(AttnLab.readable(error))")
         }
-        stderr.line("attnlab: corpus \(configuration.corpus!.label)")
+    }
+    var configuration = configuration
+    var directory = resume ?? RunDirectory(existing: URL(fileURLWithPath: "/"))
+    if resume == nil && group.rank == 0 {
+        directory = try onEveryRank {
+            let created = try RunDirectory.create(requested: out.map { URL(fileURLWithPath: $0, isDirectory: true) }, scale: configuration.scale)
+            if let corpus {
+                do {
+                    configuration.corpus = try RunCorpus.prepare(corpus, scale: configuration.scale, into: created.url,
+                                                                 expected: expectedCorpus, log: { stderr.line("attnlab: " + $0) })
+                } catch {
+                    try? FileManager.default.removeItem(at: created.url.appendingPathComponent(RunCorpus.folderName))
+                    throw error
+                }
+                stderr.line("attnlab: corpus \(configuration.corpus!.label)")
+            }
+            return created
+        }
+    }
+    if group.isDistributed {
+        directory = RunDirectory(existing: URL(fileURLWithPath: group.broadcast(directory.url.path), isDirectory: true))
     }
     let jobs: String
     if case .childProcess(_, let n) = isolation { jobs = ", \(n) at a time" } else { jobs = ", in process" }
-    stderr.line("attnlab: \(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
-                + "\(configuration.scale.rawValue), master seed \(configuration.seed), \(configuration.seeds) seeds per experiment that "
-                + "trains or samples, \(configuration.threadsPerExperiment) thread\(configuration.threadsPerExperiment == 1 ? "" : "s") each\(jobs) "
-                + "→ \(directory.url.path)")
-    let runner = Runner(plan: plan, configuration: configuration, directory: directory, isolation: isolation,
-                        progress: { stderr.line($0) })
-    let summary = try runner.run()
+    let ranks = group.isDistributed ? " on each of \(group.size) ranks" : ""
+    if group.rank == 0 {
+        stderr.line("attnlab: \(resume == nil ? "" : "resuming ")\(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
+                    + "\(configuration.scale.rawValue), master seed \(configuration.seed), \(configuration.seeds) seeds per experiment that "
+                    + "trains or samples, \(configuration.threadsPerExperiment) thread\(configuration.threadsPerExperiment == 1 ? "" : "s") each\(jobs)\(ranks) "
+                    + "→ \(directory.url.path)")
+    }
+    let runner = Runner(plan: plan, configuration: configuration, directory: directory, isolation: isolation, group: group,
+                        resume: resume != nil, progress: { stderr.line(rankTag + $0) })
+    let summary = try onEveryRank { try runner.run() }
+    guard group.rank == 0 else { return summary }
     print(ClaimsCatalog.verdictTable(summary.outcomes))
     print("Verdicts: " + ClaimEvaluation.summary(summary.outcomes).map { "\($0.count) \($0.label)" }.joined(separator: ", "))
     print("By evidence: " + ClaimEvaluation.summaryText(summary.outcomes))
@@ -224,10 +273,15 @@ struct ReplicationOptions: ParsableArguments {
 
     var threadsPerExperiment: Int { inProcess ? Parallel.defaultThreads : (threads ?? 1) }
 
-    var isolation: Runner.Isolation {
+    var isolation: Runner.Isolation { isolation(threads: threadsPerExperiment) }
+
+    /// Child processes of `threads` threads each, `--jobs` at a time (default: this node's
+    /// processors ÷ threads, shared among the ranks mpirun started on the node), or in process.
+    func isolation(threads: Int) -> Runner.Isolation {
         if inProcess { return .inProcess }
         let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        return .childProcess(executable: currentExecutable(), jobs: jobs ?? max(1, processors / threadsPerExperiment))
+        let ranksHere = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
+        return .childProcess(executable: currentExecutable(), jobs: jobs ?? max(1, processors / max(1, threads) / max(1, ranksHere)))
     }
 
     func configuration(scale: Scale, seed: UInt64, plan: RunPlan, all: Bool, defaultSeeds: Int? = nil,

@@ -79,13 +79,15 @@ extension AttnLab {
         }
     }
 
-    /// Only `train` and `bench allreduce` run as ranks of an MPI job; any other command under
-    /// `mpirun -np N` (N > 1) would run N times over the same files, so it is refused.
+    /// Only `train`, `bench allreduce`, `bench train`, `claims check` and `reproduce qsf` run as ranks of an MPI
+    /// job; any other command under `mpirun -np N` (N > 1) would run N times over the same files,
+    /// so it is refused.
     static func refuseUnsupportedRanks(_ command: ParsableCommand) throws {
         let ranks = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment)
-        guard ranks > 1, !(command is Train), !(command is Bench.Allreduce) else { return }
-        throw CommandError("this command runs in one process; under mpirun -np \(ranks) only `train` and `bench allreduce` run "
-                           + "data-parallel (start it with a plain `attnlab …`, or `mpirun -np 1`)")
+        let distributed: [ParsableCommand.Type] = [Train.self, Bench.Allreduce.self, Bench.Train.self, Claims.Check.self, Reproduce.QSF.self]
+        guard ranks > 1, !distributed.contains(where: { type(of: command) == $0 }) else { return }
+        throw CommandError("this command runs in one process; under mpirun -np \(ranks) only `train`, `bench allreduce`, `bench train`, "
+                           + "`claims check` and `reproduce qsf` run as ranks (start it with a plain `attnlab …`, or `mpirun -np 1`)")
     }
 
     /// `error`, with Foundation's file errors turned into a `CommandError` in plain words.

@@ -67,8 +67,10 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         results.json, figures/*.svg, report.md and report.html. Every experiment that trains or samples
         runs at --seeds seeds derived from the master seed; each verdict is judged on the measurements
         pooled over them and at each seed. Experiments run --jobs at a time, each in its own child process,
-        so a crash is reported as that experiment's failure and the others still run. Exit status: 0 when
-        every experiment ran (whatever the verdicts), 1 when an experiment failed.
+        so a crash is reported as that experiment's failure and the others still run. Under `mpirun -np N`
+        the N ranks share the experiments (the run directory must be on a filesystem every rank mounts) and
+        rank 0 writes the results. A run that was killed continues with --resume. Exit status: 0 when every
+        experiment ran (whatever the verdicts), 1 when an experiment failed.
 
         USAGE: attnlab claims check [<options>] [<ids> ...]
 
@@ -83,6 +85,8 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
           --out <out>             Run directory to create (must not exist or be empty).
           --config <config>       Repeat the run described by a run directory's config.json (scale and seed
                                   can be overridden).
+          --resume <RUN_DIR>      Continue a run that was interrupted (killed, or a rank died) in its own
+                                  directory: experiments that finished keep their outputs, the rest run.
           --seeds <K>             Seeds per experiment that trains or samples: each runs at this many seeds
                                   derived from the master seed, and every verdict is judged on the pooled
                                   measurements and at each seed. (default: smoke 2, quick 4, small 3, paper
@@ -109,10 +113,23 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         #expect(report.contains("USAGE: attnlab report [<run-directories> ...] [--out <out>]"))
     }
 
+    @Test func benchTrainRanksValidatesItsArguments() {
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "3"]) }   // 16 sequences do not split 3 ways
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "1"]) }
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "2", "--memory", "--steps", "200"]) }
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "2", "--rounds", "0"]) }
+        #expect((try? AttnLab.Bench.Train.parse(["--ranks", "8", "--config", "b"])) != nil)
+    }
+
     @Test func checkValidatesItsArguments() {
         #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse([]) }
         #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--all", "softmax.max-entropy"]) }
         #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--all", "--scale", "huge"]) }
+        // --resume continues a run as its config.json says: nothing else may change it.
+        #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--resume", "runs/x", "--all"]) }
+        #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--resume", "runs/x", "--scale", "small"]) }
+        #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--resume", "runs/x", "--seeds", "2"]) }
+        #expect((try? AttnLab.Claims.Check.parse(["--resume", "runs/x", "--jobs", "1"])) != nil)
         #expect((try? AttnLab.Claims.Check.parse(["--all", "--scale", "smoke", "--seed", "3"])) != nil)
         #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--all", "--seeds", "0"]) }
         #expect(throws: (any Error).self) { try AttnLab.Claims.Check.parse(["--all", "--jobs", "-1"]) }

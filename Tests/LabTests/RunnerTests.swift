@@ -120,6 +120,32 @@ enum StubRegistry {
         #expect(metrics.first?.event == "run-start" && metrics.last?.event == "run-end")
     }
 
+    @Test func aResumedRunKeepsWhatSucceededAndRunsTheRest() throws {
+        let temp = TemporaryDirectory()
+        let out = temp.url.appendingPathComponent("run")
+        let first = try StubRegistry.run(into: out)
+        let fm = FileManager.default
+        let kept = out.appendingPathComponent("experiments/stub.measure/replicate-1/\(TaskBoard.outcomeFile)")
+        let keptOutcome = try Data(contentsOf: kept)
+        // As a killed run leaves it: no results, one task that never ended (claimed, no outcome).
+        let unfinished = out.appendingPathComponent("experiments/stub.after-measure/replicate-2")
+        for file in [TaskBoard.outcomeFile, "output.json"] { try fm.removeItem(at: unfinished.appendingPathComponent(file)) }
+        try fm.removeItem(at: out.appendingPathComponent("results.json"))
+
+        let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: StubRegistry.claims, experiments: StubRegistry.experiments)
+        let configuration = try RunConfiguration.load(out.appendingPathComponent("config.json"))
+        let lines = LinesBox()
+        let resumed = try Runner(plan: plan, configuration: configuration, directory: RunDirectory(existing: out), isolation: .inProcess,
+                                 resume: true, progress: { lines.append($0) }).run()
+        #expect(lines.all.contains { $0.contains("resuming: 3 of 8 tasks finished before") }, "\(lines.all)")
+        #expect(try Data(contentsOf: kept) == keptOutcome, "a task that had succeeded ran again")
+        #expect(fm.fileExists(atPath: unfinished.appendingPathComponent("output.json").path))
+        #expect(resumed.results.experiments.map(\.status) == first.results.experiments.map(\.status))
+        #expect(resumed.outcomes.map(\.verdict.label) == first.outcomes.map(\.verdict.label))
+        #expect(resumed.results.experiment("stub.after-measure")?.measurements["y"]?.value == first.results.experiment("stub.after-measure")?.measurements["y"]?.value)
+        #expect(fm.fileExists(atPath: out.appendingPathComponent("results.json").path))
+    }
+
     @Test func resultsRoundTripThroughJSON() throws {
         let temp = TemporaryDirectory()
         let out = temp.url.appendingPathComponent("run")

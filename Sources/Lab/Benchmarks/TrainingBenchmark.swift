@@ -47,6 +47,8 @@ public struct TrainingBenchmark {
         public var cpuSecondsPerStep: Double?
         /// Whether the steps ran with subnormals flushed (`DenormalMode`).
         public var flushesDenormals: Bool?
+        /// Data-parallel ranks (nil: one process); `threads` is then each rank's.
+        public var ranks: Int? = nil
     }
 
     public var architecture: Architecture
@@ -57,6 +59,10 @@ public struct TrainingBenchmark {
     public var flushesDenormals = true
     /// Minimum length of the OneCycle schedule the timed steps are the start of.
     public static let scheduleSteps = 1000
+    /// The ranks training together (`mpirun -np N attnlab bench train`): each trains on
+    /// batch ÷ N sequences of the shape's batch and the gradients are all-reduced, so a step
+    /// still trains the shape's whole batch and tokens/s count it once.
+    public var group: ProcessGroup = .single
 
     public init(architecture: Architecture, shape: Shape) {
         self.architecture = architecture
@@ -89,7 +95,8 @@ public struct TrainingBenchmark {
                       gflops: flops * tokensPerSecond / 1e9, sgemmGFLOPS: sgemm,
                       fractionOfSgemm: flops * tokensPerSecond / 1e9 / sgemm,
                       peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads,
-                      cpuSecondsPerStep: cpuSeconds[cpuSeconds.count / 2], flushesDenormals: flushesDenormals)
+                      cpuSecondsPerStep: cpuSeconds[cpuSeconds.count / 2], flushesDenormals: flushesDenormals,
+                      ranks: group.isDistributed ? group.size : nil)
     }
 
     /// CPU time of the whole process so far (every thread, user + system).
@@ -132,11 +139,13 @@ public struct TrainingBenchmark {
         // of 13 steps spanning a whole OneCycle reaches the peak rate at step 4, where the Koopman
         // models at config B diverge. The work per step does not depend on the rate.
         training.steps = max(steps, Self.scheduleSteps)
-        training.batchSize = shape.batchSize
+        precondition(shape.batchSize % group.size == 0, "TrainingBenchmark: batch \(shape.batchSize) does not split over \(group.size) ranks")
+        training.batchSize = shape.batchSize / group.size
+        training.ranks = group.isDistributed ? group.size : nil
         training.contextLength = shape.contextLength
         training.evalInterval = 0
         training.logInterval = 0
-        let trainer = try Trainer(model: model, config: training, train: data, validation: data)
+        let trainer = try Trainer(model: model, config: training, train: data, validation: data, group: group)
         return (model, trainer)
     }
 

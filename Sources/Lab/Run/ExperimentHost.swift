@@ -88,7 +88,11 @@ public enum ExperimentHost {
         if let replicate { arguments += ["--replicate", String(replicate)] }
         for (dependency, file) in dependencyFiles.sorted(by: { $0.key < $1.key }) { arguments += ["--dependency", "\(dependency)=\(file.path)"] }
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        // A rank's child is a plain process, never a rank: without the launcher's variables it
+        // cannot join (or hang waiting for) the MPI job its parent belongs to.
+        var environment = ProcessInfo.processInfo.environment.filter { key, _ in
+            !["OMPI_", "PMIX_", "OPAL_", "PRTE_"].contains { key.hasPrefix($0) }
+        }
         environment["ATTNLAB_THREADS"] = String(threads)
         process.environment = environment
         let pipe = Pipe()

@@ -70,6 +70,16 @@ public final class ProcessGroup: Sendable {
         return UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
     }
 
+    /// Rank 0's text, on every rank (its length first, then its UTF-8 bytes).
+    public func broadcast(_ text: String) -> String {
+        guard isDistributed else { return text }
+        var bytes = Array(text.utf8)
+        let count = Int(broadcast(UInt64(bytes.count)))
+        if bytes.count != count { bytes = Array(repeating: 0, count: count) }
+        broadcast(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     public func barrier() {
         guard isDistributed else { return }
         check(alab_mpi_barrier(), "MPI_Barrier")
