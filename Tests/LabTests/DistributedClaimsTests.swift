@@ -98,12 +98,7 @@ import Testing
             usleep(10_000)
         }
         let pid = try #require(victim, "rank 1 finished no task before the job ended")
-        kill(pid, SIGKILL)
-        launcher.waitUntilExit()
-        let log = ReliabilityProcessTests.text(folder.appendingPathComponent("killed-log").path + ".err")
-            + ReliabilityProcessTests.text(folder.appendingPathComponent("killed-log").path + ".out")
-        #expect(launcher.terminationStatus != 0)
-        #expect(log.contains("rank 1"), "the job's message does not name the dead rank: \(log)")
+        DistributedTrainingTests.killRank(1, pid: pid, of: launcher, logs: folder.appendingPathComponent("killed-log"))
         #expect(!FileManager.default.fileExists(atPath: killed.appendingPathComponent("results.json").path),
                 "the run finished before rank 1 was killed")
         (status, _, err) = try runProcess(DistributedTrainingTests.mpirun,

@@ -47,6 +47,16 @@ import TensorCore
         return nil
     }
 
+    /// SIGKILLs rank `rank` (process `pid`) of the job `launcher` started with `logs`, and
+    /// expects the job to end non-zero with a message naming that rank.
+    static func killRank(_ rank: Int, pid: pid_t, of launcher: Process, logs: URL) {
+        kill(pid, SIGKILL)
+        launcher.waitUntilExit()
+        let log = ReliabilityProcessTests.text(logs.path + ".err") + ReliabilityProcessTests.text(logs.path + ".out")
+        #expect(launcher.terminationStatus != 0)
+        #expect(log.contains("rank \(rank)"), "the job's message does not name the dead rank: \(log)")
+    }
+
     @Test func twoRanksMatchOneProcessSurviveAKilledRankAndRefuseAnotherRankCount() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.mpirun.path), "mpirun is missing: scripts/ensure-deps.sh test installs openmpi-bin")
         let (folder, data, binary) = try ReliabilityProcessTests.workspace("mpi")
@@ -86,12 +96,7 @@ import TensorCore
                                                           logs: folder.appendingPathComponent("killed-log"))
         #expect(ReliabilityProcessTests.wait(for: 8, in: killed, process: launcher, seconds: 60))
         let victim = try #require(Self.rankProcess(1, of: launcher), "rank 1 of the job was not found among mpirun's children")
-        kill(victim, SIGKILL)
-        launcher.waitUntilExit()
-        let log = ReliabilityProcessTests.text(folder.appendingPathComponent("killed-log").path + ".err")
-            + ReliabilityProcessTests.text(folder.appendingPathComponent("killed-log").path + ".out")
-        #expect(launcher.terminationStatus != 0)
-        #expect(log.contains("rank 1"), "the job's message does not name the dead rank: \(log)")
+        Self.killRank(1, pid: victim, of: launcher, logs: folder.appendingPathComponent("killed-log"))
         let survivor = try Checkpoint.manifest(in: killed.appendingPathComponent("checkpoint"))
         #expect(survivor.step >= 8 && survivor.step < steps)
         (status, _, err) = try runProcess(Self.mpirun, Self.mpiArguments(2, binary, ["train"] + common + ["--out", killed.path, "--resume"]))
