@@ -71,9 +71,7 @@ struct QSFDivergedPipelineTests {
     @Test func aDivergedStageIsAResultNotAFailure() throws {
         let run = TemporaryDirectory()
         func context(_ id: String, _ dependencies: [String: ExperimentOutput]) throws -> ExperimentContext {
-            let dir = run.url.appendingPathComponent("experiments/\(id)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            return ExperimentContext(scale: .smoke, seed: 3, directory: dir, runDirectory: run.url, dependencyOutputs: dependencies, log: { _ in })
+            try QSFPipelineOutputTests.smokeContext(run, id, dependencies)
         }
         let corpus = try CorpusExperiment().run(context(CorpusExperiment.experimentID, [:]))
         let pipelineContext = try context(QSFPipelineExperiment.experimentID, [CorpusExperiment.experimentID: corpus])
