@@ -170,12 +170,17 @@ struct QSFTrainingStatisticsTests {
 /// poolings and the measured scale the verdicts need.
 @Suite("QSF pipeline output")
 struct QSFPipelineOutputTests {
+    /// A smoke-scale, seed-3 context for experiment `id` in the run directory `run`.
+    static func smokeContext(_ run: TemporaryDirectory, _ id: String, _ dependencies: [String: ExperimentOutput]) throws -> ExperimentContext {
+        let dir = run.url.appendingPathComponent("experiments/\(id)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return ExperimentContext(scale: .smoke, seed: 3, directory: dir, runDirectory: run.url, dependencyOutputs: dependencies, log: { _ in })
+    }
+
     @Test func smokeRunReportsEveryKeyItsRulesRead() throws {
         let run = TemporaryDirectory()
         func context(_ id: String, _ dependencies: [String: ExperimentOutput]) throws -> ExperimentContext {
-            let dir = run.url.appendingPathComponent("experiments/\(id)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            return ExperimentContext(scale: .smoke, seed: 3, directory: dir, runDirectory: run.url, dependencyOutputs: dependencies, log: { _ in })
+            try Self.smokeContext(run, id, dependencies)
         }
         let corpus = try CorpusExperiment().run(context(CorpusExperiment.experimentID, [:]))
         let output = try QSFPipelineExperiment().run(context(QSFPipelineExperiment.experimentID, [CorpusExperiment.experimentID: corpus]))

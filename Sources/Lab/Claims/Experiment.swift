@@ -83,6 +83,7 @@ extension ExperimentContext {
             throw LabError.missingArtifact(key: key, experiment: experiment, why: "the experiment's output is not available here")
         }
         guard let path = output.artifacts[key] else {
+            if let why = output.unavailableArtifacts[key] { throw LabError.unavailableArtifact(key: key, experiment: experiment, why: why) }
             let known = output.artifacts.keys.sorted().joined(separator: ", ")
             throw LabError.missingArtifact(key: key, experiment: experiment, why: "it reported only: \(known.isEmpty ? "none" : known)")
         }
@@ -113,6 +114,14 @@ public struct ExperimentOutput: Sendable, Codable {
     /// The trained model its measurements come from (parameters, tokens, corpus), when there is
     /// one. An experiment that reports none inherits the largest of its dependencies'.
     public var trainedScale: ModelScale?
+    /// Artefacts the experiment could not make, by key, with the result that explains why ("Stage
+    /// III (qsf) diverged at step 595 …"); `artifact(_:of:)` throws that reason for them.
+    public var unavailableArtifacts: [String: String] {
+        get { unavailable ?? [:] }
+        set { unavailable = newValue.isEmpty ? nil : newValue }
+    }
+    /// Stored optional, so output.json files written before it existed still load.
+    private var unavailable: [String: String]?
 
     public init(measurements: [String: Measurement] = [:], figures: [Figure] = [], tables: [ReportTable] = [],
                 notes: [String] = [], artifacts: [String: String] = [:]) {

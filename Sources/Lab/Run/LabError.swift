@@ -16,6 +16,9 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
     case writeFailed(String, String)
     /// An experiment needs an artefact (a checkpoint, prepared data) that its dependency does not provide.
     case missingArtifact(key: String, experiment: String, why: String)
+    /// The artefact does not exist because of a result of its experiment (a stage that diverged),
+    /// with that result.
+    case unavailableArtifact(key: String, experiment: String, why: String)
 
     public var description: String {
         switch self {
@@ -34,6 +37,8 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
             return "cannot write '\(path)': \(why)"
         case .missingArtifact(let key, let experiment, let why):
             return "artefact '\(key)' of experiment '\(experiment)' is not available: \(why)"
+        case .unavailableArtifact(let key, let experiment, let why):
+            return "needs the trained model '\(key)' of experiment '\(experiment)', which has none: \(why)"
         }
     }
 }

@@ -17,23 +17,37 @@ public struct RunModels: Sendable {
     public var checkpoints: [String: URL]
     /// The prepared corpus (vocab.json, merges.txt, train.bin, val.bin).
     public var dataFolder: URL
+    /// Why a stage the pipeline ran has no checkpoint (it diverged, or was initialised from one
+    /// that did), by stage.
+    public var unavailable: [String: String]
 
-    public init(checkpoints: [String: URL], dataFolder: URL) {
+    public init(checkpoints: [String: URL], dataFolder: URL, unavailable: [String: String] = [:]) {
         self.checkpoints = checkpoints
         self.dataFolder = dataFolder
+        self.unavailable = unavailable
+    }
+
+    /// The stages of `output`'s `checkpoint.<stage>` keys the pipeline could not make, with why.
+    static func unavailableStages(_ output: ExperimentOutput) -> [String: String] {
+        var stages: [String: String] = [:]
+        for (key, why) in output.unavailableArtifacts where key.hasPrefix("checkpoint.") { stages[String(key.dropFirst("checkpoint.".count))] = why }
+        return stages
     }
 
     /// The models and data an experiment's dependencies provide: the pipeline's stages when it
     /// depends on `qsf.pipeline`, and the corpus from the pipeline or from `corpus`.
     public init(_ context: ExperimentContext) throws {
         var checkpoints: [String: URL] = [:]
+        var unavailable: [String: String] = [:]
         if let pipeline = context.dependencyOutputs[Self.pipelineID] {
             for (key, _) in pipeline.artifacts where key.hasPrefix("checkpoint.") {
                 checkpoints[String(key.dropFirst("checkpoint.".count))] = try context.artifact(key, of: Self.pipelineID)
             }
+            unavailable = Self.unavailableStages(pipeline)
         }
         let source = context.dependencyOutputs[CorpusExperiment.experimentID] != nil ? CorpusExperiment.experimentID : Self.pipelineID
-        self.init(checkpoints: checkpoints, dataFolder: try context.artifact(CorpusExperiment.dataArtifact, of: source))
+        self.init(checkpoints: checkpoints, dataFolder: try context.artifact(CorpusExperiment.dataArtifact, of: source),
+                  unavailable: unavailable)
     }
 
     /// The models and data of a run directory on disk (replicate `replicate` of a replicated run),
@@ -65,12 +79,15 @@ public struct RunModels: Sendable {
         guard let data = output.artifacts[CorpusExperiment.dataArtifact] else {
             throw LabError.badFile(runDirectory.path, "has no prepared data from \(Self.pipelineID)")
         }
-        self.init(checkpoints: checkpoints, dataFolder: try inside(data))
+        self.init(checkpoints: checkpoints, dataFolder: try inside(data), unavailable: Self.unavailableStages(output))
     }
 
     /// The checkpoint folder of `stage`, or an error naming the stages there are.
     public func checkpoint(_ stage: String) throws -> URL {
         guard let url = checkpoints[stage] else {
+            if let why = unavailable[stage] {
+                throw LabError.unavailableArtifact(key: "checkpoint.\(stage)", experiment: Self.pipelineID, why: why)
+            }
             let known = checkpoints.keys.sorted().joined(separator: ", ")
             throw LabError.missingArtifact(key: "checkpoint.\(stage)", experiment: Self.pipelineID,
                                            why: "the run trained \(known.isEmpty ? "no model" : known)")

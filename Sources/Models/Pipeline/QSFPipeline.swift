@@ -11,6 +11,11 @@ import TensorCore
 ///
 /// Each stage writes a checkpoint folder; a stage whose finished checkpoint already exists is
 /// loaded instead of retrained, so an interrupted pipeline continues where it stopped.
+///
+/// A stage whose training diverges (a non-finite loss, gradient or weight) is a result, not a
+/// failure of the pipeline: its `StageResult` records the step and the error and has no model,
+/// the stages initialised from it are not trained (their result says why), and every other
+/// stage trains. A diverged stage stays diverged when the pipeline is run again in its folder.
 public struct QSFPipeline {
     public struct Settings: Codable, Sendable, Equatable {
         /// The shape shared by all stages (architecture is set per stage).
@@ -32,6 +37,9 @@ public struct QSFPipeline {
         public var sampleSeed: UInt64 = 7
         /// Seed of model initialisation.
         public var initSeed: UInt64 = 1
+        /// Peak learning rate of individual stages by name (e.g. ["qsf": 1e-3]), replacing
+        /// `training.maxLearningRate` for them; nil or absent names: the shared one.
+        public var stageLearningRates: [String: Double]?
 
         public init(model: ModelConfig, training: TrainingConfig) {
             self.model = model
@@ -46,8 +54,15 @@ public struct QSFPipeline {
         public var initialisedFrom: String?
         public var config: ModelConfig
         public var parameters: Int
-        public var summary: TrainingSummary
-        /// Mean loss of each validation window, in stream order (paired across stages).
+        /// The finished training; nil when the stage diverged or was not trained.
+        public var summary: TrainingSummary?
+        /// Set when the stage's training diverged: it has no usable model.
+        public var divergence: Divergence?
+        /// Set when the stage was not trained, with the reason ("initialised from qsf, which
+        /// diverged at step 595").
+        public var notTrained: String?
+        /// Mean loss of each validation window, in stream order (paired across stages); empty
+        /// without a trained model.
         public var windowLosses: [Double]
         /// Generated continuation of the sample prompt.
         public var sample: String
@@ -55,6 +70,27 @@ public struct QSFPipeline {
         public var records: [TrainingRecord]
         /// Checkpoint folder, relative to the pipeline folder.
         public var checkpoint: String
+
+        /// Whether the stage has a trained model (it neither diverged nor was skipped).
+        public var isTrained: Bool { summary != nil }
+
+        /// Why the stage has no trained model ("diverged at step 595", "was not trained:
+        /// initialised from qsf, which diverged at step 595"), nil when it has one.
+        public var untrainedReason: String? {
+            if let divergence { return "diverged at step \(divergence.step)" }
+            if let notTrained { return "was not trained: \(notTrained)" }
+            return nil
+        }
+    }
+
+    /// A stage's training that diverged.
+    public struct Divergence: Codable, Sendable, Equatable {
+        /// The step (from 1) whose loss, gradient or update was not finite.
+        public var step: Int
+        /// Whether that step was in the stage's LayerNorm annealing.
+        public var duringAnnealing: Bool
+        /// The trainer's error.
+        public var error: String
     }
 
     public var settings: Settings
@@ -77,17 +113,20 @@ public struct QSFPipeline {
     /// The training configuration of the stage named `name` (its annealing and step budget), or
     /// nil when the pipeline has no such stage.
     public func trainingConfig(stage name: String) -> TrainingConfig? {
-        stages.first { $0.name == name }.map { trainingConfig(anneal: $0.anneal, budgets: $0.budgets) }
+        stages.first { $0.name == name }.map { trainingConfig(name: $0.name, anneal: $0.anneal, budgets: $0.budgets) }
     }
 
-    private func trainingConfig(anneal: Double, budgets: Int) -> TrainingConfig {
+    private func trainingConfig(name: String, anneal: Double, budgets: Int) -> TrainingConfig {
         var training = settings.training
         training.layerNormAnnealFraction = anneal
         training.steps *= budgets
+        if let rate = settings.stageLearningRates?[name] { training.maxLearningRate = rate }
         return training
     }
 
     /// Runs every stage. `log` gets progress lines; `onRecord` every training record with its stage.
+    /// A diverged stage is returned with its `divergence` (and written so, so that a second run
+    /// keeps it); only cancellation and errors that are not a divergence are thrown.
     public func run(data: PreparedData, folder: URL, log: (String) -> Void = { _ in },
                     onRecord: @escaping (String, TrainingRecord) -> Void = { _, _ in },
                     onProgress: @escaping (String, TrainingProgress) -> Void = { _, _ in }) throws -> [StageResult] {
@@ -103,8 +142,22 @@ public struct QSFPipeline {
             }
             var rng = SeededRNG(seed: settings.initSeed)
             let model = try LanguageModel<Float>(config: config, rng: &rng)
+            // Known before training, so the baseline is matched even when Stage III diverges.
+            if stage.architecture == .qsf && stage.anneal > 0 { qsfParameters = model.parameterCount }
+            func untrained(_ why: String) -> StageResult {
+                StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
+                            parameters: model.parameterCount, summary: nil, divergence: nil, notTrained: why, windowLosses: [],
+                            sample: "", records: [], checkpoint: stage.name)
+            }
+            if let source = stage.from, models[source] == nil,
+               let reason = results.first(where: { $0.name == source })?.untrainedReason {
+                let why = "initialised from \(source), which \(reason)"
+                log("\(stage.name): not trained, \(why)")
+                results.append(untrained(why))
+                continue
+            }
             if let source = stage.from, let previous = models[source] { model.initialize(from: previous) }
-            let training = trainingConfig(anneal: stage.anneal, budgets: stage.budgets)
+            let training = trainingConfig(name: stage.name, anneal: stage.anneal, budgets: stage.budgets)
             let checkpoint = folder.appendingPathComponent(stage.name)
             let trainer = try Trainer(model: model, config: training, train: data.train, validation: data.validation)
             trainer.checkpointFolder = checkpoint
@@ -114,43 +167,69 @@ public struct QSFPipeline {
                 onRecord(stage.name, record)
             }
             trainer.onProgress = { onProgress(stage.name, $0) }
-            let summary: TrainingSummary
             let resultFile = checkpoint.appendingPathComponent("result.json")
-            if let saved = try? JSONDecoder().decode(StageResult.self, from: Data(contentsOf: resultFile)),
-               saved.config == config, (try? Checkpoint.manifest(in: checkpoint))?.step == training.steps {
-                log("\(stage.name): finished earlier, loading \(checkpoint.lastPathComponent)")
-                try trainer.resume(from: checkpoint)
-                models[stage.name] = model
-                if stage.architecture == .qsf && stage.anneal > 0 { qsfParameters = model.parameterCount }
-                results.append(saved)
-                continue
+            if let saved = try? Self.resultDecoder.decode(StageResult.self, from: Data(contentsOf: resultFile)), saved.config == config {
+                if let divergence = saved.divergence {
+                    log("\(stage.name): diverged earlier at step \(divergence.step); not retrained")
+                    results.append(saved)
+                    continue
+                }
+                if saved.isTrained, (try? Checkpoint.manifest(in: checkpoint))?.step == training.steps {
+                    log("\(stage.name): finished earlier, loading \(checkpoint.lastPathComponent)")
+                    try trainer.resume(from: checkpoint)
+                    models[stage.name] = model
+                    results.append(saved)
+                    continue
+                }
             }
             if (try? Checkpoint.manifest(in: checkpoint)) != nil {
                 try trainer.resume(from: checkpoint)
                 log("\(stage.name): resuming at step \(trainer.step) of \(training.steps)")
             }
             log("\(stage.name): \(model.parameterCount) parameters\(stage.from.map { ", initialised from \($0)" } ?? "")")
-            summary = try trainer.run()
-            if summary.stoppedEarly { throw CancellationError() }
-            let windows = Evaluator.windowLosses(model, on: data.validation, batchSize: training.batchSize,
-                                                 contextLength: training.contextLength)
-            let prompt = data.tokenizer.encode(settings.samplePrompt).map { Int32($0) }
-            let continuation = try Generator.sample(model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
-                                                temperature: settings.sampleTemperature, topK: settings.sampleTopK,
-                                                seed: settings.sampleSeed)
-            let result = StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
-                                     parameters: model.parameterCount, summary: summary, windowLosses: windows,
-                                     sample: data.tokenizer.decode(continuation.map(Int.init)), records: records,
-                                     checkpoint: stage.name)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try AtomicFile.write(try encoder.encode(result), to: resultFile)
-            log(String(format: "%@: validation loss %.4f (perplexity %.2f), %.0f tokens/s", stage.name, summary.validation.loss,
-                       summary.validation.perplexity, summary.tokensPerSecond))
-            models[stage.name] = model
-            if stage.architecture == .qsf && stage.anneal > 0 { qsfParameters = model.parameterCount }
+            var result = StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
+                                     parameters: model.parameterCount, summary: nil, divergence: nil, notTrained: nil, windowLosses: [],
+                                     sample: "", records: [], checkpoint: stage.name)
+            do {
+                let summary = try trainer.run()
+                if summary.stoppedEarly { throw CancellationError() }
+                result.summary = summary
+                result.windowLosses = Evaluator.windowLosses(model, on: data.validation, batchSize: training.batchSize,
+                                                             contextLength: training.contextLength)
+                let prompt = data.tokenizer.encode(settings.samplePrompt).map { Int32($0) }
+                let continuation = try Generator.sample(model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
+                                                        temperature: settings.sampleTemperature, topK: settings.sampleTopK,
+                                                        seed: settings.sampleSeed)
+                result.sample = data.tokenizer.decode(continuation.map(Int.init))
+                log(String(format: "%@: validation loss %.4f (perplexity %.2f), %.0f tokens/s", stage.name, summary.validation.loss,
+                           summary.validation.perplexity, summary.tokensPerSecond))
+                models[stage.name] = model
+            } catch let error as TrainingError {
+                guard let step = error.divergedStep else { throw error }
+                // 0-based step `step - 1` is annealed when α > 0 there.
+                result.divergence = Divergence(step: step, duringAnnealing: training.annealing(at: step - 1) > 0,
+                                               error: error.description)
+                log("\(stage.name): \(error)")
+            }
+            result.records = records
+            try AtomicFile.write(try Self.resultEncoder.encode(result), to: resultFile)
             results.append(result)
         }
         return results
+    }
+
+    /// result.json's coding: a diverged stage's records may hold a non-finite loss, written as
+    /// the strings "NaN", "Infinity", "-Infinity".
+    public static var resultEncoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return e
+    }
+
+    public static var resultDecoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return d
     }
 }

@@ -98,6 +98,15 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// The step at which training diverged (a non-finite loss, gradient or weight), nil for the
+    /// errors that are not a divergence.
+    public var divergedStep: Int? {
+        switch self {
+        case .nonFiniteLoss(let step, _, _), .nonFiniteGradient(let step, _, _, _), .nonFiniteWeights(let step, _, _, _): step
+        case .invalidConfig, .dataTooShort, .checkpointMismatch: nil
+        }
+    }
+
     private static func kept(_ checkpoint: String?) -> String {
         checkpoint.map { "; the last good checkpoint is \($0)" } ?? "; no checkpoint was written before it"
     }

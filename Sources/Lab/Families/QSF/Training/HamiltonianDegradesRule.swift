@@ -17,6 +17,7 @@ extension QSFTrainingRules {
         measuring: [Key.hamiltonianVsQSF, Key.hamiltonianMeanDifference, Key.blownUpWindows(.hamiltonian), Key.blownUpWindows(.qsf)]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
+        if let diverged = divergenceGuard([.qsf, .hamiltonian], e) { return diverged }
         let r: Measurement
         switch read([Key.hamiltonianVsQSF], in: e) { case .found(let m): r = m[0]; case .unusable(let why): return why }
         var parts: [Part] = []

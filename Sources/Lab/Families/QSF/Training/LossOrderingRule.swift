@@ -20,6 +20,7 @@ extension QSFTrainingRules {
                     Key.unannealedVsTransformer, Key.qsfVsTransformer3x, Key.parametersRatio]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
+        if let diverged = divergenceGuard([.qsf, .koopman, .fnet, .transformer], e) { return diverged }
         let decided = [Key.qsfVsTransformer, Key.koopmanVsTransformer, Key.fnetVsTransformer, Key.fnetVsKoopman, Key.fnetVsQSF]
         let m: [Measurement]
         switch read(decided, in: e) { case .found(let v): m = v; case .unusable(let why): return why }

@@ -14,8 +14,13 @@ public struct QSFPipelineExperiment: Experiment {
     public var dependencies: [String] { [CorpusExperiment.experimentID] }
     /// Overrides the scale's step count (e.g. to run a few steps at `paper` scale).
     public var steps: Int?
+    /// Overrides the peak learning rate of named stages (`QSFPipeline.Settings.stageLearningRates`).
+    public var stageLearningRates: [String: Double]?
 
-    public init(steps: Int? = nil) { self.steps = steps }
+    public init(steps: Int? = nil, stageLearningRates: [String: Double]? = nil) {
+        self.steps = steps
+        self.stageLearningRates = stageLearningRates
+    }
 
     /// The checkpoint folder of one stage in a run directory that ran this experiment:
     /// RUN_DIR/experiments/qsf.pipeline/replicate-<r>/pipeline/<stage> (or, in runs without
@@ -34,6 +39,7 @@ public struct QSFPipelineExperiment: Experiment {
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var scale = QSFPipelineScale.at(context.scale, seed: context.seed)
         if let steps { scale.settings.training.steps = steps }
+        if let stageLearningRates { scale.settings.stageLearningRates = stageLearningRates }
         let corpus = try RunModels(context)
         let data = try corpus.data()
         let pipeline = QSFPipeline(settings: scale.settings)
@@ -69,9 +75,28 @@ public struct QSFPipelineExperiment: Experiment {
                                       notes: report.notes() + notes)
         // The corpus stays the run's; the pipeline passes it on to the experiments that read its models.
         output.artifacts[CorpusExperiment.dataArtifact] = context.artifactPath(corpus.dataFolder)
-        for r in results { output.artifacts["checkpoint.\(r.name)"] = context.artifactPath(folder.appendingPathComponent(r.checkpoint)) }
+        for r in results {
+            let key = Self.checkpointArtifact(r.name)
+            if let why = Self.unavailableReason(r) {
+                output.unavailableArtifacts[key] = why
+            } else {
+                output.artifacts[key] = context.artifactPath(folder.appendingPathComponent(r.checkpoint))
+            }
+        }
         output.trainedScale = report.trainedScale
         return output
+    }
+
+    /// The artefact key of a stage's checkpoint folder ("checkpoint.qsf").
+    static func checkpointArtifact(_ stage: String) -> String { "checkpoint.\(stage)" }
+
+    /// Why a stage has no checkpoint to pass on ("Stage III (qsf) diverged at step 595 during
+    /// LayerNorm annealing in qsf.pipeline"), nil when it trained.
+    static func unavailableReason(_ r: QSFPipeline.StageResult) -> String? {
+        guard let reason = r.untrainedReason else { return nil }
+        let title = QSFStage(rawValue: r.name).map { "\($0.title) (\(r.name))" } ?? r.name
+        let annealing = r.divergence?.duringAnnealing == true ? " during LayerNorm annealing" : ""
+        return "\(title) \(reason)\(annealing) in \(experimentID)"
     }
 
     /// Seconds per step (R rounds, one column per `timedStages`) of the trained models, each
@@ -81,7 +106,10 @@ public struct QSFPipelineExperiment: Experiment {
         let trainers = try Self.timedStages.map { stage in
             guard let result = results.first(where: { $0.name == stage.rawValue }),
                   let config = pipeline.trainingConfig(stage: stage.rawValue) else {
-                throw LabError.missingArtifact(key: "checkpoint.\(stage.rawValue)", experiment: id, why: "the stage was not trained")
+                throw LabError.missingArtifact(key: Self.checkpointArtifact(stage.rawValue), experiment: id, why: "the stage was not trained")
+            }
+            if let why = Self.unavailableReason(result) {
+                throw LabError.unavailableArtifact(key: Self.checkpointArtifact(stage.rawValue), experiment: id, why: why)
             }
             let model = try RunModels.loadModel(checkpoint: folder.appendingPathComponent(result.checkpoint))
             return try Trainer(model: model, config: config, train: data.train, validation: data.validation)

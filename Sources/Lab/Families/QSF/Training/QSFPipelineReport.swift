@@ -47,12 +47,16 @@ struct QSFPipelineReport {
                      "seed: params", "seed: loss", "seed: ppl"],
             rows: ordered.map { s, r in
                 let seed = Self.seedTable[s]
+                let seedColumns = [seed?.params ?? "–", seed.map { NumberText.fixed($0.loss, 2) } ?? "–",
+                                   seed.map { NumberText.fixed($0.perplexity, 1) } ?? "–"]
+                guard let summary = r.summary else {
+                    return [r.name, "\(r.parameters)", r.untrainedReason ?? "–", "–", "–", "–", "–"] + seedColumns
+                }
                 let blown = measurements[QSFTrainingKey.blownUpWindows(s)].map { "\(NumberText.of($0.value)) of \(r.windowLosses.count)" } ?? "–"
                 return [r.name, "\(r.parameters)", measurements[QSFTrainingKey.loss(s)]?.formatted ?? "–",
-                        NumberText.fixed(r.summary.validation.perplexity, 2),
-                        r.summary.validation.bitsPerByte.map { NumberText.fixed($0, 3) } ?? "–", blown,
-                        NumberText.fixed(r.summary.tokensPerSecond, 0),
-                        seed?.params ?? "–", seed.map { NumberText.fixed($0.loss, 2) } ?? "–", seed.map { NumberText.fixed($0.perplexity, 1) } ?? "–"]
+                        NumberText.fixed(summary.validation.perplexity, 2),
+                        summary.validation.bitsPerByte.map { NumberText.fixed($0, 3) } ?? "–", blown,
+                        NumberText.fixed(summary.tokensPerSecond, 0)] + seedColumns
             })
         let comparisons = ReportTable(
             title: "Paired comparisons over validation windows (a vs b)",
@@ -73,7 +77,9 @@ struct QSFPipelineReport {
         let table3 = ReportTable(
             title: "Table 3 analogue: continuations of “\(settings.samplePrompt)”",
             header: ["model", "attnlab sample", "seed's sample"],
-            rows: ordered.map { s, r in [r.name, r.sample.replacingOccurrences(of: "\n", with: " ⏎ "), Self.seedSamples[s] ?? "–"] })
+            rows: ordered.map { s, r in
+                [r.name, r.untrainedReason.map { "– (\($0))" } ?? r.sample.replacingOccurrences(of: "\n", with: " ⏎ "), Self.seedSamples[s] ?? "–"]
+            })
         return [table2, comparisons, steps, table3]
     }
 
@@ -105,12 +111,20 @@ struct QSFPipelineReport {
                      + "\(s.tokens.train)/\(s.tokens.validation) tokens, vocabulary \(s.vocabularySize); unigram cross-entropy "
                      + "\(NumberText.fixed(s.validationUnigramCrossEntropy, 3)), bigram \(NumberText.fixed(s.validationBigramCrossEntropy, 3)) nats/token on validation.")
         if let r = results.first {
-            notes.append("Every stage: \(r.summary.steps) steps of \(r.config.contextLength)-token sequences; shape width \(r.config.width), \(r.config.layers) layers, \(r.config.heads) heads. "
+            notes.append("Every stage: \(settings.training.steps) steps of \(r.config.contextLength)-token sequences; shape width \(r.config.width), \(r.config.layers) layers, \(r.config.heads) heads. "
                          + "Stages start from their predecessor's weights, as in the seed, so Stage II has been trained on twice and Stage III on three times the baseline's tokens "
                          + "(embeddings, feed-forward and norms carried over); the transformer starts from scratch.")
         }
         if let t = results.first(where: { $0.name == QSFStage.transformer.rawValue }), let q = results.first(where: { $0.name == QSFStage.qsf.rawValue }) {
             notes.append("The transformer baseline is sized to Stage III's parameter count (\(t.parameters) vs \(q.parameters)); the seed's baseline had more parameters than its QSF model (36.3M vs 29.4M).")
+        }
+        for r in results {
+            if let d = r.divergence {
+                notes.append("\(r.name) diverged at step \(d.step)\(d.duringAnnealing ? ", during LayerNorm annealing" : ""): \(d.error). "
+                             + "It has no trained model; its loss curve stops there.")
+            } else if let why = r.notTrained {
+                notes.append("\(r.name) was not trained: \(why).")
+            }
         }
         if scale == .smoke { notes.append("Smoke scale: seconds of training, for testing the machinery only.") }
         return notes

@@ -5,6 +5,19 @@ public enum QSFStage: String, CaseIterable, Sendable {
     case qsfNoAnneal = "qsf-no-anneal"
     /// The transformer trained on Stage III's cumulative three budgets.
     case transformer3x = "transformer-3x"
+
+    /// The stage as the seed names it ("Stage III"), for verdicts and errors.
+    public var title: String {
+        switch self {
+        case .transformer: "the transformer baseline"
+        case .fnet: "Stage I"
+        case .koopman: "Stage II"
+        case .qsf: "Stage III"
+        case .hamiltonian: "Stage IV"
+        case .qsfNoAnneal: "the unannealed Stage III twin"
+        case .transformer3x: "the three-budget transformer"
+        }
+    }
 }
 
 /// The measurement keys of `qsf.pipeline`, shared by the experiment and the training claims' rules.
@@ -17,6 +30,14 @@ public enum QSFTrainingKey {
     public static func trainingTokensPerSecond(_ s: QSFStage) -> MeasurementKey { MeasurementKey("tokensPerSecond", s.rawValue) }
     /// Validation windows whose loss exceeds ln V (worse than a uniform guess); pooled as a sum.
     public static func blownUpWindows(_ s: QSFStage) -> MeasurementKey { MeasurementKey("blownUpWindows", s.rawValue) }
+
+    /// 1 when the stage's training diverged (no loss, window or comparison keys then); pooled as
+    /// a sum, the number of seeds in which it diverged. Absent when it trained.
+    public static func diverged(_ s: QSFStage) -> MeasurementKey { MeasurementKey("diverged", s.rawValue) }
+    /// The step (from 1) at which the stage diverged; pooled as the minimum, the earliest.
+    public static func divergedStep(_ s: QSFStage) -> MeasurementKey { MeasurementKey("divergedStep", s.rawValue) }
+    /// 1 when that step was in the stage's LayerNorm annealing, 0 before it; pooled as a sum.
+    public static func divergedDuringAnnealing(_ s: QSFStage) -> MeasurementKey { MeasurementKey("divergedDuringAnnealing", s.rawValue) }
 
     /// Relative paired change T(L_a − L_b)/T(L_b) over validation windows (`PairedWindowComparison`).
     public static func relativeChange(_ a: QSFStage, _ b: QSFStage) -> MeasurementKey {

@@ -34,6 +34,22 @@ enum QSFTrainingRules {
         evidence.scale == .smoke ? .inconclusive("smoke scale trains for seconds; the comparison needs quick scale or larger") : nil
     }
 
+    /// "Stage III diverged at step 595" (with the number of seeds when more than one), nil when
+    /// the stage did not diverge at any seed.
+    static func divergence(_ stage: QSFStage, in evidence: Evidence) -> String? {
+        guard let d = evidence[QSFTrainingKey.diverged(stage)], d.value > 0 else { return nil }
+        let step = evidence[QSFTrainingKey.divergedStep(stage)].map { " at step \(NumberText.of($0.value))" } ?? ""
+        let seeds = d.value > 1 ? " (at \(NumberText.of(d.value)) seeds)" : ""
+        return "\(stage.title) diverged\(step)\(seeds)"
+    }
+
+    /// Inconclusive, naming the first of `stages` that diverged (a comparison with it has no
+    /// loss to compare), or nil when none did.
+    static func divergenceGuard(_ stages: [QSFStage], _ evidence: Evidence) -> Verdict? {
+        for stage in stages { if let text = divergence(stage, in: evidence) { return .inconclusive(text) } }
+        return nil
+    }
+
     /// Contradicted when any part is, reproduced when every part is, inconclusive otherwise;
     /// `notes` are context that decides nothing.
     static func combine(_ parts: [Part], notes: [String] = []) -> Verdict {

@@ -17,6 +17,7 @@ extension QSFTrainingRules {
         measuring: [Key.qsfThroughput, Key.hamiltonianThroughput]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
+        if let diverged = divergenceGuard([.qsf, .hamiltonian, .transformer], e) { return diverged }
         let a: Measurement, b: Measurement
         switch read([Key.qsfThroughput, Key.hamiltonianThroughput], in: e) {
         case .found(let m): (a, b) = (m[0], m[1])

@@ -66,7 +66,7 @@ public struct SpectrumExperiment: Experiment {
     static func trainingRecords(checkpoint folder: URL) throws -> [TrainingRecord]? {
         let file = folder.appendingPathComponent("result.json")
         guard let data = try? Data(contentsOf: file) else { return nil }
-        do { return try JSONDecoder().decode(QSFPipeline.StageResult.self, from: data).records } catch {
+        do { return try QSFPipeline.resultDecoder.decode(QSFPipeline.StageResult.self, from: data).records } catch {
             throw LabError.badFile(file.path, "is not a pipeline stage result (\(error.localizedDescription))")
         }
     }
