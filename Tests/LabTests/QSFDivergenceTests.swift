@@ -138,5 +138,17 @@ struct QSFDivergedPipelineTests {
         #expect(lines.contains("hamiltonian: not trained, initialised from qsf, which diverged at step \(Int(step))"), "\(lines)")
         #expect(again.first { $0.name == "qsf" }?.divergence?.step == Int(step))
         #expect(again.filter(\.isTrained).count == 5)
+
+        // A stage whose checkpoint finished but whose result.json was never written (the process
+        // ended between the two) is trained again, onto the same numbers.
+        let fnetFolder = pipelineContext.directory.appendingPathComponent("pipeline/fnet")
+        try FileManager.default.removeItem(at: fnetFolder.appendingPathComponent("result.json"))
+        lines = []
+        let third = try QSFPipeline(settings: settings).run(data: data, folder: pipelineContext.directory.appendingPathComponent("pipeline"),
+                                                            log: { lines.append($0) })
+        #expect(lines.contains("fnet: finished earlier without its result; training it again"), "\(lines)")
+        let before = try #require(again.first { $0.name == "fnet" }?.summary), after = try #require(third.first { $0.name == "fnet" }?.summary)
+        #expect(after.finalTrainingLoss == before.finalTrainingLoss && after.validation.loss == before.validation.loss)
+        #expect(FileManager.default.fileExists(atPath: fnetFolder.appendingPathComponent("result.json").path))
     }
 }

@@ -182,9 +182,17 @@ public struct QSFPipeline {
                     continue
                 }
             }
-            if (try? Checkpoint.manifest(in: checkpoint)) != nil {
-                try trainer.resume(from: checkpoint)
-                log("\(stage.name): resuming at step \(trainer.step) of \(training.steps)")
+            if let manifest = try? Checkpoint.manifest(in: checkpoint) {
+                if manifest.step >= training.steps {
+                    // Finished, but the process ended before its result.json: the summary (final
+                    // training loss, tokens/s, loss curve) went with it. Training is deterministic,
+                    // so the stage is trained again from the start onto the same weights.
+                    log("\(stage.name): finished earlier without its result; training it again")
+                    try FileManager.default.removeItem(at: checkpoint)
+                } else {
+                    try trainer.resume(from: checkpoint)
+                    log("\(stage.name): resuming at step \(trainer.step) of \(training.steps)")
+                }
             }
             log("\(stage.name): \(model.parameterCount) parameters\(stage.from.map { ", initialised from \($0)" } ?? "")")
             var result = StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
