@@ -68,19 +68,13 @@ extension AttnLab.Bench {
                 rows.append(Row(floats: n, bytes: bytes, medianSeconds: median, algorithmGBps: algorithm,
                                 busGBps: algorithm * 2 * Double(group.size - 1) / Double(group.size)))
                 if group.rank == 0 && !json {
-                    FileHandle.standardError.write(Data("\(n) floats: \(String(format: "%.1f", median * 1e6)) µs\n".utf8))
+                    printError("\(n) floats: \(String(format: "%.1f", median * 1e6)) µs")
                 }
             }
             guard group.rank == 0 else { return }
             let (alpha, beta) = Self.fit(rows)
             let report = Report(ranks: group.size, rows: rows, alphaSeconds: alpha, betaSecondsPerByte: beta)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(Self.table(report))
-            }
+            try printReport(report, json: json, table: Self.table)
         }
 
         /// Least-squares α, β of t = α + β·bytes.

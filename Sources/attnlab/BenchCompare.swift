@@ -76,13 +76,9 @@ extension AttnLab.Bench {
                 comparison.python = python
             }
             comparison.referenceScript = reference
-            let report = comparison.run(progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+            let report = comparison.run(progress: printError)
             print(TrainingComparison.table(report))
-            if let output {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(report).write(to: URL(fileURLWithPath: output))
-            }
+            if let output { try encodeJSON(report).write(to: URL(fileURLWithPath: output)) }
         }
     }
 }

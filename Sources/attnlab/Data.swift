@@ -57,11 +57,6 @@ struct CorpusOptions: ParsableArguments {
 extension Corpus.Format: ExpressibleByArgument {}
 extension Corpus.InvalidUTF8: ExpressibleByArgument {}
 
-/// Progress lines go to standard error, results to standard output.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
-
 extension AttnLab.DataCommand {
     struct Prepare: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -77,17 +77,8 @@ extension AttnLab {
 
         func run() throws {
             let scan = NNQFTScan(options: try makeOptions())
-            let report = scan.run(progress: { line in
-                if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-            })
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(NNQFTScan.table(report))
-            }
+            let report = scan.run(progress: progressLines(quiet: json))
+            try printReport(report, json: json, table: NNQFTScan.table)
         }
     }
 }

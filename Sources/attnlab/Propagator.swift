@@ -75,7 +75,7 @@ extension AttnLab {
                 }
                 report.layer = layers[layer]
             }
-            print(try report.run(progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }), terminator: "")
+            print(try report.run(progress: printError), terminator: "")
         }
     }
 }
