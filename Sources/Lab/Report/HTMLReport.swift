@@ -7,16 +7,7 @@ public enum HTMLReport {
     ///   placeholder.
     public static func render(results: RunResults, outcomes: [ClaimOutcome], figureSVG: (FigureRecord) -> String?) -> String {
         let model = ReportModel(results: results, outcomes: outcomes)
-        var h = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>attnlab claims report — \(esc(results.config.scale.rawValue)), \(esc(results.startedAt))</title>
-        <style>\(css)</style>
-        </head>
-        <body>
+        var h = pageHead(title: "attnlab claims report — \(results.config.scale.rawValue), \(results.startedAt)", css: css) + """
         <header>
         <h1>attnlab claims report</h1>
         <p class="sub">Scale <b>\(esc(results.config.scale.rawValue))</b> · master seed \(results.config.seed) · \
@@ -126,6 +117,22 @@ public enum HTMLReport {
 
     static func statusBadge(_ status: ExperimentRecord.Status) -> String {
         "<span class=\"status s-\(status.rawValue)\">\(status.rawValue)</span>"
+    }
+
+    /// The page up to and including `<body>`: doctype, charset, viewport, the title and the inline style.
+    static func pageHead(title: String, css: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(esc(title))</title>
+        <style>\(css)</style>
+        </head>
+        <body>
+
+        """
     }
 
     /// HTML-escapes text.

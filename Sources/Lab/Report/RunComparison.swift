@@ -69,16 +69,7 @@ public struct RunComparison {
     /// One self-contained page (inline CSS, no scripts, no network).
     public func html(title: String = "attnlab: runs side by side") -> String {
         let esc = HTMLReport.esc
-        var h = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(esc(title))</title>
-        <style>\(HTMLReport.css)\(Self.css)</style>
-        </head>
-        <body>
+        var h = HTMLReport.pageHead(title: title, css: HTMLReport.css + Self.css) + """
         <header><h1>\(esc(title))</h1>
         <p class="sub">\(runs.count) runs · \(claimIDs.count) claims · \(claimIDs.filter(changed).count) change verdict between runs \
         (marked ◆) · verdicts recomputed with the current rules</p></header>

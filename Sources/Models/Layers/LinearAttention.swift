@@ -31,11 +31,7 @@ public struct LinearAttention<Scalar: TensorScalar> {
     /// reference the fused kernel is tested against.
     public func reference(_ x: Variable<Scalar>) -> Variable<Scalar> {
         let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
-        let d = c / heads
-        let split = qkv(x).reshaped([b, t, 3, heads, d]).permuted([2, 0, 3, 1, 4])  // (3, B, H, T, D)
-        let q = split.sliced(axis: 0, 0..<1).reshaped([b, heads, t, d])
-        let k = split.sliced(axis: 0, 1..<2).reshaped([b, heads, t, d])
-        let v = split.sliced(axis: 0, 2..<3).reshaped([b, heads, t, d])
+        let (q, k, v) = qkv(x).splitHeads(heads)  // (B, H, T, D) each
         let y = Variable.causalLinearAttention(q: q, k: k, v: v, normalisation: normalisation)
         return output(y.permuted([0, 2, 1, 3]).reshaped([b, t, c]))
     }

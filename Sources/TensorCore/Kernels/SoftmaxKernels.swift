@@ -42,6 +42,15 @@ func chunkedRows(_ rows: Int, width: Int, _ body: @Sendable (Range<Int>) -> Void
     if rows * width < parallelElementThreshold || rows < 2 { body(0..<rows) } else { Parallel.forEachChunk(rows, body) }
 }
 
+/// The shift of a max-subtracted softmax row: max_j x[j], or 0 when every entry is −∞ (where
+/// x − max would be −∞ − (−∞) = NaN).
+@inline(__always)
+func softmaxShift<S: TensorScalar>(_ x: UnsafePointer<S>, _ n: Int) -> S {
+    var top = -S.infinity
+    for j in 0..<n where x[j] > top { top = x[j] }
+    return top == -S.infinity ? 0 : top
+}
+
 /// y = softmax(x) per row (max-subtracted, so any finite logits are safe; −∞ entries give 0).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
@@ -64,9 +73,7 @@ func softmaxForwardReference<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: Unsafe
     chunkedRows(rows, width: n) { range in
         for r in range {
             let xr = px.pointer + r * n, yr = py.pointer + r * n
-            var top = -S.infinity
-            for j in 0..<n where xr[j] > top { top = xr[j] }
-            if top == -S.infinity { top = 0 }
+            let top = softmaxShift(xr, n)
             let inv = 1 / expShiftedReference(xr, yr, n, shift: top)
             for j in 0..<n { yr[j] *= inv }
         }
@@ -93,9 +100,7 @@ func logSoftmaxForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutabl
     chunkedRows(rows, width: n) { range in
         for r in range {
             let xr = px.pointer + r * n, yr = py.pointer + r * n
-            var top = -S.infinity
-            for j in 0..<n where xr[j] > top { top = xr[j] }
-            if top == -S.infinity { top = 0 }
+            let top = softmaxShift(xr, n)
             let lse = top + S.log(expShifted(xr, yr, n, shift: top))
             for j in 0..<n { yr[j] = xr[j] - lse }
         }

@@ -232,14 +232,20 @@ struct ForwardMapExperiment: Experiment {
                       + "Sampling noise alone gives KL ≈ (K − 2)/(2n).", svg: chart.svg())
     }
 
+    /// One line with markers per annealer (not the Gibbs chains, which have no anneal length): `value`
+    /// ± `errors` against anneal length, in the palette's order of `Sampler.allCases`.
+    func addAnnealerLines(_ chart: inout Chart, _ points: [Point], _ value: KeyPath<Point, Double>, errors: KeyPath<Point, Double>) {
+        for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
+            let series = points.filter { $0.sampler == sampler }
+            chart.add(.line(series.map(\.length), series.map { $0[keyPath: value] }, errors: series.map { $0[keyPath: errors] },
+                            label: sampler.title, color: ChartColor.palette(i), markers: true))
+        }
+    }
+
     func klDifferenceFigure(_ points: [Point]) -> Figure {
         var chart = Chart(title: "How much better the softmax fits", xLabel: "anneal length (sweeps; coherent: time T)",
                           yLabel: "KL(Lorentzian) − KL(softmax) (nats)", xScale: .log)
-        for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
-            let series = points.filter { $0.sampler == sampler }
-            chart.add(.line(series.map(\.length), series.map(\.comparison.klDifference), errors: series.map(\.comparison.differenceError),
-                            label: sampler.title, color: ChartColor.palette(i), markers: true))
-        }
+        addAnnealerLines(&chart, points, \.comparison.klDifference, errors: \.comparison.differenceError)
         if let gibbs = points.first(where: { $0.sampler == .gibbs }) {
             chart.add(.horizontalLine(gibbs.comparison.klDifference, label: "Gibbs chains (equilibrium)", color: .grey))
         }
@@ -252,11 +258,7 @@ struct ForwardMapExperiment: Experiment {
     func slopeFigure(_ points: [Point]) -> Figure {
         var chart = Chart(title: "Fitted softmax slope vs anneal length", xLabel: "anneal length (sweeps; coherent: time T)",
                           yLabel: "fitted slope â", xScale: .log)
-        for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
-            let series = points.filter { $0.sampler == sampler }
-            chart.add(.line(series.map(\.length), series.map(\.comparison.softmax.parameter), errors: series.map(\.comparison.slopeError),
-                            label: sampler.title, color: ChartColor.palette(i), markers: true))
-        }
+        addAnnealerLines(&chart, points, \.comparison.softmax.parameter, errors: \.comparison.slopeError)
         chart.add(.horizontalLine(Self.beta, label: "β = \(Self.beta) (thermal softmax)", color: .grey))
         return Figure(name: "qpf-forward-slope", caption: "Fitted softmax slope â (bootstrap errors) against anneal length: "
                       + "shorter anneals freeze out earlier, at a higher effective temperature, and give a smaller slope.",
