@@ -157,7 +157,7 @@ import TensorCore
     }
 
     /// `attnlab thermo` end to end on a tiny random model, and its error on a missing run.
-    @Test func thermoCommand() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func thermoCommand() throws {
         guard let exe = builtExecutable() else { Issue.record("attnlab executable not found next to the tests"); return }
         let (thermo, thermoOut, thermoErr) = try runProcess(exe, ["thermo", "--random-init", "--width", "16", "--layers", "1", "--heads", "2",
                                                                   "--context", "16", "--sequences", "4", "--bootstrap", "4", "--per-decade", "4"])

@@ -123,7 +123,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
     /// `attnlab claims check --all --scale smoke` through the built executable: every experiment
     /// in its own child process, exit status 0, a complete run directory; then `attnlab report`
     /// and a re-run from config.json.
-    @Test func checkAllAtSmokeScaleCompletes() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func checkAllAtSmokeScaleCompletes() throws {
         let executable = try #require(builtExecutable(), "the attnlab executable should sit next to the test binary")
         let temp = TemporaryDirectory()
         let out = temp.url.appendingPathComponent("smoke")
@@ -149,7 +149,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
     }
 
     /// A run repeated from its config.json alone gives the same measurements.
-    @Test func aRunRepeatsFromItsConfiguration() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func aRunRepeatsFromItsConfiguration() throws {
         let executable = try #require(builtExecutable())
         let temp = TemporaryDirectory()
         let first = temp.url.appendingPathComponent("first"), second = temp.url.appendingPathComponent("second")
@@ -168,7 +168,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
 
     /// `attnlab reproduce qsf --scale smoke`: the pipeline's claims, Tables 2 and 3 on the console,
     /// and a run directory `attnlab spectrum RUN_DIR` can read.
-    @Test func reproduceQSFPrintsTheTablesAndFeedsSpectrum() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func reproduceQSFPrintsTheTablesAndFeedsSpectrum() throws {
         let executable = try #require(builtExecutable())
         let temp = TemporaryDirectory()
         let out = temp.url.appendingPathComponent("qsf")
@@ -186,7 +186,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         #expect(missing != 0 && missingErr.contains("neither a run directory"))
     }
 
-    @Test func listingAndMarkdown() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func listingAndMarkdown() throws {
         let executable = try #require(builtExecutable())
         let (status, stdout, _) = try runProcess(executable, ["claims"])
         #expect(status == 0 && stdout.contains("softmax.gibbs-identity") && stdout.contains("implemented"))

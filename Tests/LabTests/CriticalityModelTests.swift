@@ -92,7 +92,7 @@ struct CriticalityModelTests {
         return Evidence(measurements: out.measurements, scale: scale)
     }
 
-    @Test("single-step KPZ surfaces in the attention format reproduce the seed's table; white noise contradicts it")
+    @Test("single-step KPZ surfaces in the attention format reproduce the seed's table; white noise contradicts it", .tags(.slow), .skippedInFastRuns)
     func kpzSurfacesThroughTheGlue() throws {
         let rule = try #require(ClaimRegistry.claim("kpz.exponents")).rule
         let kpz = try Self.kpzEvidence(Self.surfaces(.singleStep, sizes: [16, 32, 64, 2048], last: 2048, probes: 12, seed: 3), .quick)

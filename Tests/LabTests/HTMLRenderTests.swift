@@ -55,7 +55,7 @@ func inkedFraction(_ image: PNGImage) -> Double {
     /// screenshot is several times larger than that of an empty page and has ink on a good
     /// fraction of its pixels. Skipped (with the reason printed) only when Chromium is missing
     /// outside CI.
-    @Test func reportRendersInHeadlessChromium() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func reportRendersInHeadlessChromium() throws {
         guard let chromium = chromiumExecutable() else {
             let ci = ProcessInfo.processInfo.environment["CI"] == "true"
             if ci { Issue.record("CI=true but chromium is not installed (scripts/ensure-deps.sh test installs it)") }

@@ -78,7 +78,7 @@ import TensorCore
     }
 
     /// The simulator command end to end on tiny inputs.
-    @Test func kuramotoCommand() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func kuramotoCommand() throws {
         guard let exe = builtExecutable() else { Issue.record("attnlab executable not found next to the tests"); return }
         let (status, out, err) = try runProcess(exe, ["kuramoto", "simulate", "--oscillators", "200", "--couplings", "0.5,4",
                                                       "--transient", "10", "--duration", "20", "--realisations", "1", "--dt", "0.1"])
@@ -89,7 +89,7 @@ import TensorCore
     }
 
     /// The experiment at smoke scale, with every key its rule reads and the trained scale.
-    @Test func experimentHasEveryKey() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func experimentHasEveryKey() throws {
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-kuramoto-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: run) }
         let corpusFolder = run.appendingPathComponent(CorpusExperiment.experimentID)

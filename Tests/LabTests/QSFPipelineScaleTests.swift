@@ -7,7 +7,7 @@ import TensorCore
 /// The `paper` scale is the seed's configuration: too big to train here, but it must build and
 /// take optimizer steps.
 @Suite struct QSFPipelineScaleTests {
-    @Test func paperConfigurationBuildsAndTrainsTwoSteps() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func paperConfigurationBuildsAndTrainsTwoSteps() throws {
         let paper = QSFPipelineScale.at(.paper, seed: 1).settings
         #expect(paper.model.width == 320 && paper.model.layers == 32 && paper.model.feedForward == 512)
         #expect(paper.model.heads == 8 && paper.model.contextLength == 512 && paper.model.vocabularySize == 50257)

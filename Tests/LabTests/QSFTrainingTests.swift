@@ -170,7 +170,7 @@ struct QSFTrainingStatisticsTests {
 /// poolings and the measured scale the verdicts need.
 @Suite("QSF pipeline output")
 struct QSFPipelineOutputTests {
-    @Test func smokeRunReportsEveryKeyItsRulesRead() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func smokeRunReportsEveryKeyItsRulesRead() throws {
         let run = TemporaryDirectory()
         func context(_ id: String, _ dependencies: [String: ExperimentOutput]) throws -> ExperimentContext {
             let dir = run.url.appendingPathComponent("experiments/\(id)")

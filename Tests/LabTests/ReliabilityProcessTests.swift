@@ -8,7 +8,7 @@ import TensorCore
 /// SIGINT stops after the current step with a checkpoint and says where; a write that exceeds
 /// the file-size limit (a full disk) fails with a clear error and leaves the previous
 /// checkpoint intact; bad options and run folders of another configuration are refused.
-@Suite(.serialized) struct ReliabilityProcessTests {
+@Suite(.serialized, .tags(.slow), .skippedInFastRuns) struct ReliabilityProcessTests {
     /// A model and run small enough that a step takes a few milliseconds.
     static let tiny = ["--arch", "transformer", "--width", "16", "--layers", "1", "--heads", "2", "--batch", "2",
                        "--seq-len", "16", "--eval-interval", "10", "--log-interval", "1", "--seed", "3"]

@@ -73,7 +73,7 @@ struct SurfaceGrowthTests {
         }
     }
 
-    @Test func edwardsWilkinsonExponents() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func edwardsWilkinsonExponents() throws {
         let result = try SurfaceScaling.analyze(protocolEnsembles(.edwardsWilkinson, small: [(32, 1024), (64, 4096), (128, 16384)],
                                                                   large: (2048, 2000), samples: 32, seed: 1))
         let beta = try #require(result.beta)
@@ -89,7 +89,7 @@ struct SurfaceGrowthTests {
         #expect(result.alphaSaturation != nil)
     }
 
-    @Test func singleStepModelHasKPZExponents() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func singleStepModelHasKPZExponents() throws {
         let result = try SurfaceScaling.analyze(protocolEnsembles(.singleStep, small: [(32, 2896), (64, 8192), (128, 23170)],
                                                                   large: (8192, 1500), samples: 32, seed: 1))
         try expectAgreement(result, .singleStep)

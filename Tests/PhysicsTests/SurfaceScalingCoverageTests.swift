@@ -45,7 +45,7 @@ struct SurfaceScalingCoverageTests {
         Case(model: .family, sizes: [(16, 256, 256), (32, 1024, 256), (64, 4096, 256), (1280, 300, 16)], seed: 4003),
     ]
 
-    @Test(arguments: cases) func intervalsCoverTheExactExponents(_ c: Case) throws {
+    @Test(.tags(.slow), .skippedInFastRuns, arguments: cases) func intervalsCoverTheExactExponents(_ c: Case) throws {
         let ensembles = c.sizes.enumerated().map { k, s in
             IndependentGrower.grow(c.model, length: s.length, lastTime: s.time, realisations: s.realisations,
                                    perDecade: s.length == c.sizes.last!.length ? 10 : 30, seed: c.seed &* 1000 &+ UInt64(k))
