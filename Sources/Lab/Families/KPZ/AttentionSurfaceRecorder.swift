@@ -30,14 +30,7 @@ struct AttentionSurfaceRecorder {
                   probes: Int, queries: [Int]) -> AttentionSurfaceRecorder {
             let model = ModelConfig(architecture: .transformer, vocabularySize: vocabulary, contextLength: context,
                                     width: width, layers: layers, heads: heads, feedForward: ff)
-            var training = TrainingConfig()
-            training.steps = steps
-            training.batchSize = batch
-            training.contextLength = context
-            training.maxLearningRate = lr
-            training.evalInterval = 0
-            training.logInterval = 0
-            training.seed = seed &+ 11
+            let training = TrainingConfig.unlogged(steps: steps, batch: batch, context: context, learningRate: lr, seed: seed &+ 11)
             return AttentionSurfaceRecorder(model: model, training: training, probes: probes, queryPositions: queries,
                                             initSeed: seed &+ 12)
         }

@@ -30,15 +30,7 @@ struct KuramotoExperiment: Experiment {
                             heads: heads, feedForward: 4 * width)
             }
             func training(steps: Int, batch: Int, context: Int, lr: Double) -> TrainingConfig {
-                var t = TrainingConfig()
-                t.steps = steps
-                t.batchSize = batch
-                t.contextLength = context
-                t.maxLearningRate = lr
-                t.evalInterval = 0
-                t.logInterval = 0
-                t.seed = seed
-                return t
+                .unlogged(steps: steps, batch: batch, context: context, learningRate: lr, seed: seed)
             }
             switch scale {
             case .smoke:

@@ -49,14 +49,8 @@ public enum KuramotoTools {
     /// Trains a transformer on `data` logging the heads' phases; returns the table of r over
     /// training and a summary of the baselines.
     public static func heads(data: PreparedData, options: HeadsOptions, log: (String) -> Void) throws -> (table: ReportTable, summary: [String]) {
-        var training = TrainingConfig()
-        training.steps = options.steps
-        training.batchSize = options.batch
-        training.contextLength = options.context
-        training.maxLearningRate = options.learningRate
-        training.evalInterval = 0
-        training.logInterval = 0
-        training.seed = options.seed
+        let training = TrainingConfig.unlogged(steps: options.steps, batch: options.batch, context: options.context,
+                                               learningRate: options.learningRate, seed: options.seed)
         let model = ModelConfig(architecture: .transformer, vocabularySize: 1, contextLength: options.context, width: options.width,
                                 layers: options.layers, heads: options.heads, feedForward: 4 * options.width)
         try model.validate()
