@@ -5,7 +5,7 @@ TESTING := -Xswiftc -enable-testing
 BIN := .build/release/attnlab
 SCALE ?= quick
 
-.PHONY: all build run test test-fast bench deps clean
+.PHONY: all build run test test-fast lint format bench deps clean
 
 all: build
 
@@ -35,6 +35,14 @@ test-fast:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build $(RELEASE) $(TESTING) --build-tests
 	ATTNLAB_FAST_TESTS=1 $(SWIFT) test $(RELEASE) $(TESTING) --skip-build --skip '$(SLOW_UNTAGGED)'
+
+# swift-format's lint with .swift-format, findings as errors (CI runs it before the tests);
+# `make format` rewrites the files in place. scripts/lint.sh lists the files it leaves out.
+lint:
+	SWIFT=$(SWIFT) scripts/lint.sh
+
+format:
+	SWIFT=$(SWIFT) scripts/lint.sh --fix
 
 # Benchmarks, each beside its reference measured in the same run (docs/BENCHMARKS.md):
 # GEMM throughput per backend and BLAS kernel, attnlab's sgemm against OpenBLAS called directly
