@@ -57,7 +57,10 @@ extension AttnLab.Bench {
         @Option(help: "Timed steps (after 3 warm-up steps); with --memory, all steps.")
         var steps = 10
 
-        @Flag(help: "Instead of timing, train --steps steps (e.g. 1000) and report resident memory and malloc'ed bytes in use after step 100 and every 100 steps, with the growth per step.")
+        @Flag(
+            help:
+                "Instead of timing, train --steps steps (e.g. 1000) and report resident memory and malloc'ed bytes in use after step 100 and every 100 steps, with the growth per step."
+        )
         var memory = false
 
         @Flag(help: "Print the result as JSON.")
@@ -76,12 +79,15 @@ extension AttnLab.Bench {
         }
 
         func run() throws {
-            var benchmark = TrainingBenchmark(architecture: Architecture(rawValue: arch)!,
-                                              shape: config.uppercased() == "A" ? .a : .b)
+            var benchmark = TrainingBenchmark(
+                architecture: Architecture(rawValue: arch)!,
+                shape: config.uppercased() == "A" ? .a : .b)
             if memory {
-                let report = try benchmark.runMemoryCheck(steps: steps, progress: { sample in
-                    if !json { printError("step \(sample.step)") }
-                })
+                let report = try benchmark.runMemoryCheck(
+                    steps: steps,
+                    progress: { sample in
+                        if !json { printError("step \(sample.step)") }
+                    })
                 try printReport(report, json: json, table: \.summary)
                 return
             }
@@ -89,10 +95,12 @@ extension AttnLab.Bench {
             benchmark.flushesDenormals = !keepDenormals
             let r = try benchmark.run()
             try printReport(r, json: json) { r in
-                String(format: "%@ config %@: %d parameters, %.0f tokens/s (%.1f ms/step, %.1f CPU ms/step), %.1f GFLOP/s = %.0f%% of sgemm (%.0f GFLOP/s), peak RSS %.0f MB, %d threads, subnormals %@",
-                             r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000,
-                             (r.cpuSecondsPerStep ?? .nan) * 1000, r.gflops, 100 * r.fractionOfSgemm, r.sgemmGFLOPS,
-                             r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed")
+                String(
+                    format:
+                        "%@ config %@: %d parameters, %.0f tokens/s (%.1f ms/step, %.1f CPU ms/step), %.1f GFLOP/s = %.0f%% of sgemm (%.0f GFLOP/s), peak RSS %.0f MB, %d threads, subnormals %@",
+                    r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000,
+                    (r.cpuSecondsPerStep ?? .nan) * 1000, r.gflops, 100 * r.fractionOfSgemm, r.sgemmGFLOPS,
+                    r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed")
             }
         }
     }

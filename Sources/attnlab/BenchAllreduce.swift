@@ -65,8 +65,10 @@ extension AttnLab.Bench {
                 let median = times.sorted()[times.count / 2]
                 let bytes = n * MemoryLayout<Float>.size
                 let algorithm = Double(bytes) / median / 1e9
-                rows.append(Row(floats: n, bytes: bytes, medianSeconds: median, algorithmGBps: algorithm,
-                                busGBps: algorithm * 2 * Double(group.size - 1) / Double(group.size)))
+                rows.append(
+                    Row(
+                        floats: n, bytes: bytes, medianSeconds: median, algorithmGBps: algorithm,
+                        busGBps: algorithm * 2 * Double(group.size - 1) / Double(group.size)))
                 if group.rank == 0 && !json {
                     printError("\(n) floats: \(String(format: "%.1f", median * 1e6)) µs")
                 }
@@ -89,14 +91,20 @@ extension AttnLab.Bench {
         }
 
         static func table(_ r: Report) -> String {
-            var lines = ["MPI_Allreduce (sum, Float) over \(r.ranks) ranks",
-                         "     floats        bytes    median µs   algbw GB/s   busbw GB/s"]
+            var lines = [
+                "MPI_Allreduce (sum, Float) over \(r.ranks) ranks",
+                "     floats        bytes    median µs   algbw GB/s   busbw GB/s",
+            ]
             for row in r.rows {
-                lines.append(String(format: "%11d %12d %12.1f %12.3f %12.3f", row.floats, row.bytes, row.medianSeconds * 1e6,
-                                    row.algorithmGBps, row.busGBps))
+                lines.append(
+                    String(
+                        format: "%11d %12d %12.1f %12.3f %12.3f", row.floats, row.bytes, row.medianSeconds * 1e6,
+                        row.algorithmGBps, row.busGBps))
             }
-            lines.append(String(format: "fit t = α + β·bytes: α = %.1f µs, 1/β = %.2f GB/s", r.alphaSeconds * 1e6,
-                                r.betaSecondsPerByte > 0 ? 1 / r.betaSecondsPerByte / 1e9 : .infinity))
+            lines.append(
+                String(
+                    format: "fit t = α + β·bytes: α = %.1f µs, 1/β = %.2f GB/s", r.alphaSeconds * 1e6,
+                    r.betaSecondsPerByte > 0 ? 1 / r.betaSecondsPerByte / 1e9 : .infinity))
             return lines.joined(separator: "\n")
         }
     }

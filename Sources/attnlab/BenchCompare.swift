@@ -37,7 +37,8 @@ extension AttnLab.Bench {
         var output: String?
 
         func run() throws {
-            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            let executable =
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                 ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
             var comparison = TrainingComparison(executable: executable)
             comparison.shapes = try configs.split(separator: ",").map { name in

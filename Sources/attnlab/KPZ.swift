@@ -19,13 +19,13 @@ extension AttnLab.KPZ {
         static let configuration = CommandConfiguration(
             abstract: "Grow a reference interface and write h(x, t) (rows = times, columns = positions).",
             discussion: """
-            Models: rd (random deposition, β = 1/2), ew (discretised Edwards–Wilkinson, α = 1/2, β = 1/4), \
-            family (Family model, EW class), kpz (single-step model, α = 1/2, β = 1/3, z = 3/2), \
-            rsos (restricted solid-on-solid, KPZ class). Time is in sweeps (L deposition attempts) or, for ew, \
-            update steps; rows are recorded at log-spaced integer times. A .npy output holds (T, L) for one \
-            sample or (R, T, L); the times go to <name>.times.csv beside it. A .csv output holds one sample \
-            with a leading t column.
-            """
+                Models: rd (random deposition, β = 1/2), ew (discretised Edwards–Wilkinson, α = 1/2, β = 1/4), \
+                family (Family model, EW class), kpz (single-step model, α = 1/2, β = 1/3, z = 3/2), \
+                rsos (restricted solid-on-solid, KPZ class). Time is in sweeps (L deposition attempts) or, for ew, \
+                update steps; rows are recorded at log-spaced integer times. A .npy output holds (T, L) for one \
+                sample or (R, T, L); the times go to <name>.times.csv beside it. A .csv output holds one sample \
+                with a leading t column.
+                """
         )
 
         @OptionGroup var growth: GrowthModelOption
@@ -53,7 +53,9 @@ extension AttnLab.KPZ {
 
         func validate() throws {
             guard length >= 4 else { throw ValidationError("--length must be at least 4, got \(length)") }
-            guard GrowthModel(rawValue: growth.name) != .singleStep || length % 2 == 0 else { throw ValidationError("--length must be even for the single-step model, got \(length)") }
+            guard GrowthModel(rawValue: growth.name) != .singleStep || length % 2 == 0 else {
+                throw ValidationError("--length must be even for the single-step model, got \(length)")
+            }
             guard time >= 1 else { throw ValidationError("--time must be positive, got \(time)") }
             guard samples >= 1 else { throw ValidationError("--samples must be positive, got \(samples)") }
             guard perDecade >= 1 else { throw ValidationError("--per-decade must be positive, got \(perDecade)") }
@@ -69,7 +71,9 @@ extension AttnLab.KPZ {
             let url = URL(fileURLWithPath: out)
             try HeightFieldFile.write(fields, to: url, float32: float32)
             let seconds = Date().timeIntervalSince(start)
-            print("\(growth.model.displayName): L = \(length), \(times.count) times up to \(time), \(samples) sample(s) → \(url.path) (\(String(format: "%.2f", seconds)) s)")
+            print(
+                "\(growth.model.displayName): L = \(length), \(times.count) times up to \(time), \(samples) sample(s) → \(url.path) (\(String(format: "%.2f", seconds)) s)"
+            )
             if url.pathExtension.lowercased() == "npy" { print("times → \(HeightFieldFile.timesURL(for: url).path)") }
         }
     }
@@ -78,11 +82,11 @@ extension AttnLab.KPZ {
         static let configuration = CommandConfiguration(
             abstract: "Estimate α, β, z with confidence intervals from height fields.",
             discussion: """
-            Each FILE is .npy ((T, L) or (R, T, L), float32/float64, C order) or .csv (one realisation, rows = \
-            times). Files of the same length L are pooled as realisations of one system size; several sizes \
-            give α from W_sat ∝ L^α and a Family–Vicsek collapse. Errors come from a jackknife over \
-            realisations, so each size needs at least 2.
-            """
+                Each FILE is .npy ((T, L) or (R, T, L), float32/float64, C order) or .csv (one realisation, rows = \
+                times). Files of the same length L are pooled as realisations of one system size; several sizes \
+                give α from W_sat ∝ L^α and a Family–Vicsek collapse. Errors come from a jackknife over \
+                realisations, so each size needs at least 2.
+                """
         )
 
         @Argument(help: "Height-field files.")

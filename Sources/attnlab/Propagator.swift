@@ -5,7 +5,8 @@ import Lab
 extension AttnLab {
     struct Propagator: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Closed-form Gaussian propagator of a random measured SDE vs an Euler–Maruyama ensemble, and the norm drift of the seed's SSE (seed 001 §VII, §IX)."
+            abstract:
+                "Closed-form Gaussian propagator of a random measured SDE vs an Euler–Maruyama ensemble, and the norm drift of the seed's SSE (seed 001 §VII, §IX)."
         )
 
         @Option(name: [.customShort("d"), .long], help: "State dimension d.")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TensorCore
 
 // The elementwise kernels of VectorKernelTests: same-shape and row-broadcast binary ops, their
@@ -19,7 +20,7 @@ extension VectorKernelTests {
                 binaryForward(op, BroadcastPlan([n], [n], op: "test"), a, b, &out)
                 let expected = (0..<n).map { f(a[$0], b[$0]) }
                 #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "\(op) n \(n)")
-                var rowWise = [Float](repeating: 0, count: 2 * n)   // (2, n) ∘ (n): broadcast rows
+                var rowWise = [Float](repeating: 0, count: 2 * n)  // (2, n) ∘ (n): broadcast rows
                 binaryForward(op, BroadcastPlan([2, n], [n], op: "test"), a + a, b, &rowWise)
                 #expect(rowWise.map(\.bitPattern) == (expected + expected).map(\.bitPattern), "\(op) broadcast n \(n)")
             }

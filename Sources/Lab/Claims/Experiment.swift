@@ -53,8 +53,10 @@ public struct ExperimentContext: Sendable {
     /// run's metrics.jsonl (training curves, sweep points). Discards outside a run.
     public var metrics: MetricsSink = .discard
 
-    public init(scale: Scale, seed: UInt64, replicate: Int? = nil, directory: URL, runDirectory: URL,
-                dependencyOutputs: [String: ExperimentOutput] = [:], log: @escaping @Sendable (String) -> Void) {
+    public init(
+        scale: Scale, seed: UInt64, replicate: Int? = nil, directory: URL, runDirectory: URL,
+        dependencyOutputs: [String: ExperimentOutput] = [:], log: @escaping @Sendable (String) -> Void
+    ) {
         self.scale = scale
         self.seed = seed
         self.replicate = replicate
@@ -91,8 +93,9 @@ extension ExperimentContext {
         case .outside:
             throw LabError.missingArtifact(key: key, experiment: experiment, why: "its path '\(path)' leaves the run directory")
         case .missing:
-            throw LabError.missingArtifact(key: key, experiment: experiment,
-                                           why: "'\(path)' does not exist in \(runDirectory.standardizedFileURL.path)")
+            throw LabError.missingArtifact(
+                key: key, experiment: experiment,
+                why: "'\(path)' does not exist in \(runDirectory.standardizedFileURL.path)")
         }
     }
 }
@@ -114,8 +117,10 @@ public struct ExperimentOutput: Sendable, Codable {
     /// one. An experiment that reports none inherits the largest of its dependencies'.
     public var trainedScale: ModelScale?
 
-    public init(measurements: [String: Measurement] = [:], figures: [Figure] = [], tables: [ReportTable] = [],
-                notes: [String] = [], artifacts: [String: String] = [:]) {
+    public init(
+        measurements: [String: Measurement] = [:], figures: [Figure] = [], tables: [ReportTable] = [],
+        notes: [String] = [], artifacts: [String: String] = [:]
+    ) {
         self.measurements = measurements
         self.figures = figures
         self.tables = tables

@@ -6,8 +6,8 @@ import TensorCore
 ///     A_h = softmax(mask(q_h k_hᵀ / √D))   (B, H, T, T)
 ///     y   = concat_h(A_h v_h)·W_o + b_o
 public struct CausalSelfAttention<Scalar: TensorScalar> {
-    public let qkv: Linear<Scalar>         // (C, 3C)
-    public let output: Linear<Scalar>      // (C, C)
+    public let qkv: Linear<Scalar>  // (C, 3C)
+    public let output: Linear<Scalar>  // (C, C)
     public let heads: Int
 
     public init(_ name: String, width: Int, heads: Int, std: Double, residualStd: Double, rng: inout SeededRNG) {
@@ -28,11 +28,11 @@ public struct CausalSelfAttention<Scalar: TensorScalar> {
     public func reference(_ x: Variable<Scalar>, trace: ((Tensor<Scalar>) -> Void)? = nil) -> Variable<Scalar> {
         let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
         let d = c / heads
-        let (q, k, v) = qkv(x).splitHeads(heads)                                       // (B, H, T, D) each
+        let (q, k, v) = qkv(x).splitHeads(heads)  // (B, H, T, D) each
         let scores = q.matmul(k, transposeOther: true) * (1 / Scalar(d).squareRoot())  // (B, H, T, T)
         trace?(scores.value)
         let weights = scores.causallyMasked().softmax()
-        let y = weights.matmul(v).permuted([0, 2, 1, 3]).reshaped([b, t, c])         // (B, T, C)
+        let y = weights.matmul(v).permuted([0, 2, 1, 3]).reshaped([b, t, c])  // (B, T, C)
         return output(y)
     }
 }

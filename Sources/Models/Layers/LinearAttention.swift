@@ -6,13 +6,15 @@ import TensorCore
 /// first third, as `fusedCausalLinearAttention` and `reference` read them); the value
 /// projection W_V, the last third, is the measurement matrix of the seed's Gaussian picture.
 public struct LinearAttention<Scalar: TensorScalar> {
-    public let qkv: Linear<Scalar>        // (C, 3C)
-    public let output: Linear<Scalar>     // (C, C)
+    public let qkv: Linear<Scalar>  // (C, 3C)
+    public let output: Linear<Scalar>  // (C, C)
     public let heads: Int
     public let normalisation: LinearAttentionNormalisation
 
-    public init(_ name: String, width: Int, heads: Int, normalisation: LinearAttentionNormalisation,
-                std: Double, residualStd: Double, rng: inout SeededRNG) {
+    public init(
+        _ name: String, width: Int, heads: Int, normalisation: LinearAttentionNormalisation,
+        std: Double, residualStd: Double, rng: inout SeededRNG
+    ) {
         qkv = Linear("\(name).qkv", inputs: width, outputs: 3 * width, std: std, rng: &rng)
         output = Linear("\(name).out", inputs: width, outputs: width, std: residualStd, rng: &rng)
         self.heads = heads
@@ -38,7 +40,7 @@ public struct LinearAttention<Scalar: TensorScalar> {
 
     /// W_V, the value projection (C, C): the last C columns of W_qkv, as a Double matrix.
     public func valueProjection() -> Matrix {
-        let w = Matrix(qkv.weight.value)                       // (C, 3C)
+        let w = Matrix(qkv.weight.value)  // (C, 3C)
         let c = w.rows
         return w.block(rows: 0..<c, cols: (2 * c)..<(3 * c))
     }

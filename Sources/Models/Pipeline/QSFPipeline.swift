@@ -88,9 +88,11 @@ public struct QSFPipeline {
     }
 
     /// Runs every stage. `log` gets progress lines; `onRecord` every training record with its stage.
-    public func run(data: PreparedData, folder: URL, log: (String) -> Void = { _ in },
-                    onRecord: @escaping (String, TrainingRecord) -> Void = { _, _ in },
-                    onProgress: @escaping (String, TrainingProgress) -> Void = { _, _ in }) throws -> [StageResult] {
+    public func run(
+        data: PreparedData, folder: URL, log: (String) -> Void = { _ in },
+        onRecord: @escaping (String, TrainingRecord) -> Void = { _, _ in },
+        onProgress: @escaping (String, TrainingProgress) -> Void = { _, _ in }
+    ) throws -> [StageResult] {
         var models: [String: LanguageModel<Float>] = [:]
         var results: [StageResult] = []
         var qsfParameters: Int?
@@ -117,7 +119,8 @@ public struct QSFPipeline {
             let summary: TrainingSummary
             let resultFile = checkpoint.appendingPathComponent("result.json")
             if let saved = try? JSONDecoder().decode(StageResult.self, from: Data(contentsOf: resultFile)),
-               saved.config == config, (try? Checkpoint.manifest(in: checkpoint))?.step == training.steps {
+                saved.config == config, (try? Checkpoint.manifest(in: checkpoint))?.step == training.steps
+            {
                 log("\(stage.name): finished earlier, loading \(checkpoint.lastPathComponent)")
                 try trainer.resume(from: checkpoint)
                 models[stage.name] = model
@@ -132,21 +135,26 @@ public struct QSFPipeline {
             log("\(stage.name): \(model.parameterCount) parameters\(stage.from.map { ", initialised from \($0)" } ?? "")")
             summary = try trainer.run()
             if summary.stoppedEarly { throw CancellationError() }
-            let windows = Evaluator.windowLosses(model, on: data.validation, batchSize: training.batchSize,
-                                                 contextLength: training.contextLength)
+            let windows = Evaluator.windowLosses(
+                model, on: data.validation, batchSize: training.batchSize,
+                contextLength: training.contextLength)
             let prompt = data.tokenizer.encode(settings.samplePrompt).map { Int32($0) }
-            let continuation = try Generator.sample(model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
-                                                temperature: settings.sampleTemperature, topK: settings.sampleTopK,
-                                                seed: settings.sampleSeed)
-            let result = StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
-                                     parameters: model.parameterCount, summary: summary, windowLosses: windows,
-                                     sample: data.tokenizer.decode(continuation.map(Int.init)), records: records,
-                                     checkpoint: stage.name)
+            let continuation = try Generator.sample(
+                model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
+                temperature: settings.sampleTemperature, topK: settings.sampleTopK,
+                seed: settings.sampleSeed)
+            let result = StageResult(
+                name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
+                parameters: model.parameterCount, summary: summary, windowLosses: windows,
+                sample: data.tokenizer.decode(continuation.map(Int.init)), records: records,
+                checkpoint: stage.name)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try AtomicFile.write(try encoder.encode(result), to: resultFile)
-            log(String(format: "%@: validation loss %.4f (perplexity %.2f), %.0f tokens/s", stage.name, summary.validation.loss,
-                       summary.validation.perplexity, summary.tokensPerSecond))
+            log(
+                String(
+                    format: "%@: validation loss %.4f (perplexity %.2f), %.0f tokens/s", stage.name, summary.validation.loss,
+                    summary.validation.perplexity, summary.tokensPerSecond))
             models[stage.name] = model
             if stage.architecture == .qsf && stage.anneal > 0 { qsfParameters = model.parameterCount }
             results.append(result)

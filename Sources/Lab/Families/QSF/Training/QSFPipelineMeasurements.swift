@@ -19,16 +19,19 @@ struct QSFPipelineMeasurements {
         for r in results {
             guard let s = QSFStage(rawValue: r.name) else { continue }
             let windows = SampleSummary(r.windowLosses)
-            m[QSFTrainingKey.loss(s)] = Measurement(r.summary.validation.loss, error: windows.standardError, samples: windows.count,
-                                                    unit: "nats/token", label: "validation loss, \(r.name)")
+            m[QSFTrainingKey.loss(s)] = Measurement(
+                r.summary.validation.loss, error: windows.standardError, samples: windows.count,
+                unit: "nats/token", label: "validation loss, \(r.name)")
             m[QSFTrainingKey.parameters(s)] = Measurement(Double(r.parameters), unit: "parameters", label: "parameters, \(r.name)")
-            m[QSFTrainingKey.trainingTokensPerSecond(s)] = Measurement(r.summary.tokensPerSecond, unit: "tokens/s",
-                                                                       label: "training throughput, \(r.name) (its own training, not interleaved)")
+            m[QSFTrainingKey.trainingTokensPerSecond(s)] = Measurement(
+                r.summary.tokensPerSecond, unit: "tokens/s",
+                label: "training throughput, \(r.name) (its own training, not interleaved)")
             if let bpb = r.summary.validation.bitsPerByte {
                 m[QSFTrainingKey.bitsPerByte(s)] = Measurement(bpb, unit: "bits/byte", label: "bits per byte, \(r.name)")
             }
-            m[QSFTrainingKey.blownUpWindows(s)] = Measurement(Double(Self.blownUp(r)), samples: r.windowLosses.count, unit: "windows",
-                                                              label: "validation windows of \(r.name) with loss above ln V", pooling: .sum)
+            m[QSFTrainingKey.blownUpWindows(s)] = Measurement(
+                Double(Self.blownUp(r)), samples: r.windowLosses.count, unit: "windows",
+                label: "validation windows of \(r.name) with loss above ln V", pooling: .sum)
         }
         for (index, (a, b)) in QSFTrainingKey.comparisons.enumerated() {
             guard let x = stage(a), let y = stage(b) else { continue }
@@ -38,8 +41,9 @@ struct QSFPipelineMeasurements {
             m[QSFTrainingKey.meanDifference(a, b)] = c.meanDifference
         }
         if let iii = stage(.qsf), let base = stage(.transformer) {
-            m[QSFTrainingKey.parametersRatio] = Measurement(Double(iii.parameters) / Double(base.parameters),
-                                                            label: "Stage III / transformer parameters")
+            m[QSFTrainingKey.parametersRatio] = Measurement(
+                Double(iii.parameters) / Double(base.parameters),
+                label: "Stage III / transformer parameters")
         }
         return m
     }
