@@ -8,7 +8,7 @@ let package = Package(
     name: "attnlab",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "attnlab", targets: ["attnlab"]),
+        .executable(name: "attnlab", targets: ["attnlab"])
     ],
     // Pinned to the versions the build resolves (Package.resolved is not committed).
     dependencies: [

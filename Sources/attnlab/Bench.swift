@@ -36,16 +36,8 @@ extension AttnLab.Bench {
             benchmark.sizes = try parseList(sizes, option: "--sizes")
             benchmark.threadCounts = try parseList(threads, option: "--threads")
             benchmark.compareGeneric = generic
-            let report = try benchmark.run(progress: { line in
-                if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-            })
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(GemmBenchmark.table(report))
-            }
+            let report = try benchmark.run(progress: progressLines(quiet: json))
+            try printReport(report, json: json, table: GemmBenchmark.table)
         }
     }
 }
@@ -65,7 +57,10 @@ extension AttnLab.Bench {
         @Option(help: "Timed steps (after 3 warm-up steps); with --memory, all steps.")
         var steps = 10
 
-        @Flag(help: "Instead of timing, train --steps steps (e.g. 1000) and report resident memory and malloc'ed bytes in use after step 100 and every 100 steps, with the growth per step.")
+        @Flag(
+            help:
+                "Instead of timing, train --steps steps (e.g. 1000) and report resident memory and malloc'ed bytes in use after step 100 and every 100 steps, with the growth per step."
+        )
         var memory = false
 
         @Flag(help: "Print the result as JSON.")
@@ -114,32 +109,26 @@ extension AttnLab.Bench {
                 benchmark.group = group
             }
             if memory {
-                let report = try benchmark.runMemoryCheck(steps: steps, progress: { sample in
-                    if !json { FileHandle.standardError.write(Data("step \(sample.step)\n".utf8)) }
-                })
-                if json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                    print(String(decoding: try encoder.encode(report), as: UTF8.self))
-                } else {
-                    print(report.summary)
-                }
+                let report = try benchmark.runMemoryCheck(
+                    steps: steps,
+                    progress: { sample in
+                        if !json { printError("step \(sample.step)") }
+                    })
+                try printReport(report, json: json, table: \.summary)
                 return
             }
             benchmark.timedSteps = steps
             benchmark.flushesDenormals = !keepDenormals
             let r = try benchmark.run()
             guard group.rank == 0 else { return }
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(r), as: UTF8.self))
-            } else {
-                print(String(format: "%@ config %@: %d parameters, %.0f tokens/s (%.1f ms/step, %.1f CPU ms/step), %.1f GFLOP/s = %.0f%% of sgemm (%.0f GFLOP/s), peak RSS %.0f MB, %d threads, subnormals %@",
-                             r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000,
-                             (r.cpuSecondsPerStep ?? .nan) * 1000, r.gflops, 100 * r.fractionOfSgemm, r.sgemmGFLOPS,
-                             r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed")
-                      + (r.ranks.map { " (each of \($0) ranks)" } ?? ""))
+            try printReport(r, json: json) { r in
+                String(
+                    format:
+                        "%@ config %@: %d parameters, %.0f tokens/s (%.1f ms/step, %.1f CPU ms/step), %.1f GFLOP/s = %.0f%% of sgemm (%.0f GFLOP/s), peak RSS %.0f MB, %d threads, subnormals %@",
+                    r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000,
+                    (r.cpuSecondsPerStep ?? .nan) * 1000, r.gflops, 100 * r.fractionOfSgemm, r.sgemmGFLOPS,
+                    r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed")
+                    + (r.ranks.map { " (each of \($0) ranks)" } ?? "")
             }
         }
     }

@@ -65,22 +65,18 @@ extension AttnLab.Bench {
                 let median = times.sorted()[times.count / 2]
                 let bytes = n * MemoryLayout<Float>.size
                 let algorithm = Double(bytes) / median / 1e9
-                rows.append(Row(floats: n, bytes: bytes, medianSeconds: median, algorithmGBps: algorithm,
-                                busGBps: algorithm * 2 * Double(group.size - 1) / Double(group.size)))
+                rows.append(
+                    Row(
+                        floats: n, bytes: bytes, medianSeconds: median, algorithmGBps: algorithm,
+                        busGBps: algorithm * 2 * Double(group.size - 1) / Double(group.size)))
                 if group.rank == 0 && !json {
-                    FileHandle.standardError.write(Data("\(n) floats: \(String(format: "%.1f", median * 1e6)) µs\n".utf8))
+                    printError("\(n) floats: \(String(format: "%.1f", median * 1e6)) µs")
                 }
             }
             guard group.rank == 0 else { return }
             let (alpha, beta) = Self.fit(rows)
             let report = Report(ranks: group.size, rows: rows, alphaSeconds: alpha, betaSecondsPerByte: beta)
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(Self.table(report))
-            }
+            try printReport(report, json: json, table: Self.table)
         }
 
         /// Least-squares α, β of t = α + β·bytes.
@@ -95,14 +91,20 @@ extension AttnLab.Bench {
         }
 
         static func table(_ r: Report) -> String {
-            var lines = ["MPI_Allreduce (sum, Float) over \(r.ranks) ranks",
-                         "     floats        bytes    median µs   algbw GB/s   busbw GB/s"]
+            var lines = [
+                "MPI_Allreduce (sum, Float) over \(r.ranks) ranks",
+                "     floats        bytes    median µs   algbw GB/s   busbw GB/s",
+            ]
             for row in r.rows {
-                lines.append(String(format: "%11d %12d %12.1f %12.3f %12.3f", row.floats, row.bytes, row.medianSeconds * 1e6,
-                                    row.algorithmGBps, row.busGBps))
+                lines.append(
+                    String(
+                        format: "%11d %12d %12.1f %12.3f %12.3f", row.floats, row.bytes, row.medianSeconds * 1e6,
+                        row.algorithmGBps, row.busGBps))
             }
-            lines.append(String(format: "fit t = α + β·bytes: α = %.1f µs, 1/β = %.2f GB/s", r.alphaSeconds * 1e6,
-                                r.betaSecondsPerByte > 0 ? 1 / r.betaSecondsPerByte / 1e9 : .infinity))
+            lines.append(
+                String(
+                    format: "fit t = α + β·bytes: α = %.1f µs, 1/β = %.2f GB/s", r.alphaSeconds * 1e6,
+                    r.betaSecondsPerByte > 0 ? 1 / r.betaSecondsPerByte / 1e9 : .infinity))
             return lines.joined(separator: "\n")
         }
     }

@@ -37,7 +37,8 @@ extension AttnLab.Bench {
         var output: String?
 
         func run() throws {
-            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            let executable =
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                 ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
             var comparison = TrainingComparison(executable: executable)
             comparison.shapes = try configs.split(separator: ",").map { name in
@@ -76,13 +77,9 @@ extension AttnLab.Bench {
                 comparison.python = python
             }
             comparison.referenceScript = reference
-            let report = comparison.run(progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+            let report = comparison.run(progress: printError)
             print(TrainingComparison.table(report))
-            if let output {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(report).write(to: URL(fileURLWithPath: output))
-            }
+            if let output { try encodeJSON(report).write(to: URL(fileURLWithPath: output)) }
         }
     }
 }

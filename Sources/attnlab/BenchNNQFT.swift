@@ -28,16 +28,8 @@ extension AttnLab.Bench {
             bench.referenceDraws = referenceDraws
             bench.threadCounts = try parseList(threads, option: "--threads")
             bench.referenceScript = reference
-            let report = bench.run(progress: { line in
-                if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-            })
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(NNQFTBenchmark.table(report))
-            }
+            let report = bench.run(progress: progressLines(quiet: json))
+            try printReport(report, json: json, table: NNQFTBenchmark.table)
         }
     }
 }

@@ -38,18 +38,21 @@ struct CorpusOptions: ParsableArguments {
     static func checkStoryMemory(_ documents: Int) throws {
         let bytes = DataPreparation.estimatedBytes(stories: documents)
         guard bytes <= MemoryBudget.physicalBytes else {
-            throw ValidationError("--documents \(documents): preparing that many stories needs about \(MemoryBudget.gigabytes(bytes)) "
-                                  + "of memory, more than the \(MemoryBudget.gigabytes(MemoryBudget.physicalBytes)) this machine has")
+            throw ValidationError(
+                "--documents \(documents): preparing that many stories needs about \(MemoryBudget.gigabytes(bytes)) "
+                    + "of memory, more than the \(MemoryBudget.gigabytes(MemoryBudget.physicalBytes)) this machine has")
         }
     }
 
     var source: DataPreparation.CorpusSource {
-        corpus == "stories" ? .stories(documents: documents, seed: storySeed)
+        corpus == "stories"
+            ? .stories(documents: documents, seed: storySeed)
             : .file(path: corpus, format: format, invalidUTF8: invalidUTF8)
     }
 
     func load() throws -> Corpus {
-        corpus == "stories" ? StoryGenerator(seed: storySeed).corpus(documents: documents)
+        corpus == "stories"
+            ? StoryGenerator(seed: storySeed).corpus(documents: documents)
             : try Corpus.load(path: corpus, format: format, invalidUTF8: invalidUTF8)
     }
 }
@@ -57,21 +60,16 @@ struct CorpusOptions: ParsableArguments {
 extension Corpus.Format: ExpressibleByArgument {}
 extension Corpus.InvalidUTF8: ExpressibleByArgument {}
 
-/// Progress lines go to standard error, results to standard output.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
-
 extension AttnLab.DataCommand {
     struct Prepare: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Corpus → tokenizer → train/validation token files (llm.c .bin) and tokenizer files in a folder.",
             discussion: """
-            Writes train.bin and val.bin (llm.c layout: 256 int32 header, magic 20240520, uint16 tokens, \
-            or uint32 above 65535 tokens), vocab.json + merges.txt (Hugging Face format) and data.json \
-            (counts and entropy baselines), then prints a summary line. Each document is preceded by \
-            <|endoftext|>. See docs/DATA.md.
-            """
+                Writes train.bin and val.bin (llm.c layout: 256 int32 header, magic 20240520, uint16 tokens, \
+                or uint32 above 65535 tokens), vocab.json + merges.txt (Hugging Face format) and data.json \
+                (counts and entropy baselines), then prints a summary line. Each document is preceded by \
+                <|endoftext|>. See docs/DATA.md.
+                """
         )
 
         @OptionGroup var corpus: CorpusOptions
@@ -91,8 +89,10 @@ extension AttnLab.DataCommand {
         @Option(name: [.customLong("output"), .customLong("out")], help: "Output folder.")
         var output = "data/stories"
 
-        @Option(help: ArgumentHelp("UTF-8 bytes of training documents, from the start of the file, that the BPE tokenizer is trained on: a number with an optional K, M or G suffix, or 'all'.",
-                                   valueName: "bytes"))
+        @Option(
+            help: ArgumentHelp(
+                "UTF-8 bytes of training documents, from the start of the file, that the BPE tokenizer is trained on: a number with an optional K, M or G suffix, or 'all'.",
+                valueName: "bytes"))
         var tokenizerSample = "256M"
 
         /// `--tokenizer-sample` in bytes, nil for all.
@@ -127,15 +127,20 @@ extension AttnLab.DataCommand {
             case "bytes": source = .bytes
             default: source = .load(directory: URL(fileURLWithPath: tokenizer))
             }
-            let preparation = DataPreparation(corpus: corpus.source, tokenizer: source,
-                                              validationFraction: valFraction, splitSeed: seed)
+            let preparation = DataPreparation(
+                corpus: corpus.source, tokenizer: source,
+                validationFraction: valFraction, splitSeed: seed)
             let start = Date()
             let directory = URL(fileURLWithPath: output)
             var streaming = DataPreparation.Streaming()
             streaming.tokenizerSampleBytes = Self.sampleBytes(tokenizerSample)!
             var display = ProgressDisplay()
-            let summary = try preparation.prepare(into: directory, streaming: streaming,
-                                                  progress: { display.show($0) }, log: { display.clear(); printError($0) })
+            let summary = try preparation.prepare(
+                into: directory, streaming: streaming,
+                progress: { display.show($0) },
+                log: {
+                    display.clear(); printError($0)
+                })
             printError(String(format: "wrote %@ in %.1f s", directory.path, Date().timeIntervalSince(start)))
             print(summary.line)
         }

@@ -18,9 +18,10 @@ extension AttnLab {
         func validate() throws {
             guard tokens > 0 else { throw ValidationError("--tokens must be positive, got \(tokens)") }
             guard Double(tokens) * Self.bytesPerToken <= MemoryBudget.physicalBytes else {
-                throw ValidationError("--tokens \(tokens): the text of that many tokens needs about "
-                                      + "\(MemoryBudget.gigabytes(Double(tokens) * Self.bytesPerToken)), more than this machine's "
-                                      + "\(MemoryBudget.gigabytes(MemoryBudget.physicalBytes))")
+                throw ValidationError(
+                    "--tokens \(tokens): the text of that many tokens needs about "
+                        + "\(MemoryBudget.gigabytes(Double(tokens) * Self.bytesPerToken)), more than this machine's "
+                        + "\(MemoryBudget.gigabytes(MemoryBudget.physicalBytes))")
             }
             guard temperature >= 0 && temperature.isFinite else {
                 throw ValidationError("--temperature must be a finite number ≥ 0 (0: greedy), got \(temperature)")
@@ -34,8 +35,9 @@ extension AttnLab {
             let dataFolder = run.appendingPathComponent("data")
             let tokenizer = try BPETokenizer.load(directory: dataFolder)
             guard tokenizer.vocabularySize <= model.config.vocabularySize else {
-                throw CommandError("\(dataFolder.path): the tokenizer's vocabulary of \(tokenizer.vocabularySize) tokens is larger "
-                                   + "than the model's \(model.config.vocabularySize)")
+                throw CommandError(
+                    "\(dataFolder.path): the tokenizer's vocabulary of \(tokenizer.vocabularySize) tokens is larger "
+                        + "than the model's \(model.config.vocabularySize)")
             }
             var ids = tokenizer.encode(prompt).map { Int32($0) }
             if ids.isEmpty { ids = [Int32(tokenizer.endOfTextToken ?? 0)] }

@@ -19,17 +19,16 @@ extension AttnLab.KPZ {
         static let configuration = CommandConfiguration(
             abstract: "Grow a reference interface and write h(x, t) (rows = times, columns = positions).",
             discussion: """
-            Models: rd (random deposition, β = 1/2), ew (discretised Edwards–Wilkinson, α = 1/2, β = 1/4), \
-            family (Family model, EW class), kpz (single-step model, α = 1/2, β = 1/3, z = 3/2), \
-            rsos (restricted solid-on-solid, KPZ class). Time is in sweeps (L deposition attempts) or, for ew, \
-            update steps; rows are recorded at log-spaced integer times. A .npy output holds (T, L) for one \
-            sample or (R, T, L); the times go to <name>.times.csv beside it. A .csv output holds one sample \
-            with a leading t column.
-            """
+                Models: rd (random deposition, β = 1/2), ew (discretised Edwards–Wilkinson, α = 1/2, β = 1/4), \
+                family (Family model, EW class), kpz (single-step model, α = 1/2, β = 1/3, z = 3/2), \
+                rsos (restricted solid-on-solid, KPZ class). Time is in sweeps (L deposition attempts) or, for ew, \
+                update steps; rows are recorded at log-spaced integer times. A .npy output holds (T, L) for one \
+                sample or (R, T, L); the times go to <name>.times.csv beside it. A .csv output holds one sample \
+                with a leading t column.
+                """
         )
 
-        @Option(help: "Growth model: \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var model: String = "kpz"
+        @OptionGroup var growth: GrowthModelOption
 
         @Option(help: "System size L (sites, periodic).")
         var length: Int = 256
@@ -53,11 +52,10 @@ extension AttnLab.KPZ {
         var float32 = false
 
         func validate() throws {
-            guard GrowthModel(rawValue: model) != nil else {
-                throw ValidationError("--model must be one of \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(model)'")
-            }
             guard length >= 4 else { throw ValidationError("--length must be at least 4, got \(length)") }
-            guard model != "kpz" || length % 2 == 0 else { throw ValidationError("--length must be even for the single-step model, got \(length)") }
+            guard GrowthModel(rawValue: growth.name) != .singleStep || length % 2 == 0 else {
+                throw ValidationError("--length must be even for the single-step model, got \(length)")
+            }
             guard time >= 1 else { throw ValidationError("--time must be positive, got \(time)") }
             guard samples >= 1 else { throw ValidationError("--samples must be positive, got \(samples)") }
             guard perDecade >= 1 else { throw ValidationError("--per-decade must be positive, got \(perDecade)") }
@@ -67,14 +65,15 @@ extension AttnLab.KPZ {
         }
 
         func run() throws {
-            let growth = GrowthModel(rawValue: model)!
             let times = GrowthModel.recordingTimes(upTo: time, perDecade: perDecade)
             let start = Date()
-            let fields = growth.simulate(length: length, times: times, realisations: samples, rng: SeededRNG(seed: seed))
+            let fields = growth.model.simulate(length: length, times: times, realisations: samples, rng: SeededRNG(seed: seed))
             let url = URL(fileURLWithPath: out)
             try HeightFieldFile.write(fields, to: url, float32: float32)
             let seconds = Date().timeIntervalSince(start)
-            print("\(growth.displayName): L = \(length), \(times.count) times up to \(time), \(samples) sample(s) → \(url.path) (\(String(format: "%.2f", seconds)) s)")
+            print(
+                "\(growth.model.displayName): L = \(length), \(times.count) times up to \(time), \(samples) sample(s) → \(url.path) (\(String(format: "%.2f", seconds)) s)"
+            )
             if url.pathExtension.lowercased() == "npy" { print("times → \(HeightFieldFile.timesURL(for: url).path)") }
         }
     }
@@ -83,11 +82,11 @@ extension AttnLab.KPZ {
         static let configuration = CommandConfiguration(
             abstract: "Estimate α, β, z with confidence intervals from height fields.",
             discussion: """
-            Each FILE is .npy ((T, L) or (R, T, L), float32/float64, C order) or .csv (one realisation, rows = \
-            times). Files of the same length L are pooled as realisations of one system size; several sizes \
-            give α from W_sat ∝ L^α and a Family–Vicsek collapse. Errors come from a jackknife over \
-            realisations, so each size needs at least 2.
-            """
+                Each FILE is .npy ((T, L) or (R, T, L), float32/float64, C order) or .csv (one realisation, rows = \
+                times). Files of the same length L are pooled as realisations of one system size; several sizes \
+                give α from W_sat ∝ L^α and a Family–Vicsek collapse. Errors come from a jackknife over \
+                realisations, so each size needs at least 2.
+                """
         )
 
         @Argument(help: "Height-field files.")
@@ -164,8 +163,7 @@ extension AttnLab.KPZ {
             abstract: "Run the estimator on a reference model with the experiment's protocol and compare with the exact exponents."
         )
 
-        @Option(help: "Growth model: \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var model: String = "kpz"
+        @OptionGroup var growth: GrowthModelOption
 
         @Option(help: "Scale: smoke, quick, small or paper.")
         var scale: String = "quick"
@@ -177,20 +175,31 @@ extension AttnLab.KPZ {
         var detail = false
 
         func validate() throws {
-            guard GrowthModel(rawValue: model) != nil else {
-                throw ValidationError("--model must be one of \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(model)'")
-            }
             guard Scale(rawValue: scale) != nil else { throw ValidationError("--scale must be smoke, quick, small or paper, got '\(scale)'") }
         }
 
         func run() throws {
-            let growth = GrowthModel(rawValue: model)!
-            let protocolRun = SurfaceGrowthProtocol(model: growth, scale: Scale(rawValue: scale)!)
+            let protocolRun = SurfaceGrowthProtocol(model: growth.model, scale: Scale(rawValue: scale)!)
             let start = Date()
-            let result = try protocolRun.run(rng: SurfaceGrowthProtocol.generator(for: growth, seed: seed))
-            print("\(growth.displayName) — \(protocolRun.description)")
-            print(SurfaceScalingSummary.text(result, expected: growth.exponents, detail: detail))
+            let result = try protocolRun.run(rng: SurfaceGrowthProtocol.generator(for: growth.model, seed: seed))
+            print("\(growth.model.displayName) — \(protocolRun.description)")
+            print(SurfaceScalingSummary.text(result, expected: growth.model.exponents, detail: detail))
             print(String(format: "(%.1f s)", Date().timeIntervalSince(start)))
+        }
+    }
+}
+
+/// `--model` of `kpz simulate` and `kpz validate`.
+struct GrowthModelOption: ParsableArguments {
+    @Option(name: .customLong("model"), help: "Growth model: \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var name: String = "kpz"
+
+    /// The model `--model` names (checked by `validate`).
+    var model: GrowthModel { GrowthModel(rawValue: name)! }
+
+    func validate() throws {
+        guard GrowthModel(rawValue: name) != nil else {
+            throw ValidationError("--model must be one of \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
         }
     }
 }

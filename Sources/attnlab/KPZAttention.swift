@@ -8,12 +8,12 @@ extension AttnLab.KPZ {
         static let configuration = CommandConfiguration(
             abstract: "Estimate α, β, z of the attention-logit surfaces recorded during training.",
             discussion: """
-            RUN_DIR is a run directory of `attnlab claims check kpz.exponents` (its \
-            experiments/criticality.attention-surface/surfaces/), or a surfaces folder itself: one .npy per layer, \
-            head and query position, layer<l>-head<h>-L<L>.npy of shape (probes, steps, L), and surfaces.json. \
-            Prints every head's exponents (realisations: probe sequences) and the pooled analysis in training steps \
-            and in gradient-flow time Σ lr/lr_max, with the regime checks (β drift, saturation, time to half width).
-            """
+                RUN_DIR is a run directory of `attnlab claims check kpz.exponents` (its \
+                experiments/criticality.attention-surface/surfaces/), or a surfaces folder itself: one .npy per layer, \
+                head and query position, layer<l>-head<h>-L<L>.npy of shape (probes, steps, L), and surfaces.json. \
+                Prints every head's exponents (realisations: probe sequences) and the pooled analysis in training steps \
+                and in gradient-flow time Σ lr/lr_max, with the regime checks (β drift, saturation, time to half width).
+                """
         )
 
         @Argument(help: "Run directory or surfaces folder.")

@@ -56,15 +56,17 @@ extension AttnLab.Kuramoto {
             default: g = .lorentzian(halfWidth: scale)
             }
             let ks = try couplings.map(parseCouplings) ?? [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 2.5, 3].map { $0 * g.criticalCoupling }
-            let table = KuramotoTools.simulation(distribution: g, oscillators: oscillators, couplings: ks, realisations: realisations,
-                                                 timeStep: dt, transient: transient, duration: duration, regular: regular, seed: seed)
+            let table = KuramotoTools.simulation(
+                distribution: g, oscillators: oscillators, couplings: ks, realisations: realisations,
+                timeStep: dt, transient: transient, duration: duration, regular: regular, seed: seed)
             print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows))
         }
     }
 
     struct Heads: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train a small transformer and log the Kuramoto order parameter r of its heads' phases (first Fourier mode of each head's attention-over-distance profile), with baselines."
+            abstract:
+                "Train a small transformer and log the Kuramoto order parameter r of its heads' phases (first Fourier mode of each head's attention-over-distance profile), with baselines."
         )
 
         @Option(help: "A folder written by `attnlab data prepare` (default: generate stories).") var data: String?
@@ -82,8 +84,10 @@ extension AttnLab.Kuramoto {
         @Option(help: "Seed.") var seed: UInt64 = 1
 
         func validate() throws {
-            for (name, value) in [("--width", width), ("--layers", layers), ("--heads", heads), ("--context", context), ("--steps", steps),
-                                  ("--batch", batch), ("--every", every), ("--sequences", sequences)] where value <= 0 {
+            for (name, value) in [
+                ("--width", width), ("--layers", layers), ("--heads", heads), ("--context", context), ("--steps", steps),
+                ("--batch", batch), ("--every", every), ("--sequences", sequences),
+            ] where value <= 0 {
                 throw ValidationError("\(name) must be positive, got \(value)")
             }
             guard width % heads == 0 else { throw ValidationError("--heads must divide --width, got \(heads) and \(width)") }

@@ -9,10 +9,10 @@ extension AttnLab {
             commandName: "nnqft",
             abstract: "Correlators of random attention-head ensembles (seed 002): G2, G4c with jackknife errors and noise floor, fits vs N_h and d_k.",
             discussion: """
-            Points: a regular n-gon of radius R in R^D. Tokens are embedded by random Fourier features \
-            e(x) = sqrt(2/m) cos(Ωx + b); each head is softmax(q·k/sqrt(d_k)) attention read out to a scalar; \
-            N_h independent heads are summed with 1/sqrt(N_h). One row per (d_k, N_h) pair. See docs/NNQFT.md.
-            """
+                Points: a regular n-gon of radius R in R^D. Tokens are embedded by random Fourier features \
+                e(x) = sqrt(2/m) cos(Ωx + b); each head is softmax(q·k/sqrt(d_k)) attention read out to a scalar; \
+                N_h independent heads are summed with 1/sqrt(N_h). One row per (d_k, N_h) pair. See docs/NNQFT.md.
+                """
         )
 
         @Option(help: "Dimension D of the points (≥ 2).") var dimension = 3
@@ -77,17 +77,8 @@ extension AttnLab {
 
         func run() throws {
             let scan = NNQFTScan(options: try makeOptions())
-            let report = scan.run(progress: { line in
-                if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-            })
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(NNQFTScan.table(report))
-            }
+            let report = scan.run(progress: progressLines(quiet: json))
+            try printReport(report, json: json, table: NNQFTScan.table)
         }
     }
 }

@@ -5,7 +5,8 @@ import Lab
 extension AttnLab {
     struct Propagator: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Closed-form Gaussian propagator of a random measured SDE vs an Euler–Maruyama ensemble, and the norm drift of the seed's SSE (seed 001 §VII, §IX)."
+            abstract:
+                "Closed-form Gaussian propagator of a random measured SDE vs an Euler–Maruyama ensemble, and the norm drift of the seed's SSE (seed 001 §VII, §IX)."
         )
 
         @Option(name: [.customShort("d"), .long], help: "State dimension d.")
@@ -75,7 +76,7 @@ extension AttnLab {
                 }
                 report.layer = layers[layer]
             }
-            print(try report.run(progress: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }), terminator: "")
+            print(try report.run(progress: printError), terminator: "")
         }
     }
 }

@@ -22,14 +22,13 @@ private func parseDoubles(_ text: String, option name: String, positive: Bool = 
     return values.map { $0! }
 }
 
-private func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+/// The last two options of every `qpf` subcommand.
+struct SeedAndFormat: ParsableArguments {
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
 }
-
-private func note(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
 extension AttnLab.QPF {
     struct Memory: ParsableCommand {
@@ -57,10 +56,7 @@ extension AttnLab.QPF {
         var gamma = 1.0
         @Option(help: "L2 penalty λ of the iterative rules.")
         var lambda = 0.01
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 1
-        @Flag(help: "Print JSON instead of a table.")
-        var json = false
+        @OptionGroup var output: SeedAndFormat
 
         func run() throws {
             var o = QPFTools.MemoryOptions()
@@ -78,9 +74,9 @@ extension AttnLab.QPF {
             guard seeds > 0 else { throw ValidationError("--seeds must be positive") }
             guard threshold > 0 && threshold <= 1 else { throw ValidationError("--threshold must lie in (0, 1]") }
             guard beta > 0, gamma > 0, lambda >= 0 else { throw ValidationError("--beta and --gamma must be positive, --lambda ≥ 0") }
-            (o.seeds, o.overlapThreshold, o.regularization, o.seed) = (seeds, threshold, lambda, seed)
-            let report = QPFTools.memory(o, progress: json ? { _ in } : note)
-            if json { try printJSON(report) } else { print(QPFTools.table(report)) }
+            (o.seeds, o.overlapThreshold, o.regularization, o.seed) = (seeds, threshold, lambda, output.seed)
+            let report = QPFTools.memory(o, progress: progressLines(quiet: output.json))
+            try printReport(report, json: output.json, table: QPFTools.table)
         }
     }
 
@@ -101,10 +97,7 @@ extension AttnLab.QPF {
         var gapMax = 4.0
         @Option(help: "Average over a window [0, T] by Krylov evolution instead of the infinite-time average by exact diagonalisation.")
         var duration: Double?
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 1
-        @Flag(help: "Print JSON instead of a table.")
-        var json = false
+        @OptionGroup var output: SeedAndFormat
 
         func validate() throws {
             guard spins >= 2 else { throw ValidationError("--spins must be at least 2") }
@@ -117,9 +110,9 @@ extension AttnLab.QPF {
         func run() throws {
             var o = QPFTools.LeakageOptions()
             o.fields = try parseDoubles(fields, option: "--fields", positive: true)
-            (o.spins, o.couplingStrength, o.gapRange, o.duration, o.seed) = (spins, coupling, gapMin...gapMax, duration, seed)
+            (o.spins, o.couplingStrength, o.gapRange, o.duration, o.seed) = (spins, coupling, gapMin...gapMax, duration, output.seed)
             let report = try QPFTools.leakage(o)
-            if json { try printJSON(report) } else { print(QPFTools.table(report)) }
+            try printReport(report, json: output.json, table: QPFTools.table)
         }
     }
 
@@ -149,10 +142,7 @@ extension AttnLab.QPF {
         var samples = 4000
         @Option(help: "Bootstrap resamples for the KL errors.")
         var bootstrap = 100
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 1
-        @Flag(help: "Print JSON instead of a table.")
-        var json = false
+        @OptionGroup var output: SeedAndFormat
 
         func validate() throws {
             guard (2...16).contains(channels) else { throw ValidationError("--channels must lie in 2…16") }
@@ -170,9 +160,9 @@ extension AttnLab.QPF {
             }
             o.lengths = try parseDoubles(lengths, option: "--lengths", positive: true)
             (o.channels, o.maxGap, o.penalty, o.beta, o.initialField) = (channels, maxGap, penalty, beta, field)
-            (o.slices, o.samples, o.bootstrap, o.seed) = (slices, samples, bootstrap, seed)
-            let report = QPFTools.forwardMap(o, progress: json ? { _ in } : note)
-            if json { try printJSON(report) } else { print(QPFTools.table(report)) }
+            (o.slices, o.samples, o.bootstrap, o.seed) = (slices, samples, bootstrap, output.seed)
+            let report = QPFTools.forwardMap(o, progress: progressLines(quiet: output.json))
+            try printReport(report, json: output.json, table: QPFTools.table)
         }
     }
 }

@@ -8,11 +8,11 @@ extension AttnLab {
         static let configuration = CommandConfiguration(
             abstract: "Re-render a run's report, or put several runs' verdicts side by side.",
             discussion: """
-            With one run directory: rewrites its report.md and report.html from results.json. With several: writes \
-            one page (--out, default runs/compare-<time>.html) with a column of verdicts per run, each run's scale, \
-            corpus and seeds in the header, and every claim whose verdict differs between the runs marked. Verdicts \
-            are always recomputed from the stored measurements with the current claim rules.
-            """
+                With one run directory: rewrites its report.md and report.html from results.json. With several: writes \
+                one page (--out, default runs/compare-<time>.html) with a column of verdicts per run, each run's scale, \
+                corpus and seeds in the header, and every claim whose verdict differs between the runs marked. Verdicts \
+                are always recomputed from the stored measurements with the current claim rules.
+                """
         )
 
         @Argument(help: "Run directories written by `attnlab claims check` (one to re-render, several to compare).")

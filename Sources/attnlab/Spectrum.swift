@@ -8,10 +8,10 @@ extension AttnLab {
         static let configuration = CommandConfiguration(
             abstract: "Koopman spectrum of a matrix: eigenvalues, decay/neutral/growth classes, energy budget (seed 001 §II–III).",
             discussion: """
-            Give a run directory of `attnlab reproduce qsf` or `attnlab claims check` that ran the QSF
-            pipeline (RUN_DIR, with --stage), a checkpoint folder of a koopman/qsf/hamiltonian model
-            (--checkpoint, with --metrics for γ over training), or a matrix file (--matrix).
-            """
+                Give a run directory of `attnlab reproduce qsf` or `attnlab claims check` that ran the QSF
+                pipeline (RUN_DIR, with --stage), a checkpoint folder of a koopman/qsf/hamiltonian model
+                (--checkpoint, with --metrics for γ over training), or a matrix file (--matrix).
+                """
         )
 
         @Argument(help: "Run directory whose qsf.pipeline trained the Koopman stages.")
@@ -57,13 +57,15 @@ extension AttnLab {
                 let folder = try RunModels(runDirectory: URL(fileURLWithPath: runDirectory, isDirectory: true)).checkpoint(stage)
                 (text, figure) = try SpectrumReport.checkpoint(folder, metrics: metrics.map { URL(fileURLWithPath: $0) }, epsilon: epsilon)
             } else {
-                (text, figure) = try SpectrumReport.checkpoint(URL(fileURLWithPath: checkpoint!), metrics: metrics.map { URL(fileURLWithPath: $0) },
-                                                              epsilon: epsilon)
+                (text, figure) = try SpectrumReport.checkpoint(
+                    URL(fileURLWithPath: checkpoint!), metrics: metrics.map { URL(fileURLWithPath: $0) },
+                    epsilon: epsilon)
             }
             print(text, terminator: "")
             if let svg {
-                do { try figure.svg.write(toFile: svg, atomically: true, encoding: .utf8) }
-                catch { throw ValidationError("--svg: cannot write \(svg): \(error.localizedDescription)") }
+                do { try figure.svg.write(toFile: svg, atomically: true, encoding: .utf8) } catch {
+                    throw ValidationError("--svg: cannot write \(svg): \(error.localizedDescription)")
+                }
             }
         }
     }

@@ -6,14 +6,15 @@ import Models
 extension AttnLab {
     struct Thermo: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Temperature sweep of a transformer's attention: entropy, participation ratio, max weight and heat capacity versus a β multiplier, and the heat-capacity peak against the number of keys.",
+            abstract:
+                "Temperature sweep of a transformer's attention: entropy, participation ratio, max weight and heat capacity versus a β multiplier, and the heat-capacity peak against the number of keys.",
             discussion: """
-            RUN_DIR is a run directory of `attnlab claims check` whose qsf.pipeline trained a transformer \
-            (e.g. `attnlab claims check attn.heat-capacity-peak --scale smoke --out runs/thermo`), or the output folder \
-            of `attnlab train --arch transformer`. With --random-init the \
-            same architecture is swept at initialisation instead; without RUN_DIR, --random-init sweeps a fresh model \
-            of --width/--layers/--heads/--context on generated stories.
-            """
+                RUN_DIR is a run directory of `attnlab claims check` whose qsf.pipeline trained a transformer \
+                (e.g. `attnlab claims check attn.heat-capacity-peak --scale smoke --out runs/thermo`), or the output folder \
+                of `attnlab train --arch transformer`. With --random-init the \
+                same architecture is swept at initialisation instead; without RUN_DIR, --random-init sweeps a fresh model \
+                of --width/--layers/--heads/--context on generated stories.
+                """
         )
 
         @Argument(help: "Run directory whose qsf.pipeline trained a transformer, or an `attnlab train` folder.") var runDirectory: String?
@@ -35,8 +36,10 @@ extension AttnLab {
                 throw ValidationError("give a RUN_DIR whose qsf.pipeline trained a transformer, or --random-init")
             }
             guard betaMin > 0, betaMax > betaMin else { throw ValidationError("--beta-min and --beta-max need 0 < min < max, got \(betaMin), \(betaMax)") }
-            for (name, value) in [("--sequences", sequences), ("--per-decade", perDecade), ("--width", width), ("--layers", layers),
-                                  ("--heads", heads), ("--context", context)] where value <= 0 {
+            for (name, value) in [
+                ("--sequences", sequences), ("--per-decade", perDecade), ("--width", width), ("--layers", layers),
+                ("--heads", heads), ("--context", context),
+            ] where value <= 0 {
                 throw ValidationError("\(name) must be positive, got \(value)")
             }
             guard bootstrap >= 2 else { throw ValidationError("--bootstrap must be at least 2, got \(bootstrap)") }
@@ -57,8 +60,9 @@ extension AttnLab {
                 output = try ThermoTool.sweep(run: models, randomInit: randomInit, options: options, log: printError)
             } else {
                 let data = try DataPreparation(corpus: .stories(documents: 600, seed: seed), tokenizer: .train(vocabularySize: 320)).run()
-                let config = ModelConfig(architecture: .transformer, vocabularySize: data.tokenizer.vocabularySize, contextLength: context,
-                                         width: width, layers: layers, heads: heads, feedForward: 4 * width)
+                let config = ModelConfig(
+                    architecture: .transformer, vocabularySize: data.tokenizer.vocabularySize, contextLength: context,
+                    width: width, layers: layers, heads: heads, feedForward: 4 * width)
                 output = try ThermoTool.sweep(fresh: config, data: data, options: options, log: printError)
             }
             for table in output.tables { print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows)) }

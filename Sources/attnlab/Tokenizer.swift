@@ -47,8 +47,10 @@ extension AttnLab.TokenizerCommand {
                 printError("  merges \(done)/\(wanted)")
             }
             try tokenizer.save(directory: URL(fileURLWithPath: output))
-            print(String(format: "vocabulary %d (%d merges) written to %@ in %.2f s", tokenizer.vocabularySize,
-                         tokenizer.merges.count, output, Date().timeIntervalSince(start)))
+            print(
+                String(
+                    format: "vocabulary %d (%d merges) written to %@ in %.2f s", tokenizer.vocabularySize,
+                    tokenizer.merges.count, output, Date().timeIntervalSince(start)))
         }
     }
 

@@ -35,20 +35,23 @@ struct ModelOptions: ParsableArguments {
     /// on batches of `batch` × `contextLength` tokens needs more memory than the machine has.
     func config(vocabularySize: Int, contextLength: Int, batch: Int) throws -> ModelConfig {
         let (feedForward, overflow) = width.multipliedReportingOverflow(by: 4)
-        var c = ModelConfig(architecture: Architecture(rawValue: arch)!, vocabularySize: vocabularySize,
-                            contextLength: context ?? contextLength, width: width, layers: layers, heads: heads,
-                            feedForward: ff ?? (overflow ? Int.max : feedForward))
+        var c = ModelConfig(
+            architecture: Architecture(rawValue: arch)!, vocabularySize: vocabularySize,
+            contextLength: context ?? contextLength, width: width, layers: layers, heads: heads,
+            feedForward: ff ?? (overflow ? Int.max : feedForward))
         c.tiedEmbeddings = tied
         c.learnedPositions = positions
         c.linearAttentionNormalisation = LinearAttentionNormalisation(rawValue: normalisation)!
-        let source = "train --arch \(arch) --width \(width) --layers \(layers) --ff \(c.feedForward) --context \(c.contextLength) "
+        let source =
+            "train --arch \(arch) --width \(width) --layers \(layers) --ff \(c.feedForward) --context \(c.contextLength) "
             + "--batch \(batch) --seq-len \(contextLength) (vocabulary \(vocabularySize))"
         try MemoryBudget.check(.training(c, batch: batch, context: contextLength), source: source)
         if let matchParams {
             guard Double(matchParams) * 16 <= MemoryBudget.physicalBytes else {
-                throw ValidationError("--match-params \(matchParams): training that many parameters needs at least "
-                                      + "\(MemoryBudget.gigabytes(Double(matchParams) * 16)), more than the "
-                                      + "\(MemoryBudget.gigabytes(MemoryBudget.physicalBytes)) this machine has")
+                throw ValidationError(
+                    "--match-params \(matchParams): training that many parameters needs at least "
+                        + "\(MemoryBudget.gigabytes(Double(matchParams) * 16)), more than the "
+                        + "\(MemoryBudget.gigabytes(MemoryBudget.physicalBytes)) this machine has")
             }
             c = c.matchingParameters(matchParams)
             try MemoryBudget.check(.training(c, batch: batch, context: contextLength), source: source)
@@ -112,7 +115,8 @@ extension AttnLab {
             for (name, value) in [("--steps", steps), ("--batch", batch), ("--seq-len", seqLen), ("--accumulation", accumulation)] where value <= 0 {
                 throw ValidationError("\(name) must be positive, got \(value)")
             }
-            for (name, value) in [("--eval-interval", evalInterval), ("--checkpoint-interval", checkpointInterval), ("--log-interval", logInterval)] where value < 0 {
+            for (name, value) in [("--eval-interval", evalInterval), ("--checkpoint-interval", checkpointInterval), ("--log-interval", logInterval)]
+            where value < 0 {
                 throw ValidationError("\(name) must be ≥ 0 (0: never), got \(value)")
             }
             guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be positive and finite, got \(lr)") }
@@ -157,7 +161,7 @@ extension AttnLab {
         /// The work of ranks 1…N−1: wait until rank 0 has checked --out and written its data,
         /// read the data (and checkpoint) from there, and train beside rank 0 without writing.
         private func follow(group: ProcessGroup) throws {
-            guard group.broadcast(0) == 1 else { return }   // rank 0 found nothing to train
+            guard group.broadcast(0) == 1 else { return }  // rank 0 found nothing to train
             let folder = URL(fileURLWithPath: out)
             let data = try PreparedData.load(from: folder.appendingPathComponent("data"))
             let training = self.training(ranks: group.size)
@@ -177,7 +181,7 @@ extension AttnLab {
             signal(SIGXFSZ, SIG_IGN)
             // Locked for this process, and holding nothing but a training run (TrainingRunFolder).
             let folder = try TrainingRunFolder(claiming: URL(fileURLWithPath: out))
-            defer { withExtendedLifetime(folder) {} }   // the lock is held until the command ends
+            defer { withExtendedLifetime(folder) {} }  // the lock is held until the command ends
             let checkpoint = folder.checkpoint
             try Checkpoint.recover(checkpoint)
             let hasCheckpoint = FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent(Checkpoint.configFile).path)
@@ -194,13 +198,15 @@ extension AttnLab {
             let stored = resume ? try Checkpoint.manifest(in: checkpoint) : nil
             if let stored, stored.training.rankCount != training.rankCount {
                 let n = stored.training.rankCount
-                throw TrainingError.checkpointMismatch(path: manifestPath,
+                throw TrainingError.checkpointMismatch(
+                    path: manifestPath,
                     reason: "was written by a job of \(n) rank\(n == 1 ? "" : "s") (each step \(n) × \(stored.training.accumulation) micro-batches); "
                         + "this job has \(training.rankCount): resume it with \(n == 1 ? "a plain `attnlab train`" : "`mpirun -np \(n)`"), "
                         + "whose steps are the same, or start a new --out")
             }
             if let stored, stored.training != training {
-                throw TrainingError.checkpointMismatch(path: manifestPath,
+                throw TrainingError.checkpointMismatch(
+                    path: manifestPath,
                     reason: "was written with a different training configuration (\(Checkpoint.differences(stored.training, training)))")
             }
             if !resume, folder.heldARun { printError("starting over in \(folder.url.path): it holds a run that wrote no checkpoint") }
@@ -208,19 +214,23 @@ extension AttnLab {
             if resume {
                 let storedData = try PreparedData.load(from: folder.data)
                 if storedData.train.tokens != data.train.tokens || storedData.validation.tokens != data.validation.tokens {
-                    throw ValidationError("--resume: \(folder.data.path) holds other data than these options give (\(storedData.train.tokens.count) training tokens there, \(data.train.tokens.count) now); resume with the --data/--documents/--vocab the run started with")
+                    throw ValidationError(
+                        "--resume: \(folder.data.path) holds other data than these options give (\(storedData.train.tokens.count) training tokens there, \(data.train.tokens.count) now); resume with the --data/--documents/--vocab the run started with"
+                    )
                 }
             }
             let config = try model.config(vocabularySize: data.tokenizer.vocabularySize, contextLength: seqLen, batch: batch)
             if let stored {
                 guard stored.model == config else {
-                    throw TrainingError.checkpointMismatch(path: manifestPath,
+                    throw TrainingError.checkpointMismatch(
+                        path: manifestPath,
                         reason: "was written for a different model configuration (\(Checkpoint.differences(stored.model, config)))")
                 }
                 if stored.step == training.steps {
                     _ = group.broadcast(0)
-                    print("\(folder.url.path): the run finished at step \(stored.step) of \(training.steps); nothing to resume "
-                          + "(`attnlab eval \(out)` evaluates it)")
+                    print(
+                        "\(folder.url.path): the run finished at step \(stored.step) of \(training.steps); nothing to resume "
+                            + "(`attnlab eval \(out)` evaluates it)")
                     return
                 }
             }
@@ -229,7 +239,7 @@ extension AttnLab {
             let trainer = try Trainer(model: languageModel, config: training, train: data.train, validation: data.validation, group: group)
             trainer.checkpointFolder = checkpoint
             if !resume { try data.write(to: folder.data) }
-            _ = group.broadcast(1)   // the other ranks may read --out now
+            _ = group.broadcast(1)  // the other ranks may read --out now
             if resume {
                 try trainer.resume(from: checkpoint)
                 printError("resuming at step \(trainer.step) of \(steps)")
@@ -241,21 +251,25 @@ extension AttnLab {
             trainer.shouldStop = { interrupt.isRaised }
             trainer.onRecord = { metrics.append($0) }
             trainer.onProgress = { p in
-                progress.update(Double(p.step) / Double(p.steps),
-                                String(format: "step %d/%d  loss %.3f  %.0f tok/s", p.step, p.steps, p.loss, p.tokensPerSecond))
+                progress.update(
+                    Double(p.step) / Double(p.steps),
+                    String(format: "step %d/%d  loss %.3f  %.0f tok/s", p.step, p.steps, p.loss, p.tokensPerSecond))
             }
-            printError("\(config.architecture.rawValue): \(languageModel.parameterCount) parameters; training \(steps) steps of \(batch)×\(seqLen) tokens"
-                       + (group.isDistributed ? " on each of \(group.size) ranks" : ""))
+            printError(
+                "\(config.architecture.rawValue): \(languageModel.parameterCount) parameters; training \(steps) steps of \(batch)×\(seqLen) tokens"
+                    + (group.isDistributed ? " on each of \(group.size) ranks" : ""))
             let summary = try trainer.run()
             progress.finish()
             if summary.stoppedEarly {
                 print("stopped at step \(summary.steps); checkpoint in \(checkpoint.path) (continue with --resume)")
                 return
             }
-            print(String(format: "validation loss %.4f nats/token, perplexity %.2f%@, %.0f tokens/s; checkpoint in %@",
-                         summary.validation.loss, summary.validation.perplexity,
-                         summary.validation.bitsPerByte.map { String(format: ", %.3f bits/byte", $0) } ?? "",
-                         summary.tokensPerSecond, checkpoint.path))
+            print(
+                String(
+                    format: "validation loss %.4f nats/token, perplexity %.2f%@, %.0f tokens/s; checkpoint in %@",
+                    summary.validation.loss, summary.validation.perplexity,
+                    summary.validation.bitsPerByte.map { String(format: ", %.3f bits/byte", $0) } ?? "",
+                    summary.tokensPerSecond, checkpoint.path))
         }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import Models
 import Physics
 import TensorCore
+import Testing
+
 @testable import Lab
+@testable import Models
 
 /// attn.dk-phases and attn.heat-capacity-peak: the sweeps, the rules on synthetic evidence, and
 /// the experiments in process with every key their rules read.
@@ -62,8 +63,13 @@ import TensorCore
     @Test func heatCapacityVerdictRule() {
         let rule = VerdictRule.finiteTemperatureTransition(drift: MeasurementKey("b"), excess: MeasurementKey("e"), bins: MeasurementKey("n"))
         func judge(b: Double, e: Double, bins: Double = 4, error: Double = 0.05) -> String {
-            rule.judge(Evidence(measurements: ["b": Measurement(b, error: error), "e": Measurement(e, error: error),
-                                               "n": Measurement(bins)], scale: .quick)).label
+            rule.judge(
+                Evidence(
+                    measurements: [
+                        "b": Measurement(b, error: error), "e": Measurement(e, error: error),
+                        "n": Measurement(bins),
+                    ], scale: .quick)
+            ).label
         }
         #expect(judge(b: 0.5, e: 0.3) == "contradicted")
         #expect(judge(b: -0.3, e: -0.4) == "contradicted")
@@ -87,8 +93,9 @@ import TensorCore
 
     @Test func sweepOfARandomModelCountsEveryCausalRow() throws {
         var rng = SeededRNG(seed: 61)
-        let config = ModelConfig(architecture: .transformer, vocabularySize: 50, contextLength: 16, width: 16, layers: 2, heads: 2,
-                                 feedForward: 32)
+        let config = ModelConfig(
+            architecture: .transformer, vocabularySize: 50, contextLength: 16, width: 16, layers: 2, heads: 2,
+            feedForward: 32)
         let model = try LanguageModel<Float>(config: config, rng: &rng)
         let tokens = (0..<(3 * 16)).map { _ in Int32(rng.int(below: 50)) }
         let captured = AttentionScores.capture(model, tokens: tokens, batch: 3, length: 16)
@@ -114,16 +121,21 @@ import TensorCore
         let folder = run.appendingPathComponent("experiments/qsf.pipeline")
         let data = try DataPreparation(corpus: .stories(documents: 120, seed: 1), tokenizer: .bytes).run()
         try data.write(to: folder.appendingPathComponent("data"))
-        let config = ModelConfig(architecture: .transformer, vocabularySize: 256, contextLength: 32, width: 32, layers: 2, heads: 2,
-                                 feedForward: 64)
+        let config = ModelConfig(
+            architecture: .transformer, vocabularySize: 256, contextLength: 32, width: 32, layers: 2, heads: 2,
+            feedForward: 64)
         var rng = SeededRNG(seed: 62)
         let model = try LanguageModel<Float>(config: config, rng: &rng)
-        try Checkpoint.write(model: model, optimizer: AdamW(), manifest: .init(model: config, training: .fitting(config), step: 0, tokensSeen: 0),
-                             to: folder.appendingPathComponent("pipeline/transformer"))
-        let pipeline = ExperimentOutput(artifacts: ["checkpoint.transformer": "experiments/qsf.pipeline/pipeline/transformer",
-                                                    "data": "experiments/qsf.pipeline/data"])
-        let context = ExperimentContext(scale: .smoke, seed: 3, directory: run.appendingPathComponent("experiments/attn.temperature-sweep"),
-                                        runDirectory: run, dependencyOutputs: ["qsf.pipeline": pipeline], log: { _ in })
+        try Checkpoint.write(
+            model: model, optimizer: AdamW(), manifest: .init(model: config, training: .fitting(config), step: 0, tokensSeen: 0),
+            to: folder.appendingPathComponent("pipeline/transformer"))
+        let pipeline = ExperimentOutput(artifacts: [
+            "checkpoint.transformer": "experiments/qsf.pipeline/pipeline/transformer",
+            "data": "experiments/qsf.pipeline/data",
+        ])
+        let context = ExperimentContext(
+            scale: .smoke, seed: 3, directory: run.appendingPathComponent("experiments/attn.temperature-sweep"),
+            runDirectory: run, dependencyOutputs: ["qsf.pipeline": pipeline], log: { _ in })
         let output = try HeatCapacityExperiment().run(context)
         #expect(output.figures.count == 5)
         let claim = ClaimRegistry.claim("attn.heat-capacity-peak")!
@@ -132,13 +144,17 @@ import TensorCore
         #expect((output.measurements[HeatKey.sizeBins.name]?.value ?? 0) >= 3)
         #expect(output.measurements[HeatKey.sizeBins.name]?.pooling == .minimum)
         let verdict = claim.verdict(Evidence(measurements: output.measurements, scale: .smoke))
-        #expect(verdict.label == "inconclusive")   // smoke scale cannot decide
+        #expect(verdict.label == "inconclusive")  // smoke scale cannot decide
         // The command-line path finds the same files from the run directory alone.
         try LabJSON.encoder.encode(pipeline).write(to: folder.appendingPathComponent("output.json"))
         let models = try RunModels(runDirectory: run)
         #expect(try RunModels.loadModel(checkpoint: models.checkpoint(HeatCapacityExperiment.stage)).config == config)
-        let swept = try ThermoTool.sweep(run: models, randomInit: true, options: { var o = ThermoTool.Options(); o.sequences = 4
-                                                                                   o.replicates = 4; o.perDecade = 4; return o }(), log: { _ in })
+        let swept = try ThermoTool.sweep(
+            run: models, randomInit: true,
+            options: {
+                var o = ThermoTool.Options(); o.sequences = 4
+                o.replicates = 4; o.perDecade = 4; return o
+            }(), log: { _ in })
         #expect(swept.tables.first?.title.contains("random initialisation") == true)
     }
 
@@ -147,8 +163,10 @@ import TensorCore
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-dk-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: run) }
         let experiment = DkEntropyExperiment()
-        let output = try experiment.run(ExperimentContext(scale: .smoke, seed: 5, directory: run.appendingPathComponent(experiment.id),
-                                                          runDirectory: run, log: { _ in }))
+        let output = try experiment.run(
+            ExperimentContext(
+                scale: .smoke, seed: 5, directory: run.appendingPathComponent(experiment.id),
+                runDirectory: run, log: { _ in }))
         let claim = ClaimRegistry.claim("attn.dk-phases")!
         for key in claim.rule.measurementNames { #expect(output.measurements[key] != nil, "\(key) missing") }
         #expect(output.measurements[DkKey.unscaledDrop(growing: true, .fanIn).name] != nil)
@@ -157,10 +175,14 @@ import TensorCore
     }
 
     /// `attnlab thermo` end to end on a tiny random model, and its error on a missing run.
-    @Test func thermoCommand() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func thermoCommand() throws {
         guard let exe = builtExecutable() else { Issue.record("attnlab executable not found next to the tests"); return }
-        let (thermo, thermoOut, thermoErr) = try runProcess(exe, ["thermo", "--random-init", "--width", "16", "--layers", "1", "--heads", "2",
-                                                                  "--context", "16", "--sequences", "4", "--bootstrap", "4", "--per-decade", "4"])
+        let (thermo, thermoOut, thermoErr) = try runProcess(
+            exe,
+            [
+                "thermo", "--random-init", "--width", "16", "--layers", "1", "--heads", "2",
+                "--context", "16", "--sequences", "4", "--bootstrap", "4", "--per-decade", "4",
+            ])
         #expect(thermo == 0, "\(thermoErr)")
         #expect(thermoOut.contains("Heat-capacity peak per head") && thermoOut.contains("L0H1"))
         let (missing, _, missingErr) = try runProcess(exe, ["thermo", "/nonexistent/run"])

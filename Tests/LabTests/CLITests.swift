@@ -1,11 +1,13 @@
 import Foundation
 import Testing
-@testable import attnlab
+
 @testable import Lab
+@testable import attnlab
 
 /// The built `attnlab` executable next to the test bundle (`swift build --build-tests` builds both).
 func builtExecutable() -> URL? {
-    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map(URL.init(fileURLWithPath:))
+    let me =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map(URL.init(fileURLWithPath:))
         ?? URL(fileURLWithPath: CommandLine.arguments[0])
     var folder = me.deletingLastPathComponent()
     // On Linux the test binary is <build>/attnlabPackageTests.xctest; on macOS it is inside a bundle.
@@ -42,71 +44,73 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
 @Suite struct CLITests {
     @Test func claimsHelpIsPinned() {
         let help = AttnLab.helpMessage(for: AttnLab.Claims.self, columns: 100)
-        #expect(help == """
-        OVERVIEW: List the seeds' claims, or check them by running their experiments.
+        #expect(
+            help == """
+                OVERVIEW: List the seeds' claims, or check them by running their experiments.
 
-        `attnlab claims` lists every claim with its seed section and whether an experiment measures it.
-        `attnlab claims check ID… | --all` runs the experiments and writes a run directory with report.html.
+                `attnlab claims` lists every claim with its seed section and whether an experiment measures it.
+                `attnlab claims check ID… | --all` runs the experiments and writes a run directory with report.html.
 
-        USAGE: attnlab claims <subcommand>
+                USAGE: attnlab claims <subcommand>
 
-        OPTIONS:
-          -h, --help              Show help information.
+                OPTIONS:
+                  -h, --help              Show help information.
 
-        SUBCOMMANDS:
-          list (default)          List every claim: id, seed section, and whether it is implemented.
-          check                   Run the experiments behind claims and report a verdict for each.
+                SUBCOMMANDS:
+                  list (default)          List every claim: id, seed section, and whether it is implemented.
+                  check                   Run the experiments behind claims and report a verdict for each.
 
-          See 'attnlab help claims <subcommand>' for detailed help.
-        """)
+                  See 'attnlab help claims <subcommand>' for detailed help.
+                """)
         let check = AttnLab.helpMessage(for: AttnLab.Claims.Check.self, columns: 100)
-        #expect(check == """
-        OVERVIEW: Run the experiments behind claims and report a verdict for each.
+        #expect(
+            check == """
+                OVERVIEW: Run the experiments behind claims and report a verdict for each.
 
-        Writes a run directory (default runs/<timestamp>-<scale>) with config.json, metrics.jsonl,
-        results.json, figures/*.svg, report.md and report.html. Every experiment that trains or samples
-        runs at --seeds seeds derived from the master seed; each verdict is judged on the measurements
-        pooled over them and at each seed. Experiments run --jobs at a time, each in its own child process,
-        so a crash is reported as that experiment's failure and the others still run. Under `mpirun -np N`
-        the N ranks share the experiments (the run directory must be on a filesystem every rank mounts) and
-        rank 0 writes the results. A run that was killed continues with --resume. Exit status: 0 when every
-        experiment ran (whatever the verdicts), 1 when an experiment failed.
+                Writes a run directory (default runs/<timestamp>-<scale>) with config.json, metrics.jsonl,
+                results.json, figures/*.svg, report.md and report.html. Every experiment that trains or samples
+                runs at --seeds seeds derived from the master seed; each verdict is judged on the measurements
+                pooled over them and at each seed. Experiments run --jobs at a time, each in its own child process,
+                so a crash is reported as that experiment's failure and the others still run. Under `mpirun -np N`
+                the N ranks share the experiments (the run directory must be on a filesystem every rank mounts) and
+                rank 0 writes the results. A run that was killed continues with --resume. Exit status: 0 when every
+                experiment ran (whatever the verdicts), 1 when an experiment failed.
 
-        USAGE: attnlab claims check [<options>] [<ids> ...]
+                USAGE: attnlab claims check [<options>] [<ids> ...]
 
-        ARGUMENTS:
-          <ids>                   Claim ids to check (see `attnlab claims`).
+                ARGUMENTS:
+                  <ids>                   Claim ids to check (see `attnlab claims`).
 
-        OPTIONS:
-          --all                   Check every registered claim.
-          --scale <scale>         How big the experiments run: smoke, quick, small or paper. (default:
-                                  quick)
-          --seed <seed>           Master random seed. (default: 1)
-          --out <out>             Run directory to create (must not exist or be empty).
-          --config <config>       Repeat the run described by a run directory's config.json (scale and seed
-                                  can be overridden).
-          --resume <RUN_DIR>      Continue a run that was interrupted (killed, or a rank died) in its own
-                                  directory: experiments that finished keep their outputs, the rest run.
-          --seeds <K>             Seeds per experiment that trains or samples: each runs at this many seeds
-                                  derived from the master seed, and every verdict is judged on the pooled
-                                  measurements and at each seed. (default: smoke 2, quick 4, small 3, paper
-                                  3)
-          --jobs <N>              Experiments run at once, each in its own process. (default: processors ÷
-                                  threads)
-          --threads <T>           Threads each experiment computes with. Numbers depend on it, not on
-                                  --jobs; config.json records it. (default: 1)
-          --in-process            Run every experiment inside this process, one after another (a crash ends
-                                  the run; threads as the process has them).
-          --data <DIR>            Train every trained-model experiment on this folder written by `attnlab
-                                  data prepare` (its files are linked into the run directory).
-          --corpus <FILE>         Train every trained-model experiment on this text corpus, prepared into
-                                  the run directory with a BPE tokenizer of the scale's vocabulary.
-          --format <FORMAT>       How --corpus separates documents: tinystories (<|endoftext|> between
-                                  stories), paragraphs (blank lines) or text (one document). (default:
-                                  paragraphs, as `data prepare`)
-          -h, --help              Show help information.
+                OPTIONS:
+                  --all                   Check every registered claim.
+                  --scale <scale>         How big the experiments run: smoke, quick, small or paper. (default:
+                                          quick)
+                  --seed <seed>           Master random seed. (default: 1)
+                  --out <out>             Run directory to create (must not exist or be empty).
+                  --config <config>       Repeat the run described by a run directory's config.json (scale and seed
+                                          can be overridden).
+                  --resume <RUN_DIR>      Continue a run that was interrupted (killed, or a rank died) in its own
+                                          directory: experiments that finished keep their outputs, the rest run.
+                  --seeds <K>             Seeds per experiment that trains or samples: each runs at this many seeds
+                                          derived from the master seed, and every verdict is judged on the pooled
+                                          measurements and at each seed. (default: smoke 2, quick 4, small 3, paper
+                                          3)
+                  --jobs <N>              Experiments run at once, each in its own process. (default: processors ÷
+                                          threads)
+                  --threads <T>           Threads each experiment computes with. Numbers depend on it, not on
+                                          --jobs; config.json records it. (default: 1)
+                  --in-process            Run every experiment inside this process, one after another (a crash ends
+                                          the run; threads as the process has them).
+                  --data <DIR>            Train every trained-model experiment on this folder written by `attnlab
+                                          data prepare` (its files are linked into the run directory).
+                  --corpus <FILE>         Train every trained-model experiment on this text corpus, prepared into
+                                          the run directory with a BPE tokenizer of the scale's vocabulary.
+                  --format <FORMAT>       How --corpus separates documents: tinystories (<|endoftext|> between
+                                          stories), paragraphs (blank lines) or text (one document). (default:
+                                          paragraphs, as `data prepare`)
+                  -h, --help              Show help information.
 
-        """)
+                """)
         let list = AttnLab.helpMessage(for: AttnLab.Claims.List.self, columns: 100)
         #expect(list.contains("--markdown") && list.contains("USAGE: attnlab claims list [--markdown]"))
         let report = AttnLab.helpMessage(for: AttnLab.Report.self, columns: 100)
@@ -140,7 +144,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
     /// `attnlab claims check --all --scale smoke` through the built executable: every experiment
     /// in its own child process, exit status 0, a complete run directory; then `attnlab report`
     /// and a re-run from config.json.
-    @Test func checkAllAtSmokeScaleCompletes() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func checkAllAtSmokeScaleCompletes() throws {
         let executable = try #require(builtExecutable(), "the attnlab executable should sit next to the test binary")
         let temp = TemporaryDirectory()
         let out = temp.url.appendingPathComponent("smoke")
@@ -166,15 +170,23 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
     }
 
     /// A run repeated from its config.json alone gives the same measurements.
-    @Test func aRunRepeatsFromItsConfiguration() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func aRunRepeatsFromItsConfiguration() throws {
         let executable = try #require(builtExecutable())
         let temp = TemporaryDirectory()
         let first = temp.url.appendingPathComponent("first"), second = temp.url.appendingPathComponent("second")
-        let (status, _, stderr) = try runProcess(executable, ["claims", "check", "softmax.gibbs-identity", "softmax.max-entropy",
-                                                              "--scale", "smoke", "--seed", "5", "--out", first.path])
+        let (status, _, stderr) = try runProcess(
+            executable,
+            [
+                "claims", "check", "softmax.gibbs-identity", "softmax.max-entropy",
+                "--scale", "smoke", "--seed", "5", "--out", first.path,
+            ])
         #expect(status == 0, "\(stderr)")
-        let (rerun, _, rerunErr) = try runProcess(executable, ["claims", "check", "--config", first.appendingPathComponent("config.json").path,
-                                                              "--out", second.path])
+        let (rerun, _, rerunErr) = try runProcess(
+            executable,
+            [
+                "claims", "check", "--config", first.appendingPathComponent("config.json").path,
+                "--out", second.path,
+            ])
         #expect(rerun == 0, "\(rerunErr)")
         let a = try RunResults.load(first.appendingPathComponent("results.json"))
         let b = try RunResults.load(second.appendingPathComponent("results.json"))
@@ -185,7 +197,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
 
     /// `attnlab reproduce qsf --scale smoke`: the pipeline's claims, Tables 2 and 3 on the console,
     /// and a run directory `attnlab spectrum RUN_DIR` can read.
-    @Test func reproduceQSFPrintsTheTablesAndFeedsSpectrum() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func reproduceQSFPrintsTheTablesAndFeedsSpectrum() throws {
         let executable = try #require(builtExecutable())
         let temp = TemporaryDirectory()
         let out = temp.url.appendingPathComponent("qsf")
@@ -203,7 +215,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         #expect(missing != 0 && missingErr.contains("neither a run directory"))
     }
 
-    @Test func listingAndMarkdown() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func listingAndMarkdown() throws {
         let executable = try #require(builtExecutable())
         let (status, stdout, _) = try runProcess(executable, ["claims"])
         #expect(status == 0 && stdout.contains("softmax.gibbs-identity") && stdout.contains("implemented"))

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
 @testable import Lab
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Parses an SVG string as XML and collects its elements (name + attributes), or records the error.
 final class SVGProbe: NSObject, XMLParserDelegate {
@@ -18,8 +20,10 @@ final class SVGProbe: NSObject, XMLParserDelegate {
         if !parser.parse() { error = parser.parserError ?? CocoaError(.fileReadCorruptFile) }
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements.append((name, attributes))
     }
 
@@ -124,7 +128,8 @@ final class SVGProbe: NSObject, XMLParserDelegate {
             var heat = Chart(title: "heat"); heat.add(.heatMap([[1]], xRange: 0...1, yRange: 0...1)); list.append(heat)
             var heatNaN = Chart(title: "heat nan"); heatNaN.add(.heatMap([[.nan, 1], [2, .nan]], xRange: 0...2, yRange: 0...2)); list.append(heatNaN)
             var emptyHeat = Chart(title: "heat empty"); emptyHeat.add(.heatMap([], xRange: 0...1, yRange: 0...1)); list.append(emptyHeat)
-            var tiny = Chart(title: "tiny", width: 10, height: 10); tiny.add(.scatter([1, 2], [1, 2], label: "a very long legend label indeed")); list.append(tiny)
+            var tiny = Chart(title: "tiny", width: 10, height: 10); tiny.add(.scatter([1, 2], [1, 2], label: "a very long legend label indeed"));
+            list.append(tiny)
             return list
         }()
         for chart in cases {

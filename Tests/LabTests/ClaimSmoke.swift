@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lab
 
 /// Experiments run in-process at smoke scale, for the tests of a family's claims.

@@ -1,9 +1,10 @@
 import Foundation
-@testable import Models
 import Physics
-import Testing
 import TensorCore
+import Testing
+
 @testable import Lab
+@testable import Models
 
 /// The glue between the criticality estimators and the language models: every piece is checked
 /// on an input whose answer is known (identity blocks, product and maximally entangled hidden
@@ -72,14 +73,19 @@ struct CriticalityModelTests {
         let steps = GrowthModel.recordingTimes(upTo: last, perDecade: 8).map { Int($0) }
         let times = steps.map(Double.init)
         let rng = SeededRNG(seed: seed)
-        let fields = [(0..<2).map { head in sizes.enumerated().map { k, l -> [HeightField] in
-            let stream = rng.stream(UInt64(10 * head + k))
-            if let model { return model.simulate(length: l, times: times, realisations: probes, rng: stream) }
-            var g = stream   // white noise, fresh at every time: no growth, no correlation
-            return (0..<probes).map { _ in HeightField(times: times, length: l, heights: (0..<(times.count * l)).map { _ in g.normal() }) }
-        } }]
-        let manifest = AttentionSurfaces.Manifest(layers: 1, heads: 2, queryPositions: sizes.map { $0 - 1 }, probes: probes, steps: steps,
-                                                  learningRateTimes: times, description: "test")
+        let fields = [
+            (0..<2).map { head in
+                sizes.enumerated().map { k, l -> [HeightField] in
+                    let stream = rng.stream(UInt64(10 * head + k))
+                    if let model { return model.simulate(length: l, times: times, realisations: probes, rng: stream) }
+                    var g = stream  // white noise, fresh at every time: no growth, no correlation
+                    return (0..<probes).map { _ in HeightField(times: times, length: l, heights: (0..<(times.count * l)).map { _ in g.normal() }) }
+                }
+            }
+        ]
+        let manifest = AttentionSurfaces.Manifest(
+            layers: 1, heads: 2, queryPositions: sizes.map { $0 - 1 }, probes: probes, steps: steps,
+            learningRateTimes: times, description: "test")
         return AttentionSurfaces(manifest: manifest, fields: fields)
     }
 
@@ -92,7 +98,7 @@ struct CriticalityModelTests {
         return Evidence(measurements: out.measurements, scale: scale)
     }
 
-    @Test("single-step KPZ surfaces in the attention format reproduce the seed's table; white noise contradicts it")
+    @Test("single-step KPZ surfaces in the attention format reproduce the seed's table; white noise contradicts it", .tags(.slow), .skippedInFastRuns)
     func kpzSurfacesThroughTheGlue() throws {
         let rule = try #require(ClaimRegistry.claim("kpz.exponents")).rule
         let kpz = try Self.kpzEvidence(Self.surfaces(.singleStep, sizes: [16, 32, 64, 2048], last: 2048, probes: 12, seed: 3), .quick)
@@ -133,15 +139,17 @@ struct CriticalityModelTests {
             var rng = SeededRNG(seed: 90 + UInt64(i))
             let config = Self.config(architecture)
             let model = try LanguageModel<Float>(config: config, rng: &rng)
-            try Checkpoint.write(model: model, optimizer: AdamW(), manifest: .init(model: config, training: .fitting(config), step: 0, tokensSeen: 0),
-                                 to: folder.appendingPathComponent("pipeline/\(stage)"))
+            try Checkpoint.write(
+                model: model, optimizer: AdamW(), manifest: .init(model: config, training: .fitting(config), step: 0, tokensSeen: 0),
+                to: folder.appendingPathComponent("pipeline/\(stage)"))
             artifacts["checkpoint.\(stage)"] = "qsf.pipeline/pipeline/\(stage)"
         }
         let pipeline = ExperimentOutput(artifacts: artifacts)
         var dependencies: [String: ExperimentOutput] = ["qsf.pipeline": pipeline]
         func context(_ id: String) -> ExperimentContext {
-            ExperimentContext(scale: .smoke, seed: 5, directory: run.appendingPathComponent("experiments/\(id)"), runDirectory: run,
-                              dependencyOutputs: dependencies, log: { _ in })
+            ExperimentContext(
+                scale: .smoke, seed: 5, directory: run.appendingPathComponent("experiments/\(id)"), runDirectory: run,
+                dependencyOutputs: dependencies, log: { _ in })
         }
         // The estimator validations the model experiments carry over as `validation.*`.
         for validation in [EntanglementExperiment() as any Experiment, BranchingExperiment(), IntegratedInformationExperiment(), SurfaceGrowthExperiment()] {
@@ -160,7 +168,8 @@ struct CriticalityModelTests {
         for model in ["transformer", "qsf"] {
             for l in 0..<2 {
                 let k = "entanglement.\(model).layer\(l).heads"
-                let s = try #require(entanglement.measurements[k + ".entropy-max-length"]), bound = try #require(entanglement.measurements[k + ".bound-max-length"])
+                let s = try #require(entanglement.measurements[k + ".entropy-max-length"]),
+                    bound = try #require(entanglement.measurements[k + ".bound-max-length"])
                 #expect(s.value <= bound.value + 1e-12)
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lab
 
 /// The verdict rules of the seed-000 criticality families (entanglement.*, criticality.*, iit.*,
@@ -11,10 +12,13 @@ struct CriticalityRuleTests {
     // MARK: criticality.branching-one
 
     static func branching(_ g: Double, error: Double = 0.01, qsf: Double = 0.5, gainTwo: Double = 2, scale: Scale = .quick) -> Evidence {
-        Evidence(measurements: [BranchingKey.linearGainTwo.name: Measurement(gainTwo),
-                                BranchingKey.transformerTrained.name: Measurement(g, error: error),
-                                BranchingKey.transformerInit.name: Measurement(0.01, error: 0.01),
-                                BranchingKey.qsfTrained.name: Measurement(qsf, error: 0.01)], scale: scale)
+        Evidence(
+            measurements: [
+                BranchingKey.linearGainTwo.name: Measurement(gainTwo),
+                BranchingKey.transformerTrained.name: Measurement(g, error: error),
+                BranchingKey.transformerInit.name: Measurement(0.01, error: 0.01),
+                BranchingKey.qsfTrained.name: Measurement(qsf, error: 0.01),
+            ], scale: scale)
     }
 
     @Test("branching: judged on the transformer; inside ±0.1 with its 2σ reproduces, outside contradicts, straddling is inconclusive")
@@ -38,8 +42,10 @@ struct CriticalityRuleTests {
 
     /// Three transformer blocks in the head split with bound ln 4.
     static func entanglement(preferred: Double, beyondNull: Double, entropyAtShortest: Double = 0.9, scale: Scale = .quick) -> Evidence {
-        var m: [String: Lab.Measurement] = [EntanglementKey.criticalChain.name: Lab.Measurement(0.333, error: 0.001),
-                                            EntanglementKey.transformerLayers.name: Measurement(3)]
+        var m: [String: Lab.Measurement] = [
+            EntanglementKey.criticalChain.name: Lab.Measurement(0.333, error: 0.001),
+            EntanglementKey.transformerLayers.name: Measurement(3),
+        ]
         for l in 0..<3 {
             let k = EntanglementBlockKeys(model: "transformer", layer: l, split: .heads)
             m[k.preferredLog.name] = Measurement(preferred)
@@ -73,13 +79,18 @@ struct CriticalityRuleTests {
     func phiRule() throws {
         let rule = try Self.rule("iit.phi")
         #expect(rule.judge(Evidence(measurements: [:], scale: .quick)).label == "untestable")
-        let m: [String: Lab.Measurement] = [PhiKey.twoNode.name: Measurement(0.5), PhiKey.disconnected.name: Measurement(0), PhiKey.maxBits.name: Measurement(80)]
+        let m: [String: Lab.Measurement] = [
+            PhiKey.twoNode.name: Measurement(0.5), PhiKey.disconnected.name: Measurement(0), PhiKey.maxBits.name: Measurement(80),
+        ]
         #expect(rule.judge(Evidence(measurements: m, scale: .paper)).label == "untestable")
     }
 
     static func coherence(p1: Double, error: Double = 0.016, spread: Double = 0) -> Evidence {
-        Evidence(measurements: [CoherenceKey.p1SeedScript.name: Measurement(p1, error: error),
-                                CoherenceKey.p1SpreadOverT2.name: Measurement(spread)], scale: .quick)
+        Evidence(
+            measurements: [
+                CoherenceKey.p1SeedScript.name: Measurement(p1, error: error),
+                CoherenceKey.p1SpreadOverT2.name: Measurement(spread),
+            ], scale: .quick)
     }
 
     @Test("coherence circuit: P(|1⟩) far from 15% and blind to T2 contradicts; near 15% or moved by T2 is inconclusive")

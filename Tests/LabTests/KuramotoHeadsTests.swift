@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-@testable import Models
 import Physics
 import TensorCore
+import Testing
+
 @testable import Lab
+@testable import Models
 
 /// kuramoto.heads-locked: the heads' phases, their baselines, the rule on synthetic evidence and
 /// the experiment in process with every key its rule reads.
@@ -12,8 +13,9 @@ import TensorCore
     /// phase of uniform causal attention and r is 1 to four digits — before any training.
     @Test func headsAreInPhaseAtInitialisation() throws {
         var rng = SeededRNG(seed: 63)
-        let config = ModelConfig(architecture: .transformer, vocabularySize: 64, contextLength: 32, width: 32, layers: 2, heads: 4,
-                                 feedForward: 64)
+        let config = ModelConfig(
+            architecture: .transformer, vocabularySize: 64, contextLength: 32, width: 32, layers: 2, heads: 4,
+            feedForward: 64)
         let model = try LanguageModel<Float>(config: config, rng: &rng)
         let tokens = (0..<(4 * 32)).map { _ in Int32(rng.int(below: 64)) }
         let s = HeadPhaseTraining.snapshot(model, step: 0, loss: .nan, tokens: tokens, batch: 4, replicates: 20, rng: &rng)
@@ -35,8 +37,9 @@ import TensorCore
     static func snapshot(step: Int, phases: [Double], length t: Int = 16) -> HeadPhaseTraining.Snapshot {
         let profiles = phases.map { theta in (0..<t).map { 1 + 0.5 * Foundation.cos(2 * Double.pi * Double($0) / Double(t) + theta) } }
         let r = PhaseSynchrony.orderParameter(phases).r
-        return .init(step: step, loss: .nan, phases: phases, amplitudes: phases.map { _ in 0.25 * Double(t) }, r: r, rError: 0,
-                     layerR: [r], profiles: profiles, sequenceProfiles: [profiles, profiles])
+        return .init(
+            step: step, loss: .nan, phases: phases, amplitudes: phases.map { _ in 0.25 * Double(t) }, r: r, rError: 0,
+            layerR: [r], profiles: profiles, sequenceProfiles: [profiles, profiles])
     }
 
     /// Heads that turn together over training give r above their time-shuffled baseline
@@ -56,12 +59,14 @@ import TensorCore
         let rule = VerdictRule.headsLocked()
         func judge(rMin: Double, _ rError: Double, margin: Double, _ marginError: Double, room: Double = 0.01) -> Verdict {
             let k = KuramotoKey.self
-            return rule.judge(Evidence(measurements: [
-                k.rMin.name: Measurement(rMin, error: rError), k.lockingMargin.name: Measurement(margin, error: marginError),
-                k.shuffledIncoherence.name: Measurement(room), k.lockingExcess.name: Measurement(margin + room / 2),
-                k.rMean.name: Measurement(0.999), k.rTimeShuffled.name: Measurement(1 - room), k.rDistanceShuffled.name: Measurement(0.33),
-                k.nullUniformQ95.name: Measurement(0.6),
-            ], scale: .quick))
+            return rule.judge(
+                Evidence(
+                    measurements: [
+                        k.rMin.name: Measurement(rMin, error: rError), k.lockingMargin.name: Measurement(margin, error: marginError),
+                        k.shuffledIncoherence.name: Measurement(room), k.lockingExcess.name: Measurement(margin + room / 2),
+                        k.rMean.name: Measurement(0.999), k.rTimeShuffled.name: Measurement(1 - room), k.rDistanceShuffled.name: Measurement(0.33),
+                        k.nullUniformQ95.name: Measurement(0.6),
+                    ], scale: .quick))
         }
         #expect(judge(rMin: 0.9997, 0.0001, margin: 0.003, 0.001).label == "reproduced")
         #expect(judge(rMin: 0.99, 0.001, margin: -0.003, 0.0005).label == "contradicted")
@@ -78,10 +83,14 @@ import TensorCore
     }
 
     /// The simulator command end to end on tiny inputs.
-    @Test func kuramotoCommand() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func kuramotoCommand() throws {
         guard let exe = builtExecutable() else { Issue.record("attnlab executable not found next to the tests"); return }
-        let (status, out, err) = try runProcess(exe, ["kuramoto", "simulate", "--oscillators", "200", "--couplings", "0.5,4",
-                                                      "--transient", "10", "--duration", "20", "--realisations", "1", "--dt", "0.1"])
+        let (status, out, err) = try runProcess(
+            exe,
+            [
+                "kuramoto", "simulate", "--oscillators", "200", "--couplings", "0.5,4",
+                "--transient", "10", "--duration", "20", "--realisations", "1", "--dt", "0.1",
+            ])
         #expect(status == 0, "\(err)")
         #expect(out.contains("K_c = 2") && out.contains("0.7071"), "\(out)")
         let (bad, _, badErr) = try runProcess(exe, ["kuramoto", "simulate", "--distribution", "cauchy"])
@@ -89,23 +98,27 @@ import TensorCore
     }
 
     /// The experiment at smoke scale, with every key its rule reads and the trained scale.
-    @Test func experimentHasEveryKey() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func experimentHasEveryKey() throws {
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-kuramoto-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: run) }
         let corpusFolder = run.appendingPathComponent(CorpusExperiment.experimentID)
         try FileManager.default.createDirectory(at: corpusFolder, withIntermediateDirectories: true)
-        let corpus = try CorpusExperiment().run(ExperimentContext(scale: .smoke, seed: 5, directory: corpusFolder, runDirectory: run,
-                                                                  log: { _ in }))
+        let corpus = try CorpusExperiment().run(
+            ExperimentContext(
+                scale: .smoke, seed: 5, directory: corpusFolder, runDirectory: run,
+                log: { _ in }))
         let experiment = KuramotoExperiment()
         try FileManager.default.createDirectory(at: run.appendingPathComponent(experiment.id), withIntermediateDirectories: true)
-        let output = try experiment.run(ExperimentContext(scale: .smoke, seed: 5, directory: run.appendingPathComponent(experiment.id),
-                                                          runDirectory: run, dependencyOutputs: [CorpusExperiment.experimentID: corpus],
-                                                          log: { _ in }))
+        let output = try experiment.run(
+            ExperimentContext(
+                scale: .smoke, seed: 5, directory: run.appendingPathComponent(experiment.id),
+                runDirectory: run, dependencyOutputs: [CorpusExperiment.experimentID: corpus],
+                log: { _ in }))
         let claim = ClaimRegistry.claim("kuramoto.heads-locked")!
         for key in claim.rule.measurementNames { #expect(output.measurements[key] != nil, "\(key) missing") }
         #expect(output.measurements[KuramotoKey.rMin.name]?.pooling == .minimum)
         #expect((output.trainedScale?.parameters ?? 0) > 0 && (output.trainedScale?.tokens ?? 0) > 0)
         let verdict = claim.verdict(Evidence(measurements: output.measurements, scale: .smoke))
-        #expect(verdict.label == "inconclusive")   // smoke scale cannot decide
+        #expect(verdict.label == "inconclusive")  // smoke scale cannot decide
     }
 }

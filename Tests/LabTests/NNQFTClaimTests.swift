@@ -1,6 +1,7 @@
 import Foundation
 import Physics
 import Testing
+
 @testable import Lab
 
 /// The lab's measurement, not Foundation's.
@@ -50,8 +51,10 @@ struct NNQFTClaimTests {
     func widthRule() {
         let rule = NNQFTRules.widthPersistence
         func e(_ inf: Double, _ ext: Double, quenched: Double = 0.017, error: Double = 0.002) -> [MeasurementKey: Measurement] {
-            [K.g4cInfinite: m(inf, error), K.g4cExtrapolated: m(ext, error), K.g4cQuenched: m(quenched, error),
-             K.g4cSmallestFinite: m(0.256, 0.008)]
+            [
+                K.g4cInfinite: m(inf, error), K.g4cExtrapolated: m(ext, error), K.g4cQuenched: m(quenched, error),
+                K.g4cSmallestFinite: m(0.256, 0.008),
+            ]
         }
         #expect(judge(rule, e(0.020, 0.025)).label == "reproduced")
         #expect(judge(rule, e(0.0003, -0.0004, error: 0.0005)).label == "contradicted")

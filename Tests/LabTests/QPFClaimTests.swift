@@ -1,6 +1,7 @@
 import Foundation
 import Physics
 import Testing
+
 @testable import Lab
 
 /// The lab's measurement, not Foundation's.
@@ -50,8 +51,10 @@ struct QPFClaimTests {
     func realTimeRule() {
         let rule = QPFRules.realTimeLorentzian
         func e(_ l: Double, _ s: Double, deviation: Double, systems: Int = 6) -> [MeasurementKey: Measurement] {
-            [K.klLorentzianSmallField: m(l, 1e-4, samples: systems), K.klSoftmaxSmallField: m(s, 1e-4, samples: systems),
-             K.firstOrderDeviationSmallField: m(deviation, samples: systems)]
+            [
+                K.klLorentzianSmallField: m(l, 1e-4, samples: systems), K.klSoftmaxSmallField: m(s, 1e-4, samples: systems),
+                K.firstOrderDeviationSmallField: m(deviation, samples: systems),
+            ]
         }
         #expect(judge(rule, e(1e-5, 0.05, deviation: 0.002)).label == "reproduced")
         #expect(judge(rule, e(0.05, 1e-3, deviation: 0.002)).label == "contradicted")
@@ -64,8 +67,10 @@ struct QPFClaimTests {
     func forwardMapRule() {
         let rule = QPFRules.forwardMapSoftmax
         func e(gibbs: Double = 0.005, _ sa: Double, _ sqa: Double, _ coherent: Double, error: Double = 0.001) -> [MeasurementKey: Measurement] {
-            [K.klDifference(.gibbs): m(gibbs, 0.001), K.klDifference(.sa): m(sa, error), K.klDifference(.sqa): m(sqa, error),
-             K.klDifference(.coherent): m(coherent, error)]
+            [
+                K.klDifference(.gibbs): m(gibbs, 0.001), K.klDifference(.sa): m(sa, error), K.klDifference(.sqa): m(sqa, error),
+                K.klDifference(.coherent): m(coherent, error),
+            ]
         }
         #expect(judge(rule, e(0.005, 0.002, 0.008)).label == "reproduced")
         #expect(judge(rule, e(0.005, 0.002, -0.008)).label == "contradicted")
@@ -84,8 +89,10 @@ struct QPFClaimTests {
     func fastAnnealRule() {
         let rule = QPFRules.fastAnnealSlope
         func e(_ trendSA: Double, _ trendSQA: Double, changeSA: Double = -0.0005, changeSQA: Double = 0.0002) -> [MeasurementKey: Measurement] {
-            [K.slopeTrend(.sa): m(trendSA, 0.02), K.slopeTrend(.sqa): m(trendSQA, 0.02),
-             K.klSoftmaxChange(.sa): m(changeSA, 0.001), K.klSoftmaxChange(.sqa): m(changeSQA, 0.001)]
+            [
+                K.slopeTrend(.sa): m(trendSA, 0.02), K.slopeTrend(.sqa): m(trendSQA, 0.02),
+                K.klSoftmaxChange(.sa): m(changeSA, 0.001), K.klSoftmaxChange(.sqa): m(changeSQA, 0.001),
+            ]
         }
         #expect(judge(rule, e(0.36, 0.34)).label == "reproduced")
         #expect(judge(rule, e(0.36, -0.2)).label == "contradicted")

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
+
 @testable import Lab
 
 @Suite("QSF dynamics experiments")
@@ -132,16 +133,17 @@ struct MatrixFileTests {
         let wrongType = try write(npy([1, 2, 3, 4, 5, 6], fortran: false, descr: "<i8"), "i.npy")
         #expect(throws: MatrixFile.Error.self) { try MatrixFile.load(wrongType) }
         let ragged = try write(Data("1,2\n3\n".utf8), "r.csv")
-        do { _ = try MatrixFile.load(ragged); Issue.record("ragged CSV accepted") }
-        catch let error as MatrixFile.Error { #expect(error.description.contains("r.csv") && error.description.contains("line 2")) }
+        do { _ = try MatrixFile.load(ragged); Issue.record("ragged CSV accepted") } catch let error as MatrixFile.Error {
+            #expect(error.description.contains("r.csv") && error.description.contains("line 2"))
+        }
         let nan = try write(Data("1,nan\n".utf8), "n.csv")
         #expect(throws: MatrixFile.Error.self) { try MatrixFile.load(nan) }
         // A shape whose byte count overflows Int trapped before it was checked against the file.
         for shape in ["(4294967296, 4294967296)", "(2, 4611686018427387904)"] {
             let huge = try write(npy([1, 2, 3, 4, 5, 6], fortran: false, shape: shape), "h.npy")
-            do { _ = try MatrixFile.load(huge); Issue.record("shape \(shape) accepted") }
-            catch let error as MatrixFile.Error { #expect(error.description == "\(huge): shape \(shape) is too large to address") }
+            do { _ = try MatrixFile.load(huge); Issue.record("shape \(shape) accepted") } catch let error as MatrixFile.Error {
+                #expect(error.description == "\(huge): shape \(shape) is too large to address")
+            }
         }
     }
 }
-

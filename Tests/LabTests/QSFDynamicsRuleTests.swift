@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import Lab
 
+@testable import Lab
 
 /// Every QSF dynamics rule on synthetic evidence, reaching each of its verdicts.
 @Suite("QSF dynamics rules")
@@ -16,8 +16,10 @@ struct QSFDynamicsRuleTests {
     func annulus() {
         let rule = KoopmanSpectrumClaims.annulusRule
         func evidence(growth: Double, decay: Double) -> [MeasurementKey: Measurement] {
-            [Spectrum.stageIII.growthModes: Measurement(growth), Spectrum.stageIII.decayModes: Measurement(decay),
-             Spectrum.stageIII.minModulus: Measurement(0.5), Spectrum.stageIII.maxModulus: Measurement(growth > 0 ? 1.8 : 0.9)]
+            [
+                Spectrum.stageIII.growthModes: Measurement(growth), Spectrum.stageIII.decayModes: Measurement(decay),
+                Spectrum.stageIII.minModulus: Measurement(0.5), Spectrum.stageIII.maxModulus: Measurement(growth > 0 ? 1.8 : 0.9),
+            ]
         }
         #expect(judge(rule, evidence(growth: 3, decay: 100)) == "reproduced")
         #expect(judge(rule, evidence(growth: 0, decay: 192)) == "contradicted")
@@ -61,8 +63,10 @@ struct QSFDynamicsRuleTests {
     func gamma() {
         let rule = GammaClaim.rule
         func evidence(low: Double, slope: Double, error: Double = 0.02, rawGamma: Double = 0.6) -> [MeasurementKey: Measurement] {
-            [Spectrum.Gamma.contributionMin: Measurement(low, error: error), Spectrum.Gamma.contributionSlope: Measurement(slope, error: error),
-             Spectrum.Gamma.min: Measurement(rawGamma), Spectrum.Gamma.max: Measurement(rawGamma + 0.1)]
+            [
+                Spectrum.Gamma.contributionMin: Measurement(low, error: error), Spectrum.Gamma.contributionSlope: Measurement(slope, error: error),
+                Spectrum.Gamma.min: Measurement(rawGamma), Spectrum.Gamma.max: Measurement(rawGamma + 0.1),
+            ]
         }
         // Raw γ below 1 decides nothing: γ trades scale with W_O.
         #expect(judge(rule, evidence(low: 1.3, slope: 0.1, rawGamma: 0.6)) == "reproduced")
@@ -77,8 +81,10 @@ struct QSFDynamicsRuleTests {
     func normStability() {
         let rule = NormStabilityClaim.rule
         func evidence(mean: Double, error: Double = 0.01, std: Double = 0.08, above: Double = 0) -> [MeasurementKey: Measurement] {
-            [Spectrum.Norms.mean: Measurement(mean, error: error), Spectrum.Norms.std: Measurement(std), Spectrum.Norms.max: Measurement(1.4),
-             Spectrum.Norms.countAbove: Measurement(above), Spectrum.Norms.count: Measurement(4096)]
+            [
+                Spectrum.Norms.mean: Measurement(mean, error: error), Spectrum.Norms.std: Measurement(std), Spectrum.Norms.max: Measurement(1.4),
+                Spectrum.Norms.countAbove: Measurement(above), Spectrum.Norms.count: Measurement(4096),
+            ]
         }
         #expect(judge(rule, evidence(mean: 1.03)) == "reproduced")
         #expect(judge(rule, evidence(mean: 1.03, above: 1)) == "contradicted")
@@ -93,8 +99,10 @@ struct QSFDynamicsRuleTests {
         let rule = SemanticSparsityClaim.rule
         typealias Key = Spectrum.Sparsity
         func evidence(enriched: Double, weak: Double, excess: Double, layers: Double = 12) -> [MeasurementKey: Measurement] {
-            [Key.layers: Measurement(layers), Key.layersEnriched: Measurement(enriched), Key.layersNotConcentrated: Measurement(weak),
-             Key.activationExcess: Measurement(excess, error: 0.005)]
+            [
+                Key.layers: Measurement(layers), Key.layersEnriched: Measurement(enriched), Key.layersNotConcentrated: Measurement(weak),
+                Key.activationExcess: Measurement(excess, error: 0.005),
+            ]
         }
         #expect(judge(rule, evidence(enriched: 10, weak: 0, excess: -0.04)) == "reproduced")
         #expect(judge(rule, evidence(enriched: 1, weak: 9, excess: -0.04)) == "contradicted")
@@ -109,8 +117,10 @@ struct QSFDynamicsRuleTests {
         let rule = PropagatorClaim.rule
         typealias Key = QSFPropagatorKey
         func evidence(z: Double, p: Double, entries: Double = 516, bias: Double = 0.1) -> [MeasurementKey: Measurement] {
-            [Key.maxAbsZ: Measurement(z), Key.pValue: Measurement(p), Key.entries: Measurement(entries), Key.schemeBiasZ: Measurement(bias),
-             Key.chiSquared: Measurement(520), Key.degreesOfFreedom: Measurement(516)]
+            [
+                Key.maxAbsZ: Measurement(z), Key.pValue: Measurement(p), Key.entries: Measurement(entries), Key.schemeBiasZ: Measurement(bias),
+                Key.chiSquared: Measurement(520), Key.degreesOfFreedom: Measurement(516),
+            ]
         }
         #expect(judge(rule, evidence(z: 3.5, p: 0.4)) == "reproduced")
         #expect(judge(rule, evidence(z: 9, p: 0.4)) == "contradicted")
@@ -129,8 +139,10 @@ struct QSFDynamicsRuleTests {
         let rule = GaussianClosureClaim.rule
         typealias Key = QSFClosureKey
         func evidence(filter: Double, p: Double, z: Double = 3) -> [MeasurementKey: Measurement] {
-            [Key.identityExcess: Measurement(0.01), Key.fusionExcess: Measurement(0.02), Key.filterExcess: Measurement(filter),
-             Key.monteCarloPValue: Measurement(p), Key.monteCarloMaxZ: Measurement(z), Key.monteCarloEntries: Measurement(704)]
+            [
+                Key.identityExcess: Measurement(0.01), Key.fusionExcess: Measurement(0.02), Key.filterExcess: Measurement(filter),
+                Key.monteCarloPValue: Measurement(p), Key.monteCarloMaxZ: Measurement(z), Key.monteCarloEntries: Measurement(704),
+            ]
         }
         #expect(judge(rule, evidence(filter: 0.3, p: 0.5)) == "reproduced")
         #expect(judge(rule, evidence(filter: 5e3, p: 0.5)) == "contradicted")
@@ -146,8 +158,10 @@ struct QSFDynamicsRuleTests {
         let rule = SSENormClaim.rule
         typealias Key = QSFSSEKey
         func evidence(seed: Double, seedError: Double = 0.003, control: Double = -0.0006, controlError: Double = 0.0004) -> [MeasurementKey: Measurement] {
-            [Key.seedLimitMeanSquare: Measurement(seed, error: seedError), Key.controlLimitMeanSquare: Measurement(control, error: controlError),
-             Key.seedRMSFinest: Measurement(0.46), Key.controlRMSFinest: Measurement(0.09)]
+            [
+                Key.seedLimitMeanSquare: Measurement(seed, error: seedError), Key.controlLimitMeanSquare: Measurement(control, error: controlError),
+                Key.seedRMSFinest: Measurement(0.46), Key.controlRMSFinest: Measurement(0.09),
+            ]
         }
         #expect(judge(rule, evidence(seed: 0.21)) == "contradicted")
         #expect(judge(rule, evidence(seed: 0.004)) == "reproduced")

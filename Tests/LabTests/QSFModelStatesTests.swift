@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import Physics
 import TensorCore
+import Testing
+
 @testable import Lab
 @testable import Models
 
@@ -12,8 +13,9 @@ struct HandMadePipeline {
     let artifacts: [String: String]
 
     static func config(_ architecture: Architecture, vocabulary: Int) -> ModelConfig {
-        var config = ModelConfig(architecture: architecture, vocabularySize: vocabulary, contextLength: 16, width: 8, layers: 2, heads: 2,
-                                 feedForward: 16)
+        var config = ModelConfig(
+            architecture: architecture, vocabularySize: vocabulary, contextLength: 16, width: 8, layers: 2, heads: 2,
+            feedForward: 16)
         config.koopmanInitScale = 1
         return config
     }
@@ -29,8 +31,9 @@ struct HandMadePipeline {
             let config = Self.config(architecture, vocabulary: data.tokenizer.vocabularySize)
             let model = try LanguageModel<Float>(config: config, rng: &rng)
             let stage = folder.appendingPathComponent("pipeline/\(architecture.rawValue)")
-            try Checkpoint.write(model: model, optimizer: AdamW(), manifest: .init(model: config, training: TrainingConfig.fitting(config), step: 0, tokensSeen: 0),
-                                 to: stage)
+            try Checkpoint.write(
+                model: model, optimizer: AdamW(), manifest: .init(model: config, training: TrainingConfig.fitting(config), step: 0, tokensSeen: 0),
+                to: stage)
             artifacts["checkpoint.\(architecture.rawValue)"] = "qsf.pipeline/pipeline/\(architecture.rawValue)"
             if architecture == .qsf {
                 let records = stride(from: 0, through: 100, by: 10).map { step -> TrainingRecord in
@@ -39,12 +42,14 @@ struct HandMadePipeline {
                     r.gamma = [1 + Double(step) / 1000, 1.1 + Double(step) / 500]
                     return r
                 }
-                let summary = TrainingSummary(steps: 100, parameters: model.parameterCount, finalTrainingLoss: 3,
-                                              validation: Evaluation(loss: 3, perplexity: 20, bitsPerByte: nil, tokens: 100),
-                                              tokensPerSecond: 1, seconds: 1, stoppedEarly: false)
-                let result = QSFPipeline.StageResult(name: "qsf", architecture: .qsf, initialisedFrom: "koopman", config: config,
-                                                     parameters: model.parameterCount, summary: summary, windowLosses: [], sample: "",
-                                                     records: records, checkpoint: "qsf")
+                let summary = TrainingSummary(
+                    steps: 100, parameters: model.parameterCount, finalTrainingLoss: 3,
+                    validation: Evaluation(loss: 3, perplexity: 20, bitsPerByte: nil, tokens: 100),
+                    tokensPerSecond: 1, seconds: 1, stoppedEarly: false)
+                let result = QSFPipeline.StageResult(
+                    name: "qsf", architecture: .qsf, initialisedFrom: "koopman", config: config,
+                    parameters: model.parameterCount, summary: summary, windowLosses: [], sample: "",
+                    records: records, checkpoint: "qsf")
                 try JSONEncoder().encode(result).write(to: stage.appendingPathComponent("result.json"))
             }
         }
@@ -52,8 +57,9 @@ struct HandMadePipeline {
     }
 
     func context(scale: Scale) -> ExperimentContext {
-        ExperimentContext(scale: scale, seed: 5, directory: run.appendingPathComponent("experiments/qsf.spectrum"), runDirectory: run,
-                          dependencyOutputs: [RunModels.pipelineID: ExperimentOutput(artifacts: artifacts)], log: { _ in })
+        ExperimentContext(
+            scale: scale, seed: 5, directory: run.appendingPathComponent("experiments/qsf.spectrum"), runDirectory: run,
+            dependencyOutputs: [RunModels.pipelineID: ExperimentOutput(artifacts: artifacts)], log: { _ in })
     }
 
     func remove() { try? FileManager.default.removeItem(at: run) }
@@ -100,8 +106,8 @@ struct QSFModelStatesTests {
         let tape = Tape<Float>()
         var h = m.tokenEmbedding(tape, tokens, batch: 1, length: 6)
         h = h + tape.parameter(m.positionEmbedding!.table).sliced(axis: 0, 0..<6)
-        let mixer = m.blocks[0].koopman!(m.blocks[0].norm1(h)).value                   // (1, 6, 8)
-        let wOut = Matrix(m.blocks[0].koopman!.output.weight.value)                    // (S, C)
+        let mixer = m.blocks[0].koopman!(m.blocks[0].norm1(h)).value  // (1, 6, 8)
+        let wOut = Matrix(m.blocks[0].koopman!.output.weight.value)  // (S, C)
         var s = [Double](repeating: 0, count: 8)
         for t in 0..<6 {
             s = zip(k.apply(s), states.excitations[0].row(t)).map { $0 + $1 }
@@ -193,7 +199,11 @@ struct QSFModelStatesTests {
         let analysis = try #require(GammaTrajectoryAnalysis(records: records))
         #expect(analysis.gamma.count == 2 && analysis.steps.count == 11)
         #expect(analysis.finalGamma == [1.1, 1.3])
-        #expect(GammaTrajectoryAnalysis(records: records.map { var r = $0; r.gamma = nil; return r }) == nil)
+        #expect(
+            GammaTrajectoryAnalysis(
+                records: records.map {
+                    var r = $0; r.gamma = nil; return r
+                }) == nil)
         #expect(BoundaryTokens.isBoundaryOrMarker(".") && BoundaryTokens.isBoundaryOrMarker(" Then") && !BoundaryTokens.isBoundaryOrMarker(" cat"))
     }
 

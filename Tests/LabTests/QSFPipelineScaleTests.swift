@@ -1,13 +1,14 @@
 import Foundation
+import TensorCore
 import Testing
+
 @testable import Lab
 @testable import Models
-import TensorCore
 
 /// The `paper` scale is the seed's configuration: too big to train here, but it must build and
 /// take optimizer steps.
 @Suite struct QSFPipelineScaleTests {
-    @Test func paperConfigurationBuildsAndTrainsTwoSteps() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func paperConfigurationBuildsAndTrainsTwoSteps() throws {
         let paper = QSFPipelineScale.at(.paper, seed: 1).settings
         #expect(paper.model.width == 320 && paper.model.layers == 32 && paper.model.feedForward == 512)
         #expect(paper.model.heads == 8 && paper.model.contextLength == 512 && paper.model.vocabularySize == 50257)
@@ -40,8 +41,9 @@ import TensorCore
             var model = s.model
             model.vocabularySize = max(model.vocabularySize, CorpusScale.at(scale).vocabulary)
             let t = s.training
-            return ModelScale(parameters: Double(model.parameterCount),
-                              tokens: Double(t.steps * t.batchSize * t.accumulation * t.contextLength), corpus: "stories")
+            return ModelScale(
+                parameters: Double(model.parameterCount),
+                tokens: Double(t.steps * t.batchSize * t.accumulation * t.contextLength), corpus: "stories")
         }
         let small = measured(.small), quick = measured(.quick)
         #expect(!small.isFarBelow(SeedModelScale.qsfPaper), "\(small.text)")

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
+
 @testable import Lab
 @testable import Models
 
@@ -15,18 +16,25 @@ struct QSFTrainingRuleTests {
     /// Scale of a quick-scale pipeline (far below the seed's) and the seed's own.
     static let quickScale = ModelScale(parameters: 2.2e5, tokens: 4.1e5, corpus: "generated stories")
 
-    func verdict(_ id: String, _ measurements: [MeasurementKey: Measurement], scale: Scale = .quick,
-                 trainedScale: ModelScale? = quickScale) throws -> Verdict {
+    func verdict(
+        _ id: String, _ measurements: [MeasurementKey: Measurement], scale: Scale = .quick,
+        trainedScale: ModelScale? = quickScale
+    ) throws -> Verdict {
         let claim = try #require(ClaimRegistry.claim(id))
         let named = Dictionary(uniqueKeysWithValues: measurements.map { ($0.key.name, $0.value) })
         return claim.verdict(Evidence(measurements: named, scale: scale, trainedScale: trainedScale))
     }
 
-    static func ordering(qsf: Measurement = Measurement(-0.2, error: 0.02), koopman: Measurement = Measurement(0.005, error: 0.004),
-                         fnet: [Measurement] = [Measurement(0.3, error: 0.02), Measurement(0.3, error: 0.02), Measurement(0.6, error: 0.03)])
-        -> [MeasurementKey: Measurement] {
-        [Key.qsfVsTransformer: qsf, Key.koopmanVsTransformer: koopman,
-         Key.fnetVsTransformer: fnet[0], Key.fnetVsKoopman: fnet[1], Key.fnetVsQSF: fnet[2]]
+    static func ordering(
+        qsf: Measurement = Measurement(-0.2, error: 0.02), koopman: Measurement = Measurement(0.005, error: 0.004),
+        fnet: [Measurement] = [Measurement(0.3, error: 0.02), Measurement(0.3, error: 0.02), Measurement(0.6, error: 0.03)]
+    )
+        -> [MeasurementKey: Measurement]
+    {
+        [
+            Key.qsfVsTransformer: qsf, Key.koopmanVsTransformer: koopman,
+            Key.fnetVsTransformer: fnet[0], Key.fnetVsKoopman: fnet[1], Key.fnetVsQSF: fnet[2],
+        ]
     }
 
     @Test func lossOrderingReachesEveryVerdict() throws {
@@ -177,7 +185,7 @@ struct QSFPipelineOutputTests {
         return ExperimentContext(scale: .smoke, seed: 3, directory: dir, runDirectory: run.url, dependencyOutputs: dependencies, log: { _ in })
     }
 
-    @Test func smokeRunReportsEveryKeyItsRulesRead() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func smokeRunReportsEveryKeyItsRulesRead() throws {
         let run = TemporaryDirectory()
         func context(_ id: String, _ dependencies: [String: ExperimentOutput]) throws -> ExperimentContext {
             try Self.smokeContext(run, id, dependencies)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lab
 
 @Suite struct RegistryTests {
@@ -20,13 +21,15 @@ import Testing
     }
 
     @Test func theSpecClaimsAreAllRegistered() {
-        let spec = ["qsf.loss-ordering", "qsf.hamiltonian-degrades", "qsf.layernorm-anneal", "qsf.throughput", "qsf.spectrum-annulus",
-                    "qsf.net-dissipation", "qsf.gamma", "qsf.norm-stability", "qsf.semantic-sparsity", "qsf.hamiltonian-unit-circle",
-                    "qsf.propagator-exact", "softmax.gibbs-identity", "softmax.max-entropy", "attn.dk-phases",
-                    "attn.heat-capacity-peak", "kuramoto.heads-locked", "nnqft.inverse-heads", "nnqft.width-persistence",
-                    "nnqft.euclidean-kernel", "kpz.exponents", "entanglement.log-law", "criticality.branching-one", "iit.phi",
-                    "hardware.coherence-circuit", "qpf.softmax-hebbian", "qpf.real-time-lorentzian", "qpf.forward-map-softmax",
-                    "qpf.fast-anneal-slope", "qpf.capacity"]
+        let spec = [
+            "qsf.loss-ordering", "qsf.hamiltonian-degrades", "qsf.layernorm-anneal", "qsf.throughput", "qsf.spectrum-annulus",
+            "qsf.net-dissipation", "qsf.gamma", "qsf.norm-stability", "qsf.semantic-sparsity", "qsf.hamiltonian-unit-circle",
+            "qsf.propagator-exact", "softmax.gibbs-identity", "softmax.max-entropy", "attn.dk-phases",
+            "attn.heat-capacity-peak", "kuramoto.heads-locked", "nnqft.inverse-heads", "nnqft.width-persistence",
+            "nnqft.euclidean-kernel", "kpz.exponents", "entanglement.log-law", "criticality.branching-one", "iit.phi",
+            "hardware.coherence-circuit", "qpf.softmax-hebbian", "qpf.real-time-lorentzian", "qpf.forward-map-softmax",
+            "qpf.fast-anneal-slope", "qpf.capacity",
+        ]
         for id in spec { #expect(ClaimRegistry.claim(id) != nil, "\(id) missing from the registry") }
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// exits non-zero with a message that names the option and what was expected — before this
 /// check, the growth windows trapped in `SurfaceScaling.analyze` and the rest were accepted
 /// silently.
-@Suite struct ReliabilityKPZCommandTests {
+@Suite(.tags(.slow), .skippedInFastRuns) struct ReliabilityKPZCommandTests {
     struct Case: Sendable, CustomStringConvertible {
         var description: String { arguments.joined(separator: " ") }
         var arguments: [String]

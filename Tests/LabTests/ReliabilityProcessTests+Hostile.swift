@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 /// The second reliability round on the real executable (docs/RELIABILITY.md): run folders
 /// owned by one writer and never reused, data sets written and read as one set, and
@@ -56,8 +57,9 @@ extension ReliabilityProcessTests {
         try Self.expectRefusal(binary, common + ["--out", file.path], [file.path, "a file of that name is in the way"])
         try Self.expectRefusal(binary, common + ["--out", "/proc/attnlab-run"], ["/proc/attnlab-run", "No such file or directory"])
         try Self.expectRefusal(binary, ["data", "prepare", "--documents", "20", "--vocab", "300", "--output", file.path], [file.path])
-        try Self.expectRefusal(binary, ["data", "prepare", "--documents", "20", "--vocab", "300", "--output", claims.path],
-                               [claims.path, "not part of an attnlab data set"])
+        try Self.expectRefusal(
+            binary, ["data", "prepare", "--documents", "20", "--vocab", "300", "--output", claims.path],
+            [claims.path, "not part of an attnlab data set"])
         #expect(try Self.snapshot(claims) == before, "the foreign folder changed")
         // A read-only folder: a read-only tmpfs as root (root writes through permissions), else chmod.
         let readOnly = folder.appendingPathComponent("read-only")
@@ -69,16 +71,22 @@ extension ReliabilityProcessTests {
             let reason = mounted == 0 ? "Read-only file system" : "Permission denied"
             try Self.expectRefusal(binary, common + ["--out", readOnly.path], [readOnly.path, reason])
             try Self.expectRefusal(binary, common + ["--out", readOnly.appendingPathComponent("sub").path], [readOnly.path, reason])
-            try Self.expectRefusal(binary, ["data", "prepare", "--documents", "20", "--vocab", "300", "--output", readOnly.appendingPathComponent("d").path],
-                                   [readOnly.path, reason])
+            try Self.expectRefusal(
+                binary, ["data", "prepare", "--documents", "20", "--vocab", "300", "--output", readOnly.appendingPathComponent("d").path],
+                [readOnly.path, reason])
         }
         // Two writers of one folder: the second is refused naming the first's pid.
         let run = folder.appendingPathComponent("run")
-        let first = try Self.launch(binary, ["train"] + Self.tiny + ["--data", data.path, "--steps", "100000", "--checkpoint-interval", "5",
-                                                                 "--out", run.path], logs: folder.appendingPathComponent("first"))
+        let first = try Self.launch(
+            binary,
+            ["train"] + Self.tiny + [
+                "--data", data.path, "--steps", "100000", "--checkpoint-interval", "5",
+                "--out", run.path,
+            ], logs: folder.appendingPathComponent("first"))
         #expect(Self.wait(for: 5, in: run, process: first))
-        try Self.expectRefusal(binary, ["train"] + Self.tiny + ["--data", data.path, "--steps", "100000", "--out", run.path, "--resume"],
-                               [run.path, "in use by another attnlab train (pid \(first.processIdentifier))"])
+        try Self.expectRefusal(
+            binary, ["train"] + Self.tiny + ["--data", data.path, "--steps", "100000", "--out", run.path, "--resume"],
+            [run.path, "in use by another attnlab train (pid \(first.processIdentifier))"])
         kill(first.processIdentifier, SIGINT)
         first.waitUntilExit()
         #expect(first.terminationStatus == 0, "\(Self.text(folder.appendingPathComponent("first").path + ".err"))")
@@ -150,8 +158,9 @@ extension ReliabilityProcessTests {
             set.validation = TokenDataset(tokens: Array(prepared.validation.tokens.prefix(count)), vocabularySize: prepared.tokenizer.vocabularySize)
             set.summary.tokens.validation = count
             try set.write(to: small)
-            try Self.expectRefusal(binary, ["eval", run.path, "--data", small.path],
-                                   [small.appendingPathComponent("val.bin").path, "has \(count) tokens; a context of 16 tokens needs at least 17"])
+            try Self.expectRefusal(
+                binary, ["eval", run.path, "--data", small.path],
+                [small.appendingPathComponent("val.bin").path, "has \(count) tokens; a context of 16 tokens needs at least 17"])
         }
         // A data folder mixing two preparations: refused by train --data and eval --data.
         let mixed = folder.appendingPathComponent("mixed"), other = folder.appendingPathComponent("other")
@@ -160,18 +169,21 @@ extension ReliabilityProcessTests {
         #expect(otherStatus == 0, "\(otherErr)")
         try FileManager.default.removeItem(at: mixed.appendingPathComponent("val.bin"))
         try FileManager.default.copyItem(at: other.appendingPathComponent("val.bin"), to: mixed.appendingPathComponent("val.bin"))
-        try Self.expectRefusal(binary, ["train"] + Self.tiny + ["--data", mixed.path, "--out", folder.appendingPathComponent("r2").path],
-                               [mixed.appendingPathComponent("val.bin").path, "does not belong to this data set"])
+        try Self.expectRefusal(
+            binary, ["train"] + Self.tiny + ["--data", mixed.path, "--out", folder.appendingPathComponent("r2").path],
+            [mixed.appendingPathComponent("val.bin").path, "does not belong to this data set"])
         try Self.expectRefusal(binary, ["eval", run.path, "--data", mixed.path], ["does not belong to this data set"])
         // tokenizer decode --bin with an id outside the vocabulary names the .bin file and position.
         let bin = data.appendingPathComponent("val.bin")
-        try Self.expectRefusal(binary, ["tokenizer", "decode", "--tokenizer", "bytes", "--bin", bin.path],
-                               [bin.path + ": token ", "at position", "outside the vocabulary 0..<256 of bytes"])
+        try Self.expectRefusal(
+            binary, ["tokenizer", "decode", "--tokenizer", "bytes", "--bin", bin.path],
+            [bin.path + ": token ", "at position", "outside the vocabulary 0..<256 of bytes"])
 
         // --lr 1e300 named step 1, whose loss was finite; the bad step is 2.
         let lr = folder.appendingPathComponent("lr")
-        try Self.expectRefusal(binary, ["train"] + Self.tiny + ["--data", data.path, "--steps", "5", "--lr", "1e300", "--out", lr.path],
-                               ["training diverged at step 2: its loss is"])
+        try Self.expectRefusal(
+            binary, ["train"] + Self.tiny + ["--data", data.path, "--steps", "5", "--lr", "1e300", "--out", lr.path],
+            ["training diverged at step 2: its loss is"])
         let losses = try Self.trainingLosses(lr)
         #expect(losses.keys.sorted() == [1] && losses[1]!.isFinite)
     }
@@ -182,12 +194,17 @@ extension ReliabilityProcessTests {
         let (folder, data, binary) = try Self.workspace("data-set")
         defer { try? FileManager.default.removeItem(at: folder) }
         let prlimit = URL(fileURLWithPath: "/usr/bin/prlimit")
-        try #require(FileManager.default.isExecutableFile(atPath: prlimit.path),
-                     "skipped: /usr/bin/prlimit (util-linux) is needed to run a child with a file-size limit")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: prlimit.path),
+            "skipped: /usr/bin/prlimit (util-linux) is needed to run a child with a file-size limit")
         let before = try Self.snapshot(data)
         let validationBytes = try Data(contentsOf: data.appendingPathComponent("val.bin")).count
-        let (status, _, err) = try runProcess(prlimit, ["--fsize=\(validationBytes / 2)", binary.path, "data", "prepare", "--documents", "150",
-                                                        "--vocab", "300", "--output", data.path])
+        let (status, _, err) = try runProcess(
+            prlimit,
+            [
+                "--fsize=\(validationBytes / 2)", binary.path, "data", "prepare", "--documents", "150",
+                "--vocab", "300", "--output", data.path,
+            ])
         #expect(status != 0)
         #expect(err.contains("File too large") || err.contains("cannot write"), "\(err)")
         #expect(try Self.snapshot(data) == before, "the previous data set changed")

@@ -1,17 +1,20 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 /// The guarantees of docs/RELIABILITY.md tested on the real `attnlab` executable: a training
 /// run killed with SIGKILL at random steps resumes onto the uninterrupted trajectory exactly;
 /// SIGINT stops after the current step with a checkpoint and says where; a write that exceeds
 /// the file-size limit (a full disk) fails with a clear error and leaves the previous
 /// checkpoint intact; bad options and run folders of another configuration are refused.
-@Suite(.serialized) struct ReliabilityProcessTests {
+@Suite(.serialized, .tags(.slow), .skippedInFastRuns) struct ReliabilityProcessTests {
     /// A model and run small enough that a step takes a few milliseconds.
-    static let tiny = ["--arch", "transformer", "--width", "16", "--layers", "1", "--heads", "2", "--batch", "2",
-                       "--seq-len", "16", "--eval-interval", "10", "--log-interval", "1", "--seed", "3"]
+    static let tiny = [
+        "--arch", "transformer", "--width", "16", "--layers", "1", "--heads", "2", "--batch", "2",
+        "--seq-len", "16", "--eval-interval", "10", "--log-interval", "1", "--seed", "3",
+    ]
 
     /// A scratch folder holding a small prepared data set (200 stories, vocabulary 300).
     static func workspace(_ name: String) throws -> (folder: URL, data: URL, binary: URL) {
@@ -44,7 +47,8 @@ import TensorCore
     static func checkpointStep(_ run: URL) -> Int? {
         let url = run.appendingPathComponent("checkpoint/config.json")
         guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
         return object["step"] as? Int
     }
 
@@ -87,14 +91,16 @@ import TensorCore
         var target = 0, kills = 0, launches = 0
         while launches < 12 {
             launches += 1
-            let resume = FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint/config.json").path)
+            let resume =
+                FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint/config.json").path)
                 || FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint.previous/config.json").path)
-            let process = try Self.launch(binary, ["train"] + common + ["--out", run.path] + (resume ? ["--resume"] : []),
-                                          logs: folder.appendingPathComponent("log\(launches)"))
+            let process = try Self.launch(
+                binary, ["train"] + common + ["--out", run.path] + (resume ? ["--resume"] : []),
+                logs: folder.appendingPathComponent("log\(launches)"))
             if kills < 4 {
                 target += 3 + Int(rng.uniform() * 12)
                 #expect(Self.wait(for: target, in: run, process: process))
-                usleep(UInt32(rng.uniform() * 20_000))   // land anywhere in the step, checkpoint writes included
+                usleep(UInt32(rng.uniform() * 20_000))  // land anywhere in the step, checkpoint writes included
                 if process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     process.waitUntilExit()
@@ -146,8 +152,9 @@ import TensorCore
         let (folder, data, binary) = try Self.workspace("full")
         defer { try? FileManager.default.removeItem(at: folder) }
         let prlimit = URL(fileURLWithPath: "/usr/bin/prlimit")
-        try #require(FileManager.default.isExecutableFile(atPath: prlimit.path),
-                     "skipped: /usr/bin/prlimit (util-linux) is needed to run a child with a file-size limit")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: prlimit.path),
+            "skipped: /usr/bin/prlimit (util-linux) is needed to run a child with a file-size limit")
         let run = folder.appendingPathComponent("run")
         let common = ["train"] + Self.tiny + ["--data", data.path, "--steps", "40", "--checkpoint-interval", "5", "--out", run.path]
         // A first process writes checkpoints and is killed after the one at step 10.
@@ -202,9 +209,12 @@ import TensorCore
         }
         let model = try Data(contentsOf: source.appendingPathComponent("checkpoint/\(Checkpoint.modelFile)")).count
         let size = used + 64 * 1024 + model / 2
-        let (mounted, _, mountError) = try runProcess(URL(fileURLWithPath: "/bin/mount"),
-                                                      ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint.path])
-        try #require(mounted == 0, "skipped: mounting a tmpfs needs root (\(mountError.trimmingCharacters(in: .whitespacesAndNewlines))); the file-size-limit test covers a full disk")
+        let (mounted, _, mountError) = try runProcess(
+            URL(fileURLWithPath: "/bin/mount"),
+            ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", mountPoint.path])
+        try #require(
+            mounted == 0,
+            "skipped: mounting a tmpfs needs root (\(mountError.trimmingCharacters(in: .whitespacesAndNewlines))); the file-size-limit test covers a full disk")
         defer { _ = try? runProcess(URL(fileURLWithPath: "/bin/umount"), [mountPoint.path]) }
         let run = mountPoint.appendingPathComponent("run")
         try FileManager.default.copyItem(at: source, to: run)
@@ -252,11 +262,21 @@ import TensorCore
         .init(arguments: ["data", "prepare", "--val-fraction", "1"], expected: ["--val-fraction must be in (0, 1), got 1.0"]),
         .init(arguments: ["generate", "/nonexistent-run", "--tokens", "0"], expected: ["--tokens must be positive, got 0"]),
         // Second round: sizes bounded against memory before anything is allocated, floats finite.
-        .init(arguments: ["train", "--context", "1000000000", "--documents", "20", "--vocab", "300", "--out", refusedRun], expected: ["--context 1000000000", "needs at least", "of memory"]),
-        .init(arguments: ["train", "--width", "1000000", "--heads", "1", "--documents", "20", "--vocab", "300", "--out", refusedRun], expected: ["--width 1000000", "needs at least"]),
-        .init(arguments: ["train", "--batch", "1000000000", "--documents", "20", "--vocab", "300", "--out", refusedRun], expected: ["--batch 1000000000", "needs at least"]),
-        .init(arguments: ["train", "--layers", "100000000", "--documents", "20", "--vocab", "300", "--out", refusedRun], expected: ["--layers 100000000", "needs at least"]),
-        .init(arguments: ["train", "--match-params", "9000000000000000000", "--documents", "20", "--vocab", "300", "--out", refusedRun], expected: ["--match-params", "needs at least"]),
+        .init(
+            arguments: ["train", "--context", "1000000000", "--documents", "20", "--vocab", "300", "--out", refusedRun],
+            expected: ["--context 1000000000", "needs at least", "of memory"]),
+        .init(
+            arguments: ["train", "--width", "1000000", "--heads", "1", "--documents", "20", "--vocab", "300", "--out", refusedRun],
+            expected: ["--width 1000000", "needs at least"]),
+        .init(
+            arguments: ["train", "--batch", "1000000000", "--documents", "20", "--vocab", "300", "--out", refusedRun],
+            expected: ["--batch 1000000000", "needs at least"]),
+        .init(
+            arguments: ["train", "--layers", "100000000", "--documents", "20", "--vocab", "300", "--out", refusedRun],
+            expected: ["--layers 100000000", "needs at least"]),
+        .init(
+            arguments: ["train", "--match-params", "9000000000000000000", "--documents", "20", "--vocab", "300", "--out", refusedRun],
+            expected: ["--match-params", "needs at least"]),
         .init(arguments: ["train", "--documents", "1000000000000"], expected: ["--documents 1000000000000", "of memory"]),
         .init(arguments: ["data", "prepare", "--documents", "1000000000000"], expected: ["--documents 1000000000000", "of memory"]),
         .init(arguments: ["train", "--lr", "inf"], expected: ["--lr must be positive and finite, got inf"]),
@@ -266,7 +286,9 @@ import TensorCore
         .init(arguments: ["generate", "/nonexistent-run", "--temperature", "inf"], expected: ["--temperature must be a finite number ≥ 0", "got inf"]),
         .init(arguments: ["generate", "/nonexistent-run", "--temperature", "nan"], expected: ["--temperature must be a finite number ≥ 0", "got nan"]),
         .init(arguments: ["generate", "/nonexistent-run", "--temperature=-1"], expected: ["--temperature must be a finite number ≥ 0", "got -1.0"]),
-        .init(arguments: ["generate", "/nonexistent-run", "--tokens", "9000000000000000000"], expected: ["--tokens 9000000000000000000", "more than this machine's"]),
+        .init(
+            arguments: ["generate", "/nonexistent-run", "--tokens", "9000000000000000000"],
+            expected: ["--tokens 9000000000000000000", "more than this machine's"]),
     ]
 
     @Test(arguments: badCommands) func badOptionsAreRefusedByName(_ bad: BadCommand) throws {
@@ -296,18 +318,21 @@ import TensorCore
         try Data([0x61, 0x62, 0x0A, 0x63, 0xC3, 0x28, 0x64]).write(to: invalid)
         try expectFailure(["data", "prepare", "--corpus", empty.path, "--output", folder.appendingPathComponent("o1").path], [empty.path])
         try expectFailure(["data", "prepare", "--corpus", blank.path, "--output", folder.appendingPathComponent("o2").path], [blank.path])
-        try expectFailure(["data", "prepare", "--corpus", invalid.path, "--output", folder.appendingPathComponent("o3").path],
-                          [invalid.path, "4", "line 2"])
+        try expectFailure(
+            ["data", "prepare", "--corpus", invalid.path, "--output", folder.appendingPathComponent("o3").path],
+            [invalid.path, "4", "line 2"])
         // A run folder of another configuration: the differing field is named.
         let run = folder.appendingPathComponent("run")
         let common = ["train"] + Self.tiny + ["--data", data.path, "--steps", "3", "--checkpoint-interval", "1", "--out", run.path]
         let (status, _, err) = try runProcess(binary, common)
         #expect(status == 0, "\(err)")
-        try expectFailure(common + ["--resume", "--width", "24"], ["checkpoint/config.json", "different model configuration", "width: checkpoint has 16, this run has 24"])
+        try expectFailure(
+            common + ["--resume", "--width", "24"], ["checkpoint/config.json", "different model configuration", "width: checkpoint has 16, this run has 24"])
         try expectFailure(common + ["--resume", "--lr", "0.01"], ["different training configuration", "maxLearningRate"])
         try expectFailure(common, ["already holds a checkpoint", "--resume"])
-        try expectFailure(["train"] + Self.tiny + ["--data", data.path, "--resume", "--out", folder.appendingPathComponent("none").path],
-                          ["holds no checkpoint"])
+        try expectFailure(
+            ["train"] + Self.tiny + ["--data", data.path, "--resume", "--out", folder.appendingPathComponent("none").path],
+            ["holds no checkpoint"])
         // A checkpoint whose tensors do not fit the configuration.
         let model = run.appendingPathComponent("checkpoint/\(Checkpoint.modelFile)")
         var st = try SafeTensors.read(model)

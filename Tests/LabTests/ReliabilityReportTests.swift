@@ -1,17 +1,18 @@
 import Foundation
-import Testing
-@testable import Lab
 import Models
+import Testing
+
+@testable import Lab
 
 /// A run folder is untrusted input to `attnlab report` (docs/RELIABILITY.md): figures are read
 /// only from inside it and embedded so that nothing in them runs; and the one metrics.jsonl
 /// writer keeps the format of both of its files.
 @Suite struct ReliabilityReportTests {
     static let hostileSVG = """
-    <svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)"><script>alert('x')</script>\
-    <foreignObject><iframe src="http://example.invalid/"></iframe></foreignObject><image href="http://example.invalid/x.png"/>\
-    </svg></figure><script>alert(2)</script>
-    """
+        <svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)"><script>alert('x')</script>\
+        <foreignObject><iframe src="http://example.invalid/"></iframe></foreignObject><image href="http://example.invalid/x.png"/>\
+        </svg></figure><script>alert(2)</script>
+        """
 
     /// One figure entry of results.json and whether the report may show it.
     struct FigureCase: Sendable, CustomStringConvertible {
@@ -24,15 +25,15 @@ import Models
         [
             .init(file: "figures/ok.svg", shown: true),
             .init(file: "figures/hostile.svg", shown: true),
-            .init(file: "figures/link-in.svg", shown: true),      // a symbolic link to another file of the run
-            .init(file: "figures/link-out.svg", shown: false),    // a symbolic link leading out of the run
-            .init(file: "figures/dir-out/secret.txt", shown: false), // through a linked folder leading out
+            .init(file: "figures/link-in.svg", shown: true),  // a symbolic link to another file of the run
+            .init(file: "figures/link-out.svg", shown: false),  // a symbolic link leading out of the run
+            .init(file: "figures/dir-out/secret.txt", shown: false),  // through a linked folder leading out
             .init(file: "../secret.txt", shown: false),
             .init(file: "figures/../../secret.txt", shown: false),
             .init(file: "figures/./ok.svg", shown: false),
             .init(file: "figures//ok.svg", shown: false),
-            .init(file: outside, shown: false),                   // an absolute path
-            .init(file: "figures", shown: false),                 // a folder
+            .init(file: outside, shown: false),  // an absolute path
+            .init(file: "figures", shown: false),  // a folder
             .init(file: "", shown: false),
             .init(file: "figures/missing.svg", shown: false),
         ]
@@ -55,9 +56,10 @@ import Models
         }
 
         let records = cases.enumerated().map { FigureRecord(name: "f\($0.offset)", caption: "caption \($0.offset)", file: $0.element.file) }
-        let results = RunResults(config: RunConfiguration(scale: .smoke, seed: 1, claims: [], experiments: ["x"], all: false, isolation: .inProcess),
-                                 startedAt: "start", finishedAt: "end", seconds: 1,
-                                 experiments: [ExperimentRecord(id: "x", title: "X", status: .succeeded, figures: records)], claims: [])
+        let results = RunResults(
+            config: RunConfiguration(scale: .smoke, seed: 1, claims: [], experiments: ["x"], all: false, isolation: .inProcess),
+            startedAt: "start", finishedAt: "end", seconds: 1,
+            experiments: [ExperimentRecord(id: "x", title: "X", status: .succeeded, figures: records)], claims: [])
         try LabJSON.encoder.encode(results).write(to: run.appendingPathComponent("results.json"))
         try ReportWriter.rerender(run, registry: [])
         let html = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
@@ -75,15 +77,16 @@ import Models
     @Test func runFilesWithAKeyTwiceAreRefused() throws {
         let temp = TemporaryDirectory()
         let config = RunConfiguration(scale: .smoke, seed: 1, claims: [], experiments: ["x"], all: false, isolation: .inProcess)
-        let results = RunResults(config: config, startedAt: "start", finishedAt: "end", seconds: 1,
-                                 experiments: [ExperimentRecord(id: "x", title: "X", status: .succeeded)], claims: [])
+        let results = RunResults(
+            config: config, startedAt: "start", finishedAt: "end", seconds: 1,
+            experiments: [ExperimentRecord(id: "x", title: "X", status: .succeeded)], claims: [])
         for (name, encoded) in [("results.json", try LabJSON.encoder.encode(results)), ("config.json", try LabJSON.encoder.encode(config))] {
             let url = temp.url.appendingPathComponent(name)
             try encoded.write(to: url)
             func load() throws { if name == "results.json" { _ = try RunResults.load(url) } else { _ = try RunConfiguration.load(url) } }
             try load()
             var text = try #require(String(data: encoded, encoding: .utf8))
-            text.removeLast(text.hasSuffix("\n") ? 2 : 1)   // the closing brace
+            text.removeLast(text.hasSuffix("\n") ? 2 : 1)  // the closing brace
             text += ", \"scale\": \"paper\", \"startedAt\": \"forged\"}"
             try Data(text.utf8).write(to: url)
             let key = name == "results.json" ? "startedAt" : "scale"

@@ -1,6 +1,7 @@
 import Foundation
 import Physics
 import Testing
+
 @testable import Lab
 
 /// The softmax.* identities: their rules reach every verdict on synthetic evidence, and the
@@ -12,20 +13,25 @@ import Testing
     func runDirectory() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("attnlab-softmax-\(UUID().uuidString)") }
 
     func run(_ experiment: any Experiment, in folder: URL) throws -> ExperimentOutput {
-        try experiment.run(ExperimentContext(scale: .smoke, seed: 7, directory: folder.appendingPathComponent(experiment.id),
-                                             runDirectory: folder, log: { _ in }))
+        try experiment.run(
+            ExperimentContext(
+                scale: .smoke, seed: 7, directory: folder.appendingPathComponent(experiment.id),
+                runDirectory: folder, log: { _ in }))
     }
 
     // MARK: The rules on synthetic evidence
 
     @Test func gibbsRuleReachesEveryVerdict() {
         func judge(softmax: Double, identity: Double = 1e-15, samples: Int = 200) -> String {
-            Self.gibbs.verdict(Evidence(measurements: [
-                SoftmaxKey.softmaxDeviation.name: Measurement(softmax, samples: samples),
-                SoftmaxKey.freeEnergyIdentity.name: Measurement(identity, samples: samples),
-                SoftmaxKey.bornAmplitudes.name: Measurement(1e-16, samples: samples),
-                SoftmaxKey.thermalDensityBorn.name: Measurement(1e-14, samples: 10),
-            ], scale: .quick)).label
+            Self.gibbs.verdict(
+                Evidence(
+                    measurements: [
+                        SoftmaxKey.softmaxDeviation.name: Measurement(softmax, samples: samples),
+                        SoftmaxKey.freeEnergyIdentity.name: Measurement(identity, samples: samples),
+                        SoftmaxKey.bornAmplitudes.name: Measurement(1e-16, samples: samples),
+                        SoftmaxKey.thermalDensityBorn.name: Measurement(1e-14, samples: 10),
+                    ], scale: .quick)
+            ).label
         }
         #expect(judge(softmax: 0.4) == "reproduced")
         #expect(judge(softmax: 3) == "contradicted")
@@ -36,11 +42,14 @@ import Testing
 
     @Test func maxEntropyRuleReachesEveryVerdict() {
         func judge(excess: Double, distance: Double = 0.3, samples: Int = 5000) -> String {
-            Self.maxEntropy.verdict(Evidence(measurements: [
-                SoftmaxKey.entropyExcess.name: Measurement(excess, samples: samples),
-                SoftmaxKey.constraintResidual.name: Measurement(1e-16, samples: samples),
-                SoftmaxKey.solvedSoftmaxDistance.name: Measurement(distance, samples: 100),
-            ], scale: .quick)).label
+            Self.maxEntropy.verdict(
+                Evidence(
+                    measurements: [
+                        SoftmaxKey.entropyExcess.name: Measurement(excess, samples: samples),
+                        SoftmaxKey.constraintResidual.name: Measurement(1e-16, samples: samples),
+                        SoftmaxKey.solvedSoftmaxDistance.name: Measurement(distance, samples: 100),
+                    ], scale: .quick)
+            ).label
         }
         #expect(judge(excess: -1e-3) == "reproduced")
         #expect(judge(excess: 1e-6) == "contradicted")

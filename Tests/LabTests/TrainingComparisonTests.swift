@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lab
 
 /// `bench compare`'s bookkeeping: the fastest of several rounds per row, and the targets.
@@ -12,8 +13,10 @@ import Testing
     }
 
     @Test func eachRowKeepsItsFastestRoundAndEveryRoundsFigure() {
-        let rounds = [[Self.row("attnlab", "transformer", "A", 100), Self.row("attnlab", "qsf", "A", 70)],
-                      [Self.row("attnlab", "transformer", "A", 90), Self.row("attnlab", "qsf", "A", 85)]]
+        let rounds = [
+            [Self.row("attnlab", "transformer", "A", 100), Self.row("attnlab", "qsf", "A", 70)],
+            [Self.row("attnlab", "transformer", "A", 90), Self.row("attnlab", "qsf", "A", 85)],
+        ]
         let rows = TrainingComparison.fastestRounds(rounds)
         #expect(rows.map(\.tokensPerSecond) == [100, 85])
         #expect(rows.map(\.roundTokensPerSecond) == [[100, 90], [70, 85]])
@@ -25,11 +28,14 @@ import Testing
     }
 
     @Test func targetsReportRatiosAndWhetherTheyAreMet() {
-        let rows = [Self.row("attnlab", "transformer", "A", 110), Self.row("pytorch 2.13.0", "sdpa", "A", 100),
-                    Self.row("attnlab", "qsf", "A", 80), Self.row("attnlab", "koopman", "A", 99),
-                    Self.row("attnlab", "linear", "A", 100)]
-        let report = TrainingComparison.Report(threads: 2, cpu: CPUInfo.current(), rows: rows, referenceNote: nil, loadAfter: 1,
-                                               shapes: [.a], referenceWaitPolicies: nil, rounds: nil)
+        let rows = [
+            Self.row("attnlab", "transformer", "A", 110), Self.row("pytorch 2.13.0", "sdpa", "A", 100),
+            Self.row("attnlab", "qsf", "A", 80), Self.row("attnlab", "koopman", "A", 99),
+            Self.row("attnlab", "linear", "A", 100),
+        ]
+        let report = TrainingComparison.Report(
+            threads: 2, cpu: CPUInfo.current(), rows: rows, referenceNote: nil, loadAfter: 1,
+            shapes: [.a], referenceWaitPolicies: nil, rounds: nil)
         let lines = TrainingComparison.targets(report)
         #expect(lines.contains { $0.contains("transformer vs PyTorch SDPA: 1.10× (goal ≥ 1.3×)") && $0.hasSuffix("NOT met") })
         #expect(lines.contains { $0.contains("qsf vs PyTorch SDPA: 0.80×") && $0.hasSuffix("NOT met") })
@@ -50,13 +56,16 @@ import Testing
         var cpu = CPUInfo.current()
         cpu.model = "Test CPU"
         cpu.features = ["avx2", "fma", "avx512f", "avx512_bf16"]
-        let report = TrainingComparison.Report(threads: 2, cpu: cpu, rows: [attnlab, torch], referenceNote: nil, loadAfter: 1,
-                                               shapes: [.a, .b], referenceWaitPolicies: nil, rounds: nil)
+        let report = TrainingComparison.Report(
+            threads: 2, cpu: cpu, rows: [attnlab, torch], referenceNote: nil, loadAfter: 1,
+            shapes: [.a, .b], referenceWaitPolicies: nil, rounds: nil)
         let lines = TrainingComparison.table(report).split(separator: "\n").map(String.init)
         let cpuLines = lines.filter { $0.hasPrefix("CPU: Test CPU") }
         #expect(cpuLines.count == 2, "one CPU line beside each config's table")
         #expect(cpuLines.allSatisfy { $0.contains("avx512f avx512_bf16") && $0.contains("(no ") && $0.contains("amx_tile") })
-        #expect(lines.contains("Subnormals: attnlab flushed (FTZ/DAZ in the training threads); PyTorch flushed (torch.set_flush_denormal), initialisation attnlab's (gpt2)"))
+        #expect(
+            lines.contains(
+                "Subnormals: attnlab flushed (FTZ/DAZ in the training threads); PyTorch flushed (torch.set_flush_denormal), initialisation attnlab's (gpt2)"))
         torch.flushesDenormals = nil
         let old = TrainingComparison.denormalLine([attnlab, torch])
         #expect(old.contains("PyTorch not reported"))

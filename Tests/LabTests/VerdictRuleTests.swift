@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Lab
 
 private func evidence(_ m: [String: Measurement], scale: Scale = .quick) -> Evidence { Evidence(measurements: m, scale: scale) }
@@ -81,8 +82,9 @@ private func evidence(_ m: [String: Measurement], scale: Scale = .quick) -> Evid
     }
 
     @Test func claimWithoutExperimentIsNotImplemented() {
-        let claim = Claim(id: "x.y", seed: Seed.bornRule, section: "§1", statement: "s", claimed: "c", experiment: nil,
-                          evidence: .simulation, rule: .atMost("a", 1))
+        let claim = Claim(
+            id: "x.y", seed: Seed.bornRule, section: "§1", statement: "s", claimed: "c", experiment: nil,
+            evidence: .simulation, rule: .atMost("a", 1))
         #expect(claim.verdict(evidence(["a": Measurement(0)])) == .notImplemented)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lab
 
 /// The verdict standards (SPEC §8): pooling over seeds, a seed that decides the other way, the
@@ -54,8 +55,9 @@ import Testing
     // MARK: Scale
 
     static func claim(_ scope: ClaimScope?, evidence: EvidenceKind = .trainedModel) -> Claim {
-        Claim(id: "t.scale", seed: Seed.pathIntegral, section: "§1", statement: "s", claimed: "c", experiment: "x",
-              evidence: evidence, scope: scope, rule: .atMost("v", 1))
+        Claim(
+            id: "t.scale", seed: Seed.pathIntegral, section: "§1", statement: "s", claimed: "c", experiment: "x",
+            evidence: evidence, scope: scope, rule: .atMost("v", 1))
     }
 
     @Test func aClaimAboutTheSeedsModelsIsNotDecidedFarBelowTheirScale() {
@@ -134,14 +136,17 @@ import Testing
         let temp = TemporaryDirectory()
         let experiments: [any Experiment] = [SeedStub(), CopyStub(), OnceStub()]
         let claims = [
-            Claim(id: "seed.a", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: "seed.copy",
-                  evidence: .simulation, rule: .atLeast("seed", 0)),
-            Claim(id: "seed.b", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: "seed.once",
-                  evidence: .identity, rule: .atMost("replicate", 0)),
+            Claim(
+                id: "seed.a", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: "seed.copy",
+                evidence: .simulation, rule: .atLeast("seed", 0)),
+            Claim(
+                id: "seed.b", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: "seed.once",
+                evidence: .identity, rule: .atMost("replicate", 0)),
         ]
         let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: claims, experiments: experiments)
-        let configuration = RunConfiguration(scale: .smoke, seed: 9, seeds: 3, claims: plan.claims.map(\.id),
-                                             experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
+        let configuration = RunConfiguration(
+            scale: .smoke, seed: 9, seeds: 3, claims: plan.claims.map(\.id),
+            experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
         let run = try RunDirectory.create(requested: temp.url.appendingPathComponent("run"), scale: .smoke)
         let summary = try Runner(plan: plan, configuration: configuration, directory: run, isolation: .inProcess).run()
         let seeds = SeedSchedule(master: 9, count: 3).seeds.map { Double($0 % 1_000_003) }
@@ -171,10 +176,10 @@ import Testing
 
     @Test func aRunWrittenBeforeReplicatesStillReads() throws {
         let old = """
-        {"schemaVersion": 1, "scale": "quick", "seed": 3, "claims": ["a"], "experiments": ["x"], "all": false,
-         "isolation": "process", "attnlabVersion": "0.1.0", "createdAt": "2026-11-24T00:00:00Z", "command": ["attnlab"],
-         "host": {"os": "Linux", "processors": 2, "threads": 2}}
-        """
+            {"schemaVersion": 1, "scale": "quick", "seed": 3, "claims": ["a"], "experiments": ["x"], "all": false,
+             "isolation": "process", "attnlabVersion": "0.1.0", "createdAt": "2026-11-24T00:00:00Z", "command": ["attnlab"],
+             "host": {"os": "Linux", "processors": 2, "threads": 2}}
+            """
         let config = try LabJSON.decoder.decode(RunConfiguration.self, from: Data(old.utf8))
         #expect(config.seeds == 1 && config.replicateSeeds == [3] && config.threadsPerExperiment == 2)
         let bad = old.replacingOccurrences(of: "\"seed\": 3,", with: "\"seed\": 3, \"seeds\": 0,")

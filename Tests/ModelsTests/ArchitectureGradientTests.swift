@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Models
 @testable import TensorCore
 
@@ -9,7 +10,7 @@ import Testing
         var c = ModelConfig(architecture: arch, vocabularySize: 7, contextLength: 5, width: 8, layers: 1, heads: 2, feedForward: 12)
         c.linearAttentionNormalisation = normalisation
         c.koopmanInitScale = 1
-        c.initStd = 0.3    // large enough that every path carries signal
+        c.initStd = 0.3  // large enough that every path carries signal
         return c
     }
 
@@ -72,10 +73,12 @@ import Testing
 
 @Suite struct FusedKernelTests {
     /// The T×T reference: y = (c ⊙ mask(φ(q)φ(k)ᵀ))·v.
-    static func naiveLinearAttention(_ tape: Tape<Double>, q: Variable<Double>, k: Variable<Double>, v: Variable<Double>,
-                                     normalisation: LinearAttentionNormalisation) -> Variable<Double> {
+    static func naiveLinearAttention(
+        _ tape: Tape<Double>, q: Variable<Double>, k: Variable<Double>, v: Variable<Double>,
+        normalisation: LinearAttentionNormalisation
+    ) -> Variable<Double> {
         let t = q.shape[2]
-        let scores = (q + 1).matmul(k + 1, transposeOther: true).causallyMasked(fill: 0)     // (B, H, T, T)
+        let scores = (q + 1).matmul(k + 1, transposeOther: true).causallyMasked(fill: 0)  // (B, H, T, T)
         switch normalisation {
         case .none: return scores.matmul(v)
         case .count:
@@ -90,10 +93,12 @@ import Testing
     func chunkedKernelEqualsRunningSumsAndTheQuadraticForm(normalisation: LinearAttentionNormalisation, length: Int) {
         var rng = SeededRNG(seed: 11)
         let shape = [2, 3, length, 4]
-        let low = normalisation == .katharopoulos ? 0.0 : -1.0   // keep φ positive so n_t ≠ 0
-        let (q, k, v) = (Tensor<Double>.randomUniform(shape, low: low, high: 1, rng: &rng),
-                         Tensor<Double>.randomUniform(shape, low: low, high: 1, rng: &rng),
-                         Tensor<Double>.randomUniform(shape, low: -1, high: 1, rng: &rng))
+        let low = normalisation == .katharopoulos ? 0.0 : -1.0  // keep φ positive so n_t ≠ 0
+        let (q, k, v) = (
+            Tensor<Double>.randomUniform(shape, low: low, high: 1, rng: &rng),
+            Tensor<Double>.randomUniform(shape, low: low, high: 1, rng: &rng),
+            Tensor<Double>.randomUniform(shape, low: -1, high: 1, rng: &rng)
+        )
         let tape = Tape<Double>()
         let (vq, vk, vv) = (tape.variable(q), tape.variable(k), tape.variable(v))
         let fast = Variable.causalLinearAttention(q: vq, k: vk, v: vv, normalisation: normalisation)
@@ -108,23 +113,26 @@ import Testing
         let fastGrads = [vq, vk, vv].map { $0.gradient! }
         let tape2 = Tape<Double>()
         let (wq, wk, wv) = (tape2.variable(q), tape2.variable(k), tape2.variable(v))
-        tape2.backward(from: (Self.naiveLinearAttention(tape2, q: wq, k: wk, v: wv, normalisation: normalisation)
-                              * tape2.constant(weights.value)).sum())
+        tape2.backward(
+            from: (Self.naiveLinearAttention(tape2, q: wq, k: wk, v: wv, normalisation: normalisation)
+                * tape2.constant(weights.value)).sum())
         let naiveGrads = [wq, wk, wv].map { $0.gradient! }
         for (a, b) in zip(fastGrads, naiveGrads) {
             #expect(a.maxAbsDifference(b) / max(1, b.scalars.map(abs).max()!) < 1e-10)
         }
         let tape3 = Tape<Double>()
         let (sq, sk, sv) = (tape3.variable(q), tape3.variable(k), tape3.variable(v))
-        tape3.backward(from: (Variable.causalLinearAttentionReference(q: sq, k: sk, v: sv, normalisation: normalisation)
-                              * tape3.constant(weights.value)).sum())
+        tape3.backward(
+            from: (Variable.causalLinearAttentionReference(q: sq, k: sk, v: sv, normalisation: normalisation)
+                * tape3.constant(weights.value)).sum())
         for (a, b) in zip([sq, sk, sv].map { $0.gradient! }, naiveGrads) {
             #expect(a.maxAbsDifference(b) / max(1, b.scalars.map(abs).max()!) < 1e-10)
         }
         // Float kernel equals the Double one to single precision.
         let tf = Tape<Float>()
-        let yf = Variable.causalLinearAttention(q: tf.constant(Tensor<Float>(q)), k: tf.constant(Tensor<Float>(k)),
-                                                v: tf.constant(Tensor<Float>(v)), normalisation: normalisation)
+        let yf = Variable.causalLinearAttention(
+            q: tf.constant(Tensor<Float>(q)), k: tf.constant(Tensor<Float>(k)),
+            v: tf.constant(Tensor<Float>(v)), normalisation: normalisation)
         #expect(Tensor<Double>(yf.value).maxAbsDifference(fast.value) < 1e-4)
     }
 
@@ -207,7 +215,7 @@ import Testing
         #expect(residual.allSatisfy { abs($0) < 1e-12 })
         norm.annealing = 0
         let r0 = (0..<6).map { f(sum.value).scalars[$0] - f(x).scalars[$0] - f(y).scalars[$0] + f(zero).scalars[$0] }
-        #expect(r0.contains { abs($0) > 1e-3 })   // LayerNorm itself is not affine
+        #expect(r0.contains { abs($0) > 1e-3 })  // LayerNorm itself is not affine
     }
 
     @Test func parameterCountsAreExact() throws {

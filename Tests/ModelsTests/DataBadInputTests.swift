@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 /// Every unusable input is refused before a tokenizer is trained or a file written, by an error
 /// naming the file and what was expected.
@@ -21,8 +22,9 @@ import TensorCore
         let out = TemporaryDirectory.make().appendingPathComponent("out")
         var logged: [String] = []
         #expect(throws: error) {
-            try preparation.prepare(into: out, streaming: .init(chunkBytes: 16, maximumDocumentBytes: maximumDocumentBytes),
-                                    log: { logged.append($0) })
+            try preparation.prepare(
+                into: out, streaming: .init(chunkBytes: 16, maximumDocumentBytes: maximumDocumentBytes),
+                log: { logged.append($0) })
         }
         #expect(!FileManager.default.fileExists(atPath: out.path))
         #expect(!logged.contains { $0.contains("training BPE") })
@@ -36,8 +38,9 @@ import TensorCore
         expectRefused(preparation(path, .paragraphs), .noSeparator(path: path, format: .paragraphs, bytes: text.count))
         #expect("\(CorpusError.noSeparator(path: path, format: .tinystories, bytes: 9))".contains("separated by <|endoftext|>"))
         // A long file without separators stops at the document limit, not at the end of memory.
-        expectRefused(preparation(path, .tinystories), .documentTooLong(path: path, offset: 0, limit: 32, format: .tinystories),
-                      maximumDocumentBytes: 32)
+        expectRefused(
+            preparation(path, .tinystories), .documentTooLong(path: path, offset: 0, limit: 32, format: .tinystories),
+            maximumDocumentBytes: 32)
     }
 
     @Test func aFileThatIsNotUTF8IsRefused() throws {

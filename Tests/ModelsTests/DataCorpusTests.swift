@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 @Suite struct DataCorpusTests {
     func file(_ bytes: [UInt8]) throws -> String {
@@ -13,7 +14,8 @@ import TensorCore
     @Test func formatsCutDocuments() throws {
         let text = "First story.\nStill first.\n\n  \nSecond story.\r\n\r\nThird."
         #expect(try Corpus.load(path: file(Array(text.utf8)), format: .text).documents == [text])
-        #expect(try Corpus.load(path: file(Array(text.utf8)), format: .paragraphs).documents
+        #expect(
+            try Corpus.load(path: file(Array(text.utf8)), format: .paragraphs).documents
                 == ["First story.\nStill first.", "Second story.", "Third."])
         let stories = "<|endoftext|>One.\n<|endoftext|>\nTwo\nlines.\n<|endoftext|>  <|endoftext|>Three."
         #expect(try Corpus.load(path: file(Array(stories.utf8)), format: .tinystories).documents == ["One.", "Two\nlines.", "Three."])
@@ -32,12 +34,12 @@ import TensorCore
 
     @Test func validatorRejectsEveryIllFormedKind() {
         let cases: [([UInt8], Int?)] = [
-            ([0x61, 0xE2, 0x82, 0xAC], nil),              // €
-            ([0xF0, 0x9F, 0x98, 0x80], nil),              // 😀
-            ([0xC0, 0xAF], 0), ([0xE0, 0x80, 0xAF], 0),   // overlong
-            ([0x61, 0xED, 0xA0, 0x80], 1),                // surrogate U+D800
-            ([0xF4, 0x90, 0x80, 0x80], 0),                // above U+10FFFF
-            ([0x61, 0x62, 0xE2, 0x82], 2),                // truncated at the end
+            ([0x61, 0xE2, 0x82, 0xAC], nil),  // €
+            ([0xF0, 0x9F, 0x98, 0x80], nil),  // 😀
+            ([0xC0, 0xAF], 0), ([0xE0, 0x80, 0xAF], 0),  // overlong
+            ([0x61, 0xED, 0xA0, 0x80], 1),  // surrogate U+D800
+            ([0xF4, 0x90, 0x80, 0x80], 0),  // above U+10FFFF
+            ([0x61, 0x62, 0xE2, 0x82], 2),  // truncated at the end
             ([0x80], 0), ([0xFF], 0), ([0x61, 0xC3], 1),
         ]
         for (bytes, expected) in cases {

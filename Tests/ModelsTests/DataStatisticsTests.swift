@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 @Suite struct DataStatisticsTests {
     @Test func entropiesHaveKnownValues() {

@@ -1,12 +1,13 @@
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 @Suite struct DataStoriesTests {
     @Test func storiesAreDeterministicAndExtendable() {
         let a = StoryGenerator(seed: 1).documents(60)
         #expect(a == StoryGenerator(seed: 1).documents(60))
-        #expect(Array(a.prefix(20)) == StoryGenerator(seed: 1).documents(20))   // story i depends only on (seed, i)
+        #expect(Array(a.prefix(20)) == StoryGenerator(seed: 1).documents(20))  // story i depends only on (seed, i)
         #expect(a != StoryGenerator(seed: 2).documents(60))
         #expect(Set(a).count > 55)
     }
@@ -18,7 +19,7 @@ import TensorCore
             let paragraphs = story.components(separatedBy: "\n\n")
             #expect(paragraphs.count == 4)
             #expect(story.hasSuffix("The end."))
-            #expect(story.contains("\""))   // dialogue
+            #expect(story.contains("\""))  // dialogue
             let words = story.split { !$0.isLetter }.map(String.init)
             // The hero is named in the first sentence and named again in the last paragraph.
             let hero = words.prefix(16).first { names.contains($0) }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 /// The streaming preparation against the in-memory one (`run` + `write`), byte for byte.
 @Suite struct DataStreamingTests {
@@ -37,10 +38,13 @@ import TensorCore
         return out
     }
 
-    func compare(path: String, format: Corpus.Format, tokenizer: DataPreparation.TokenizerSource,
-                 chunkBytes: [Int], invalidUTF8: Corpus.InvalidUTF8 = .error) throws {
-        let preparation = DataPreparation(corpus: .file(path: path, format: format, invalidUTF8: invalidUTF8),
-                                          tokenizer: tokenizer, validationFraction: 0.2, splitSeed: 3)
+    func compare(
+        path: String, format: Corpus.Format, tokenizer: DataPreparation.TokenizerSource,
+        chunkBytes: [Int], invalidUTF8: Corpus.InvalidUTF8 = .error
+    ) throws {
+        let preparation = DataPreparation(
+            corpus: .file(path: path, format: format, invalidUTF8: invalidUTF8),
+            tokenizer: tokenizer, validationFraction: 0.2, splitSeed: 3)
         let reference = TemporaryDirectory.make().appendingPathComponent("memory")
         try preparation.run().write(to: reference)
         let expected = try files(reference)
@@ -78,10 +82,11 @@ import TensorCore
 
     @Test func invalidBytesReplacedEqualTheInMemoryPath() throws {
         var bytes = Array(tinyStoriesText(stories(30, crlf: false), newline: "\n").utf8)
-        for at in [40, 41, 500, 900] { bytes[at] = 0xE2 }   // truncated three-byte sequences
+        for at in [40, 41, 500, 900] { bytes[at] = 0xE2 }  // truncated three-byte sequences
         bytes.insert(contentsOf: [0xF0, 0x9F], at: 700)
-        try compare(path: try file(bytes), format: .tinystories, tokenizer: .train(vocabularySize: 300),
-                    chunkBytes: [3, 17], invalidUTF8: .replace)
+        try compare(
+            path: try file(bytes), format: .tinystories, tokenizer: .train(vocabularySize: 300),
+            chunkBytes: [3, 17], invalidUTF8: .replace)
     }
 
     @Test func readerCutsDocumentsAsCorpusLoadForEveryChunkSize() throws {
@@ -96,7 +101,9 @@ import TensorCore
                 var reader = CorpusReader(path: path, format: format)
                 reader.chunkBytes = chunk
                 var documents: [String] = []
-                try reader.forEachBatch { batch, _ in documents += batch; return true }
+                try reader.forEachBatch { batch, _ in
+                    documents += batch; return true
+                }
                 #expect(documents == expected, "\(format) chunk \(chunk)")
             }
         }
@@ -126,8 +133,9 @@ import TensorCore
     @Test func aSmallTokenizerSampleTrainsOnTheFirstTrainingDocuments() throws {
         let documents = stories(40, crlf: false)
         let path = try file(Array(tinyStoriesText(documents, newline: "\n").utf8))
-        let preparation = DataPreparation(corpus: .file(path: path, format: .tinystories, invalidUTF8: .error),
-                                          tokenizer: .train(vocabularySize: 300), validationFraction: 0.25, splitSeed: 1)
+        let preparation = DataPreparation(
+            corpus: .file(path: path, format: .tinystories, invalidUTF8: .error),
+            tokenizer: .train(vocabularySize: 300), validationFraction: 0.25, splitSeed: 1)
         let out = TemporaryDirectory.make().appendingPathComponent("out")
         var lines: [String] = []
         _ = try preparation.prepare(into: out, streaming: .init(chunkBytes: 100, tokenizerSampleBytes: 1), log: { lines.append($0) })

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 @Suite struct DataTokenDatasetTests {
     let dataset = TokenDataset(tokens: (0..<1000).map { Int32($0 % 97) }, vocabularySize: 97, byteCount: 2500)
@@ -23,7 +24,7 @@ import TensorCore
 
     @Test func evaluationBatchesCoverTheStreamOnce() {
         let batches = dataset.evaluationBatches(batchSize: 5, contextLength: 100)
-        #expect(batches.map(\.batchSize) == [5, 4])     // (1000 − 1) / 100 = 9 windows
+        #expect(batches.map(\.batchSize) == [5, 4])  // (1000 − 1) / 100 = 9 windows
         let inputs = batches.flatMap(\.inputs)
         #expect(inputs == Array(dataset.tokens.prefix(900)))
         #expect(batches.flatMap(\.targets) == Array(dataset.tokens[1...900]))
@@ -37,8 +38,9 @@ import TensorCore
     }
 
     @Test func preparedDataWritesAndReadsBack() throws {
-        let preparation = DataPreparation(corpus: .stories(documents: 60, seed: 1), tokenizer: .train(vocabularySize: 400),
-                                          validationFraction: 0.2, splitSeed: 2)
+        let preparation = DataPreparation(
+            corpus: .stories(documents: 60, seed: 1), tokenizer: .train(vocabularySize: 400),
+            validationFraction: 0.2, splitSeed: 2)
         let prepared = try preparation.run()
         let directory = TemporaryDirectory.make()
         try prepared.write(to: directory)

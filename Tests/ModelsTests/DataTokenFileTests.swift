@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 @Suite struct DataTokenFileTests {
     func url(_ name: String = "tokens.bin") -> URL { TemporaryDirectory.make().appendingPathComponent(name) }
@@ -29,10 +30,10 @@ import TensorCore
         let data = try Data(contentsOf: file)
         let ints = data.withUnsafeBytes { raw in (0..<4).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) } }
         #expect(ints == [20240520, 1, 3, 0])
-        #expect(Array(data[1024..<1030]) == [0x50, 0xC4, 0x88, 0x3C, 0xE3, 0x03])   // 50256, 15496, 995 little-endian
+        #expect(Array(data[1024..<1030]) == [0x50, 0xC4, 0x88, 0x3C, 0xE3, 0x03])  // 50256, 15496, 995 little-endian
         #expect(!FileManager.default.fileExists(atPath: file.path + ".tmp"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path)
-        #expect(leftovers == ["tokens.bin"])   // the temporary file was renamed, not left behind
+        #expect(leftovers == ["tokens.bin"])  // the temporary file was renamed, not left behind
     }
 
     @Test func malformedFilesGiveErrorsNamingTheProblem() throws {

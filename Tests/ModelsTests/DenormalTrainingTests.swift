@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Models
 @testable import TensorCore
 
@@ -9,8 +10,9 @@ import Testing
     func flushingLeavesTrainingBitIdentical(arch: Architecture) throws {
         func run(flushing: Bool) throws -> (losses: [Double], weights: [[Float]]) {
             let model = try TrainerTests.model(arch)
-            let trainer = try Trainer(model: model, config: TrainerTests.training(steps: 8),
-                                      train: TrainerTests.data.train, validation: TrainerTests.data.validation)
+            let trainer = try Trainer(
+                model: model, config: TrainerTests.training(steps: 8),
+                train: TrainerTests.data.train, validation: TrainerTests.data.validation)
             trainer.flushesDenormals = flushing
             var losses: [Double] = []
             trainer.onRecord = { if $0.kind == .train, let l = $0.loss { losses.append(l) } }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Models
 @testable import TensorCore
 
@@ -29,12 +30,16 @@ import Testing
     }
 
     /// Output and qkv gradient of ⟨f(qkv), W⟩.
-    static func run<S: TensorScalar>(_ x: Tensor<S>, weights: Tensor<S>, fused: Bool, heads: Int,
-                                     normalisation: LinearAttentionNormalisation) -> (Tensor<S>, Tensor<S>) {
+    static func run<S: TensorScalar>(
+        _ x: Tensor<S>, weights: Tensor<S>, fused: Bool, heads: Int,
+        normalisation: LinearAttentionNormalisation
+    ) -> (Tensor<S>, Tensor<S>) {
         let tape = Tape<S>()
         let qkv = tape.variable(x)
-        let y = fused ? qkv.fusedCausalLinearAttention(heads: heads, normalisation: normalisation)
-                      : composed(qkv, heads: heads, normalisation: normalisation)
+        let y =
+            fused
+            ? qkv.fusedCausalLinearAttention(heads: heads, normalisation: normalisation)
+            : composed(qkv, heads: heads, normalisation: normalisation)
         tape.backward(from: (y * tape.constant(weights)).sum())
         return (y.value, qkv.gradient!)
     }
@@ -82,16 +87,20 @@ import Testing
     @Test(arguments: LinearAttentionNormalisation.allCases)
     func layerEqualsItsReferenceInEveryGradient(normalisation: LinearAttentionNormalisation) {
         var rng = SeededRNG(seed: 33)
-        let layer = LinearAttention<Double>("l", width: 12, heads: 3, normalisation: normalisation,
-                                            std: 0.3, residualStd: 0.3, rng: &rng)
-        let layerF = LinearAttention<Float>("l", width: 12, heads: 3, normalisation: normalisation,
-                                            std: 0.3, residualStd: 0.3, rng: &rng)
+        let layer = LinearAttention<Double>(
+            "l", width: 12, heads: 3, normalisation: normalisation,
+            std: 0.3, residualStd: 0.3, rng: &rng)
+        let layerF = LinearAttention<Float>(
+            "l", width: 12, heads: 3, normalisation: normalisation,
+            std: 0.3, residualStd: 0.3, rng: &rng)
         for (p, pf) in zip(layer.parameters, layerF.parameters) { pf.value = Tensor<Float>(p.value) }
         // Inputs in [0, 1) keep φ(q), φ(k) positive for katharopoulos with these weights' scale.
         let x = Tensor<Double>.randomUniform([2, 70, 12], low: 0, high: 1, rng: &rng)
         let w = Tensor<Double>.randomNormal([2, 70, 12], rng: &rng)
-        func gradients<S: TensorScalar>(_ layer: LinearAttention<S>, _ x: Tensor<S>, _ w: Tensor<S>,
-                                        fused: Bool) -> [Tensor<S>] {
+        func gradients<S: TensorScalar>(
+            _ layer: LinearAttention<S>, _ x: Tensor<S>, _ w: Tensor<S>,
+            fused: Bool
+        ) -> [Tensor<S>] {
             layer.parameters.forEach { $0.zeroGrad() }
             let tape = Tape<S>()
             let input = tape.variable(x)
@@ -112,10 +121,12 @@ import Testing
     func everyChunkLengthGivesTheSameAttention(normalisation: LinearAttentionNormalisation) {
         var rng = SeededRNG(seed: 34)
         let (t, d) = (67, 3)
-        let low = normalisation == .katharopoulos ? 0.0 : -1.0   // keep φ positive so n_t ≠ 0
-        let (q, k, v) = (Tensor<Double>.randomUniform([1, 1, t, d], low: low, high: 1, rng: &rng),
-                         Tensor<Double>.randomUniform([1, 1, t, d], low: low, high: 1, rng: &rng),
-                         Tensor<Double>.randomUniform([1, 1, t, d], low: -1, high: 1, rng: &rng))
+        let low = normalisation == .katharopoulos ? 0.0 : -1.0  // keep φ positive so n_t ≠ 0
+        let (q, k, v) = (
+            Tensor<Double>.randomUniform([1, 1, t, d], low: low, high: 1, rng: &rng),
+            Tensor<Double>.randomUniform([1, 1, t, d], low: low, high: 1, rng: &rng),
+            Tensor<Double>.randomUniform([1, 1, t, d], low: -1, high: 1, rng: &rng)
+        )
         let g = Tensor<Double>.randomNormal([1, 1, t, d], rng: &rng)
         let tape = Tape<Double>()
         let (vq, vk, vv) = (tape.variable(q), tape.variable(k), tape.variable(v))
@@ -125,12 +136,14 @@ import Testing
         for chunk in [1, 7, 16, 64, 66, 67] {
             let y = Tensor<Double>(shape: [1, 1, t, d], repeating: 0), n = Tensor<Double>(shape: [t], repeating: 0)
             let scratch = Tensor<Double>(shape: [ChunkedLinearAttention.scratchSize(t: t, d: d, chunk: chunk)], repeating: 0)
-            ChunkedLinearAttention.forward(q.ptr, k.ptr, v.ptr, ldx: d, y.mptr, ldy: d, n.mptr, scratch.mptr,
-                                           t: t, d: d, chunk: chunk, normalisation: normalisation)
+            ChunkedLinearAttention.forward(
+                q.ptr, k.ptr, v.ptr, ldx: d, y.mptr, ldy: d, n.mptr, scratch.mptr,
+                t: t, d: d, chunk: chunk, normalisation: normalisation)
             let grads = (0..<3).map { _ in Tensor<Double>(shape: [1, 1, t, d], repeating: 0) }
-            ChunkedLinearAttention.backward(q.ptr, k.ptr, v.ptr, ldx: d, y.ptr, g.ptr, ldy: d, n.ptr,
-                                            grads[0].mptr, grads[1].mptr, grads[2].mptr, scratch.mptr,
-                                            t: t, d: d, chunk: chunk, normalisation: normalisation)
+            ChunkedLinearAttention.backward(
+                q.ptr, k.ptr, v.ptr, ldx: d, y.ptr, g.ptr, ldy: d, n.ptr,
+                grads[0].mptr, grads[1].mptr, grads[2].mptr, scratch.mptr,
+                t: t, d: d, chunk: chunk, normalisation: normalisation)
             for (got, want) in zip([y] + grads, expected) {
                 #expect(Self.relative(got, want) < 1e-12, "chunk \(chunk) \(normalisation)")
             }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Models
 @testable import TensorCore
 
@@ -6,16 +7,19 @@ import Testing
 /// `crossEntropy`): loss, dX and dW, tied (W is (V, C), used transposed) and untied (W is
 /// (C, V)), with ignored rows, chunks that do not divide the rows, and an incoming gradient ≠ 1.
 @Suite struct LMHeadCrossEntropyTests {
-    static func run<S: TensorScalar>(_ x: Tensor<S>, _ w: Tensor<S>, transposed: Bool, targets: [Int32], fused: Bool,
-                                     chunk: Int, seed: S) -> (S, Tensor<S>, Tensor<S>) {
+    static func run<S: TensorScalar>(
+        _ x: Tensor<S>, _ w: Tensor<S>, transposed: Bool, targets: [Int32], fused: Bool,
+        chunk: Int, seed: S
+    ) -> (S, Tensor<S>, Tensor<S>) {
         let tape = Tape<S>()
         let xv = tape.variable(x), wv = tape.variable(w)
-        let loss = fused
+        let loss =
+            fused
             ? xv.lmHeadCrossEntropy(weight: wv, transposedWeight: transposed, targets: targets, chunkRows: chunk)
             : xv.matmul(wv, transposeOther: transposed).reshaped([targets.count, transposed ? w.shape[0] : w.shape[1]])
                 .crossEntropy(targets: targets)
         tape.backward(from: loss, seed: seed)
-        return (loss.value.scalar, xv.gradient ?? .zeros(x.shape), wv.gradient ?? .zeros(w.shape))   // nil: no counted row
+        return (loss.value.scalar, xv.gradient ?? .zeros(x.shape), wv.gradient ?? .zeros(w.shape))  // nil: no counted row
     }
 
     static func gap<S: TensorScalar>(_ a: Tensor<S>, _ b: Tensor<S>) -> Double {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 /// The second reliability round (docs/RELIABILITY.md) in the Models layer: checkpoint manifests
 /// validated before anything acts on them, weights checked on load, sampling and training that
@@ -38,16 +39,27 @@ import TensorCore
         .init(description: "negative step", edit: { $0["step"] = -5 }, expected: "step is -5; expected a step in 0...5"),
         .init(description: "step past the end", edit: { $0["step"] = 6 }, expected: "step is 6; expected a step in 0...5"),
         .init(description: "tokensSeen inconsistent", edit: { $0["tokensSeen"] = 7 }, expected: "tokensSeen is 7; 3 steps of 2 × 8 × 1 tokens make 48"),
-        .init(description: "tokensSeen overflows", edit: { $0["step"] = 5; $0["training"] = training { $0["batchSize"] = Int.max / 2 } },
-              expected: "make more than Int.max"),
+        .init(
+            description: "tokensSeen overflows",
+            edit: {
+                $0["step"] = 5; $0["training"] = training { $0["batchSize"] = Int.max / 2 }
+            },
+            expected: "make more than Int.max"),
         .init(description: "absurd layers", edit: { $0["model"] = model { $0["layers"] = 1_000_000_000 } }, expected: "of memory"),
-        .init(description: "absurd width", edit: { $0["model"] = model { $0["width"] = 1 << 40; $0["heads"] = 1 } },
-              expected: "model.width is 1099511627776; sizes above 2147483647 are not supported"),
+        .init(
+            description: "absurd width",
+            edit: {
+                $0["model"] = model {
+                    $0["width"] = 1 << 40; $0["heads"] = 1
+                }
+            },
+            expected: "model.width is 1099511627776; sizes above 2147483647 are not supported"),
         .init(description: "absurd vocabulary", edit: { $0["model"] = model { $0["vocabularySize"] = 2_000_000_000 } }, expected: "more than the"),
         .init(description: "zero layers", edit: { $0["model"] = model { $0["layers"] = 0 } }, expected: "layers: expected at least one layer"),
         .init(description: "heads not a divisor", edit: { $0["model"] = model { $0["heads"] = 3 } }, expected: "heads: expected a divisor of width 8"),
-        .init(description: "training context past the model's", edit: { $0["training"] = training { $0["contextLength"] = 9 } },
-              expected: "training.contextLength 9 exceeds the model's context 8"),
+        .init(
+            description: "training context past the model's", edit: { $0["training"] = training { $0["contextLength"] = 9 } },
+            expected: "training.contextLength 9 exceeds the model's context 8"),
         .init(description: "zero steps", edit: { $0["training"] = training { $0["steps"] = 0 } }, expected: "steps: expected a positive number of steps"),
         .init(description: "negative batch", edit: { $0["training"] = training { $0["batchSize"] = -1 } }, expected: "batchSize"),
         .init(description: "unknown format", edit: { $0["format"] = 2 }, expected: "format 2 is not supported"),
@@ -86,8 +98,9 @@ import TensorCore
         var rng = SeededRNG(seed: 1)
         let model = try LanguageModel<Float>(config: manifest.model, rng: &rng)
         var optimizer = AdamW<Float>(weightDecay: 0)
-        optimizer.restore(step: 3, firstMoments: model.parameters.map { Tensor(shape: $0.shape, repeating: 0) },
-                          secondMoments: model.parameters.map { Tensor(shape: $0.shape, repeating: 0) })
+        optimizer.restore(
+            step: 3, firstMoments: model.parameters.map { Tensor(shape: $0.shape, repeating: 0) },
+            secondMoments: model.parameters.map { Tensor(shape: $0.shape, repeating: 0) })
         try Checkpoint.write(model: model, optimizer: optimizer, manifest: manifest, to: folder)
         return (folder, model)
     }
@@ -182,8 +195,9 @@ import TensorCore
     }()
 
     static func trainer(steps: Int, lr: Double, folder: URL? = nil) throws -> Trainer {
-        let config = ModelConfig(architecture: .transformer, vocabularySize: data.tokenizer.vocabularySize, contextLength: 16,
-                                 width: 16, layers: 1, heads: 2, feedForward: 32)
+        let config = ModelConfig(
+            architecture: .transformer, vocabularySize: data.tokenizer.vocabularySize, contextLength: 16,
+            width: 16, layers: 1, heads: 2, feedForward: 32)
         var rng = SeededRNG(seed: 1)
         var training = TrainingConfig()
         training.steps = steps
@@ -296,7 +310,7 @@ import TensorCore
                 #expect(Self.text(second).contains("in use by another attnlab train (pid \(getpid()))"))
             }
         }
-        _ = try TrainingRunFolder(claiming: run)   // released with its owner
+        _ = try TrainingRunFolder(claiming: run)  // released with its owner
 
         // A stray file inside the checkpoint (the checkpoint swap would delete it).
         try Data("mine".utf8).write(to: run.appendingPathComponent("checkpoint/notes.txt"))
@@ -328,25 +342,33 @@ import TensorCore
         var fits: Bool
     }
 
-    static func config(_ arch: Architecture = .transformer, vocabulary: Int = 1024, context: Int = 64, width: Int = 128,
-                       layers: Int = 4, heads: Int = 4, ff: Int? = nil) -> ModelConfig {
-        ModelConfig(architecture: arch, vocabularySize: vocabulary, contextLength: context, width: width, layers: layers, heads: heads,
-                    feedForward: ff ?? 4 * width)
+    static func config(
+        _ arch: Architecture = .transformer, vocabulary: Int = 1024, context: Int = 64, width: Int = 128,
+        layers: Int = 4, heads: Int = 4, ff: Int? = nil
+    ) -> ModelConfig {
+        ModelConfig(
+            architecture: arch, vocabularySize: vocabulary, contextLength: context, width: width, layers: layers, heads: heads,
+            feedForward: ff ?? 4 * width)
     }
 
     static let memoryCases: [MemoryCase] = [
         .init(description: "train defaults", model: config(.qsf), batch: 16, context: 64, fits: true),
-        .init(description: "benchmark B", model: config(vocabulary: 4096, context: 256, width: 256, layers: 6, heads: 8, ff: 1024),
-              batch: 8, context: 256, fits: true),
-        .init(description: "a larger model", model: config(vocabulary: 8192, context: 256, width: 512, layers: 8, heads: 8), batch: 16,
-              context: 256, fits: true),
+        .init(
+            description: "benchmark B", model: config(vocabulary: 4096, context: 256, width: 256, layers: 6, heads: 8, ff: 1024),
+            batch: 8, context: 256, fits: true),
+        .init(
+            description: "a larger model", model: config(vocabulary: 8192, context: 256, width: 512, layers: 8, heads: 8), batch: 16,
+            context: 256, fits: true),
         .init(description: "--context 1000000000", model: config(context: 1_000_000_000), batch: 16, context: 64, fits: false),
         .init(description: "--width 1000000", model: config(width: 1_000_000), batch: 16, context: 64, fits: false),
         .init(description: "--batch 1000000000", model: config(), batch: 1_000_000_000, context: 64, fits: false),
         .init(description: "a million layers", model: config(layers: 1_000_000), batch: 16, context: 64, fits: false),
         .init(description: "fnet context 100000", model: config(.fnet, context: 100_000), batch: 1, context: 64, fits: false),
-        .init(description: "sizes whose product overflows Int", model: config(vocabulary: Int(Int32.max), context: Int(Int32.max),
-              width: Int(Int32.max), layers: Int(Int32.max), heads: 1, ff: Int(Int32.max)), batch: Int.max, context: Int.max, fits: false),
+        .init(
+            description: "sizes whose product overflows Int",
+            model: config(
+                vocabulary: Int(Int32.max), context: Int(Int32.max),
+                width: Int(Int32.max), layers: Int(Int32.max), heads: 1, ff: Int(Int32.max)), batch: Int.max, context: Int.max, fits: false),
     ]
 
     /// Refused with the number before anything is allocated (against an 8 GB machine, so the

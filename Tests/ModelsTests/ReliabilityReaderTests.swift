@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 /// Malformed inputs of the Models readers — llm.c `.bin` token files, `vocab.json` /
 /// `merges.txt`, corpora (empty, invalid UTF-8), checkpoint manifests and checkpoints of
@@ -38,9 +39,13 @@ import TensorCore
         Case(description: "bad magic", bytes: bin([12345, 1, 0]), expected: "bad magic 12345, expected 20240520"),
         Case(description: "unknown version", bytes: bin([20240520, 7, 0]), expected: "unknown version 7, expected 1 (uint16 tokens) or 2 (uint32 tokens)"),
         Case(description: "negative count", bytes: bin([20240520, 1, -5]), expected: "negative token count -5"),
-        Case(description: "truncated tokens", bytes: bin([20240520, 1, 4], [1, 0, 2, 0, 3]), expected: "the header promises 4 tokens (8 bytes after the header), the file has 5"),
+        Case(
+            description: "truncated tokens", bytes: bin([20240520, 1, 4], [1, 0, 2, 0, 3]),
+            expected: "the header promises 4 tokens (8 bytes after the header), the file has 5"),
         Case(description: "extra bytes", bytes: bin([20240520, 2, 1], [1, 0, 0, 0, 9]), expected: "1 extra bytes after the 1 tokens"),
-        Case(description: "uint32 id above Int32.max", bytes: bin([20240520, 2, 1], [0, 0, 0, 0x80]), expected: "token 2147483648 does not fit a signed 32-bit id"),
+        Case(
+            description: "uint32 id above Int32.max", bytes: bin([20240520, 2, 1], [0, 0, 0, 0x80]),
+            expected: "token 2147483648 does not fit a signed 32-bit id"),
     ]
 
     @Test(arguments: tokenFiles) func malformedTokenFiles(_ c: Case) throws {
@@ -79,27 +84,42 @@ import TensorCore
     static let tokenizerCases: [TokenizerCase] = [
         .init(description: "vocab empty file", vocabulary: "", merges: merges, blames: "vocab.json", expected: "at byte 0: expected '{'"),
         .init(description: "vocab empty object", vocabulary: "{}", merges: merges, blames: "vocab.json", expected: "the vocabulary is empty"),
-        .init(description: "vocab truncated", vocabulary: String(vocabulary.prefix(100)), merges: merges, blames: "vocab.json", expected: "unterminated string"),
-        .init(description: "vocab id not an integer", vocabulary: #"{"a": "x"}"#, merges: "", blames: "vocab.json", expected: "at byte 6: expected an integer id"),
-        .init(description: "vocab id out of range", vocabulary: #"{"a": 0, "b": 5}"#, merges: "", blames: "vocab.json", expected: "token \"b\" has id 5; ids must be 0..<2"),
+        .init(
+            description: "vocab truncated", vocabulary: String(vocabulary.prefix(100)), merges: merges, blames: "vocab.json", expected: "unterminated string"),
+        .init(
+            description: "vocab id not an integer", vocabulary: #"{"a": "x"}"#, merges: "", blames: "vocab.json", expected: "at byte 6: expected an integer id"),
+        .init(
+            description: "vocab id out of range", vocabulary: #"{"a": 0, "b": 5}"#, merges: "", blames: "vocab.json",
+            expected: "token \"b\" has id 5; ids must be 0..<2"),
         .init(description: "vocab duplicate id", vocabulary: #"{"a": 0, "b": 0}"#, merges: "", blames: "vocab.json", expected: "id 0 is given to two tokens"),
         .init(description: "vocab bad escape", vocabulary: #"{"\q": 0}"#, merges: "", blames: "vocab.json", expected: "invalid escape"),
         .init(description: "vocab lone surrogate", vocabulary: #"{"\ud800": 0}"#, merges: "", blames: "vocab.json", expected: "lone surrogate"),
-        .init(description: "vocab trailing text", vocabulary: vocabulary + " x", merges: merges, blames: "vocab.json", expected: "trailing characters after the object"),
+        .init(
+            description: "vocab trailing text", vocabulary: vocabulary + " x", merges: merges, blames: "vocab.json",
+            expected: "trailing characters after the object"),
         .init(description: "vocab missing a byte", vocabulary: #"{"a": 0}"#, merges: "", blames: "vocab.json", expected: "no token for the byte 0x0"),
-        .init(description: "merges one token", vocabulary: vocabulary, merges: "#version: 0.2\nt\n", blames: "merges.txt", expected: "line 2 (\"t\"): expected two token strings separated by one space"),
+        .init(
+            description: "merges one token", vocabulary: vocabulary, merges: "#version: 0.2\nt\n", blames: "merges.txt",
+            expected: "line 2 (\"t\"): expected two token strings separated by one space"),
         .init(description: "merges three tokens", vocabulary: vocabulary, merges: "t h e\n", blames: "merges.txt", expected: "line 1"),
-        .init(description: "merges unknown token", vocabulary: vocabulary, merges: "#version: 0.2\nt h\nth x\n", blames: "merges.txt", expected: "line 3 (\"th x\"): the merged token is not in vocab.json"),
-        .init(description: "merges non-byte character", vocabulary: vocabulary, merges: "t ☃\n", blames: "merges.txt", expected: "line 1 (\"t ☃\"): a token string has a character outside the 256 byte characters"),
+        .init(
+            description: "merges unknown token", vocabulary: vocabulary, merges: "#version: 0.2\nt h\nth x\n", blames: "merges.txt",
+            expected: "line 3 (\"th x\"): the merged token is not in vocab.json"),
+        .init(
+            description: "merges non-byte character", vocabulary: vocabulary, merges: "t ☃\n", blames: "merges.txt",
+            expected: "line 1 (\"t ☃\"): a token string has a character outside the 256 byte characters"),
         // One token string with two ids: which id would encode it? (JSON decoders keep one silently.)
-        .init(description: "vocab duplicate token string", vocabulary: String(vocabulary.dropLast()) + #", "th": 259}"#, merges: merges,
-              blames: "vocab.json", expected: "token \"th\" is given two ids (256 and 259)"),
+        .init(
+            description: "vocab duplicate token string", vocabulary: String(vocabulary.dropLast()) + #", "th": 259}"#, merges: merges,
+            blames: "vocab.json", expected: "token \"th\" is given two ids (256 and 259)"),
         // Invalid merges after a CRLF or CR #version line are still read and refused (a CRLF
         // file used to be one comment line, so nothing after it was checked).
-        .init(description: "merges CRLF, bad line", vocabulary: vocabulary, merges: "#version: 0.2\r\nt h\r\nth x\r\n", blames: "merges.txt",
-              expected: "line 3 (\"th x\"): the merged token is not in vocab.json"),
-        .init(description: "merges CR, bad line", vocabulary: vocabulary, merges: "#version: 0.2\rt h\rt\r", blames: "merges.txt",
-              expected: "line 3 (\"t\"): expected two token strings separated by one space"),
+        .init(
+            description: "merges CRLF, bad line", vocabulary: vocabulary, merges: "#version: 0.2\r\nt h\r\nth x\r\n", blames: "merges.txt",
+            expected: "line 3 (\"th x\"): the merged token is not in vocab.json"),
+        .init(
+            description: "merges CR, bad line", vocabulary: vocabulary, merges: "#version: 0.2\rt h\rt\r", blames: "merges.txt",
+            expected: "line 3 (\"t\"): expected two token strings separated by one space"),
     ]
 
     @Test(arguments: tokenizerCases) func malformedTokenizerFiles(_ c: TokenizerCase) throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Models
 @testable import TensorCore
 
@@ -14,17 +15,20 @@ import Testing
     @Test(arguments: Architecture.allCases)
     func blockParameterNamesAreTheCheckpointNames(arch: Architecture) throws {
         let norms1 = ["blocks.0.norm1.weight", "blocks.0.norm1.bias"]
-        let rest = ["blocks.0.norm2.weight", "blocks.0.norm2.bias",
-                    "blocks.0.ffn.up.weight", "blocks.0.ffn.up.bias", "blocks.0.ffn.down.weight", "blocks.0.ffn.down.bias"]
+        let rest = [
+            "blocks.0.norm2.weight", "blocks.0.norm2.bias",
+            "blocks.0.ffn.up.weight", "blocks.0.ffn.up.bias", "blocks.0.ffn.down.weight", "blocks.0.ffn.down.bias",
+        ]
         let koopman = ["blocks.0.koopman.A", "blocks.0.koopman.U.weight", "blocks.0.koopman.V.weight"]
         let linear = ["blocks.0.linattn.qkv.weight", "blocks.0.linattn.qkv.bias", "blocks.0.linattn.out.weight", "blocks.0.linattn.out.bias"]
-        let mixer: [String] = switch arch {
-        case .transformer: ["blocks.0.attn.qkv.weight", "blocks.0.attn.qkv.bias", "blocks.0.attn.out.weight", "blocks.0.attn.out.bias"]
-        case .fnet: []
-        case .koopman: koopman
-        case .qsf, .hamiltonian: koopman + linear + ["blocks.0.gamma"]
-        case .linear: linear
-        }
+        let mixer: [String] =
+            switch arch {
+            case .transformer: ["blocks.0.attn.qkv.weight", "blocks.0.attn.qkv.bias", "blocks.0.attn.out.weight", "blocks.0.attn.out.bias"]
+            case .fnet: []
+            case .koopman: koopman
+            case .qsf, .hamiltonian: koopman + linear + ["blocks.0.gamma"]
+            case .linear: linear
+            }
         let block = try Self.model(arch).blocks[0]
         #expect(block.parameters.map(\.name) == norms1 + mixer + rest)
     }

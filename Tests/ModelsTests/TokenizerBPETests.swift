@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 @Suite struct TokenizerBPETests {
     @Test func byteUnicodeMapIsGPT2s() {
@@ -23,9 +24,9 @@ import TensorCore
         // "the" → t + he (no merge "t he"); " cat" → Ġc, at → Ġcat.
         #expect(bpe.encode("the cat") == [83, 257, 262])
         #expect(bpe.encode(" the") == [258])
-        #expect(bpe.encode("aaaaa") == [263, 263, 64])    // left-to-right: aa aa a
+        #expect(bpe.encode("aaaaa") == [263, 263, 64])  // left-to-right: aa aa a
         #expect(bpe.encode("\n") == [198])
-        #expect(bpe.encode("in in") == [259, 220, 259])   // no merge "Ġ in"
+        #expect(bpe.encode("in in") == [259, 220, 259])  // no merge "Ġ in"
         #expect(bpe.encode("<|endoftext|>") == [27, 91, 68, 77, 67, 78, 69, 83, 68, 87, 83, 91, 29])
         #expect(bpe.encode("a<|endoftext|>", allowingSpecialTokens: true) == [64, 264])
         #expect(bpe.decode([83, 257, 262, 264]) == "the cat<|endoftext|>")
@@ -63,9 +64,11 @@ import TensorCore
         let trained = BPETrainer(vocabularySize: 600).train(StoryGenerator(seed: 1).documents(200))
         let tokenizers = [try BPETokenizer.load(directory: try HandBuiltVocabulary.write()), trained, .byteLevel(), .byteLevel(endOfText: true)]
         var rng = SeededRNG(seed: 5)
-        var texts = ["", " ", "<|endoftext|>", "a<|endoftext|>b<|endoftext|>", String(repeating: "a", count: 20_000),
-                     String(repeating: "word", count: 5_000), String(repeating: " \t\n\u{A0}\u{3000}", count: 500),
-                     "👨\u{200D}👩\u{200D}👧\u{200D}👦🏳️\u{200D}🌈", "e\u{301}\u{301}\u{301}", "שלום עולם مرحبا", "日本語のテキスト"]
+        var texts = [
+            "", " ", "<|endoftext|>", "a<|endoftext|>b<|endoftext|>", String(repeating: "a", count: 20_000),
+            String(repeating: "word", count: 5_000), String(repeating: " \t\n\u{A0}\u{3000}", count: 500),
+            "👨\u{200D}👩\u{200D}👧\u{200D}👦🏳️\u{200D}🌈", "e\u{301}\u{301}\u{301}", "שלום עולם مرحبا", "日本語のテキスト",
+        ]
         for _ in 0..<200 { texts.append(RandomText.adversarial(&rng, length: rng.int(below: 80))) }
         for tokenizer in tokenizers {
             for text in texts {
@@ -94,8 +97,9 @@ import TensorCore
             var symbols: [Int32] = [0, 1, 2, 3]
             var merges: [BPEMerge] = []
             for _ in 0..<rng.int(below: 12) {
-                let m = BPEMerge(left: symbols[rng.int(below: symbols.count)], right: symbols[rng.int(below: symbols.count)],
-                                 result: Int32(symbols.count))
+                let m = BPEMerge(
+                    left: symbols[rng.int(below: symbols.count)], right: symbols[rng.int(below: symbols.count)],
+                    result: Int32(symbols.count))
                 merges.append(m); symbols.append(m.result)
             }
             let table = MergeTable(merges)

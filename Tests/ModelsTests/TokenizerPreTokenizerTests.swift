@@ -1,6 +1,7 @@
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 @Suite struct TokenizerPreTokenizerTests {
     let pre = GPT2PreTokenizer()
@@ -9,8 +10,9 @@ import TensorCore
         for (text, expected) in TokenizerFixtures.gpt2PreTokenizerTable {
             let pieces = pre.split(text)
             // Compare scalars, not Strings: String equality is canonical equivalence.
-            #expect(pieces.map { Array($0.unicodeScalars) } == expected.map { Array($0.unicodeScalars) },
-                    "text \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(
+                pieces.map { Array($0.unicodeScalars) } == expected.map { Array($0.unicodeScalars) },
+                "text \(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 

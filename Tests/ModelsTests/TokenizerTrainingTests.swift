@@ -1,15 +1,19 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 @Suite struct TokenizerTrainingTests {
     @Test func learnsTheExpectedMergesOnASmallCorpus() {
         // Words: "ab" ×1, " ab" ×2, " cd" ×2. Pair counts: (a,b) 3, (Ġ,a) 2, (Ġ,c) 2, (c,d) 2.
         // First (a,b); then a three-way tie at 2 goes to the smallest pair: (0x20, 'c') < (0x20, 256) < ('c','d').
         let bpe = BPETrainer(vocabularySize: 300).train(["ab ab ab cd cd"])
-        #expect(bpe.merges == [BPEMerge(left: 0x61, right: 0x62, result: 256), BPEMerge(left: 0x20, right: 0x63, result: 257),
-                               BPEMerge(left: 0x20, right: 256, result: 258), BPEMerge(left: 257, right: 0x64, result: 259)])
+        #expect(
+            bpe.merges == [
+                BPEMerge(left: 0x61, right: 0x62, result: 256), BPEMerge(left: 0x20, right: 0x63, result: 257),
+                BPEMerge(left: 0x20, right: 256, result: 258), BPEMerge(left: 257, right: 0x64, result: 259),
+            ])
         #expect(bpe.vocabularySize == 261 && bpe.endOfTextToken == 260)
         #expect(bpe.encode("ab cd ab") == [256, 259, 258])
     }
@@ -20,7 +24,7 @@ import TensorCore
         for _ in 0..<50 { documents.append(RandomText.adversarial(&rng, length: 40)) }
         let a = BPETrainer(vocabularySize: 800).train(documents)
         let b = BPETrainer(vocabularySize: 800).train(documents.reversed())
-        #expect(a.merges == b.merges)    // word order does not matter either
+        #expect(a.merges == b.merges)  // word order does not matter either
         #expect(a.vocabularySize == 800)
         for (rank, m) in a.merges.enumerated() {
             #expect(Array(a.bytes(of: Int(m.result))) == Array(a.bytes(of: Int(m.left)) + a.bytes(of: Int(m.right))))
@@ -49,8 +53,9 @@ import TensorCore
         var mixed = documents
         // Add varied words so that 4096 tokens are reachable (stories alone have a small vocabulary).
         for _ in 0..<3000 {
-            mixed.append((0..<60).map { _ in String((0..<(2 + rng.int(below: 8))).map { _ in Character(Unicode.Scalar(UInt8(97 + rng.int(below: 26)))) }) }
-                .joined(separator: " "))
+            mixed.append(
+                (0..<60).map { _ in String((0..<(2 + rng.int(below: 8))).map { _ in Character(Unicode.Scalar(UInt8(97 + rng.int(below: 26)))) }) }
+                    .joined(separator: " "))
         }
         let bytes = mixed.reduce(0) { $0 + $1.utf8.count }
         let bpe = BPETrainer(vocabularySize: 4096).train(mixed)

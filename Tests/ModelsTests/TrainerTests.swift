@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Models
 @testable import TensorCore
 
@@ -11,8 +12,9 @@ import Testing
     }()
 
     static func model(_ arch: Architecture, seed: UInt64 = 1) throws -> LanguageModel<Float> {
-        let config = ModelConfig(architecture: arch, vocabularySize: data.summary.vocabularySize, contextLength: 32,
-                                 width: 48, layers: 2, heads: 4, feedForward: 96)
+        let config = ModelConfig(
+            architecture: arch, vocabularySize: data.summary.vocabularySize, contextLength: 32,
+            width: 48, layers: 2, heads: 4, feedForward: 96)
         var rng = SeededRNG(seed: seed)
         return try LanguageModel(config: config, rng: &rng)
     }
@@ -40,19 +42,22 @@ import Testing
     /// model at the unigram loss.
     @Test(arguments: [Architecture.transformer, .fnet])
     func tinyModelLearnsBeyondUnigramStatistics(arch: Architecture) throws {
-        let trainer = try Trainer(model: Self.model(arch), config: Self.training(steps: 300),
-                                  train: Self.data.train, validation: Self.data.validation)
+        let trainer = try Trainer(
+            model: Self.model(arch), config: Self.training(steps: 300),
+            train: Self.data.train, validation: Self.data.validation)
         let summary = try trainer.run()
         let unigram = Self.data.summary.validationUnigramCrossEntropy
-        #expect(summary.validation.loss < unigram - 0.3,
-                "\(arch): validation loss \(summary.validation.loss) vs unigram cross-entropy \(unigram)")
+        #expect(
+            summary.validation.loss < unigram - 0.3,
+            "\(arch): validation loss \(summary.validation.loss) vs unigram cross-entropy \(unigram)")
         #expect(summary.validation.bitsPerByte != nil)
     }
 
     @Test func sameSeedGivesIdenticalLosses() throws {
         func losses() throws -> [Double] {
-            let trainer = try Trainer(model: Self.model(.qsf), config: Self.training(steps: 6),
-                                      train: Self.data.train, validation: Self.data.validation)
+            let trainer = try Trainer(
+                model: Self.model(.qsf), config: Self.training(steps: 6),
+                train: Self.data.train, validation: Self.data.validation)
             var out: [Double] = []
             trainer.onRecord = { if $0.kind == .train, let l = $0.loss { out.append(l) } }
             _ = try trainer.run()
@@ -64,7 +69,7 @@ import Testing
     @Test(arguments: [Architecture.transformer, .qsf])
     func resumingContinuesTheTrajectoryExactly(arch: Architecture) throws {
         var config = Self.training(steps: 10)
-        config.layerNormAnnealFraction = 0.3   // resume across the freeze as well
+        config.layerNormAnnealFraction = 0.3  // resume across the freeze as well
         var uninterrupted: [Double] = []
         let full = try Trainer(model: Self.model(arch), config: config, train: Self.data.train, validation: Self.data.validation)
         full.onRecord = { if $0.kind == .train { uninterrupted.append($0.loss!) } }
@@ -96,7 +101,7 @@ import Testing
             try trainer.trainStep()
             Issue.record("a NaN weight did not stop training")
         } catch let error as TrainingError {
-            #expect("\(error)".contains("step 2"), "\(error)")   // the second step is the one whose loss is NaN
+            #expect("\(error)".contains("step 2"), "\(error)")  // the second step is the one whose loss is NaN
         }
     }
 
@@ -121,7 +126,7 @@ import Testing
                 Issue.record("expected a non-finite gradient, got: \(error)")
                 return
             }
-            #expect(step == 2 && !parameter.isEmpty, "\(error)")   // the second step's gradient overflows (steps count from 1)
+            #expect(step == 2 && !parameter.isEmpty, "\(error)")  // the second step's gradient overflows (steps count from 1)
             #expect("\(error)".contains("step 2") && "\(error)".contains(parameter), "\(error)")
         }
     }
@@ -144,7 +149,8 @@ import Testing
             #expect("\(error)".contains(weights.path), "\(error)")
         }
         // A checkpoint of another architecture is refused with a reason.
-        let transformer = try Trainer(model: Self.model(.transformer), config: Self.training(steps: 3), train: Self.data.train, validation: Self.data.validation)
+        let transformer = try Trainer(
+            model: Self.model(.transformer), config: Self.training(steps: 3), train: Self.data.train, validation: Self.data.validation)
         do {
             try transformer.resume(from: folder)
             Issue.record("a checkpoint of another model was accepted")
@@ -159,7 +165,8 @@ import Testing
         let a = try Generator.sample(model, prompt: prompt, count: 12, temperature: 1, topK: 20, seed: 4)
         let b = try Generator.sample(model, prompt: prompt, count: 12, temperature: 1, topK: 20, seed: 4)
         #expect(a == b && a.count == 12)
-        #expect(try Generator.sample(model, prompt: prompt, count: 5, temperature: 0, seed: 1)
+        #expect(
+            try Generator.sample(model, prompt: prompt, count: 5, temperature: 0, seed: 1)
                 == (try Generator.sample(model, prompt: prompt, count: 5, temperature: 0, seed: 2)))
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 @Suite("Branching ratio")
 struct BranchingRatioTests {
@@ -107,7 +108,7 @@ struct IntegratedInformationTests {
         let r = AutoregressivePhi.phi(system)
         #expect(abs(r.phi) < 1e-10)
         #expect(Set(r.partA) == Set([0, 1, 2]) || Set(r.partB) == Set([0, 1, 2]))
-        #expect(r.wholeMutualInformation > 0.05)   // each block alone integrates information
+        #expect(r.wholeMutualInformation > 0.05)  // each block alone integrates information
     }
 
     @Test func heuristicFindsTheExhaustiveMinimum() throws {
@@ -145,8 +146,9 @@ struct IntegratedInformationTests {
 
     @Test func sixteenVariablesRunExhaustively() throws {
         var rng = SeededRNG(seed: 20)
-        let system = try LinearGaussianSystem(coupling: Matrix.randomNormal(rows: 16, cols: 16, std: 0.15, rng: &rng),
-                                              noiseCovariance: .identity(16))
+        let system = try LinearGaussianSystem(
+            coupling: Matrix.randomNormal(rows: 16, cols: 16, std: 0.15, rng: &rng),
+            noiseCovariance: .identity(16))
         let r = AutoregressivePhi.phi(system)
         #expect(r.exhaustive && r.bipartitionsEvaluated == 32767)
         #expect(r.phi > 0 && r.normalisation == "minimum part entropy")

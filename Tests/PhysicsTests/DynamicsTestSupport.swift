@@ -4,8 +4,10 @@ import TensorCore
 enum DynamicsTestSystems {
     /// A random generator A = H + D with skew H of scale `rotation` and symmetric D of scale
     /// `dissipation`, shifted by `shift`·I.
-    static func generator(_ d: Int, rotation: Double = 0.5, dissipation: Double = 0.3, shift: Double = 0,
-                          rng: inout SeededRNG) -> Matrix {
+    static func generator(
+        _ d: Int, rotation: Double = 0.5, dissipation: Double = 0.3, shift: Double = 0,
+        rng: inout SeededRNG
+    ) -> Matrix {
         let g = Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng)
         let s = Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng)
         return g.antisymmetricPart * rotation + s.symmetricPart * dissipation + Matrix.identity(d) * shift

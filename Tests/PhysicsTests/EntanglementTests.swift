@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 @Suite("Entanglement entropy")
 struct EntanglementTests {
@@ -20,7 +21,7 @@ struct EntanglementTests {
             // U·I·Vᵀ with random orthogonal U, V: local rotations do not change the entropy.
             let u = try Matrix.randomNormal(rows: d, cols: d, rng: &rng).svd().u
             let v = try Matrix.randomNormal(rows: d, cols: d, rng: &rng).svd().u
-            let psi = u.multiplied(by: v, transposeOther: true) * 3.7   // unnormalised on purpose
+            let psi = u.multiplied(by: v, transposeOther: true) * 3.7  // unnormalised on purpose
             let s = try SchmidtSpectrum(psi)
             #expect(abs(s.entropy - Foundation.log(Double(d))) < 1e-10)
             #expect(abs(s.renyi2 - Foundation.log(Double(d))) < 1e-10)

@@ -1,16 +1,18 @@
 import Foundation
 import RealModule
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
 
 @Suite("Gaussian fusion and the chained filter")
 struct GaussianFusionTests {
     func fusion(_ rng: inout SeededRNG, d: Int = 5, m: Int = 3, noise: Double = 0.7) throws -> GaussianFusion {
-        GaussianFusion(priorMean: DynamicsTestSystems.vector(d, rng: &rng),
-                       priorPrecision: try DynamicsTestSystems.spd(d, rng: &rng),
-                       measurement: Matrix.randomNormal(rows: m, cols: d, rng: &rng),
-                       noiseVariance: noise)
+        GaussianFusion(
+            priorMean: DynamicsTestSystems.vector(d, rng: &rng),
+            priorPrecision: try DynamicsTestSystems.spd(d, rng: &rng),
+            measurement: Matrix.randomNormal(rows: m, cols: d, rng: &rng),
+            noiseVariance: noise)
     }
 
     @Test("completing the square: prior × likelihood = posterior quadratic + R(y)")
@@ -53,8 +55,9 @@ struct GaussianFusionTests {
         #expect(check.meanPValue > 1e-3)
         #expect(check.covariancePValue > 1e-3)
         // Negative control: the same residual draws judged against the prior covariance.
-        let wrong = try GaussianMomentTest(draws: residualDraws(f, &rng), mean: [0, 0, 0, 0],
-                                           covariance: try f.priorPrecision.inverse().symmetricPart)
+        let wrong = try GaussianMomentTest(
+            draws: residualDraws(f, &rng), mean: [0, 0, 0, 0],
+            covariance: try f.priorPrecision.inverse().symmetricPart)
         #expect(wrong.covariancePValue < 1e-6)
     }
 
@@ -76,9 +79,10 @@ struct GaussianFusionTests {
         var rng = SeededRNG(seed: 24)
         let d = 5, m = 3, tokens = 8
         let a = DynamicsTestSystems.generator(d, rotation: 1, dissipation: 0.6, rng: &rng)
-        let chain = KoopmanMeasurementChain(propagator: try a.exponential(), bias: DynamicsTestSystems.vector(d, std: 0.3, rng: &rng),
-                                            valueProjection: Matrix.randomNormal(rows: m, cols: d, rng: &rng),
-                                            koopmanNoise: 1, measurementNoise: 1, gamma: 1.2)
+        let chain = KoopmanMeasurementChain(
+            propagator: try a.exponential(), bias: DynamicsTestSystems.vector(d, std: 0.3, rng: &rng),
+            valueProjection: Matrix.randomNormal(rows: m, cols: d, rng: &rng),
+            koopmanNoise: 1, measurementNoise: 1, gamma: 1.2)
         let mu0 = DynamicsTestSystems.vector(d, rng: &rng)
         let lambda0 = try DynamicsTestSystems.spd(d, rng: &rng)
         let (_, observations) = try chain.sample(priorMean: mu0, priorPrecision: lambda0, tokens: tokens, rng: &rng)
@@ -90,8 +94,9 @@ struct GaussianFusionTests {
             #expect(DynamicsTestSystems.relativeError(filtered[t].filtered.covariance, batch[t].covariance) < 1e-9)
         }
         // The batch reference is sensitive to γ: a different γ gives a visibly different posterior.
-        let other = KoopmanMeasurementChain(propagator: chain.propagator, bias: chain.bias, valueProjection: chain.valueProjection,
-                                            koopmanNoise: 1, measurementNoise: 1, gamma: 2.0)
+        let other = KoopmanMeasurementChain(
+            propagator: chain.propagator, bias: chain.bias, valueProjection: chain.valueProjection,
+            koopmanNoise: 1, measurementNoise: 1, gamma: 2.0)
         let otherBatch = try other.batchPosterior(priorMean: mu0, priorPrecision: lambda0, observations: observations)
         #expect(DynamicsTestSystems.relativeError(filtered[tokens - 1].filtered.covariance, otherBatch[tokens - 1].covariance) > 1e-3)
     }
@@ -101,19 +106,21 @@ struct GaussianFusionTests {
 struct MeasuredSDETests {
     func system(_ rng: inout SeededRNG, d: Int = 4) -> MeasuredLinearSDE {
         let m = d
-        return MeasuredLinearSDE(generator: DynamicsTestSystems.generator(d, rotation: 1.5, dissipation: 0.8, rng: &rng),
-                                 bias: DynamicsTestSystems.vector(d, std: 0.5, rng: &rng),
-                                 valueProjection: Matrix.randomNormal(rows: m, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng),
-                                 target: DynamicsTestSystems.vector(m, rng: &rng),
-                                 gamma: 1.2, measurementNoise: 1, koopmanNoise: 1)
+        return MeasuredLinearSDE(
+            generator: DynamicsTestSystems.generator(d, rotation: 1.5, dissipation: 0.8, rng: &rng),
+            bias: DynamicsTestSystems.vector(d, std: 0.5, rng: &rng),
+            valueProjection: Matrix.randomNormal(rows: m, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng),
+            target: DynamicsTestSystems.vector(m, rng: &rng),
+            gamma: 1.2, measurementNoise: 1, koopmanNoise: 1)
     }
 
     @Test("scalar Ornstein–Uhlenbeck closed form")
     func scalar() throws {
         // dx = (−k x + c) dt + σ dB with k = a + γw²: mean c/k + (m0 − c/k)e^{−kτ},
         // variance P0 e^{−2kτ} + σ²(1 − e^{−2kτ})/(2k).
-        let sde = MeasuredLinearSDE(generator: Matrix([[-0.4]]), bias: [0.3], valueProjection: Matrix([[0.8]]), target: [1.5],
-                                    gamma: 1.25, measurementNoise: 1, koopmanNoise: 0.9)
+        let sde = MeasuredLinearSDE(
+            generator: Matrix([[-0.4]]), bias: [0.3], valueProjection: Matrix([[0.8]]), target: [1.5],
+            gamma: 1.25, measurementNoise: 1, koopmanNoise: 0.9)
         let k = 0.4 + 1.25 * 0.64, c = 0.3 + 1.25 * 0.8 * 1.5, tau = 1.7
         let law = try sde.propagate(GaussianState(mean: [2], covariance: Matrix([[0.3]])), time: tau)
         let mean = c / k + (2 - c / k) * Double.exp(-k * tau)
@@ -125,9 +132,10 @@ struct MeasuredSDETests {
     @Test("a singular drift matrix is handled by the augmented exponential")
     func singularDrift() throws {
         // A = 0, W = 0: M = 0, so m(τ) = m0 + τb and P(τ) = P0 + τσ_K² I exactly.
-        let sde = MeasuredLinearSDE(generator: Matrix(rows: 3, cols: 3), bias: [1, -2, 0.5],
-                                    valueProjection: Matrix(rows: 2, cols: 3), target: [0.3, 0.1],
-                                    gamma: 1, measurementNoise: 1, koopmanNoise: 0.5)
+        let sde = MeasuredLinearSDE(
+            generator: Matrix(rows: 3, cols: 3), bias: [1, -2, 0.5],
+            valueProjection: Matrix(rows: 2, cols: 3), target: [0.3, 0.1],
+            gamma: 1, measurementNoise: 1, koopmanNoise: 0.5)
         let start = GaussianState(mean: [0.1, 0.2, 0.3], covariance: Matrix.identity(3))
         let law = try sde.propagate(start, time: 2)
         #expect(DynamicsTestSystems.relativeError(law.mean, [2.1, -3.8, 1.3]) < 1e-14)
@@ -168,8 +176,9 @@ struct MeasuredSDETests {
         let biasZ = (0..<d).map { abs(scheme.mean[$0] - exact.mean[$0]) / (exact.covariance[$0, $0] / Double(n)).squareRoot() }
         #expect(biasZ.max()! < 0.5)
         // Negative control: a propagator that ignores the measurement term is rejected.
-        let free = MeasuredLinearSDE(generator: sde.generator, bias: sde.bias, valueProjection: sde.valueProjection,
-                                     target: sde.target, gamma: 0, measurementNoise: 1, koopmanNoise: 1)
+        let free = MeasuredLinearSDE(
+            generator: sde.generator, bias: sde.bias, valueProjection: sde.valueProjection,
+            target: sde.target, gamma: 0, measurementNoise: 1, koopmanNoise: 1)
         let wrong = try free.propagate(start, time: tau)
         let rejected = try GaussianMomentTest(draws: ensemble.final, mean: wrong.mean, covariance: wrong.covariance)
         #expect(rejected.meanPValue < 1e-6)

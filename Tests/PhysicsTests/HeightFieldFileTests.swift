@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 @Suite("Surface growth: height-field files")
 struct HeightFieldFileTests {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
 
 @Suite("Ising memory learning rules and capacity")
@@ -37,8 +38,9 @@ struct IsingMemoryLearningTests {
         #expect(worst < 1e-6 * max(1, scale), "\(rule): worst deviation \(worst)")
     }
 
-    @Test("a single stored pattern is a fixed point and an attractor under every rule",
-          arguments: [LearningRule.hebbian] + rules)
+    @Test(
+        "a single stored pattern is a fixed point and an attractor under every rule",
+        arguments: [LearningRule.hebbian] + rules)
     func singlePatternFixedPoint(rule: LearningRule) {
         var rng = SeededRNG(seed: 32)
         let patterns = PatternSet.random(count: 1, size: 24, rng: &rng)

@@ -1,5 +1,6 @@
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
 
 /// A random symmetric zero-diagonal memory with Gaussian couplings and fields.

@@ -1,8 +1,9 @@
 import ComplexModule
 import Foundation
 import RealModule
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
 
 @Suite("Koopman spectrum")
@@ -130,7 +131,7 @@ struct KoopmanSpectrumTests {
         let items = 5
         var coefficients = Matrix.randomNormal(rows: items, cols: d, std: 0.1, rng: &rng)
         for c in 0..<d { coefficients[2, c] = c == 0 ? 5 : 0 }
-        let states = coefficients.multiplied(by: v, transposeOther: true)           // (items, d)
+        let states = coefficients.multiplied(by: v, transposeOther: true)  // (items, d)
         let activations = ModeActivations(spectrum: spectrum, states: states)
         for i in 0..<items {
             for c in 0..<d {

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
 
 @Suite struct KuramotoTests {
@@ -58,9 +59,10 @@ import TensorCore
             var rng = master.stream(UInt64(i))
             let regular = i % 2 == 0
             let k = couplings[i / 2]
-            let e = KuramotoModel.stationaryOrderParameter(distribution: .lorentzian(halfWidth: 1), oscillators: 800, coupling: k,
-                                                           regular: regular, realisations: regular ? 1 : 3, timeStep: 0.1,
-                                                           transient: 30, duration: 40, rng: &rng)
+            let e = KuramotoModel.stationaryOrderParameter(
+                distribution: .lorentzian(halfWidth: 1), oscillators: 800, coupling: k,
+                regular: regular, realisations: regular ? 1 : 3, timeStep: 0.1,
+                transient: 30, duration: 40, rng: &rng)
             return (k, e, regular)
         }
         for (k, e, regular) in results {
@@ -78,16 +80,18 @@ import TensorCore
         let master = SeededRNG(seed: 42)
         let r = Parallel.map(sizes.count) { i -> OrderParameterEstimate in
             var rng = master.stream(UInt64(i))
-            return KuramotoModel.stationaryOrderParameter(distribution: .lorentzian(halfWidth: 1), oscillators: sizes[i], coupling: 1,
-                                                          regular: false, realisations: 3, timeStep: 0.1, transient: 20,
-                                                          duration: 80, rng: &rng)
+            return KuramotoModel.stationaryOrderParameter(
+                distribution: .lorentzian(halfWidth: 1), oscillators: sizes[i], coupling: 1,
+                regular: false, realisations: 3, timeStep: 0.1, transient: 20,
+                duration: 80, rng: &rng)
         }
         let slope = (log(r[2].mean) - log(r[0].mean)) / (log(1600.0) - log(100.0))
         #expect(slope > -0.65 && slope < -0.35, "slope \(slope)")
         // Uncoupled: N⟨r²⟩ = 1 for independent phases.
         var rng = SeededRNG(seed: 43)
-        let free = KuramotoModel.stationaryOrderParameter(distribution: .gaussian(std: 1), oscillators: 400, coupling: 0, regular: false,
-                                                          realisations: 4, timeStep: 0.1, transient: 0, duration: 200, rng: &rng)
+        let free = KuramotoModel.stationaryOrderParameter(
+            distribution: .gaussian(std: 1), oscillators: 400, coupling: 0, regular: false,
+            realisations: 4, timeStep: 0.1, transient: 0, duration: 200, rng: &rng)
         #expect(abs(free.meanSquare * 400 - 1) <= 0.25)
     }
 
@@ -98,8 +102,9 @@ import TensorCore
         let factors = [0.8, 1.4]
         let r = Parallel.map(factors.count) { i -> OrderParameterEstimate in
             var rng = master.stream(UInt64(i))
-            return KuramotoModel.stationaryOrderParameter(distribution: g, oscillators: 1500, coupling: factors[i] * g.criticalCoupling,
-                                                          regular: true, realisations: 1, timeStep: 0.1, transient: 60, duration: 60, rng: &rng)
+            return KuramotoModel.stationaryOrderParameter(
+                distribution: g, oscillators: 1500, coupling: factors[i] * g.criticalCoupling,
+                regular: true, realisations: 1, timeStep: 0.1, transient: 60, duration: 60, rng: &rng)
         }
         #expect(r[0].mean < 4 / 1500.0.squareRoot())
         let theory = KuramotoTheory.stationaryOrderParameter(coupling: 1.4 * g.criticalCoupling, distribution: g)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 /// The generic pieces under the NN-QFT estimators: normal and χ² draws, the cosine of the
 /// embedding, the jackknife, the weighted line fit and tail probabilities.
@@ -112,7 +113,7 @@ struct NNQFTStatisticsTests {
     @Test("the floor-cut, reweighted power-law fit is unbiased on synthetic 1/N data; unreweighted is not")
     func powerLawFitBias() {
         let n: [Double] = [1, 2, 4, 8, 16, 32, 64]
-        let sigma = [0.5, 0.25, 0.13, 0.1, 0.06, 0.06, 0.055]   // like the single-layer measurement
+        let sigma = [0.5, 0.25, 0.13, 0.1, 0.06, 0.06, 0.055]  // like the single-layer measurement
         var rng = Self.generator(seed: 17)
         var reweighted = 0.0, plain = 0.0, fits = 0
         for _ in 0..<6000 {
@@ -126,8 +127,10 @@ struct NNQFTStatisticsTests {
             let analysis = ScalingAnalysis(x: n, values: values, floors: Array(repeating: 0.05, count: n.count))
             let kept = analysis.included
             guard let fit = analysis.fit,
-                  let raw = WeightedLineFit.powerLaw(x: kept.map(\.x), y: kept.map(\.value.value), sigma: kept.map(\.value.error),
-                                                     reweight: false) else { continue }
+                let raw = WeightedLineFit.powerLaw(
+                    x: kept.map(\.x), y: kept.map(\.value.value), sigma: kept.map(\.value.error),
+                    reweight: false)
+            else { continue }
             reweighted += fit.slope
             plain += raw.slope
             fits += 1

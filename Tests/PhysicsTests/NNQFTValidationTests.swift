@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 /// Known answers for the NN-QFT estimators, before they meet attention: the single-layer
 /// network's kernels and exact 1/N four-point function, the Gaussian process, jackknife coverage
@@ -16,8 +17,9 @@ struct NNQFTValidationTests {
         }
     }
 
-    @Test("single-layer G2 equals the analytic kernel (arcsine, arc-cosine, Gauss)",
-          arguments: SingleLayerNetwork.Activation.allCases)
+    @Test(
+        "single-layer G2 equals the analytic kernel (arcsine, arc-cosine, Gauss)",
+        arguments: SingleLayerNetwork.Activation.allCases)
     func singleLayerKernel(activation: SingleLayerNetwork.Activation) {
         let net = SingleLayerNetwork(points: Self.points(activation), activation: activation, width: 8)
         let plan = CorrelatorPlan(draws: 40_000, blocks: 40, quadruples: Quadruple.diagonal(6), seed: 21)
@@ -44,13 +46,15 @@ struct NNQFTValidationTests {
         // The Gauss-net's exp(z) is log-normal: with σ_W = σ_b = 1 its fourth moment e^{4Σ} is
         // dominated by rare draws and no Monte Carlo of this size converges; smaller scales tame it.
         // For erf a small σ_b keeps the Gaussian bias b1 from burying the (weaker) non-Gaussianity.
-        let (weight, bias): (Double, Double) = switch activation {
-        case .gauss: (0.5, 0.5)
-        case .erf: (1, 0.2)
-        case .relu: (1, 1)
-        }
-        let net = SingleLayerNetwork(points: Self.points(activation), activation: activation, width: 2,
-                                     weightScale: weight, biasScale: bias)
+        let (weight, bias): (Double, Double) =
+            switch activation {
+            case .gauss: (0.5, 0.5)
+            case .erf: (1, 0.2)
+            case .relu: (1, 1)
+            }
+        let net = SingleLayerNetwork(
+            points: Self.points(activation), activation: activation, width: 2,
+            weightScale: weight, biasScale: bias)
         let quads = [Quadruple(0, 0, 0, 0), Quadruple(5, 5, 5, 5), Quadruple(0, 0, 5, 5), Quadruple(1, 2, 3, 4), Quadruple(0, 1, 4, 5)]
         let plan = CorrelatorPlan(draws: 200_000, blocks: 50, quadruples: quads, seed: 22)
         let g4c = CorrelatorEstimator.run(net, plan: plan).g4Connected
@@ -92,10 +96,12 @@ struct NNQFTValidationTests {
         let quads = Quadruple.all(6)
         let estimate = CorrelatorEstimator.run(field, plan: CorrelatorPlan(draws: 100_000, blocks: 50, quadruples: quads, seed: 24))
         let g2 = estimate.g2
-        for i in 0..<6 { for j in i..<6 {
-            let v = g2[pairIndex(i, j, 6)]
-            #expect(abs(v.value - kernel[i * 6 + j]) < 4.5 * v.error)
-        } }
+        for i in 0..<6 {
+            for j in i..<6 {
+                let v = g2[pairIndex(i, j, 6)]
+                #expect(abs(v.value - kernel[i * 6 + j]) < 4.5 * v.error)
+            }
+        }
         let g4c = estimate.g4Connected
         let worst = g4c.map { abs($0.value) / $0.error }.max()!
         #expect(worst < 4.5, "worst |G4c|/σ over \(quads.count) quadruples = \(worst)")
@@ -129,14 +135,15 @@ struct NNQFTValidationTests {
 
     @Test("results are identical for one seed on 1, 2 and 3 threads")
     func threadIndependence() {
-        let field = AttentionField(points: .ring(count: 5, dimension: 3, radius: 1),
-                                   config: AttentionFieldConfig(features: 16, keyWidth: 8, heads: 2))
+        let field = AttentionField(
+            points: .ring(count: 5, dimension: 3, radius: 1),
+            config: AttentionFieldConfig(features: 16, keyWidth: 8, heads: 2))
         let net = SingleLayerNetwork(points: Self.points(.relu), activation: .relu, width: 4)
         let planA = CorrelatorPlan(draws: 3000, blocks: 12, threads: 1, quadruples: Quadruple.standard(5), seed: 9)
         let planC = CorrelatorPlan(draws: 3000, blocks: 12, threads: 1, quadruples: Quadruple.standard(6), seed: 9)
         let serialField = CorrelatorEstimator.run(field, plan: planA).jackknife.sums
         let serialNet = CorrelatorEstimator.run(net, plan: planC).jackknife.sums
-        for threads in [2, 3] {   // 3 threads over 12 blocks: workers take blocks from a shared counter
+        for threads in [2, 3] {  // 3 threads over 12 blocks: workers take blocks from a shared counter
             var planB = planA, planD = planC
             planB.threads = threads
             planD.threads = threads

@@ -1,16 +1,18 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
 
 @Suite("Normalised SSE")
 struct NormalisedSSETests {
     func system(_ rng: inout SeededRNG, d: Int = 5, dissipation: Double = 0.6, bias: Double = 0) -> NormalisedSSE {
-        NormalisedSSE(generator: DynamicsTestSystems.generator(d, rotation: 1, dissipation: dissipation, rng: &rng),
-                      bias: DynamicsTestSystems.vector(d, std: bias, rng: &rng),
-                      valueProjection: Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng),
-                      target: DynamicsTestSystems.vector(d, std: 1 / Double(d).squareRoot(), rng: &rng),
-                      gamma: 1.2, measurementNoise: 1)
+        NormalisedSSE(
+            generator: DynamicsTestSystems.generator(d, rotation: 1, dissipation: dissipation, rng: &rng),
+            bias: DynamicsTestSystems.vector(d, std: bias, rng: &rng),
+            valueProjection: Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng),
+            target: DynamicsTestSystems.vector(d, std: 1 / Double(d).squareRoot(), rng: &rng),
+            gamma: 1.2, measurementNoise: 1)
     }
 
     @Test("Itô norm rates: tangent form exactly zero; seed form 2ψᵀ(Dψ + b) and 2√(γ)/σ ψᵀe on the sphere")

@@ -1,5 +1,7 @@
-import Testing
+import Foundation
 import TensorCore
+import Testing
+
 @testable import Physics
 
 @Suite("QPF forward map")
@@ -130,5 +132,3 @@ struct ChiSquareTestTests {
         #expect(abs(test.pValue - Double.exp(-1)) < 1e-12)
     }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
 
 @Suite("QPF real-time leakage")
@@ -31,8 +32,9 @@ struct QPFRealTimeTests {
             let exact = try RealTimeLeakage.exactDiagonalization(system, field: field, duration: duration)
             #expect(krylov.normDrift < 1e-9)
             for k in 0..<8 {
-                #expect(abs(krylov.channels[k] - exact.channels[k]) < 1e-6 * max(exact.channels[k], 1e-3),
-                        "Γ = \(field), channel \(k): \(krylov.channels[k]) vs \(exact.channels[k])")
+                #expect(
+                    abs(krylov.channels[k] - exact.channels[k]) < 1e-6 * max(exact.channels[k], 1e-3),
+                    "Γ = \(field), channel \(k): \(krylov.channels[k]) vs \(exact.channels[k])")
             }
             #expect(abs(krylov.survival - exact.survival) < 1e-6)
         }

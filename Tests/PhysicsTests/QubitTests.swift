@@ -1,8 +1,9 @@
 import ComplexModule
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 @Suite("One-qubit density-matrix simulator")
 struct QubitTests {
@@ -54,7 +55,7 @@ struct QubitTests {
     @Test func unphysicalT2IsRejected() {
         #expect(throws: QubitError.self) { try QubitNoise(t1: 100e-12, t2: 300e-12) }
         #expect(throws: QubitError.self) { try QubitNoise(t1: -1, t2: 1) }
-        #expect((try? QubitNoise(t1: 150e-12, t2: 300e-12)) != nil)   // T2 = 2·T1 is allowed
+        #expect((try? QubitNoise(t1: 150e-12, t2: 300e-12)) != nil)  // T2 = 2·T1 is allowed
     }
 
     @Test func shotsFollowTheBinomialDistribution() {

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 /// Malformed height-field files (`.npy` and CSV, the inputs of `attnlab kpz`): each refused
 /// with `DataFileError` naming the file, the line/column or header entry, and what was
@@ -33,38 +34,58 @@ import TensorCore
         // .npy
         Case(description: "npy empty", name: "a.npy", bytes: Data(), expected: "not a .npy file: expected the magic bytes \\x93NUMPY"),
         Case(description: "npy bad magic", name: "a.npy", bytes: Data("PK\u{3}\u{4}ziparchive".utf8), expected: "expected the magic bytes"),
-        Case(description: "npy version 9", name: "a.npy", bytes: npy(good, dataBytes: 48).replacing(Data([1, 0]), with: Data([9, 0]), maxReplacements: 1),
-             expected: ".npy format version 9.0 is not supported"),
-        Case(description: "npy header truncated", name: "a.npy", bytes: npy(good).prefix(40), expected: "truncated .npy header: it declares 118 bytes, the file has 30"),
-        Case(description: "npy no descr", name: "a.npy", bytes: npy("{'fortran_order': False, 'shape': (2, 3), }", dataBytes: 48), expected: ".npy header has no 'descr' entry"),
-        Case(description: "npy integer dtype", name: "a.npy", bytes: npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }", dataBytes: 48),
-             expected: "dtype '<i8' is not supported; expected float32 or float64"),
-        Case(description: "npy fortran order", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", dataBytes: 48),
-             expected: "Fortran (column-major) order; expected C order"),
-        Case(description: "npy shape not a tuple", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': [2, 3], }", dataBytes: 48),
-             expected: "'shape' should be a tuple, got [2"),
-        Case(description: "npy negative shape", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, -3), }"),
-             expected: "shape entry '-3' is not a non-negative integer"),
-        Case(description: "npy shape overflows", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"),
-             expected: "is too large to address"),
-        Case(description: "npy data truncated", name: "a.npy", bytes: npy(good, dataBytes: 40), expected: "holds 40 data bytes; shape [2, 3] of '<f8' needs 48"),
+        Case(
+            description: "npy version 9", name: "a.npy", bytes: npy(good, dataBytes: 48).replacing(Data([1, 0]), with: Data([9, 0]), maxReplacements: 1),
+            expected: ".npy format version 9.0 is not supported"),
+        Case(
+            description: "npy header truncated", name: "a.npy", bytes: npy(good).prefix(40),
+            expected: "truncated .npy header: it declares 118 bytes, the file has 30"),
+        Case(
+            description: "npy no descr", name: "a.npy", bytes: npy("{'fortran_order': False, 'shape': (2, 3), }", dataBytes: 48),
+            expected: ".npy header has no 'descr' entry"),
+        Case(
+            description: "npy integer dtype", name: "a.npy", bytes: npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }", dataBytes: 48),
+            expected: "dtype '<i8' is not supported; expected float32 or float64"),
+        Case(
+            description: "npy fortran order", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", dataBytes: 48),
+            expected: "Fortran (column-major) order; expected C order"),
+        Case(
+            description: "npy shape not a tuple", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': [2, 3], }", dataBytes: 48),
+            expected: "'shape' should be a tuple, got [2"),
+        Case(
+            description: "npy negative shape", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2, -3), }"),
+            expected: "shape entry '-3' is not a non-negative integer"),
+        Case(
+            description: "npy shape overflows", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"),
+            expected: "is too large to address"),
+        Case(
+            description: "npy data truncated", name: "a.npy", bytes: npy(good, dataBytes: 40), expected: "holds 40 data bytes; shape [2, 3] of '<f8' needs 48"),
         Case(description: "npy data too long", name: "a.npy", bytes: npy(good, dataBytes: 56), expected: "holds 56 data bytes"),
-        Case(description: "npy 1-D", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", dataBytes: 48),
-             expected: "array has shape [6]; expected 2-D (times, positions) or 3-D"),
-        Case(description: "npy one position", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6, 1), }", dataBytes: 48),
-             expected: "has 1 position column(s); expected at least 2"),
-        Case(description: "npy NaN", name: "a.npy", bytes: npy(good) + Data([UInt8](repeating: 0, count: 32)) + Data([0, 0, 0, 0, 0, 0, 0xF8, 0x7F]) + Data(count: 8),
-             expected: "realisation 0, time row 1, position 1 is NaN or infinite"),
+        Case(
+            description: "npy 1-D", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }", dataBytes: 48),
+            expected: "array has shape [6]; expected 2-D (times, positions) or 3-D"),
+        Case(
+            description: "npy one position", name: "a.npy", bytes: npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6, 1), }", dataBytes: 48),
+            expected: "has 1 position column(s); expected at least 2"),
+        Case(
+            description: "npy NaN", name: "a.npy",
+            bytes: npy(good) + Data([UInt8](repeating: 0, count: 32)) + Data([0, 0, 0, 0, 0, 0, 0xF8, 0x7F]) + Data(count: 8),
+            expected: "realisation 0, time row 1, position 1 is NaN or infinite"),
         // CSV
         Case(description: "csv empty", name: "a.csv", bytes: Data(), expected: "holds no numeric rows"),
-        Case(description: "csv header only", name: "a.csv", bytes: Data("t,x0,x1\n".utf8), expected: "holds no numeric rows (its first line was taken as column names"),
+        Case(
+            description: "csv header only", name: "a.csv", bytes: Data("t,x0,x1\n".utf8),
+            expected: "holds no numeric rows (its first line was taken as column names"),
         Case(description: "csv not a number", name: "a.csv", bytes: Data("1,2,3\n4,five,6\n".utf8), expected: "line 2, column 2: 'five' is not a number"),
         Case(description: "csv ragged", name: "a.csv", bytes: Data("1,2,3\n4,5\n".utf8), expected: "line 2 has 2 values; the first data line has 3"),
         Case(description: "csv one column", name: "a.csv", bytes: Data("1\n2\n".utf8), expected: "has 1 position column(s); expected at least 2"),
         Case(description: "csv invalid UTF-8", name: "a.csv", bytes: Data([0x31, 0x2C, 0xFF, 0x0A]), expected: "cannot be read as UTF-8 text"),
-        Case(description: "csv times not increasing", name: "a.csv", bytes: Data("t,x0,x1\n2,0,0\n1,0,0\n".utf8),
-             expected: "the CSV time column: times must be positive and strictly increasing"),
-        Case(description: "csv infinite height", name: "a.csv", bytes: Data("1,2\ninf,3\n".utf8), expected: "realisation 0, time row 1, position 0 is NaN or infinite"),
+        Case(
+            description: "csv times not increasing", name: "a.csv", bytes: Data("t,x0,x1\n2,0,0\n1,0,0\n".utf8),
+            expected: "the CSV time column: times must be positive and strictly increasing"),
+        Case(
+            description: "csv infinite height", name: "a.csv", bytes: Data("1,2\ninf,3\n".utf8),
+            expected: "realisation 0, time row 1, position 0 is NaN or infinite"),
         Case(description: "unknown extension", name: "a.dat", bytes: Data("1,2\n".utf8), expected: "unknown extension '.dat'; expected .npy or .csv"),
     ]
 
@@ -99,12 +120,14 @@ import TensorCore
             return Double(state >> 11) * 0x1p-53
         }
         let times = (1...30).map(Double.init)
-        return [(0..<4).map { _ in
-            var h = [Double](repeating: 0, count: 64)
-            var rows: [Double] = []
-            for _ in times { for _ in 0..<64 { h[Int(next() * 64)] += 1 }; rows += h.map { $0 * scale } }
-            return HeightField(times: times, length: 64, heights: rows)
-        }]
+        return [
+            (0..<4).map { _ in
+                var h = [Double](repeating: 0, count: 64)
+                var rows: [Double] = []
+                for _ in times { for _ in 0..<64 { h[Int(next() * 64)] += 1 }; rows += h.map { $0 * scale } }
+                return HeightField(times: times, length: 64, heights: rows)
+            }
+        ]
     }
 
     struct OptionCase: Sendable, CustomStringConvertible {
@@ -173,4 +196,3 @@ import TensorCore
         #expect(result.notes.contains { $0.contains("W(t) = 0 at every recorded time") }, "\(result.notes)")
     }
 }
-

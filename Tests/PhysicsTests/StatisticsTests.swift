@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 @Suite("Statistics: fits and resampling")
 struct StatisticsTests {
@@ -65,8 +66,10 @@ struct StatisticsTests {
         let line = try LeastSquares.line(x: x, y: y, sigma: [Double](repeating: 0.05, count: 20))
         let mean = y.reduce(0, +) / 20
         let chiConstant = y.map { ($0 - mean) * ($0 - mean) / 0.0025 }.reduce(0, +)
-        let aics = [InformationCriterion.aic(chiSquared: line.chiSquared, parameters: 2, points: 20),
-                    InformationCriterion.aic(chiSquared: chiConstant, parameters: 1, points: 20)]
+        let aics = [
+            InformationCriterion.aic(chiSquared: line.chiSquared, parameters: 2, points: 20),
+            InformationCriterion.aic(chiSquared: chiConstant, parameters: 1, points: 20),
+        ]
         let w = InformationCriterion.weights(aics)
         #expect(w[0] > 0.999)
         #expect(abs(w.reduce(0, +) - 1) < 1e-12)

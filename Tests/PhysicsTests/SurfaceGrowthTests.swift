@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 /// Known-answer checks of the surface-growth estimators on the reference models. Sizes are those
 /// of the quick experiment scale; docs/CRITICALITY.md discusses the finite-size and finite-time
@@ -12,8 +13,9 @@ struct SurfaceGrowthTests {
     func ensembles(_ model: GrowthModel, _ sizes: [(Int, Int)], samples: Int, seed: UInt64) -> [[HeightField]] {
         let rng = SeededRNG(seed: seed)
         return sizes.enumerated().map { i, s in
-            model.simulate(length: s.0, times: GrowthModel.recordingTimes(upTo: s.1), realisations: samples,
-                           rng: rng.stream(UInt64(i)))
+            model.simulate(
+                length: s.0, times: GrowthModel.recordingTimes(upTo: s.1), realisations: samples,
+                rng: rng.stream(UInt64(i)))
         }
     }
 
@@ -54,8 +56,9 @@ struct SurfaceGrowthTests {
         let rng = SeededRNG(seed: seed)
         return (small + [large]).enumerated().map { i, s in
             let isLarge = i == small.count
-            return model.simulate(length: s.0, times: GrowthModel.recordingTimes(upTo: s.1, perDecade: isLarge ? 12 : 36),
-                                  realisations: isLarge ? samples : 4 * samples, rng: rng.stream(UInt64(i)))
+            return model.simulate(
+                length: s.0, times: GrowthModel.recordingTimes(upTo: s.1, perDecade: isLarge ? 12 : 36),
+                realisations: isLarge ? samples : 4 * samples, rng: rng.stream(UInt64(i)))
         }
     }
 
@@ -63,19 +66,24 @@ struct SurfaceGrowthTests {
     /// (`ReferenceAgreement`: inside the interval with systematics, widened by the allowance).
     func expectAgreement(_ result: SurfaceScalingResult, _ model: GrowthModel) throws {
         let exact = model.exponents
-        for (exponent, estimate, truth) in [(ReferenceAgreement.Exponent.alpha, result.alpha, exact.alpha),
-                                            (.beta, result.beta, exact.beta), (.z, result.z, exact.z)] {
+        for (exponent, estimate, truth) in [
+            (ReferenceAgreement.Exponent.alpha, result.alpha, exact.alpha),
+            (.beta, result.beta, exact.beta), (.z, result.z, exact.z),
+        ] {
             guard let truth else { continue }
             let e = try #require(estimate, "\(exponent) not estimated: \(result.notes)")
             let allowance = ReferenceAgreement.allowance(exponent, exact: exact)
-            #expect(ReferenceAgreement.agrees(e, exact: truth, allowance: allowance),
-                    "\(model.displayName) \(exponent) = \(e.formatted), exact \(truth), allowance \(allowance)")
+            #expect(
+                ReferenceAgreement.agrees(e, exact: truth, allowance: allowance),
+                "\(model.displayName) \(exponent) = \(e.formatted), exact \(truth), allowance \(allowance)")
         }
     }
 
-    @Test func edwardsWilkinsonExponents() throws {
-        let result = try SurfaceScaling.analyze(protocolEnsembles(.edwardsWilkinson, small: [(32, 1024), (64, 4096), (128, 16384)],
-                                                                  large: (2048, 2000), samples: 32, seed: 1))
+    @Test(.tags(.slow), .skippedInFastRuns) func edwardsWilkinsonExponents() throws {
+        let result = try SurfaceScaling.analyze(
+            protocolEnsembles(
+                .edwardsWilkinson, small: [(32, 1024), (64, 4096), (128, 16384)],
+                large: (2048, 2000), samples: 32, seed: 1))
         let beta = try #require(result.beta)
         // The lattice equation approaches β = 1/4 slowly (W² ≈ a√t − b): the exact W(t) of the same
         // size fitted in the same window sits below 1/4, and the interval must reach past it to 1/4.
@@ -89,9 +97,11 @@ struct SurfaceGrowthTests {
         #expect(result.alphaSaturation != nil)
     }
 
-    @Test func singleStepModelHasKPZExponents() throws {
-        let result = try SurfaceScaling.analyze(protocolEnsembles(.singleStep, small: [(32, 2896), (64, 8192), (128, 23170)],
-                                                                  large: (8192, 1500), samples: 32, seed: 1))
+    @Test(.tags(.slow), .skippedInFastRuns) func singleStepModelHasKPZExponents() throws {
+        let result = try SurfaceScaling.analyze(
+            protocolEnsembles(
+                .singleStep, small: [(32, 2896), (64, 8192), (128, 23170)],
+                large: (8192, 1500), samples: 32, seed: 1))
         try expectAgreement(result, .singleStep)
         // The collapse is drawn, but its best z is not asserted: at L = 32–128 the crossover falls
         // into the lattice transient, which biases it (docs/CRITICALITY.md); the collapse
@@ -103,9 +113,10 @@ struct SurfaceGrowthTests {
     }
 
     @Test func agreementWidensTheIntervalByTheAllowanceOnly() {
-        let e = ExponentEstimate(value: 0.30, standardError: 0.01, confidenceLevel: 0.95,
-                                 variants: [.init(name: "corrections to scaling", value: 0.32, standardError: 0.01)],
-                                 systematicsIncluded: true, fitRange: 10...100, amplitude: 1, points: 10, groups: 31)
+        let e = ExponentEstimate(
+            value: 0.30, standardError: 0.01, confidenceLevel: 0.95,
+            variants: [.init(name: "corrections to scaling", value: 0.32, standardError: 0.01)],
+            systematicsIncluded: true, fitRange: 10...100, amplitude: 1, points: 10, groups: 31)
         // t_30(0.975) = 2.042: statistical 0.2796–0.3204, variant 0.2996–0.3404.
         #expect(abs(e.confidenceInterval.upperBound - 0.34042) < 1e-4 && abs(e.confidenceInterval.lowerBound - 0.27958) < 1e-4)
         #expect(ReferenceAgreement.agrees(e, exact: 0.349, allowance: 0.01))
@@ -128,8 +139,9 @@ struct SurfaceGrowthTests {
                 let u = time / Foundation.pow(Double(l), z)
                 return Foundation.pow(Double(l), alpha) * Foundation.pow(u, beta) / Foundation.pow(1 + Foundation.pow(u, 2 * beta), 0.5)
             }
-            return FamilyVicsekCollapse.Curve(length: l, logTime: t.map(Foundation.log), logWidth: w.map(Foundation.log),
-                                              logWidthError: t.map { _ in 0.01 })
+            return FamilyVicsekCollapse.Curve(
+                length: l, logTime: t.map(Foundation.log), logWidth: w.map(Foundation.log),
+                logWidthError: t.map { _ in 0.01 })
         }
         let best = FamilyVicsekCollapse.bestZ(curves, alpha: alpha)
         #expect(abs(best.z - z) < 1e-3)

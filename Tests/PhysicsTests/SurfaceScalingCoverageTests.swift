@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Physics
 import TensorCore
+import Testing
+
+@testable import Physics
 
 /// Coverage of the surface-scaling intervals on surfaces attnlab did not grow: every model below
 /// is implemented here, apart from Physics/SurfaceGrowth (its own generator, deposition rules and
@@ -45,10 +46,11 @@ struct SurfaceScalingCoverageTests {
         Case(model: .family, sizes: [(16, 256, 256), (32, 1024, 256), (64, 4096, 256), (1280, 300, 16)], seed: 4003),
     ]
 
-    @Test(arguments: cases) func intervalsCoverTheExactExponents(_ c: Case) throws {
+    @Test(.tags(.slow), .skippedInFastRuns, arguments: cases) func intervalsCoverTheExactExponents(_ c: Case) throws {
         let ensembles = c.sizes.enumerated().map { k, s in
-            IndependentGrower.grow(c.model, length: s.length, lastTime: s.time, realisations: s.realisations,
-                                   perDecade: s.length == c.sizes.last!.length ? 10 : 30, seed: c.seed &* 1000 &+ UInt64(k))
+            IndependentGrower.grow(
+                c.model, length: s.length, lastTime: s.time, realisations: s.realisations,
+                perDecade: s.length == c.sizes.last!.length ? 10 : 30, seed: c.seed &* 1000 &+ UInt64(k))
         }
         let result = try SurfaceScaling.analyze(ensembles)
         let exact = c.model.exponents
@@ -68,7 +70,9 @@ struct SurfaceScalingCoverageTests {
             let e = try #require(estimate, "\(c): \(exponent) not estimated; notes: \(result.notes)")
             let width = e.confidenceInterval.upperBound - e.confidenceInterval.lowerBound
             let bound = Self.widthBound[exponent] ?? Self.relativeWidthBoundZ * truth
-            print("coverage: \(c) | \(exponent) \(e.formatted) exact \(String(format: "%.4f", truth)) width \(String(format: "%.3f", width)) \(e.contains(truth) ? "covered" : "MISSED")")
+            print(
+                "coverage: \(c) | \(exponent) \(e.formatted) exact \(String(format: "%.4f", truth)) width \(String(format: "%.3f", width)) \(e.contains(truth) ? "covered" : "MISSED")"
+            )
             #expect(e.systematicsIncluded, "\(c): \(exponent) interval is statistical only")
             #expect(e.contains(truth), "\(c): \(exponent) = \(e.formatted) misses \(truth)")
             #expect(width <= bound, "\(c): \(exponent) interval \(width) wider than \(bound)")

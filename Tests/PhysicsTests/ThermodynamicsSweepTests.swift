@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
 
 @Suite struct ThermodynamicsSweepTests {
@@ -97,8 +98,8 @@ import TensorCore
         scores.withUnsafeBufferPointer { p in
             TemperatureSweep.accumulateCausal(p, length: t, betas: betas, into: &sums) { $0 <= 4 ? 0 : 1 }
         }
-        #expect(sums[0].rows == 3 && sums[1].rows == 5)   // n = 2…4 and n = 5…9
-        let row4 = Array(scores[(3 * t)..<(3 * t + 4)])          // query t = 3 sees keys 0…3
+        #expect(sums[0].rows == 3 && sums[1].rows == 5)  // n = 2…4 and n = 5…9
+        let row4 = Array(scores[(3 * t)..<(3 * t + 4)])  // query t = 3 sees keys 0…3
         var direct = TemperatureSweep.Sums(points: 3)
         for q in 1...3 { Array(scores[(q * t)..<(q * t + q + 1)]).withUnsafeBufferPointer { direct.add($0, betas: betas) } }
         #expect(abs(direct.heatCapacity[1] - sums[0].heatCapacity[1]) <= 1e-12)

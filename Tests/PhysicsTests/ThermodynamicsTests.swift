@@ -1,10 +1,12 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
-import Testing
 import TensorCore
+import Testing
+
 @testable import Physics
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Random logit sets: n levels, scores N(0, σ²) with σ log-uniform in [0.1, 30], β log-uniform in [1e-2, 1e2].
 private func randomCases(_ count: Int, seed: UInt64) -> [(energies: [Double], beta: Double)] {
@@ -18,36 +20,36 @@ private func randomCases(_ count: Int, seed: UInt64) -> [(energies: [Double], be
 }
 
 #if arch(x86_64) && canImport(Glibc)
-/// log Z, U and S in 80-bit extended precision: the reference the Double code is held to.
-private func extendedReference(_ energies: [Double], _ beta: Double) -> (logZ: Double, u: Double, s: Double) {
-    let x = energies.map { -Float80(beta) * Float80($0) }
-    let m = x.max()!
-    var z: Float80 = 0
-    for v in x { z += expl(v - m) }
-    let logZ = m + logl(z)
-    var u: Float80 = 0, s: Float80 = 0
-    for (v, e) in zip(x, energies) {
-        let lp = v - logZ
-        let p = expl(lp)
-        u += p * Float80(e)
-        s -= p * lp
+    /// log Z, U and S in 80-bit extended precision: the reference the Double code is held to.
+    private func extendedReference(_ energies: [Double], _ beta: Double) -> (logZ: Double, u: Double, s: Double) {
+        let x = energies.map { -Float80(beta) * Float80($0) }
+        let m = x.max()!
+        var z: Float80 = 0
+        for v in x { z += expl(v - m) }
+        let logZ = m + logl(z)
+        var u: Float80 = 0, s: Float80 = 0
+        for (v, e) in zip(x, energies) {
+            let lp = v - logZ
+            let p = expl(lp)
+            u += p * Float80(e)
+            s -= p * lp
+        }
+        return (Double(logZ), Double(u), Double(s))
     }
-    return (Double(logZ), Double(u), Double(s))
-}
 #endif
 
 @Suite struct ThermodynamicsTests {
     @Test func gibbsStateMatchesExtendedPrecisionReference() {
         #if arch(x86_64) && canImport(Glibc)
-        for (energies, beta) in randomCases(300, seed: 11) {
-            let g = GibbsState(energies: energies, beta: beta)
-            let ref = extendedReference(energies, beta)
-            let scale = max(1, abs(ref.logZ))
-            #expect(abs(g.logPartitionFunction - ref.logZ) <= 1e-12 * scale)
-            let eScale = max(1, energies.map(abs).max()!)
-            #expect(abs(g.internalEnergy - ref.u) <= 1e-12 * eScale)
-            #expect(abs(g.entropy - ref.s) <= 1e-12 * max(1, ref.s))
-        }
+            for (energies, beta) in randomCases(300, seed: 11) {
+                let g = GibbsState(energies: energies, beta: beta)
+                let ref = extendedReference(energies, beta)
+                let scale = max(1, abs(ref.logZ))
+                #expect(abs(g.logPartitionFunction - ref.logZ) <= 1e-12 * scale)
+                let eScale = max(1, energies.map(abs).max()!)
+                #expect(abs(g.internalEnergy - ref.u) <= 1e-12 * eScale)
+                #expect(abs(g.entropy - ref.s) <= 1e-12 * max(1, ref.s))
+            }
         #endif
     }
 

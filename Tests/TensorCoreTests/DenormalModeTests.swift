@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// `DenormalMode`: FTZ/DAZ on the calling thread and, through `Parallel`, on its workers;
@@ -18,7 +19,7 @@ import Testing
             let out = SendableBox([Float](repeating: -1, count: 64))
             let lock = NSLock()
             Parallel.forEach(64) { i in
-                let y = Self.halfOfSmallestNormal(Self.operands) + (Self.operands[0] * 0.25) * Float(i % 2)   // FTZ: 0
+                let y = Self.halfOfSmallestNormal(Self.operands) + (Self.operands[0] * 0.25) * Float(i % 2)  // FTZ: 0
                 lock.withLock { out.value[i] = y }
             }
             return out.value

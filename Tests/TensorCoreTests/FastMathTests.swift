@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// The vectorised Float exp/tanh/GELU against libm, and the Float element-wise ops against
@@ -48,12 +49,13 @@ import Testing
             func run<S: TensorScalar>(_ x: Tensor<S>) -> (Tensor<S>, Tensor<S>) {
                 let tape = Tape<S>()
                 let v = tape.variable(x)
-                let y: Variable<S> = switch op {
-                case "exp": v.exp()
-                case "tanh": v.tanh()
-                case "sigmoid": v.sigmoid()
-                default: v.gelu()
-                }
+                let y: Variable<S> =
+                    switch op {
+                    case "exp": v.exp()
+                    case "tanh": v.tanh()
+                    case "sigmoid": v.sigmoid()
+                    default: v.gelu()
+                    }
                 tape.backward(from: (y * tape.constant(Tensor<S>(weights))).sum())
                 return (y.value, v.gradient!)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// Fast paths against their references: the differentiated-Padé Fréchet derivative against the
@@ -25,11 +26,12 @@ import Testing
     }
 
     @Test func frechetArgumentsReachEveryPadeDegree() {
-        let degrees = Set([(6, 0.0005), (6, 0.01), (6, 0.05), (40, 0.02), (6, 1.0), (12, 3.0), (40, 0.3), (40, 2.5)].flatMap { n, std in
-            let a = randomMatrix(n, seed: UInt64(n) * 7 + 1, std: std)
-            return [a, a - Matrix.identity(n) * 0.5, a.antisymmetricPart, a.antisymmetricPart * 0.1]
-                .map { Matrix.frechetDegree(norm: $0.norm1) }
-        })
+        let degrees = Set(
+            [(6, 0.0005), (6, 0.01), (6, 0.05), (40, 0.02), (6, 1.0), (12, 3.0), (40, 0.3), (40, 2.5)].flatMap { n, std in
+                let a = randomMatrix(n, seed: UInt64(n) * 7 + 1, std: std)
+                return [a, a - Matrix.identity(n) * 0.5, a.antisymmetricPart, a.antisymmetricPart * 0.1]
+                    .map { Matrix.frechetDegree(norm: $0.norm1) }
+            })
         #expect(degrees == [3, 5, 7, 9, 13])
     }
 
@@ -55,8 +57,8 @@ import Testing
         let y = x * 2
         let z = tape.record(y.value, inputs: [y, x]) { tape, g in
             let gy = g.scalars, gx = g.scalars
-            tape.deferGradient(y) { gy.map { 10 * $0 } }      // ∂z/∂y contribution, computed later
-            tape.deferGradient(x) { gx.map { 100 * $0 } }     // straight into the leaf
+            tape.deferGradient(y) { gy.map { 10 * $0 } }  // ∂z/∂y contribution, computed later
+            tape.deferGradient(x) { gx.map { 100 * $0 } }  // straight into the leaf
         }
         let loss = (z + y).sum()
         tape.backward(from: loss)
@@ -72,7 +74,7 @@ import Testing
         for _ in 0..<3 {
             let x = tape.variable(Tensor(shape: [16], repeating: 1))
             let y = tape.record(tape.makeTensor([16]).filled(with: 2), inputs: [x]) { tape, g in
-                let scratch = tape.scratch([1000])               // a size no op output has
+                let scratch = tape.scratch([1000])  // a size no op output has
                 scratch.mptr.copy(from: g.ptr, count: 16)
                 tape.accumulateGradient(x) { dx in for i in 0..<16 { dx[i] += scratch.ptr[i] } }
             }

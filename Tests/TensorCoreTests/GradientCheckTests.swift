@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TensorCore
 
 /// Finite-difference gradient checks in Double for every primitive op (STYLE.md habit 9).
@@ -10,15 +11,18 @@ import Testing
         return Tensor.randomUniform(shape, low: low, high: high, rng: &rng)
     }
 
-    func check(_ inputs: [Tensor<Double>], _ f: (Tape<Double>, [Variable<Double>]) -> Variable<Double>,
-               sourceLocation: SourceLocation = #_sourceLocation) {
+    func check(
+        _ inputs: [Tensor<Double>], _ f: (Tape<Double>, [Variable<Double>]) -> Variable<Double>,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let error = GradientCheck.maxRelativeError(inputs, f)
         #expect(error < Self.tolerance, "relative gradient error \(error)", sourceLocation: sourceLocation)
     }
 
-    @Test(arguments: [
-        ([2, 3], [2, 3]), ([2, 3], [3]), ([3], [2, 3]), ([2, 1, 4], [3, 1]), ([4], [2, 3, 4]), ([2, 3], []), ([1], [5]),
-    ] as [([Int], [Int])])
+    @Test(
+        arguments: [
+            ([2, 3], [2, 3]), ([2, 3], [3]), ([3], [2, 3]), ([2, 1, 4], [3, 1]), ([4], [2, 3, 4]), ([2, 3], []), ([1], [5]),
+        ] as [([Int], [Int])])
     func broadcastingArithmetic(shapes: ([Int], [Int])) {
         let a = random(shapes.0, seed: 1), b = random(shapes.1, seed: 2, low: 0.5, high: 2)
         check([a, b]) { _, v in v[0] + v[1] }

@@ -1,6 +1,7 @@
 import ComplexModule
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// Known answers for the LAPACK wrappers, the matrix exponential and its Fréchet derivative.
@@ -58,7 +59,7 @@ import Testing
                 var av = Complex<Double>(0, 0), ua = Complex<Double>(0, 0)
                 for k in 0..<7 {
                     av = av + Complex(a[i, k], 0) * v[k]
-                    ua = ua + u[k].conjugate * Complex(a[k, i], 0)   // (uᴴA)_i
+                    ua = ua + u[k].conjugate * Complex(a[k, i], 0)  // (uᴴA)_i
                 }
                 #expect((av - lambda * v[i]).length < 1e-12)
                 #expect((ua - lambda * u[i].conjugate).length < 1e-12)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TensorCore
 
 /// `PadeExponential` (the tape's exponential, in the tensor's own precision, whose gradient reuses

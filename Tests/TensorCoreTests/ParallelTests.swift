@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// `Parallel.forEach` runs at most `threads` bodies at once, runs every index exactly once, and
@@ -36,7 +37,7 @@ import Testing
     @Test func chunksAndMapAreBoundedToo() {
         let chunkMark = HighWaterMark(count: 3)
         Parallel.forEachChunk(100, chunks: 3) { range in
-            chunkMark.enter([0: 0, 33: 1, 66: 2][range.lowerBound]!)   // ranges 0..<33, 33..<66, 66..<100
+            chunkMark.enter([0: 0, 33: 1, 66: 2][range.lowerBound]!)  // ranges 0..<33, 33..<66, 66..<100
             usleep(2_000)
             chunkMark.leave()
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// The TensorCore side of docs/RELIABILITY.md's second round: duplicate JSON keys are found,
@@ -22,8 +23,9 @@ import Testing
         .init(description: "by escape", json: #"{"ab": 1, "a\u0062": 2}"#, finding: .duplicateKey(path: "", key: "ab")),
         .init(description: "escaped quote in a key", json: #"{"a\"b": 1, "a\"b": 2}"#, finding: .duplicateKey(path: "", key: "a\"b")),
         .init(description: "malformed: left to the decoder", json: #"{"a": 1, "b""#, finding: nil),
-        .init(description: "too deep", json: String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
-              finding: .tooDeep(path: (0..<512).map { _ in "0" }.joined(separator: "."))),
+        .init(
+            description: "too deep", json: String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+            finding: .tooDeep(path: (0..<512).map { _ in "0" }.joined(separator: "."))),
     ]
 
     @Test(arguments: jsonCases) func duplicateKeysAreFound(_ c: JSONCase) {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// SHA-256 against the FIPS 180-4 example vectors and `sha256sum`'s answer, fed whole and in
@@ -15,7 +16,8 @@ struct SHA256Tests {
     }
 
     @Test func millionAs() {
-        #expect(SHA256.hex(Data(repeating: UInt8(ascii: "a"), count: 1_000_000))
+        #expect(
+            SHA256.hex(Data(repeating: UInt8(ascii: "a"), count: 1_000_000))
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 @Suite struct SafeTensorsTests {
@@ -15,10 +16,13 @@ import Testing
     /// The bytes Python's safetensors 0.x writes for {"ids": int64 [7, -3, 2], "small": uint16
     /// [1, 65535], "weight": float32 [[1.5, -2], [0.25, 3]]} with metadata {"format": "np"}.
     var pythonFixture: Data {
-        let header = #"{"__metadata__":{"format":"np"},"ids":{"dtype":"I64","shape":[3],"data_offsets":[0,24]},"weight":{"dtype":"F32","shape":[2,2],"data_offsets":[24,40]},"small":{"dtype":"U16","shape":[2],"data_offsets":[40,44]}}"#
+        let header =
+            #"{"__metadata__":{"format":"np"},"ids":{"dtype":"I64","shape":[3],"data_offsets":[0,24]},"weight":{"dtype":"F32","shape":[2,2],"data_offsets":[24,40]},"small":{"dtype":"U16","shape":[2],"data_offsets":[40,44]}}"#
             + "       "
-        let data: [UInt8] = [7, 0, 0, 0, 0, 0, 0, 0, 0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 0, 0, 0,
-                             0, 0, 0xc0, 0x3f, 0, 0, 0, 0xc0, 0, 0, 0x80, 0x3e, 0, 0, 0x40, 0x40, 1, 0, 0xff, 0xff]
+        let data: [UInt8] = [
+            7, 0, 0, 0, 0, 0, 0, 0, 0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0xc0, 0x3f, 0, 0, 0, 0xc0, 0, 0, 0x80, 0x3e, 0, 0, 0x40, 0x40, 1, 0, 0xff, 0xff,
+        ]
         return file(header: header, data: data)
     }
 
@@ -66,18 +70,22 @@ import Testing
         ("trailing", "tensors cover"),
     ])
     func malformedFilesSayWhatIsWrong(kind: String, expected: String) {
-        let data: Data = switch kind {
-        case "short": Data([1, 2, 3])
-        case "length": file(header: "{}", data: [], declaredLength: 1000)
-        case "json": file(header: "[1, 2]", data: [])
-        case "dtype": file(header: #"{"x":{"dtype":"BF17","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])
-        case "shape": file(header: #"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])
-        case "range": file(header: #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}"#, data: [0, 0, 0, 0])
-        case "size": file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])
-        case "overlap": file(header: #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"y":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#, data: [UInt8](repeating: 0, count: 6))
-        case "gap": file(header: #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: [UInt8](repeating: 0, count: 8))
-        default: file(header: #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [UInt8](repeating: 0, count: 6))
-        }
+        let data: Data =
+            switch kind {
+            case "short": Data([1, 2, 3])
+            case "length": file(header: "{}", data: [], declaredLength: 1000)
+            case "json": file(header: "[1, 2]", data: [])
+            case "dtype": file(header: #"{"x":{"dtype":"BF17","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])
+            case "shape": file(header: #"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])
+            case "range": file(header: #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}"#, data: [0, 0, 0, 0])
+            case "size": file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])
+            case "overlap":
+                file(
+                    header: #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"y":{"dtype":"F32","shape":[1],"data_offsets":[2,6]}}"#,
+                    data: [UInt8](repeating: 0, count: 6))
+            case "gap": file(header: #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: [UInt8](repeating: 0, count: 8))
+            default: file(header: #"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [UInt8](repeating: 0, count: 6))
+            }
         do {
             _ = try SafeTensors.decode(data)
             Issue.record("\(kind): accepted a malformed file")

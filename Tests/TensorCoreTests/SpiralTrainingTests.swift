@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// A tiny MLP must learn the three-arm 2-D spiral (cs231n's classic non-linear toy problem)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 @Suite struct TensorTests {
@@ -87,9 +88,11 @@ import Testing
         #expect(BLASRuntime.rank(ofKernel: "SapphireRapidsFuture") > BLASRuntime.rank(ofKernel: "Cooperlake"))
         let environment = ProcessInfo.processInfo.environment
         if environment["OPENBLAS_CORETYPE"] == nil && environment["ATTNLAB_BLAS_KERNEL"] == nil,
-           let best = BLASRuntime.bestSupportedKernel {
-            #expect(BLASRuntime.rank(ofKernel: selection.active) >= BLASRuntime.rank(ofKernel: best),
-                    "active \(selection.active), CPU supports \(best): \(selection.reason)")
+            let best = BLASRuntime.bestSupportedKernel
+        {
+            #expect(
+                BLASRuntime.rank(ofKernel: selection.active) >= BLASRuntime.rank(ofKernel: best),
+                "active \(selection.active), CPU supports \(best): \(selection.reason)")
         }
     }
 }

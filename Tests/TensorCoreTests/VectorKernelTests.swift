@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TensorCore
 
 /// The Float C kernels (vector_kernels.c, multiversioned AVX-512 / AVX2 / baseline) against
@@ -34,8 +35,10 @@ import Testing
         var xs = stride(from: Float(-87.3), through: 88, by: 0.00731).map { $0 }
         var rng = SeededRNG(seed: 1)
         xs += Self.random(1001, &rng, scale: 30)
-        let specials: [Float] = [-.infinity, -200, -100, -87.5, -87.34, 0, -0.0, .leastNormalMagnitude / 64, -.leastNormalMagnitude / 64, .leastNonzeroMagnitude,
-                                 88.5, 100, .infinity, .nan]
+        let specials: [Float] = [
+            -.infinity, -200, -100, -87.5, -87.34, 0, -0.0, .leastNormalMagnitude / 64, -.leastNormalMagnitude / 64, .leastNonzeroMagnitude,
+            88.5, 100, .infinity, .nan,
+        ]
         let y = Self.unary(.exp, xs + specials)
         var worst = 0.0
         for (i, x) in xs.enumerated() where x >= -87.3 && x <= 88 { worst = max(worst, Self.ulps(y[i], Foundation.exp(Double(x)))) }
@@ -149,9 +152,9 @@ extension VectorKernelTests {
         for c in [1, 5, 16, 17, 100, 128, 257] {
             for affine in [false, true] {
                 var rng = SeededRNG(seed: UInt64(c) * 2 + (affine ? 1 : 0))
-                let rows = c == 128 ? 300 : 37   // 300 × 128 crosses the parallel threshold
+                let rows = c == 128 ? 300 : 37  // 300 × 128 crosses the parallel threshold
                 var x = Self.random(rows * c, &rng, scale: 2, offset: 3)
-                x[c * 2] = .nan                      // row 2 (or a later row when c = 1)
+                x[c * 2] = .nan  // row 2 (or a later row when c = 1)
                 let w = Self.random(c, &rng, offset: 1), b = Self.random(c, &rng)
                 let dy = Self.random(rows * c, &rng)
                 /// [y, mean, rstd, dx, dw, db] from the C kernels (forward whole or in blocks of
@@ -195,13 +198,14 @@ extension VectorKernelTests {
                     let clean = (0..<fast[k].count).filter { i in (name == "mean" || name == "rstd") ? i != 2 : i / c != 2 }
                     let gap = Self.relativeGap(clean.map { fast[k][$0] }, clean.map { reference[k][$0] })
                     #expect(gap <= 2e-5, "C \(c) affine \(affine) \(name): gap \(gap)")
-                    #expect(fast[k].enumerated().allSatisfy { i, v in
-                        let inNaNRow = (name == "mean" || name == "rstd") ? i == 2 : i / c == 2
-                        return v.isNaN == inNaNRow
-                    }, "C \(c) \(name): NaN confined to row 2")
+                    #expect(
+                        fast[k].enumerated().allSatisfy { i, v in
+                            let inNaNRow = (name == "mean" || name == "rstd") ? i == 2 : i / c == 2
+                            return v.isNaN == inNaNRow
+                        }, "C \(c) \(name): NaN confined to row 2")
                     #expect(fast[k].map(\.bitPattern) == blocked[k].map(\.bitPattern), "C \(c) \(name): row blocks change bits")
                 }
-                if affine {   // dw, db sum over rows including the NaN row: all NaN, in both
+                if affine {  // dw, db sum over rows including the NaN row: all NaN, in both
                     #expect(fast[4].allSatisfy(\.isNaN) == reference[4].allSatisfy(\.isNaN))
                     #expect(fast[5].map(\.isNaN) == reference[5].map(\.isNaN))
                 }
@@ -229,10 +233,10 @@ extension VectorKernelTests {
     @Test func softmaxAndCrossEntropyMatchSwift() {
         for n in [1, 7, 16, 33, 2053] {
             var rng = SeededRNG(seed: 300 + UInt64(n))
-            let rows = n == 2053 ? 20 : 9   // 20 × 2053 crosses the parallel threshold
+            let rows = n == 2053 ? 20 : 9  // 20 × 2053 crosses the parallel threshold
             var x = Self.random(rows * n, &rng, scale: 5)
             x[n * 1] = 100; x[n * 1 + n / 2] = -100; x[n * 3] = .nan
-            if n > 1 { x[n * 4] = -.infinity }   // row 4 keeps finite entries
+            if n > 1 { x[n * 4] = -.infinity }  // row 4 keeps finite entries
             let targets: [Int32] = (0..<rows).map { $0 == 5 ? -1 : $0 == 4 ? Int32(n - 1) : Int32(rng.int(below: n)) }
             var y = [Float](repeating: 0, count: rows * n), yRef = y, p = y, pRef = y
             softmaxForward(x, &y, rows: rows, n: n)
@@ -244,7 +248,7 @@ extension VectorKernelTests {
             #expect(Self.relativeGap(clean.map { p[$0] }, clean.map { pRef[$0] }) <= 1e-5, "probs n \(n)")
             #expect((0..<(rows * n)).allSatisfy { y[$0].isNaN == ($0 / n == 3) && p[$0].isNaN == ($0 / n == 3) })
             #expect(counted == countedRef && counted == rows - 1 && loss.isNaN && lossRef.isNaN)
-            for r in 0..<rows {   // each row's probabilities sum to 1
+            for r in 0..<rows {  // each row's probabilities sum to 1
                 let total = (0..<n).reduce(0.0) { $0 + Double(p[r * n + $1]) }
                 #expect(r == 3 || abs(total - 1) <= 1e-5, "row \(r) sums to \(total)")
             }
@@ -272,7 +276,7 @@ extension VectorKernelTests {
         for t in [1, 5, 16, 17, 37] {
             var rng = SeededRNG(seed: 400 + UInt64(t))
             var s = Self.random(t * t, &rng, scale: 4)
-            if t > 3 { s[3 * t] = 100; s[3 * t + 1] = -100; s[3 * t + 2] = .nan }   // row 3: NaN at column 2
+            if t > 3 { s[3 * t] = 100; s[3 * t + 1] = -100; s[3 * t + 2] = .nan }  // row 3: NaN at column 2
             var p = s
             FloatRowKernels.causalSoftmaxRows(&p, t: t)
             for i in 0..<t {
@@ -313,8 +317,9 @@ extension VectorKernelTests {
                 if n > 20 { g[7] = 100; g[8] = -100; g[9] = 0 }
                 let stepSize = Float(1e-3 / (1 - pow(0.9, Double(step)))), root = Float((1 - pow(0.999, Double(step))).squareRoot())
                 adamwKernel(&w, g, &m, &v, n, decay: 0.9999, beta1: 0.9, beta2: 0.999, stepSize: stepSize, rootBC2: root, eps: 1e-8)
-                adamwKernelReference(&wRef, g, &mRef, &vRef, n, decay: 0.9999, beta1: 0.9, beta2: 0.999,
-                                     stepSize: stepSize, rootBC2: root, eps: 1e-8)
+                adamwKernelReference(
+                    &wRef, g, &mRef, &vRef, n, decay: 0.9999, beta1: 0.9, beta2: 0.999,
+                    stepSize: stepSize, rootBC2: root, eps: 1e-8)
             }
             #expect((0..<n).allSatisfy { abs(w[$0] - wRef[$0]) <= 1e-6 * (abs(wRef[$0]) + 1e-3) }, "w, n \(n)")
             #expect(Self.relativeGap(m, mRef) <= 1e-6 && Self.relativeGap(v, vRef) <= 1e-6, "moments, n \(n)")
@@ -332,76 +337,6 @@ extension VectorKernelTests {
             #expect(abs(fast - reference) <= 1e-12 * reference, "n \(n): \(fast) vs \(reference)")
             x[n - 1] = .nan
             #expect(sumOfSquares(x, n).isNaN)
-        }
-    }
-}
-
-extension VectorKernelTests {
-    /// The same-shape path of binaryForward (one contiguous run, split over cores when large)
-    /// performs the same IEEE operation per element as a scalar loop: results agree exactly,
-    /// NaN included. The row-wise broadcast path is checked against the same loop.
-    @Test func contiguousBinaryOpsAreExact() {
-        for n in Self.lengths {
-            var rng = SeededRNG(seed: 700 + UInt64(n))
-            var a = Self.random(n, &rng), b = Self.random(n, &rng)
-            a[0] = .nan
-            if n > 2 { b[1] = 0 }
-            for (op, f) in [(BinaryOp.add, { (x: Float, y: Float) in x + y }), (.sub, { $0 - $1 }), (.mul, { $0 * $1 }), (.div, { $0 / $1 })] {
-                var out = [Float](repeating: 0, count: n)
-                binaryForward(op, BroadcastPlan([n], [n], op: "test"), a, b, &out)
-                let expected = (0..<n).map { f(a[$0], b[$0]) }
-                #expect(out.map(\.bitPattern) == expected.map(\.bitPattern), "\(op) n \(n)")
-                var rowWise = [Float](repeating: 0, count: 2 * n)   // (2, n) ∘ (n): broadcast rows
-                binaryForward(op, BroadcastPlan([2, n], [n], op: "test"), a + a, b, &rowWise)
-                #expect(rowWise.map(\.bitPattern) == (expected + expected).map(\.bitPattern), "\(op) broadcast n \(n)")
-            }
-        }
-    }
-}
-
-extension VectorKernelTests {
-    /// binaryBackward's same-shape path against the documented formulas as a scalar loop
-    /// (dA += g, dB ±= g; mul: dA += g·b, dB += g·a; div: dA += g/b, dB −= g·a/b²): the same
-    /// IEEE operations per element, so the gradients agree bit for bit.
-    @Test func contiguousBinaryBackwardMatchesFormulas() {
-        for n in Self.lengths {
-            var rng = SeededRNG(seed: 800 + UInt64(n))
-            let a = Self.random(n, &rng), b = Self.random(n, &rng).map { $0 + 3 }, g = Self.random(n, &rng)
-            let start = Self.random(n, &rng)
-            for op in [BinaryOp.add, .sub, .mul, .div] {
-                for intoA in [true, false] {
-                    var fast = start
-                    binaryBackward(op, BroadcastPlan([n], [n], op: "test"), intoA: intoA, g, a, b, &fast)
-                    let expected: [Float] = (0..<n).map { j in
-                        switch (op, intoA) {
-                        case (.add, _), (.sub, true): start[j] + g[j]
-                        case (.sub, false): start[j] - g[j]
-                        case (.mul, true): start[j] + g[j] * b[j]
-                        case (.mul, false): start[j] + g[j] * a[j]
-                        case (.div, true): start[j] + g[j] / b[j]
-                        case (.div, false): start[j] - g[j] * a[j] / (b[j] * b[j])
-                        }
-                    }
-                    #expect(fast.map(\.bitPattern) == expected.map(\.bitPattern), "\(op) intoA \(intoA) n \(n)")
-                }
-            }
-        }
-    }
-}
-
-extension VectorKernelTests {
-    /// Bias-gradient column sums, split by columns over the cores when large, against a
-    /// scalar loop that sums each column in row order: the same additions in the same order,
-    /// so the result is bit-identical (and so independent of the thread count).
-    @Test func columnSumsAreSummedInRowOrder() {
-        for (rows, n) in [(3, 5), (300, 129), (2048, 33)] {
-            var rng = SeededRNG(seed: 900 + UInt64(n))
-            let g = Self.random(rows * n, &rng), start = Self.random(n, &rng)
-            var db = start
-            columnSumsAccumulate(g, &db, rows: rows, n: n)
-            var expected = start
-            for r in 0..<rows { for j in 0..<n { expected[j] += g[r * n + j] } }
-            #expect(db.map(\.bitPattern) == expected.map(\.bitPattern), "rows \(rows) n \(n)")
         }
     }
 }

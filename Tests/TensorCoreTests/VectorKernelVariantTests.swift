@@ -1,5 +1,6 @@
 import CLinearAlgebra
 import Testing
+
 @testable import TensorCore
 
 /// The C kernels give the same bits on every CPU: each kernel of vector_kernels.c runs in the
@@ -45,33 +46,55 @@ import Testing
             var rng = SeededRNG(seed: UInt64(n))
             let x = Self.random(n, &rng, scale: 4), g = Self.random(n, &rng)
             let t0 = Self.random(n, &rng, scale: 0.5)
-            Self.expectIdentical("exp n=\(n)", Self.perVariant { var y = x; alab_exp_f32(x, &y, n); return y })
-            Self.expectIdentical("tanh n=\(n)", Self.perVariant { var y = x; alab_tanh_f32(x, &y, n); return y })
-            Self.expectIdentical("sigmoid n=\(n)", Self.perVariant { var y = x; alab_sigmoid_f32(x, &y, n); return y })
-            Self.expectIdentical("exp shifted n=\(n)", Self.perVariant {
-                var y = x
-                let sum = alab_exp_shifted_f32(x, &y, n, 1.5)
-                return y + [sum]
-            })
-            Self.expectIdentical("gelu n=\(n)", Self.perVariant {
-                var y = x, t = x
-                alab_gelu_forward_f32(x, &y, &t, n)
-                return y + t
-            })
-            Self.expectIdentical("gelu backward n=\(n)", Self.perVariant {
-                var dx = g
-                alab_gelu_backward_f32(g, x, t0, &dx, n)
-                return dx
-            })
-            Self.expectIdentical("sum of squares n=\(n)", Self.perVariant {
-                let s = alab_sum_of_squares_f32(x, n)
-                return [Float(s), Float(s - Double(Float(s)))]
-            })
-            Self.expectIdentical("adamw n=\(n)", Self.perVariant {
-                var w = x, m = g, v = g.map { $0 * $0 }
-                alab_adamw_f32(&w, g, &m, &v, n, 0.999, 0.9, 0.95, 1e-3, 0.7, 1e-8)
-                return w + m + v
-            })
+            Self.expectIdentical(
+                "exp n=\(n)",
+                Self.perVariant {
+                    var y = x; alab_exp_f32(x, &y, n); return y
+                })
+            Self.expectIdentical(
+                "tanh n=\(n)",
+                Self.perVariant {
+                    var y = x; alab_tanh_f32(x, &y, n); return y
+                })
+            Self.expectIdentical(
+                "sigmoid n=\(n)",
+                Self.perVariant {
+                    var y = x; alab_sigmoid_f32(x, &y, n); return y
+                })
+            Self.expectIdentical(
+                "exp shifted n=\(n)",
+                Self.perVariant {
+                    var y = x
+                    let sum = alab_exp_shifted_f32(x, &y, n, 1.5)
+                    return y + [sum]
+                })
+            Self.expectIdentical(
+                "gelu n=\(n)",
+                Self.perVariant {
+                    var y = x, t = x
+                    alab_gelu_forward_f32(x, &y, &t, n)
+                    return y + t
+                })
+            Self.expectIdentical(
+                "gelu backward n=\(n)",
+                Self.perVariant {
+                    var dx = g
+                    alab_gelu_backward_f32(g, x, t0, &dx, n)
+                    return dx
+                })
+            Self.expectIdentical(
+                "sum of squares n=\(n)",
+                Self.perVariant {
+                    let s = alab_sum_of_squares_f32(x, n)
+                    return [Float(s), Float(s - Double(Float(s)))]
+                })
+            Self.expectIdentical(
+                "adamw n=\(n)",
+                Self.perVariant {
+                    var w = x, m = g, v = g.map { $0 * $0 }
+                    alab_adamw_f32(&w, g, &m, &v, n, 0.999, 0.9, 0.95, 1e-3, 0.7, 1e-8)
+                    return w + m + v
+                })
         }
     }
 
@@ -81,30 +104,36 @@ import Testing
             var rng = SeededRNG(seed: 100 + UInt64(c))
             let x = Self.random(rows * c, &rng, scale: 2, offset: 0.3), dy = Self.random(rows * c, &rng)
             let w = Self.random(c, &rng, offset: 1), b = Self.random(c, &rng)
-            Self.expectIdentical("layer norm c=\(c)", Self.perVariant {
-                var y = x, mean = [Float](repeating: 0, count: rows), rstd = mean
-                alab_layernorm_forward_f32(x, w, b, &y, &mean, &rstd, rows, c, 1e-5)
-                var dx = dy, dw = w, db = b
-                alab_layernorm_backward_dx_f32(dy, x, w, mean, rstd, &dx, rows, c)
-                alab_layernorm_backward_dwdb_f32(dy, x, mean, rstd, &dw, &db, rows, c, 0, c)
-                return y + mean + rstd + dx + dw + db
-            })
+            Self.expectIdentical(
+                "layer norm c=\(c)",
+                Self.perVariant {
+                    var y = x, mean = [Float](repeating: 0, count: rows), rstd = mean
+                    alab_layernorm_forward_f32(x, w, b, &y, &mean, &rstd, rows, c, 1e-5)
+                    var dx = dy, dw = w, db = b
+                    alab_layernorm_backward_dx_f32(dy, x, w, mean, rstd, &dx, rows, c)
+                    alab_layernorm_backward_dwdb_f32(dy, x, mean, rstd, &dw, &db, rows, c, 0, c)
+                    return y + mean + rstd + dx + dw + db
+                })
             let targets: [Int32] = (0..<rows).map { r in r == 1 ? -1 : Int32((r * 7) % c) }
-            Self.expectIdentical("softmax and cross-entropy c=\(c)", Self.perVariant {
-                var p = x, probs = x, loss = [Double](repeating: 0, count: rows), dx = dy
-                alab_softmax_rows_f32(x, &p, rows, c)
-                alab_cross_entropy_forward_f32(x, targets, &probs, &loss, rows, c)
-                alab_cross_entropy_backward_f32(probs, targets, &dx, rows, c, 0.25)
-                return p + probs + loss.map { Float($0) } + dx
-            })
+            Self.expectIdentical(
+                "softmax and cross-entropy c=\(c)",
+                Self.perVariant {
+                    var p = x, probs = x, loss = [Double](repeating: 0, count: rows), dx = dy
+                    alab_softmax_rows_f32(x, &p, rows, c)
+                    alab_cross_entropy_forward_f32(x, targets, &probs, &loss, rows, c)
+                    alab_cross_entropy_backward_f32(probs, targets, &dx, rows, c, 0.25)
+                    return p + probs + loss.map { Float($0) } + dx
+                })
             let square = Self.random(c * c, &rng, scale: 3), dSquare = Self.random(c * c, &rng)
-            Self.expectIdentical("causal softmax t=\(c)", Self.perVariant {
-                var p = square
-                alab_causal_softmax_rows_f32(&p, c)
-                var dp = dSquare
-                alab_causal_softmax_backward_rows_f32(p, &dp, c, 0.125)
-                return p + dp
-            })
+            Self.expectIdentical(
+                "causal softmax t=\(c)",
+                Self.perVariant {
+                    var p = square
+                    alab_causal_softmax_rows_f32(&p, c)
+                    var dp = dSquare
+                    alab_causal_softmax_backward_rows_f32(p, &dp, c, 0.125)
+                    return p + dp
+                })
         }
     }
 }

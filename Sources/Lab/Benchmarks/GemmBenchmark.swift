@@ -54,17 +54,20 @@ public struct GemmBenchmark {
                     BLASRuntime.openBLASThreads = threading == "attnlab" ? 1 : threads
                     warmUp(threads: threads)
                     // oneDNN only behind attnlab's split, and only once (it does not use OpenBLAS's kernel).
-                    let f32Backends: [BLASRuntime.SGEMMBackend] = threading == "attnlab" && kernel == active
+                    let f32Backends: [BLASRuntime.SGEMMBackend] =
+                        threading == "attnlab" && kernel == active
                         ? [.onednn, .openblas] : [.openblas]
                     for n in sizes {
                         for (precision, backend) in f32Backends.map({ ("f32", $0) }) + [("f64", .openblas)] {
                             BLASRuntime.sgemmBackend = backend
                             let seconds = precision == "f32" ? time(Float.self, n: n) : time(Double.self, n: n)
-                            let row = Row(kernel: backend == .onednn ? "oneDNN" : kernel, threading: threading, backend: backend.rawValue,
-                                          precision: precision, n: n, threads: threads,
-                                          gflops: 2 * pow(Double(n), 3) / seconds / 1e9, seconds: seconds)
-                            progress(row.kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
-                                     + String(format: "%@ %@ n=%5d threads=%d  %7.1f GFLOP/s", threading, precision, n, threads, row.gflops))
+                            let row = Row(
+                                kernel: backend == .onednn ? "oneDNN" : kernel, threading: threading, backend: backend.rawValue,
+                                precision: precision, n: n, threads: threads,
+                                gflops: 2 * pow(Double(n), 3) / seconds / 1e9, seconds: seconds)
+                            progress(
+                                row.kernel.padding(toLength: 11, withPad: " ", startingAt: 0)
+                                    + String(format: "%@ %@ n=%5d threads=%d  %7.1f GFLOP/s", threading, precision, n, threads, row.gflops))
                             rows.append(row)
                         }
                     }
@@ -95,8 +98,9 @@ public struct GemmBenchmark {
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
-                        S.gemm(transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
-                               b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n)
+                        S.gemm(
+                            transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
+                            b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n)
                     }
                 }
             }
@@ -129,8 +133,10 @@ public struct CPUInfo: Codable, Sendable {
 
     /// The /proc/cpuinfo flags that decide which kernels run: AVX2 + FMA, AVX-512 and its BF16
     /// and FP16 extensions, VNNI, and Intel AMX.
-    public static let reportedFeatures = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
-                                          "avx512_fp16", "avx_vnni", "amx_tile", "amx_bf16", "amx_int8"]
+    public static let reportedFeatures = [
+        "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni", "avx512_bf16",
+        "avx512_fp16", "avx_vnni", "amx_tile", "amx_bf16", "amx_int8",
+    ]
 
     /// "Intel(R) Xeon(R) Processor, 2 cores; avx2 fma avx512f … (no amx_tile amx_bf16 amx_int8)".
     public var summary: String {
@@ -158,8 +164,9 @@ public struct CPUInfo: Codable, Sendable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let bits = BLASRuntime.cpuHasAVX512 ? 512 : (BLASRuntime.cpuHasAVX2 ? 256 : 128)
         let peak = Double(cores) * mhz / 1000 * 2 * Double(bits / 32) * 2
-        return CPUInfo(model: model, cores: cores, megahertz: mhz, vectorBits: bits, nominalPeakGFLOPS: peak,
-                       features: reportedFeatures.filter(flags.contains))
+        return CPUInfo(
+            model: model, cores: cores, megahertz: mhz, vectorBits: bits, nominalPeakGFLOPS: peak,
+            features: reportedFeatures.filter(flags.contains))
     }
 }
 
@@ -169,17 +176,22 @@ extension GemmBenchmark {
         var lines: [String] = []
         lines.append("BLAS: \(report.blas)")
         lines.append("kernel: \(report.selection.active) (OpenBLAS chose \(report.selection.detected); \(report.selection.reason))")
-        lines.append(String(format: "CPU: %@; %.0f MHz, %d-bit vectors; nominal peak %.0f GFLOP/s (f32)",
-                            report.cpu.summary, report.cpu.megahertz, report.cpu.vectorBits, report.cpu.nominalPeakGFLOPS))
+        lines.append(
+            String(
+                format: "CPU: %@; %.0f MHz, %d-bit vectors; nominal peak %.0f GFLOP/s (f32)",
+                report.cpu.summary, report.cpu.megahertz, report.cpu.vectorBits, report.cpu.nominalPeakGFLOPS))
         lines.append("")
         lines.append("kernel      threading  prec  threads      n   GFLOP/s  % of peak")
         for row in report.rows {
-            let peak = report.cpu.nominalPeakGFLOPS * Double(row.threads) / Double(max(1, report.cpu.cores))
+            let peak =
+                report.cpu.nominalPeakGFLOPS * Double(row.threads) / Double(max(1, report.cpu.cores))
                 * (row.precision == "f64" ? 0.5 : 1)
-            lines.append(row.kernel.padding(toLength: 12, withPad: " ", startingAt: 0)
-                         + row.threading.padding(toLength: 11, withPad: " ", startingAt: 0)
-                         + String(format: "%@   %7d  %5d  %8.1f  %8.0f%%", row.precision, row.threads,
-                                  row.n, row.gflops, 100 * row.gflops / max(peak, 1e-9)))
+            lines.append(
+                row.kernel.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + row.threading.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "%@   %7d  %5d  %8.1f  %8.0f%%", row.precision, row.threads,
+                        row.n, row.gflops, 100 * row.gflops / max(peak, 1e-9)))
         }
         return lines.joined(separator: "\n")
     }

@@ -21,8 +21,9 @@ public struct MemorySample: Codable, Sendable {
             }
             return 0
         }
-        return MemorySample(step: step, residentBytes: kilobytes("VmRSS:"), dataSegmentBytes: kilobytes("VmData:"),
-                            heapInUseBytes: MallocStatistics.bytesInUse())
+        return MemorySample(
+            step: step, residentBytes: kilobytes("VmRSS:"), dataSegmentBytes: kilobytes("VmData:"),
+            heapInUseBytes: MallocStatistics.bytesInUse())
     }
 }
 
@@ -37,16 +38,16 @@ enum MallocStatistics {
     /// uordblks + hblkhd: bytes in chunks handed out from the arenas plus mmap'ed chunks.
     static func bytesInUse() -> Int? {
         #if os(Linux) && arch(x86_64)
-        // An 80-byte struct is returned through a hidden pointer in the first argument register
-        // (System V x86-64 ABI), so the function is callable as `void f(struct mallinfo2 *)`.
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "mallinfo2") else { return nil }
-        typealias Function = @convention(c) (UnsafeMutableRawPointer) -> Void
-        let function = unsafeBitCast(symbol, to: Function.self)
-        var info = MallInfo2()
-        withUnsafeMutableBytes(of: &info) { function($0.baseAddress!) }
-        return info.fields.7 + info.fields.4
+            // An 80-byte struct is returned through a hidden pointer in the first argument register
+            // (System V x86-64 ABI), so the function is callable as `void f(struct mallinfo2 *)`.
+            guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "mallinfo2") else { return nil }
+            typealias Function = @convention(c) (UnsafeMutableRawPointer) -> Void
+            let function = unsafeBitCast(symbol, to: Function.self)
+            var info = MallInfo2()
+            withUnsafeMutableBytes(of: &info) { function($0.baseAddress!) }
+            return info.fields.7 + info.fields.4
         #else
-        return nil
+            return nil
         #endif
     }
 }
@@ -63,7 +64,8 @@ public struct MemoryReport: Codable, Sendable {
     /// Bytes per step of heap-in-use growth between the reference step and the end (nil without mallinfo2).
     public var heapGrowthPerStep: Double? {
         guard let first = samples.first(where: { $0.step == reference })?.heapInUseBytes,
-              let last = samples.last?.heapInUseBytes, let end = samples.last?.step, end > reference else { return nil }
+            let last = samples.last?.heapInUseBytes, let end = samples.last?.step, end > reference
+        else { return nil }
         return Double(last - first) / Double(end - reference)
     }
 
@@ -78,12 +80,15 @@ public struct MemoryReport: Codable, Sendable {
         var lines = ["memory, \(architecture) config \(config), \(steps) steps (samples after the step):"]
         lines.append("   step   resident   data segment   malloc in use")
         for s in samples {
-            lines.append(TrainingComparison.pad("\(s.step)", 7) + TrainingComparison.pad(mb(s.residentBytes), 11)
-                         + TrainingComparison.pad(mb(s.dataSegmentBytes), 15) + TrainingComparison.pad(s.heapInUseBytes.map(mb) ?? "—", 16))
+            lines.append(
+                TrainingComparison.pad("\(s.step)", 7) + TrainingComparison.pad(mb(s.residentBytes), 11)
+                    + TrainingComparison.pad(mb(s.dataSegmentBytes), 15) + TrainingComparison.pad(s.heapInUseBytes.map(mb) ?? "—", 16))
         }
         let heap = heapGrowthPerStep.map { String(format: "%.1f bytes/step", $0) } ?? "unavailable"
-        lines.append(String(format: "growth from step %d to %d: malloc in use %@, resident %.1f bytes/step",
-                            reference, samples.last?.step ?? 0, heap, residentGrowthPerStep))
+        lines.append(
+            String(
+                format: "growth from step %d to %d: malloc in use %@, resident %.1f bytes/step",
+                reference, samples.last?.step ?? 0, heap, residentGrowthPerStep))
         return lines.joined(separator: "\n")
     }
 }

@@ -54,9 +54,10 @@ public struct NNQFTBenchmark: Sendable {
     public func run(progress: (String) -> Void = { _ in }) -> Report {
         let k = options.keyWidths[0]!, h = options.heads[0]
         let dv = options.valueWidth.resolve(k)
-        let configuration = String(format: "%d points, ring radius %.3g in R^%d, m = %d (redrawn per head), d_k = %d, d_v = %@, N_h = %d, β = %.3g, sampler %@",
-                                   options.points, options.radius, options.dimension, options.features, k, dv.map(String.init) ?? "∞", h,
-                                   options.logitScale, options.sampler.rawValue)
+        let configuration = String(
+            format: "%d points, ring radius %.3g in R^%d, m = %d (redrawn per head), d_k = %d, d_v = %@, N_h = %d, β = %.3g, sampler %@",
+            options.points, options.radius, options.dimension, options.features, k, dv.map(String.init) ?? "∞", h,
+            options.logitScale, options.sampler.rawValue)
         var rows: [Row] = []
         // Warm-up: tables, page faults, thread pool.
         var warm = options
@@ -67,9 +68,11 @@ public struct NNQFTBenchmark: Sendable {
             var o = options
             o.threads = threads
             let (row, estimate) = NNQFTScan.runPoint(options: o, keyWidth: k, heads: h, label: 0)
-            rows.append(Row(implementation: "attnlab (Swift)", threads: threads, draws: row.draws, seconds: estimate.seconds,
-                            drawsPerSecond: row.drawsPerSecond, g2Attention: [row.g2Attention.value, row.g2Attention.error],
-                            g4cMixture: [row.g4cMixture.value, row.g4cMixture.error]))
+            rows.append(
+                Row(
+                    implementation: "attnlab (Swift)", threads: threads, draws: row.draws, seconds: estimate.seconds,
+                    drawsPerSecond: row.drawsPerSecond, g2Attention: [row.g2Attention.value, row.g2Attention.error],
+                    g4cMixture: [row.g4cMixture.value, row.g4cMixture.error]))
             progress(String(format: "attnlab, %d thread(s): %.0f draws/s", threads, row.drawsPerSecond))
         }
         var note: String?
@@ -103,11 +106,13 @@ public struct NNQFTBenchmark: Sendable {
         let o = options
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", referenceScript, "--dimension", "\(o.dimension)", "--points", "\(o.points)",
-                             "--radius", "\(o.radius)", "--features", "\(o.features)", "--length-scale", "\(o.lengthScale)",
-                             "--dk", "\(o.keyWidths[0]!)", "--dv", "\(dv)", "--heads", "\(o.heads[0])",
-                             "--logit-scale", "\(o.logitScale)", "--value-scale", "\(o.valueScale)",
-                             "--draws", "\(referenceDraws)", "--blocks", "20", "--seed", "\(o.seed)"]
+        process.arguments = [
+            "bash", referenceScript, "--dimension", "\(o.dimension)", "--points", "\(o.points)",
+            "--radius", "\(o.radius)", "--features", "\(o.features)", "--length-scale", "\(o.lengthScale)",
+            "--dk", "\(o.keyWidths[0]!)", "--dv", "\(dv)", "--heads", "\(o.heads[0])",
+            "--logit-scale", "\(o.logitScale)", "--value-scale", "\(o.valueScale)",
+            "--draws", "\(referenceDraws)", "--blocks", "20", "--seed", "\(o.seed)",
+        ]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -129,12 +134,15 @@ public struct NNQFTBenchmark: Sendable {
             var values: [String: [Double]]
         }
         guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let parsed = try? JSONDecoder().decode(Output.self, from: Data(line.utf8)) else {
+            let parsed = try? JSONDecoder().decode(Output.self, from: Data(line.utf8))
+        else {
             return .failure(ReferenceFailure(message: "could not parse the reference's output"))
         }
-        return .success(Row(implementation: parsed.implementation, threads: nil, draws: parsed.draws, seconds: parsed.seconds,
-                            drawsPerSecond: parsed.draws_per_second, g2Attention: parsed.values["g2_attention"] ?? [.nan, .nan],
-                            g4cMixture: parsed.values["g4c_mixture"] ?? [.nan, .nan]))
+        return .success(
+            Row(
+                implementation: parsed.implementation, threads: nil, draws: parsed.draws, seconds: parsed.seconds,
+                drawsPerSecond: parsed.draws_per_second, g2Attention: parsed.values["g2_attention"] ?? [.nan, .nan],
+                g4cMixture: parsed.values["g4c_mixture"] ?? [.nan, .nan]))
     }
 
     /// The report as text.
@@ -142,11 +150,12 @@ public struct NNQFTBenchmark: Sendable {
         var lines = ["NN-QFT estimator throughput: \(report.configuration)", ""]
         lines.append("implementation        threads     draws   seconds     draws/s   G2 attention          G4c mixture")
         for r in report.rows {
-            lines.append(r.implementation.padding(toLength: 22, withPad: " ", startingAt: 0)
-                         + (r.threads.map { "\($0)" } ?? "—").padding(toLength: 7, withPad: " ", startingAt: 0)
-                         + String(format: "  %8d  %8.2f  %10.0f   ", r.draws, r.seconds, r.drawsPerSecond)
-                         + Measurement(r.g2Attention[0], error: r.g2Attention[1]).formatted.padding(toLength: 22, withPad: " ", startingAt: 0)
-                         + Measurement(r.g4cMixture[0], error: r.g4cMixture[1]).formatted)
+            lines.append(
+                r.implementation.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + (r.threads.map { "\($0)" } ?? "—").padding(toLength: 7, withPad: " ", startingAt: 0)
+                    + String(format: "  %8d  %8.2f  %10.0f   ", r.draws, r.seconds, r.drawsPerSecond)
+                    + Measurement(r.g2Attention[0], error: r.g2Attention[1]).formatted.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + Measurement(r.g4cMixture[0], error: r.g4cMixture[1]).formatted)
         }
         lines.append("")
         if let ratio = report.ratio {

@@ -5,8 +5,10 @@ extension TrainingComparison {
     /// PyTorch SDPA and to attnlab's transformer (same run), then the targets.
     public static func table(_ report: Report) -> String {
         var lines: [String] = []
-        lines.append(String(format: "Training throughput: %d threads, float32, AdamW + OneCycle + clipping, median step after warm-up",
-                            report.threads))
+        lines.append(
+            String(
+                format: "Training throughput: %d threads, float32, AdamW + OneCycle + clipping, median step after warm-up",
+                report.threads))
         let firstLoad = report.rows.first?.loadBefore ?? .nan
         lines.append(String(format: "1-minute load %.2f before the first run, %.2f after the last", firstLoad, report.loadAfter))
         lines.append(denormalLine(report.rows))
@@ -14,17 +16,19 @@ extension TrainingComparison {
             lines.append("Every row is the fastest of \(rounds) interleaved rounds (each round runs the config's whole sequence; all rounds in the JSON)")
         }
         if let policies = report.referenceWaitPolicies, policies.count > 1 {
-            lines.append("PyTorch: each reference runs under OMP_WAIT_POLICY " + policies.joined(separator: " and ")
-                         + " back to back and keeps the faster (column omp; docs/BENCHMARKS.md)")
+            lines.append(
+                "PyTorch: each reference runs under OMP_WAIT_POLICY " + policies.joined(separator: " and ")
+                    + " back to back and keeps the faster (column omp; docs/BENCHMARKS.md)")
         } else if let policies = report.referenceWaitPolicies {
             lines.append("PyTorch runs with OMP_WAIT_POLICY " + policies.joined())
         }
         for shape in report.shapes {
             let rows = report.rows.filter { $0.config == shape.name }
             lines.append("")
-            lines.append("config \(shape.name): vocab \(shape.vocabularySize), width \(shape.width), \(shape.layers) layers, "
-                         + "\(shape.heads) heads, context \(shape.contextLength), batch \(shape.batchSize)"
-                         + (shape.tiedEmbeddings ? ", tied embeddings" : ""))
+            lines.append(
+                "config \(shape.name): vocab \(shape.vocabularySize), width \(shape.width), \(shape.layers) layers, "
+                    + "\(shape.heads) heads, context \(shape.contextLength), batch \(shape.batchSize)"
+                    + (shape.tiedEmbeddings ? ", tied embeddings" : ""))
             lines.append("CPU: " + report.cpu.summary)
             let sdpa = rows.first { !$0.isAttnlab && $0.model == "sdpa" }?.tokensPerSecond
             let transformer = rows.first { $0.isAttnlab && $0.model == "transformer" }?.tokensPerSecond
@@ -73,7 +77,8 @@ extension TrainingComparison {
         var line = "Subnormals: attnlab " + describe(attnlab) + " (FTZ/DAZ in the training threads)"
         if !pytorch.isEmpty {
             let inits = Set(pytorch.map { $0.initialisation ?? "not reported" })
-            line += "; PyTorch " + describe(Set(pytorch.map(\.flushesDenormals))) + " (torch.set_flush_denormal), initialisation "
+            line +=
+                "; PyTorch " + describe(Set(pytorch.map(\.flushesDenormals))) + " (torch.set_flush_denormal), initialisation "
                 + inits.sorted().map { $0 == "gpt2" ? "attnlab's (gpt2)" : $0 }.joined(separator: ", ")
         }
         return line

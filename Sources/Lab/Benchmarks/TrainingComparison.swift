@@ -102,10 +102,11 @@ public struct TrainingComparison: Sendable {
             }
             rows += Self.fastestRounds(runs)
         }
-        return Report(threads: threads, cpu: CPUInfo.current(), rows: rows, referenceNote: python == nil ? referenceNote : nil,
-                      loadAfter: Self.loadAverage(), shapes: shapes,
-                      referenceWaitPolicies: python == nil ? nil : waitPolicies.map { $0 ?? "default" },
-                      rounds: rounds > 1 ? rounds : nil)
+        return Report(
+            threads: threads, cpu: CPUInfo.current(), rows: rows, referenceNote: python == nil ? referenceNote : nil,
+            loadAfter: Self.loadAverage(), shapes: shapes,
+            referenceWaitPolicies: python == nil ? nil : waitPolicies.map { $0 ?? "default" },
+            rounds: rounds > 1 ? rounds : nil)
     }
 
     /// Row i of the result is the fastest of row i over the rounds (every round runs the same
@@ -123,8 +124,12 @@ public struct TrainingComparison: Sendable {
     func runAttnlab(_ arch: Architecture, _ shape: TrainingBenchmark.Shape) -> Row {
         let load = Self.loadAverage()
         var row = Row(framework: "attnlab", model: arch.rawValue, config: shape.name, loadBefore: load)
-        let result = Self.runJSON(executable, ["bench", "train", "--arch", arch.rawValue, "--config", shape.name,
-                                               "--steps", "\(timedSteps)", "--json"])
+        let result = Self.runJSON(
+            executable,
+            [
+                "bench", "train", "--arch", arch.rawValue, "--config", shape.name,
+                "--steps", "\(timedSteps)", "--json",
+            ])
         switch Self.decode(TrainingBenchmark.Result.self, result, what: "`attnlab bench train --json` output") {
         case .failure(let failure): row.failure = failure.message
         case .success(let r):
@@ -163,8 +168,12 @@ public struct TrainingComparison: Sendable {
         row.waitPolicy = waitPolicy ?? "default"
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_WAIT_POLICY"] = waitPolicy
-        let result = Self.runJSON(python, [referenceScript, "--config", shape.name, "--mixing", mixing,
-                                           "--steps", "\(timedSteps)", "--threads", "\(threads)"], environment: environment)
+        let result = Self.runJSON(
+            python,
+            [
+                referenceScript, "--config", shape.name, "--mixing", mixing,
+                "--steps", "\(timedSteps)", "--threads", "\(threads)",
+            ], environment: environment)
         struct Output: Decodable {
             var framework: String
             var parameters: Int
@@ -237,7 +246,8 @@ public struct TrainingComparison: Sendable {
     /// The 1-minute load average (/proc/loadavg), or NaN.
     public static func loadAverage() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
-              let first = text.split(separator: " ").first, let value = Double(first) else { return .nan }
+            let first = text.split(separator: " ").first, let value = Double(first)
+        else { return .nan }
         return value
     }
 

@@ -23,8 +23,10 @@ public struct Claim: Sendable {
     /// (with their scale). Nil for identities and simulations.
     public let scope: ClaimScope?
 
-    public init(id: String, seed: String, section: String, statement: String, claimed: String,
-                experiment: String?, evidence: EvidenceKind, scope: ClaimScope? = nil, rule: VerdictRule) {
+    public init(
+        id: String, seed: String, section: String, statement: String, claimed: String,
+        experiment: String?, evidence: EvidenceKind, scope: ClaimScope? = nil, rule: VerdictRule
+    ) {
         self.id = id
         self.seed = seed
         self.section = section

@@ -80,8 +80,9 @@ public enum SeedModelScale {
     /// Seed 001 §XI: ~29 M parameters (Table 2: QSF 29.4 M, transformer 36.3 M), TinyStories
     /// (500,000 stories, GPT-2 tokenizer), 20,000 steps per stage of sequences up to 512 tokens.
     /// The batch size is lost from the text, so 20,000 × 512 ≈ 1.0e7 tokens is a lower bound.
-    public static let qsfPaper = ModelScale(parameters: 29.4e6, tokens: 20_000 * 512,
-                                            corpus: "TinyStories, 500,000 stories, GPT-2 tokenizer")
+    public static let qsfPaper = ModelScale(
+        parameters: 29.4e6, tokens: 20_000 * 512,
+        corpus: "TinyStories, 500,000 stories, GPT-2 tokenizer")
     /// Seed 000 §2.1: "Transformer (12L)" of the GPT-3 family; its 12-layer member (GPT-3 Small)
     /// has 125 M parameters. Training tokens are not stated.
     public static let gpt3TwelveLayers = ModelScale(parameters: 125e6, tokens: nil, corpus: "not stated (GPT-3 family)")

@@ -53,8 +53,10 @@ public struct ExperimentContext: Sendable {
     /// run's metrics.jsonl (training curves, sweep points). Discards outside a run.
     public var metrics: MetricsSink = .discard
 
-    public init(scale: Scale, seed: UInt64, replicate: Int? = nil, directory: URL, runDirectory: URL,
-                dependencyOutputs: [String: ExperimentOutput] = [:], log: @escaping @Sendable (String) -> Void) {
+    public init(
+        scale: Scale, seed: UInt64, replicate: Int? = nil, directory: URL, runDirectory: URL,
+        dependencyOutputs: [String: ExperimentOutput] = [:], log: @escaping @Sendable (String) -> Void
+    ) {
         self.scale = scale
         self.seed = seed
         self.replicate = replicate
@@ -92,8 +94,9 @@ extension ExperimentContext {
         case .outside:
             throw LabError.missingArtifact(key: key, experiment: experiment, why: "its path '\(path)' leaves the run directory")
         case .missing:
-            throw LabError.missingArtifact(key: key, experiment: experiment,
-                                           why: "'\(path)' does not exist in \(runDirectory.standardizedFileURL.path)")
+            throw LabError.missingArtifact(
+                key: key, experiment: experiment,
+                why: "'\(path)' does not exist in \(runDirectory.standardizedFileURL.path)")
         }
     }
 }
@@ -123,8 +126,10 @@ public struct ExperimentOutput: Sendable, Codable {
     /// Stored optional, so output.json files written before it existed still load.
     private var unavailable: [String: String]?
 
-    public init(measurements: [String: Measurement] = [:], figures: [Figure] = [], tables: [ReportTable] = [],
-                notes: [String] = [], artifacts: [String: String] = [:]) {
+    public init(
+        measurements: [String: Measurement] = [:], figures: [Figure] = [], tables: [ReportTable] = [],
+        notes: [String] = [], artifacts: [String: String] = [:]
+    ) {
         self.measurements = measurements
         self.figures = figures
         self.tables = tables

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One measured quantity with its uncertainty, as an experiment reports it.
 public struct Measurement: Sendable, Codable, Equatable {
     /// The measured value.
@@ -15,8 +17,10 @@ public struct Measurement: Sendable, Codable, Equatable {
     /// The value at each seed, when this measurement pools several replicates.
     public var perSeed: [Double]?
 
-    public init(_ value: Double, error: Double? = nil, samples: Int? = nil, unit: String = "", label: String = "",
-                pooling: Pooling? = nil) {
+    public init(
+        _ value: Double, error: Double? = nil, samples: Int? = nil, unit: String = "", label: String = "",
+        pooling: Pooling? = nil
+    ) {
         self.value = value
         self.error = error
         self.samples = samples
@@ -66,8 +70,6 @@ public struct Measurement: Sendable, Codable, Equatable {
 
     static func fixed(_ x: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", x) }
 }
-
-import Foundation
 
 extension Double {
     var log10Floor: Int { self > 0 ? Int(Foundation.floor(Foundation.log10(self))) : 0 }

@@ -43,17 +43,20 @@ public enum SeedPooling {
         var out: Measurement
         switch first.pooling ?? .mean {
         case .mean:
-            out = Measurement(mean(values), error: meanError(ms), samples: sumOfSamples(ms) ?? ms.count, unit: first.unit,
-                              label: first.label)
+            out = Measurement(
+                mean(values), error: meanError(ms), samples: sumOfSamples(ms) ?? ms.count, unit: first.unit,
+                label: first.label)
         case .maximum, .minimum:
             // A NaN at any seed stays visible: the rule then says which measurement is NaN.
-            let pick = values.firstIndex { $0.isNaN }
+            let pick =
+                values.firstIndex { $0.isNaN }
                 ?? (first.pooling == .maximum ? values.indices.max { values[$0] < values[$1] } : values.indices.min { values[$0] < values[$1] })
             out = ms[pick ?? 0]
         case .sum:
             let errors = ms.compactMap(\.error)
-            out = Measurement(values.reduce(0, +), error: errors.count == ms.count ? errors.map { $0 * $0 }.reduce(0, +).squareRoot() : nil,
-                              samples: sumOfSamples(ms), unit: first.unit, label: first.label)
+            out = Measurement(
+                values.reduce(0, +), error: errors.count == ms.count ? errors.map { $0 * $0 }.reduce(0, +).squareRoot() : nil,
+                samples: sumOfSamples(ms), unit: first.unit, label: first.label)
         case .pValue:
             let smallest = values.contains { $0.isNaN } ? Double.nan : (values.min() ?? .nan)
             out = Measurement(min(1, Double(ms.count) * smallest), samples: sumOfSamples(ms), unit: first.unit, label: first.label)
@@ -82,9 +85,11 @@ public enum SeedPooling {
     /// t_{0.975, ν}: the two-sided 95% quantile of Student's t (exact table to ν = 30, then the
     /// Cornish–Fisher expansion, within 1e-4).
     public static func studentT975(degreesOfFreedom nu: Int) -> Double {
-        let table: [Double] = [12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-                               2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
-                               2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423]
+        let table: [Double] = [
+            12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
+            2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
+            2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423,
+        ]
         precondition(nu >= 1, "Student's t needs at least one degree of freedom")
         if nu <= table.count { return table[nu - 1] }
         let z = 1.959963984540054, n = Double(nu)

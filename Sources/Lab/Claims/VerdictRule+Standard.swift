@@ -14,13 +14,18 @@ extension VerdictRule {
     /// |v − c| ≤ k·√(σ² + e_c²) + tolerance, contradicted otherwise. With no uncertainty at all
     /// (σ, e_c and tolerance all zero) the rule cannot decide and says so. `maxError`: a
     /// measurement whose σ exceeds it is too imprecise to test the claim → inconclusive.
-    public static func agrees(_ name: String, with claimed: Double, claimedError: Double = 0, sigmas k: Double = 2,
-                              tolerance: Double = 0, maxError: Double? = nil) -> VerdictRule {
+    public static func agrees(
+        _ name: String, with claimed: Double, claimedError: Double = 0, sigmas k: Double = 2,
+        tolerance: Double = 0, maxError: Double? = nil
+    ) -> VerdictRule {
         let claimText = claimedError > 0 ? Measurement(claimed, error: claimedError).formatted : formatRuleNumber(claimed)
         let tolText = tolerance > 0 ? " + \(formatRuleNumber(tolerance))" : ""
         return VerdictRule("\(name) within \(formatRuleNumber(k))σ\(tolText) of \(claimText)", measuring: [name]) { evidence in
             let m: Measurement
-            switch lookup(name, evidence) { case .found(let v): m = v; case .unusable(let why): return why }
+            switch lookup(name, evidence) {
+            case .found(let v): m = v;
+            case .unusable(let why): return why
+            }
             let sigma = ((m.error ?? 0) * (m.error ?? 0) + claimedError * claimedError).squareRoot()
             if let maxError, let e = m.error, e > maxError {
                 return .inconclusive("\(name) = \(m.formatted): error exceeds \(formatRuleNumber(maxError)), too imprecise to test \(claimText)")
@@ -32,9 +37,11 @@ extension VerdictRule {
             let band = k * sigma + tolerance
             let inSigma = sigma > 0 ? " (\(formatRuleNumber(distance / sigma))σ)" : ""
             if distance <= band {
-                return .reproduced("\(name) = \(m.formatted) is \(formatRuleNumber(distance))\(inSigma) from \(claimText), within \(formatRuleNumber(k))σ\(tolText)")
+                return .reproduced(
+                    "\(name) = \(m.formatted) is \(formatRuleNumber(distance))\(inSigma) from \(claimText), within \(formatRuleNumber(k))σ\(tolText)")
             }
-            return .contradicted("\(name) = \(m.formatted) is \(formatRuleNumber(distance))\(inSigma) from \(claimText), beyond \(formatRuleNumber(k))σ\(tolText)")
+            return .contradicted(
+                "\(name) = \(m.formatted) is \(formatRuleNumber(distance))\(inSigma) from \(claimText), beyond \(formatRuleNumber(k))σ\(tolText)")
         }
     }
 
@@ -44,7 +51,10 @@ extension VerdictRule {
         let text = "[\(formatRuleNumber(interval.lowerBound)), \(formatRuleNumber(interval.upperBound))]"
         return VerdictRule("\(name) in \(text) (contradicted beyond \(formatRuleNumber(k))σ outside)", measuring: [name]) { evidence in
             let m: Measurement
-            switch lookup(name, evidence) { case .found(let v): m = v; case .unusable(let why): return why }
+            switch lookup(name, evidence) {
+            case .found(let v): m = v;
+            case .unusable(let why): return why
+            }
             if interval.contains(m.value) { return .reproduced("\(name) = \(m.formatted) lies in \(text)") }
             let outside = m.value < interval.lowerBound ? interval.lowerBound - m.value : m.value - interval.upperBound
             let sigma = m.error ?? 0
@@ -77,8 +87,14 @@ extension VerdictRule {
     public static func less(_ a: String, than b: String, sigmas k: Double = 2) -> VerdictRule {
         VerdictRule("\(a) < \(b) by more than \(formatRuleNumber(k))σ", measuring: [a, b]) { evidence in
             let ma: Measurement, mb: Measurement
-            switch lookup(a, evidence) { case .found(let v): ma = v; case .unusable(let why): return why }
-            switch lookup(b, evidence) { case .found(let v): mb = v; case .unusable(let why): return why }
+            switch lookup(a, evidence) {
+            case .found(let v): ma = v;
+            case .unusable(let why): return why
+            }
+            switch lookup(b, evidence) {
+            case .found(let v): mb = v;
+            case .unusable(let why): return why
+            }
             let d = ma.value - mb.value
             let sigma = ((ma.error ?? 0) * (ma.error ?? 0) + (mb.error ?? 0) * (mb.error ?? 0)).squareRoot()
             let text = "\(a) = \(ma.formatted), \(b) = \(mb.formatted)"
@@ -100,8 +116,10 @@ extension VerdictRule {
                 switch v {
                 case .reproduced, .contradicted: continue
                 case .notImplemented, .failed, .untestable: return v
-                case .inconclusive: return .inconclusive(verdicts.filter { if case .inconclusive = $0 { true } else { false } }
-                    .map(\.reason).joined(separator: "; "))
+                case .inconclusive:
+                    return .inconclusive(
+                        verdicts.filter { if case .inconclusive = $0 { true } else { false } }
+                            .map(\.reason).joined(separator: "; "))
                 }
             }
             return .reproduced(verdicts.map(\.reason).joined(separator: "; "))
@@ -156,7 +174,10 @@ private func lookup(_ name: String, _ evidence: Evidence) -> Lookup {
 
 private func boundVerdict(_ name: String, _ evidence: Evidence, bound: Double, k: Double, upper: Bool) -> Verdict {
     let m: Measurement
-    switch lookup(name, evidence) { case .found(let v): m = v; case .unusable(let why): return why }
+    switch lookup(name, evidence) {
+    case .found(let v): m = v;
+    case .unusable(let why): return why
+    }
     let sigma = m.error ?? 0
     let op = upper ? "≤" : "≥"
     let excess = upper ? m.value - bound : bound - m.value
@@ -165,5 +186,6 @@ private func boundVerdict(_ name: String, _ evidence: Evidence, bound: Double, k
         let inSigma = sigma > 0 ? " by \(formatRuleNumber(excess / sigma))σ" : ""
         return .contradicted("\(name) = \(m.formatted) violates \(op) \(formatRuleNumber(bound))\(inSigma)")
     }
-    return .inconclusive("\(name) = \(m.formatted) misses \(op) \(formatRuleNumber(bound)) by \(formatRuleNumber(excess / sigma))σ, within \(formatRuleNumber(k))σ")
+    return .inconclusive(
+        "\(name) = \(m.formatted) misses \(op) \(formatRuleNumber(bound)) by \(formatRuleNumber(excess / sigma))σ, within \(formatRuleNumber(k))σ")
 }

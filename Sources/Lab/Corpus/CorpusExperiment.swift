@@ -28,9 +28,10 @@ public struct CorpusExperiment: Experiment {
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         let named = context.runDirectory.appendingPathComponent(RunCorpus.folderName, isDirectory: true)
         if FileManager.default.fileExists(atPath: named.appendingPathComponent(PreparedData.summaryFileName).path) {
-            return try output(data: try PreparedData.load(from: named), folder: named, context: context,
-                              note: "The run's named corpus (config.json `corpus`), prepared once into \(RunCorpus.folderName)/ "
-                                    + "and shared by every replicate: the seed-to-seed spread holds training noise only.")
+            return try output(
+                data: try PreparedData.load(from: named), folder: named, context: context,
+                note: "The run's named corpus (config.json `corpus`), prepared once into \(RunCorpus.folderName)/ "
+                    + "and shared by every replicate: the seed-to-seed spread holds training noise only.")
         }
         let scale = CorpusScale.at(context.scale)
         let folder = context.directory.appendingPathComponent("data")
@@ -39,12 +40,15 @@ public struct CorpusExperiment: Experiment {
             data = saved
         } else {
             context.log("preparing \(scale.documents) stories, tokenizer to \(scale.vocabulary) tokens")
-            data = try DataPreparation(corpus: .stories(documents: scale.documents, seed: context.seed),
-                                       tokenizer: .train(vocabularySize: scale.vocabulary)).run(log: context.log)
+            data = try DataPreparation(
+                corpus: .stories(documents: scale.documents, seed: context.seed),
+                tokenizer: .train(vocabularySize: scale.vocabulary)
+            ).run(log: context.log)
             try data.write(to: folder)
         }
-        return try output(data: data, folder: folder, context: context,
-                          note: "Generated stories (the built-in `stories` corpus), \(scale.documents) documents at this replicate's seed.")
+        return try output(
+            data: data, folder: folder, context: context,
+            note: "Generated stories (the built-in `stories` corpus), \(scale.documents) documents at this replicate's seed.")
     }
 
     private func output(data: PreparedData, folder: URL, context: ExperimentContext, note: String) throws -> ExperimentOutput {
@@ -55,8 +59,10 @@ public struct CorpusExperiment: Experiment {
         measurements[CorpusKey.vocabulary] = Measurement(Double(data.tokenizer.vocabularySize), label: "tokenizer vocabulary")
         return ExperimentOutput(
             measurements: measurements,
-            notes: [note + " Corpus \(data.summary.corpus): BPE vocabulary \(data.tokenizer.vocabularySize); "
-                    + "\(Int(train)) training and \(Int(validation)) validation tokens."],
+            notes: [
+                note + " Corpus \(data.summary.corpus): BPE vocabulary \(data.tokenizer.vocabularySize); "
+                    + "\(Int(train)) training and \(Int(validation)) validation tokens."
+            ],
             artifacts: [Self.dataArtifact: context.artifactPath(folder)])
     }
 }

@@ -58,8 +58,10 @@ public struct RunCorpus: Codable, Sendable, Equatable {
     /// symbolically linked) so a 2 GB token file is not copied; a corpus file is prepared with
     /// the BPE vocabulary of `scale`. When `expected` is given (a repeated run), the bytes must be
     /// the ones it recorded. Errors name the file and what was expected, before any training.
-    public static func prepare(_ request: Request, scale: Scale, into runDirectory: URL, expected: RunCorpus? = nil,
-                               log: (String) -> Void = { _ in }) throws -> RunCorpus {
+    public static func prepare(
+        _ request: Request, scale: Scale, into runDirectory: URL, expected: RunCorpus? = nil,
+        log: (String) -> Void = { _ in }
+    ) throws -> RunCorpus {
         let folder = runDirectory.appendingPathComponent(folderName, isDirectory: true)
         var record: RunCorpus
         switch request {
@@ -72,29 +74,35 @@ public struct RunCorpus: Codable, Sendable, Equatable {
                     try FileManager.default.createSymbolicLink(at: to, withDestinationURL: from.standardizedFileURL)
                 }
             }
-            record = RunCorpus(origin: .prepared, path: source.standardizedFileURL.path, format: nil, sourceSHA256: nil,
-                               bytes: 0, documents: data.summary.documents.train + data.summary.documents.validation,
-                               trainTokens: data.train.tokens.count, validationTokens: data.validation.tokens.count,
-                               vocabulary: data.tokenizer.vocabularySize, sha256: [:])
+            record = RunCorpus(
+                origin: .prepared, path: source.standardizedFileURL.path, format: nil, sourceSHA256: nil,
+                bytes: 0, documents: data.summary.documents.train + data.summary.documents.validation,
+                trainTokens: data.train.tokens.count, validationTokens: data.validation.tokens.count,
+                vocabulary: data.tokenizer.vocabularySize, sha256: [:])
         case .file(let source, let format):
             guard FileManager.default.isReadableFile(atPath: source.path) else {
                 throw LabError.badFile(source.path, "is not a readable corpus file (--corpus expects a UTF-8 text file)")
             }
             let sourceHash = try SHA256.hex(file: source)
             if let expected, let recorded = expected.sourceSHA256, recorded != sourceHash {
-                throw LabError.badFile(source.path, "has SHA-256 \(sourceHash), but the run being repeated trained on \(recorded) "
-                                       + "(the corpus changed since; name it with --corpus to run on the new text)")
+                throw LabError.badFile(
+                    source.path,
+                    "has SHA-256 \(sourceHash), but the run being repeated trained on \(recorded) "
+                        + "(the corpus changed since; name it with --corpus to run on the new text)")
             }
             let vocabulary = CorpusScale.at(scale).vocabulary
             log("preparing corpus \(source.path) (\(format.rawValue)): BPE tokenizer to \(vocabulary) tokens")
             // Streamed: bounded memory for any corpus size, the same files as the in-memory path.
-            _ = try DataPreparation(corpus: .file(path: source.path, format: format, invalidUTF8: .error),
-                                    tokenizer: .train(vocabularySize: vocabulary)).prepare(into: folder, log: log)
+            _ = try DataPreparation(
+                corpus: .file(path: source.path, format: format, invalidUTF8: .error),
+                tokenizer: .train(vocabularySize: vocabulary)
+            ).prepare(into: folder, log: log)
             let data = try PreparedData.load(from: folder)
-            record = RunCorpus(origin: .file, path: source.standardizedFileURL.path, format: format.rawValue, sourceSHA256: sourceHash,
-                               bytes: Self.size(of: source), documents: data.summary.documents.train + data.summary.documents.validation,
-                               trainTokens: data.train.tokens.count, validationTokens: data.validation.tokens.count,
-                               vocabulary: data.tokenizer.vocabularySize, sha256: [:])
+            record = RunCorpus(
+                origin: .file, path: source.standardizedFileURL.path, format: format.rawValue, sourceSHA256: sourceHash,
+                bytes: Self.size(of: source), documents: data.summary.documents.train + data.summary.documents.validation,
+                trainTokens: data.train.tokens.count, validationTokens: data.validation.tokens.count,
+                vocabulary: data.tokenizer.vocabularySize, sha256: [:])
         }
         for name in PreparedData.fileNames {
             let url = folder.appendingPathComponent(name)
@@ -103,8 +111,10 @@ public struct RunCorpus: Codable, Sendable, Equatable {
         }
         if let expected, case .prepared = request, expected.sha256 != record.sha256 {
             let changed = expected.sha256.keys.filter { expected.sha256[$0] != record.sha256[$0] }.sorted()
-            throw LabError.badFile(record.path, "holds different bytes than the run being repeated trained on "
-                                   + "(\(changed.joined(separator: ", ")) changed); name it with --data to run on it as it is now")
+            throw LabError.badFile(
+                record.path,
+                "holds different bytes than the run being repeated trained on "
+                    + "(\(changed.joined(separator: ", ")) changed); name it with --data to run on it as it is now")
         }
         return record
     }

@@ -39,7 +39,8 @@ public enum ClaimsCatalog {
         md += "\(claims.count) claims, \(implemented) with experiments.\n\n"
         md += "| claim | seed § | evidence | status |\n|---|---|---|---|\n"
         for c in claims {
-            md += "| [`\(c.id)`](#\(c.id.replacingOccurrences(of: ".", with: ""))) | \(MarkdownReport.cell("\(ReportModel.seedNumber(c.seed)) \(c.section)")) "
+            md +=
+                "| [`\(c.id)`](#\(c.id.replacingOccurrences(of: ".", with: ""))) | \(MarkdownReport.cell("\(ReportModel.seedNumber(c.seed)) \(c.section)")) "
                 + "| \(evidenceText(c)) | \(status(c, experiments: experiments)) |\n"
         }
         for c in claims {

@@ -7,7 +7,8 @@ public enum MarkdownReport {
     public static func render(results: RunResults, outcomes: [ClaimOutcome]) -> String {
         let model = ReportModel(results: results, outcomes: outcomes)
         var md = "# attnlab claims report\n\n"
-        md += "Run of \(results.startedAt) at scale **\(results.config.scale.rawValue)**, master seed \(results.config.seed), "
+        md +=
+            "Run of \(results.startedAt) at scale **\(results.config.scale.rawValue)**, master seed \(results.config.seed), "
             + "\(results.config.seeds) seed\(results.config.seeds == 1 ? "" : "s") per experiment that trains or samples.\n\n"
 
         md += "## Run configuration\n\n"
@@ -21,7 +22,8 @@ public enum MarkdownReport {
             let id = row.experimentAnchor.map { "[`\(row.id)`](#\($0))" } ?? "`\(row.id)`"
             let evidence = row.evidence + (row.scope.map { " (\($0))" } ?? "")
             let reason = row.reason + (row.seedVerdicts.map { " [\($0)]" } ?? "")
-            md += "| \(id) | \(cell(row.statement)) | \(cell(row.seed)) | \(cell(evidence)) | \(cell(row.claimed)) | \(cell(row.measured)) "
+            md +=
+                "| \(id) | \(cell(row.statement)) | \(cell(row.seed)) | \(cell(evidence)) | \(cell(row.claimed)) | \(cell(row.measured)) "
                 + "| **\(row.verdict.label)** | \(cell(reason)) |\n"
         }
         md += "\n**Verdicts:** \(model.summaryText)\n\n"
@@ -41,7 +43,8 @@ public enum MarkdownReport {
             if !experiment.measurements.isEmpty {
                 md += "| measurement | value | at each seed | samples | description |\n|---|---|---|---|---|\n"
                 for (name, m) in experiment.measurements.sorted(by: { $0.key < $1.key }) {
-                    md += "| `\(name)` | \(cell(ReportModel.measurementText(m))) | \(ReportModel.perSeedText(m) ?? "—") "
+                    md +=
+                        "| `\(name)` | \(cell(ReportModel.measurementText(m))) | \(ReportModel.perSeedText(m) ?? "—") "
                         + "| \(m.samples.map(String.init) ?? "—") | \(cell(m.label)) |\n"
                 }
                 md += "\n"

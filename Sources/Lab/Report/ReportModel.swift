@@ -31,10 +31,11 @@ struct ReportModel {
         outcomes.map { o in
             let measured = o.measured.map { "\($0.name) = \(Self.measurementText($0.measurement))" }.joined(separator: "; ")
             let anchor = o.claim.experiment.flatMap { id in results.experiment(id) != nil ? Self.anchor(id) : nil }
-            return ClaimRow(id: o.claim.id, statement: o.claim.statement, seed: "\(Self.seedNumber(o.claim.seed)) \(o.claim.section)",
-                            claimed: o.claim.claimed, measured: measured.isEmpty ? "—" : measured, verdict: o.verdict,
-                            reason: o.verdict.reason, experimentAnchor: anchor, evidence: o.claim.evidence.rawValue,
-                            scope: Self.scopeText(o), seedVerdicts: Self.seedVerdictText(o))
+            return ClaimRow(
+                id: o.claim.id, statement: o.claim.statement, seed: "\(Self.seedNumber(o.claim.seed)) \(o.claim.section)",
+                claimed: o.claim.claimed, measured: measured.isEmpty ? "—" : measured, verdict: o.verdict,
+                reason: o.verdict.reason, experimentAnchor: anchor, evidence: o.claim.evidence.rawValue,
+                scope: Self.scopeText(o), seedVerdicts: Self.seedVerdictText(o))
         }
     }
 
@@ -79,10 +80,17 @@ struct ReportModel {
         var lines: [(String, String)] = [
             ("scale", c.scale.rawValue),
             ("master seed", String(c.seed)),
-            ("seeds", c.seeds == 1 ? "1 (\(c.replicateSeeds.map(String.init).joined()))"
-                : "\(c.seeds) per experiment that trains or samples: \(c.replicateSeeds.map(String.init).joined(separator: ", "))"),
-            ("corpus", c.corpus.map { "\($0.label) — \($0.path); SHA-256 of train.bin \($0.sha256[PreparedData.trainFileName] ?? "?")" }
-                ?? "generated stories (built in)"),
+            (
+                "seeds",
+                c.seeds == 1
+                    ? "1 (\(c.replicateSeeds.map(String.init).joined()))"
+                    : "\(c.seeds) per experiment that trains or samples: \(c.replicateSeeds.map(String.init).joined(separator: ", "))"
+            ),
+            (
+                "corpus",
+                c.corpus.map { "\($0.label) — \($0.path); SHA-256 of train.bin \($0.sha256[PreparedData.trainFileName] ?? "?")" }
+                    ?? "generated stories (built in)"
+            ),
             ("threads", "\(c.threadsPerExperiment) per experiment"),
             ("claims", c.all ? "all (\(c.claims.count))" : c.claims.joined(separator: ", ")),
             ("experiments", c.experiments.isEmpty ? "none" : c.experiments.joined(separator: ", ")),

@@ -26,8 +26,9 @@ enum ModelProbes {
             mine.value = Tensor<Double>(theirs.value)
         }
         for (mine, theirs) in zip(twin.norms, model.norms) {
-            mine.restore(runningMean: theirs.runningMean, runningStd: theirs.runningStd,
-                         frozen: theirs.frozen.map { ($0.mean, $0.std) }, annealing: theirs.annealing)
+            mine.restore(
+                runningMean: theirs.runningMean, runningStd: theirs.runningStd,
+                frozen: theirs.frozen.map { ($0.mean, $0.std) }, annealing: theirs.annealing)
             mine.centring = theirs.centring
         }
         return twin

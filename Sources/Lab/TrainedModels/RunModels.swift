@@ -61,9 +61,11 @@ public struct RunModels: Sendable {
         }
         let run = RunDirectory(existing: runDirectory)
         guard let output = run.output(of: Self.pipelineID, replicate: replicate) else {
-            throw LabError.badFile(runDirectory.path, "is neither a run directory whose \(Self.pipelineID) finished (no "
-                                   + "experiments/\(Self.pipelineID)/replicate-\(replicate)/output.json) nor an `attnlab train` folder "
-                                   + "(no checkpoint/\(Checkpoint.configFile)); `attnlab reproduce qsf` makes one")
+            throw LabError.badFile(
+                runDirectory.path,
+                "is neither a run directory whose \(Self.pipelineID) finished (no "
+                    + "experiments/\(Self.pipelineID)/replicate-\(replicate)/output.json) nor an `attnlab train` folder "
+                    + "(no checkpoint/\(Checkpoint.configFile)); `attnlab reproduce qsf` makes one")
         }
         func inside(_ path: String) throws -> URL {
             switch RunDirectory.locate(artifact: path, in: run.url) {
@@ -89,8 +91,9 @@ public struct RunModels: Sendable {
                 throw LabError.unavailableArtifact(key: "checkpoint.\(stage)", experiment: Self.pipelineID, why: why)
             }
             let known = checkpoints.keys.sorted().joined(separator: ", ")
-            throw LabError.missingArtifact(key: "checkpoint.\(stage)", experiment: Self.pipelineID,
-                                           why: "the run trained \(known.isEmpty ? "no model" : known)")
+            throw LabError.missingArtifact(
+                key: "checkpoint.\(stage)", experiment: Self.pipelineID,
+                why: "the run trained \(known.isEmpty ? "no model" : known)")
         }
         return url
     }

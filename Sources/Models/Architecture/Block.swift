@@ -12,9 +12,9 @@ import TensorCore
 /// Legend: B batch, T positions, C width.
 public struct Block<Scalar: TensorScalar> {
     public let index: Int
-    public let norm1: LayerNorm<Scalar>          // (C) weight and bias
+    public let norm1: LayerNorm<Scalar>  // (C) weight and bias
     public let mixer: TokenMixer<Scalar>
-    public let norm2: LayerNorm<Scalar>          // (C) weight and bias
+    public let norm2: LayerNorm<Scalar>  // (C) weight and bias
     public let feedForward: FeedForward<Scalar>  // C → F → C
 
     public init(index: Int, config: ModelConfig, rng: inout SeededRNG) {
@@ -26,8 +26,9 @@ public struct Block<Scalar: TensorScalar> {
         norm1.centring = config.annealedNormCentring
         norm2.centring = config.annealedNormCentring
         mixer = TokenMixer(block: index, config: config, rng: &rng)
-        feedForward = FeedForward("\(name).ffn", width: config.width, hidden: config.feedForward, std: std,
-                                  residualStd: residualStd, rng: &rng)
+        feedForward = FeedForward(
+            "\(name).ffn", width: config.width, hidden: config.feedForward, std: std,
+            residualStd: residualStd, rng: &rng)
     }
 
     /// Parameters in a fixed order (checkpoints and optimizers rely on it).
@@ -44,10 +45,12 @@ public struct Block<Scalar: TensorScalar> {
 
     /// h (B, T, C) → (B, T, C). `propagator`: the Koopman mixer's exp(A) when already computed
     /// (`KoopmanMixer.propagators`); `trace` receives softmax attention's scores.
-    public func callAsFunction(_ h: Variable<Scalar>, training: Bool, trace: ModelTrace<Scalar>?,
-                               propagator: PadeExponential<Scalar>? = nil) -> Variable<Scalar> {
-        let x = norm1(h, track: training)                                                  // (B, T, C)
-        let mixed: Variable<Scalar>                                                        // h + mix(x)
+    public func callAsFunction(
+        _ h: Variable<Scalar>, training: Bool, trace: ModelTrace<Scalar>?,
+        propagator: PadeExponential<Scalar>? = nil
+    ) -> Variable<Scalar> {
+        let x = norm1(h, track: training)  // (B, T, C)
+        let mixed: Variable<Scalar>  // h + mix(x)
         switch mixer {
         case .attention(let attention):
             mixed = h + attention(x, trace: trace.map { t in { t.record(.attentionScores, layer: index, $0) } })

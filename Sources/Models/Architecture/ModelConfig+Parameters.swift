@@ -3,7 +3,7 @@ extension ModelConfig {
     /// `LanguageModel.parameterCount`, without building the model).
     public var parameterCount: Int {
         let (v, t, c, f) = (vocabularySize, contextLength, width, feedForward)
-        var perLayer = 4 * c + (c * f + f + f * c + c)             // two norms, feed-forward
+        var perLayer = 4 * c + (c * f + f + f * c + c)  // two norms, feed-forward
         switch architecture {
         case .transformer, .linear: perLayer += 3 * c * c + 3 * c + c * c + c
         case .fnet: break

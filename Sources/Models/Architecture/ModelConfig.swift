@@ -70,8 +70,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// initStd/√(2·layers), GPT-2's scaled initialisation.
     public var residualInitStd: Double { initStd / (2 * Double(layers)).squareRoot() }
 
-    public init(architecture: Architecture, vocabularySize: Int, contextLength: Int, width: Int, layers: Int,
-                heads: Int, feedForward: Int) {
+    public init(
+        architecture: Architecture, vocabularySize: Int, contextLength: Int, width: Int, layers: Int,
+        heads: Int, feedForward: Int
+    ) {
         self.architecture = architecture
         self.vocabularySize = vocabularySize
         self.contextLength = contextLength

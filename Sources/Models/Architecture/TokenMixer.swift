@@ -26,27 +26,34 @@ public enum TokenMixer<Scalar: TensorScalar> {
         let c = config.width
         let std = config.initStd, residualStd = config.residualInitStd
         func koopman(skewSymmetric: Bool, rng: inout SeededRNG) -> KoopmanMixer<Scalar> {
-            KoopmanMixer("\(name).koopman", width: c, skewSymmetric: skewSymmetric, initDecay: config.koopmanInitDecay,
-                         initScale: config.koopmanInitScale, std: std, residualStd: residualStd, rng: &rng)
+            KoopmanMixer(
+                "\(name).koopman", width: c, skewSymmetric: skewSymmetric, initDecay: config.koopmanInitDecay,
+                initScale: config.koopmanInitScale, std: std, residualStd: residualStd, rng: &rng)
         }
         func linearAttention(rng: inout SeededRNG) -> LinearAttention<Scalar> {
-            LinearAttention("\(name).linattn", width: c, heads: config.heads, normalisation: config.linearAttentionNormalisation,
-                            std: std, residualStd: residualStd, rng: &rng)
+            LinearAttention(
+                "\(name).linattn", width: c, heads: config.heads, normalisation: config.linearAttentionNormalisation,
+                std: std, residualStd: residualStd, rng: &rng)
         }
         switch config.architecture {
         case .transformer:
-            self = .attention(CausalSelfAttention("\(name).attn", width: c, heads: config.heads, std: std,
-                                                  residualStd: residualStd, rng: &rng))
+            self = .attention(
+                CausalSelfAttention(
+                    "\(name).attn", width: c, heads: config.heads, std: std,
+                    residualStd: residualStd, rng: &rng))
         case .fnet:
-            self = .fourier(FourierMixer(contextLength: config.contextLength, width: c,
-                                         outputScale: residualStd * Double(c).squareRoot()))
+            self = .fourier(
+                FourierMixer(
+                    contextLength: config.contextLength, width: c,
+                    outputScale: residualStd * Double(c).squareRoot()))
         case .koopman:
             self = .koopman(koopman(skewSymmetric: false, rng: &rng))
         case .qsf, .hamiltonian:
             let dynamics = koopman(skewSymmetric: config.architecture == .hamiltonian, rng: &rng)
             let measurement = linearAttention(rng: &rng)
-            self = .koopmanAndLinearAttention(dynamics, measurement,
-                                              gamma: Parameter("\(name).gamma", Tensor(shape: [1], repeating: 1), decays: false))
+            self = .koopmanAndLinearAttention(
+                dynamics, measurement,
+                gamma: Parameter("\(name).gamma", Tensor(shape: [1], repeating: 1), decays: false))
         case .linear:
             self = .linearAttention(linearAttention(rng: &rng))
         }

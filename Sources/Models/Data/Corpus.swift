@@ -117,8 +117,9 @@ public struct Corpus: Sendable {
     /// corpus order. The same seed, fraction and documents give the same split.
     /// - Throws: `CorpusError.tooFewDocuments` if there are fewer than 2 documents.
     public func split(validationFraction: Double, seed: UInt64) throws -> (train: Corpus, validation: Corpus) {
-        precondition(validationFraction > 0 && validationFraction < 1,
-                     "Corpus.split: validation fraction must be in (0, 1), got \(validationFraction)")
+        precondition(
+            validationFraction > 0 && validationFraction < 1,
+            "Corpus.split: validation fraction must be in (0, 1), got \(validationFraction)")
         let n = documents.count
         guard n >= 2 else { throw CorpusError.tooFewDocuments(name: name, count: n) }
         let isValidation = Self.validationMask(documents: n, validationFraction: validationFraction, seed: seed)

@@ -51,7 +51,7 @@ public struct CorpusReader: Sendable {
         guard fd >= 0 else { throw CorpusError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var state = SplitState(format: format)
-        var buffer: [UInt8] = []          // bytes not yet consumed; buffer[0] is at file offset `base`
+        var buffer: [UInt8] = []  // bytes not yet consumed; buffer[0] is at file offset `base`
         var base = 0, validated = 0, newlines = 0, bytesRead = 0, first = true
         var chunk = [UInt8](repeating: 0, count: max(16, chunkBytes))
         while true {

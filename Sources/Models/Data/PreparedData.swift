@@ -23,21 +23,25 @@ public struct PreparedData: Sendable {
     public static let validationFileName = "val.bin"
     public static let summaryFileName = "data.json"
     /// Every file of a set; data.json (the marker of a complete set) is written last.
-    public static let fileNames = [trainFileName, validationFileName, BPETokenizer.vocabularyFileName,
-                                   BPETokenizer.mergesFileName, summaryFileName]
+    public static let fileNames = [
+        trainFileName, validationFileName, BPETokenizer.vocabularyFileName,
+        BPETokenizer.mergesFileName, summaryFileName,
+    ]
 
     /// Writes the set into `directory`, replacing a previous set there as a whole. `directory`
     /// must be new, empty, or hold a data set (nothing else: a folder of other files is refused,
     /// not replaced).
     public func write(to directory: URL) throws {
         try Self.requireDataFolder(directory)
-        try AtomicFile.createFolder(directory)   // a path that cannot be a folder fails here, by its own name
+        try AtomicFile.createFolder(directory)  // a path that cannot be a folder fails here, by its own name
         let v = tokenizer.vocabularySize
         let tokenizerFiles = tokenizer.encodedFiles()
-        let files = [(Self.trainFileName, TokenFile.encode(train.tokens, vocabularySize: v)),
-                     (Self.validationFileName, TokenFile.encode(validation.tokens, vocabularySize: v)),
-                     (BPETokenizer.vocabularyFileName, tokenizerFiles.vocabulary),
-                     (BPETokenizer.mergesFileName, tokenizerFiles.merges)]
+        let files = [
+            (Self.trainFileName, TokenFile.encode(train.tokens, vocabularySize: v)),
+            (Self.validationFileName, TokenFile.encode(validation.tokens, vocabularySize: v)),
+            (BPETokenizer.vocabularyFileName, tokenizerFiles.vocabulary),
+            (BPETokenizer.mergesFileName, tokenizerFiles.merges),
+        ]
         var summary = self.summary
         summary.files = Dictionary(uniqueKeysWithValues: files.map { ($0.0, FileDigest($0.1)) })
         let encoder = JSONEncoder()
@@ -81,15 +85,18 @@ public struct PreparedData: Sendable {
                 (contents[name], digest) = (data, FileDigest(data))
             }
             if let expected = summary.files?[name], expected != digest {
-                throw TokenFileError(path: url.path, reason: "does not belong to this data set: \(summaryURL.lastPathComponent) records "
-                    + "\(expected.bytes) bytes with hash \(expected.hash), the file has \(digest.bytes) bytes with hash \(digest.hash) "
-                    + "(the folder mixes files of two preparations; run `attnlab data prepare` again)")
+                throw TokenFileError(
+                    path: url.path,
+                    reason: "does not belong to this data set: \(summaryURL.lastPathComponent) records "
+                        + "\(expected.bytes) bytes with hash \(expected.hash), the file has \(digest.bytes) bytes with hash \(digest.hash) "
+                        + "(the folder mixes files of two preparations; run `attnlab data prepare` again)")
             }
         }
-        let tokenizer = try BPETokenizer.decode(vocabulary: contents[BPETokenizer.vocabularyFileName]!,
-                                                merges: contents[BPETokenizer.mergesFileName]!,
-                                                vocabularyURL: directory.appendingPathComponent(BPETokenizer.vocabularyFileName),
-                                                mergesURL: directory.appendingPathComponent(BPETokenizer.mergesFileName))
+        let tokenizer = try BPETokenizer.decode(
+            vocabulary: contents[BPETokenizer.vocabularyFileName]!,
+            merges: contents[BPETokenizer.mergesFileName]!,
+            vocabularyURL: directory.appendingPathComponent(BPETokenizer.vocabularyFileName),
+            mergesURL: directory.appendingPathComponent(BPETokenizer.mergesFileName))
         let v = tokenizer.vocabularySize
         let trainURL = directory.appendingPathComponent(trainFileName), validationURL = directory.appendingPathComponent(validationFileName)
         var prepared = PreparedData(
@@ -104,8 +111,10 @@ public struct PreparedData: Sendable {
             (BPETokenizer.mergesFileName + " merge count", tokenizer.merges.count, summary.merges),
         ]
         for (what, actual, recorded) in checks where actual != recorded {
-            throw TokenFileError(path: directory.path, reason: "the \(what) is \(actual) but \(summaryFileName) records \(recorded): "
-                + "the folder mixes files of two preparations; run `attnlab data prepare` again")
+            throw TokenFileError(
+                path: directory.path,
+                reason: "the \(what) is \(actual) but \(summaryFileName) records \(recorded): "
+                    + "the folder mixes files of two preparations; run `attnlab data prepare` again")
         }
         // The digests describe this folder's files, not the data: what was loaded equals what was written.
         prepared.summary.files = nil
@@ -123,9 +132,11 @@ public struct PreparedData: Sendable {
             !fileNames.contains(name) && !fileNames.contains { name.hasPrefix(".\($0).tmp-") }
         }.sorted()
         if !foreign.isEmpty {
-            throw TokenFileError(path: directory.path, reason: "holds files that are not part of an attnlab data set ("
-                + foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", …" : "")
-                + "); choose a new or empty folder (attnlab replaces a data folder as a whole and never deletes other files)")
+            throw TokenFileError(
+                path: directory.path,
+                reason: "holds files that are not part of an attnlab data set ("
+                    + foreign.prefix(5).joined(separator: ", ") + (foreign.count > 5 ? ", …" : "")
+                    + "); choose a new or empty folder (attnlab replaces a data folder as a whole and never deletes other files)")
         }
     }
 }

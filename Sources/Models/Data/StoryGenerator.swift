@@ -111,22 +111,30 @@ struct StoryWriter {
         event.append(chance(0.5) ? "They played with the \(object) for a long time." : "\(H) and \(F) had a lot of fun.")
         switch problem {
         case .lost:
-            event += ["Then \(H) put the \(object) down to \(pick(StoryVocabulary.pauses)).",
-                      "When \(h.he) looked back, the \(object) was gone!",
-                      "\(H) was sad because \(h.he) could not find \(h.his) \(object)."]
+            event += [
+                "Then \(H) put the \(object) down to \(pick(StoryVocabulary.pauses)).",
+                "When \(h.he) looked back, the \(object) was gone!",
+                "\(H) was sad because \(h.he) could not find \(h.his) \(object).",
+            ]
             event.append(chance(0.5) ? "\"Where is my \(object)?\" \(H) asked." : "\(H) cried, \"My \(color) \(object) is lost!\"")
         case .stuck:
-            event += ["\(F) threw the \(object) too high, and it got stuck in a tall tree.",
-                      "\(H) could not reach it, so \(h.he) started to cry."]
+            event += [
+                "\(F) threw the \(object) too high, and it got stuck in a tall tree.",
+                "\(H) could not reach it, so \(h.he) started to cry.",
+            ]
             event.append("\"I want my \(object) back!\" said \(H).")
         case .broken:
-            event += ["\(F) wanted to play with the \(object), too.",
-                      "\(FHe) pulled it too hard, and the \(object) broke.",
-                      "\(H) was angry because \(h.his) \(object) was broken."]
+            event += [
+                "\(F) wanted to play with the \(object), too.",
+                "\(FHe) pulled it too hard, and the \(object) broke.",
+                "\(H) was angry because \(h.his) \(object) was broken.",
+            ]
             event.append("\"You broke my \(object), \(F)!\" \(H) said.")
         case .sharing:
-            event += ["\(F) did not have a toy, so \(f.he) felt sad.",
-                      "\(F) looked at the \(color) \(object) and did not say anything."]
+            event += [
+                "\(F) did not have a toy, so \(f.he) felt sad.",
+                "\(F) looked at the \(color) \(object) and did not say anything.",
+            ]
             event.append("\"Can I play with your \(object), \(H)?\" \(F) asked.")
         }
 
@@ -134,8 +142,10 @@ struct StoryWriter {
         var resolution: [String] = []
         switch problem {
         case .lost:
-            resolution += ["\"Do not worry, \(H). I will help you,\" said \(F).",
-                           "\(H) and \(F) looked everywhere."]
+            resolution += [
+                "\"Do not worry, \(H). I will help you,\" said \(F).",
+                "\(H) and \(F) looked everywhere.",
+            ]
             let spot = pick(StoryVocabulary.hidingPlaces)
             if let pet, chance(0.6) {
                 resolution.append("Then \(pet.name) the \(pet.kind) found the \(object) \(spot)!")
@@ -151,13 +161,17 @@ struct StoryWriter {
             }
             resolution.append("\(H) stopped crying and smiled.")
         case .broken:
-            resolution += ["\(F) said, \"I am sorry, \(H).\"",
-                           "Then \(F) and \(H) took the \(object) to \(H)'s \(parent).",
-                           "\(H)'s \(parent) fixed it with some glue.",
-                           "\(H) was not angry anymore."]
+            resolution += [
+                "\(F) said, \"I am sorry, \(H).\"",
+                "Then \(F) and \(H) took the \(object) to \(H)'s \(parent).",
+                "\(H)'s \(parent) fixed it with some glue.",
+                "\(H) was not angry anymore.",
+            ]
         case .sharing:
-            resolution += ["\(H) thought for a moment.", "\"Yes, you can play with it,\" said \(H).",
-                           "\(F) was very happy, so \(f.he) gave \(H) a big hug."]
+            resolution += [
+                "\(H) thought for a moment.", "\"Yes, you can play with it,\" said \(H).",
+                "\(F) was very happy, so \(f.he) gave \(H) a big hug.",
+            ]
         }
         if problem != .sharing { resolution.append("\"Thank you, \(F)!\" said \(H).") }
 

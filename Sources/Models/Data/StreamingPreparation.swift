@@ -27,8 +27,10 @@ extension DataPreparation {
 
         public static let defaultTokenizerSampleBytes = 256 << 20
 
-        public init(chunkBytes: Int = 8 << 20, tokenizerSampleBytes: Int? = Self.defaultTokenizerSampleBytes,
-                    maximumDocumentBytes: Int = 256 << 20) {
+        public init(
+            chunkBytes: Int = 8 << 20, tokenizerSampleBytes: Int? = Self.defaultTokenizerSampleBytes,
+            maximumDocumentBytes: Int = 256 << 20
+        ) {
             (self.chunkBytes, self.tokenizerSampleBytes, self.maximumDocumentBytes) = (chunkBytes, tokenizerSampleBytes, maximumDocumentBytes)
         }
     }
@@ -37,9 +39,11 @@ extension DataPreparation {
     /// returns its summary. The built-in stories are prepared in memory (`run`) and written.
     /// - Throws: `CorpusError` for a corpus that cannot be used (before anything is written),
     ///   `TokenFileError`/`AtomicFileError` naming a file that cannot be written.
-    public func prepare(into directory: URL, streaming: Streaming = .init(),
-                        progress: (PreparationProgress) -> Void = { _ in },
-                        log: (String) -> Void = { _ in }) throws -> DataSummary {
+    public func prepare(
+        into directory: URL, streaming: Streaming = .init(),
+        progress: (PreparationProgress) -> Void = { _ in },
+        log: (String) -> Void = { _ in }
+    ) throws -> DataSummary {
         guard case .file(let path, let format, let invalidUTF8) = corpus else {
             let prepared = try run(log: log)
             try prepared.write(to: directory)
@@ -101,8 +105,10 @@ extension DataPreparation {
             }
             progress(meter.finish())
             let trainDocuments = isValidation.reduce(0) { $0 + ($1 ? 0 : 1) }
-            log("training BPE to \(size) tokens on \(sampledDocuments) documents" + (sampledDocuments < trainDocuments
-                ? " (the first \(sampled) bytes of the \(trainDocuments) training documents)" : ""))
+            log(
+                "training BPE to \(size) tokens on \(sampledDocuments) documents"
+                    + (sampledDocuments < trainDocuments
+                        ? " (the first \(sampled) bytes of the \(trainDocuments) training documents)" : ""))
             bpe = BPETrainer(vocabularySize: size).train(words) { done, wanted in log("  merges \(done)/\(wanted)") }
         }
 
@@ -177,10 +183,12 @@ extension DataPreparation {
                 validationBigramCrossEntropy: bigram.crossEntropy,
                 validationFraction: validationFraction,
                 splitSeed: splitSeed)
-            s.files = [PreparedData.trainFileName: try FileDigest(contentsOf: trainURL),
-                       PreparedData.validationFileName: try FileDigest(contentsOf: validationURL),
-                       BPETokenizer.vocabularyFileName: FileDigest(tokenizerFiles.vocabulary),
-                       BPETokenizer.mergesFileName: FileDigest(tokenizerFiles.merges)]
+            s.files = [
+                PreparedData.trainFileName: try FileDigest(contentsOf: trainURL),
+                PreparedData.validationFileName: try FileDigest(contentsOf: validationURL),
+                BPETokenizer.vocabularyFileName: FileDigest(tokenizerFiles.vocabulary),
+                BPETokenizer.mergesFileName: FileDigest(tokenizerFiles.merges),
+            ]
             try AtomicFile.write(tokenizerFiles.vocabulary, to: folder.appendingPathComponent(BPETokenizer.vocabularyFileName))
             try AtomicFile.write(tokenizerFiles.merges, to: folder.appendingPathComponent(BPETokenizer.mergesFileName))
             let encoder = JSONEncoder()
@@ -220,8 +228,9 @@ public struct PreparationProgress: Sendable, Equatable {
     /// "encoding  412.0/1000.0 MB (41%)  1,234,567 documents  12.3 MB/s  47 s left".
     public var line: String {
         let percent = totalBytes > 0 ? 100 * Double(bytes) / Double(totalBytes) : 100
-        var text = String(format: "%@  %.1f/%.1f MB (%.0f%%)  %d documents  %.1f MB/s", stage.rawValue,
-                          Double(bytes) / 1e6, Double(totalBytes) / 1e6, percent, documents, megabytesPerSecond)
+        var text = String(
+            format: "%@  %.1f/%.1f MB (%.0f%%)  %d documents  %.1f MB/s", stage.rawValue,
+            Double(bytes) / 1e6, Double(totalBytes) / 1e6, percent, documents, megabytesPerSecond)
         if done {
             text += String(format: "  done in %.1f s", seconds)
         } else if let left = secondsLeft {
@@ -245,8 +254,9 @@ struct ProgressMeter {
 
     /// Where the pass is after `bytes` and `documents`.
     mutating func update(bytes: Int, documents: Int) -> PreparationProgress {
-        last = PreparationProgress(stage: stage, bytes: min(bytes, totalBytes), totalBytes: totalBytes, documents: documents,
-                                   seconds: Date().timeIntervalSince(start), done: false)
+        last = PreparationProgress(
+            stage: stage, bytes: min(bytes, totalBytes), totalBytes: totalBytes, documents: documents,
+            seconds: Date().timeIntervalSince(start), done: false)
         return last
     }
 

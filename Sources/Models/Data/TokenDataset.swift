@@ -28,8 +28,9 @@ public struct TokenDataset: Sendable {
 
     public init(tokens: [Int32], vocabularySize: Int, byteCount: Int? = nil) {
         precondition(vocabularySize > 0, "TokenDataset: vocabulary size must be positive")
-        precondition(tokens.allSatisfy { $0 >= 0 && Int($0) < vocabularySize },
-                     "TokenDataset: every token must be in 0..<\(vocabularySize)")
+        precondition(
+            tokens.allSatisfy { $0 >= 0 && Int($0) < vocabularySize },
+            "TokenDataset: every token must be in 0..<\(vocabularySize)")
         self.tokens = TokenStream(tokens)
         self.vocabularySize = vocabularySize
         self.byteCount = byteCount
@@ -47,8 +48,10 @@ public struct TokenDataset: Sendable {
     public init(file: MappedTokenFile, vocabularySize: Int, byteCount: Int? = nil) throws {
         precondition(vocabularySize > 0, "TokenDataset: vocabulary size must be positive")
         if let position = file.firstIndex(where: { Int($0) >= vocabularySize }) {
-            throw TokenFileError(path: file.path, reason: "token \(file[position]) at position \(position) is outside the vocabulary 0..<\(vocabularySize)"
-                + " (the file was written with another tokenizer than this data set's)")
+            throw TokenFileError(
+                path: file.path,
+                reason: "token \(file[position]) at position \(position) is outside the vocabulary 0..<\(vocabularySize)"
+                    + " (the file was written with another tokenizer than this data set's)")
         }
         self.tokens = TokenStream(file)
         self.vocabularySize = vocabularySize
@@ -60,8 +63,10 @@ public struct TokenDataset: Sendable {
     public init(decoding data: Data, path: String, vocabularySize: Int, byteCount: Int? = nil) throws {
         let (tokens, _) = try TokenFile.decode(data, path: path)
         if let position = tokens.firstIndex(where: { Int($0) >= vocabularySize }) {
-            throw TokenFileError(path: path, reason: "token \(tokens[position]) at position \(position) is outside the vocabulary 0..<\(vocabularySize)"
-                + " (the file was written with another tokenizer than this data set's)")
+            throw TokenFileError(
+                path: path,
+                reason: "token \(tokens[position]) at position \(position) is outside the vocabulary 0..<\(vocabularySize)"
+                    + " (the file was written with another tokenizer than this data set's)")
         }
         self.init(tokens: tokens, vocabularySize: vocabularySize, byteCount: byteCount)
     }
@@ -80,8 +85,9 @@ public struct TokenDataset: Sendable {
     /// B rows starting at uniform random positions.
     public func randomBatch(batchSize: Int, contextLength: Int, rng: inout SeededRNG) -> TokenBatch {
         precondition(batchSize > 0 && contextLength > 0, "randomBatch: batch size and context length must be positive")
-        precondition(tokens.count > contextLength,
-                     "randomBatch: a context of \(contextLength) needs at least \(contextLength + 1) tokens, the stream has \(tokens.count)")
+        precondition(
+            tokens.count > contextLength,
+            "randomBatch: a context of \(contextLength) needs at least \(contextLength + 1) tokens, the stream has \(tokens.count)")
         let starts = (0..<batchSize).map { _ in rng.int(below: tokens.count - contextLength) }
         return batch(starts: starts, contextLength: contextLength)
     }

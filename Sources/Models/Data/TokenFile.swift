@@ -97,7 +97,8 @@ public enum TokenFile {
             tokens.withUnsafeMutableBufferPointer { out in
                 for i in 0..<count {
                     let offset = headerBytes + i * width
-                    out[i] = width == 2
+                    out[i] =
+                        width == 2
                         ? Int32(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
                         : Int32(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
                 }

@@ -29,8 +29,10 @@ public enum TokenStatistics {
     /// Cross-entropy on `validation` of an n-gram model (order 1 or 2) fitted on `train`
     /// with add-α smoothing over `vocabularySize` tokens:
     /// p(v) = (c(v) + α)/(N + αV), p(v | u) = (c(u v) + α)/(c(u) + αV).
-    public static func heldOutCrossEntropy(order: Int, train: [Int32], validation: [Int32],
-                                           vocabularySize: Int, alpha: Double = 0.1) -> Double {
+    public static func heldOutCrossEntropy(
+        order: Int, train: [Int32], validation: [Int32],
+        vocabularySize: Int, alpha: Double = 0.1
+    ) -> Double {
         var tables = Tables()
         tables.add(train)
         var heldOut = HeldOut(order: order, train: tables, vocabularySize: vocabularySize, alpha: alpha)

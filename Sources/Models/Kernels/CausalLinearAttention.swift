@@ -14,11 +14,14 @@ import TensorCore
 /// ∂φ(k_s) = R_s v_s + r_s, ∂v_s = φ(k_s)ᵀR_s, ∂φ(q_t) = S_t ∂o_t + ∂n_t z_t.
 extension Variable {
     /// q, k, v (B, H, T, D) → y (B, H, T, D).
-    public static func causalLinearAttention(q: Variable, k: Variable, v: Variable,
-                                             normalisation: LinearAttentionNormalisation) -> Variable {
+    public static func causalLinearAttention(
+        q: Variable, k: Variable, v: Variable,
+        normalisation: LinearAttentionNormalisation
+    ) -> Variable {
         let qv = q.value, kv = k.value, vv = v.value
-        precondition(qv.rank == 4 && qv.shape == kv.shape && qv.shape == vv.shape,
-                     "causalLinearAttention: q, k, v must share a (B, H, T, D) shape, got \(qv.shape), \(kv.shape), \(vv.shape)")
+        precondition(
+            qv.rank == 4 && qv.shape == kv.shape && qv.shape == vv.shape,
+            "causalLinearAttention: q, k, v must share a (B, H, T, D) shape, got \(qv.shape), \(kv.shape), \(vv.shape)")
         let tape = q.tape
         let (t, d) = (qv.shape[2], qv.shape[3])
         let pairs = qv.shape[0] * qv.shape[1]
@@ -27,40 +30,48 @@ extension Variable {
         let chunk = ChunkedLinearAttention.chunkLength(t: t)
         let scratchSize = ChunkedLinearAttention.scratchSize(t: t, d: d, chunk: chunk)
         let scratch = tape.scratch([pairs, scratchSize])
-        let (pq, pk, pv, po) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: qv.ptr)),
-                                UnsafeSendablePointer(UnsafeMutablePointer(mutating: kv.ptr)),
-                                UnsafeSendablePointer(UnsafeMutablePointer(mutating: vv.ptr)),
-                                UnsafeSendablePointer(out.mptr))
+        let (pq, pk, pv, po) = (
+            UnsafeSendablePointer(UnsafeMutablePointer(mutating: qv.ptr)),
+            UnsafeSendablePointer(UnsafeMutablePointer(mutating: kv.ptr)),
+            UnsafeSendablePointer(UnsafeMutablePointer(mutating: vv.ptr)),
+            UnsafeSendablePointer(out.mptr)
+        )
         let (pn, ps) = (UnsafeSendablePointer(denominators.mptr), UnsafeSendablePointer(scratch.mptr))
         Parallel.forEach(pairs) { pair in
             let offset = pair * t * d
-            ChunkedLinearAttention.forward(pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, ldx: d,
-                                           po.pointer + offset, ldy: d, pn.pointer + pair * t, ps.pointer + pair * scratchSize,
-                                           t: t, d: d, chunk: chunk, normalisation: normalisation)
+            ChunkedLinearAttention.forward(
+                pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, ldx: d,
+                po.pointer + offset, ldy: d, pn.pointer + pair * t, ps.pointer + pair * scratchSize,
+                t: t, d: d, chunk: chunk, normalisation: normalisation)
         }
         return tape.record(out, inputs: [q, k, v]) { tape, g in
             let dq = tape.gradientPointer(q) ?? tape.scratch(qv.shape, zeroed: true).mptr
             let dk = tape.gradientPointer(k) ?? tape.scratch(qv.shape, zeroed: true).mptr
             let dv = tape.gradientPointer(v) ?? tape.scratch(qv.shape, zeroed: true).mptr
-            let (pg, pdq, pdk, pdv) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr)),
-                                       UnsafeSendablePointer(dq), UnsafeSendablePointer(dk), UnsafeSendablePointer(dv))
+            let (pg, pdq, pdk, pdv) = (
+                UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr)),
+                UnsafeSendablePointer(dq), UnsafeSendablePointer(dk), UnsafeSendablePointer(dv)
+            )
             let py = UnsafeSendablePointer(UnsafeMutablePointer(mutating: out.ptr))
             // The closure owns the forward's scratch and denominators (the pointers alone would not keep them alive).
             let (pn, ps) = (UnsafeSendablePointer(denominators.mptr), UnsafeSendablePointer(scratch.mptr))
             Parallel.forEach(pairs) { pair in
                 let offset = pair * t * d
-                ChunkedLinearAttention.backward(pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, ldx: d,
-                                                py.pointer + offset, pg.pointer + offset, ldy: d, pn.pointer + pair * t,
-                                                pdq.pointer + offset, pdk.pointer + offset, pdv.pointer + offset,
-                                                ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation)
+                ChunkedLinearAttention.backward(
+                    pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, ldx: d,
+                    py.pointer + offset, pg.pointer + offset, ldy: d, pn.pointer + pair * t,
+                    pdq.pointer + offset, pdk.pointer + offset, pdv.pointer + offset,
+                    ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation)
             }
         }
     }
 
     /// The same attention with the per-position running sums (the reference the chunked GEMM
     /// form is tested against).
-    public static func causalLinearAttentionReference(q: Variable, k: Variable, v: Variable,
-                                                      normalisation: LinearAttentionNormalisation) -> Variable {
+    public static func causalLinearAttentionReference(
+        q: Variable, k: Variable, v: Variable,
+        normalisation: LinearAttentionNormalisation
+    ) -> Variable {
         let qv = q.value, kv = k.value, vv = v.value
         let tape = q.tape
         let (t, d) = (qv.shape[2], qv.shape[3])
@@ -68,8 +79,9 @@ extension Variable {
         let out = tape.makeTensor(qv.shape)
         for pair in 0..<pairs {
             let offset = pair * t * d
-            linearAttentionForward(qv.ptr + offset, kv.ptr + offset, vv.ptr + offset, out.mptr + offset,
-                                   t: t, d: d, normalisation: normalisation)
+            linearAttentionForward(
+                qv.ptr + offset, kv.ptr + offset, vv.ptr + offset, out.mptr + offset,
+                t: t, d: d, normalisation: normalisation)
         }
         return tape.record(out, inputs: [q, k, v]) { tape, g in
             let dq = tape.gradientPointer(q) ?? tape.scratch(qv.shape, zeroed: true).mptr
@@ -77,8 +89,9 @@ extension Variable {
             let dv = tape.gradientPointer(v) ?? tape.scratch(qv.shape, zeroed: true).mptr
             for pair in 0..<pairs {
                 let offset = pair * t * d
-                linearAttentionBackward(qv.ptr + offset, kv.ptr + offset, vv.ptr + offset, g.ptr + offset,
-                                        dq + offset, dk + offset, dv + offset, t: t, d: d, normalisation: normalisation)
+                linearAttentionBackward(
+                    qv.ptr + offset, kv.ptr + offset, vv.ptr + offset, g.ptr + offset,
+                    dq + offset, dk + offset, dv + offset, t: t, d: d, normalisation: normalisation)
             }
         }
     }
@@ -87,8 +100,10 @@ extension Variable {
 /// One (batch, head) pair: q, k, v, y are (T, D) row-major.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func linearAttentionForward<S: TensorScalar>(_ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>,
-                            _ y: UnsafeMutablePointer<S>, t: Int, d: Int, normalisation: LinearAttentionNormalisation) {
+func linearAttentionForward<S: TensorScalar>(
+    _ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>,
+    _ y: UnsafeMutablePointer<S>, t: Int, d: Int, normalisation: LinearAttentionNormalisation
+) {
     var s = [S](repeating: 0, count: d * d), z = [S](repeating: 0, count: d)
     s.withUnsafeMutableBufferPointer { s in
         z.withUnsafeMutableBufferPointer { z in
@@ -106,11 +121,12 @@ func linearAttentionForward<S: TensorScalar>(_ q: UnsafePointer<S>, _ k: UnsafeP
                     n += qi * z[i]
                     for j in 0..<d { yt[j] += qi * s[i * d + j] }
                 }
-                let c: S = switch normalisation {
-                case .count: 1 / S(step + 1)
-                case .none: 1
-                case .katharopoulos: 1 / n
-                }
+                let c: S =
+                    switch normalisation {
+                    case .count: 1 / S(step + 1)
+                    case .none: 1
+                    case .katharopoulos: 1 / n
+                    }
                 for j in 0..<d { yt[j] *= c }
             }
         }
@@ -120,9 +136,11 @@ func linearAttentionForward<S: TensorScalar>(_ q: UnsafePointer<S>, _ k: UnsafeP
 /// Adds the gradients of one (batch, head) pair into dq, dk, dv.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func linearAttentionBackward<S: TensorScalar>(_ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>,
-                             _ g: UnsafePointer<S>, _ dq: UnsafeMutablePointer<S>, _ dk: UnsafeMutablePointer<S>,
-                             _ dv: UnsafeMutablePointer<S>, t: Int, d: Int, normalisation: LinearAttentionNormalisation) {
+func linearAttentionBackward<S: TensorScalar>(
+    _ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>,
+    _ g: UnsafePointer<S>, _ dq: UnsafeMutablePointer<S>, _ dk: UnsafeMutablePointer<S>,
+    _ dv: UnsafeMutablePointer<S>, t: Int, d: Int, normalisation: LinearAttentionNormalisation
+) {
     var s = [S](repeating: 0, count: d * d), z = [S](repeating: 0, count: d)
     var go = [S](repeating: 0, count: t * d), gn = [S](repeating: 0, count: t)
     var o = [S](repeating: 0, count: d)

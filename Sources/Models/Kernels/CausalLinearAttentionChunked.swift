@@ -42,10 +42,12 @@ enum ChunkedLinearAttention {
 
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    static func forward<S: TensorScalar>(_ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>, ldx: Int,
-                                         _ y: UnsafeMutablePointer<S>, ldy: Int, _ denominators: UnsafeMutablePointer<S>,
-                                         _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int, chunk: Int,
-                                         normalisation: LinearAttentionNormalisation) {
+    static func forward<S: TensorScalar>(
+        _ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>, ldx: Int,
+        _ y: UnsafeMutablePointer<S>, ldy: Int, _ denominators: UnsafeMutablePointer<S>,
+        _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int, chunk: Int,
+        normalisation: LinearAttentionNormalisation
+    ) {
         let qt = scratch, kt = qt + t * d, a = kt + t * d, s = a + chunk * chunk, z = s + d * d
         feature(q, ldx: ldx, into: qt, t: t, d: d)
         feature(k, ldx: ldx, into: kt, t: t, d: d)
@@ -67,16 +69,17 @@ enum ChunkedLinearAttention {
                     denominators[c0 + i] = n
                 }
             }
-            if c0 + l < t {   // the state after the last chunk is not needed
+            if c0 + l < t {  // the state after the last chunk is not needed
                 S.gemm(transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: kc, lda: d, b: vc, ldb: ldx, beta: 1, c: s, ldc: d)
                 for i in 0..<l { for j in 0..<d { z[j] += kc[i * d + j] } }
             }
             for i in 0..<l {
-                let c: S = switch normalisation {
-                case .count: 1 / S(c0 + i + 1)
-                case .none: 1
-                case .katharopoulos: 1 / denominators[c0 + i]
-                }
+                let c: S =
+                    switch normalisation {
+                    case .count: 1 / S(c0 + i + 1)
+                    case .none: 1
+                    case .katharopoulos: 1 / denominators[c0 + i]
+                    }
                 if c != 1 { for j in 0..<d { yc[i * ldy + j] *= c } }
             }
             c0 += l
@@ -87,15 +90,17 @@ enum ChunkedLinearAttention {
     /// the forward's, `g` the gradient of y (both stride `ldy`).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    static func backward<S: TensorScalar>(_ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>, ldx: Int,
-                                          _ y: UnsafePointer<S>, _ g: UnsafePointer<S>, ldy: Int, _ denominators: UnsafePointer<S>,
-                                          _ dq: UnsafeMutablePointer<S>, _ dk: UnsafeMutablePointer<S>, _ dv: UnsafeMutablePointer<S>,
-                                          _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int, chunk: Int,
-                                          normalisation: LinearAttentionNormalisation) {
+    static func backward<S: TensorScalar>(
+        _ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>, ldx: Int,
+        _ y: UnsafePointer<S>, _ g: UnsafePointer<S>, ldy: Int, _ denominators: UnsafePointer<S>,
+        _ dq: UnsafeMutablePointer<S>, _ dk: UnsafeMutablePointer<S>, _ dv: UnsafeMutablePointer<S>,
+        _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int, chunk: Int,
+        normalisation: LinearAttentionNormalisation
+    ) {
         let chunks = (t + chunk - 1) / chunk
         let qt = scratch, kt = qt + t * d, go = kt + t * d, a = go + t * d, da = a + chunk * chunk
         let r = da + chunk * chunk, rv = r + d * d, gn = rv + d
-        let states = gn + 2 * t                         // (chunks, D·D + D): S_{c−1}, z_{c−1}
+        let states = gn + 2 * t  // (chunks, D·D + D): S_{c−1}, z_{c−1}
         feature(q, ldx: ldx, into: qt, t: t, d: d)
         feature(k, ldx: ldx, into: kt, t: t, d: d)
         // Forward sweep of the states before each chunk.
@@ -105,8 +110,9 @@ enum ChunkedLinearAttention {
             let prev = states + (c - 1) * stateSize, cur = states + c * stateSize
             cur.copy(from: prev, count: stateSize)
             let c0 = (c - 1) * chunk, l = min(chunk, t - c0)
-            S.gemm(transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: kt + c0 * d, lda: d, b: v + c0 * ldx, ldb: ldx,
-                   beta: 1, c: cur, ldc: d)
+            S.gemm(
+                transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: kt + c0 * d, lda: d, b: v + c0 * ldx, ldb: ldx,
+                beta: 1, c: cur, ldc: d)
             for i in 0..<l { for j in 0..<d { cur[d * d + j] += kt[(c0 + i) * d + j] } }
         }
         // ∂O and ∂n.
@@ -151,7 +157,7 @@ enum ChunkedLinearAttention {
                 }
                 if c > 0 { for i in 0..<l { for j in 0..<d { rv[j] += gn[c0 + i] * qc[i * d + j] } } }
             }
-            if c > 0 {   // R and r feed earlier chunks only
+            if c > 0 {  // R and r feed earlier chunks only
                 S.gemm(transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: qc, lda: d, b: goc, ldb: d, beta: 1, c: r, ldc: d)
             }
         }

@@ -15,8 +15,9 @@ extension Variable {
     /// (scaled, before the mask) when given.
     public func fusedCausalAttention(heads: Int, scores: ((Tensor<Scalar>) -> Void)? = nil) -> Variable {
         let qkv = self, x = value
-        precondition(x.rank == 3 && x.shape[2] % (3 * heads) == 0,
-                     "fusedCausalAttention: expects (B, T, 3C) with C divisible by \(heads) heads, got \(x.shape)")
+        precondition(
+            x.rank == 3 && x.shape[2] % (3 * heads) == 0,
+            "fusedCausalAttention: expects (B, T, 3C) with C divisible by \(heads) heads, got \(x.shape)")
         let (b, t, c3) = (x.shape[0], x.shape[1], x.shape[2])
         let c = c3 / 3, d = c / heads
         let scale = 1 / Scalar(d).squareRoot()
@@ -25,16 +26,18 @@ extension Variable {
         let raw = scores == nil ? nil : tape.makeTensor([b, heads, t, t])
         let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x.ptr)), pp = UnsafeSendablePointer(probabilities.mptr)
         let po = UnsafeSendablePointer(out.mptr), pr = raw.map { UnsafeSendablePointer($0.mptr) }
-        Parallel.forEach(b * heads) { pair in   // (batch, head) pairs are independent
+        Parallel.forEach(b * heads) { pair in  // (batch, head) pairs are independent
             let item = pair / heads, h = pair % heads
             let q = UnsafePointer(px.pointer) + item * t * c3 + h * d, k = q + c, v = q + 2 * c
             let p = pp.pointer + pair * t * t
-            Scalar.gemm(transA: false, transB: true, m: t, n: t, k: d, alpha: scale, a: q, lda: c3, b: k, ldb: c3,
-                        beta: 0, c: p, ldc: t)
+            Scalar.gemm(
+                transA: false, transB: true, m: t, n: t, k: d, alpha: scale, a: q, lda: c3, b: k, ldb: c3,
+                beta: 0, c: p, ldc: t)
             if let pr { (pr.pointer + pair * t * t).copy(from: p, count: t * t) }
             causalSoftmaxRows(p, t: t)
-            Scalar.gemm(transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: v, ldb: c3,
-                        beta: 0, c: po.pointer + item * t * c + h * d, ldc: c)
+            Scalar.gemm(
+                transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: v, ldb: c3,
+                beta: 0, c: po.pointer + item * t * c + h * d, ldc: c)
         }
         if let raw { scores?(raw) }
         return tape.record(out, inputs: [qkv]) { tape, g in
@@ -51,15 +54,19 @@ extension Variable {
                 let p = UnsafePointer(pprob.pointer) + pair * t * t
                 let gy = UnsafePointer(pg.pointer) + item * t * c + h * d
                 let dp = pdp.pointer + pair * t * t
-                Scalar.gemm(transA: false, transB: true, m: t, n: t, k: d, alpha: 1, a: gy, lda: c, b: v, ldb: c3,
-                            beta: 0, c: dp, ldc: t)                                              // dP = dY Vᵀ
-                Scalar.gemm(transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: gy, ldb: c,
-                            beta: 1, c: dv, ldc: c3)                                             // dV += Pᵀ dY
-                causalSoftmaxBackwardRows(p, dp, t: t, scale: scale)                             // dS in place
-                Scalar.gemm(transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: k, ldb: c3,
-                            beta: 1, c: dq, ldc: c3)                                             // dQ += dS K
-                Scalar.gemm(transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: q, ldb: c3,
-                            beta: 1, c: dk, ldc: c3)                                             // dK += dSᵀ Q
+                Scalar.gemm(
+                    transA: false, transB: true, m: t, n: t, k: d, alpha: 1, a: gy, lda: c, b: v, ldb: c3,
+                    beta: 0, c: dp, ldc: t)  // dP = dY Vᵀ
+                Scalar.gemm(
+                    transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: gy, ldb: c,
+                    beta: 1, c: dv, ldc: c3)  // dV += Pᵀ dY
+                causalSoftmaxBackwardRows(p, dp, t: t, scale: scale)  // dS in place
+                Scalar.gemm(
+                    transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: k, ldb: c3,
+                    beta: 1, c: dq, ldc: c3)  // dQ += dS K
+                Scalar.gemm(
+                    transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: q, ldb: c3,
+                    beta: 1, c: dk, ldc: c3)  // dK += dSᵀ Q
             }
         }
     }
@@ -90,9 +97,10 @@ func causalSoftmaxRows<S: TensorScalar>(_ p: UnsafeMutablePointer<S>, t: Int) {
 @_specialize(where S == Double)
 func causalSoftmaxBackwardRows<S: TensorScalar>(_ p: UnsafePointer<S>, _ dp: UnsafeMutablePointer<S>, t: Int, scale: S) {
     if S.self == Float.self {
-        FloatRowKernels.causalSoftmaxBackwardRows(UnsafeRawPointer(p).assumingMemoryBound(to: Float.self),
-                                                  UnsafeMutableRawPointer(dp).assumingMemoryBound(to: Float.self),
-                                                  t: t, scale: unsafeBitCast(scale, to: Float.self))
+        FloatRowKernels.causalSoftmaxBackwardRows(
+            UnsafeRawPointer(p).assumingMemoryBound(to: Float.self),
+            UnsafeMutableRawPointer(dp).assumingMemoryBound(to: Float.self),
+            t: t, scale: unsafeBitCast(scale, to: Float.self))
         return
     }
     for row in 0..<t {

@@ -18,8 +18,9 @@ extension Variable {
     /// qkv (B, T, 3C) → y (B, T, C) with `heads` heads of width D = C/H.
     public func fusedCausalLinearAttention(heads: Int, normalisation: LinearAttentionNormalisation) -> Variable {
         let qkv = self, x = value
-        precondition(heads > 0 && x.rank == 3 && x.shape[2] % (3 * heads) == 0,
-                     "fusedCausalLinearAttention: expects (B, T, 3C) with C divisible by \(heads) heads, got \(x.shape)")
+        precondition(
+            heads > 0 && x.rank == 3 && x.shape[2] % (3 * heads) == 0,
+            "fusedCausalLinearAttention: expects (B, T, 3C) with C divisible by \(heads) heads, got \(x.shape)")
         let (b, t, c3) = (x.shape[0], x.shape[1], x.shape[2])
         let c = c3 / 3, d = c / heads, pairs = b * heads
         let out = tape.makeTensor([b, t, c])
@@ -30,12 +31,13 @@ extension Variable {
         let scratch = tape.scratch([pairs, scratchSize])
         let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x.ptr)), po = UnsafeSendablePointer(out.mptr)
         let (pn, ps) = (UnsafeSendablePointer(denominators.mptr), UnsafeSendablePointer(scratch.mptr))
-        Parallel.forEach(pairs) { pair in   // (batch, head) pairs are independent
+        Parallel.forEach(pairs) { pair in  // (batch, head) pairs are independent
             let item = pair / heads, h = pair % heads
             let q = UnsafePointer(px.pointer) + item * t * c3 + h * d
-            ChunkedLinearAttention.forward(q, q + c, q + 2 * c, ldx: c3, po.pointer + item * t * c + h * d, ldy: c,
-                                           pn.pointer + pair * t, ps.pointer + pair * scratchSize,
-                                           t: t, d: d, chunk: chunk, normalisation: normalisation)
+            ChunkedLinearAttention.forward(
+                q, q + c, q + 2 * c, ldx: c3, po.pointer + item * t * c + h * d, ldy: c,
+                pn.pointer + pair * t, ps.pointer + pair * scratchSize,
+                t: t, d: d, chunk: chunk, normalisation: normalisation)
         }
         return tape.record(out, inputs: [qkv]) { tape, g in
             guard let dx = tape.gradientPointer(qkv) else { return }
@@ -49,10 +51,11 @@ extension Variable {
                 let q = UnsafePointer(px.pointer) + item * t * c3 + h * d
                 let dq = pdx.pointer + item * t * c3 + h * d
                 let yOffset = item * t * c + h * d
-                ChunkedLinearAttention.backward(q, q + c, q + 2 * c, ldx: c3,
-                                                UnsafePointer(py.pointer) + yOffset, UnsafePointer(pg.pointer) + yOffset, ldy: c,
-                                                UnsafePointer(pn.pointer) + pair * t, dq, dq + c, dq + 2 * c,
-                                                ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation)
+                ChunkedLinearAttention.backward(
+                    q, q + c, q + 2 * c, ldx: c3,
+                    UnsafePointer(py.pointer) + yOffset, UnsafePointer(pg.pointer) + yOffset, ldy: c,
+                    UnsafePointer(pn.pointer) + pair * t, dq, dq + c, dq + 2 * c,
+                    ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation)
             }
         }
     }

@@ -20,8 +20,9 @@ extension Variable {
         Parallel.forEachChunk(b, chunks: b * s * s >= 1 << 14 ? Parallel.defaultThreads : 1) { items in
             let base = po.pointer + items.lowerBound * ld
             for step in 1..<Swift.max(1, t) {
-                Scalar.gemm(transA: false, transB: true, m: items.count, n: s, k: s, alpha: 1, a: base + (step - 1) * s, lda: ld,
-                            b: pk.pointer, ldb: s, beta: 1, c: base + step * s, ldc: ld)
+                Scalar.gemm(
+                    transA: false, transB: true, m: items.count, n: s, k: s, alpha: 1, a: base + (step - 1) * s, lda: ld,
+                    b: pk.pointer, ldb: s, beta: 1, c: base + step * s, ldc: ld)
             }
         }
         return tape.record(out, inputs: [u, k]) { tape, g in
@@ -32,17 +33,19 @@ extension Variable {
             Parallel.forEachChunk(b, chunks: b * s * s >= 1 << 14 ? Parallel.defaultThreads : 1) { items in
                 let base = pl.pointer + items.lowerBound * ld
                 for step in stride(from: t - 2, through: 0, by: -1) {
-                    Scalar.gemm(transA: false, transB: false, m: items.count, n: s, k: s, alpha: 1, a: base + (step + 1) * s, lda: ld,
-                                b: pk.pointer, ldb: s, beta: 1, c: base + step * s, ldc: ld)
+                    Scalar.gemm(
+                        transA: false, transB: false, m: items.count, n: s, k: s, alpha: 1, a: base + (step + 1) * s, lda: ld,
+                        b: pk.pointer, ldb: s, beta: 1, c: base + step * s, ldc: ld)
                 }
             }
             tape.accumulateGradient(u) { du in scaledAccumulate(lambda.ptr, du, lambda.count, 1) }
             if t > 1 {
                 tape.accumulateGradient(k) { dk in
-                    for item in 0..<b {   // dK += Λ[item, 1:]ᵀ · S[item, :−1]
-                        Scalar.gemm(transA: true, transB: false, m: s, n: s, k: t - 1, alpha: 1,
-                                   a: lambda.ptr + item * ld + s, lda: s, b: out.ptr + item * ld, ldb: s,
-                                   beta: 1, c: dk, ldc: s)
+                    for item in 0..<b {  // dK += Λ[item, 1:]ᵀ · S[item, :−1]
+                        Scalar.gemm(
+                            transA: true, transB: false, m: s, n: s, k: t - 1, alpha: 1,
+                            a: lambda.ptr + item * ld + s, lda: s, b: out.ptr + item * ld, ldb: s,
+                            beta: 1, c: dk, ldc: s)
                     }
                 }
             }

@@ -21,12 +21,15 @@ import TensorCore
 extension Variable {
     /// x (…, C) and the head weight — (V, C) with `transposedWeight` (a tied embedding table), else
     /// (C, V) — against one target per row of x → the mean cross-entropy (a scalar).
-    public func lmHeadCrossEntropy(weight: Variable, transposedWeight: Bool, targets: [Int32],
-                                   chunkRows: Int = LMHeadCrossEntropy.chunkRows) -> Variable {
+    public func lmHeadCrossEntropy(
+        weight: Variable, transposedWeight: Bool, targets: [Int32],
+        chunkRows: Int = LMHeadCrossEntropy.chunkRows
+    ) -> Variable {
         let x = self, w = weight
         let c = x.shape.last ?? 0, n = x.value.count / Swift.max(1, c)
-        precondition(w.shape.count == 2 && (transposedWeight ? w.shape[1] : w.shape[0]) == c,
-                     "lmHeadCrossEntropy: weight \(w.shape) does not match width \(c) (transposedWeight: \(transposedWeight))")
+        precondition(
+            w.shape.count == 2 && (transposedWeight ? w.shape[1] : w.shape[0]) == c,
+            "lmHeadCrossEntropy: weight \(w.shape) does not match width \(c) (transposedWeight: \(transposedWeight))")
         let v = transposedWeight ? w.shape[0] : w.shape[1]
         precondition(targets.count == n, "lmHeadCrossEntropy: \(targets.count) targets for \(n) rows of \(x.shape)")
         precondition(targets.allSatisfy { $0 < Int32(v) && $0 >= -1 }, "lmHeadCrossEntropy: a target is outside -1..<\(v)")
@@ -36,7 +39,7 @@ extension Variable {
         let wantW = tape.recordsGradients && tape.requiresGradient(w) && counted > 0
         let r = Swift.min(chunkRows, Swift.max(1, n))
         let logits = tape.scratch([r, v]), probs = tape.scratch([r, v])
-        let dx = wantX ? tape.makeTensor(x.shape) : nil             // (N, C), dℓ/dX for an incoming gradient of 1
+        let dx = wantX ? tape.makeTensor(x.shape) : nil  // (N, C), dℓ/dX for an incoming gradient of 1
         let dw = wantW ? tape.scratch(w.shape, zeroed: true) : nil  // (V, C) or (C, V)
         let px = x.value.ptr, pw = w.value.ptr
         let scale = 1 / Scalar(Swift.max(1, counted))
@@ -45,22 +48,26 @@ extension Variable {
             for r0 in stride(from: 0, to: n, by: r) {
                 let rows = Swift.min(r, n - r0)
                 let xc = px + r0 * c, tc = targets.baseAddress! + r0
-                Scalar.gemm(transA: false, transB: transposedWeight, m: rows, n: v, k: c, alpha: 1, a: xc, lda: c,
-                            b: pw, ldb: transposedWeight ? c : v, beta: 0, c: logits.mptr, ldc: v)
+                Scalar.gemm(
+                    transA: false, transB: transposedWeight, m: rows, n: v, k: c, alpha: 1, a: xc, lda: c,
+                    b: pw, ldb: transposedWeight ? c : v, beta: 0, c: logits.mptr, ldc: v)
                 sum += crossEntropyRows(logits.ptr, tc, probs.mptr, rows: rows, n: v)
                 guard wantX || wantW else { continue }
-                crossEntropyGradientRows(probs.mptr, tc, rows: rows, n: v, scale: scale)         // D, in place
+                crossEntropyGradientRows(probs.mptr, tc, rows: rows, n: v, scale: scale)  // D, in place
                 if let dx {
-                    Scalar.gemm(transA: false, transB: !transposedWeight, m: rows, n: c, k: v, alpha: 1, a: probs.ptr, lda: v,
-                                b: pw, ldb: transposedWeight ? c : v, beta: 0, c: dx.mptr + r0 * c, ldc: c)
+                    Scalar.gemm(
+                        transA: false, transB: !transposedWeight, m: rows, n: c, k: v, alpha: 1, a: probs.ptr, lda: v,
+                        b: pw, ldb: transposedWeight ? c : v, beta: 0, c: dx.mptr + r0 * c, ldc: c)
                 }
                 if let dw {
-                    if transposedWeight {   // dW (V, C) += Dᵀ X_c
-                        Scalar.gemm(transA: true, transB: false, m: v, n: c, k: rows, alpha: 1, a: probs.ptr, lda: v,
-                                    b: xc, ldb: c, beta: 1, c: dw.mptr, ldc: c)
-                    } else {                // dW (C, V) += X_cᵀ D
-                        Scalar.gemm(transA: true, transB: false, m: c, n: v, k: rows, alpha: 1, a: xc, lda: c,
-                                    b: probs.ptr, ldb: v, beta: 1, c: dw.mptr, ldc: v)
+                    if transposedWeight {  // dW (V, C) += Dᵀ X_c
+                        Scalar.gemm(
+                            transA: true, transB: false, m: v, n: c, k: rows, alpha: 1, a: probs.ptr, lda: v,
+                            b: xc, ldb: c, beta: 1, c: dw.mptr, ldc: c)
+                    } else {  // dW (C, V) += X_cᵀ D
+                        Scalar.gemm(
+                            transA: true, transB: false, m: c, n: v, k: rows, alpha: 1, a: xc, lda: c,
+                            b: probs.ptr, ldb: v, beta: 1, c: dw.mptr, ldc: v)
                     }
                 }
             }
@@ -71,7 +78,7 @@ extension Variable {
             let s = g.ptr[0]
             if let dx {
                 if s != 1 { scaledInPlace(dx.mptr, dx.count, s) }
-                tape.accumulateGradient(x, adding: dx)   // takes dx's storage when x has no gradient yet
+                tape.accumulateGradient(x, adding: dx)  // takes dx's storage when x has no gradient yet
             }
             if let dw {
                 tape.accumulateGradient(w) { scaledAccumulate(dw.ptr, $0, dw.count, s) }
@@ -91,16 +98,20 @@ public enum LMHeadCrossEntropy {
 /// Σ over counted rows of logsumexp(z_r) − z_r,t, in row order; probabilities into `probs`.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-private func crossEntropyRows<S: TensorScalar>(_ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
-                                               _ probs: UnsafeMutablePointer<S>, rows: Int, n: Int) -> Double {
+private func crossEntropyRows<S: TensorScalar>(
+    _ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
+    _ probs: UnsafeMutablePointer<S>, rows: Int, n: Int
+) -> Double {
     crossEntropyForward(logits, targets, probs, rows: rows, n: n).0
 }
 
 /// p ← (p − onehot(t))·scale per row with a target, 0 for rows without.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-private func crossEntropyGradientRows<S: TensorScalar>(_ p: UnsafeMutablePointer<S>, _ targets: UnsafePointer<Int32>,
-                                                       rows: Int, n: Int, scale: S) {
+private func crossEntropyGradientRows<S: TensorScalar>(
+    _ p: UnsafeMutablePointer<S>, _ targets: UnsafePointer<Int32>,
+    rows: Int, n: Int, scale: S
+) {
     let pp = UnsafeSendablePointer(p), pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: targets))
     Parallel.forEachChunk(rows) { range in
         for r in range {

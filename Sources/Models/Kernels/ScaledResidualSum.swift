@@ -13,8 +13,9 @@ extension Variable {
     /// self + b + γ·c, γ of shape [1].
     public func adding(_ b: Variable, plus c: Variable, scaledBy gamma: Variable) -> Variable {
         let a = self, av = value, bv = b.value, cv = c.value, gv = gamma.value
-        precondition(av.shape == bv.shape && av.shape == cv.shape,
-                     "adding(_:plus:scaledBy:): a, b, c must share a shape, got \(av.shape), \(bv.shape), \(cv.shape)")
+        precondition(
+            av.shape == bv.shape && av.shape == cv.shape,
+            "adding(_:plus:scaledBy:): a, b, c must share a shape, got \(av.shape), \(bv.shape), \(cv.shape)")
         precondition(gv.count == 1, "adding(_:plus:scaledBy:): γ must hold one scalar, got shape \(gv.shape)")
         let n = av.count, gammaValue = gv.ptr[0]
         let out = tape.makeTensor(av.shape)
@@ -39,10 +40,14 @@ func scaledSumPieces(_ n: Int) -> Int { n < 1 << 15 ? 1 : 16 }
 /// y = a + b + γ·c over n elements.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func scaledSumForward<S: TensorScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ gamma: S,
-                                       _ y: UnsafeMutablePointer<S>, _ n: Int) {
-    let (pa, pb, pc, py) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: a)), UnsafeSendablePointer(UnsafeMutablePointer(mutating: b)),
-                            UnsafeSendablePointer(UnsafeMutablePointer(mutating: c)), UnsafeSendablePointer(y))
+func scaledSumForward<S: TensorScalar>(
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafePointer<S>, _ gamma: S,
+    _ y: UnsafeMutablePointer<S>, _ n: Int
+) {
+    let (pa, pb, pc, py) = (
+        UnsafeSendablePointer(UnsafeMutablePointer(mutating: a)), UnsafeSendablePointer(UnsafeMutablePointer(mutating: b)),
+        UnsafeSendablePointer(UnsafeMutablePointer(mutating: c)), UnsafeSendablePointer(y)
+    )
     let pieces = scaledSumPieces(n)
     Parallel.forEach(pieces) { piece in
         let lo = n * piece / pieces, hi = n * (piece + 1) / pieces
@@ -70,8 +75,10 @@ func scaledSumAccumulate<S: TensorScalar>(_ g: UnsafePointer<S>, _ gamma: S, _ d
 func scaledSumDot<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafePointer<S>, _ n: Int) -> Double {
     let pieces = scaledSumPieces(n)
     return withUnsafeTemporaryAllocation(of: Double.self, capacity: pieces) { partial in
-        let (px, py, pp) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)),
-                            UnsafeSendablePointer(UnsafeMutablePointer(mutating: y)), UnsafeSendablePointer(partial.baseAddress!))
+        let (px, py, pp) = (
+            UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)),
+            UnsafeSendablePointer(UnsafeMutablePointer(mutating: y)), UnsafeSendablePointer(partial.baseAddress!)
+        )
         Parallel.forEach(pieces) { piece in
             let lo = n * piece / pieces, hi = n * (piece + 1) / pieces
             pp[piece] = pieceDot(px.pointer + lo, py.pointer + lo, hi - lo)

@@ -2,8 +2,8 @@ import TensorCore
 
 /// The GELU feed-forward: x·W₁ + b₁ → GELU → ·W₂ + b₂, widths C → F → C.
 public struct FeedForward<Scalar: TensorScalar> {
-    public let up: Linear<Scalar>      // (C, F)
-    public let down: Linear<Scalar>    // (F, C)
+    public let up: Linear<Scalar>  // (C, F)
+    public let down: Linear<Scalar>  // (F, C)
 
     public init(_ name: String, width: Int, hidden: Int, std: Double, residualStd: Double, rng: inout SeededRNG) {
         up = Linear("\(name).up", inputs: width, outputs: hidden, std: std, rng: &rng)

@@ -44,7 +44,7 @@ public struct FourierMixer<Scalar: TensorScalar> {
     public func callAsFunction(_ x: Variable<Scalar>) -> Variable<Scalar> {
         let tape = x.tape
         let (t, c) = (x.shape[1], x.shape[2])
-        let mixedFeatures = x.matmul(tape.constant(featureMixing))                     // X·C_C
+        let mixedFeatures = x.matmul(tape.constant(featureMixing))  // X·C_C
         let m = tape.constant(tokenMixing).sliced(axis: 0, 0..<t).sliced(axis: 1, 0..<t)  // (T, T)
         // (C_T∘L)·Y per batch item, as (Yᵀ·Mᵀ)ᵀ so the shared matrix is the right operand.
         let mixed = mixedFeatures.permuted([0, 2, 1]).matmul(m, transposeOther: true).permuted([0, 2, 1]).reshaped([x.shape[0], t, c])

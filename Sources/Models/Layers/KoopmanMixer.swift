@@ -10,13 +10,15 @@ import TensorCore
 public struct KoopmanMixer<Scalar: TensorScalar> {
     /// The learned generator A (or P for the skew-symmetric variant).   (S, S)
     public let generator: Parameter<Scalar>
-    public let input: Linear<Scalar>      // U: (C, S), no bias
-    public let output: Linear<Scalar>     // V: (S, C), no bias
+    public let input: Linear<Scalar>  // U: (C, S), no bias
+    public let output: Linear<Scalar>  // V: (S, C), no bias
     /// Use (A − Aᵀ)/2 as the generator.
     public let skewSymmetric: Bool
 
-    public init(_ name: String, width: Int, skewSymmetric: Bool, initDecay: Double, initScale: Double,
-                std: Double, residualStd: Double, rng: inout SeededRNG) {
+    public init(
+        _ name: String, width: Int, skewSymmetric: Bool, initDecay: Double, initScale: Double,
+        std: Double, residualStd: Double, rng: inout SeededRNG
+    ) {
         var a = Tensor<Scalar>.randomNormal([width, width], std: initScale / Double(width).squareRoot(), rng: &rng)
         if !skewSymmetric { for i in 0..<width { a[i, i] -= Scalar(initDecay) } }
         generator = Parameter("\(name).A", a, decays: false)

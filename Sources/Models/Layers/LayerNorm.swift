@@ -9,8 +9,8 @@ import TensorCore
 /// division by the token's own σ) is frozen; `.frozenMean` instead subtracts the frozen average
 /// mean μ̄ as well. At α = 1 the map is affine in x.
 public final class LayerNorm<Scalar: TensorScalar> {
-    public let weight: Parameter<Scalar>   // (C)
-    public let bias: Parameter<Scalar>     // (C)
+    public let weight: Parameter<Scalar>  // (C)
+    public let bias: Parameter<Scalar>  // (C)
     /// Running averages of the per-token mean and standard deviation (exponential, momentum 0.9).
     public private(set) var runningMean: Double = 0
     public private(set) var runningStd: Double = 1

@@ -2,8 +2,8 @@ import TensorCore
 
 /// y = x·W + b over the last axis. W is stored (in, out), as GPT-2's Conv1D.
 public struct Linear<Scalar: TensorScalar> {
-    public let weight: Parameter<Scalar>   // (in, out)
-    public let bias: Parameter<Scalar>?    // (out)
+    public let weight: Parameter<Scalar>  // (in, out)
+    public let bias: Parameter<Scalar>?  // (out)
 
     public init(_ name: String, inputs: Int, outputs: Int, bias: Bool = true, std: Double, rng: inout SeededRNG) {
         weight = Parameter("\(name).weight", Tensor.randomNormal([inputs, outputs], std: std, rng: &rng))
@@ -21,7 +21,7 @@ public struct Linear<Scalar: TensorScalar> {
 
 /// Token (and position) embeddings: rows of a (V, C) table.
 public struct Embedding<Scalar: TensorScalar> {
-    public let table: Parameter<Scalar>    // (V, C)
+    public let table: Parameter<Scalar>  // (V, C)
 
     public init(_ name: String, count: Int, width: Int, std: Double, rng: inout SeededRNG) {
         table = Parameter("\(name).weight", Tensor.randomNormal([count, width], std: std, rng: &rng), decays: false)

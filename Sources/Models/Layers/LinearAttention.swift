@@ -6,13 +6,15 @@ import TensorCore
 /// first third, as `fusedCausalLinearAttention` and `reference` read them); the value
 /// projection W_V, the last third, is the measurement matrix of the seed's Gaussian picture.
 public struct LinearAttention<Scalar: TensorScalar> {
-    public let qkv: Linear<Scalar>        // (C, 3C)
-    public let output: Linear<Scalar>     // (C, C)
+    public let qkv: Linear<Scalar>  // (C, 3C)
+    public let output: Linear<Scalar>  // (C, C)
     public let heads: Int
     public let normalisation: LinearAttentionNormalisation
 
-    public init(_ name: String, width: Int, heads: Int, normalisation: LinearAttentionNormalisation,
-                std: Double, residualStd: Double, rng: inout SeededRNG) {
+    public init(
+        _ name: String, width: Int, heads: Int, normalisation: LinearAttentionNormalisation,
+        std: Double, residualStd: Double, rng: inout SeededRNG
+    ) {
         qkv = Linear("\(name).qkv", inputs: width, outputs: 3 * width, std: std, rng: &rng)
         output = Linear("\(name).out", inputs: width, outputs: width, std: residualStd, rng: &rng)
         self.heads = heads
@@ -31,18 +33,14 @@ public struct LinearAttention<Scalar: TensorScalar> {
     /// reference the fused kernel is tested against.
     public func reference(_ x: Variable<Scalar>) -> Variable<Scalar> {
         let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
-        let d = c / heads
-        let split = qkv(x).reshaped([b, t, 3, heads, d]).permuted([2, 0, 3, 1, 4])  // (3, B, H, T, D)
-        let q = split.sliced(axis: 0, 0..<1).reshaped([b, heads, t, d])
-        let k = split.sliced(axis: 0, 1..<2).reshaped([b, heads, t, d])
-        let v = split.sliced(axis: 0, 2..<3).reshaped([b, heads, t, d])
+        let (q, k, v) = qkv(x).splitHeads(heads)  // (B, H, T, D) each
         let y = Variable.causalLinearAttention(q: q, k: k, v: v, normalisation: normalisation)
         return output(y.permuted([0, 2, 1, 3]).reshaped([b, t, c]))
     }
 
     /// W_V, the value projection (C, C): the last C columns of W_qkv, as a Double matrix.
     public func valueProjection() -> Matrix {
-        let w = Matrix(qkv.weight.value)                       // (C, 3C)
+        let w = Matrix(qkv.weight.value)  // (C, 3C)
         let c = w.rows
         return w.block(rows: 0..<c, cols: (2 * c)..<(3 * c))
     }

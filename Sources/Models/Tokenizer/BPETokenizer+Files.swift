@@ -16,8 +16,9 @@ extension BPETokenizer {
 
     /// Loads `vocab.json` and `merges.txt` from a folder.
     public static func load(directory: URL) throws -> BPETokenizer {
-        try load(vocabulary: directory.appendingPathComponent(vocabularyFileName),
-                 merges: directory.appendingPathComponent(mergesFileName))
+        try load(
+            vocabulary: directory.appendingPathComponent(vocabularyFileName),
+            merges: directory.appendingPathComponent(mergesFileName))
     }
 
     /// Loads a vocabulary and its merges; errors name the file and the line or entry.
@@ -26,8 +27,10 @@ extension BPETokenizer {
     }
 
     /// Decodes the bytes of a vocab.json and a merges.txt; the URLs name them in errors.
-    public static func decode(vocabulary vocabularyData: Data, merges mergesData: Data,
-                              vocabularyURL vocabURL: URL, mergesURL: URL) throws -> BPETokenizer {
+    public static func decode(
+        vocabulary vocabularyData: Data, merges mergesData: Data,
+        vocabularyURL vocabURL: URL, mergesURL: URL
+    ) throws -> BPETokenizer {
         let entries = try VocabularyJSON.parse(vocabularyData, path: vocabURL.path)
         guard !entries.isEmpty else { throw TokenizerError.invalidFile(path: vocabURL.path, reason: "the vocabulary is empty") }
         let v = entries.count
@@ -35,11 +38,13 @@ extension BPETokenizer {
         var idOfText: [[UInt8]: Int] = [:]
         for (text, id) in entries {
             if let first = idOfText.updateValue(id, forKey: Array(text.utf8)) {
-                throw TokenizerError.invalidFile(path: vocabURL.path,
+                throw TokenizerError.invalidFile(
+                    path: vocabURL.path,
                     reason: "token \(quoted(text)) is given two ids (\(first) and \(id)); each token string must appear once")
             }
             guard (0..<v).contains(id) else {
-                throw TokenizerError.invalidFile(path: vocabURL.path,
+                throw TokenizerError.invalidFile(
+                    path: vocabURL.path,
                     reason: "token \(quoted(text)) has id \(id); ids must be 0..<\(v), one per entry")
             }
             guard strings[id] == nil else {

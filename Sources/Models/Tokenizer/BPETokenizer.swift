@@ -166,8 +166,10 @@ public struct BPETokenizer: Tokenizer {
         return true
     }
 
-    private func encodeOrdinary(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                                into out: inout [Int32], cache: inout EncodingCache) {
+    private func encodeOrdinary(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+        into out: inout [Int32], cache: inout EncodingCache
+    ) {
         if range.isEmpty { return }
         let segment = UnsafeBufferPointer(rebasing: bytes[range])
         preTokenizer.forEachPiece(in: segment) { piece in

@@ -39,12 +39,14 @@ public struct BPETrainer: Sendable {
     /// give the same tokenizer however they were batched.
     public func train(_ words: WordCounts, progress: (Int, Int) -> Void = { _, _ in }) -> BPETokenizer {
         let base = 256 + (endOfText ? 1 : 0)
-        precondition(vocabularySize >= base,
-                     "BPETrainer: vocabulary size \(vocabularySize) is below the \(base) byte (and end-of-text) tokens")
+        precondition(
+            vocabularySize >= base,
+            "BPETrainer: vocabulary size \(vocabularySize) is below the \(base) byte (and end-of-text) tokens")
         let wanted = vocabularySize - base
         let (sortedWords, counts) = words.sorted()
-        let merges = Self.learnMerges(words: sortedWords, counts: counts, wanted: wanted,
-                                      minimumPairCount: max(1, minimumPairCount), progress: progress)
+        let merges = Self.learnMerges(
+            words: sortedWords, counts: counts, wanted: wanted,
+            minimumPairCount: max(1, minimumPairCount), progress: progress)
         var tokens = (0..<256).map { [UInt8($0)] }
         for m in merges { tokens.append(tokens[Int(m.left)] + tokens[Int(m.right)]) }
         var specials: [(text: String, id: Int)] = []
@@ -103,8 +105,10 @@ public struct BPETrainer: Sendable {
     }
 
     /// The merge loop. Word symbols are token ids (bytes 0–255, merge r = 256 + r).
-    static func learnMerges(words: [[UInt8]], counts: [Int], wanted: Int, minimumPairCount: Int,
-                            progress: (Int, Int) -> Void) -> [BPEMerge] {
+    static func learnMerges(
+        words: [[UInt8]], counts: [Int], wanted: Int, minimumPairCount: Int,
+        progress: (Int, Int) -> Void
+    ) -> [BPEMerge] {
         var symbols = words.map { $0.map { Int32($0) } }
         var pairCount: [UInt64: Int] = [:]
         var wordsWith: [UInt64: [Int32]] = [:]

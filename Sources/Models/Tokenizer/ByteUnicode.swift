@@ -23,7 +23,8 @@ public enum ByteUnicode {
 
     /// The bytes in GPT-2's order: the printable bytes first, then the others (the order of
     /// `bytes_to_unicode`'s `bs` list and of ids 0–255 in GPT-2's `vocab.json`).
-    public static let gpt2Order: [UInt8] = (0..<256).map(UInt8.init).filter(isPrintable)
+    public static let gpt2Order: [UInt8] =
+        (0..<256).map(UInt8.init).filter(isPrintable)
         + (0..<256).map(UInt8.init).filter { !isPrintable($0) }
 
     /// The byte a character stands for, or nil if it is not one of the 256.

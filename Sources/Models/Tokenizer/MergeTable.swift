@@ -52,8 +52,12 @@ struct MergeTable: Sendable {
             return
         }
         // Linked list over the original positions; `next[i] == n` marks the end.
-        var next = [Int32](unsafeUninitializedCapacity: n) { p, c in for i in 0..<n { p[i] = Int32(i + 1) }; c = n }
-        var prev = [Int32](unsafeUninitializedCapacity: n) { p, c in for i in 0..<n { p[i] = Int32(i - 1) }; c = n }
+        var next = [Int32](unsafeUninitializedCapacity: n) { p, c in
+            for i in 0..<n { p[i] = Int32(i + 1) }; c = n
+        }
+        var prev = [Int32](unsafeUninitializedCapacity: n) { p, c in
+            for i in 0..<n { p[i] = Int32(i - 1) }; c = n
+        }
         var alive = [Bool](repeating: true, count: n)
         // Min-heap of rank << 32 | position.
         var heap: [UInt64] = []

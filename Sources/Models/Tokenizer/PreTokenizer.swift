@@ -103,8 +103,10 @@ public struct GPT2PreTokenizer: Sendable {
         } else if b0 < 0xF0 {
             value = UInt32(b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F); length = 3
         } else {
-            value = UInt32(b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12
-                | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F); length = 4
+            value =
+                UInt32(b0 & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12
+                | UInt32(p[i + 2] & 0x3F) << 6 | UInt32(p[i + 3] & 0x3F);
+            length = 4
         }
         return (classify(Unicode.Scalar(value) ?? "\u{FFFD}"), length)
     }

@@ -66,7 +66,9 @@ enum VocabularyJSON {
         var entries: [(String, Int)] = []
         try expect(0x7B)
         skipSpace()
-        if i < bytes.count, bytes[i] == 0x7D { i += 1 } else {
+        if i < bytes.count, bytes[i] == 0x7D {
+            i += 1
+        } else {
             while true {
                 let key = try parseString()
                 try expect(0x3A)

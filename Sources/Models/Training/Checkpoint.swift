@@ -25,9 +25,13 @@ public struct Checkpoint {
         for p in model.parameters { st.set(p.name, p.value) }
         for (i, norm) in model.norms.enumerated() {
             let frozen = norm.frozen
-            st.set("norm_state.\(i)", Tensor<Double>(shape: [6], scalars: [
-                norm.runningMean, norm.runningStd, frozen == nil ? 0 : 1, frozen?.mean ?? 0, frozen?.std ?? 1, norm.annealing,
-            ]))
+            st.set(
+                "norm_state.\(i)",
+                Tensor<Double>(
+                    shape: [6],
+                    scalars: [
+                        norm.runningMean, norm.runningStd, frozen == nil ? 0 : 1, frozen?.mean ?? 0, frozen?.std ?? 1, norm.annealing,
+                    ]))
         }
         st.metadata = metadata
         st.metadata["architecture"] = model.config.architecture.rawValue
@@ -116,8 +120,9 @@ public struct Checkpoint {
     public static func restore(model: LanguageModel<Float>, optimizer: inout AdamW<Float>, from folder: URL) throws -> Manifest {
         let manifest = try manifest(in: folder)
         guard manifest.model == model.config else {
-            throw TrainingError.checkpointMismatch(path: folder.appendingPathComponent(configFile).path,
-                                                   reason: "was written for a different model configuration (\(differences(manifest.model, model.config)))")
+            throw TrainingError.checkpointMismatch(
+                path: folder.appendingPathComponent(configFile).path,
+                reason: "was written for a different model configuration (\(differences(manifest.model, model.config)))")
         }
         try readModel(into: model, from: folder.appendingPathComponent(modelFile))
         let url = folder.appendingPathComponent(optimizerFile)
@@ -132,7 +137,8 @@ public struct Checkpoint {
                 throw TrainingError.checkpointMismatch(path: url.path, reason: "optimizer state for '\(p.name)' has the wrong shape")
             }
             guard m.scalars.allSatisfy(\.isFinite), v.scalars.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-                throw TrainingError.checkpointMismatch(path: url.path,
+                throw TrainingError.checkpointMismatch(
+                    path: url.path,
                     reason: "optimizer state for '\(p.name)' is not finite (or has a negative second moment)")
             }
             first.append(m)
@@ -154,7 +160,7 @@ extension Checkpoint {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let a = (try? encoder.encode(stored)).flatMap({ try? JSONSerialization.jsonObject(with: $0) }) as? [String: Any],
-              let b = (try? encoder.encode(current)).flatMap({ try? JSONSerialization.jsonObject(with: $0) }) as? [String: Any]
+            let b = (try? encoder.encode(current)).flatMap({ try? JSONSerialization.jsonObject(with: $0) }) as? [String: Any]
         else { return "the stored and current configurations differ" }
         let keys = Set(a.keys).union(b.keys).sorted()
         let changed = keys.compactMap { key -> String? in

@@ -40,13 +40,17 @@ extension Checkpoint {
         public func validate(path: String, memoryLimit: Double = MemoryBudget.physicalBytes) throws {
             func fail(_ reason: String) -> TrainingError { .checkpointMismatch(path: path, reason: reason) }
             guard format == 1 else { throw fail("format \(format) is not supported (this attnlab reads format 1)") }
-            let sizes = [("vocabularySize", model.vocabularySize), ("contextLength", model.contextLength), ("width", model.width),
-                         ("layers", model.layers), ("heads", model.heads), ("feedForward", model.feedForward)]
+            let sizes = [
+                ("vocabularySize", model.vocabularySize), ("contextLength", model.contextLength), ("width", model.width),
+                ("layers", model.layers), ("heads", model.heads), ("feedForward", model.feedForward),
+            ]
             for (field, value) in sizes where value > Int(Int32.max) {
                 throw fail("model.\(field) is \(value); sizes above \(Int32.max) are not supported")
             }
-            for (field, value) in [("initStd", model.initStd), ("koopmanInitDecay", model.koopmanInitDecay),
-                                   ("koopmanInitScale", model.koopmanInitScale)] where !value.isFinite {
+            for (field, value) in [
+                ("initStd", model.initStd), ("koopmanInitDecay", model.koopmanInitDecay),
+                ("koopmanInitScale", model.koopmanInitScale),
+            ] where !value.isFinite {
                 throw fail("model.\(field) is \(value); expected a finite number")
             }
             do {
@@ -67,11 +71,14 @@ extension Checkpoint {
             }
             let expected = perStep.0.multipliedReportingOverflow(by: step)
             guard !perStep.1, !expected.overflow, expected.partialValue == tokensSeen else {
-                throw fail("tokensSeen is \(tokensSeen); \(step) steps of \(training.batchSize) × \(training.contextLength) × "
-                           + "\(training.accumulation)\(training.ranks.map { " × \($0) ranks" } ?? "") tokens make \(perStep.1 || expected.overflow ? "more than Int.max" : String(expected.partialValue))")
+                throw fail(
+                    "tokensSeen is \(tokensSeen); \(step) steps of \(training.batchSize) × \(training.contextLength) × "
+                        + "\(training.accumulation)\(training.ranks.map { " × \($0) ranks" } ?? "") tokens make \(perStep.1 || expected.overflow ? "more than Int.max" : String(expected.partialValue))"
+                )
             }
-            try MemoryBudget.check(.inference(model, batch: training.batchSize, context: training.contextLength),
-                                   source: path, limit: memoryLimit)
+            try MemoryBudget.check(
+                .inference(model, batch: training.batchSize, context: training.contextLength),
+                source: path, limit: memoryLimit)
         }
     }
 

@@ -9,8 +9,10 @@ public enum Generator {
     /// - Throws: `GenerationError` for an empty prompt, a prompt token outside the vocabulary, a
     ///   temperature that is not finite and ≥ 0, or logits that are not finite (weights that
     ///   overflow Float in the forward pass) — never a NUL token or a trap.
-    public static func sample(_ model: LanguageModel<Float>, prompt: [Int32], count: Int, temperature: Double = 1,
-                              topK: Int? = nil, seed: UInt64) throws -> [Int32] {
+    public static func sample(
+        _ model: LanguageModel<Float>, prompt: [Int32], count: Int, temperature: Double = 1,
+        topK: Int? = nil, seed: UInt64
+    ) throws -> [Int32] {
         let v = model.config.vocabularySize
         guard !prompt.isEmpty else { throw GenerationError.emptyPrompt }
         if let bad = prompt.firstIndex(where: { $0 < 0 || Int($0) >= v }) {

@@ -35,10 +35,14 @@ public struct MemoryEstimate: Sendable, Equatable {
         estimate(model, batch: batch, context: context, bytesPerParameter: 4, keepsActivations: false, purpose: purpose)
     }
 
-    private static func estimate(_ m: ModelConfig, batch: Int, context: Int, bytesPerParameter: Double, keepsActivations: Bool,
-                                 purpose: String) -> MemoryEstimate {
-        let (v, tMax, c, f, l, h) = (Double(m.vocabularySize), Double(m.contextLength), Double(m.width), Double(m.feedForward),
-                                     Double(m.layers), Double(max(1, m.heads)))
+    private static func estimate(
+        _ m: ModelConfig, batch: Int, context: Int, bytesPerParameter: Double, keepsActivations: Bool,
+        purpose: String
+    ) -> MemoryEstimate {
+        let (v, tMax, c, f, l, h) = (
+            Double(m.vocabularySize), Double(m.contextLength), Double(m.width), Double(m.feedForward),
+            Double(m.layers), Double(max(1, m.heads))
+        )
         let (b, t) = (Double(batch), Double(context))
         // Per block: two norms, the feed-forward, and at most the mixers of qsf (Koopman C² ×3,
         // linear attention 4C² + 4C) — an upper bound for every architecture.
@@ -48,8 +52,9 @@ public struct MemoryEstimate: Sendable, Equatable {
         let blockActivations = b * t * (4 * c + f) + (m.architecture == .transformer ? b * h * t * t : 0)
         let fixedTables = m.architecture == .fnet ? l * tMax * tMax : 0
         let activations = 2 * b * t * v + (keepsActivations ? l : 1) * blockActivations + fixedTables
-        return MemoryEstimate(parameters: parameters, parameterBytes: bytesPerParameter * parameters,
-                              activationBytes: 4 * activations, purpose: purpose)
+        return MemoryEstimate(
+            parameters: parameters, parameterBytes: bytesPerParameter * parameters,
+            activationBytes: 4 * activations, purpose: purpose)
     }
 }
 

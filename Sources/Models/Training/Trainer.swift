@@ -52,20 +52,24 @@ public final class Trainer {
     /// Every parameter's gradient end to end, for the all-reduce (empty in a group of one).
     private var flatGradients: [Float] = []
 
-    public init(model: LanguageModel<Float>, config: TrainingConfig, train: TokenDataset, validation: TokenDataset,
-                group: ProcessGroup = .single) throws {
+    public init(
+        model: LanguageModel<Float>, config: TrainingConfig, train: TokenDataset, validation: TokenDataset,
+        group: ProcessGroup = .single
+    ) throws {
         try config.validate()
         guard config.rankCount == group.size else {
             throw TrainingError.invalidConfig(field: "ranks", expected: "the job's \(group.size) rank(s), got \(config.rankCount)")
         }
         self.group = group
         guard config.contextLength <= model.config.contextLength else {
-            throw TrainingError.invalidConfig(field: "contextLength",
-                                              expected: "at most the model's context \(model.config.contextLength), got \(config.contextLength)")
+            throw TrainingError.invalidConfig(
+                field: "contextLength",
+                expected: "at most the model's context \(model.config.contextLength), got \(config.contextLength)")
         }
         guard train.vocabularySize <= model.config.vocabularySize else {
-            throw TrainingError.invalidConfig(field: "vocabularySize",
-                                              expected: "a model vocabulary ≥ the data's \(train.vocabularySize), got \(model.config.vocabularySize)")
+            throw TrainingError.invalidConfig(
+                field: "vocabularySize",
+                expected: "a model vocabulary ≥ the data's \(train.vocabularySize), got \(model.config.vocabularySize)")
         }
         for (name, data) in [("training", train), ("validation", validation)] where data.tokens.count <= config.contextLength {
             throw TrainingError.dataTooShort(split: name, tokens: data.tokens.count, needed: config.contextLength + 1)
@@ -83,8 +87,9 @@ public final class Trainer {
     public func resume(from folder: URL) throws {
         let manifest = try Checkpoint.restore(model: model, optimizer: &optimizer, from: folder)
         guard manifest.training == config else {
-            throw TrainingError.checkpointMismatch(path: folder.appendingPathComponent(Checkpoint.configFile).path,
-                                                   reason: "was written with a different training configuration (\(Checkpoint.differences(manifest.training, config)))")
+            throw TrainingError.checkpointMismatch(
+                path: folder.appendingPathComponent(Checkpoint.configFile).path,
+                reason: "was written with a different training configuration (\(Checkpoint.differences(manifest.training, config)))")
         }
         step = manifest.step
         tokensSeen = manifest.tokensSeen
@@ -131,9 +136,10 @@ public final class Trainer {
         let timed = stepsTimed > 4 ? stepSeconds : warmupSeconds + stepSeconds
         let median = timed.isEmpty ? Double.infinity : timed.sorted()[timed.count / 2]
         let tokensPerStep = Double(config.tokensPerStep)
-        return TrainingSummary(steps: step, parameters: model.parameterCount, finalTrainingLoss: lastLoss,
-                               validation: evaluation, tokensPerSecond: tokensPerStep / median,
-                               seconds: Date().timeIntervalSince(start), stoppedEarly: stoppedEarly)
+        return TrainingSummary(
+            steps: step, parameters: model.parameterCount, finalTrainingLoss: lastLoss,
+            validation: evaluation, tokensPerSecond: tokensPerStep / median,
+            seconds: Date().timeIntervalSince(start), stoppedEarly: stoppedEarly)
     }
 
     /// One optimizer step (all micro-batches): step `step + 1` in the 1-based numbering of the
@@ -159,8 +165,9 @@ public final class Trainer {
         var lossSum = 0.0
         for _ in 0..<config.accumulation {
             let batch = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
-            let loss = model.loss(tape, inputs: batch.inputs, targets: batch.targets, batch: config.batchSize,
-                                  length: config.contextLength, training: true)
+            let loss = model.loss(
+                tape, inputs: batch.inputs, targets: batch.targets, batch: config.batchSize,
+                length: config.contextLength, training: true)
             let value = Double(loss.value.scalar)
             guard value.isFinite else {
                 tape.reset()
@@ -254,14 +261,15 @@ public final class Trainer {
 
     /// Mean validation loss over `maxBatches` batches (all when nil), without gradients.
     public func evaluate(maxBatches: Int?) -> Evaluation {
-        Evaluator.evaluate(model, on: validation, batchSize: config.batchSize, contextLength: config.contextLength,
-                           maxBatches: maxBatches, tape: tape)
+        Evaluator.evaluate(
+            model, on: validation, batchSize: config.batchSize, contextLength: config.contextLength,
+            maxBatches: maxBatches, tape: tape)
     }
 
     private func emitEvaluation(_ e: Evaluation) {
         var record = TrainingRecord(kind: .eval, step: step)
         record.validationLoss = e.loss
-        record.perplexity = e.perplexity.isFinite ? e.perplexity : nil   // exp(loss) overflowed: JSON has no ∞
+        record.perplexity = e.perplexity.isFinite ? e.perplexity : nil  // exp(loss) overflowed: JSON has no ∞
         record.bitsPerByte = e.bitsPerByte
         if !gammas.isEmpty { record.gamma = gammas }
         onRecord(record)
@@ -302,8 +310,10 @@ public struct TrainingProgress: Sendable {
 
 /// Loss, perplexity and bits per byte of a model on a token stream.
 public enum Evaluator {
-    public static func evaluate(_ model: LanguageModel<Float>, on data: TokenDataset, batchSize: Int, contextLength: Int,
-                                maxBatches: Int? = nil, tape: Tape<Float> = Tape()) -> Evaluation {
+    public static func evaluate(
+        _ model: LanguageModel<Float>, on data: TokenDataset, batchSize: Int, contextLength: Int,
+        maxBatches: Int? = nil, tape: Tape<Float> = Tape()
+    ) -> Evaluation {
         let recording = tape.recordsGradients
         tape.recordsGradients = false
         defer { tape.recordsGradients = recording }
@@ -321,8 +331,10 @@ public enum Evaluator {
 
     /// Mean loss of every evaluation window (one per row of `evaluationBatches`), in stream
     /// order: the paired samples for comparing two models on the same text.
-    public static func windowLosses(_ model: LanguageModel<Float>, on data: TokenDataset, batchSize: Int, contextLength: Int,
-                                    maxBatches: Int? = nil) -> [Double] {
+    public static func windowLosses(
+        _ model: LanguageModel<Float>, on data: TokenDataset, batchSize: Int, contextLength: Int,
+        maxBatches: Int? = nil
+    ) -> [Double] {
         let tape = Tape<Float>()
         tape.recordsGradients = false
         let v = model.config.vocabularySize

@@ -54,10 +54,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         try require(warmupFraction > 0 && warmupFraction < 1, "warmupFraction", "a fraction in (0, 1), got \(warmupFraction)")
         try require(weightDecay >= 0 && weightDecay.isFinite, "weightDecay", "a finite non-negative decay, got \(weightDecay)")
         try require(clipNorm >= 0 && clipNorm.isFinite, "clipNorm", "a finite non-negative norm, got \(clipNorm)")
-        try require(layerNormAnnealFraction >= 0 && layerNormAnnealFraction < 1, "layerNormAnnealFraction",
-                    "a fraction in [0, 1), got \(layerNormAnnealFraction)")
-        try require(evalInterval >= 0 && evalBatches >= 0 && checkpointInterval >= 0 && logInterval >= 0,
-                    "evalInterval/evalBatches/checkpointInterval/logInterval", "non-negative values")
+        try require(
+            layerNormAnnealFraction >= 0 && layerNormAnnealFraction < 1, "layerNormAnnealFraction",
+            "a fraction in [0, 1), got \(layerNormAnnealFraction)")
+        try require(
+            evalInterval >= 0 && evalBatches >= 0 && checkpointInterval >= 0 && logInterval >= 0,
+            "evalInterval/evalBatches/checkpointInterval/logInterval", "non-negative values")
     }
 
     /// First step of LayerNorm annealing (== steps when there is none).

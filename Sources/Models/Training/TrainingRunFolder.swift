@@ -47,8 +47,11 @@ public final class TrainingRunFolder {
         let fd = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let code = errno
-            throw RunFolderError.cannotLock(path: url.path, reason: code == ELOOP ? "\(lockPath) is a symbolic link"
-                                                                                  : String(cString: strerror(code)))
+            throw RunFolderError.cannotLock(
+                path: url.path,
+                reason: code == ELOOP
+                    ? "\(lockPath) is a symbolic link"
+                    : String(cString: strerror(code)))
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
@@ -81,7 +84,7 @@ public final class TrainingRunFolder {
     deinit {
         if let leaf = created.first, (try? FileManager.default.contentsOfDirectory(atPath: leaf.path)) == [Self.lockFileName] {
             unlink(leaf.appendingPathComponent(Self.lockFileName).path)
-            for folder in created { if rmdir(folder.path) != 0 { break } }   // up to the first that is not empty
+            for folder in created { if rmdir(folder.path) != 0 { break } }  // up to the first that is not empty
         }
         close(lockDescriptor)
     }
@@ -92,8 +95,9 @@ public final class TrainingRunFolder {
     ]
 
     /// Files a training run writes inside a checkpoint or data folder.
-    static let innerFiles: Set<String> = Set([Checkpoint.configFile, Checkpoint.modelFile, Checkpoint.optimizerFile]
-                                             + PreparedData.fileNames)
+    static let innerFiles: Set<String> = Set(
+        [Checkpoint.configFile, Checkpoint.modelFile, Checkpoint.optimizerFile]
+            + PreparedData.fileNames)
 
     /// Throws unless every entry is one a training run writes (its temporary files included),
     /// none is a symbolic link, and the checkpoint and data folders hold only their own files.

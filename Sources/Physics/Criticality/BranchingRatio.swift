@@ -10,8 +10,10 @@ public struct LayerMap: Sendable {
     public var forward: @Sendable ([Double]) -> [Double]
     public var jvp: @Sendable (_ x: [Double], _ v: [Double]) -> [Double]
 
-    public init(forward: @escaping @Sendable ([Double]) -> [Double],
-                jvp: @escaping @Sendable (_ x: [Double], _ v: [Double]) -> [Double]) {
+    public init(
+        forward: @escaping @Sendable ([Double]) -> [Double],
+        jvp: @escaping @Sendable (_ x: [Double], _ v: [Double]) -> [Double]
+    ) {
         self.forward = forward
         self.jvp = jvp
     }
@@ -23,15 +25,19 @@ public struct LayerMap: Sendable {
 
     /// A layer with only its forward pass: J·v ≈ [f(x + εv̂) − f(x − εv̂)]/(2ε)·‖v‖ (central
     /// difference along the unit direction v̂, error O(ε²)).
-    public static func finiteDifference(forward: @escaping @Sendable ([Double]) -> [Double],
-                                        epsilon: Double = 1e-5) -> LayerMap {
-        LayerMap(forward: forward, jvp: { x, v in
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            guard norm > 0 else { return forward(x).map { _ in 0 } }
-            let plus = forward(zip(x, v).map { $0 + epsilon * $1 / norm })
-            let minus = forward(zip(x, v).map { $0 - epsilon * $1 / norm })
-            return zip(plus, minus).map { ($0 - $1) / (2 * epsilon) * norm }
-        })
+    public static func finiteDifference(
+        forward: @escaping @Sendable ([Double]) -> [Double],
+        epsilon: Double = 1e-5
+    ) -> LayerMap {
+        LayerMap(
+            forward: forward,
+            jvp: { x, v in
+                let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard norm > 0 else { return forward(x).map { _ in 0 } }
+                let plus = forward(zip(x, v).map { $0 + epsilon * $1 / norm })
+                let minus = forward(zip(x, v).map { $0 - epsilon * $1 / norm })
+                return zip(plus, minus).map { ($0 - $1) / (2 * epsilon) * norm }
+            })
     }
 }
 
@@ -87,8 +93,9 @@ public enum BranchingRatio {
         let perSample = Parallel.map(inputs.count) { s -> PerSample in
             var g = rng.stream(UInt64(s))
             var x = inputs[s]
-            var out = PerSample(log: [Double](repeating: 0, count: depth), square: [Double](repeating: 0, count: depth),
-                                cumulative: [Double](repeating: 0, count: depth))
+            var out = PerSample(
+                log: [Double](repeating: 0, count: depth), square: [Double](repeating: 0, count: depth),
+                cumulative: [Double](repeating: 0, count: depth))
             // Carried perturbations, one per probe, renormalised after each layer.
             var carried = (0..<probes).map { _ in unit(randomDirection(x.count, &g)) }
             var total = [Double](repeating: 0, count: probes)
@@ -124,9 +131,10 @@ public enum BranchingRatio {
         let (log, logErr) = meanAndError(\.log)
         let (square, _) = meanAndError(\.square)
         let (cumulative, cumulativeErr) = meanAndError(\.cumulative)
-        return BranchingResult(layerLogGain: log, layerLogGainError: logErr, sampleLayerLogGain: perSample.map(\.log), layerMeanSquareGain: square,
-                               cumulativeLogGain: cumulative, cumulativeLogGainError: cumulativeErr,
-                               samples: inputs.count, probes: probes)
+        return BranchingResult(
+            layerLogGain: log, layerLogGainError: logErr, sampleLayerLogGain: perSample.map(\.log), layerMeanSquareGain: square,
+            cumulativeLogGain: cumulative, cumulativeLogGainError: cumulativeErr,
+            samples: inputs.count, probes: probes)
     }
 
     static func randomDirection(_ n: Int, _ rng: inout SeededRNG) -> [Double] { (0..<n).map { _ in rng.normal() } }

@@ -35,7 +35,9 @@ public struct RandomTanhNetwork: Sendable {
                 forward: { x in zip(w.apply(x), b).map { Foundation.tanh($0 + $1) } },
                 jvp: { x, v in
                     let h = zip(w.apply(x), b).map { $0 + $1 }
-                    return zip(h, w.apply(v)).map { hi, wv in let t = Foundation.tanh(hi); return (1 - t * t) * wv }
+                    return zip(h, w.apply(v)).map { hi, wv in
+                        let t = Foundation.tanh(hi); return (1 - t * t) * wv
+                    }
                 })
         }
     }
@@ -48,8 +50,16 @@ public struct RandomTanhNetwork: Sendable {
         for _ in 0..<depth {
             q.append(current)
             let s = current.squareRoot()
-            chi.append(sigmaW * sigmaW * gaussianAverage { let t = Foundation.tanh(s * $0); return (1 - t * t) * (1 - t * t) })
-            current = sigmaW * sigmaW * gaussianAverage { let t = Foundation.tanh(s * $0); return t * t } + sigmaB * sigmaB
+            chi.append(
+                sigmaW * sigmaW
+                    * gaussianAverage {
+                        let t = Foundation.tanh(s * $0); return (1 - t * t) * (1 - t * t)
+                    })
+            current =
+                sigmaW * sigmaW
+                * gaussianAverage {
+                    let t = Foundation.tanh(s * $0); return t * t
+                } + sigmaB * sigmaB
         }
         return (q, chi)
     }

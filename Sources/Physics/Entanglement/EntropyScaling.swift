@@ -54,8 +54,9 @@ public enum EntropyScaling {
         let known = errors != nil
         let weights = errors.map { e in e.map { 1 / ($0 * $0) } }
         func aic(_ chi2: Double, _ k: Int) -> Double {
-            known ? InformationCriterion.aic(chiSquared: chi2, parameters: k, points: n)
-                  : InformationCriterion.aic(residualSumOfSquares: chi2, parameters: k, points: n)
+            known
+                ? InformationCriterion.aic(chiSquared: chi2, parameters: k, points: n)
+                : InformationCriterion.aic(residualSumOfSquares: chi2, parameters: k, points: n)
         }
         let model: LeastSquares.ErrorModel = known ? .knownErrors : .scaledByResiduals
 
@@ -74,17 +75,22 @@ public enum EntropyScaling {
         let power = try CurveFit.fit(
             x: lengths, y: entropies, sigma: errors, initial: start,
             model: { l, p in p[0] * Foundation.pow(l, p[1]) },
-            gradient: { l, p in let v = Foundation.pow(l, p[1]); return [v, p[0] * v * Foundation.log(l)] })
+            gradient: { l, p in
+                let v = Foundation.pow(l, p[1]); return [v, p[0] * v * Foundation.log(l)]
+            })
 
         let aics = [aic(one.chiSquared, 1), aic(log.chiSquared, 2), aic(power.chiSquared, 2)]
         let w = InformationCriterion.weights(aics)
         return EntropyScalingFit(
-            constant: .init(name: "constant", parameters: one.parameters, errors: one.standardErrors,
-                            chiSquared: one.chiSquared, aic: aics[0], weight: w[0]),
-            logarithmic: .init(name: "logarithmic", parameters: log.parameters, errors: log.standardErrors,
-                               chiSquared: log.chiSquared, aic: aics[1], weight: w[1]),
-            powerLaw: .init(name: "power law", parameters: power.parameters, errors: power.standardErrors,
-                            chiSquared: power.chiSquared, aic: aics[2], weight: w[2]),
+            constant: .init(
+                name: "constant", parameters: one.parameters, errors: one.standardErrors,
+                chiSquared: one.chiSquared, aic: aics[0], weight: w[0]),
+            logarithmic: .init(
+                name: "logarithmic", parameters: log.parameters, errors: log.standardErrors,
+                chiSquared: log.chiSquared, aic: aics[1], weight: w[1]),
+            powerLaw: .init(
+                name: "power law", parameters: power.parameters, errors: power.standardErrors,
+                chiSquared: power.chiSquared, aic: aics[2], weight: w[2]),
             knownErrors: known)
     }
 }

@@ -40,7 +40,8 @@ public enum FreeFermionChain {
         }
         let (energies, vectors) = try h.symmetricEigen()
         if particles > 0 && particles < n && abs(energies[particles] - energies[particles - 1]) < 1e-10 {
-            throw EntanglementError.shapeMismatch("the Fermi level is degenerate (levels \(particles - 1) and \(particles) both at \(energies[particles])): choose another size or filling")
+            throw EntanglementError.shapeMismatch(
+                "the Fermi level is degenerate (levels \(particles - 1) and \(particles) both at \(energies[particles])): choose another size or filling")
         }
         let phi = vectors.block(rows: 0..<n, cols: 0..<particles)
         return (phi.multiplied(by: phi, transposeOther: true), phi)

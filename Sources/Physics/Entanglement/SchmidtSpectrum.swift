@@ -96,7 +96,8 @@ public enum Bipartition {
             throw EntanglementError.shapeMismatch("shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
         }
         guard !subsystemA.isEmpty, Set(subsystemA).count == subsystemA.count,
-              subsystemA.allSatisfy({ $0 >= 0 && $0 < shape.count }), subsystemA.count < shape.count else {
+            subsystemA.allSatisfy({ $0 >= 0 && $0 < shape.count }), subsystemA.count < shape.count
+        else {
             throw EntanglementError.shapeMismatch("subsystem A axes \(subsystemA) must be distinct axes of \(shape) leaving at least one for B")
         }
         let axesB = (0..<shape.count).filter { !subsystemA.contains($0) }

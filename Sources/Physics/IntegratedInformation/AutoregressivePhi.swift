@@ -50,8 +50,10 @@ public enum AutoregressivePhi {
     /// until a full pass finds none that lowers φ/K; (3) the same refinement from `restarts` random
     /// balanced cuts. Each pass scores O(n²) bipartitions of cost O(n³). The heuristic can only miss the MIB in the
     /// direction of a larger φ/K; tests compare it with the exhaustive search up to 12 variables.
-    public static func phi(_ system: LinearGaussianSystem, exhaustiveLimit: Int = 16, restarts: Int = 6,
-                           rng: SeededRNG = SeededRNG(seed: 0)) -> PhiResult {
+    public static func phi(
+        _ system: LinearGaussianSystem, exhaustiveLimit: Int = 16, restarts: Int = 6,
+        rng: SeededRNG = SeededRNG(seed: 0)
+    ) -> PhiResult {
         let scorer = Scorer(system)
         let n = system.size
         precondition(n >= 2, "AutoregressivePhi.phi: needs at least 2 variables")
@@ -131,8 +133,9 @@ public enum AutoregressivePhi {
     /// φ[X; B] in nats for the bipartition A = `partA`, B = the rest.
     public static func effectiveInformation(_ system: LinearGaussianSystem, partA: [Int]) -> Double {
         let n = system.size
-        precondition(!partA.isEmpty && partA.count < n && partA.allSatisfy { $0 >= 0 && $0 < n },
-                     "effectiveInformation: part A must be a non-empty proper subset of 0..<\(n)")
+        precondition(
+            !partA.isEmpty && partA.count < n && partA.allSatisfy { $0 >= 0 && $0 < n },
+            "effectiveInformation: part A must be a non-empty proper subset of 0..<\(n)")
         let scorer = Scorer(system)
         var inA = [Bool](repeating: false, count: n)
         for i in partA { inA[i] = true }
@@ -148,8 +151,8 @@ public enum AutoregressivePhi {
 /// Evaluates φ and its normalisation for bipartitions, reusing Σ and KΣ.
 private struct Scorer: Sendable {
     let n: Int
-    let sigma: [Double]     // Σ (n, n)
-    let lag: [Double]       // KΣ = Cov(x_{t+1}, x_t) (n, n)
+    let sigma: [Double]  // Σ (n, n)
+    let lag: [Double]  // KΣ = Cov(x_{t+1}, x_t) (n, n)
     var whole = 0.0
     var useEntropy = true
 
@@ -175,7 +178,7 @@ private struct Scorer: Sendable {
                 marginal[a * k + b] = s
                 joint[a * 2 * k + b] = s
                 joint[(k + a) * 2 * k + k + b] = s
-                let c = lag[m[a] * n + m[b]]       // Cov(x_{t+1,a}, x_{t,b})
+                let c = lag[m[a] * n + m[b]]  // Cov(x_{t+1,a}, x_{t,b})
                 joint[(k + a) * 2 * k + b] = c
                 joint[b * 2 * k + k + a] = c
             }
@@ -208,10 +211,11 @@ private struct Scorer: Sendable {
     func result(mask: Int, evaluated: Int, exhaustive: Bool) -> PhiResult {
         let inA = (0..<n).map { mask & (1 << $0) != 0 }
         let t = terms(inA: inA)
-        return PhiResult(phi: t.phi, normalisedPhi: t.phi / t.k, partA: (0..<n).filter { inA[$0] },
-                         partB: (0..<n).filter { !inA[$0] }, wholeMutualInformation: whole,
-                         bipartitionsEvaluated: evaluated, exhaustive: exhaustive,
-                         normalisation: useEntropy ? "minimum part entropy" : "smaller part size (λ_min(Σ) < 1/(2πe): part entropies may be ≤ 0)")
+        return PhiResult(
+            phi: t.phi, normalisedPhi: t.phi / t.k, partA: (0..<n).filter { inA[$0] },
+            partB: (0..<n).filter { !inA[$0] }, wholeMutualInformation: whole,
+            bipartitionsEvaluated: evaluated, exhaustive: exhaustive,
+            normalisation: useEntropy ? "minimum part entropy" : "smaller part size (λ_min(Σ) < 1/(2πe): part entropies may be ≤ 0)")
     }
 
     /// Variables ordered by the Fiedler vector of W_ij = |ρ_ij(0)| + |ρ_ij(1)| + |ρ_ji(1)|.

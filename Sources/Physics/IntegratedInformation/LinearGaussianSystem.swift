@@ -60,6 +60,8 @@ public enum IntegratedInformationError: Error, CustomStringConvertible, Equatabl
     case invalid(String)
 
     public var description: String {
-        switch self { case .invalid(let s): "integrated information: \(s)" }
+        switch self {
+        case .invalid(let s): "integrated information: \(s)"
+        }
     }
 }

@@ -30,14 +30,18 @@ public struct CapacityMeasurement: Sendable {
     public var dynamics: RecallDynamics
     public var bootstrapResamples = 400
 
-    public init(training: RuleTraining, size: Int, loads: [Double], seeds: Int, flipFractions: [Double] = [0],
-                overlapThreshold: Double = 0.95, dynamics: RecallDynamics = RecallDynamics(maxSweeps: 100)) {
+    public init(
+        training: RuleTraining, size: Int, loads: [Double], seeds: Int, flipFractions: [Double] = [0],
+        overlapThreshold: Double = 0.95, dynamics: RecallDynamics = RecallDynamics(maxSweeps: 100)
+    ) {
         precondition(size > 1, "CapacityMeasurement: N must exceed 1, got \(size)")
-        precondition(!loads.isEmpty && loads.allSatisfy { $0 > 0 } && zip(loads, loads.dropFirst()).allSatisfy { $0 < $1 },
-                     "CapacityMeasurement: loads must be positive and ascending, got \(loads)")
+        precondition(
+            !loads.isEmpty && loads.allSatisfy { $0 > 0 } && zip(loads, loads.dropFirst()).allSatisfy { $0 < $1 },
+            "CapacityMeasurement: loads must be positive and ascending, got \(loads)")
         precondition(seeds > 0, "CapacityMeasurement: seeds must be positive")
-        precondition(!flipFractions.isEmpty && flipFractions.allSatisfy { $0 >= 0 && $0 < 0.5 },
-                     "CapacityMeasurement: flip fractions must lie in [0, 0.5), got \(flipFractions)")
+        precondition(
+            !flipFractions.isEmpty && flipFractions.allSatisfy { $0 >= 0 && $0 < 0.5 },
+            "CapacityMeasurement: flip fractions must lie in [0, 0.5), got \(flipFractions)")
         precondition(overlapThreshold > 0 && overlapThreshold <= 1, "CapacityMeasurement: threshold \(overlapThreshold) outside (0, 1]")
         self.training = training
         self.size = size
@@ -78,11 +82,13 @@ public struct CapacityMeasurement: Sendable {
                     cueValues += corruptedCue(stored.pattern(mu), flipFraction: f, rng: &recallRNG)
                 }
                 let cues = PatternSet(count: stored.count, size: n, values: cueValues)
-                let fields = memory.localFields(cues)                      // (P, N), one dgemm
+                let fields = memory.localFields(cues)  // (P, N), one dgemm
                 for mu in 0..<stored.count {
                     let target = stored.pattern(mu)
-                    let final = dynamics.run(memory, from: cues.pattern(mu),
-                                             localFields: Array(fields[(mu * n)..<((mu + 1) * n)]), rng: &recallRNG).state
+                    let final = dynamics.run(
+                        memory, from: cues.pattern(mu),
+                        localFields: Array(fields[(mu * n)..<((mu + 1) * n)]), rng: &recallRNG
+                    ).state
                     let m = spinOverlap(final, target)
                     overlapSum += m
                     if m >= overlapThreshold { hits += 1 }
@@ -92,8 +98,9 @@ public struct CapacityMeasurement: Sendable {
             }
             return (fractions, overlaps)
         }
-        var retrieved = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: seeds), count: loads.count),
-                                     count: flipFractions.count)
+        var retrieved = [[[Double]]](
+            repeating: [[Double]](repeating: [Double](repeating: 0, count: seeds), count: loads.count),
+            count: flipFractions.count)
         var overlaps = retrieved
         for cell in 0..<cells {
             let a = cell / seeds, s = cell % seeds
@@ -115,12 +122,15 @@ public struct CapacityMeasurement: Sendable {
                 if let value = c.value { replicas.append(value) } else { censored += 1 }
             }
             let error = replicas.count > 1 ? SampleSummary(replicas).standardDeviation : nil
-            capacities.append(CapacityCurve.Capacity(flipFraction: flipFractions[f], load: point.value,
-                                                     error: error, bound: point.bound, censoredResamples: censored))
+            capacities.append(
+                CapacityCurve.Capacity(
+                    flipFraction: flipFractions[f], load: point.value,
+                    error: error, bound: point.bound, censoredResamples: censored))
         }
-        return CapacityCurve(rule: training.rule, size: size, loads: loads, seeds: seeds, flipFractions: flipFractions,
-                             overlapThreshold: overlapThreshold, retrieved: retrieved, overlaps: overlaps,
-                             capacities: capacities)
+        return CapacityCurve(
+            rule: training.rule, size: size, loads: loads, seeds: seeds, flipFractions: flipFractions,
+            overlapThreshold: overlapThreshold, retrieved: retrieved, overlaps: overlaps,
+            capacities: capacities)
     }
 }
 
@@ -140,8 +150,10 @@ public struct CapacityCurve: Sendable, Codable {
     /// α_c per cue-noise level.
     public var capacities: [Capacity]
 
-    init(rule: LearningRule, size: Int, loads: [Double], seeds: Int, flipFractions: [Double], overlapThreshold: Double,
-         retrieved: [[[Double]]], overlaps: [[[Double]]], capacities: [Capacity]) {
+    init(
+        rule: LearningRule, size: Int, loads: [Double], seeds: Int, flipFractions: [Double], overlapThreshold: Double,
+        retrieved: [[[Double]]], overlaps: [[[Double]]], capacities: [Capacity]
+    ) {
         ruleName = rule.name
         ruleDescription = rule.description
         self.size = size

@@ -37,14 +37,16 @@ public struct IsingMemory: Sendable, Equatable {
     /// with zero diagonal (checked to 1e-12 relative).
     public init(couplings: [Double], fields: [Double]) {
         let n = fields.count
-        precondition(n > 0 && couplings.count == n * n,
-                     "IsingMemory: couplings must hold N·N = \(n * n) values for N = \(n) fields, got \(couplings.count)")
+        precondition(
+            n > 0 && couplings.count == n * n,
+            "IsingMemory: couplings must hold N·N = \(n * n) values for N = \(n) fields, got \(couplings.count)")
         let scale = couplings.reduce(0) { max($0, abs($1)) }
         for i in 0..<n {
             precondition(couplings[i * n + i] == 0, "IsingMemory: J[\(i),\(i)] = \(couplings[i * n + i]), diagonal must be zero")
             for j in (i + 1)..<max(i + 1, n) {
-                precondition(abs(couplings[i * n + j] - couplings[j * n + i]) <= 1e-12 * max(scale, 1e-300),
-                             "IsingMemory: J is not symmetric at (\(i), \(j))")
+                precondition(
+                    abs(couplings[i * n + j] - couplings[j * n + i]) <= 1e-12 * max(scale, 1e-300),
+                    "IsingMemory: J is not symmetric at (\(i), \(j))")
             }
         }
         self.size = n
@@ -63,9 +65,10 @@ public struct IsingMemory: Sendable, Equatable {
         patterns.values.withUnsafeBufferPointer { xi in
             memory.couplings.withUnsafeMutableBufferPointer { j in
                 // J = Ξᵀ Ξ / N: (N, P)·(P, N).
-                Double.gemm(transA: true, transB: false, m: n, n: n, k: p, alpha: 1 / Double(n),
-                            a: xi.baseAddress!, lda: n, b: xi.baseAddress!, ldb: n, beta: 0,
-                            c: j.baseAddress!, ldc: n)
+                Double.gemm(
+                    transA: true, transB: false, m: n, n: n, k: p, alpha: 1 / Double(n),
+                    a: xi.baseAddress!, lda: n, b: xi.baseAddress!, ldb: n, beta: 0,
+                    c: j.baseAddress!, ldc: n)
                 for i in 0..<n { j[i * n + i] = 0 }
             }
         }
@@ -113,9 +116,10 @@ public struct IsingMemory: Sendable, Equatable {
         states.values.withUnsafeBufferPointer { x in
             couplings.withUnsafeBufferPointer { j in
                 u.withUnsafeMutableBufferPointer { u in
-                    Double.gemm(transA: false, transB: false, m: p, n: n, k: n, alpha: 1,
-                                a: x.baseAddress!, lda: n, b: j.baseAddress!, ldb: n, beta: 0,
-                                c: u.baseAddress!, ldc: n)
+                    Double.gemm(
+                        transA: false, transB: false, m: p, n: n, k: n, alpha: 1,
+                        a: x.baseAddress!, lda: n, b: j.baseAddress!, ldb: n, beta: 0,
+                        c: u.baseAddress!, ldc: n)
                     for mu in 0..<p { for k in 0..<n { u[mu * n + k] += fields[k] } }
                 }
             }
@@ -144,8 +148,9 @@ public struct PatternSet: Sendable, Equatable {
     public var values: [Double]
 
     public init(count: Int, size: Int, values: [Double]) {
-        precondition(count >= 0 && size > 0 && values.count == count * size,
-                     "PatternSet: \(count)×\(size) needs \(count * size) values, got \(values.count)")
+        precondition(
+            count >= 0 && size > 0 && values.count == count * size,
+            "PatternSet: \(count)×\(size) needs \(count * size) values, got \(values.count)")
         precondition(values.allSatisfy { $0 == 1 || $0 == -1 }, "PatternSet: every entry must be ±1")
         self.count = count
         self.size = size
@@ -189,4 +194,3 @@ public func corruptedCue(_ state: [Double], flipFraction: Double, rng: inout See
     for i in 0..<flips { cue[order[i]] = -cue[order[i]] }
     return cue
 }
-

@@ -49,7 +49,8 @@ public enum LeakageFreeEnergy {
     /// The closed-form gradient: ∂F/∂J as a symmetric (N, N) matrix with zero diagonal (entry
     /// (i, j) is the derivative with respect to the pair coupling J_ij = J_ji) and ∂F/∂h, (N).
     public static func gradient(_ memory: IsingMemory, state s: [Double], beta: Double)
-        -> (couplings: [Double], fields: [Double]) {
+        -> (couplings: [Double], fields: [Double])
+    {
         let n = memory.size
         let p = weights(gaps: memory.gaps(s), beta: beta)
         var dJ = [Double](repeating: 0, count: n * n)
@@ -63,8 +64,10 @@ public enum LeakageFreeEnergy {
 
     /// Central finite differences of F in every pair coupling and field, with step `step`
     /// (relative to max(1, |θ|)). A reference for `gradient`; O(N³).
-    public static func finiteDifferenceGradient(_ memory: IsingMemory, state: [Double], beta: Double,
-                                                step: Double = 1e-5) -> (couplings: [Double], fields: [Double]) {
+    public static func finiteDifferenceGradient(
+        _ memory: IsingMemory, state: [Double], beta: Double,
+        step: Double = 1e-5
+    ) -> (couplings: [Double], fields: [Double]) {
         let n = memory.size
         var dJ = [Double](repeating: 0, count: n * n)
         var dh = [Double](repeating: 0, count: n)

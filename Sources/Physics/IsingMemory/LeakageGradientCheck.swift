@@ -45,8 +45,10 @@ public enum LeakageGradientCheck {
 
     /// Complex-step derivatives of F in every pair coupling J_ij = J_ji (returned symmetric,
     /// zero diagonal, (N, N)) and every field, (N). O(N⁵): meant for N ≲ 30.
-    public static func complexStepGradient(_ memory: IsingMemory, state s: [Double], beta: Double,
-                                           step: Double = 1e-30) -> (couplings: [Double], fields: [Double]) {
+    public static func complexStepGradient(
+        _ memory: IsingMemory, state s: [Double], beta: Double,
+        step: Double = 1e-30
+    ) -> (couplings: [Double], fields: [Double]) {
         let n = memory.size
         precondition(s.count == n, "complexStepGradient: state has \(s.count) spins, memory has \(n)")
         var j = memory.couplings.map { Complex($0) }
@@ -78,18 +80,19 @@ public enum LeakageGradientCheck {
     /// to the pair coupling J_ij = J_ji is ∂F/∂J[i,j] + ∂F/∂J[j,i]; returned symmetric with zero
     /// diagonal, (N, N), and ∂F/∂h, (N).
     public static func autodiffGradient(_ memory: IsingMemory, state s: [Double], beta: Double)
-        -> (couplings: [Double], fields: [Double]) {
+        -> (couplings: [Double], fields: [Double])
+    {
         let n = memory.size
         precondition(s.count == n, "autodiffGradient: state has \(s.count) spins, memory has \(n)")
         let tape = Tape<Double>()
-        let j = tape.variable(Tensor(shape: [n, n], scalars: memory.couplings))        // (N, N)
-        let h = tape.variable(Tensor(shape: [n, 1], scalars: memory.fields))           // (N, 1)
-        let spins = tape.constant(Tensor(shape: [n, 1], scalars: s))                   // (N, 1)
+        let j = tape.variable(Tensor(shape: [n, n], scalars: memory.couplings))  // (N, N)
+        let h = tape.variable(Tensor(shape: [n, 1], scalars: memory.fields))  // (N, 1)
+        let spins = tape.constant(Tensor(shape: [n, 1], scalars: s))  // (N, 1)
         let twiceSpins = tape.constant(Tensor(shape: [n, 1], scalars: s.map { 2 * $0 }))
-        let u = j.matmul(spins) + h                                                    // (N, 1)
-        let exponent = (twiceSpins * u) * -beta                                        // −βΔ, (N, 1)
+        let u = j.matmul(spins) + h  // (N, 1)
+        let exponent = (twiceSpins * u) * -beta  // −βΔ, (N, 1)
         let shift = exponent.value.scalars.max()!
-        let f = (exponent - shift).exp().sum().log() + shift                           // ()
+        let f = (exponent - shift).exp().sum().log() + shift  // ()
         tape.backward(from: f)
         let gj = j.gradient!.scalars, gh = h.gradient!.scalars
         var dJ = [Double](repeating: 0, count: n * n)
@@ -98,8 +101,10 @@ public enum LeakageGradientCheck {
     }
 
     /// Worst relative deviation max_θ |g_θ − r_θ| / max_θ |r_θ| between a gradient and a reference.
-    public static func worstRelativeDeviation(_ gradient: (couplings: [Double], fields: [Double]),
-                                              reference: (couplings: [Double], fields: [Double])) -> Double {
+    public static func worstRelativeDeviation(
+        _ gradient: (couplings: [Double], fields: [Double]),
+        reference: (couplings: [Double], fields: [Double])
+    ) -> Double {
         let g = gradient.couplings + gradient.fields, r = reference.couplings + reference.fields
         precondition(g.count == r.count, "worstRelativeDeviation: \(g.count) vs \(r.count) derivatives")
         let scale = r.reduce(0) { max($0, abs($1)) }

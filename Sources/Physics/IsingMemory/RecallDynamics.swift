@@ -47,8 +47,9 @@ public struct RecallDynamics: Sendable {
     /// one dgemm over many cues), (N).
     public func run(_ memory: IsingMemory, from cue: [Double], localFields: [Double], rng: inout SeededRNG) -> Result {
         let n = memory.size
-        precondition(cue.count == n && localFields.count == n,
-                     "RecallDynamics: cue has \(cue.count) spins and \(localFields.count) fields, memory has \(n)")
+        precondition(
+            cue.count == n && localFields.count == n,
+            "RecallDynamics: cue has \(cue.count) spins and \(localFields.count) fields, memory has \(n)")
         var s = cue
         var u = localFields
         var sweeps = 0, converged = false

@@ -51,8 +51,8 @@ public struct RuleTraining: Sendable {
         precondition(rule != .hebbian, "RuleTraining.objective: the Hebbian rule has no objective")
         precondition(patterns.size == memory.size, "RuleTraining: patterns of \(patterns.size) spins, memory of \(memory.size)")
         let n = memory.size, p = patterns.count
-        let gaps = memory.gaps(patterns)                              // (P, N)
-        var weighted = [Double](repeating: 0, count: p * n)            // (P, N): 2 C ⊙ Ξ / P
+        let gaps = memory.gaps(patterns)  // (P, N)
+        var weighted = [Double](repeating: 0, count: p * n)  // (P, N): 2 C ⊙ Ξ / P
         var total = 0.0
         gaps.withUnsafeBufferPointer { d in
             weighted.withUnsafeMutableBufferPointer { c in
@@ -68,13 +68,14 @@ public struct RuleTraining: Sendable {
             for i in 0..<(p * n) { weighted[i] *= 2 * xi[i] / Double(p) }
         }
         for mu in 0..<p { for k in 0..<n { dh[k] += weighted[mu * n + k] } }
-        var r = [Double](repeating: 0, count: n * n)                   // (N, N)
+        var r = [Double](repeating: 0, count: n * n)  // (N, N)
         weighted.withUnsafeBufferPointer { c in
             patterns.values.withUnsafeBufferPointer { xi in
                 r.withUnsafeMutableBufferPointer { r in
-                    Double.gemm(transA: true, transB: false, m: n, n: n, k: p, alpha: 1,
-                                a: c.baseAddress!, lda: n, b: xi.baseAddress!, ldb: n, beta: 0,
-                                c: r.baseAddress!, ldc: n)
+                    Double.gemm(
+                        transA: true, transB: false, m: n, n: n, k: p, alpha: 1,
+                        a: c.baseAddress!, lda: n, b: xi.baseAddress!, ldb: n, beta: 0,
+                        c: r.baseAddress!, ldc: n)
                 }
             }
         }
@@ -118,7 +119,11 @@ public struct RuleTraining: Sendable {
         var memory = IsingMemory(size: n)
         memory.couplings = Array(result.x[0..<(n * n)])
         memory.fields = learnFields ? Array(result.x[(n * n)...]) : [Double](repeating: 0, count: n)
-        return (memory, Report(objective: result.value, iterations: result.iterations,
-                               evaluations: result.evaluations, converged: result.converged))
+        return (
+            memory,
+            Report(
+                objective: result.value, iterations: result.iterations,
+                evaluations: result.evaluations, converged: result.converged)
+        )
     }
 }

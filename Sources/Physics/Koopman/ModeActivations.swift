@@ -42,7 +42,7 @@ public struct ModeActivations: Sendable {
             }
         }
         // uᴴh = Σ (ur − i·ui)·h = h·ur − i·(h·ui), for all items at once (dgemm).
-        let pr = states * ur, pi = states * ui                              // (N, n)
+        let pr = states * ur, pi = states * ui  // (N, n)
         var out = Matrix(rows: items, cols: n)
         for i in 0..<items {
             var norm = 1.0

@@ -52,11 +52,14 @@ public struct KuramotoModel: Sendable {
 
     /// Integrates from `initialPhases` for `transient + duration` time units with step `timeStep`,
     /// recording r every `sampleEvery` steps after the transient.
-    public func simulate(initialPhases: [Double], timeStep dt: Double, transient: Double, duration: Double,
-                         sampleEvery: Int = 1) -> Trajectory {
+    public func simulate(
+        initialPhases: [Double], timeStep dt: Double, transient: Double, duration: Double,
+        sampleEvery: Int = 1
+    ) -> Trajectory {
         precondition(initialPhases.count == count, "KuramotoModel.simulate: \(initialPhases.count) phases for \(count) oscillators")
-        precondition(dt > 0 && transient >= 0 && duration > 0 && sampleEvery > 0,
-                     "KuramotoModel.simulate: need dt > 0, transient ≥ 0, duration > 0, sampleEvery > 0")
+        precondition(
+            dt > 0 && transient >= 0 && duration > 0 && sampleEvery > 0,
+            "KuramotoModel.simulate: need dt > 0, transient ≥ 0, duration > 0, sampleEvery > 0")
         let n = count
         let skip = Int((transient / dt).rounded())
         let total = skip + max(1, Int((duration / dt).rounded()))
@@ -110,18 +113,23 @@ public struct KuramotoModel: Sendable {
     /// frequencies unless `regular`). Each run discards `transient` time units and averages r
     /// over the next `duration`. The error is the standard error over realisations when there
     /// are several (it then includes the disorder of the frequencies), else the batch-means error.
-    public static func stationaryOrderParameter(distribution: FrequencyDistribution, oscillators n: Int, coupling: Double,
-                                                regular: Bool, realisations: Int, timeStep: Double = 0.05,
-                                                transient: Double = 100, duration: Double = 200,
-                                                rng: inout SeededRNG) -> OrderParameterEstimate {
+    public static func stationaryOrderParameter(
+        distribution: FrequencyDistribution, oscillators n: Int, coupling: Double,
+        regular: Bool, realisations: Int, timeStep: Double = 0.05,
+        transient: Double = 100, duration: Double = 200,
+        rng: inout SeededRNG
+    ) -> OrderParameterEstimate {
         precondition(realisations > 0, "KuramotoModel.stationaryOrderParameter: need at least one realisation")
         var runs: [OrderParameterEstimate] = []
         for _ in 0..<realisations {
             let omega = distribution.frequencies(n, regular: regular, rng: &rng)
             let phases = (0..<n).map { _ in rng.uniform(-Double.pi, Double.pi) }
             let model = KuramotoModel(frequencies: omega, coupling: coupling)
-            runs.append(model.simulate(initialPhases: phases, timeStep: timeStep, transient: transient, duration: duration,
-                                       sampleEvery: 2).average())
+            runs.append(
+                model.simulate(
+                    initialPhases: phases, timeStep: timeStep, transient: transient, duration: duration,
+                    sampleEvery: 2
+                ).average())
         }
         if runs.count == 1 { return runs[0] }
         return OrderParameterEstimate(combining: runs)

@@ -87,11 +87,13 @@ public enum PhaseSynchrony {
     /// is taken from in draw d. Reusing one set of draws for resampled phases (a bootstrap) keeps
     /// the Monte Carlo noise of the shuffle out of the resampling spread.
     public static func timeShuffledOrderParameter(_ phases: [[Double]], times: [[Int]]) -> Double {
-        precondition(!phases.isEmpty && phases.allSatisfy({ $0.count == phases[0].count }) && !phases[0].isEmpty,
-                     "PhaseSynchrony.timeShuffledOrderParameter: need S ≥ 1 rows of M ≥ 1 phases")
+        precondition(
+            !phases.isEmpty && phases.allSatisfy({ $0.count == phases[0].count }) && !phases[0].isEmpty,
+            "PhaseSynchrony.timeShuffledOrderParameter: need S ≥ 1 rows of M ≥ 1 phases")
         let m = phases[0].count
-        precondition(!times.isEmpty && times.allSatisfy({ $0.count == m && $0.allSatisfy { $0 >= 0 && $0 < phases.count } }),
-                     "PhaseSynchrony.timeShuffledOrderParameter: need draws of \(m) steps in 0..<\(phases.count)")
+        precondition(
+            !times.isEmpty && times.allSatisfy({ $0.count == m && $0.allSatisfy { $0 >= 0 && $0 < phases.count } }),
+            "PhaseSynchrony.timeShuffledOrderParameter: need draws of \(m) steps in 0..<\(phases.count)")
         var total = 0.0
         for draw in times {
             total += orderParameter((0..<m).map { phases[draw[$0]][$0] }).r

@@ -36,8 +36,9 @@ public struct AttentionField: FieldSampler {
         rank = min(points.count, config.features)
         if config.embedding == .fixed {
             var rng = SeededRNG(seed: config.fixedEmbeddingSeed)
-            let rff = RandomFourierFeatures(features: config.features, dimension: points.dimension,
-                                            lengthScale: config.lengthScale, rng: &rng)
+            let rff = RandomFourierFeatures(
+                features: config.features, dimension: points.dimension,
+                lengthScale: config.lengthScale, rng: &rng)
             let e = rff.embed(points), g = rff.gram(points)
             fixedEmbedding = e
             fixedGram = g
@@ -62,9 +63,9 @@ public struct AttentionField: FieldSampler {
 
     /// Scratch for one thread (shapes in the legend of PointSet.swift).
     public final class Workspace {
-        let omega, phases, embedding, gram, factor: ScratchBuffer       // (D,m) (m) (n,m) (n,n) (n,r)
-        let zq, zk, w, t, logits, z, psi, head, ag: ScratchBuffer       // (r,dk) (r,dk) (r,r) (n,r) (n,n) (r) (n) (n) (n,n)
-        let wq, wk, wv, readout, q, k, v, o: ScratchBuffer              // weights sampler only
+        let omega, phases, embedding, gram, factor: ScratchBuffer  // (D,m) (m) (n,m) (n,n) (n,r)
+        let zq, zk, w, t, logits, z, psi, head, ag: ScratchBuffer  // (r,dk) (r,dk) (r,r) (n,r) (n,n) (r) (n) (n) (n,n)
+        let wq, wk, wv, readout, q, k, v, o: ScratchBuffer  // weights sampler only
         let points: ScratchBuffer
 
         init(_ f: AttentionField) {
@@ -92,8 +93,10 @@ public struct AttentionField: FieldSampler {
 
     public func makeWorkspace() -> Workspace { Workspace(self) }
 
-    public func draw(_ field: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>?,
-                     workspace ws: Workspace, rng: inout SeededRNG) {
+    public func draw(
+        _ field: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>?,
+        workspace ws: Workspace, rng: inout SeededRNG
+    ) {
         let n = points.count, heads = config.heads
         for i in 0..<n { field[i] = 0 }
         if let c = covariance { for i in 0..<(n * n) { c[i] = 0 } }
@@ -128,10 +131,12 @@ public struct AttentionField: FieldSampler {
     @inline(__always)
     func drawEmbedding(_ ws: Workspace, rng: inout SeededRNG) {
         let n = points.count, d = points.dimension, m = config.features
-        RandomFourierFeatures.drawParameters(omega: ws.omega.base, phases: ws.phases.base, m: m, d: d,
-                                             lengthScale: config.lengthScale, rng: &rng)
-        RandomFourierFeatures.embed(points: ws.points.base, n: n, d: d, omega: ws.omega.base, phases: ws.phases.base,
-                                    m: m, out: ws.embedding.base)
+        RandomFourierFeatures.drawParameters(
+            omega: ws.omega.base, phases: ws.phases.base, m: m, d: d,
+            lengthScale: config.lengthScale, rng: &rng)
+        RandomFourierFeatures.embed(
+            points: ws.points.base, n: n, d: d, omega: ws.omega.base, phases: ws.phases.base,
+            m: m, out: ws.embedding.base)
         RandomFourierFeatures.gram(ws.embedding.base, n: n, m: m, out: ws.gram.base)
         if config.sampler == .gram {
             if n > m {

@@ -69,9 +69,11 @@ public struct AttentionFieldConfig: Sendable, Codable, Equatable {
     /// Seed of the quenched embedding in `.fixed` mode.
     public var fixedEmbeddingSeed: UInt64 = 0x5EED
 
-    public init(features: Int = 64, lengthScale: Double = 1, keyWidth: Int? = 64, valueWidth: Int? = nil,
-                heads: Int = 1, logitScale: Double = 1, valueScale: Double = 1, embedding: EmbeddingMode = .perHead,
-                sampler: AttentionSamplerKind = .gram, fixedEmbeddingSeed: UInt64 = 0x5EED) {
+    public init(
+        features: Int = 64, lengthScale: Double = 1, keyWidth: Int? = 64, valueWidth: Int? = nil,
+        heads: Int = 1, logitScale: Double = 1, valueScale: Double = 1, embedding: EmbeddingMode = .perHead,
+        sampler: AttentionSamplerKind = .gram, fixedEmbeddingSeed: UInt64 = 0x5EED
+    ) {
         self.features = features
         self.lengthScale = lengthScale
         self.keyWidth = keyWidth

@@ -17,8 +17,10 @@ public struct CorrelatorPlan: Sendable, Codable, Equatable {
     /// Also accumulate the sampler's conditional covariance (attention-weight representation).
     public var conditionalCovariance: Bool
 
-    public init(draws: Int, blocks: Int = 100, threads: Int = Parallel.defaultThreads, quadruples: [Quadruple],
-                seed: UInt64, conditionalCovariance: Bool = true) {
+    public init(
+        draws: Int, blocks: Int = 100, threads: Int = Parallel.defaultThreads, quadruples: [Quadruple],
+        seed: UInt64, conditionalCovariance: Bool = true
+    ) {
         self.draws = draws
         self.blocks = blocks
         self.threads = threads
@@ -47,8 +49,9 @@ public enum CorrelatorEstimator {
     /// Runs `plan.draws` draws of `sampler` and returns the block sums with their layout.
     public static func run<S: FieldSampler>(_ sampler: S, plan: CorrelatorPlan) -> CorrelatorEstimate {
         let n = sampler.pointCount
-        precondition(plan.draws >= plan.blocks && plan.blocks >= 2,
-                     "CorrelatorEstimator: need at least 2 blocks and one draw per block (draws \(plan.draws), blocks \(plan.blocks))")
+        precondition(
+            plan.draws >= plan.blocks && plan.blocks >= 2,
+            "CorrelatorEstimator: need at least 2 blocks and one draw per block (draws \(plan.draws), blocks \(plan.blocks))")
         for q in plan.quadruples {
             precondition(q.l < n && q.i >= 0, "CorrelatorEstimator: quadruple \(q) outside 0..<\(n)")
         }
@@ -104,9 +107,10 @@ public enum CorrelatorEstimator {
             }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return CorrelatorEstimate(layout: layout, quadruples: plan.quadruples,
-                                  jackknife: BlockJackknife(sums: sums.value, counts: counts, dimension: dim),
-                                  seconds: seconds)
+        return CorrelatorEstimate(
+            layout: layout, quadruples: plan.quadruples,
+            jackknife: BlockJackknife(sums: sums.value, counts: counts, dimension: dim),
+            seconds: seconds)
     }
 }
 

@@ -18,8 +18,9 @@ public protocol FieldSampler: Sendable {
     func makeWorkspace() -> Workspace
     /// Draws the parameters once and writes φ (n) and, when `covariance` is non-nil, the
     /// conditional covariance (n, n), row-major.
-    func draw(_ field: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>?,
-              workspace: Workspace, rng: inout SeededRNG)
+    func draw(
+        _ field: UnsafeMutablePointer<Double>, covariance: UnsafeMutablePointer<Double>?,
+        workspace: Workspace, rng: inout SeededRNG)
 }
 
 /// A scratch buffer of doubles owned by a workspace; freed when the workspace goes.
@@ -41,8 +42,10 @@ final class ScratchBuffer {
 /// is set to zero instead of failing, so rank-deficient Gram matrices (close or repeated points)
 /// still give an exact factor up to rounding. Returns the number of zeroed pivots.
 @discardableResult
-func semidefiniteCholesky(_ g: UnsafePointer<Double>, _ l: UnsafeMutablePointer<Double>, n: Int,
-                          tolerance: Double = 1e-13) -> Int {
+func semidefiniteCholesky(
+    _ g: UnsafePointer<Double>, _ l: UnsafeMutablePointer<Double>, n: Int,
+    tolerance: Double = 1e-13
+) -> Int {
     var scale = 0.0
     for j in 0..<n { scale = max(scale, g[j * n + j]) }
     let floor = tolerance * max(scale, 1e-300)

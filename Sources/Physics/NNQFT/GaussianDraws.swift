@@ -71,12 +71,14 @@ public enum GaussianDraws {
     }
 
     @inline(__always)
-    private static func draw(_ rng: inout SeededRNG, _ width: UnsafePointer<Double>,
-                             _ threshold: UnsafePointer<UInt64>, _ t: Tables) -> Double {
+    private static func draw(
+        _ rng: inout SeededRNG, _ width: UnsafePointer<Double>,
+        _ threshold: UnsafePointer<UInt64>, _ t: Tables
+    ) -> Double {
         while true {
             let bits = rng.next()
             let layer = Int(truncatingIfNeeded: bits & 0xFF)
-            let sign = (bits & 0x100) << 55          // bit 8 → the sign bit, no branch on it
+            let sign = (bits & 0x100) << 55  // bit 8 → the sign bit, no branch on it
             let u52 = bits >> 12
             let x = Double(Int64(bitPattern: u52)) * width[layer]
             if u52 < threshold[layer] { return Double(bitPattern: x.bitPattern ^ sign) }

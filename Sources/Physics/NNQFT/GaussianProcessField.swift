@@ -17,8 +17,9 @@ public struct GaussianProcessField: FieldSampler {
         precondition(covariance.count == n * n, "GaussianProcessField: covariance must be \(n)×\(n)")
         for i in 0..<n {
             for j in 0..<n {
-                precondition(abs(covariance[i * n + j] - covariance[j * n + i]) <= 1e-9 * (abs(covariance[i * n + j]) + 1e-300),
-                             "GaussianProcessField: covariance must be symmetric")
+                precondition(
+                    abs(covariance[i * n + j] - covariance[j * n + i]) <= 1e-9 * (abs(covariance[i * n + j]) + 1e-300),
+                    "GaussianProcessField: covariance must be symmetric")
             }
         }
         self.pointCount = n
@@ -39,8 +40,10 @@ public struct GaussianProcessField: FieldSampler {
 
     public func makeWorkspace() -> Workspace { Workspace(pointCount) }
 
-    public func draw(_ field: UnsafeMutablePointer<Double>, covariance _: UnsafeMutablePointer<Double>?,
-                     workspace: Workspace, rng: inout SeededRNG) {
+    public func draw(
+        _ field: UnsafeMutablePointer<Double>, covariance _: UnsafeMutablePointer<Double>?,
+        workspace: Workspace, rng: inout SeededRNG
+    ) {
         let n = pointCount, z = workspace.z.base
         GaussianDraws.fill(z, count: n, rng: &rng)
         factor.withUnsafeBufferPointer { l in

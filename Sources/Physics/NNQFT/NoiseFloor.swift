@@ -22,8 +22,10 @@ public struct NoiseFloor: Sendable, Codable, Equatable {
     /// Measures the floor for G2 (n, n) under `plan` (its seed is mixed with a label so the
     /// replicas never reuse the ensemble's streams). `summary` maps an estimate to the scalar
     /// being fitted (default: the mean diagonal G4c).
-    public static func measure(covariance g2: [Double], pointCount n: Int, plan: CorrelatorPlan, replicas: Int = 4,
-                               summary: @Sendable (CorrelatorEstimate) -> JackknifeValue = { $0.connectedMean() }) -> NoiseFloor {
+    public static func measure(
+        covariance g2: [Double], pointCount n: Int, plan: CorrelatorPlan, replicas: Int = 4,
+        summary: @Sendable (CorrelatorEstimate) -> JackknifeValue = { $0.connectedMean() }
+    ) -> NoiseFloor {
         precondition(replicas >= 1, "NoiseFloor.measure: needs at least one replica")
         let field = GaussianProcessField(covariance: symmetrised(g2, n), pointCount: n)
         var errors = 0.0, squares = 0.0
@@ -38,8 +40,9 @@ public struct NoiseFloor: Sendable, Codable, Equatable {
             squares += s.value * s.value
             for (q, v) in estimate.g4Connected.enumerated() { perQuadruple[q] += v.error / Double(replicas) }
         }
-        return NoiseFloor(floor: errors / Double(replicas), rms: (squares / Double(replicas)).squareRoot(),
-                          perQuadruple: perQuadruple, replicas: replicas)
+        return NoiseFloor(
+            floor: errors / Double(replicas), rms: (squares / Double(replicas)).squareRoot(),
+            perQuadruple: perQuadruple, replicas: replicas)
     }
 
     static func symmetrised(_ g: [Double], _ n: Int) -> [Double] {

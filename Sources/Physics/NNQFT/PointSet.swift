@@ -19,8 +19,9 @@ public struct PointSet: Sendable, Codable, Equatable {
 
     public init(count: Int, dimension: Int, coordinates: [Double]) {
         precondition(count > 0 && dimension > 0, "PointSet: need n > 0 points in D > 0 dimensions, got n=\(count) D=\(dimension)")
-        precondition(coordinates.count == count * dimension,
-                     "PointSet: expected n·D = \(count * dimension) coordinates, got \(coordinates.count)")
+        precondition(
+            coordinates.count == count * dimension,
+            "PointSet: expected n·D = \(count * dimension) coordinates, got \(coordinates.count)")
         precondition(coordinates.allSatisfy(\.isFinite), "PointSet: coordinates must be finite")
         self.count = count
         self.dimension = dimension
@@ -80,8 +81,9 @@ public struct PointSet: Sendable, Codable, Equatable {
 
     /// The set mapped by x ↦ R x for a D×D matrix R (about the origin).
     public func transformed(by rotation: Matrix) -> PointSet {
-        precondition(rotation.rows == dimension && rotation.cols == dimension,
-                     "PointSet.transformed: need a \(dimension)×\(dimension) matrix, got \(rotation.rows)×\(rotation.cols)")
+        precondition(
+            rotation.rows == dimension && rotation.cols == dimension,
+            "PointSet.transformed: need a \(dimension)×\(dimension) matrix, got \(rotation.rows)×\(rotation.cols)")
         var c = [Double](repeating: 0, count: coordinates.count)
         for i in 0..<count {
             for a in 0..<dimension {

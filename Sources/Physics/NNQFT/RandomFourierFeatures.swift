@@ -32,8 +32,9 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
         var random = SeededRNG(drawingStateFrom: &rng)
         omega.withUnsafeMutableBufferPointer { o in
             b.withUnsafeMutableBufferPointer { p in
-                RandomFourierFeatures.drawParameters(omega: o.baseAddress!, phases: p.baseAddress!, m: m, d: d,
-                                                     lengthScale: lengthScale, rng: &random)
+                RandomFourierFeatures.drawParameters(
+                    omega: o.baseAddress!, phases: p.baseAddress!, m: m, d: d,
+                    lengthScale: lengthScale, rng: &random)
             }
         }
         frequencies = omega
@@ -48,8 +49,9 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
             frequencies.withUnsafeBufferPointer { o in
                 phases.withUnsafeBufferPointer { b in
                     e.withUnsafeMutableBufferPointer { out in
-                        RandomFourierFeatures.embed(points: x.baseAddress!, n: points.count, d: dimension, omega: o.baseAddress!,
-                                                    phases: b.baseAddress!, m: features, out: out.baseAddress!)
+                        RandomFourierFeatures.embed(
+                            points: x.baseAddress!, n: points.count, d: dimension, omega: o.baseAddress!,
+                            phases: b.baseAddress!, m: features, out: out.baseAddress!)
                     }
                 }
             }
@@ -82,16 +84,20 @@ public struct RandomFourierFeatures: Sendable, Codable, Equatable {
 
     /// Ωᵀ (D, m) with N(0, 1/ℓ²) entries and b (m) uniform in [0, 2π).
     @inline(__always)
-    static func drawParameters(omega: UnsafeMutablePointer<Double>, phases: UnsafeMutablePointer<Double>, m: Int, d: Int,
-                               lengthScale: Double, rng: inout SeededRNG) {
+    static func drawParameters(
+        omega: UnsafeMutablePointer<Double>, phases: UnsafeMutablePointer<Double>, m: Int, d: Int,
+        lengthScale: Double, rng: inout SeededRNG
+    ) {
         GaussianDraws.fill(omega, count: m * d, scale: 1 / lengthScale, rng: &rng)
         for c in 0..<m { phases[c] = 2 * Double.pi * rng.uniform() }
     }
 
     /// E (n, m): E_ic = √(2/m) cos(Σ_k x_ik Ω_ck + b_c), with Ωᵀ (D, m).
     @inline(__always)
-    static func embed(points x: UnsafePointer<Double>, n: Int, d: Int, omega: UnsafePointer<Double>,
-                      phases: UnsafePointer<Double>, m: Int, out e: UnsafeMutablePointer<Double>) {
+    static func embed(
+        points x: UnsafePointer<Double>, n: Int, d: Int, omega: UnsafePointer<Double>,
+        phases: UnsafePointer<Double>, m: Int, out e: UnsafeMutablePointer<Double>
+    ) {
         let amplitude = (2.0 / Double(m)).squareRoot()
         for i in 0..<n {
             let row = e + i * m

@@ -33,13 +33,15 @@ public struct ScalingAnalysis: Sendable, Codable, Equatable {
             if abs(v.value) >= bar && v.value.isFinite {
                 return Point(x: x, value: v, floor: floor, included: true, reason: "")
             }
-            let reason = abs(v.value) < threshold * floor
+            let reason =
+                abs(v.value) < threshold * floor
                 ? String(format: "|G4c| = %.3g below %.0f× the noise floor %.3g", abs(v.value), threshold, floor)
                 : String(format: "|G4c| = %.3g below %.0fσ (σ = %.3g)", abs(v.value), threshold, v.error)
             return Point(x: x, value: v, floor: floor, included: false, reason: reason)
         }
         let kept = points.filter(\.included)
-        fit = kept.count >= 2
+        fit =
+            kept.count >= 2
             ? WeightedLineFit.powerLaw(x: kept.map(\.x), y: kept.map(\.value.value), sigma: kept.map(\.value.error))
             : nil
     }

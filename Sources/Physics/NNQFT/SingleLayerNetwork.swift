@@ -53,8 +53,10 @@ public struct SingleLayerNetwork: FieldSampler {
 
     public func makeWorkspace() -> Workspace { Workspace(self) }
 
-    public func draw(_ field: UnsafeMutablePointer<Double>, covariance _: UnsafeMutablePointer<Double>?,
-                     workspace ws: Workspace, rng: inout SeededRNG) {
+    public func draw(
+        _ field: UnsafeMutablePointer<Double>, covariance _: UnsafeMutablePointer<Double>?,
+        workspace ws: Workspace, rng: inout SeededRNG
+    ) {
         let n = points.count, d = points.dimension, width = self.width
         GaussianDraws.fill(ws.w0.base, count: width * d, scale: weightScale / Double(d).squareRoot(), rng: &rng)
         GaussianDraws.fill(ws.b0.base, count: width, scale: biasScale, rng: &rng)
@@ -132,7 +134,8 @@ public struct SingleLayerNetwork: FieldSampler {
     /// ReLU, which needs D = 1 (then z = σ_W x u + σ_b v with two standard normals u, v).
     public func exactConnectedFourPoint(_ q: Quadruple) -> Double {
         let e4 = activationFourPointMoment(q.indices)
-        let pairings = activationCorrelation(q.i, q.j) * activationCorrelation(q.k, q.l)
+        let pairings =
+            activationCorrelation(q.i, q.j) * activationCorrelation(q.k, q.l)
             + activationCorrelation(q.i, q.k) * activationCorrelation(q.j, q.l)
             + activationCorrelation(q.i, q.l) * activationCorrelation(q.j, q.k)
         let s2 = weightScale * weightScale

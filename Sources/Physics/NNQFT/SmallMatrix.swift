@@ -29,11 +29,14 @@ func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -
 
 /// C (m, n) = α·A (m, k)·B (n, k)ᵀ, all row-major: dot products of rows.
 @inline(__always)
-func multiplyTransposed(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-                        m: Int, n: Int, k: Int, alpha: Double = 1) {
+func multiplyTransposed(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    m: Int, n: Int, k: Int, alpha: Double = 1
+) {
     if m * n * k >= 32_768 {
-        Double.gemm(transA: false, transB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: k,
-                    beta: 0, c: c, ldc: n)
+        Double.gemm(
+            transA: false, transB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: k,
+            beta: 0, c: c, ldc: n)
         return
     }
     for i in 0..<m {
@@ -44,11 +47,14 @@ func multiplyTransposed(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, 
 
 /// C (m, n) = α·A (m, k)·B (k, n), all row-major: rows of C accumulated from rows of B.
 @inline(__always)
-func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-              m: Int, n: Int, k: Int, alpha: Double = 1) {
+func multiply(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    m: Int, n: Int, k: Int, alpha: Double = 1
+) {
     if m * n * k >= 32_768 {
-        Double.gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: n,
-                    beta: 0, c: c, ldc: n)
+        Double.gemm(
+            transA: false, transB: false, m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: n,
+            beta: 0, c: c, ldc: n)
         return
     }
     for i in 0..<m {
@@ -64,8 +70,10 @@ func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: Unsaf
 
 /// y (m) = α·A (m, k)·x (k).
 @inline(__always)
-func multiplyVector(_ a: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
-                    m: Int, k: Int, alpha: Double = 1) {
+func multiplyVector(
+    _ a: UnsafePointer<Double>, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>,
+    m: Int, k: Int, alpha: Double = 1
+) {
     for i in 0..<m { y[i] = alpha * dot(a + i * k, x, k) }
 }
 

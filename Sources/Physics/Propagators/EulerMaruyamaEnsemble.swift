@@ -19,8 +19,10 @@ public struct EulerMaruyamaEnsemble: Sendable {
 
     /// Simulates `trajectories` paths of `sde` over time `tau` in `steps` steps, recording the
     /// states at `snapshots` (step indices in 0...steps; default: the end only).
-    public init(_ sde: MeasuredLinearSDE, start: GaussianState, time tau: Double, steps: Int, trajectories: Int,
-                snapshots: [Int]? = nil, chunkSize: Int = 250, rng: SeededRNG) throws {
+    public init(
+        _ sde: MeasuredLinearSDE, start: GaussianState, time tau: Double, steps: Int, trajectories: Int,
+        snapshots: [Int]? = nil, chunkSize: Int = 250, rng: SeededRNG
+    ) throws {
         precondition(steps > 0 && trajectories > 0 && chunkSize > 0, "EulerMaruyamaEnsemble: steps, trajectories and chunk size must be positive")
         let recorded = (snapshots ?? [steps]).sorted()
         precondition(recorded.allSatisfy { $0 >= 0 && $0 <= steps }, "EulerMaruyamaEnsemble: snapshot outside 0...\(steps)")
@@ -37,7 +39,7 @@ public struct EulerMaruyamaEnsemble: Sendable {
             Parallel.forEach(chunks) { chunk in
                 var generator = rng.stream(UInt64(chunk))
                 let first = chunk * chunkSize, count = min(chunkSize, n - first)
-                var x = [Double](repeating: 0, count: count * d)       // (count, d)
+                var x = [Double](repeating: 0, count: count * d)  // (count, d)
                 var xi = [Double](repeating: 0, count: d)
                 var rate = [Double](repeating: 0, count: d)
                 m.withUnsafeBufferPointer { mp in

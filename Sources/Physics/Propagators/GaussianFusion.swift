@@ -26,8 +26,9 @@ public struct GaussianFusion: Sendable {
 
     public init(priorMean: [Double], priorPrecision: Matrix, measurement: Matrix, noiseVariance: Double) {
         let d = priorMean.count
-        precondition(priorPrecision.rows == d && priorPrecision.cols == d,
-                     "GaussianFusion: prior precision \(priorPrecision.rows)×\(priorPrecision.cols) for a \(d)-dimensional mean")
+        precondition(
+            priorPrecision.rows == d && priorPrecision.cols == d,
+            "GaussianFusion: prior precision \(priorPrecision.rows)×\(priorPrecision.cols) for a \(d)-dimensional mean")
         precondition(measurement.cols == d, "GaussianFusion: W has \(measurement.cols) columns, the state has \(d)")
         precondition(noiseVariance > 0, "GaussianFusion: noise variance must be positive, got \(noiseVariance)")
         self.priorMean = priorMean
@@ -60,7 +61,7 @@ public struct GaussianFusion: Sendable {
     public func joint() throws -> GaussianState {
         let d = priorMean.count, m = measurement.rows
         let sigma = GaussianAlgebra.symmetrised(try priorPrecision.inverse())
-        let sw = sigma.multiplied(by: measurement, transposeOther: true)      // (d, m)
+        let sw = sigma.multiplied(by: measurement, transposeOther: true)  // (d, m)
         var yy = measurement * sw
         for i in 0..<m { yy[i, i] += noiseVariance }
         var cov = Matrix(rows: d + m, cols: d + m)

@@ -10,8 +10,9 @@ public struct GaussianState: Sendable, Equatable {
     public var covariance: Matrix
 
     public init(mean: [Double], covariance: Matrix) {
-        precondition(covariance.rows == mean.count && covariance.cols == mean.count,
-                     "GaussianState: covariance \(covariance.rows)×\(covariance.cols) for a mean of \(mean.count)")
+        precondition(
+            covariance.rows == mean.count && covariance.cols == mean.count,
+            "GaussianState: covariance \(covariance.rows)×\(covariance.cols) for a mean of \(mean.count)")
         self.mean = mean
         self.covariance = covariance
     }
@@ -43,8 +44,9 @@ public struct GaussianState: Sendable, Equatable {
         let sOO = GaussianAlgebra.submatrix(covariance, observed, observed)
         let sFO = GaussianAlgebra.submatrix(covariance, free, observed)
         let sFF = GaussianAlgebra.submatrix(covariance, free, free)
-        let residual = Matrix(rows: observed.count, cols: 1,
-                              elements: zip(values, observed).map { $0 - self.mean[$1] })
+        let residual = Matrix(
+            rows: observed.count, cols: 1,
+            elements: zip(values, observed).map { $0 - self.mean[$1] })
         // Σ_oo⁻¹ [residual, Σ_of] in one solve.
         var rhs = Matrix(rows: observed.count, cols: 1 + free.count)
         rhs.setBlock(residual, at: 0, 0)

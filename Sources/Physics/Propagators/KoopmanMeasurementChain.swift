@@ -30,14 +30,17 @@ public struct KoopmanMeasurementChain: Sendable {
     /// Measurement strength γ.
     public let gamma: Double
 
-    public init(propagator: Matrix, bias: [Double], valueProjection: Matrix,
-                koopmanNoise: Double = 1, measurementNoise: Double = 1, gamma: Double = 1) {
+    public init(
+        propagator: Matrix, bias: [Double], valueProjection: Matrix,
+        koopmanNoise: Double = 1, measurementNoise: Double = 1, gamma: Double = 1
+    ) {
         let d = propagator.rows
         precondition(propagator.isSquare, "KoopmanMeasurementChain: K must be square, got \(propagator.rows)×\(propagator.cols)")
         precondition(bias.count == d, "KoopmanMeasurementChain: bias has \(bias.count) entries for d = \(d)")
         precondition(valueProjection.cols == d, "KoopmanMeasurementChain: W_V has \(valueProjection.cols) columns for d = \(d)")
-        precondition(koopmanNoise > 0 && measurementNoise > 0 && gamma > 0,
-                     "KoopmanMeasurementChain: σ_K, σ_m and γ must be positive")
+        precondition(
+            koopmanNoise > 0 && measurementNoise > 0 && gamma > 0,
+            "KoopmanMeasurementChain: σ_K, σ_m and γ must be positive")
         self.propagator = propagator
         self.bias = bias
         self.valueProjection = valueProjection
@@ -84,8 +87,10 @@ public struct KoopmanMeasurementChain: Sendable {
             let eta = zip(predictedPrecision.apply(predictedMean), wy).map { $0 + $1 / measurementVariance }
             mean = try precision.solve(eta)
             covariance = GaussianAlgebra.symmetrised(try precision.inverse())
-            steps.append(Step(predicted: GaussianState(mean: predictedMean, covariance: predictedCovariance),
-                              filtered: GaussianState(mean: mean, covariance: covariance), precision: precision))
+            steps.append(
+                Step(
+                    predicted: GaussianState(mean: predictedMean, covariance: predictedCovariance),
+                    filtered: GaussianState(mean: mean, covariance: covariance), precision: precision))
         }
         return steps
     }
@@ -98,7 +103,7 @@ public struct KoopmanMeasurementChain: Sendable {
     public func jointLaw(priorMean: [Double], priorPrecision: Matrix, tokens: Int) throws -> GaussianState {
         let d = dimension, m = valueProjection.rows, T = tokens
         precondition(T >= 1, "jointLaw: needs at least one token")
-        var powers = [Matrix.identity(d)]                                   // K^0 … K^T
+        var powers = [Matrix.identity(d)]  // K^0 … K^T
         for _ in 0..<T { powers.append(propagator * powers.last!) }
         let zDim = d + T * d + T * m, out = (T + 1) * d + T * m
         var l = Matrix(rows: out, cols: zDim)
@@ -144,8 +149,10 @@ public struct KoopmanMeasurementChain: Sendable {
     }
 
     /// Samples a sequence (x_0…x_T, y_1…y_T) from the model.
-    public func sample(priorMean: [Double], priorPrecision: Matrix, tokens: Int,
-                       rng: inout SeededRNG) throws -> (states: [[Double]], observations: [[Double]]) {
+    public func sample(
+        priorMean: [Double], priorPrecision: Matrix, tokens: Int,
+        rng: inout SeededRNG
+    ) throws -> (states: [[Double]], observations: [[Double]]) {
         let prior = GaussianState(mean: priorMean, covariance: GaussianAlgebra.symmetrised(try priorPrecision.inverse()))
         var x = try prior.samples(1, rng: &rng).row(0)
         var states = [x], observations: [[Double]] = []

@@ -34,15 +34,18 @@ public struct MeasuredLinearSDE: Sendable {
     /// Koopman (dynamical) noise standard deviation σ_K.
     public let koopmanNoise: Double
 
-    public init(generator: Matrix, bias: [Double], valueProjection: Matrix, target: [Double],
-                gamma: Double, measurementNoise: Double = 1, koopmanNoise: Double = 1) {
+    public init(
+        generator: Matrix, bias: [Double], valueProjection: Matrix, target: [Double],
+        gamma: Double, measurementNoise: Double = 1, koopmanNoise: Double = 1
+    ) {
         let d = generator.rows
         precondition(generator.isSquare, "MeasuredLinearSDE: A must be square, got \(generator.rows)×\(generator.cols)")
         precondition(bias.count == d, "MeasuredLinearSDE: b has \(bias.count) entries for d = \(d)")
         precondition(valueProjection.cols == d, "MeasuredLinearSDE: W has \(valueProjection.cols) columns for d = \(d)")
         precondition(target.count == valueProjection.rows, "MeasuredLinearSDE: y has \(target.count) entries, W has \(valueProjection.rows) rows")
-        precondition(gamma >= 0 && measurementNoise > 0 && koopmanNoise >= 0,
-                     "MeasuredLinearSDE: needs γ ≥ 0, σ_m > 0, σ_K ≥ 0")
+        precondition(
+            gamma >= 0 && measurementNoise > 0 && koopmanNoise >= 0,
+            "MeasuredLinearSDE: needs γ ≥ 0, σ_m > 0, σ_K ≥ 0")
         self.generator = generator
         self.bias = bias
         self.valueProjection = valueProjection

@@ -46,12 +46,15 @@ public struct NormalisedSSE: Sendable {
     /// Measurement noise σ_m.
     public let measurementNoise: Double
 
-    public init(generator: Matrix, bias: [Double], valueProjection: Matrix, target: [Double],
-                gamma: Double, measurementNoise: Double = 1) {
+    public init(
+        generator: Matrix, bias: [Double], valueProjection: Matrix, target: [Double],
+        gamma: Double, measurementNoise: Double = 1
+    ) {
         let d = generator.rows
         precondition(generator.isSquare, "NormalisedSSE: A must be square")
-        precondition(valueProjection.rows == d && valueProjection.cols == d,
-                     "NormalisedSSE: W must be d×d (\(d)×\(d)) so that Wψ − y is a state direction, got \(valueProjection.rows)×\(valueProjection.cols)")
+        precondition(
+            valueProjection.rows == d && valueProjection.cols == d,
+            "NormalisedSSE: W must be d×d (\(d)×\(d)) so that Wψ − y is a state direction, got \(valueProjection.rows)×\(valueProjection.cols)")
         precondition(bias.count == d && target.count == d, "NormalisedSSE: b and y must have d = \(d) entries")
         precondition(gamma >= 0 && measurementNoise > 0, "NormalisedSSE: needs γ ≥ 0 and σ_m > 0")
         self.generator = generator

@@ -53,8 +53,10 @@ public struct SSENormDrift: Sendable {
     /// Number of trajectories.
     public let trajectories: Int
 
-    public init(_ sse: NormalisedSSE, start: [Double], time: Double, coarseSteps: Int, levels: Int,
-                trajectories: Int, chunkSize: Int = 50, rng: SeededRNG) {
+    public init(
+        _ sse: NormalisedSSE, start: [Double], time: Double, coarseSteps: Int, levels: Int,
+        trajectories: Int, chunkSize: Int = 50, rng: SeededRNG
+    ) {
         precondition(coarseSteps > 0 && levels > 0 && trajectories > 1, "SSENormDrift: needs positive steps and levels, ≥ 2 trajectories")
         let d = sse.dimension
         precondition(start.count == d, "SSENormDrift: start has \(start.count) entries for d = \(d)")
@@ -85,7 +87,7 @@ public struct SSENormDrift: Sendable {
                 var increments = [Double](repeating: 0, count: fine)
                 var seedPsi = psi0, tangentPsi = psi0, referencePsi = psi0
                 let base = chunk * stride
-                var finalDeviation = [Double](repeating: 0, count: 2 * levels)   // [variant][level]
+                var finalDeviation = [Double](repeating: 0, count: 2 * levels)  // [variant][level]
                 for _ in 0..<count {
                     for i in 0..<fine { increments[i] = hFine.squareRoot() * generator.normal() }
                     for level in 0..<levels {

@@ -54,10 +54,12 @@ public struct ChannelFamilyFit: Sendable, Codable {
     public static let slopeLimit = 200.0
 
     public init(family: ChannelFamily, gaps: [Double], counts: [Double]) {
-        precondition(gaps.count == counts.count && gaps.count >= 2,
-                     "ChannelFamilyFit: \(gaps.count) gaps and \(counts.count) counts (need ≥ 2 channels)")
-        precondition(counts.allSatisfy { $0 >= 0 && $0.isFinite } && counts.reduce(0, +) > 0,
-                     "ChannelFamilyFit: counts must be non-negative and not all zero")
+        precondition(
+            gaps.count == counts.count && gaps.count >= 2,
+            "ChannelFamilyFit: \(gaps.count) gaps and \(counts.count) counts (need ≥ 2 channels)")
+        precondition(
+            counts.allSatisfy { $0 >= 0 && $0.isFinite } && counts.reduce(0, +) > 0,
+            "ChannelFamilyFit: counts must be non-negative and not all zero")
         precondition(gaps.allSatisfy { $0.isFinite }, "ChannelFamilyFit: gaps must be finite")
         self.family = family
         let total = counts.reduce(0, +)
@@ -105,8 +107,11 @@ public struct ChannelFamilyFit: Sendable, Codable {
             var x1 = b - ratio * (b - a), x2 = a + ratio * (b - a)
             var f1 = logLikelihood(Double.exp(x1)), f2 = logLikelihood(Double.exp(x2))
             for _ in 0..<200 where b - a > 1e-12 {
-                if f1 > f2 { b = x2; x2 = x1; f2 = f1; x1 = b - ratio * (b - a); f1 = logLikelihood(Double.exp(x1)) }
-                else { a = x1; x1 = x2; f1 = f2; x2 = a + ratio * (b - a); f2 = logLikelihood(Double.exp(x2)) }
+                if f1 > f2 {
+                    b = x2; x2 = x1; f2 = f1; x1 = b - ratio * (b - a); f1 = logLikelihood(Double.exp(x1))
+                } else {
+                    a = x1; x1 = x2; f1 = f2; x2 = a + ratio * (b - a); f2 = logLikelihood(Double.exp(x2))
+                }
             }
             let t = 0.5 * (a + b)
             parameter = Double.exp(t)

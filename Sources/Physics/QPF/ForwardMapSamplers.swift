@@ -12,8 +12,10 @@ import TensorCore
 enum ForwardMapSampling {
     static let chunks = 16
 
-    static func draw(_ map: OneHotForwardMap, samples: Int, rng: SeededRNG,
-                     _ one: @escaping @Sendable (inout SeededRNG) -> Int) -> ForwardMapSample {
+    static func draw(
+        _ map: OneHotForwardMap, samples: Int, rng: SeededRNG,
+        _ one: @escaping @Sendable (inout SeededRNG) -> Int
+    ) -> ForwardMapSample {
         precondition(samples > 0, "forward-map sampler: sample count must be positive")
         var source = rng
         let root = SeededRNG(seed: source.next())

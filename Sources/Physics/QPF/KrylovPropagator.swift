@@ -36,9 +36,11 @@ public struct KrylovPropagator: Sendable {
 
     /// Evolves `state` for `duration`. At every time t = j·`sampleStep` in [0, duration]
     /// (j = 0, 1, …) it calls `observe(j, probabilities)` with |ψ_b(t)|² for b in `watch`, (W).
-    public func evolve(_ h: TransverseFieldIsing, from state: StateVector, duration: Double,
-                       sampleStep: Double? = nil, watch: [Int] = [],
-                       observe: (Int, [Double]) -> Void = { _, _ in }) -> Result {
+    public func evolve(
+        _ h: TransverseFieldIsing, from state: StateVector, duration: Double,
+        sampleStep: Double? = nil, watch: [Int] = [],
+        observe: (Int, [Double]) -> Void = { _, _ in }
+    ) -> Result {
         let d = h.dimension
         precondition(state.real.count == d, "KrylovPropagator: state of \(state.real.count) for D = \(d)")
         precondition(duration >= 0, "KrylovPropagator: negative duration")
@@ -64,42 +66,45 @@ public struct KrylovPropagator: Sendable {
             var alpha: [Double] = [], beta: [Double] = []
             var size = m
             vRe.withUnsafeMutableBufferPointer { vr in
-            vIm.withUnsafeMutableBufferPointer { vi in
-            wRe.withUnsafeMutableBufferPointer { wr in
-            wIm.withUnsafeMutableBufferPointer { wi in
-                for b in 0..<d { vr[b] = psi.real[b] / norm; vi[b] = psi.imaginary[b] / norm }
-                for j in 0..<m {
-                    h.apply(UnsafeBufferPointer(rebasing: vr[(j * d)..<((j + 1) * d)]), into: wr)
-                    h.apply(UnsafeBufferPointer(rebasing: vi[(j * d)..<((j + 1) * d)]), into: wi)
-                    // Lanczos with two passes of full Gram–Schmidt (complex inner products).
-                    var a = 0.0
-                    for pass in 0..<2 {
-                        for i in 0...j {
-                            let o = i * d
-                            var cr = 0.0, ci = 0.0
-                            for b in 0..<d {
-                                cr += vr[o + b] * wr[b] + vi[o + b] * wi[b]
-                                ci += vr[o + b] * wi[b] - vi[o + b] * wr[b]
-                            }
-                            if pass == 0 && i == j { a = cr }
-                            for b in 0..<d {
-                                wr[b] -= cr * vr[o + b] - ci * vi[o + b]
-                                wi[b] -= cr * vi[o + b] + ci * vr[o + b]
+                vIm.withUnsafeMutableBufferPointer { vi in
+                    wRe.withUnsafeMutableBufferPointer { wr in
+                        wIm.withUnsafeMutableBufferPointer { wi in
+                            for b in 0..<d { vr[b] = psi.real[b] / norm; vi[b] = psi.imaginary[b] / norm }
+                            for j in 0..<m {
+                                h.apply(UnsafeBufferPointer(rebasing: vr[(j * d)..<((j + 1) * d)]), into: wr)
+                                h.apply(UnsafeBufferPointer(rebasing: vi[(j * d)..<((j + 1) * d)]), into: wi)
+                                // Lanczos with two passes of full Gram–Schmidt (complex inner products).
+                                var a = 0.0
+                                for pass in 0..<2 {
+                                    for i in 0...j {
+                                        let o = i * d
+                                        var cr = 0.0, ci = 0.0
+                                        for b in 0..<d {
+                                            cr += vr[o + b] * wr[b] + vi[o + b] * wi[b]
+                                            ci += vr[o + b] * wi[b] - vi[o + b] * wr[b]
+                                        }
+                                        if pass == 0 && i == j { a = cr }
+                                        for b in 0..<d {
+                                            wr[b] -= cr * vr[o + b] - ci * vi[o + b]
+                                            wi[b] -= cr * vi[o + b] + ci * vr[o + b]
+                                        }
+                                    }
+                                }
+                                alpha.append(a)
+                                var bn = 0.0
+                                for b in 0..<d { bn += wr[b] * wr[b] + wi[b] * wi[b] }
+                                bn = bn.squareRoot()
+                                beta.append(bn)
+                                if bn < 1e-12 * max(1, abs(a)) { size = j + 1; break }
+                                if j + 1 < m {
+                                    let o = (j + 1) * d
+                                    for b in 0..<d { vr[o + b] = wr[b] / bn; vi[o + b] = wi[b] / bn }
+                                }
                             }
                         }
                     }
-                    alpha.append(a)
-                    var bn = 0.0
-                    for b in 0..<d { bn += wr[b] * wr[b] + wi[b] * wi[b] }
-                    bn = bn.squareRoot()
-                    beta.append(bn)
-                    if bn < 1e-12 * max(1, abs(a)) { size = j + 1; break }
-                    if j + 1 < m {
-                        let o = (j + 1) * d
-                        for b in 0..<d { vr[o + b] = wr[b] / bn; vi[o + b] = wi[b] / bn }
-                    }
                 }
-            }}}}
+            }
             var tri = Matrix(rows: size, cols: size)
             for j in 0..<size {
                 tri[j, j] = alpha[j]
@@ -151,18 +156,21 @@ public struct KrylovPropagator: Sendable {
             }
             let c = coefficients(tau)
             vRe.withUnsafeBufferPointer { vr in
-            vIm.withUnsafeBufferPointer { vi in
-            psi.real.withUnsafeMutableBufferPointer { pr in
-            psi.imaginary.withUnsafeMutableBufferPointer { pi in
-                for b in 0..<d { pr[b] = 0; pi[b] = 0 }
-                for r in 0..<size {
-                    let (cr, ci, o) = (norm * c.re[r], norm * c.im[r], r * d)
-                    for b in 0..<d {
-                        pr[b] += vr[o + b] * cr - vi[o + b] * ci
-                        pi[b] += vr[o + b] * ci + vi[o + b] * cr
+                vIm.withUnsafeBufferPointer { vi in
+                    psi.real.withUnsafeMutableBufferPointer { pr in
+                        psi.imaginary.withUnsafeMutableBufferPointer { pi in
+                            for b in 0..<d { pr[b] = 0; pi[b] = 0 }
+                            for r in 0..<size {
+                                let (cr, ci, o) = (norm * c.re[r], norm * c.im[r], r * d)
+                                for b in 0..<d {
+                                    pr[b] += vr[o + b] * cr - vi[o + b] * ci
+                                    pi[b] += vr[o + b] * ci + vi[o + b] * cr
+                                }
+                            }
+                        }
                     }
                 }
-            }}}}
+            }
             t += tau
             steps += 1
             maxDrift = max(maxDrift, abs(psi.normSquared - initialNorm))

@@ -54,7 +54,7 @@ public struct SimulatedQuantumAnnealing: Sendable {
         let (beta, schedule, m, sweeps) = (beta, schedule, slices, sweeps)
         return ForwardMapSampling.draw(map, samples: samples, rng: rng) { rng in
             let k = map.channels
-            var x = (0..<m).map { _ in ForwardMapSampling.randomState(k, &rng) }    // (M) bitmasks
+            var x = (0..<m).map { _ in ForwardMapSampling.randomState(k, &rng) }  // (M) bitmasks
             var ones = x.map { $0.nonzeroBitCount }
             for t in 0..<sweeps {
                 let s = (Double(t) + 0.5) / Double(sweeps)
@@ -67,7 +67,8 @@ public struct SimulatedQuantumAnnealing: Sendable {
                         let isSet = (x[tau] >> i) & 1 == 1
                         let sigma = isSet ? 1.0 : -1.0
                         let neighbours = ((up >> i) & 1 == 1 ? 1.0 : -1.0) + ((down >> i) & 1 == 1 ? 1.0 : -1.0)
-                        let cost = classical * map.flipCost(i, isSet: isSet, ones: ones[tau])
+                        let cost =
+                            classical * map.flipCost(i, isSet: isSet, ones: ones[tau])
                             + 2 * coupling * sigma * neighbours
                         if cost <= 0 || rng.uniform() < Double.exp(-cost) {
                             x[tau] ^= 1 << i

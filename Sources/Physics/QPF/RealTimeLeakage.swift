@@ -27,8 +27,10 @@ public struct LeakageSystem: Sendable {
     }
 
     /// N spins with gaps evenly spread over [gMin, gMax] and couplings of strength σ.
-    public static func designed(spins n: Int, gapRange: ClosedRange<Double>, couplingStrength sigma: Double,
-                                rng: inout SeededRNG) -> LeakageSystem {
+    public static func designed(
+        spins n: Int, gapRange: ClosedRange<Double>, couplingStrength sigma: Double,
+        rng: inout SeededRNG
+    ) -> LeakageSystem {
         precondition(n >= 2, "LeakageSystem.designed: need N ≥ 2, got \(n)")
         precondition(sigma >= 0, "LeakageSystem.designed: coupling strength must be ≥ 0")
         var j = [Double](repeating: 0, count: n * n)
@@ -84,23 +86,28 @@ public struct LeakageProfile: Sendable, Codable {
 public enum RealTimeLeakage {
     /// Exact evolution under H = E(σᶻ) − Γ Σσˣ from the data state by `KrylovPropagator`, averaged
     /// over [0, T] with Simpson's rule on an even grid of step ≤ `sampleStep`.
-    public static func evolve(_ system: LeakageSystem, field: Double, duration: Double, sampleStep: Double = 0.01,
-                              propagator: KrylovPropagator = KrylovPropagator()) -> LeakageProfile {
+    public static func evolve(
+        _ system: LeakageSystem, field: Double, duration: Double, sampleStep: Double = 0.01,
+        propagator: KrylovPropagator = KrylovPropagator()
+    ) -> LeakageProfile {
         precondition(duration > 0 && sampleStep > 0, "RealTimeLeakage.evolve: duration and sample step must be positive")
         let h = TransverseFieldIsing(memory: system.memory, field: field)
         let intervals = 2 * Int((duration / (2 * sampleStep)).rounded(.up))
         let step = duration / Double(intervals)
         let watch = [system.dataIndex] + system.channelIndices
         var sums = [Double](repeating: 0, count: watch.count)
-        let result = propagator.evolve(h, from: .basis(system.dataIndex, dimension: h.dimension), duration: duration,
-                                       sampleStep: step, watch: watch) { j, probabilities in
+        let result = propagator.evolve(
+            h, from: .basis(system.dataIndex, dimension: h.dimension), duration: duration,
+            sampleStep: step, watch: watch
+        ) { j, probabilities in
             let weight = j == 0 || j == intervals ? 1.0 : (j % 2 == 1 ? 4.0 : 2.0)
             for w in 0..<watch.count { sums[w] += weight * probabilities[w] }
         }
         let scale = step / 3 / duration
-        return LeakageProfile(field: field, duration: duration, gaps: system.gaps,
-                              channels: sums.dropFirst().map { $0 * scale }, survival: sums[0] * scale,
-                              normDrift: result.maxNormDrift)
+        return LeakageProfile(
+            field: field, duration: duration, gaps: system.gaps,
+            channels: sums.dropFirst().map { $0 * scale }, survival: sums[0] * scale,
+            normDrift: result.maxNormDrift)
     }
 
     /// The same average by exact diagonalisation of the dense H (D ≤ 4096; meant for N ≤ 10):
@@ -136,8 +143,9 @@ public enum RealTimeLeakage {
             }
             return total
         }
-        return LeakageProfile(field: field, duration: duration, gaps: system.gaps,
-                              channels: system.channelIndices.map(average), survival: average(s), normDrift: 0)
+        return LeakageProfile(
+            field: field, duration: duration, gaps: system.gaps,
+            channels: system.channelIndices.map(average), survival: average(s), normDrift: 0)
     }
 
     /// First-order leakage into a channel with gap Δ under coupling Γ: the two-level (Rabi)

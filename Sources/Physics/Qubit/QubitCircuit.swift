@@ -40,7 +40,11 @@ public struct QubitNoise: Sendable, Equatable {
 /// Bad qubit parameters.
 public enum QubitError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
-    public var description: String { switch self { case .invalid(let s): "qubit: \(s)" } }
+    public var description: String {
+        switch self {
+        case .invalid(let s): "qubit: \(s)"
+        }
+    }
 }
 
 /// A one-qubit circuit: gates, delays and a final measurement in the computational basis.

@@ -38,7 +38,8 @@ public struct QubitDensityMatrix: Sendable, Equatable {
     }
     /// max |ρ − ρ†|.
     public var hermiticityError: Double {
-        max((elements[0] - elements[0].conjugate).length, (elements[3] - elements[3].conjugate).length,
+        max(
+            (elements[0] - elements[0].conjugate).length, (elements[3] - elements[3].conjugate).length,
             (elements[1] - elements[2].conjugate).length)
     }
 

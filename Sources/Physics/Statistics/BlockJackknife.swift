@@ -46,8 +46,9 @@ public struct BlockJackknife: Sendable {
     public init(sums: [Double], counts: [Int], dimension: Int) {
         precondition(dimension > 0, "BlockJackknife: dimension must be positive")
         precondition(counts.count >= 2, "BlockJackknife: needs at least 2 blocks, got \(counts.count)")
-        precondition(sums.count == counts.count * dimension,
-                     "BlockJackknife: expected \(counts.count)×\(dimension) sums, got \(sums.count)")
+        precondition(
+            sums.count == counts.count * dimension,
+            "BlockJackknife: expected \(counts.count)×\(dimension) sums, got \(sums.count)")
         precondition(counts.allSatisfy { $0 > 0 }, "BlockJackknife: every block needs at least one draw")
         self.blocks = counts.count
         self.dimension = dimension

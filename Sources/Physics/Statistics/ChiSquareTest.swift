@@ -14,8 +14,9 @@ public struct ChiSquareTest: Sendable {
     public let pValue: Double
 
     public init(observed: [Int], expected: [Double], fittedParameters: Int = 0, minimumExpected: Double = 5) {
-        precondition(observed.count == expected.count && !observed.isEmpty,
-                     "ChiSquareTest: \(observed.count) observed vs \(expected.count) expected bins")
+        precondition(
+            observed.count == expected.count && !observed.isEmpty,
+            "ChiSquareTest: \(observed.count) observed vs \(expected.count) expected bins")
         precondition(expected.allSatisfy { $0 >= 0 && $0.isFinite }, "ChiSquareTest: expected counts must be finite and ≥ 0")
         var bins: [(o: Double, e: Double)] = []
         var pooled = (o: 0.0, e: 0.0)

@@ -16,18 +16,23 @@ public enum CurveFit {
     ///   - initial: starting θ (P).
     ///   - model: f(x, θ).
     ///   - gradient: ∂f/∂θ at (x, θ) (P).
-    public static func fit(x: [Double], y: [Double], sigma: [Double]? = nil, initial: [Double],
-                           model: (Double, [Double]) -> Double,
-                           gradient: (Double, [Double]) -> [Double],
-                           maxIterations: Int = 200) throws -> LeastSquaresFit {
+    public static func fit(
+        x: [Double], y: [Double], sigma: [Double]? = nil, initial: [Double],
+        model: (Double, [Double]) -> Double,
+        gradient: (Double, [Double]) -> [Double],
+        maxIterations: Int = 200
+    ) throws -> LeastSquaresFit {
         let n = x.count, p = initial.count
         precondition(y.count == n && n >= p && p > 0, "CurveFit.fit: \(n) points, \(y.count) values, \(p) parameters")
-        let weights = sigma.map { s -> [Double] in
-            precondition(s.count == n && s.allSatisfy { $0 > 0 && $0.isFinite }, "CurveFit.fit: sigma must hold \(n) positive errors")
-            return s.map { 1 / ($0 * $0) }
-        } ?? [Double](repeating: 1, count: n)
+        let weights =
+            sigma.map { s -> [Double] in
+                precondition(s.count == n && s.allSatisfy { $0 > 0 && $0.isFinite }, "CurveFit.fit: sigma must hold \(n) positive errors")
+                return s.map { 1 / ($0 * $0) }
+            } ?? [Double](repeating: 1, count: n)
         func chi2(_ theta: [Double]) -> Double {
-            (0..<n).reduce(0) { acc, i in let r = y[i] - model(x[i], theta); return acc + weights[i] * r * r }
+            (0..<n).reduce(0) { acc, i in
+                let r = y[i] - model(x[i], theta); return acc + weights[i] * r * r
+            }
         }
         var theta = initial
         var current = chi2(theta)
@@ -71,12 +76,14 @@ public enum CurveFit {
             for j in 0..<p { design[i, j] = g[j] }
         }
         let residualsY = (0..<n).map { y[$0] - model(x[$0], theta) }
-        let linear = try LeastSquares.fit(design: design, y: residualsY, weights: weights,
-                                          errorModel: sigma == nil ? .scaledByResiduals : .knownErrors)
+        let linear = try LeastSquares.fit(
+            design: design, y: residualsY, weights: weights,
+            errorModel: sigma == nil ? .scaledByResiduals : .knownErrors)
         // At the optimum the residuals are orthogonal to J, so this fit's χ² is the optimum's and
         // its covariance is (JᵀWJ)⁻¹, scaled by χ²/(N − P) when the errors are unknown.
         let cov = linear.covariance
-        return LeastSquaresFit(parameters: theta, covariance: cov, chiSquared: current, degreesOfFreedom: n - p,
-                               residuals: residualsY)
+        return LeastSquaresFit(
+            parameters: theta, covariance: cov, chiSquared: current, degreesOfFreedom: n - p,
+            residuals: residualsY)
     }
 }

@@ -40,15 +40,16 @@ public struct GaussianMomentTest: Sendable, Codable, Equatable {
     public init(draws: Matrix, mean: [Double], covariance: Matrix) throws {
         let n = draws.rows, d = draws.cols
         precondition(n >= 2, "GaussianMomentTest: needs at least 2 samples, got \(n)")
-        precondition(mean.count == d && covariance.rows == d && covariance.cols == d,
-                     "GaussianMomentTest: reference of dimension \(mean.count) for \(d)-dimensional draws")
+        precondition(
+            mean.count == d && covariance.rows == d && covariance.cols == d,
+            "GaussianMomentTest: reference of dimension \(mean.count) for \(d)-dimensional draws")
         // Sample moments, centred on the reference mean first to avoid cancellation.
         var sum = [Double](repeating: 0, count: d)
         var centred = draws
         centred.elements.withUnsafeMutableBufferPointer { p in
             for i in 0..<n { for j in 0..<d { p[i * d + j] -= mean[j]; sum[j] += p[i * d + j] } }
         }
-        let shift = sum.map { $0 / Double(n) }                       // m̂ − μ
+        let shift = sum.map { $0 / Double(n) }  // m̂ − μ
         let gram = centred.multiplied(by: centred, transposeSelf: true)  // Σ_i c_i c_iᵀ (d×d)
         var s = Matrix(rows: d, cols: d)
         for i in 0..<d {
@@ -71,7 +72,7 @@ public struct GaussianMomentTest: Sendable, Codable, Equatable {
         covarianceZ = cz
         let solvedShift = try covariance.solve(shift)
         meanChiSquared = Double(n) * zip(shift, solvedShift).reduce(0) { $0 + $1.0 * $1.1 }
-        var whitened = try covariance.solve(s)                       // Σ⁻¹Ŝ
+        var whitened = try covariance.solve(s)  // Σ⁻¹Ŝ
         for i in 0..<d { whitened[i, i] -= 1 }
         let square = whitened * whitened
         covarianceChiSquared = Double(n - 1) / 2 * square.trace

@@ -43,8 +43,10 @@ public enum LeastSquares {
     ///   - y: observations (N).
     ///   - weights: wᵢ = 1/σᵢ² (N), all ≥ 0; nil means unit weights.
     ///   - errorModel: see `ErrorModel`; `.scaledByResiduals` needs N > P.
-    public static func fit(design: Matrix, y: [Double], weights: [Double]? = nil,
-                           errorModel: ErrorModel = .knownErrors) throws -> LeastSquaresFit {
+    public static func fit(
+        design: Matrix, y: [Double], weights: [Double]? = nil,
+        errorModel: ErrorModel = .knownErrors
+    ) throws -> LeastSquaresFit {
         let n = design.rows, p = design.cols
         precondition(y.count == n, "LeastSquares.fit: \(y.count) observations for a \(n)×\(p) design")
         precondition(n >= p && p > 0, "LeastSquares.fit: needs at least as many points (\(n)) as parameters (\(p) > 0)")
@@ -87,8 +89,9 @@ public enum LeastSquares {
         if case .scaledByResiduals = errorModel {
             cov = cov * (dof > 0 ? chi2 / Double(dof) : .nan)
         }
-        return LeastSquaresFit(parameters: theta, covariance: cov, chiSquared: chi2, degreesOfFreedom: dof,
-                               residuals: residuals)
+        return LeastSquaresFit(
+            parameters: theta, covariance: cov, chiSquared: chi2, degreesOfFreedom: dof,
+            residuals: residuals)
     }
 
     /// Fits the straight line y = intercept + slope·x.
@@ -101,8 +104,9 @@ public enum LeastSquares {
         precondition(x.count == y.count, "LeastSquares.line: \(x.count) x values for \(y.count) y values")
         precondition(x.count >= 2, "LeastSquares.line: needs at least two points, got \(x.count)")
         let weights = sigma.map { s -> [Double] in
-            precondition(s.count == x.count && s.allSatisfy { $0 > 0 && $0.isFinite },
-                         "LeastSquares.line: sigma must hold \(x.count) finite positive errors")
+            precondition(
+                s.count == x.count && s.allSatisfy { $0 > 0 && $0.isFinite },
+                "LeastSquares.line: sigma must hold \(x.count) finite positive errors")
             return s.map { 1 / ($0 * $0) }
         }
         // Centre x so intercept and slope are nearly uncorrelated in the solve.
@@ -110,18 +114,20 @@ public enum LeastSquares {
         var design = Matrix(rows: x.count, cols: 2)
         for i in 0..<x.count { design[i, 0] = 1; design[i, 1] = x[i] - xMean }
         let model: ErrorModel = sigma == nil ? .scaledByResiduals : .knownErrors
-        let fit = try LeastSquares.fit(design: design, y: y, weights: weights,
-                                       errorModel: x.count > 2 ? model : .knownErrors)
+        let fit = try LeastSquares.fit(
+            design: design, y: y, weights: weights,
+            errorModel: x.count > 2 ? model : .knownErrors)
         // Back to the uncentred intercept: a = a_c − b·x̄.
         let b = fit.parameters[1]
         let a = fit.parameters[0] - b * xMean
         let vaa = fit.covariance[0, 0], vbb = fit.covariance[1, 1], vab = fit.covariance[0, 1]
         let varA = vaa - 2 * xMean * vab + xMean * xMean * vbb
         let covAB = vab - xMean * vbb
-        return LineFit(intercept: a, slope: b,
-                       covariance: Matrix([[varA, covAB], [covAB, vbb]]),
-                       chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom,
-                       residuals: fit.residuals)
+        return LineFit(
+            intercept: a, slope: b,
+            covariance: Matrix([[varA, covAB], [covAB, vbb]]),
+            chiSquared: fit.chiSquared, degreesOfFreedom: fit.degreesOfFreedom,
+            residuals: fit.residuals)
     }
 }
 
@@ -157,8 +163,10 @@ public enum InformationCriterion {
 
     /// AIC with unknown error scale: N ln(RSS/N) + 2k (k counts the fitted curve's parameters;
     /// the common variance parameter cancels in comparisons), plus AICc when `corrected`.
-    public static func aic(residualSumOfSquares rss: Double, parameters k: Int, points n: Int,
-                           corrected: Bool = true) -> Double {
+    public static func aic(
+        residualSumOfSquares rss: Double, parameters k: Int, points n: Int,
+        corrected: Bool = true
+    ) -> Double {
         Double(n) * Foundation.log(max(rss, Double.leastNormalMagnitude) / Double(n)) + 2 * Double(k)
             + (corrected ? correction(k: k + 1, n: n) : 0)
     }

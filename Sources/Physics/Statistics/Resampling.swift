@@ -58,8 +58,10 @@ public enum Resampling {
     ///   - samples: N ≥ 2.
     ///   - groups: G ≥ 2 (N samples form min(G, N) groups).
     ///   - statistic: weights (N) → components (Q).
-    public static func jackknife(samples n: Int, groups: Int? = nil,
-                                 statistic: ([Double]) -> [Double]) -> ResampledStatistic {
+    public static func jackknife(
+        samples n: Int, groups: Int? = nil,
+        statistic: ([Double]) -> [Double]
+    ) -> ResampledStatistic {
         precondition(n >= 2, "Resampling.jackknife: needs at least two samples, got \(n)")
         let g = min(n, max(2, groups ?? n))
         let full = statistic([Double](repeating: 1, count: n))
@@ -75,14 +77,17 @@ public enum Resampling {
         }
         let (mean, cov) = moments(replicates, scale: Double(g - 1) / Double(g))
         let bias = zip(mean, full).map { Double(g - 1) * ($0 - $1) }
-        return ResampledStatistic(value: full, standardErrors: cov.diagonalElements.map { max(0, $0).squareRoot() },
-                                  covariance: cov, replicates: replicates, bias: bias, sampleCount: g)
+        return ResampledStatistic(
+            value: full, standardErrors: cov.diagonalElements.map { max(0, $0).squareRoot() },
+            covariance: cov, replicates: replicates, bias: bias, sampleCount: g)
     }
 
     /// Non-parametric bootstrap (Efron 1979): B resamples of N samples drawn with replacement,
     /// passed to `statistic` as multiplicities. σ² is the replicates' sample variance.
-    public static func bootstrap(samples n: Int, replicates b: Int, rng: inout SeededRNG,
-                                 statistic: ([Double]) -> [Double]) -> ResampledStatistic {
+    public static func bootstrap(
+        samples n: Int, replicates b: Int, rng: inout SeededRNG,
+        statistic: ([Double]) -> [Double]
+    ) -> ResampledStatistic {
         precondition(n >= 2, "Resampling.bootstrap: needs at least two samples, got \(n)")
         precondition(b >= 2, "Resampling.bootstrap: needs at least two replicates, got \(b)")
         let full = statistic([Double](repeating: 1, count: n))
@@ -96,9 +101,10 @@ public enum Resampling {
             replicates.append(r)
         }
         let (_, cov) = moments(replicates, scale: 1 / Double(b - 1))
-        return ResampledStatistic(value: full, standardErrors: cov.diagonalElements.map { max(0, $0).squareRoot() },
-                                  covariance: cov, replicates: replicates,
-                                  bias: [Double](repeating: 0, count: full.count), sampleCount: n)
+        return ResampledStatistic(
+            value: full, standardErrors: cov.diagonalElements.map { max(0, $0).squareRoot() },
+            covariance: cov, replicates: replicates,
+            bias: [Double](repeating: 0, count: full.count), sampleCount: n)
     }
 
     /// Jackknife of the mean of plain values (its error equals the usual σ/√N).

@@ -14,7 +14,8 @@ public struct SampleSummary: Sendable, Codable, Equatable {
         count = values.count
         mean = values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
         let m = mean
-        standardDeviation = values.count > 1
+        standardDeviation =
+            values.count > 1
             ? (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot() : .nan
         minimum = values.min() ?? .nan
         maximum = values.max() ?? .nan

@@ -33,10 +33,12 @@ public struct WeightedLineFit: Sendable, Codable, Equatable {
     /// Fits y = a + b x. Returns nil with fewer than two points, non-positive or non-finite
     /// errors, or all x equal.
     public init?(x: [Double], y: [Double], sigma: [Double]) {
-        precondition(x.count == y.count && y.count == sigma.count,
-                     "WeightedLineFit: x, y and sigma must have equal lengths (\(x.count), \(y.count), \(sigma.count))")
+        precondition(
+            x.count == y.count && y.count == sigma.count,
+            "WeightedLineFit: x, y and sigma must have equal lengths (\(x.count), \(y.count), \(sigma.count))")
         guard x.count >= 2, sigma.allSatisfy({ $0 > 0 && $0.isFinite }),
-              x.allSatisfy(\.isFinite), y.allSatisfy(\.isFinite) else { return nil }
+            x.allSatisfy(\.isFinite), y.allSatisfy(\.isFinite)
+        else { return nil }
         var s = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
         for i in x.indices {
             let w = 1 / (sigma[i] * sigma[i])

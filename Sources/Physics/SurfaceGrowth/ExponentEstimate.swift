@@ -44,8 +44,10 @@ public struct ExponentEstimate: Sendable, Equatable {
     public var groups: Int
 
     /// An estimate whose interval is `value ± t·σ` widened to hold every variant's `± t·σ_k`.
-    public init(value: Double, standardError: Double, confidenceLevel: Double, variants: [Variant] = [],
-                systematicsIncluded: Bool, fitRange: ClosedRange<Double>, amplitude: Double, points: Int, groups: Int) {
+    public init(
+        value: Double, standardError: Double, confidenceLevel: Double, variants: [Variant] = [],
+        systematicsIncluded: Bool, fitRange: ClosedRange<Double>, amplitude: Double, points: Int, groups: Int
+    ) {
         let t = StudentT.quantile(0.5 + confidenceLevel / 2, degreesOfFreedom: Double(max(1, groups - 1)))
         func interval(_ v: Double, _ e: Double) -> ClosedRange<Double> {
             e.isFinite && v.isFinite ? (v - t * e)...(v + t * e) : -Double.infinity...Double.infinity
@@ -83,6 +85,7 @@ public struct ExponentEstimate: Sendable, Equatable {
         let digits = standardError > 0 && standardError.isFinite ? max(2, min(6, 1 - Int(Foundation.floor(Foundation.log10(standardError))))) : 4
         func f(_ x: Double) -> String { String(format: "%.\(digits)f", x) }
         let kind = systematicsIncluded ? "with systematics" : "statistical only"
-        return "\(f(value)) ± \(f(standardError)) (\(Int((confidenceLevel * 100).rounded()))% CI \(f(confidenceInterval.lowerBound))–\(f(confidenceInterval.upperBound)) \(kind))"
+        return
+            "\(f(value)) ± \(f(standardError)) (\(Int((confidenceLevel * 100).rounded()))% CI \(f(confidenceInterval.lowerBound))–\(f(confidenceInterval.upperBound)) \(kind))"
     }
 }

@@ -21,8 +21,9 @@ public struct FamilyVicsekCollapse: Sendable {
         public var logWidthError: [Double]
 
         public init(length: Int, logTime: [Double], logWidth: [Double], logWidthError: [Double]) {
-            precondition(logTime.count == logWidth.count && logWidth.count == logWidthError.count,
-                         "FamilyVicsekCollapse.Curve: arrays of different lengths")
+            precondition(
+                logTime.count == logWidth.count && logWidth.count == logWidthError.count,
+                "FamilyVicsekCollapse.Curve: arrays of different lengths")
             self.length = length
             self.logTime = logTime
             self.logWidth = logWidth
@@ -88,8 +89,11 @@ public struct FamilyVicsekCollapse: Sendable {
         var c = b - phi * (b - a), d = a + phi * (b - a)
         var fc = quality(curves, alpha: alpha, z: c), fd = quality(curves, alpha: alpha, z: d)
         for _ in 0..<40 {
-            if fc < fd { b = d; d = c; fd = fc; c = b - phi * (b - a); fc = quality(curves, alpha: alpha, z: c) }
-            else { a = c; c = d; fc = fd; d = a + phi * (b - a); fd = quality(curves, alpha: alpha, z: d) }
+            if fc < fd {
+                b = d; d = c; fd = fc; c = b - phi * (b - a); fc = quality(curves, alpha: alpha, z: c)
+            } else {
+                a = c; c = d; fc = fd; d = a + phi * (b - a); fd = quality(curves, alpha: alpha, z: d)
+            }
         }
         let z = 0.5 * (a + b)
         return (z, quality(curves, alpha: alpha, z: z))
@@ -99,8 +103,10 @@ public struct FamilyVicsekCollapse: Sendable {
     public static func scaledCurves(_ curves: [Curve], alpha: Double, z: Double) -> [(length: Int, x: [Double], y: [Double])] {
         curves.map { c in
             let l = Double(c.length)
-            return (c.length, c.logTime.map { Foundation.exp($0) / Foundation.pow(l, z) },
-                    c.logWidth.map { Foundation.exp($0) / Foundation.pow(l, alpha) })
+            return (
+                c.length, c.logTime.map { Foundation.exp($0) / Foundation.pow(l, z) },
+                c.logWidth.map { Foundation.exp($0) / Foundation.pow(l, alpha) }
+            )
         }
     }
 }

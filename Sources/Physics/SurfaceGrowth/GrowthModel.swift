@@ -65,8 +65,9 @@ public enum GrowthModel: String, Sendable, CaseIterable {
         precondition(length >= 4, "GrowthModel.simulate: length must be ≥ 4, got \(length)")
         precondition(self != .singleStep || length % 2 == 0, "GrowthModel.simulate: the single-step model needs an even length, got \(length)")
         precondition(realisations >= 1, "GrowthModel.simulate: needs at least one realisation")
-        precondition(!times.isEmpty && times.allSatisfy { $0 >= 1 && $0 == $0.rounded() },
-                     "GrowthModel.simulate: times must be positive integers")
+        precondition(
+            !times.isEmpty && times.allSatisfy { $0 >= 1 && $0 == $0.rounded() },
+            "GrowthModel.simulate: times must be positive integers")
         precondition(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "GrowthModel.simulate: times must increase strictly")
         let model = self
         return Parallel.map(realisations) { r in
@@ -125,8 +126,10 @@ public enum GrowthModel: String, Sendable, CaseIterable {
         for _ in 0..<(sweeps * n) { h[rng.int(below: n)] += 1 }
     }
 
-    private static func edwardsWilkinson(_ h: UnsafeMutableBufferPointer<Double>, _ next: UnsafeMutableBufferPointer<Double>,
-                                         steps: Int, rng: inout SeededRNG) {
+    private static func edwardsWilkinson(
+        _ h: UnsafeMutableBufferPointer<Double>, _ next: UnsafeMutableBufferPointer<Double>,
+        steps: Int, rng: inout SeededRNG
+    ) {
         let n = h.count, kappa = edwardsWilkinsonCoupling
         for _ in 0..<steps {
             for x in 0..<n {
@@ -183,8 +186,10 @@ public enum GrowthModel: String, Sendable, CaseIterable {
 /// (α = 1/2); the crossover time is set by λ₁^{2t}, t× ≈ L²/(8π²κ) (z = 2).
 public enum EdwardsWilkinsonLattice {
     /// E W²(L, t) for coupling κ.
-    public static func expectedSquaredWidth(length: Int, time: Double,
-                                            coupling kappa: Double = GrowthModel.edwardsWilkinsonCoupling) -> Double {
+    public static func expectedSquaredWidth(
+        length: Int, time: Double,
+        coupling kappa: Double = GrowthModel.edwardsWilkinsonCoupling
+    ) -> Double {
         precondition(length >= 2 && time >= 0, "expectedSquaredWidth: needs length ≥ 2 and time ≥ 0")
         precondition(kappa > 0 && kappa <= 0.5, "expectedSquaredWidth: κ must lie in (0, 1/2] for stability")
         var sum = 0.0
@@ -199,8 +204,10 @@ public enum EdwardsWilkinsonLattice {
 
     /// E C²(r, t) = E⟨(h(x + r) − h(x))²⟩ = (2/L) Σ_{m=1}^{L−1} (1 − cos(k_m r)) (1 − λ_m^{2t})/(1 − λ_m²):
     /// the exact mean squared height difference at separation r (time ∞ for the stationary state).
-    public static func expectedSquaredHeightDifference(length: Int, separation r: Int, time: Double,
-                                                       coupling kappa: Double = GrowthModel.edwardsWilkinsonCoupling) -> Double {
+    public static func expectedSquaredHeightDifference(
+        length: Int, separation r: Int, time: Double,
+        coupling kappa: Double = GrowthModel.edwardsWilkinsonCoupling
+    ) -> Double {
         precondition(length >= 2 && r >= 0 && time >= 0, "expectedSquaredHeightDifference: needs length ≥ 2, r ≥ 0, time ≥ 0")
         var sum = 0.0
         for m in 1..<length {

@@ -23,8 +23,9 @@ public struct HeightField: Sendable, Equatable {
     public init(times: [Double], length: Int, heights: [Double]) {
         precondition(length >= 2, "HeightField: needs at least 2 positions, got \(length)")
         precondition(!times.isEmpty, "HeightField: needs at least one time")
-        precondition(heights.count == times.count * length,
-                     "HeightField: \(heights.count) heights for \(times.count) times × \(length) positions")
+        precondition(
+            heights.count == times.count * length,
+            "HeightField: \(heights.count) heights for \(times.count) times × \(length) positions")
         precondition(times.allSatisfy { $0 > 0 && $0.isFinite }, "HeightField: times must be finite and positive")
         precondition(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "HeightField: times must increase strictly")
         self.times = times
@@ -56,7 +57,8 @@ public enum SurfaceGrowthError: Error, CustomStringConvertible, Equatable {
         case .noRealisations: "surface analysis: no height fields were given"
         case .mismatchedRealisation(let i, let detail): "surface analysis: realisation \(i) does not match realisation 0: \(detail)"
         case .nonFinite(let r, let t, let x): "surface analysis: realisation \(r) has a NaN or infinite height at time index \(t), position \(x)"
-        case .tooFewRealisations(let l, let n): "surface analysis: L = \(l) has \(n) realisation(s); confidence intervals come from the scatter between independent realisations, so each size needs at least 2 (several files of the same length, or a 3-D (R, T, L) .npy)"
+        case .tooFewRealisations(let l, let n):
+            "surface analysis: L = \(l) has \(n) realisation(s); confidence intervals come from the scatter between independent realisations, so each size needs at least 2 (several files of the same length, or a 3-D (R, T, L) .npy)"
         case .invalidOption(let name, let value, let expected): "surface analysis: option \(name) is \(value); expected \(expected)"
         }
     }

@@ -48,7 +48,8 @@ public enum HeightFieldFile {
                 let block = rows * cols
                 matrices = (0..<array.shape[0]).map { Array(array.values[($0 * block)..<(($0 + 1) * block)]) }
             default:
-                throw DataFileError(path: url.path, reason: "array has shape \(array.shape); expected 2-D (times, positions) or 3-D (realisations, times, positions)")
+                throw DataFileError(
+                    path: url.path, reason: "array has shape \(array.shape); expected 2-D (times, positions) or 3-D (realisations, times, positions)")
             }
         case "csv", "txt":
             let table = try readCSV(url)
@@ -160,9 +161,11 @@ public enum HeightFieldFile {
             rows += 1
         }
         guard rows > 0 else {
-            throw DataFileError(path: url.path, reason: sawHeader
-                ? "holds no numeric rows (its first line was taken as column names because it is not all numbers)"
-                : "holds no numeric rows")
+            throw DataFileError(
+                path: url.path,
+                reason: sawHeader
+                    ? "holds no numeric rows (its first line was taken as column names because it is not all numbers)"
+                    : "holds no numeric rows")
         }
         if allowSingleColumn && cols == 1 { return Table(rows: rows, cols: 1, values: values, times: nil) }
         return Table(rows: rows, cols: cols, values: values, times: hasTimeColumn ? times : nil)

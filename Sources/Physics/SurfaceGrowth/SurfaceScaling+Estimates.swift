@@ -72,9 +72,10 @@ struct EstimateReader {
         }
         guard let fit, v.isFinite else { return nil }
         let usable = slots.filter { $0.value.isFinite && $0.standardError.isFinite }
-        return ExponentEstimate(value: v, standardError: e, confidenceLevel: level, variants: usable,
-                                systematicsIncluded: usable.count == slots.count && e.isFinite,
-                                fitRange: fit.range, amplitude: fit.amplitude, points: fit.points, groups: groups)
+        return ExponentEstimate(
+            value: v, standardError: e, confidenceLevel: level, variants: usable,
+            systematicsIncluded: usable.count == slots.count && e.isFinite,
+            fitRange: fit.range, amplitude: fit.amplitude, points: fit.points, groups: groups)
     }
 }
 

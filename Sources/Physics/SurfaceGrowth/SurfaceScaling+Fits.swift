@@ -20,8 +20,9 @@ extension SurfaceScaling {
             lx.append(Foundation.log(a)); ly.append(Foundation.log(b)); used.append(a)
         }
         guard lx.count >= max(2, minimumPoints), let fit = try? LeastSquares.line(x: lx, y: ly) else { return nil }
-        return PowerFit(slope: fit.slope, slopeError: fit.slopeError, amplitude: Foundation.exp(fit.intercept),
-                        range: used.first!...used.last!, points: lx.count)
+        return PowerFit(
+            slope: fit.slope, slopeError: fit.slopeError, amplitude: Foundation.exp(fit.intercept),
+            range: used.first!...used.last!, points: lx.count)
     }
 
     /// α of the self-affine form C²(r) = 2W²[1 − e^{−(r/ξ)^{2α}}] (Sinha et al. 1988): half the
@@ -68,14 +69,17 @@ extension SurfaceScaling {
     /// where W first reaches 0.9·W_sat (`plateaus[s]`, NaN when unsaturated). Deep in saturation
     /// every size's W/L^α is flat, so overlaps made only of plateaus would "collapse" for any z;
     /// the growth and crossover parts are what fix z.
-    static func collapseCurves(_ moments: [InterfaceMoments], _ widths: [[Double]], _ errors: [[Double]], from earliest: Double,
-                               plateaus: [Double]) -> [FamilyVicsekCollapse.Curve] {
+    static func collapseCurves(
+        _ moments: [InterfaceMoments], _ widths: [[Double]], _ errors: [[Double]], from earliest: Double,
+        plateaus: [Double]
+    ) -> [FamilyVicsekCollapse.Curve] {
         moments.enumerated().map { s, m in
             let end = plateaus[s].isFinite ? (widths[s].firstIndex { $0 >= 0.9 * plateaus[s] } ?? m.times.count - 1) : m.times.count - 1
             let keep = m.times.indices.filter { $0 <= end && m.times[$0] >= earliest && widths[s][$0] > 0 && widths[s][$0].isFinite }
-            return FamilyVicsekCollapse.Curve(length: m.length, logTime: keep.map { Foundation.log(m.times[$0]) },
-                                              logWidth: keep.map { Foundation.log(widths[s][$0]) },
-                                              logWidthError: keep.map { errors[s][$0] })
+            return FamilyVicsekCollapse.Curve(
+                length: m.length, logTime: keep.map { Foundation.log(m.times[$0]) },
+                logWidth: keep.map { Foundation.log(widths[s][$0]) },
+                logWidthError: keep.map { errors[s][$0] })
         }
     }
 }
@@ -96,8 +100,10 @@ struct FitLadder: Sendable {
 
     /// The ladder over the abscissae `x` inside `chosen` (the admissible range is the span of
     /// those points); nil when either half holds fewer than `minimumPoints` of them.
-    init?(x: [Double], chosen: ClosedRange<Double>, admissible: ClosedRange<Double>? = nil, omega: Double, minimumPoints: Int,
-          maximumFactor: Double = .infinity) {
+    init?(
+        x: [Double], chosen: ClosedRange<Double>, admissible: ClosedRange<Double>? = nil, omega: Double, minimumPoints: Int,
+        maximumFactor: Double = .infinity
+    ) {
         let span = admissible ?? chosen
         let inside = x.filter { span.contains($0) && $0 > 0 }.sorted()
         guard let first = inside.first, let last = inside.last, first < last else { return nil }
@@ -120,7 +126,8 @@ struct FitLadder: Sendable {
     /// g·(â_late − â_early) of the data (nil when a half cannot be fitted).
     func correction(_ x: [Double], _ y: [Double]) -> Double? {
         guard let a1 = SurfaceScaling.powerLaw(x, y, in: early, minimumPoints: 2)?.slope,
-              let a2 = SurfaceScaling.powerLaw(x, y, in: late, minimumPoints: 2)?.slope else { return nil }
+            let a2 = SurfaceScaling.powerLaw(x, y, in: late, minimumPoints: 2)?.slope
+        else { return nil }
         return factor * (a2 - a1)
     }
 

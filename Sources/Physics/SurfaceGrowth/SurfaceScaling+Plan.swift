@@ -24,11 +24,14 @@ struct SizePlan {
         let t = m.times, last = t.last!
         growthStart = max(o.earliestTime, t.first!)
         if !width.contains(where: { $0 > 0 && $0.isFinite }) {
-            notes.append("L = \(m.length): W(t) = 0 at every recorded time — the heights are flat, or differ by less than the floating-point resolution of their magnitude — so no exponent can be fitted at this size")
+            notes.append(
+                "L = \(m.length): W(t) = 0 at every recorded time — the heights are flat, or differ by less than the floating-point resolution of their magnitude — so no exponent can be fitted at this size"
+            )
             return
         }
         plateauIndices = t.indices.filter { t[$0] >= last / o.plateauSpan }
-        if plateauIndices.count >= 3, let fit = SurfaceScaling.powerLaw(plateauIndices.map { t[$0] }, plateauIndices.map { width[$0] }, in: 0...Double.infinity) {
+        if plateauIndices.count >= 3, let fit = SurfaceScaling.powerLaw(plateauIndices.map { t[$0] }, plateauIndices.map { width[$0] }, in: 0...Double.infinity)
+        {
             plateauSlope = fit.slope
             saturated = fit.slope < o.plateauSlope + 2 * fit.slopeError
         }
@@ -58,7 +61,8 @@ struct SizePlan {
         let smallest = Double(o.smallestSeparation)
         let upper = contiguous(upTo: o.correlationFraction)
         if let k = upper, r[k] > smallest {
-            let local = SurfaceScaling.powerLaw(r, c, in: (smallest * r[k]).squareRoot()...r[k], minimumPoints: 2)
+            let local =
+                SurfaceScaling.powerLaw(r, c, in: (smallest * r[k]).squareRoot()...r[k], minimumPoints: 2)
                 ?? SurfaceScaling.powerLaw(r, c, in: smallest...r[k], minimumPoints: 2)
             if let a = local?.slope, a.isFinite, a > 0 { ownSaturationWidth = Self.bridgeWidth(length: m.length, anchor: r[k], value: c[k], alpha: a) }
         }
@@ -71,9 +75,13 @@ struct SizePlan {
                 correlationRange = smallest...r[k]
                 if let top = contiguous(upTo: o.crossoverFraction) { crossoverRange = smallest...r[top] }
             } else if let k = upper, usable.count >= 3, !saturated || m.length >= 256 {
-                notes.append("L = \(m.length): C(r) stays below \(o.correlationFraction)·√2·W only up to r = \(SurfaceScaling.short(r[k])), less than \(SurfaceScaling.short(o.correlationSpan))× the smallest separation: too short to separate α from the lattice corrections, so α is not fitted to C(r) at this size")
+                notes.append(
+                    "L = \(m.length): C(r) stays below \(o.correlationFraction)·√2·W only up to r = \(SurfaceScaling.short(r[k])), less than \(SurfaceScaling.short(o.correlationSpan))× the smallest separation: too short to separate α from the lattice corrections, so α is not fitted to C(r) at this size"
+                )
             } else if usable.count < 3, !saturated || m.length >= 256 {
-                notes.append("L = \(m.length): C(r) exceeds \(o.correlationFraction)·√2·W within \(usable.count) separation(s): no correlated range to fit α (uncorrelated heights give none)")
+                notes.append(
+                    "L = \(m.length): C(r) exceeds \(o.correlationFraction)·√2·W within \(usable.count) separation(s): no correlated range to fit α (uncorrelated heights give none)"
+                )
             }
         }
     }
@@ -102,7 +110,9 @@ struct SizePlan {
         } else {
             growthRange = nil
             if !saturated {
-                notes.append("L = \(m.length): growth window [\(SurfaceScaling.short(lower)), \(SurfaceScaling.short(upper))] holds \(count) recorded times; β not fitted at this size")
+                notes.append(
+                    "L = \(m.length): growth window [\(SurfaceScaling.short(lower)), \(SurfaceScaling.short(upper))] holds \(count) recorded times; β not fitted at this size"
+                )
             }
         }
     }
@@ -112,26 +122,34 @@ struct SizePlan {
     mutating func capGrowth(_ m: InterfaceMoments, width: [Double], saturationWidth wsat: Double, source: String, options o: SurfaceScalingOptions) {
         let limit = o.saturationFraction * wsat
         guard let before = growthRange, let last = width.indices.last(where: { m.times[$0] <= before.upperBound }),
-              width[last] > limit else { return }
+            width[last] > limit
+        else { return }
         setGrowth(m, width: width, limit: limit, options: o)
         let after = growthRange.map { "t ∈ [\(SurfaceScaling.short($0.lowerBound)), \(SurfaceScaling.short($0.upperBound))]" } ?? "no window left"
-        notes.append("L = \(m.length): W passes \(o.saturationFraction)·W_sat (W_sat ≈ \(SurfaceScaling.short(wsat)), \(source)) at t ≈ \(SurfaceScaling.short(m.times[min(last, width.firstIndex { $0 > limit } ?? last)])); the growth window is cut to \(after) to stay clear of the crossover")
+        notes.append(
+            "L = \(m.length): W passes \(o.saturationFraction)·W_sat (W_sat ≈ \(SurfaceScaling.short(wsat)), \(source)) at t ≈ \(SurfaceScaling.short(m.times[min(last, width.firstIndex { $0 > limit } ?? last)])); the growth window is cut to \(after) to stay clear of the crossover"
+        )
     }
 
     /// The correction ladders of the final windows; a note when a range is too short for one.
     mutating func buildLadders(_ m: InterfaceMoments, options o: SurfaceScalingOptions) {
         if let g = growthRange {
             let admissible = o.growthWindow == nil ? min(growthStart, g.lowerBound)...g.upperBound : g
-            growthLadder = FitLadder(x: m.times, chosen: g, admissible: admissible, omega: o.growthCorrectionExponent, minimumPoints: 3,
-                                     maximumFactor: 1)
+            growthLadder = FitLadder(
+                x: m.times, chosen: g, admissible: admissible, omega: o.growthCorrectionExponent, minimumPoints: 3,
+                maximumFactor: 1)
             if growthLadder == nil {
-                notes.append("L = \(m.length): the growth range t ∈ [\(SurfaceScaling.short(admissible.lowerBound)), \(SurfaceScaling.short(admissible.upperBound))] is too short to bound the corrections to scaling (each half needs 3 recorded times): β's interval is statistical only")
+                notes.append(
+                    "L = \(m.length): the growth range t ∈ [\(SurfaceScaling.short(admissible.lowerBound)), \(SurfaceScaling.short(admissible.upperBound))] is too short to bound the corrections to scaling (each half needs 3 recorded times): β's interval is statistical only"
+                )
             }
         }
         if let c = correlationRange {
             correlationLadder = FitLadder(x: m.separations.map(Double.init), chosen: c, omega: o.roughnessCorrectionExponent, minimumPoints: 3)
             if correlationLadder == nil || crossoverRange == nil {
-                notes.append("L = \(m.length): the correlated range r ∈ [\(SurfaceScaling.short(c.lowerBound)), \(SurfaceScaling.short(c.upperBound))] is too short to bound the lattice and crossover corrections: α's interval from C(r) is statistical only")
+                notes.append(
+                    "L = \(m.length): the correlated range r ∈ [\(SurfaceScaling.short(c.lowerBound)), \(SurfaceScaling.short(c.upperBound))] is too short to bound the lattice and crossover corrections: α's interval from C(r) is statistical only"
+                )
             }
         }
     }

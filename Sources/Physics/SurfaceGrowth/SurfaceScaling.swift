@@ -122,11 +122,14 @@ public enum SurfaceScaling {
         // End unsaturated sizes' growth windows before the crossover: W_sat predicted from the
         // saturated sizes when at least two are, else each size's own estimate from C(r).
         if options.growthWindow == nil {
-            let fromSaturated = saturatedIndices.count >= 2
-                ? powerLaw(saturatedIndices.map { Double(moments[$0].length) }, saturatedIndices.map { plans[$0].saturationWidth },
-                           in: 0...Double.infinity, minimumPoints: 2) : nil
+            let fromSaturated =
+                saturatedIndices.count >= 2
+                ? powerLaw(
+                    saturatedIndices.map { Double(moments[$0].length) }, saturatedIndices.map { plans[$0].saturationWidth },
+                    in: 0...Double.infinity, minimumPoints: 2) : nil
             for s in plans.indices where !plans[s].saturated {
-                let predicted = fromSaturated.map { ($0.amplitude * Foundation.pow(Double(moments[s].length), $0.slope), "extrapolated from the saturated sizes") }
+                let predicted =
+                    fromSaturated.map { ($0.amplitude * Foundation.pow(Double(moments[s].length), $0.slope), "extrapolated from the saturated sizes") }
                     ?? plans[s].ownSaturationWidth.map { ($0, "estimated from this size's C(r) continued to L") }
                 guard let (wsat, source) = predicted else { continue }
                 let width = moments[s].width(weights: sizeWeights(ones, moments[s]))
@@ -138,15 +141,20 @@ public enum SurfaceScaling {
             notes.append(contentsOf: plans[s].notes)
         }
         let betaIndex = plans.indices.last { plans[$0].growthRange != nil }
-        let alphaCIndex = saturatedIndices.last { plans[$0].correlationRange != nil }
+        let alphaCIndex =
+            saturatedIndices.last { plans[$0].correlationRange != nil }
             ?? plans.indices.last { plans[$0].correlationRange != nil }
         let useSaturation = saturatedIndices.count >= 2
-        let saturationLadder = useSaturation
-            ? FitLadder(x: saturatedIndices.map { Double(moments[$0].length) }, chosen: 0...Double.infinity,
-                        omega: options.roughnessCorrectionExponent, minimumPoints: 2) : nil
+        let saturationLadder =
+            useSaturation
+            ? FitLadder(
+                x: saturatedIndices.map { Double(moments[$0].length) }, chosen: 0...Double.infinity,
+                omega: options.roughnessCorrectionExponent, minimumPoints: 2) : nil
         if betaIndex == nil { notes.append("no size has at least 3 recorded times in its growth window: β not estimated") }
         if useSaturation && saturationLadder == nil {
-            notes.append("α from W_sat(L) over \(saturatedIndices.count) saturated sizes: at least 3 are needed to bound the finite-size corrections, so its interval is statistical only")
+            notes.append(
+                "α from W_sat(L) over \(saturatedIndices.count) saturated sizes: at least 3 are needed to bound the finite-size corrections, so its interval is statistical only"
+            )
         }
 
         let plateaus = plans.map { $0.saturated ? $0.saturationWidth : Double.nan }
@@ -178,12 +186,16 @@ public enum SurfaceScaling {
                 // The drift across the growth range, extrapolated and mirrored: in time its sign does
                 // not tell corrections to scaling from the onset of saturation.
                 let drift = plan.growthLadder.flatMap { $0.correction(m.times, width) }
-                e.betaVariants.append([drift.flatMap { d in beta.map { $0.slope + d } } ?? .nan,
-                                       drift.flatMap { d in beta.map { $0.slope - d } } ?? .nan])
+                e.betaVariants.append([
+                    drift.flatMap { d in beta.map { $0.slope + d } } ?? .nan,
+                    drift.flatMap { d in beta.map { $0.slope - d } } ?? .nan,
+                ])
                 let alphaC = plan.correlationRange.flatMap { powerLaw(r, c, in: $0) }
                 e.alphaCs.append(alphaC)
-                e.alphaCVariants.append([plan.correlationLadder.flatMap { $0.extrapolate(alphaC?.slope, r, c) } ?? .nan,
-                                         plan.crossoverRange.flatMap { crossoverSlope(r, c, plateau: width[width.count - 1], in: $0) } ?? .nan])
+                e.alphaCVariants.append([
+                    plan.correlationLadder.flatMap { $0.extrapolate(alphaC?.slope, r, c) } ?? .nan,
+                    plan.crossoverRange.flatMap { crossoverSlope(r, c, plateau: width[width.count - 1], in: $0) } ?? .nan,
+                ])
                 e.saturationWidths.append(plan.saturated ? rootMeanSquare(plan.plateauIndices.map { width[$0] }) : .nan)
             }
             var alphaMembers: [Double] = [], betaMembers: [Double] = []
@@ -204,7 +216,8 @@ public enum SurfaceScaling {
                 let middle = (range.lowerBound * range.upperBound).squareRoot()
                 let m = moments[b], width = e.widths[b]
                 if let early = powerLaw(m.times, width, in: range.lowerBound...middle),
-                   let late = powerLaw(m.times, width, in: middle...range.upperBound) {
+                    let late = powerLaw(m.times, width, in: middle...range.upperBound)
+                {
                     e.betaDrift = late.slope - early.slope
                 }
             }
@@ -233,26 +246,32 @@ public enum SurfaceScaling {
             let alphaC = reader.exponent(full.alphaCs[s], variants: ["corrections to scaling", "crossover form"])
             let (wsat, wsatErr) = reader.scalar(scale: m.scale)
             let finalWidth = m.localWidth(atTime: m.times.count - 1, weights: sizeWeights(ones, m))
-            sizes.append(SurfaceSizeAnalysis(
-                length: m.length, realisations: m.realisations, times: m.times, width: width, widthError: widthErr,
-                slopeTimes: zip(m.times, m.times.dropFirst()).map { ($0 * $1).squareRoot() }, localSlope: slope,
-                localSlopeError: slopeErr, growthWindow: plan.growthRange, beta: beta, saturated: plan.saturated,
-                plateauSlope: plan.plateauSlope, saturationWidth: plan.saturated ? wsat : nil,
-                saturationWidthError: plan.saturated ? wsatErr : nil, separations: m.separations.map(Double.init),
-                heightDifference: corr, heightDifferenceError: corrErr, correlationWindow: plan.correlationRange,
-                alphaCorrelation: alphaC, windows: m.windows.map(Double.init), localWidth: finalWidth))
+            sizes.append(
+                SurfaceSizeAnalysis(
+                    length: m.length, realisations: m.realisations, times: m.times, width: width, widthError: widthErr,
+                    slopeTimes: zip(m.times, m.times.dropFirst()).map { ($0 * $1).squareRoot() }, localSlope: slope,
+                    localSlopeError: slopeErr, growthWindow: plan.growthRange, beta: beta, saturated: plan.saturated,
+                    plateauSlope: plan.plateauSlope, saturationWidth: plan.saturated ? wsat : nil,
+                    saturationWidthError: plan.saturated ? wsatErr : nil, separations: m.separations.map(Double.init),
+                    heightDifference: corr, heightDifferenceError: corrErr, correlationWindow: plan.correlationRange,
+                    alphaCorrelation: alphaC, windows: m.windows.map(Double.init), localWidth: finalWidth))
         }
         let alphaSat = reader.exponent(full.alphaSat, variants: ["finite-size corrections"])
         let zMembers = (0..<zCount).map { _ in reader.scalar() }
         let (bestZ, bestZError) = reader.scalar()
         let (drift, driftError) = reader.scalar()
         if drift.isFinite && driftError.isFinite && abs(drift) > 2 * driftError {
-            notes.append(String(format: "β drifts across its window: the upper half of the window gives a slope %@ by %.3f ± %.3f — corrections to scaling (drift up) or the onset of saturation (drift down)", drift > 0 ? "higher" : "lower", abs(drift), driftError))
+            notes.append(
+                String(
+                    format:
+                        "β drifts across its window: the upper half of the window gives a slope %@ by %.3f ± %.3f — corrections to scaling (drift up) or the onset of saturation (drift down)",
+                    drift > 0 ? "higher" : "lower", abs(drift), driftError))
         }
 
         let beta = betaIndex.flatMap { sizes[$0].beta }
         let alpha = useSaturation ? alphaSat : alphaCIndex.flatMap { sizes[$0].alphaCorrelation }
-        let alphaSource = useSaturation
+        let alphaSource =
+            useSaturation
             ? "W_sat ∝ L^α over \(saturatedIndices.count) saturated sizes"
             : alphaCIndex.map { "height-difference correlation C(r) ∝ r^α at L = \(moments[$0].length)" } ?? "none"
         var z: ExponentEstimate? = nil
@@ -260,11 +279,12 @@ public enum SurfaceScaling {
             let variants = zMembers.dropFirst().enumerated().map { k, m in
                 ExponentEstimate.Variant(name: "pair \(k + 1)", value: m.0, standardError: m.1)
             }
-            z = ExponentEstimate(value: zValue, standardError: zError, confidenceLevel: options.confidenceLevel,
-                                 variants: variants.filter { $0.value.isFinite && $0.standardError.isFinite },
-                                 systematicsIncluded: alpha.systematicsIncluded && beta.systematicsIncluded
-                                    && variants.allSatisfy { $0.value.isFinite && $0.standardError.isFinite },
-                                 fitRange: beta.fitRange, amplitude: .nan, points: beta.points, groups: groups)
+            z = ExponentEstimate(
+                value: zValue, standardError: zError, confidenceLevel: options.confidenceLevel,
+                variants: variants.filter { $0.value.isFinite && $0.standardError.isFinite },
+                systematicsIncluded: alpha.systematicsIncluded && beta.systematicsIncluded
+                    && variants.allSatisfy { $0.value.isFinite && $0.standardError.isFinite },
+                fitRange: beta.fitRange, amplitude: .nan, points: beta.points, groups: groups)
         }
         var collapse: FamilyVicsekCollapse? = nil
         if moments.count >= 2, let alpha, let zUsed = z?.value {
@@ -281,8 +301,9 @@ public enum SurfaceScaling {
         if moments.count >= 2 && !useSaturation {
             notes.append("fewer than two sizes reached saturation: α comes from the height-difference correlation, not from W_sat(L)")
         }
-        return SurfaceScalingResult(sizes: sizes, beta: beta, betaLength: betaIndex.map { moments[$0].length },
-                                    alphaSaturation: alphaSat, alpha: alpha, alphaSource: alphaSource, z: z,
-                                    collapse: collapse, notes: notes)
+        return SurfaceScalingResult(
+            sizes: sizes, beta: beta, betaLength: betaIndex.map { moments[$0].length },
+            alphaSaturation: alphaSat, alpha: alpha, alphaSource: alphaSource, z: z,
+            collapse: collapse, notes: notes)
     }
 }

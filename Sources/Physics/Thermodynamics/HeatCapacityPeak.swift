@@ -22,10 +22,12 @@ public struct HeatCapacityPeak: Sendable, Equatable {
     /// The peak of `values` over `betas` (log-uniform, increasing, ≥ 3 points); nil when the
     /// curve has no positive finite value.
     public init?(betas: [Double], values: [Double]) {
-        precondition(betas.count == values.count && betas.count >= 3,
-                     "HeatCapacityPeak: need ≥ 3 grid points and as many values, got \(betas.count) and \(values.count)")
+        precondition(
+            betas.count == values.count && betas.count >= 3,
+            "HeatCapacityPeak: need ≥ 3 grid points and as many values, got \(betas.count) and \(values.count)")
         guard let k = values.indices.filter({ values[$0].isFinite }).max(by: { values[$0] < values[$1] }),
-              values[k] > 0 else { return nil }
+            values[k] > 0
+        else { return nil }
         let u = betas.map { Foundation.log($0) }
         interior = k > 0 && k < values.count - 1
         if interior {
@@ -119,8 +121,10 @@ public struct PeakScaling: Sendable {
     public var sharpening: Slope?
 
     /// Analyses `samples[i][j]` — the sums of independent sample i in size bin j, all on `betas`.
-    public static func analyse(samples: [[TemperatureSweep.Sums]], betas: [Double], replicates: Int,
-                               rng: inout SeededRNG) -> PeakScaling {
+    public static func analyse(
+        samples: [[TemperatureSweep.Sums]], betas: [Double], replicates: Int,
+        rng: inout SeededRNG
+    ) -> PeakScaling {
         precondition(!samples.isEmpty, "PeakScaling.analyse: no samples")
         let binCount = samples[0].count
         precondition(samples.allSatisfy { $0.count == binCount }, "PeakScaling.analyse: every sample needs \(binCount) bins")
@@ -137,9 +141,11 @@ public struct PeakScaling: Sendable {
         let located = (0..<binCount).filter { fullPeaks[$0]?.interior == true && full[$0].rows > 0 }
         let widened = located.filter { fullPeaks[$0]?.logWidth != nil }
         func slopes(_ p: [HeatCapacityPeak?]) -> (drift: Double?, sharpening: Double?) {
-            let d = located.allSatisfy { p[$0]?.interior == true }
+            let d =
+                located.allSatisfy { p[$0]?.interior == true }
                 ? Self.slope(located.map { x[$0] }, located.map { Foundation.log(p[$0]!.beta) }) : nil
-            let w = widened.allSatisfy { p[$0]?.logWidth != nil }
+            let w =
+                widened.allSatisfy { p[$0]?.logWidth != nil }
                 ? Self.slope(widened.map { x[$0] }, widened.map { Foundation.log(p[$0]!.logWidth!) }).map { -$0 } : nil
             return (d, w)
         }
@@ -160,7 +166,8 @@ public struct PeakScaling: Sendable {
             }
         }
         let bins = (0..<binCount).map { j in
-            Bin(meanLogKeys: full[j].meanLogKeys, rows: full[j].rows, peak: fullPeaks[j],
+            Bin(
+                meanLogKeys: full[j].meanLogKeys, rows: full[j].rows, peak: fullPeaks[j],
                 logBetaError: Self.standardDeviation(logBeta[j]), heightError: Self.standardDeviation(height[j]),
                 logWidthError: Self.standardDeviation(logWidth[j]))
         }

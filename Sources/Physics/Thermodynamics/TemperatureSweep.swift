@@ -47,8 +47,8 @@ public enum TemperatureSweep {
             first += w * d
             square += w * w
         }
-        let mean = first / z                                 // ⟨s − max s⟩
-        var variance = 0.0                                   // two-pass: Σ p (d − ⟨d⟩)²
+        let mean = first / z  // ⟨s − max s⟩
+        var variance = 0.0  // two-pass: Σ p (d − ⟨d⟩)²
         for i in 0..<n {
             let d = scores[i] - top
             variance += Foundation.exp(beta * d) / z * (d - mean) * (d - mean)
@@ -56,11 +56,12 @@ public enum TemperatureSweep {
         // S = −Σ p log p = log Z' − b⟨s − max s⟩.
         let entropy = max(0, Foundation.log(z) - beta * mean)
         let spread = beta * variance.squareRoot()
-        return RowState(entropy: entropy,
-                        normalisedEntropy: n > 1 ? min(1, entropy / Foundation.log(Double(n))) : 0,
-                        participationRatio: z * z / square,
-                        maxWeight: 1 / z,
-                        heatCapacity: spread * spread)
+        return RowState(
+            entropy: entropy,
+            normalisedEntropy: n > 1 ? min(1, entropy / Foundation.log(Double(n))) : 0,
+            participationRatio: z * z / square,
+            maxWeight: 1 / z,
+            heatCapacity: spread * spread)
     }
 
     /// The quantities of one row given as an array (convenience for tests and small inputs).
@@ -71,8 +72,9 @@ public enum TemperatureSweep {
     /// A log-spaced grid from `low` to `high` with `perDecade` points per decade, both ends
     /// included: b_k = low · 10^(k/perDecade).
     public static func logGrid(from low: Double, to high: Double, perDecade: Int) -> [Double] {
-        precondition(low > 0 && high > low && perDecade > 0,
-                     "TemperatureSweep.logGrid: need 0 < low < high and a positive density, got \(low), \(high), \(perDecade)")
+        precondition(
+            low > 0 && high > low && perDecade > 0,
+            "TemperatureSweep.logGrid: need 0 < low < high and a positive density, got \(low), \(high), \(perDecade)")
         let decades = Foundation.log10(high / low)
         let count = Int((decades * Double(perDecade)).rounded()) + 1
         return (0..<count).map { low * Foundation.pow(10, Double($0) / Double(perDecade)) }
@@ -152,8 +154,10 @@ public enum TemperatureSweep {
     /// Sums over the causal rows t = 1 … T − 1 of a (T, T) score matrix (row-major, row t's keys
     /// are columns 0…t; the rest is ignored), binned by the number of keys n = t + 1:
     /// `bin(n)` returns the bin index or nil to skip the row.
-    public static func accumulateCausal(_ scores: UnsafeBufferPointer<Double>, length t: Int, betas: [Double],
-                                        into sums: inout [Sums], bin: (Int) -> Int?) {
+    public static func accumulateCausal(
+        _ scores: UnsafeBufferPointer<Double>, length t: Int, betas: [Double],
+        into sums: inout [Sums], bin: (Int) -> Int?
+    ) {
         precondition(scores.count >= t * t, "TemperatureSweep.accumulateCausal: need \(t)×\(t) scores, got \(scores.count)")
         for row in 1..<max(1, t) {
             guard let index = bin(row + 1) else { continue }

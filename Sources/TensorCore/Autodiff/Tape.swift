@@ -58,8 +58,10 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// A leaf bound to a parameter: its gradient accumulates into `parameter.grad`.
     public func parameter(_ parameter: Parameter<Scalar>) -> Variable<Scalar> {
-        append(Node(value: parameter.value, grad: nil, backward: nil, parameter: parameter,
-                    requiresGrad: recordsGradients))
+        append(
+            Node(
+                value: parameter.value, grad: nil, backward: nil, parameter: parameter,
+                requiresGrad: recordsGradients))
     }
 
     // MARK: Recording ops
@@ -184,8 +186,9 @@ public final class Tape<Scalar: TensorScalar> {
         let results = Parallel.map(jobs.count, threads: min(jobs.count, Parallel.defaultThreads)) { jobs[$0].compute() }
         for (job, values) in zip(jobs, results) {
             let v = Variable(tape: self, id: job.target, epoch: job.epoch)
-            precondition(values.count == nodes[job.target].value.count,
-                         "Tape: deferred gradient of \(values.count) values for shape \(nodes[job.target].value.shape)")
+            precondition(
+                values.count == nodes[job.target].value.count,
+                "Tape: deferred gradient of \(values.count) values for shape \(nodes[job.target].value.shape)")
             accumulateGradient(v) { dst in scaledAccumulate(values, dst, values.count, 1) }
         }
     }
@@ -231,7 +234,7 @@ public final class Tape<Scalar: TensorScalar> {
                 buffers.append(t.buffer)
             }
         }
-        nodes.removeAll(keepingCapacity: true)   // releases the backward closures and the scratch they hold
+        nodes.removeAll(keepingCapacity: true)  // releases the backward closures and the scratch they hold
         lent.removeAll(keepingCapacity: true)
         deferred.removeAll()
         epoch += 1

@@ -15,8 +15,9 @@ public struct NPYArray: Sendable, Equatable {
     public var values: [Double]
 
     public init(shape: [Int], values: [Double]) {
-        precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
-                     "NPYArray: shape \(shape) does not hold \(values.count) values")
+        precondition(
+            shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
+            "NPYArray: shape \(shape) does not hold \(values.count) values")
         self.shape = shape
         self.values = values
     }

@@ -161,8 +161,10 @@ public struct SafeTensors: Sendable {
         }
         switch StrictJSON.check(headerBytes) {
         case .duplicateKey(let path, let key)?:
-            throw SafeTensorsError.invalid(path.isEmpty ? "header names the tensor '\(key)' twice"
-                                                        : "header entry '\(path)' has the key '\(key)' twice")
+            throw SafeTensorsError.invalid(
+                path.isEmpty
+                    ? "header names the tensor '\(key)' twice"
+                    : "header entry '\(path)' has the key '\(key)' twice")
         case .tooDeep(let path)?: throw SafeTensorsError.invalid("header nests too deeply at '\(path)'")
         case nil: break
         }
@@ -189,7 +191,8 @@ public struct SafeTensors: Sendable {
                 throw SafeTensorsError.invalid(name == "__metadata__" ? "__metadata__ is not a map of strings" : "entry '\(name)' \(why)")
             }
             guard let dtype = DType(rawValue: info.dtype) else {
-                throw SafeTensorsError.invalid("entry '\(name)' has unsupported dtype '\(info.dtype)' (supported: \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw SafeTensorsError.invalid(
+                    "entry '\(name)' has unsupported dtype '\(info.dtype)' (supported: \(DType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             let dtypeName = info.dtype
             guard let shape = info.shape, shape.allSatisfy({ $0 >= 0 }) else {
@@ -207,8 +210,11 @@ public struct SafeTensors: Sendable {
                 return (p, acc.1 || o)
             }
             guard !overflow, elements.multipliedReportingOverflow(by: dtype.size).overflow == false,
-                  elements * dtype.size == end - begin else {
-                throw SafeTensorsError.invalid("entry '\(name)': \(dtypeName) \(shape) needs \(overflow ? "too many" : String(elements * dtype.size)) bytes, data_offsets span \(end - begin)")
+                elements * dtype.size == end - begin
+            else {
+                throw SafeTensorsError.invalid(
+                    "entry '\(name)': \(dtypeName) \(shape) needs \(overflow ? "too many" : String(elements * dtype.size)) bytes, data_offsets span \(end - begin)"
+                )
             }
             ranges.append((begin, end, name))
             result.entries[name] = Entry(dtype: dtype, shape: shape, bytes: body.subdata(in: begin..<end))
@@ -216,7 +222,9 @@ public struct SafeTensors: Sendable {
         ranges.sort { ($0.0, $0.1) < ($1.0, $1.1) }
         var expected = 0
         for (begin, end, name) in ranges {
-            if begin < expected { throw SafeTensorsError.invalid("entry '\(name)' overlaps the previous tensor (begins at \(begin), previous ends at \(expected))") }
+            if begin < expected {
+                throw SafeTensorsError.invalid("entry '\(name)' overlaps the previous tensor (begins at \(begin), previous ends at \(expected))")
+            }
             if begin > expected { throw SafeTensorsError.invalid("gap in the data section before entry '\(name)' (bytes \(expected)..<\(begin) unused)") }
             expected = end
         }

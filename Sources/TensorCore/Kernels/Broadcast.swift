@@ -17,8 +17,9 @@ struct BroadcastPlan: Sendable {
         let pb = [Int](repeating: 1, count: rank - b.count) + b
         var out = [Int](repeating: 1, count: rank)
         for i in 0..<rank {
-            precondition(pa[i] == pb[i] || pa[i] == 1 || pb[i] == 1,
-                         "\(op): shapes \(a) and \(b) do not broadcast (axis \(i): \(pa[i]) vs \(pb[i]))")
+            precondition(
+                pa[i] == pb[i] || pa[i] == 1 || pb[i] == 1,
+                "\(op): shapes \(a) and \(b) do not broadcast (axis \(i): \(pa[i]) vs \(pb[i]))")
             out[i] = pa[i] == 1 ? pb[i] : pa[i]
         }
         shape = out

@@ -11,8 +11,10 @@ enum BinaryOp: Sendable { case add, sub, mul, div }
 /// result on any thread count).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func binaryForward<S: TensorScalar>(_ op: BinaryOp, _ plan: BroadcastPlan,
-                                    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>) {
+func binaryForward<S: TensorScalar>(
+    _ op: BinaryOp, _ plan: BroadcastPlan,
+    _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>
+) {
     let n = plan.sizes.last!, sa = plan.stridesA.last!, sb = plan.stridesB.last!
     if plan.sizes.count == 1 && sa == 1 && sb == 1 {
         let pa = UnsafeSendablePointer(UnsafeMutablePointer(mutating: a)), pb = UnsafeSendablePointer(UnsafeMutablePointer(mutating: b))
@@ -45,11 +47,13 @@ func binaryForward<S: TensorScalar>(_ op: BinaryOp, _ plan: BroadcastPlan,
 /// the cores (no sums over broadcast axes there, so the result is independent of threads).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func binaryBackward<S: TensorScalar>(_ op: BinaryOp, _ plan: BroadcastPlan, intoA: Bool,
-                                     _ g: UnsafePointer<S>, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
-                                     _ grad: UnsafeMutablePointer<S>) {
+func binaryBackward<S: TensorScalar>(
+    _ op: BinaryOp, _ plan: BroadcastPlan, intoA: Bool,
+    _ g: UnsafePointer<S>, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>,
+    _ grad: UnsafeMutablePointer<S>
+) {
     let n = plan.sizes.last!, sa = plan.stridesA.last!, sb = plan.stridesB.last!
-    if plan.sizes.count == 1 && sa == 1 && sb == 1 {   // one shape: element-wise, split over the cores
+    if plan.sizes.count == 1 && sa == 1 && sb == 1 {  // one shape: element-wise, split over the cores
         let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g)), pa = UnsafeSendablePointer(UnsafeMutablePointer(mutating: a))
         let pb = UnsafeSendablePointer(UnsafeMutablePointer(mutating: b)), pd = UnsafeSendablePointer(grad)
         chunked(n) { r in
@@ -107,7 +111,7 @@ func unaryForward<S: TensorScalar>(_ op: UnaryOp, _ x: UnsafePointer<S>, _ y: Un
     if S.self == Float.self, op == .exp || op == .tanh || op == .sigmoid {
         let fx = UnsafeSendablePointer(UnsafeMutableRawPointer(px.pointer).assumingMemoryBound(to: Float.self))
         let fy = UnsafeSendablePointer(UnsafeMutableRawPointer(py.pointer).assumingMemoryBound(to: Float.self))
-        chunked(n) { r in   // the C kernels (vector_kernels.c); FastMath is their reference
+        chunked(n) { r in  // the C kernels (vector_kernels.c); FastMath is their reference
             let a = fx.pointer + r.lowerBound, b = fy.pointer + r.lowerBound
             switch op {
             case .exp: alab_exp_f32(a, b, r.count)
@@ -143,10 +147,11 @@ func unaryForward<S: TensorScalar>(_ op: UnaryOp, _ x: UnsafePointer<S>, _ y: Un
 @_specialize(where S == Double)
 func geluForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ t: UnsafeMutablePointer<S>, _ n: Int) {
     let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y), pt = UnsafeSendablePointer(t)
-    if S.self == Float.self {   // the C kernel; FastMath.gelu is its reference
+    if S.self == Float.self {  // the C kernel; FastMath.gelu is its reference
         chunked(n) { r in
-            alab_gelu_forward_f32(asFloat(px.pointer + r.lowerBound), asFloat(py.pointer + r.lowerBound),
-                                  asFloat(pt.pointer + r.lowerBound), r.count)
+            alab_gelu_forward_f32(
+                asFloat(px.pointer + r.lowerBound), asFloat(py.pointer + r.lowerBound),
+                asFloat(pt.pointer + r.lowerBound), r.count)
         }
         return
     }
@@ -164,8 +169,10 @@ func geluForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePoint
 /// dx += g · GELU′(x) from the saved tanh values (Float: the C kernel).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func geluBackward<S: TensorScalar>(_ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>,
-                                   _ dx: UnsafeMutablePointer<S>, _ n: Int) {
+func geluBackward<S: TensorScalar>(
+    _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>,
+    _ dx: UnsafeMutablePointer<S>, _ n: Int
+) {
     guard S.self == Float.self else { return geluBackwardReference(g, x, t, dx, n) }
     let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(g))), px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(x)))
     let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(t))), pd = UnsafeSendablePointer(asFloat(dx))
@@ -178,8 +185,10 @@ func geluBackward<S: TensorScalar>(_ g: UnsafePointer<S>, _ x: UnsafePointer<S>,
 /// geluBackward in Swift (Double's kernel; the reference for the Float C kernel).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func geluBackwardReference<S: TensorScalar>(_ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>,
-                                            _ dx: UnsafeMutablePointer<S>, _ n: Int) {
+func geluBackwardReference<S: TensorScalar>(
+    _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>,
+    _ dx: UnsafeMutablePointer<S>, _ n: Int
+) {
     let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g)), px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x))
     let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: t)), pd = UnsafeSendablePointer(dx)
     let c = S(geluScale), k3 = S(3 * 0.044715)
@@ -195,8 +204,10 @@ func geluBackwardReference<S: TensorScalar>(_ g: UnsafePointer<S>, _ x: UnsafePo
 /// dx += g · f′(x), using the saved input x and output y.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func unaryBackward<S: TensorScalar>(_ op: UnaryOp, _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ y: UnsafePointer<S>,
-                                    _ dx: UnsafeMutablePointer<S>, _ n: Int) {
+func unaryBackward<S: TensorScalar>(
+    _ op: UnaryOp, _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ y: UnsafePointer<S>,
+    _ dx: UnsafeMutablePointer<S>, _ n: Int
+) {
     switch op {
     case .exp: for i in 0..<n { dx[i] += g[i] * y[i] }
     case .log: for i in 0..<n { dx[i] += g[i] / x[i] }

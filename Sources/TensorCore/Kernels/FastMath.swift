@@ -1,3 +1,5 @@
+import RealModule
+
 /// Vectorised exp, tanh and GELU for Float (8 lanes) in Swift: `expShiftedReference` and the
 /// tests' references for the C kernels of vector_kernels.c, which the Float kernels run.
 ///
@@ -39,7 +41,7 @@ enum FastMath {
 
     @inline(__always)
     static func tanh(_ x: V) -> V {
-        let a = x.replacing(with: -x, where: x .< 0)   // |x| by a blend, as exp's clamp
+        let a = x.replacing(with: -x, where: x .< 0)  // |x| by a blend, as exp's clamp
         let e = exp(a * 2)
         let t = 1 - 2 / (e + 1)
         return t.replacing(with: -t, where: x .< 0)
@@ -83,5 +85,3 @@ enum FastMath {
         }
     }
 }
-
-import RealModule

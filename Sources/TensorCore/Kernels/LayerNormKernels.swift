@@ -6,9 +6,11 @@ import CLinearAlgebra
 /// kernel (alab_layernorm_forward_f32), a block of rows per thread.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func layerNormForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ w: UnsafePointer<S>?, _ b: UnsafePointer<S>?,
-                                       _ y: UnsafeMutablePointer<S>, _ mean: UnsafeMutablePointer<S>,
-                                       _ rstd: UnsafeMutablePointer<S>, rows: Int, c: Int, eps: S) {
+func layerNormForward<S: TensorScalar>(
+    _ x: UnsafePointer<S>, _ w: UnsafePointer<S>?, _ b: UnsafePointer<S>?,
+    _ y: UnsafeMutablePointer<S>, _ mean: UnsafeMutablePointer<S>,
+    _ rstd: UnsafeMutablePointer<S>, rows: Int, c: Int, eps: S
+) {
     guard S.self == Float.self else {
         return layerNormForwardReference(x, w, b, y, mean, rstd, rows: rows, c: c, eps: eps)
     }
@@ -19,23 +21,26 @@ func layerNormForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ w: UnsafePointer
     let e: Float = floatValue(eps)
     chunkedRows(rows, width: c) { range in
         let o = range.lowerBound * c
-        alab_layernorm_forward_f32(px.pointer + o, pw?.pointer, pb?.pointer, py.pointer + o, pm.pointer + range.lowerBound,
-                                   ps.pointer + range.lowerBound, range.count, c, e)
+        alab_layernorm_forward_f32(
+            px.pointer + o, pw?.pointer, pb?.pointer, py.pointer + o, pm.pointer + range.lowerBound,
+            ps.pointer + range.lowerBound, range.count, c, e)
     }
 }
 
 /// The Swift layer-norm forward: Double's kernel and the reference for the Float C kernel.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func layerNormForwardReference<S: TensorScalar>(_ x: UnsafePointer<S>, _ w: UnsafePointer<S>?, _ b: UnsafePointer<S>?,
-                                                _ y: UnsafeMutablePointer<S>, _ mean: UnsafeMutablePointer<S>,
-                                                _ rstd: UnsafeMutablePointer<S>, rows: Int, c: Int, eps: S) {
+func layerNormForwardReference<S: TensorScalar>(
+    _ x: UnsafePointer<S>, _ w: UnsafePointer<S>?, _ b: UnsafePointer<S>?,
+    _ y: UnsafeMutablePointer<S>, _ mean: UnsafeMutablePointer<S>,
+    _ rstd: UnsafeMutablePointer<S>, rows: Int, c: Int, eps: S
+) {
     let invC = 1 / S(c)
     let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y)
     let pw = w.map { UnsafeSendablePointer(UnsafeMutablePointer(mutating: $0)) }
     let pb = b.map { UnsafeSendablePointer(UnsafeMutablePointer(mutating: $0)) }
     let pm = UnsafeSendablePointer(mean), ps = UnsafeSendablePointer(rstd)
-    chunkedRows(rows, width: c) { range in   // rows are independent: the same result on any thread count
+    chunkedRows(rows, width: c) { range in  // rows are independent: the same result on any thread count
         for r in range {
             let xr = px.pointer + r * c, yr = py.pointer + r * c
             var m: S = 0
@@ -62,10 +67,12 @@ func layerNormForwardReference<S: TensorScalar>(_ x: UnsafePointer<S>, _ w: Unsa
 /// rows — the same result on any thread count.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func layerNormBackward<S: TensorScalar>(_ dy: UnsafePointer<S>, _ x: UnsafePointer<S>, _ w: UnsafePointer<S>?,
-                                        _ mean: UnsafePointer<S>, _ rstd: UnsafePointer<S>,
-                                        _ dx: UnsafeMutablePointer<S>?, _ dw: UnsafeMutablePointer<S>?,
-                                        _ db: UnsafeMutablePointer<S>?, rows: Int, c: Int) {
+func layerNormBackward<S: TensorScalar>(
+    _ dy: UnsafePointer<S>, _ x: UnsafePointer<S>, _ w: UnsafePointer<S>?,
+    _ mean: UnsafePointer<S>, _ rstd: UnsafePointer<S>,
+    _ dx: UnsafeMutablePointer<S>?, _ dw: UnsafeMutablePointer<S>?,
+    _ db: UnsafeMutablePointer<S>?, rows: Int, c: Int
+) {
     guard S.self == Float.self else {
         return layerNormBackwardReference(dy, x, w, mean, rstd, dx, dw, db, rows: rows, c: c)
     }
@@ -78,26 +85,30 @@ func layerNormBackward<S: TensorScalar>(_ dy: UnsafePointer<S>, _ x: UnsafePoint
         let pdw = dw.map { UnsafeSendablePointer(asFloat($0)) }, pdb = db.map { UnsafeSendablePointer(asFloat($0)) }
         let pieces = columnPieces(rows: rows, c: c)
         Parallel.forEachChunk(c, chunks: pieces) { columns in
-            alab_layernorm_backward_dwdb_f32(pdy.pointer, px.pointer, pm.pointer, ps.pointer, pdw?.pointer, pdb?.pointer,
-                                             rows, c, columns.lowerBound, columns.upperBound)
+            alab_layernorm_backward_dwdb_f32(
+                pdy.pointer, px.pointer, pm.pointer, ps.pointer, pdw?.pointer, pdb?.pointer,
+                rows, c, columns.lowerBound, columns.upperBound)
         }
     }
     guard let dx else { return }
     let pdx = UnsafeSendablePointer(asFloat(dx))
     chunkedRows(rows, width: c) { range in
         let o = range.lowerBound * c
-        alab_layernorm_backward_dx_f32(pdy.pointer + o, px.pointer + o, pw?.pointer, pm.pointer + range.lowerBound,
-                                       ps.pointer + range.lowerBound, pdx.pointer + o, range.count, c)
+        alab_layernorm_backward_dx_f32(
+            pdy.pointer + o, px.pointer + o, pw?.pointer, pm.pointer + range.lowerBound,
+            ps.pointer + range.lowerBound, pdx.pointer + o, range.count, c)
     }
 }
 
 /// The Swift layer-norm backward: Double's kernel and the reference for the Float C kernels.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func layerNormBackwardReference<S: TensorScalar>(_ dy: UnsafePointer<S>, _ x: UnsafePointer<S>, _ w: UnsafePointer<S>?,
-                                                 _ mean: UnsafePointer<S>, _ rstd: UnsafePointer<S>,
-                                                 _ dx: UnsafeMutablePointer<S>?, _ dw: UnsafeMutablePointer<S>?,
-                                                 _ db: UnsafeMutablePointer<S>?, rows: Int, c: Int) {
+func layerNormBackwardReference<S: TensorScalar>(
+    _ dy: UnsafePointer<S>, _ x: UnsafePointer<S>, _ w: UnsafePointer<S>?,
+    _ mean: UnsafePointer<S>, _ rstd: UnsafePointer<S>,
+    _ dx: UnsafeMutablePointer<S>?, _ dw: UnsafeMutablePointer<S>?,
+    _ db: UnsafeMutablePointer<S>?, rows: Int, c: Int
+) {
     let invC = 1 / S(c)
     let pdy = UnsafeSendablePointer(UnsafeMutablePointer(mutating: dy)), px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x))
     let pw = w.map { UnsafeSendablePointer(UnsafeMutablePointer(mutating: $0)) }
@@ -120,7 +131,7 @@ func layerNormBackwardReference<S: TensorScalar>(_ dy: UnsafePointer<S>, _ x: Un
     }
     guard let dx else { return }
     let pdx = UnsafeSendablePointer(dx)
-    chunkedRows(rows, width: c) { range in   // dx rows are independent
+    chunkedRows(rows, width: c) { range in  // dx rows are independent
         for r in range {
             let dyr = pdy.pointer + r * c, xr = px.pointer + r * c
             let m = pm[r], s = ps[r]

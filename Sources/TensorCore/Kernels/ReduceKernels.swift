@@ -30,8 +30,10 @@ func sumAxisBackward<S: TensorScalar>(_ g: UnsafePointer<S>, _ dx: UnsafeMutable
 /// out[o, i] = max_j x[o, j, i]; arg[o, i] = the first j attaining it.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func maxAxisForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, _ arg: UnsafeMutablePointer<Int32>,
-                                     outer: Int, n: Int, inner: Int) {
+func maxAxisForward<S: TensorScalar>(
+    _ x: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, _ arg: UnsafeMutablePointer<Int32>,
+    outer: Int, n: Int, inner: Int
+) {
     for o in 0..<outer {
         for i in 0..<inner {
             var best = x[o * n * inner + i], where_ = 0

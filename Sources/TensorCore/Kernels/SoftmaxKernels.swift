@@ -42,6 +42,15 @@ func chunkedRows(_ rows: Int, width: Int, _ body: @Sendable (Range<Int>) -> Void
     if rows * width < parallelElementThreshold || rows < 2 { body(0..<rows) } else { Parallel.forEachChunk(rows, body) }
 }
 
+/// The shift of a max-subtracted softmax row: max_j x[j], or 0 when every entry is −∞ (where
+/// x − max would be −∞ − (−∞) = NaN).
+@inline(__always)
+func softmaxShift<S: TensorScalar>(_ x: UnsafePointer<S>, _ n: Int) -> S {
+    var top = -S.infinity
+    for j in 0..<n where x[j] > top { top = x[j] }
+    return top == -S.infinity ? 0 : top
+}
+
 /// y = softmax(x) per row (max-subtracted, so any finite logits are safe; −∞ entries give 0).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
@@ -64,9 +73,7 @@ func softmaxForwardReference<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: Unsafe
     chunkedRows(rows, width: n) { range in
         for r in range {
             let xr = px.pointer + r * n, yr = py.pointer + r * n
-            var top = -S.infinity
-            for j in 0..<n where xr[j] > top { top = xr[j] }
-            if top == -S.infinity { top = 0 }
+            let top = softmaxShift(xr, n)
             let inv = 1 / expShiftedReference(xr, yr, n, shift: top)
             for j in 0..<n { yr[j] *= inv }
         }
@@ -93,9 +100,7 @@ func logSoftmaxForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutabl
     chunkedRows(rows, width: n) { range in
         for r in range {
             let xr = px.pointer + r * n, yr = py.pointer + r * n
-            var top = -S.infinity
-            for j in 0..<n where xr[j] > top { top = xr[j] }
-            if top == -S.infinity { top = 0 }
+            let top = softmaxShift(xr, n)
             let lse = top + S.log(expShifted(xr, yr, n, shift: top))
             for j in 0..<n { yr[j] = xr[j] - lse }
         }
@@ -119,8 +124,10 @@ func logSoftmaxBackward<S: TensorScalar>(_ g: UnsafePointer<S>, _ y: UnsafePoint
 /// negative are ignored. Returns (Σ loss over counted rows, number of counted rows).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-package func crossEntropyForward<S: TensorScalar>(_ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
-                                          _ probs: UnsafeMutablePointer<S>, rows: Int, n: Int) -> (Double, Int) {
+package func crossEntropyForward<S: TensorScalar>(
+    _ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
+    _ probs: UnsafeMutablePointer<S>, rows: Int, n: Int
+) -> (Double, Int) {
     guard S.self == Float.self else { return crossEntropyForwardReference(logits, targets, probs, rows: rows, n: n) }
     let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(logits))), pp = UnsafeSendablePointer(asFloat(probs))
     let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: targets))
@@ -147,8 +154,10 @@ private func countedLossSum(_ losses: UnsafePointer<Double>, _ targets: UnsafePo
 /// crossEntropyForward in Swift (Double's kernel; the reference for the Float C kernel).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func crossEntropyForwardReference<S: TensorScalar>(_ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
-                                                   _ probs: UnsafeMutablePointer<S>, rows: Int, n: Int) -> (Double, Int) {
+func crossEntropyForwardReference<S: TensorScalar>(
+    _ logits: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
+    _ probs: UnsafeMutablePointer<S>, rows: Int, n: Int
+) -> (Double, Int) {
     let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: logits)), pp = UnsafeSendablePointer(probs)
     let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: targets))
     let losses = UnsafeSendablePointer(UnsafeMutablePointer<Double>.allocate(capacity: max(1, rows)))
@@ -171,13 +180,15 @@ func crossEntropyForwardReference<S: TensorScalar>(_ logits: UnsafePointer<S>, _
 /// dlogits += (p − onehot(target)) · scale per counted row.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func crossEntropyBackward<S: TensorScalar>(_ probs: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
-                                           _ dx: UnsafeMutablePointer<S>, rows: Int, n: Int, scale: S) {
+func crossEntropyBackward<S: TensorScalar>(
+    _ probs: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
+    _ dx: UnsafeMutablePointer<S>, rows: Int, n: Int, scale: S
+) {
     guard S.self == Float.self else { return crossEntropyBackwardReference(probs, targets, dx, rows: rows, n: n, scale: scale) }
     let pp = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(probs))), pd = UnsafeSendablePointer(asFloat(dx))
     let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: targets))
     let s: Float = floatValue(scale)
-    chunkedRows(rows, width: n) { range in   // rows are independent
+    chunkedRows(rows, width: n) { range in  // rows are independent
         let r = range.lowerBound
         alab_cross_entropy_backward_f32(pp.pointer + r * n, pt.pointer + r, pd.pointer + r * n, range.count, n, s)
     }
@@ -186,11 +197,13 @@ func crossEntropyBackward<S: TensorScalar>(_ probs: UnsafePointer<S>, _ targets:
 /// crossEntropyBackward in Swift (Double's kernel; the reference for the Float C kernel).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func crossEntropyBackwardReference<S: TensorScalar>(_ probs: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
-                                                    _ dx: UnsafeMutablePointer<S>, rows: Int, n: Int, scale: S) {
+func crossEntropyBackwardReference<S: TensorScalar>(
+    _ probs: UnsafePointer<S>, _ targets: UnsafePointer<Int32>,
+    _ dx: UnsafeMutablePointer<S>, rows: Int, n: Int, scale: S
+) {
     let pp = UnsafeSendablePointer(UnsafeMutablePointer(mutating: probs)), pd = UnsafeSendablePointer(dx)
     let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: targets))
-    chunkedRows(rows, width: n) { range in   // rows are independent
+    chunkedRows(rows, width: n) { range in  // rows are independent
         for r in range {
             let t = Int(pt[r])
             if t < 0 { continue }

@@ -112,7 +112,7 @@ public enum BLASRuntime {
         case "haswell", "zen": return 2
         case "sandybridge", "bulldozer", "piledriver", "steamroller", "excavator": return 1
         case "katmai", "coppermine", "northwood", "prescott", "banias", "atom", "core2", "penryn",
-             "dunnington", "nehalem", "athlon", "opteron", "opteron_sse3", "barcelona", "bobcat", "nano":
+            "dunnington", "nehalem", "athlon", "opteron", "opteron_sse3", "barcelona", "bobcat", "nano":
             return 0
         default: return 5
         }
@@ -132,9 +132,11 @@ public enum BLASRuntime {
         if let request = environment["ATTNLAB_BLAS_KERNEL"], !request.isEmpty {
             if request.lowercased() == "keep" { return keep("ATTNLAB_BLAS_KERNEL=keep: OpenBLAS's own choice kept") }
             let status = CBLAS.forceCore(request)
-            return Selection(detected: detected, active: CBLAS.corename, bestSupported: best,
-                             reason: status == 0 ? "ATTNLAB_BLAS_KERNEL=\(request)"
-                                 : "ATTNLAB_BLAS_KERNEL=\(request) could not be applied (status \(status))")
+            return Selection(
+                detected: detected, active: CBLAS.corename, bestSupported: best,
+                reason: status == 0
+                    ? "ATTNLAB_BLAS_KERNEL=\(request)"
+                    : "ATTNLAB_BLAS_KERNEL=\(request) could not be applied (status \(status))")
         }
         if let user = environment["OPENBLAS_CORETYPE"], !user.isEmpty {
             return keep("OPENBLAS_CORETYPE=\(user) set by the user")
@@ -145,8 +147,9 @@ public enum BLASRuntime {
         }
         let status = CBLAS.forceCore(best)
         if status == 0 {
-            return Selection(detected: detected, active: CBLAS.corename, bestSupported: best,
-                             reason: "OpenBLAS chose \(detected); switched to \(best), which the CPU supports")
+            return Selection(
+                detected: detected, active: CBLAS.corename, bestSupported: best,
+                reason: "OpenBLAS chose \(detected); switched to \(best), which the CPU supports")
         }
         return keep("OpenBLAS chose \(detected) and cannot switch kernels at run time (status \(status))")
     }

@@ -57,8 +57,9 @@ enum CBLAS {
         if m == 0 || n == 0 { return }
         split(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) {
             m, n, a, b, c in
-            cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+            cblas_dgemm(
+                CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }
     }
 
@@ -115,8 +116,9 @@ enum CBLAS {
         vr = [Double](repeating: 0, count: wantRight ? n * n : 1)
         let ldvl = Int32(wantLeft ? max(1, n) : 1)
         let ldvr = Int32(wantRight ? max(1, n) : 1)
-        return LAPACKE_dgeev(LAPACK_ROW_MAJOR, wantLeft ? 86 /* V */ : 78 /* N */, wantRight ? 86 : 78,
-                             Int32(n), &a, Int32(max(1, n)), &wr, &wi, &vl, ldvl, &vr, ldvr)
+        return LAPACKE_dgeev(
+            LAPACK_ROW_MAJOR, wantLeft ? 86 /* V */ : 78 /* N */, wantRight ? 86 : 78,
+            Int32(n), &a, Int32(max(1, n)), &wr, &wi, &vl, ldvl, &vr, ldvr)
     }
 
     /// Symmetric eigenproblem (dsyevd): ascending eigenvalues, eigenvectors in the columns of a.
@@ -137,8 +139,9 @@ enum CBLAS {
         s = [Double](repeating: 0, count: r)
         u = [Double](repeating: 0, count: wantVectors ? max(1, m * r) : 1)
         vt = [Double](repeating: 0, count: wantVectors ? max(1, r * n) : 1)
-        return LAPACKE_dgesdd(LAPACK_ROW_MAJOR, wantVectors ? 83 /* S */ : 78, Int32(m), Int32(n), &a, Int32(max(1, n)),
-                              &s, &u, Int32(wantVectors ? max(1, r) : 1), &vt, Int32(max(1, n)))
+        return LAPACKE_dgesdd(
+            LAPACK_ROW_MAJOR, wantVectors ? 83 /* S */ : 78, Int32(m), Int32(n), &a, Int32(max(1, n)),
+            &s, &u, Int32(wantVectors ? max(1, r) : 1), &vt, Int32(max(1, n)))
     }
 
     /// LU factorisation (dgetrf) in place; pivots are 1-based as in LAPACK.
@@ -160,16 +163,20 @@ enum CBLAS {
     }
 
     /// Solves A X = B from `getrf`'s factors; B (n×nrhs, row-major) is overwritten by X.
-    static func getrs<S: TensorScalar>(n: Int, nrhs: Int, factors: UnsafePointer<S>, pivots: UnsafePointer<Int32>,
-                                      b: UnsafeMutablePointer<S>) -> Int32 {
+    static func getrs<S: TensorScalar>(
+        n: Int, nrhs: Int, factors: UnsafePointer<S>, pivots: UnsafePointer<Int32>,
+        b: UnsafeMutablePointer<S>
+    ) -> Int32 {
         precondition(n >= 0 && nrhs >= 0 && n <= Int(Int32.max) && nrhs <= Int(Int32.max), "getrs: sizes n=\(n) nrhs=\(nrhs) out of range")
         BLASRuntime.ensureConfigured()
         if S.self == Float.self {
-            return LAPACKE_sgetrs(LAPACK_ROW_MAJOR, 78 /* N */, Int32(n), Int32(nrhs), asFloat(factors), Int32(max(1, n)),
-                                  pivots, asFloat(b), Int32(max(1, nrhs)))
+            return LAPACKE_sgetrs(
+                LAPACK_ROW_MAJOR, 78 /* N */, Int32(n), Int32(nrhs), asFloat(factors), Int32(max(1, n)),
+                pivots, asFloat(b), Int32(max(1, nrhs)))
         }
-        return LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 78 /* N */, Int32(n), Int32(nrhs), asDouble(factors), Int32(max(1, n)),
-                              pivots, asDouble(b), Int32(max(1, nrhs)))
+        return LAPACKE_dgetrs(
+            LAPACK_ROW_MAJOR, 78 /* N */, Int32(n), Int32(nrhs), asDouble(factors), Int32(max(1, n)),
+            pivots, asDouble(b), Int32(max(1, nrhs)))
     }
 
     /// Solves A X = B (dgesv) for an n×n A and n×nrhs B, both row-major; B is overwritten by X.

@@ -49,8 +49,11 @@ extension Matrix {
         try requireSquare("dgeev")
         let n = rows
         var a = elements, wr: [Double] = [], wi: [Double] = [], vl: [Double] = [], vr: [Double] = []
-        try Matrix.check("dgeev", CBLAS.dgeev(n: n, a: &a, wantLeft: wantLeft, wantRight: wantRight,
-                                              wr: &wr, wi: &wi, vl: &vl, vr: &vr))
+        try Matrix.check(
+            "dgeev",
+            CBLAS.dgeev(
+                n: n, a: &a, wantLeft: wantLeft, wantRight: wantRight,
+                wr: &wr, wi: &wi, vl: &vl, vr: &vr))
         let values = (0..<n).map { Complex(wr[$0], wi[$0]) }
         // LAPACK stores a conjugate pair (j, j+1) as columns re = v[:, j], im = v[:, j+1].
         func vectors(_ v: [Double]) -> [[Complex<Double>]] {
@@ -68,8 +71,9 @@ extension Matrix {
             }
             return out
         }
-        return EigenDecomposition(values: values, right: wantRight ? vectors(vr) : nil,
-                                  left: wantLeft ? vectors(vl) : nil)
+        return EigenDecomposition(
+            values: values, right: wantRight ? vectors(vr) : nil,
+            left: wantLeft ? vectors(vl) : nil)
     }
 
     /// Eigenvalues of a general real matrix.
@@ -98,8 +102,10 @@ extension Matrix {
         let r = min(rows, cols)
         var a = elements, s: [Double] = [], u: [Double] = [], vt: [Double] = []
         try Matrix.check("dgesdd", CBLAS.dgesdd(m: rows, n: cols, a: &a, s: &s, u: &u, vt: &vt, wantVectors: true))
-        return (Matrix(rows: rows, cols: r, elements: Array(u.prefix(rows * r))), s,
-                Matrix(rows: r, cols: cols, elements: Array(vt.prefix(r * cols))))
+        return (
+            Matrix(rows: rows, cols: r, elements: Array(u.prefix(rows * r))), s,
+            Matrix(rows: r, cols: cols, elements: Array(vt.prefix(r * cols)))
+        )
     }
 
     /// Singular values, descending.

@@ -43,7 +43,7 @@ extension Matrix {
     private func padeTerms(degree: Int) -> (u: Matrix, v: Matrix) {
         let b = Matrix.padeCoefficients(degree)
         let a2 = self * self
-        var powers = [a2]                                  // A², A⁴, …, A^(m−1)
+        var powers = [a2]  // A², A⁴, …, A^(m−1)
         while 2 * (powers.count + 1) < degree { powers.append(powers[powers.count - 1] * a2) }
         let odd = powers.indices.map { (b[2 * $0 + 3], powers[$0]) }
         let even = powers.indices.map { (b[2 * $0 + 2], powers[$0]) }

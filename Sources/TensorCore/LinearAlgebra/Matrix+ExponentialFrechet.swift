@@ -25,9 +25,12 @@ extension Matrix {
         case 5: [30240, 15120, 3360, 420, 30, 1]
         case 7: [17297280, 8648640, 1995840, 277200, 25200, 1512, 56, 1]
         case 9: [17643225600, 8821612800, 2075673600, 302702400, 30270240, 2162160, 110880, 3960, 90, 1]
-        default: [64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800,
-                  129060195264000, 10559470521600, 670442572800, 33522128640, 1323241920,
-                  40840800, 960960, 16380, 182, 1]
+        default:
+            [
+                64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800,
+                129060195264000, 10559470521600, 670442572800, 33522128640, 1323241920,
+                40840800, 960960, 16380, 182, 1,
+            ]
         }
     }
 
@@ -87,14 +90,14 @@ extension Matrix {
     private func padeFrechet(degree: Int, direction e: Matrix) throws -> (exp: Matrix, derivative: Matrix) {
         let b = Matrix.padeCoefficients(degree)
         let a2 = self * self
-        var powers = [a2], derivatives = [self * e + e * self]        // X^(2k), M_(2k) for k = 1, 2, …
+        var powers = [a2], derivatives = [self * e + e * self]  // X^(2k), M_(2k) for k = 1, 2, …
         while 2 * (powers.count + 1) < degree {
-            let k = powers.count + 1                                   // next even power 2k
-            let (i, j) = (k / 2, k - k / 2)                            // X^(2k) = X^(2i) · X^(2j)
+            let k = powers.count + 1  // next even power 2k
+            let (i, j) = (k / 2, k - k / 2)  // X^(2k) = X^(2i) · X^(2j)
             powers.append(powers[i - 1] * powers[j - 1])
             derivatives.append(powers[i - 1] * derivatives[j - 1] + derivatives[i - 1] * powers[j - 1])
         }
-        let odd = powers.indices.map { (b[2 * $0 + 3], $0) }           // b_(2k+1) for k = 1, 2, …
+        let odd = powers.indices.map { (b[2 * $0 + 3], $0) }  // b_(2k+1) for k = 1, 2, …
         let even = powers.indices.map { (b[2 * $0 + 2], $0) }
         let w = Matrix.combination(odd.map { ($0.0, powers[$0.1]) }, identity: b[1])
         let lw = Matrix.combination(odd.map { ($0.0, derivatives[$0.1]) })

@@ -16,8 +16,9 @@ public struct Matrix: Sendable, Equatable, Codable {
     }
 
     public init(rows: Int, cols: Int, elements: [Double]) {
-        precondition(rows >= 0 && cols >= 0 && elements.count == rows * cols,
-                     "Matrix: \(rows)×\(cols) needs \(rows * cols) elements, got \(elements.count)")
+        precondition(
+            rows >= 0 && cols >= 0 && elements.count == rows * cols,
+            "Matrix: \(rows)×\(cols) needs \(rows * cols) elements, got \(elements.count)")
         self.rows = rows
         self.cols = cols
         self.elements = elements
@@ -113,8 +114,9 @@ public struct Matrix: Sendable, Equatable, Codable {
 
     /// Rows `rowRange`, columns `colRange`.
     public func block(rows rowRange: Range<Int>, cols colRange: Range<Int>) -> Matrix {
-        precondition(rowRange.lowerBound >= 0 && rowRange.upperBound <= rows && colRange.lowerBound >= 0
-                     && colRange.upperBound <= cols, "block: \(rowRange)×\(colRange) outside \(rows)×\(cols)")
+        precondition(
+            rowRange.lowerBound >= 0 && rowRange.upperBound <= rows && colRange.lowerBound >= 0
+                && colRange.upperBound <= cols, "block: \(rowRange)×\(colRange) outside \(rows)×\(cols)")
         var out = Matrix(rows: rowRange.count, cols: colRange.count)
         for (oi, i) in rowRange.enumerated() {
             for (oj, j) in colRange.enumerated() { out.elements[oi * colRange.count + oj] = elements[i * cols + j] }
@@ -124,8 +126,9 @@ public struct Matrix: Sendable, Equatable, Codable {
 
     /// Writes `m` with its top-left corner at (row, col).
     public mutating func setBlock(_ m: Matrix, at row: Int, _ col: Int) {
-        precondition(row >= 0 && col >= 0 && row + m.rows <= rows && col + m.cols <= cols,
-                     "setBlock: \(m.rows)×\(m.cols) at (\(row), \(col)) outside \(rows)×\(cols)")
+        precondition(
+            row >= 0 && col >= 0 && row + m.rows <= rows && col + m.cols <= cols,
+            "setBlock: \(m.rows)×\(m.cols) at (\(row), \(col)) outside \(rows)×\(cols)")
         for i in 0..<m.rows { for j in 0..<m.cols { elements[(row + i) * cols + col + j] = m.elements[i * m.cols + j] } }
     }
 
@@ -184,9 +187,10 @@ extension Matrix {
         elements.withUnsafeBufferPointer { pa in
             other.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
-                    CBLAS.dgemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k, alpha: 1,
-                                a: pa.baseAddress!, lda: max(1, cols), b: pb.baseAddress!, ldb: max(1, other.cols),
-                                beta: 0, c: pc.baseAddress!, ldc: max(1, n))
+                    CBLAS.dgemm(
+                        transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k, alpha: 1,
+                        a: pa.baseAddress!, lda: max(1, cols), b: pb.baseAddress!, ldb: max(1, other.cols),
+                        beta: 0, c: pc.baseAddress!, ldc: max(1, n))
                 }
             }
         }

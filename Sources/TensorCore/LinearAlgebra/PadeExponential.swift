@@ -23,13 +23,13 @@ public struct PadeExponential<S: TensorScalar>: Sendable {
     /// The Padé degree m and the number of squarings s.
     public let degree: Int, squarings: Int
     private let scale: S
-    private let x: [S]                  // X = 2⁻ˢA
-    private let powers: [[S]]           // X², X⁴, …, X^(m−1)  (degree 13: X², X⁴, X⁶)
-    private let w: [S]                  // W, with U = X·W
-    private let w1: [S], z1: [S]        // degree 13: W = X⁶W₁ + W₂, V = X⁶Z₁ + Z₂ (empty otherwise)
-    private let factors: [S]            // LU of V − U
+    private let x: [S]  // X = 2⁻ˢA
+    private let powers: [[S]]  // X², X⁴, …, X^(m−1)  (degree 13: X², X⁴, X⁶)
+    private let w: [S]  // W, with U = X·W
+    private let w1: [S], z1: [S]  // degree 13: W = X⁶W₁ + W₂, V = X⁶Z₁ + Z₂ (empty otherwise)
+    private let factors: [S]  // LU of V − U
     private let pivots: [Int32]
-    private let squares: [[S]]          // R₀, R₁ = R₀², …, R_s = exp(A)
+    private let squares: [[S]]  // R₀, R₁ = R₀², …, R_s = exp(A)
 
     /// exp(A) for the row-major n×n matrix at `a`. Throws when A holds NaN or ∞ or when V − U is
     /// singular.
@@ -84,7 +84,7 @@ public struct PadeExponential<S: TensorScalar>: Sendable {
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public func adjointDerivative(_ g: UnsafePointer<S>) throws -> [S] {
-        var e = [S](repeating: 0, count: n * n)            // E = 2⁻ˢGᵀ
+        var e = [S](repeating: 0, count: n * n)  // E = 2⁻ˢGᵀ
         for i in 0..<n { for j in 0..<n { e[j * n + i] = g[i * n + j] * scale } }
         guard e.allSatisfy({ $0.isFinite }) else { throw LinearAlgebraError.nonFinite(routine: "expm-frechet") }
         let l = try derivative(direction: e)
@@ -110,8 +110,8 @@ public struct PadeExponential<S: TensorScalar>: Sendable {
             lw = P.combination(m.indices.map { (b[2 * $0 + 3], m[$0]) }, identity: 0, n)
             lv = P.combination(m.indices.map { (b[2 * $0 + 2], m[$0]) }, identity: 0, n)
         } else {
-            m.append(P.sumOfProducts([(powers[0], m[0]), (m[0], powers[0])], n))      // M₄ = X²M₂ + M₂X²
-            m.append(P.sumOfProducts([(powers[1], m[0]), (m[1], powers[0])], n))      // M₆ = X⁴M₂ + M₄X²
+            m.append(P.sumOfProducts([(powers[0], m[0]), (m[0], powers[0])], n))  // M₄ = X²M₂ + M₂X²
+            m.append(P.sumOfProducts([(powers[1], m[0]), (m[1], powers[0])], n))  // M₆ = X⁴M₂ + M₄X²
             let lw1 = P.combination([(b[13], m[2]), (b[11], m[1]), (b[9], m[0])], identity: 0, n)
             let lz1 = P.combination([(b[12], m[2]), (b[10], m[1]), (b[8], m[0])], identity: 0, n)
             lw = P.combination([(b[7], m[2]), (b[5], m[1]), (b[3], m[0])], identity: 0, n)
@@ -160,8 +160,9 @@ public struct PadeExponential<S: TensorScalar>: Sendable {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    S.gemm(transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
-                           b: pb.baseAddress!, ldb: n, beta: beta, c: pc.baseAddress!, ldc: n)
+                    S.gemm(
+                        transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
+                        b: pb.baseAddress!, ldb: n, beta: beta, c: pc.baseAddress!, ldc: n)
                 }
             }
         }

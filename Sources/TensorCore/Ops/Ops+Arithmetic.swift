@@ -7,13 +7,17 @@ extension Variable {
         let plan = BroadcastPlan(av.shape, bv.shape, op: name)
         let out = tape.makeTensor(plan.shape)
         binaryForward(op, plan, av.ptr, bv.ptr, out.mptr)
-        let passA = (op == .add || op == .sub) && av.count == plan.count    // ∂(a ± b)/∂a = 1, no broadcast
+        let passA = (op == .add || op == .sub) && av.count == plan.count  // ∂(a ± b)/∂a = 1, no broadcast
         let passB = op == .add && bv.count == plan.count
         return tape.record(out, inputs: [a, b]) { tape, g in
-            if passA { tape.accumulateGradient(a, adding: g) } else {
+            if passA {
+                tape.accumulateGradient(a, adding: g)
+            } else {
                 tape.accumulateGradient(a) { binaryBackward(op, plan, intoA: true, g.ptr, av.ptr, bv.ptr, $0) }
             }
-            if passB { tape.accumulateGradient(b, adding: g) } else {
+            if passB {
+                tape.accumulateGradient(b, adding: g)
+            } else {
                 tape.accumulateGradient(b) { binaryBackward(op, plan, intoA: false, g.ptr, av.ptr, bv.ptr, $0) }
             }
         }

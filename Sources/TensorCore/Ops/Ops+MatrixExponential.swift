@@ -40,8 +40,9 @@ extension PadeExponential {
     public static func batch(_ matrices: [Tensor<S>]) throws -> [PadeExponential] {
         let results = Parallel.map(matrices.count, threads: min(max(1, matrices.count), Parallel.defaultThreads)) {
             i -> Result<PadeExponential, Error> in
-            precondition(matrices[i].rank == 2 && matrices[i].shape[0] == matrices[i].shape[1],
-                         "PadeExponential.batch: matrix \(i) has shape \(matrices[i].shape)")
+            precondition(
+                matrices[i].rank == 2 && matrices[i].shape[0] == matrices[i].shape[1],
+                "PadeExponential.batch: matrix \(i) has shape \(matrices[i].shape)")
             return Result { try PadeExponential(matrices[i].ptr, n: matrices[i].shape[0]) }
         }
         return try results.map { try $0.get() }

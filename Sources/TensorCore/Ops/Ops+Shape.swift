@@ -36,8 +36,9 @@ extension Variable {
     public func sliced(axis: Int, _ range: Range<Int>) -> Variable {
         let a = resolveAxis(axis, "slice")
         let xv = value
-        precondition(range.lowerBound >= 0 && range.upperBound <= xv.shape[a],
-                     "slice: \(range) outside 0..<\(xv.shape[a]) on axis \(axis) of \(xv.shape)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= xv.shape[a],
+            "slice: \(range) outside 0..<\(xv.shape[a]) on axis \(axis) of \(xv.shape)")
         let (outer, n, inner) = splitShape(xv.shape, axis: a)
         var outShape = xv.shape
         outShape[a] = range.count

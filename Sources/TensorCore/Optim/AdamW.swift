@@ -32,8 +32,9 @@ public struct AdamW<Scalar: TensorScalar> {
             firstMoments = parameters.map { Tensor.zeros($0.shape) }
             secondMoments = parameters.map { Tensor.zeros($0.shape) }
         }
-        precondition(firstMoments.count == parameters.count,
-                     "AdamW: \(parameters.count) parameters, state for \(firstMoments.count)")
+        precondition(
+            firstMoments.count == parameters.count,
+            "AdamW: \(parameters.count) parameters, state for \(firstMoments.count)")
         let beta1 = b1 ?? self.beta1
         step += 1
         let bc1 = 1 - _pow(beta1, step), bc2 = 1 - _pow(beta2, step)
@@ -46,8 +47,9 @@ public struct AdamW<Scalar: TensorScalar> {
                 firstMoments[k].withUnsafeMutableBufferPointer { m in
                     secondMoments[k].withUnsafeMutableBufferPointer { v in
                         p.value.withUnsafeMutableBufferPointer { w in
-                            adamwKernel(w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, w.count,
-                                        decay: decay, beta1: b1s, beta2: b2s, stepSize: stepSize, rootBC2: rootBC2, eps: epsS)
+                            adamwKernel(
+                                w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, w.count,
+                                decay: decay, beta1: b1s, beta2: b2s, stepSize: stepSize, rootBC2: rootBC2, eps: epsS)
                         }
                     }
                 }
@@ -67,18 +69,23 @@ public struct AdamW<Scalar: TensorScalar> {
 /// One AdamW step over n elements (Float: the C kernel alab_adamw_f32, same order of operations).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func adamwKernel<S: TensorScalar>(_ w: UnsafeMutablePointer<S>, _ g: UnsafePointer<S>, _ m: UnsafeMutablePointer<S>,
-                                  _ v: UnsafeMutablePointer<S>, _ n: Int, decay: S, beta1: S, beta2: S,
-                                  stepSize: S, rootBC2: S, eps: S) {
+func adamwKernel<S: TensorScalar>(
+    _ w: UnsafeMutablePointer<S>, _ g: UnsafePointer<S>, _ m: UnsafeMutablePointer<S>,
+    _ v: UnsafeMutablePointer<S>, _ n: Int, decay: S, beta1: S, beta2: S,
+    stepSize: S, rootBC2: S, eps: S
+) {
     guard S.self == Float.self else {
-        return adamwKernelReference(w, g, m, v, n, decay: decay, beta1: beta1, beta2: beta2,
-                                    stepSize: stepSize, rootBC2: rootBC2, eps: eps)
+        return adamwKernelReference(
+            w, g, m, v, n, decay: decay, beta1: beta1, beta2: beta2,
+            stepSize: stepSize, rootBC2: rootBC2, eps: eps)
     }
-    let (pw, pg, pm, pv) = (UnsafeSendablePointer(asFloat(w)), UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(g))),
-                            UnsafeSendablePointer(asFloat(m)), UnsafeSendablePointer(asFloat(v)))
+    let (pw, pg, pm, pv) = (
+        UnsafeSendablePointer(asFloat(w)), UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(g))),
+        UnsafeSendablePointer(asFloat(m)), UnsafeSendablePointer(asFloat(v))
+    )
     let (d, b1, b2, s, r, e): (Float, Float, Float, Float, Float, Float) =
         (floatValue(decay), floatValue(beta1), floatValue(beta2), floatValue(stepSize), floatValue(rootBC2), floatValue(eps))
-    chunked(n) { range in   // element-wise: the same result on any thread count
+    chunked(n) { range in  // element-wise: the same result on any thread count
         let o = range.lowerBound
         alab_adamw_f32(pw.pointer + o, pg.pointer + o, pm.pointer + o, pv.pointer + o, range.count, d, b1, b2, s, r, e)
     }
@@ -87,12 +94,16 @@ func adamwKernel<S: TensorScalar>(_ w: UnsafeMutablePointer<S>, _ g: UnsafePoint
 /// adamwKernel in Swift (Double's kernel; the reference for the Float C kernel).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func adamwKernelReference<S: TensorScalar>(_ w: UnsafeMutablePointer<S>, _ g: UnsafePointer<S>, _ m: UnsafeMutablePointer<S>,
-                                           _ v: UnsafeMutablePointer<S>, _ n: Int, decay: S, beta1: S, beta2: S,
-                                           stepSize: S, rootBC2: S, eps: S) {
-    let (pw, pg, pm, pv) = (UnsafeSendablePointer(w), UnsafeSendablePointer(UnsafeMutablePointer(mutating: g)),
-                            UnsafeSendablePointer(m), UnsafeSendablePointer(v))
-    chunked(n) { range in   // element-wise: the same result on any thread count
+func adamwKernelReference<S: TensorScalar>(
+    _ w: UnsafeMutablePointer<S>, _ g: UnsafePointer<S>, _ m: UnsafeMutablePointer<S>,
+    _ v: UnsafeMutablePointer<S>, _ n: Int, decay: S, beta1: S, beta2: S,
+    stepSize: S, rootBC2: S, eps: S
+) {
+    let (pw, pg, pm, pv) = (
+        UnsafeSendablePointer(w), UnsafeSendablePointer(UnsafeMutablePointer(mutating: g)),
+        UnsafeSendablePointer(m), UnsafeSendablePointer(v)
+    )
+    chunked(n) { range in  // element-wise: the same result on any thread count
         for i in range {
             let gi = pg[i]
             let mi = beta1 * pm[i] + (1 - beta1) * gi

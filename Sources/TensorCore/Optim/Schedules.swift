@@ -32,8 +32,10 @@ public struct OneCycleSchedule: LearningRateSchedule {
     public var baseMomentum = 0.85
     public var maxMomentum = 0.95
 
-    public init(maxLR: Double, totalSteps: Int, pctStart: Double = 0.3, divFactor: Double = 25,
-                finalDivFactor: Double = 1e4, cycleMomentum: Bool = true) {
+    public init(
+        maxLR: Double, totalSteps: Int, pctStart: Double = 0.3, divFactor: Double = 25,
+        finalDivFactor: Double = 1e4, cycleMomentum: Bool = true
+    ) {
         precondition(totalSteps > 1, "OneCycleSchedule: totalSteps must be > 1")
         self.maxLR = maxLR
         self.totalSteps = totalSteps

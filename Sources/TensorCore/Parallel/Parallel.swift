@@ -20,8 +20,10 @@ public enum Parallel {
     /// counter until none is left (a worker that is slowed down takes fewer). Nested calls (from
     /// inside another parallel loop, or from a GEMM split inside one) run serially on the calling
     /// thread: the outer loop already occupies its threads.
-    public static func forEach(_ count: Int, threads: Int = Parallel.defaultThreads,
-                               _ body: @Sendable (Int) -> Void) {
+    public static func forEach(
+        _ count: Int, threads: Int = Parallel.defaultThreads,
+        _ body: @Sendable (Int) -> Void
+    ) {
         if count <= 0 { return }
         let workers = min(threads, count)
         if workers <= 1 || isInsideParallelRegion {
@@ -29,7 +31,7 @@ public enum Parallel {
             return
         }
         // concurrentPerform runs at most `iterations` bodies at once (and at most the core count).
-        let denormals = DenormalMode.current   // workers compute as the caller does (DenormalMode)
+        let denormals = DenormalMode.current  // workers compute as the caller does (DenormalMode)
         if workers == count {
             DispatchQueue.concurrentPerform(iterations: count) { i in insideParallelRegion(denormals) { body(i) } }
             return
@@ -82,8 +84,10 @@ public enum Parallel {
 
     /// Runs `body(range)` over `chunks` contiguous ranges covering 0..<count, on up to `chunks`
     /// threads.
-    public static func forEachChunk(_ count: Int, chunks: Int = Parallel.defaultThreads,
-                                    _ body: @Sendable (Range<Int>) -> Void) {
+    public static func forEachChunk(
+        _ count: Int, chunks: Int = Parallel.defaultThreads,
+        _ body: @Sendable (Range<Int>) -> Void
+    ) {
         let pieces = max(1, min(chunks, count))
         forEach(pieces, threads: pieces) { piece in
             let start = count * piece / pieces, end = count * (piece + 1) / pieces
@@ -92,8 +96,10 @@ public enum Parallel {
     }
 
     /// Maps 0..<count to results in index order, computed on up to `threads` threads.
-    public static func map<T: Sendable>(_ count: Int, threads: Int = Parallel.defaultThreads,
-                                        _ body: @Sendable (Int) -> T) -> [T] {
+    public static func map<T: Sendable>(
+        _ count: Int, threads: Int = Parallel.defaultThreads,
+        _ body: @Sendable (Int) -> T
+    ) -> [T] {
         let slots = SendableBox([T?](repeating: nil, count: count))
         let lock = NSLock()
         forEach(count, threads: threads) { i in

@@ -1,3 +1,5 @@
+import RealModule
+
 /// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64).
 ///
 /// attnlab has no global random state: every function that draws takes a generator
@@ -137,7 +139,7 @@ public struct SeededRNG: RandomNumberGenerator, Sendable {
     public mutating func categorical(weights: [Double]) -> Int {
         precondition(!weights.isEmpty, "categorical: no weights to draw from")
         if let index = categorical(weightsIfValid: weights) { return index }
-        let cleaned = weights.map { $0 > 0 ? $0 : 0 }   // NaN > 0 is false
+        let cleaned = weights.map { $0 > 0 ? $0 : 0 }  // NaN > 0 is false
         return categorical(weightsIfValid: cleaned) ?? int(below: weights.count)
     }
 
@@ -196,7 +198,6 @@ public enum CategoricalError: Error, CustomStringConvertible, Equatable, Sendabl
     }
 }
 
-import RealModule
 @inline(__always) private func _log(_ x: Double) -> Double { Double.log(x) }
 @inline(__always) private func _exp(_ x: Double) -> Double { Double.exp(x) }
 @inline(__always) private func _tan(_ x: Double) -> Double { Double.tan(x) }

@@ -50,8 +50,9 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// A tensor wrapping existing storage (its count must equal the shape's).
     public init(shape: [Int], buffer: TensorBuffer<Scalar>) {
-        precondition(Tensor.elementCount(shape) == buffer.count,
-                     "Tensor: shape \(shape) has \(Tensor.elementCount(shape)) elements, buffer has \(buffer.count)")
+        precondition(
+            Tensor.elementCount(shape) == buffer.count,
+            "Tensor: shape \(shape) has \(Tensor.elementCount(shape)) elements, buffer has \(buffer.count)")
         self.shape = shape
         self.buffer = buffer
     }
@@ -68,8 +69,9 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
 
     /// A tensor with the given elements in row-major order.
     public init(shape: [Int], scalars: [Scalar]) {
-        precondition(Tensor.elementCount(shape) == scalars.count,
-                     "Tensor: shape \(shape) needs \(Tensor.elementCount(shape)) scalars, got \(scalars.count)")
+        precondition(
+            Tensor.elementCount(shape) == scalars.count,
+            "Tensor: shape \(shape) needs \(Tensor.elementCount(shape)) scalars, got \(scalars.count)")
         self.init(uninitializedShape: shape)
         scalars.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { memcpy(buffer.base, base, source.count * MemoryLayout<Scalar>.stride) }
@@ -136,8 +138,9 @@ public struct Tensor<Scalar: TensorScalar>: @unchecked Sendable {
             precondition(known > 0 && count % known == 0, "reshape: cannot infer -1 in \(newShape) for \(count) elements")
             resolved[hole] = count / known
         }
-        precondition(Tensor.elementCount(resolved) == count,
-                     "reshape: shape \(shape) (\(count) elements) cannot become \(newShape)")
+        precondition(
+            Tensor.elementCount(resolved) == count,
+            "reshape: shape \(shape) (\(count) elements) cannot become \(newShape)")
         return Tensor(shape: resolved, buffer: buffer)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Models
 
 /// A small GPT-2-style vocabulary written as `vocab.json` + `merges.txt`: the 256 bytes in

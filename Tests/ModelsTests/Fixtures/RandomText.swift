@@ -1,5 +1,6 @@
-@testable import Models
 import TensorCore
+
+@testable import Models
 
 /// Random and adversarial UTF-8 for round-trip tests.
 enum RandomText {
@@ -28,8 +29,10 @@ enum RandomText {
 
     /// A scalar from a mixture of ranges: ASCII, Latin-1, combining marks, CJK, emoji, anywhere.
     static func randomScalar(_ rng: inout SeededRNG) -> Unicode.Scalar {
-        let ranges: [ClosedRange<UInt32>] = [0...0x7F, 0x80...0xFF, 0x300...0x36F, 0x590...0x6FF, 0x4E00...0x9FFF,
-                                             0x1F300...0x1FAFF, 0...0x10FFFF]
+        let ranges: [ClosedRange<UInt32>] = [
+            0...0x7F, 0x80...0xFF, 0x300...0x36F, 0x590...0x6FF, 0x4E00...0x9FFF,
+            0x1F300...0x1FAFF, 0...0x10FFFF,
+        ]
         while true {
             let r = ranges[rng.int(below: ranges.count)]
             let v = r.lowerBound + UInt32(rng.int(below: Int(r.upperBound - r.lowerBound) + 1))

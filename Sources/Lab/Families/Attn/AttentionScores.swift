@@ -21,8 +21,9 @@ struct AttentionScores: Sendable {
 
     /// Runs the model forward (no gradients) on `tokens` (B, T) and collects every layer's scores.
     static func capture(_ model: LanguageModel<Float>, tokens: [Int32], batch: Int, length: Int) -> AttentionScores {
-        precondition(model.config.architecture == .transformer,
-                     "AttentionScores.capture: softmax attention needs a transformer, got \(model.config.architecture.rawValue)")
+        precondition(
+            model.config.architecture == .transformer,
+            "AttentionScores.capture: softmax attention needs a transformer, got \(model.config.architecture.rawValue)")
         let tape = Tape<Float>()
         tape.recordsGradients = false
         let trace = ModelTrace<Float>()
@@ -31,13 +32,15 @@ struct AttentionScores: Sendable {
             guard let t = trace.tensor(.attentionScores, layer: l) else {
                 preconditionFailure("AttentionScores.capture: layer \(l) recorded no attention scores")
             }
-            precondition(t.shape == [batch, model.config.heads, length, length],
-                         "AttentionScores.capture: layer \(l) scores have shape \(t.shape)")
+            precondition(
+                t.shape == [batch, model.config.heads, length, length],
+                "AttentionScores.capture: layer \(l) scores have shape \(t.shape)")
             return t.withUnsafeBufferPointer { p in p.map { Double($0) } }
         }
         tape.reset()
-        return AttentionScores(layers: model.config.layers, batch: batch, heads: model.config.heads, length: length,
-                               headWidth: model.config.width / model.config.heads, scores: scores)
+        return AttentionScores(
+            layers: model.config.layers, batch: batch, heads: model.config.heads, length: length,
+            headWidth: model.config.width / model.config.heads, scores: scores)
     }
 
     /// The first `batch` non-overlapping validation windows of `length` tokens: (B, T) tokens and

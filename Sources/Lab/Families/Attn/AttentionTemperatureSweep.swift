@@ -113,7 +113,8 @@ struct AttentionTemperatureSweep: Sendable {
 
     /// The heat-capacity peak of head m (nil: of the mean over all heads), bootstrapped over sequences.
     func peak(head m: Int?, replicates: Int, rng: inout SeededRNG) -> PeakEstimate {
-        let samples: [TemperatureSweep.Sums] = m.map { perHead[$0] }
+        let samples: [TemperatureSweep.Sums] =
+            m.map { perHead[$0] }
             ?? (0..<sequences).map { b in perHead.dropFirst().reduce(perHead[0][b]) { $0 + $1[b] } }
         let full = samples.dropFirst().reduce(samples[0], +)
         let point = HeatCapacityPeak(betas: betas, values: full.mean(\.heatCapacity))
@@ -125,8 +126,9 @@ struct AttentionTemperatureSweep: Sendable {
                 height.append(p.height)
             }
         }
-        return PeakEstimate(peak: point, logBetaError: SampleSummary(logBeta).standardDeviation,
-                            heightError: SampleSummary(height).standardDeviation)
+        return PeakEstimate(
+            peak: point, logBetaError: SampleSummary(logBeta).standardDeviation,
+            heightError: SampleSummary(height).standardDeviation)
     }
 
     /// Index of β = 1 (the model's own temperature) on the grid, if it is a grid point.
@@ -138,8 +140,10 @@ struct AttentionTemperatureSweep: Sendable {
 enum TemperatureSweepReference {
     /// The random energy model with unscaled energies: i.i.d. N(0, σ²) scores. Its peak drifts as
     /// β* ≈ √(2 log n)/σ — no transition at a finite temperature (drift exponent ½).
-    static func randomEnergy(std: Double, length t: Int, sequences: Int, rows perSequence: Int, betas: [Double],
-                             rng: inout SeededRNG) -> [[TemperatureSweep.Sums]] {
+    static func randomEnergy(
+        std: Double, length t: Int, sequences: Int, rows perSequence: Int, betas: [Double],
+        rng: inout SeededRNG
+    ) -> [[TemperatureSweep.Sums]] {
         let bins = AttentionTemperatureSweep.sizeBins(length: t)
         return (0..<sequences).map { _ in
             var sums = [TemperatureSweep.Sums](repeating: TemperatureSweep.Sums(points: betas.count), count: bins.count)

@@ -8,9 +8,11 @@ extension VerdictRule {
     /// every drop, contradicted when it accepts the second for every drop, inconclusive otherwise
     /// (including when the initialisations disagree).
     static func entropyFalls(_ keys: [MeasurementKey], sparseDrop: Double, flatDrop: Double, alpha: Double = 0.05) -> VerdictRule {
-        VerdictRule("entropy drop from smallest to largest d_k > \(formatRuleNumber(sparseDrop)) (reproduced) or < "
-                    + "\(formatRuleNumber(flatDrop)) (contradicted) for every initialisation, Holm at α = \(formatRuleNumber(alpha))",
-                    measuring: keys) { evidence in
+        VerdictRule(
+            "entropy drop from smallest to largest d_k > \(formatRuleNumber(sparseDrop)) (reproduced) or < "
+                + "\(formatRuleNumber(flatDrop)) (contradicted) for every initialisation, Holm at α = \(formatRuleNumber(alpha))",
+            measuring: keys
+        ) { evidence in
             var drops: [Measurement] = []
             for key in keys {
                 guard let m = evidence[key], m.value.isFinite else { return .inconclusive("\(key) is missing or not finite") }
@@ -20,12 +22,14 @@ extension VerdictRule {
             let flat = MultipleTesting.holm(drops.map { MultipleTesting.positiveP(flatDrop - $0.value, error: $0.error) }, alpha: alpha)
             let text = zip(keys, drops).map { "\($0) = \($1.formatted)" }.joined(separator: "; ")
             if flat.allSatisfy({ $0 }) {
-                return .contradicted("with the 1/√d_k scale the entropy barely moves with d_k: \(text) (each < "
-                                     + "\(formatRuleNumber(flatDrop)), Holm at α = \(formatRuleNumber(alpha)))")
+                return .contradicted(
+                    "with the 1/√d_k scale the entropy barely moves with d_k: \(text) (each < "
+                        + "\(formatRuleNumber(flatDrop)), Holm at α = \(formatRuleNumber(alpha)))")
             }
             if sparse.allSatisfy({ $0 }) {
-                return .reproduced("entropy falls markedly with d_k: \(text) (each > \(formatRuleNumber(sparseDrop)), Holm at α = "
-                                   + "\(formatRuleNumber(alpha)))")
+                return .reproduced(
+                    "entropy falls markedly with d_k: \(text) (each > \(formatRuleNumber(sparseDrop)), Holm at α = "
+                        + "\(formatRuleNumber(alpha)))")
             }
             let split = sparse.contains(true) || flat.contains(true)
             return .inconclusive("\(text): " + (split ? "the initialisations disagree" : "the drops lie between the bounds"))
@@ -39,11 +43,15 @@ extension VerdictRule {
     /// "b > 0" (the peak runs away: no finite β_c) and "excess < 0" (it sharpens less than rows
     /// with no transition). Reproduced when neither holds and "excess > 0" does (p ≤ `alpha`).
     /// Needs `minimumBins` size bins with an interior peak.
-    static func finiteTemperatureTransition(drift: MeasurementKey, excess: MeasurementKey, bins: MeasurementKey,
-                                            minimumBins: Int = 3, alpha: Double = 0.05) -> VerdictRule {
-        VerdictRule("contradicted when Holm at α = \(formatRuleNumber(alpha)) finds \(drift) > 0 or \(excess) < 0; reproduced "
-                    + "otherwise when \(excess) > 0 at p ≤ \(formatRuleNumber(alpha)); ≥ \(minimumBins) size bins",
-                    measuring: [drift, excess, bins]) { evidence in
+    static func finiteTemperatureTransition(
+        drift: MeasurementKey, excess: MeasurementKey, bins: MeasurementKey,
+        minimumBins: Int = 3, alpha: Double = 0.05
+    ) -> VerdictRule {
+        VerdictRule(
+            "contradicted when Holm at α = \(formatRuleNumber(alpha)) finds \(drift) > 0 or \(excess) < 0; reproduced "
+                + "otherwise when \(excess) > 0 at p ≤ \(formatRuleNumber(alpha)); ≥ \(minimumBins) size bins",
+            measuring: [drift, excess, bins]
+        ) { evidence in
             guard let n = evidence[bins]?.value, n >= Double(minimumBins) else {
                 return .inconclusive("fewer than \(minimumBins) size bins have a heat-capacity peak inside the β grid")
             }
@@ -56,17 +64,20 @@ extension VerdictRule {
             let rejected = MultipleTesting.holm([pDrift, pDull], alpha: alpha)
             let holm = "Holm at α = \(formatRuleNumber(alpha)) over p = \(formatRuleNumber(pDrift)), \(formatRuleNumber(pDull))"
             if rejected[0] {
-                return .contradicted("\(text): the peak moves to larger β as the number of keys grows (\(holm)): no finite "
-                                     + "transition temperature")
+                return .contradicted(
+                    "\(text): the peak moves to larger β as the number of keys grows (\(holm)): no finite "
+                        + "transition temperature")
             }
             if rejected[1] {
-                return .contradicted("\(text): the peak sharpens less than for i.i.d. scores, which have no finite-temperature "
-                                     + "transition (\(holm)): a crossover")
+                return .contradicted(
+                    "\(text): the peak sharpens less than for i.i.d. scores, which have no finite-temperature "
+                        + "transition (\(holm)): a crossover")
             }
             let pSharp = MultipleTesting.positiveP(e.value, error: e.error)
             if pSharp <= alpha {
-                return .reproduced("\(text): the peak sharpens beyond the no-transition baseline (p = \(formatRuleNumber(pSharp))) "
-                                   + "at a β that does not run away")
+                return .reproduced(
+                    "\(text): the peak sharpens beyond the no-transition baseline (p = \(formatRuleNumber(pSharp))) "
+                        + "at a β that does not run away")
             }
             return .inconclusive("\(text): neither a transition nor a crossover is shown at α = \(formatRuleNumber(alpha))")
         }

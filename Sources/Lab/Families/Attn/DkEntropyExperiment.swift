@@ -76,8 +76,10 @@ struct DkEntropyExperiment: Experiment {
         let settings = Settings(context.scale)
         let master = SeededRNG(seed: context.seed ^ 0x646B_5F70_6861)  // "dk_pha"
         var series: [Sweep] = []
-        let conventions: [(DkEntropySweep.Width, [Int], Int)] = [(.fixed(settings.fixedWidth), settings.dks, settings.seeds),
-                                                                 (.growing(heads: settings.growingHeads), settings.growingDks, settings.growingSeeds)]
+        let conventions: [(DkEntropySweep.Width, [Int], Int)] = [
+            (.fixed(settings.fixedWidth), settings.dks, settings.seeds),
+            (.growing(heads: settings.growingHeads), settings.growingDks, settings.growingSeeds),
+        ]
         for (ci, (width, dks, seeds)) in conventions.enumerated() {
             for (ii, initialisation) in DkEntropySweep.Initialisation.allCases.enumerated() {
                 context.log("\(width.label), \(initialisation.label): d_k ∈ \(dks), \(seeds) seeds")
@@ -86,22 +88,29 @@ struct DkEntropyExperiment: Experiment {
                     var perSeed: [DkEntropySweep.SeedResult] = []
                     for s in 0..<seeds {
                         var rng = master.stream(UInt64(((ci * 2 + ii) * 64 + di) * 1024 + s))
-                        perSeed.append(try DkEntropySweep.measure(dk: dk, width: width, initialisation: initialisation,
-                                                                  setup: settings.setup, rng: &rng))
+                        perSeed.append(
+                            try DkEntropySweep.measure(
+                                dk: dk, width: width, initialisation: initialisation,
+                                setup: settings.setup, rng: &rng))
                     }
                     results.append(perSeed)
                     let m = SampleSummary(perSeed.map(\.scaledEntropy)), u = SampleSummary(perSeed.map(\.unscaledEntropy))
-                    context.metrics.log(["dk": Double(dk), "entropy_scaled": m.mean, "entropy_unscaled": u.mean,
-                                         "score_std": SampleSummary(perSeed.map(\.scoreStd)).mean],
-                                        fields: ["width": width.label, "init": initialisation.rawValue])
+                    context.metrics.log(
+                        [
+                            "dk": Double(dk), "entropy_scaled": m.mean, "entropy_unscaled": u.mean,
+                            "score_std": SampleSummary(perSeed.map(\.scoreStd)).mean,
+                        ],
+                        fields: ["width": width.label, "init": initialisation.rawValue])
                 }
-                series.append(Sweep(width: width, initialisation: initialisation,
-                                     scaled: Curve(dks, results.map { $0.map(\.scaledEntropy) }),
-                                     unscaled: Curve(dks, results.map { $0.map(\.unscaledEntropy) }),
-                                     scaledMaxWeight: Curve(dks, results.map { $0.map(\.scaledMaxWeight) }),
-                                     unscaledMaxWeight: Curve(dks, results.map { $0.map(\.unscaledMaxWeight) }),
-                                     scoreStd: Curve(dks, results.map { $0.map(\.scoreStd) }),
-                                     seeds: seeds))
+                series.append(
+                    Sweep(
+                        width: width, initialisation: initialisation,
+                        scaled: Curve(dks, results.map { $0.map(\.scaledEntropy) }),
+                        unscaled: Curve(dks, results.map { $0.map(\.unscaledEntropy) }),
+                        scaledMaxWeight: Curve(dks, results.map { $0.map(\.scaledMaxWeight) }),
+                        unscaledMaxWeight: Curve(dks, results.map { $0.map(\.unscaledMaxWeight) }),
+                        scoreStd: Curve(dks, results.map { $0.map(\.scoreStd) }),
+                        seeds: seeds))
             }
         }
         return output(series, settings: settings)
@@ -127,8 +136,10 @@ struct DkEntropyExperiment: Experiment {
             }
         }
         out.tables = series.map(table)
-        out.figures = [figure(series.filter { !$0.isGrowing }, name: "dk-entropy-fixed-width"),
-                       figure(series.filter(\.isGrowing), name: "dk-entropy-growing-width")]
+        out.figures = [
+            figure(series.filter { !$0.isGrowing }, name: "dk-entropy-fixed-width"),
+            figure(series.filter(\.isGrowing), name: "dk-entropy-growing-width"),
+        ]
         out.notes = [
             "Each point: a fresh one-block transformer (token and position embeddings, LayerNorm, W_qkv) on \(settings.setup.batch) "
                 + "sequences of \(settings.setup.length) random tokens (vocabulary \(settings.setup.vocabulary)); entropy S_t of causal row t "
@@ -144,16 +155,21 @@ struct DkEntropyExperiment: Experiment {
     func table(_ s: Sweep) -> ReportTable {
         let rows = s.scaled.dks.indices.map { i -> [String] in
             let dk = s.scaled.dks[i]
-            return [String(dk), String(s.width.width(dk: dk) / dk), String(s.width.width(dk: dk)),
-                    Measurement(s.scoreStd.mean[i], error: s.scoreStd.error[i]).formatted,
-                    Measurement(s.scaled.mean[i], error: s.scaled.error[i]).formatted,
-                    Measurement(s.unscaled.mean[i], error: s.unscaled.error[i]).formatted,
-                    Measurement(s.scaledMaxWeight.mean[i], error: s.scaledMaxWeight.error[i]).formatted,
-                    Measurement(s.unscaledMaxWeight.mean[i], error: s.unscaledMaxWeight.error[i]).formatted]
+            return [
+                String(dk), String(s.width.width(dk: dk) / dk), String(s.width.width(dk: dk)),
+                Measurement(s.scoreStd.mean[i], error: s.scoreStd.error[i]).formatted,
+                Measurement(s.scaled.mean[i], error: s.scaled.error[i]).formatted,
+                Measurement(s.unscaled.mean[i], error: s.unscaled.error[i]).formatted,
+                Measurement(s.scaledMaxWeight.mean[i], error: s.scaledMaxWeight.error[i]).formatted,
+                Measurement(s.unscaledMaxWeight.mean[i], error: s.unscaledMaxWeight.error[i]).formatted,
+            ]
         }
-        return ReportTable(title: "Entropy at initialisation vs d_k: \(s.width.label), \(s.initialisation.label)",
-                           header: ["d_k", "H", "C", "score std (scaled)", "S/log n with 1/√d_k", "S/log n without",
-                                    "max weight with", "max weight without"], rows: rows)
+        return ReportTable(
+            title: "Entropy at initialisation vs d_k: \(s.width.label), \(s.initialisation.label)",
+            header: [
+                "d_k", "H", "C", "score std (scaled)", "S/log n with 1/√d_k", "S/log n without",
+                "max weight with", "max weight without",
+            ], rows: rows)
     }
 
     func figure(_ series: [Sweep], name: String) -> Figure {
@@ -162,17 +178,23 @@ struct DkEntropyExperiment: Experiment {
         let colors: [ChartColor] = [.blue, .vermillion]
         for (i, s) in series.enumerated() {
             let x = s.scaled.dks.map(Double.init)
-            chart.add(.line(x, s.scaled.mean, errors: s.scaled.error, label: "with 1/√d_k, \(s.initialisation.label)",
-                            color: colors[i % 2], markers: true))
-            chart.add(.line(x, s.unscaled.mean, errors: s.unscaled.error, label: "without, \(s.initialisation.label)",
-                            color: colors[i % 2], dash: .dashed, markers: true))
+            chart.add(
+                .line(
+                    x, s.scaled.mean, errors: s.scaled.error, label: "with 1/√d_k, \(s.initialisation.label)",
+                    color: colors[i % 2], markers: true))
+            chart.add(
+                .line(
+                    x, s.unscaled.mean, errors: s.unscaled.error, label: "without, \(s.initialisation.label)",
+                    color: colors[i % 2], dash: .dashed, markers: true))
         }
         chart.add(.horizontalLine(1, label: "uniform attention"))
         chart.yDomain = 0...1.05
         chart.legend = .bottomLeft
-        return Figure(name: name, caption: "Normalised attention entropy of a freshly initialised layer against the head width d_k "
-                      + "(mean ± standard error over initialisations). Solid: softmax(QKᵀ/√d_k) as the seed writes it; dashed: "
-                      + "the same scores without the 1/√d_k scale. 1 is uniform attention over the visible keys, 0 one-hot.",
-                      svg: chart.svg())
+        return Figure(
+            name: name,
+            caption: "Normalised attention entropy of a freshly initialised layer against the head width d_k "
+                + "(mean ± standard error over initialisations). Solid: softmax(QKᵀ/√d_k) as the seed writes it; dashed: "
+                + "the same scores without the 1/√d_k scale. 1 is uniform attention over the visible keys, 0 one-hot.",
+            svg: chart.svg())
     }
 }

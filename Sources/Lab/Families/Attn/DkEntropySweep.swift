@@ -80,12 +80,15 @@ enum DkEntropySweep {
     }
 
     /// Builds a one-block transformer with head width `dk` and measures its first layer.
-    static func measure(dk: Int, width convention: Width, initialisation: Initialisation, setup: Setup,
-                        rng: inout SeededRNG) throws -> SeedResult {
+    static func measure(
+        dk: Int, width convention: Width, initialisation: Initialisation, setup: Setup,
+        rng: inout SeededRNG
+    ) throws -> SeedResult {
         let c = convention.width(dk: dk)
         precondition(c % dk == 0, "DkEntropySweep: width \(c) is not a multiple of d_k = \(dk)")
-        var config = ModelConfig(architecture: .transformer, vocabularySize: setup.vocabulary, contextLength: setup.length,
-                                 width: c, layers: 1, heads: c / dk, feedForward: 1)
+        var config = ModelConfig(
+            architecture: .transformer, vocabularySize: setup.vocabulary, contextLength: setup.length,
+            width: c, layers: 1, heads: c / dk, feedForward: 1)
         config.initStd = initialisation.std(width: c)
         let model = try LanguageModel<Float>(config: config, rng: &rng)
         let tokens = (0..<(setup.batch * setup.length)).map { _ in Int32(rng.int(below: setup.vocabulary)) }
@@ -120,7 +123,8 @@ enum DkEntropySweep {
         }
         let n = Double(rows)
         let mean = s1 / count
-        return SeedResult(scaledEntropy: sums[0] / n, unscaledEntropy: sums[1] / n, scaledMaxWeight: sums[2] / n,
-                          unscaledMaxWeight: sums[3] / n, scoreStd: max(0, s2 / count - mean * mean).squareRoot())
+        return SeedResult(
+            scaledEntropy: sums[0] / n, unscaledEntropy: sums[1] / n, scaledMaxWeight: sums[2] / n,
+            unscaledMaxWeight: sums[3] / n, scoreStd: max(0, s2 / count - mean * mean).squareRoot())
     }
 }

@@ -56,13 +56,17 @@ struct HeatCapacityExperiment: Experiment {
         let manifest = try Checkpoint.manifest(in: checkpoint)
         let model = try RunModels.loadModel(checkpoint: checkpoint)
         var rng = SeededRNG(seed: context.seed ^ 0x7468_6572_6D6F)  // "thermo"
-        let report = try Self.sweep(model, name: "trained (step \(manifest.step))", data: try models.data(), settings: settings,
-                                    initSeed: context.seed &+ 17, checkpoint: checkpoint.lastPathComponent, rng: &rng, log: context.log)
+        let report = try Self.sweep(
+            model, name: "trained (step \(manifest.step))", data: try models.data(), settings: settings,
+            initSeed: context.seed &+ 17, checkpoint: checkpoint.lastPathComponent, rng: &rng, log: context.log)
         let all = report.trained.sweep.pooledAll
         for (k, b) in report.trained.sweep.betas.enumerated() {
-            context.metrics.log(["beta": b, "heat_capacity": all.mean(\.heatCapacity)[k],
-                                 "entropy_normalised": all.mean(\.normalisedEntropy)[k], "max_weight": all.mean(\.maxWeight)[k]],
-                                fields: ["model": "trained"])
+            context.metrics.log(
+                [
+                    "beta": b, "heat_capacity": all.mean(\.heatCapacity)[k],
+                    "entropy_normalised": all.mean(\.normalisedEntropy)[k], "max_weight": all.mean(\.maxWeight)[k],
+                ],
+                fields: ["model": "trained"])
         }
         return report.output()
     }
@@ -70,8 +74,10 @@ struct HeatCapacityExperiment: Experiment {
     /// Sweeps `model` (nil: the fresh model) and, for comparison, the same architecture freshly
     /// initialised from `initSeed`, on the first validation sequences of `data`, with the two
     /// reference systems on the same sizes.
-    static func sweep(_ model: LanguageModel<Float>?, name: String, config: ModelConfig? = nil, data: PreparedData, settings: Settings,
-                      initSeed: UInt64, checkpoint: String, rng: inout SeededRNG, log: (String) -> Void) throws -> HeatCapacityReport {
+    static func sweep(
+        _ model: LanguageModel<Float>?, name: String, config: ModelConfig? = nil, data: PreparedData, settings: Settings,
+        initSeed: UInt64, checkpoint: String, rng: inout SeededRNG, log: (String) -> Void
+    ) throws -> HeatCapacityReport {
         guard let config = model?.config ?? config else { preconditionFailure("HeatCapacityExperiment.sweep: needs a model or a config") }
         let length = config.contextLength
         let (tokens, batch) = try AttentionScores.validationBatch(data, batch: settings.sequences, length: length)
@@ -82,18 +88,23 @@ struct HeatCapacityExperiment: Experiment {
         let initial = analyse(fresh, name: "initialisation", tokens: tokens, batch: batch, settings: settings, rng: &rng)
         let betas = analysed.sweep.betas
         let rem = PeakScaling.analyse(
-            samples: TemperatureSweepReference.randomEnergy(std: analysed.sweep.scoreStd, length: length, sequences: batch,
-                                                            rows: analysed.sweep.heads.count, betas: betas, rng: &rng),
+            samples: TemperatureSweepReference.randomEnergy(
+                std: analysed.sweep.scoreStd, length: length, sequences: batch,
+                rows: analysed.sweep.heads.count, betas: betas, rng: &rng),
             betas: betas, replicates: settings.replicates, rng: &rng)
-        let firstOrder = PeakScaling.analyse(samples: TemperatureSweepReference.firstOrder(length: length, betas: betas),
-                                             betas: betas, replicates: 2, rng: &rng)
-        return HeatCapacityReport(trained: analysed, initial: initial, randomEnergy: rem, firstOrder: firstOrder,
-                                  checkpoint: checkpoint, settings: settings)
+        let firstOrder = PeakScaling.analyse(
+            samples: TemperatureSweepReference.firstOrder(length: length, betas: betas),
+            betas: betas, replicates: 2, rng: &rng)
+        return HeatCapacityReport(
+            trained: analysed, initial: initial, randomEnergy: rem, firstOrder: firstOrder,
+            checkpoint: checkpoint, settings: settings)
     }
 
     /// Captures the model's scores on the tokens and runs the sweep, peaks and scaling.
-    static func analyse(_ model: LanguageModel<Float>, name: String, tokens: [Int32], batch: Int, settings: Settings,
-                        rng: inout SeededRNG) -> Analysis {
+    static func analyse(
+        _ model: LanguageModel<Float>, name: String, tokens: [Int32], batch: Int, settings: Settings,
+        rng: inout SeededRNG
+    ) -> Analysis {
         let captured = AttentionScores.capture(model, tokens: tokens, batch: batch, length: model.config.contextLength)
         let sweep = AttentionTemperatureSweep(captured, grid: settings.grid)
         let heads = sweep.heads.indices.map { sweep.peak(head: $0, replicates: settings.replicates, rng: &rng) }

@@ -24,8 +24,9 @@ public enum ThermoTool {
         let manifest = try Checkpoint.manifest(in: checkpoint)
         log("\(checkpoint.path): \(manifest.model.layers) layers × \(manifest.model.heads) heads, step \(manifest.step)")
         let model = randomInit ? nil : try RunModels.loadModel(checkpoint: checkpoint)
-        return try sweep(model, config: manifest.model, data: try models.data(), checkpoint: randomInit ? "no" : "trained",
-                         options: options, log: log)
+        return try sweep(
+            model, config: manifest.model, data: try models.data(), checkpoint: randomInit ? "no" : "trained",
+            options: options, log: log)
     }
 
     /// The sweep of a freshly initialised transformer of `config` on `data`.
@@ -33,15 +34,19 @@ public enum ThermoTool {
         try sweep(nil, config: config, data: data, checkpoint: "no", options: options, log: log)
     }
 
-    static func sweep(_ model: LanguageModel<Float>?, config: ModelConfig, data: PreparedData, checkpoint: String, options: Options,
-                      log: (String) -> Void) throws -> ExperimentOutput {
+    static func sweep(
+        _ model: LanguageModel<Float>?, config: ModelConfig, data: PreparedData, checkpoint: String, options: Options,
+        log: (String) -> Void
+    ) throws -> ExperimentOutput {
         var settings = HeatCapacityExperiment.Settings(.quick)
         settings.sequences = options.sequences
         settings.replicates = options.replicates
         settings.grid = AttentionTemperatureSweep.Grid(low: options.betaLow, high: options.betaHigh, perDecade: options.perDecade)
         var rng = SeededRNG(seed: options.seed)
-        return try HeatCapacityExperiment.sweep(model, name: model == nil ? "random initialisation" : "trained", config: config, data: data,
-                                                settings: settings, initSeed: options.seed &+ 17, checkpoint: checkpoint, rng: &rng,
-                                                log: log).output()
+        return try HeatCapacityExperiment.sweep(
+            model, name: model == nil ? "random initialisation" : "trained", config: config, data: data,
+            settings: settings, initSeed: options.seed &+ 17, checkpoint: checkpoint, rng: &rng,
+            log: log
+        ).output()
     }
 }

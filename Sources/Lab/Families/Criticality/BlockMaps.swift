@@ -27,22 +27,24 @@ enum BlockMaps {
             precondition(x.count == length * width, "BlockMaps: input of \(x.count) values for (T, C) = (\(length), \(width))")
             let tape = Tape<Double>()
             tape.recordsGradients = false
-            let h = tape.constant(Tensor(shape: [1, length, width], scalars: x))      // (1, T, C)
+            let h = tape.constant(Tensor(shape: [1, length, width], scalars: x))  // (1, T, C)
             return block(h, training: false, trace: nil).value.scalars
         }
     }
 
     /// Forward map and central-difference JVP of `forward` on R^n.
     static func layerMap(_ forward: @escaping @Sendable ([Double]) -> [Double]) -> LayerMap {
-        LayerMap(forward: forward, jvp: { x, v in
-            let vNorm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            guard vNorm > 0 else { return [Double](repeating: 0, count: forward(x).count) }
-            let eps = relativeStep * max(x.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1)
-            let step = eps / vNorm
-            let plus = forward(zip(x, v).map { $0 + step * $1 })
-            let minus = forward(zip(x, v).map { $0 - step * $1 })
-            return zip(plus, minus).map { ($0 - $1) / (2 * step) }
-        })
+        LayerMap(
+            forward: forward,
+            jvp: { x, v in
+                let vNorm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                guard vNorm > 0 else { return [Double](repeating: 0, count: forward(x).count) }
+                let eps = relativeStep * max(x.reduce(0) { $0 + $1 * $1 }.squareRoot(), 1)
+                let step = eps / vNorm
+                let plus = forward(zip(x, v).map { $0 + step * $1 })
+                let minus = forward(zip(x, v).map { $0 - step * $1 })
+                return zip(plus, minus).map { ($0 - $1) / (2 * step) }
+            })
     }
 
     /// The blocks of `model` acting on sequences of `length` tokens.

@@ -26,17 +26,21 @@ public struct BranchingExperiment: Experiment {
             }
             let inputs = (0..<4).map { _ in (0..<48).map { _ in rng.normal() } }
             let r = BranchingRatio.measure(layers: layers, inputs: inputs, probes: 2, rng: rng.stream(UInt64(g * 10)))
-            out.measurements["linear.gain-\(NumberText.of(g)).branching"] = Measurement(r.depthBranching, label: "depth-averaged branching of 6 layers g·Q, g = \(g)")
+            out.measurements["linear.gain-\(NumberText.of(g)).branching"] = Measurement(
+                r.depthBranching, label: "depth-averaged branching of 6 layers g·Q, g = \(g)")
             linearRows.append([NumberText.of(g), NumberText.of(r.depthBranching), NumberText.of(r.layerLogGain.max()! - r.layerLogGain.min()!)])
         }
-        out.tables.append(ReportTable(title: "Linear maps g·Q (Q orthogonal): branching must equal g",
-                                      header: ["g", "measured branching", "spread of per-layer ln gain"], rows: linearRows))
+        out.tables.append(
+            ReportTable(
+                title: "Linear maps g·Q (Q orthogonal): branching must equal g",
+                header: ["g", "measured branching", "spread of per-layer ln gain"], rows: linearRows))
 
         // Random tanh networks across the transition.
         let width = smoke ? 64 : 256, depth = smoke ? 6 : 20, samples = smoke ? 4 : 12
         let sigmas = smoke ? [0.5, 1.0, 2.0] : [0.5, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0]
-        var perLayer = Chart(title: "Perturbation gain per layer, random tanh networks (N = \(width))",
-                                        xLabel: "layer", yLabel: "mean ln(‖J v‖ / ‖v‖)")
+        var perLayer = Chart(
+            title: "Perturbation gain per layer, random tanh networks (N = \(width))",
+            xLabel: "layer", yLabel: "mean ln(‖J v‖ / ‖v‖)")
         var rows: [[String]] = []
         var maxDeviation = 0.0
         var depthGains: [Double] = [], depthErrors: [Double] = [], meanFieldGains: [Double] = []
@@ -58,22 +62,36 @@ public struct BranchingExperiment: Experiment {
                 label: "depth-averaged ln gain per layer, σ_w = \(sigma) (mean field \(NumberText.of(mfDepth)))")
             out.measurements["tanh.sigma-\(NumberText.of(sigma)).mean-field-log-gain"] = Measurement(
                 mfDepth, label: "mean-field ½⟨ln χ_l⟩ over the depth, σ_w = \(sigma)")
-            rows.append([NumberText.of(sigma), Measurement(r.depthAveragedLogGain, error: r.depthAveragedLogGainError).formatted, NumberText.of(mfDepth),
-                         NumberText.of(Foundation.exp(r.depthAveragedLogGain)), mf.chi.last! < 1 ? "ordered" : "chaotic"])
+            rows.append([
+                NumberText.of(sigma), Measurement(r.depthAveragedLogGain, error: r.depthAveragedLogGainError).formatted, NumberText.of(mfDepth),
+                NumberText.of(Foundation.exp(r.depthAveragedLogGain)), mf.chi.last! < 1 ? "ordered" : "chaotic",
+            ])
         }
         perLayer.add(.horizontalLine(0, label: "critical (branching 1)"))
-        out.measurements["tanh.max-deviation-from-mean-field"] = Measurement(maxDeviation, label: "largest |measured − mean-field| per-layer ln gain (O(1/N) expected)", pooling: .maximum)
-        out.tables.append(ReportTable(title: "Random tanh networks, depth \(depth), width \(width): ln gain per layer over the whole depth",
-                                      header: ["σ_w", "measured", "mean field ½⟨ln χ⟩", "branching", "phase (χ at depth)"], rows: rows))
-        out.figures.append(Figure(name: "branching-per-layer", caption: "Mean log gain of a random perturbation through each layer, with the mean-field prediction ½ ln χ_l (dashed). Zero is criticality (branching ratio 1); σ_w = 1 is the edge of chaos of tanh networks without biases.",
-                                  svg: perLayer.svg()))
+        out.measurements["tanh.max-deviation-from-mean-field"] = Measurement(
+            maxDeviation, label: "largest |measured − mean-field| per-layer ln gain (O(1/N) expected)", pooling: .maximum)
+        out.tables.append(
+            ReportTable(
+                title: "Random tanh networks, depth \(depth), width \(width): ln gain per layer over the whole depth",
+                header: ["σ_w", "measured", "mean field ½⟨ln χ⟩", "branching", "phase (χ at depth)"], rows: rows))
+        out.figures.append(
+            Figure(
+                name: "branching-per-layer",
+                caption:
+                    "Mean log gain of a random perturbation through each layer, with the mean-field prediction ½ ln χ_l (dashed). Zero is criticality (branching ratio 1); σ_w = 1 is the edge of chaos of tanh networks without biases.",
+                svg: perLayer.svg()))
         var across = Chart(title: "Depth-averaged gain across the order–chaos transition", xLabel: "σ_w", yLabel: "ln gain per layer")
         across.add(.scatter(sigmas, depthGains, errors: depthErrors, label: "measured"))
         across.add(.reference(sigmas, meanFieldGains, label: "mean field"))
         across.add(.horizontalLine(0, label: "critical"))
-        out.figures.append(Figure(name: "branching-transition", caption: "End-to-end log gain per layer of a perturbation carried through the whole stack, against the weight scale σ_w.",
-                                  svg: across.svg()))
-        out.notes.append("The estimator reads a stack of layer closures (forward map + Jacobian–vector product); linear maps g·Q give branching g exactly and random tanh networks follow mean-field theory to \(NumberText.of(maxDeviation)) in ln gain per layer (width \(width)).")
+        out.figures.append(
+            Figure(
+                name: "branching-transition",
+                caption: "End-to-end log gain per layer of a perturbation carried through the whole stack, against the weight scale σ_w.",
+                svg: across.svg()))
+        out.notes.append(
+            "The estimator reads a stack of layer closures (forward map + Jacobian–vector product); linear maps g·Q give branching g exactly and random tanh networks follow mean-field theory to \(NumberText.of(maxDeviation)) in ln gain per layer (width \(width))."
+        )
         return out
     }
 }

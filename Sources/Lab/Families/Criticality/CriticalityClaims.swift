@@ -7,12 +7,13 @@ import Foundation
 
 extension ClaimRegistry {
     static let criticality: [Claim] = [
-        Claim(id: "criticality.branching-one", seed: Seed.symmetryBreaking, section: "§5.1",
-              statement: "Transformers operate at criticality with branching factor ≈ 1.",
-              claimed: "η ≈ 1",
-              experiment: ModelBranchingExperiment.experimentID, evidence: .trainedModel,
-              scope: .universal(quote: "§5.1: \"The transformer's dynamic core: … 3. Exhibits critical branching factor η ≈ 1 (neural criticality)\""),
-              rule: CriticalityRules.branchingOne),
+        Claim(
+            id: "criticality.branching-one", seed: Seed.symmetryBreaking, section: "§5.1",
+            statement: "Transformers operate at criticality with branching factor ≈ 1.",
+            claimed: "η ≈ 1",
+            experiment: ModelBranchingExperiment.experimentID, evidence: .trainedModel,
+            scope: .universal(quote: "§5.1: \"The transformer's dynamic core: … 3. Exhibits critical branching factor η ≈ 1 (neural criticality)\""),
+            rule: CriticalityRules.branchingOne)
     ]
 }
 
@@ -50,8 +51,10 @@ enum CriticalityRules {
         "trained transformer, per-block branching η = exp(relative-perturbation ln gain), error over validation windows and seeds: "
             + "reproduced when |ln η| + 2σ ≤ \(formatRuleNumber(branchingTolerance)), contradicted when |ln η| − 2σ > "
             + "\(formatRuleNumber(branchingTolerance)), else inconclusive; the estimator must give 2 for linear maps of gain 2; scale ≥ quick",
-        measuring: [BranchingKey.transformerTrained, BranchingKey.transformerInit, BranchingKey.transformerDepth,
-                    BranchingKey.qsfTrained, BranchingKey.qsfInit, BranchingKey.linearGainTwo]
+        measuring: [
+            BranchingKey.transformerTrained, BranchingKey.transformerInit, BranchingKey.transformerDepth,
+            BranchingKey.qsfTrained, BranchingKey.qsfInit, BranchingKey.linearGainTwo,
+        ]
     ) { e in
         let g2 = e[BranchingKey.linearGainTwo]?.value ?? .nan
         guard abs(g2 - 2) < 1e-9 else {

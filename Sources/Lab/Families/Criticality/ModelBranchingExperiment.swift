@@ -73,12 +73,16 @@ public struct ModelBranchingExperiment: Experiment {
                 let rng = SeededRNG(seed: context.seed).stream(UInt64(60 + 2 * s + (state == "init" ? 0 : 1)))
                 let result = BranchingRatio.measure(layers: BlockMaps.blocks(twin, length: length), inputs: inputs, probes: probes, rng: rng)
                 let maps = BlockMaps.blocks(twin, length: length)
-                let branch = BranchingRatio.measure(layers: BlockMaps.residualBranches(twin, length: length), inputs: inputs, probes: probes, rng: rng.stream(7))
-                cases.append(Case(model: stage, state: state, result: result, branchLogGain: branch.layerLogGain, branchLogGainError: branch.layerLogGainError,
-                                  windowNormGrowth: Self.normGrowth(maps, inputs: inputs)))
-                context.log("branching: \(stage) \(state), \(twin.config.layers) blocks, \(windows.count) windows × \(probes) probes, depth-averaged ln gain "
-                            + "\(Measurement(result.depthAveragedLogGain, error: result.depthAveragedLogGainError).formatted) "
-                            + "(\(NumberText.of(Date().timeIntervalSince(start))) s)")
+                let branch = BranchingRatio.measure(
+                    layers: BlockMaps.residualBranches(twin, length: length), inputs: inputs, probes: probes, rng: rng.stream(7))
+                cases.append(
+                    Case(
+                        model: stage, state: state, result: result, branchLogGain: branch.layerLogGain, branchLogGainError: branch.layerLogGainError,
+                        windowNormGrowth: Self.normGrowth(maps, inputs: inputs)))
+                context.log(
+                    "branching: \(stage) \(state), \(twin.config.layers) blocks, \(windows.count) windows × \(probes) probes, depth-averaged ln gain "
+                        + "\(Measurement(result.depthAveragedLogGain, error: result.depthAveragedLogGainError).formatted) "
+                        + "(\(NumberText.of(Date().timeIntervalSince(start))) s)")
             }
         }
         ModelBranchingReport(cases: cases, samples: samples, probes: probes).add(to: &out)

@@ -8,12 +8,13 @@ import Foundation
 
 extension ClaimRegistry {
     static let entanglement: [Claim] = [
-        Claim(id: "entanglement.log-law", seed: Seed.symmetryBreaking, section: "§4.2",
-              statement: "The entanglement entropy of hidden states across head partitions grows logarithmically with sequence length.",
-              claimed: "S_A ~ log L",
-              experiment: HiddenStateEntanglementExperiment.experimentID, evidence: .trainedModel,
-              scope: .universal(quote: "§4.2: \"Studies of transformer hidden states show S_A ~ log L\""),
-              rule: EntanglementRules.logLaw),
+        Claim(
+            id: "entanglement.log-law", seed: Seed.symmetryBreaking, section: "§4.2",
+            statement: "The entanglement entropy of hidden states across head partitions grows logarithmically with sequence length.",
+            claimed: "S_A ~ log L",
+            experiment: HiddenStateEntanglementExperiment.experimentID, evidence: .trainedModel,
+            scope: .universal(quote: "§4.2: \"Studies of transformer hidden states show S_A ~ log L\""),
+            rule: EntanglementRules.logLaw)
     ]
 }
 
@@ -100,8 +101,10 @@ enum EntanglementRules {
             + "\(NumberText.percent(roomFraction)) of the bound ln min(d_A, d_B) free at the shortest L; among those, reproduced when most "
             + "prefer the log law (AIC, most seeds) with a more than 2σ above the covariance-matched null's, contradicted when most prefer "
             + "another law or the matched null shares the log law; scale ≥ quick",
-        measuring: [EntanglementKey.transformerLayers, EntanglementKey.criticalChain, EntanglementKey.randomMatrix,
-                    block0.logCoefficient, block0.preferredLog, block0.minusMatched, block0.entropyMinLength, block0.boundMinLength]
+        measuring: [
+            EntanglementKey.transformerLayers, EntanglementKey.criticalChain, EntanglementKey.randomMatrix,
+            block0.logCoefficient, block0.preferredLog, block0.minusMatched, block0.entropyMinLength, block0.boundMinLength,
+        ]
     ) { e in
         let all = blocks(e)
         let chain = e[EntanglementKey.criticalChain]?.formatted ?? "not measured"
@@ -113,11 +116,14 @@ enum EntanglementRules {
         }
         let open = all.filter(\.hasRoom)
         let preferring = open.filter(\.logPreferred).count, beyond = open.filter(\.beyondNull).count
-        let summary = "\(all.count) blocks, \(open.count) with room; of those, log law preferred in \(preferring), beyond the matched null in \(beyond). "
+        let summary =
+            "\(all.count) blocks, \(open.count) with room; of those, log law preferred in \(preferring), beyond the matched null in \(beyond). "
             + all.map(describe).joined(separator: "; ") + ". XX chain a = \(chain) (exact 1/3)."
         guard e.scale >= .quick else { return .inconclusive("scale \(e.scale.rawValue) < quick. " + summary) }
         guard 2 * open.count > all.count else {
-            return .inconclusive("S at the shortest L lies within \(NumberText.percent(roomFraction)) of its bound in \(all.count - open.count) of \(all.count) blocks. " + summary)
+            return .inconclusive(
+                "S at the shortest L lies within \(NumberText.percent(roomFraction)) of its bound in \(all.count - open.count) of \(all.count) blocks. "
+                    + summary)
         }
         if 2 * beyond > open.count { return .reproduced(summary) }
         if 2 * preferring <= open.count { return .contradicted("most blocks prefer another law. " + summary) }

@@ -33,8 +33,9 @@ public struct HiddenStateEntanglementExperiment: Experiment {
             let model = try models.model(stage)
             let lengths = Self.lengths(context: model.config.contextLength)
             context.log("hidden-state entanglement: \(stage), L = \(lengths.map(String.init).joined(separator: ", ")), \(sequences) sequences each")
-            results += try Self.measure(model, name: stage, lengths: lengths, sequences: sequences, data: data,
-                                        rng: SeededRNG(seed: context.seed).stream(UInt64(40 + s)))
+            results += try Self.measure(
+                model, name: stage, lengths: lengths, sequences: sequences, data: data,
+                rng: SeededRNG(seed: context.seed).stream(UInt64(40 + s)))
         }
         HiddenStateEntanglementReport(results: results).add(to: &out)
         return out
@@ -53,8 +54,10 @@ public struct HiddenStateEntanglementExperiment: Experiment {
     }
 
     /// S(L) of every layer and split of one model, with both null models.
-    static func measure(_ model: LanguageModel<Float>, name: String, lengths: [Int], sequences n: Int, data: PreparedData,
-                        rng: SeededRNG) throws -> [HiddenStateEntropy] {
+    static func measure(
+        _ model: LanguageModel<Float>, name: String, lengths: [Int], sequences n: Int, data: PreparedData,
+        rng: SeededRNG
+    ) throws -> [HiddenStateEntropy] {
         let (layers, c, h) = (model.config.layers, model.config.width, model.config.heads)
         let splits = HiddenStateSplit.allCases
         // measured[layer][split][length] = entropies over sequences
@@ -62,12 +65,13 @@ public struct HiddenStateEntanglementExperiment: Experiment {
         var tokenVectors = [[[Double]]](repeating: [], count: layers)
         for length in lengths {
             let windows = try ModelProbes.validationWindows(data, count: n, length: length)
-            let hidden = ModelProbes.hiddenStates(model, sequences: windows)     // per layer (B, T, C)
+            let hidden = ModelProbes.hiddenStates(model, sequences: windows)  // per layer (B, T, C)
             for l in 0..<layers {
                 let values = hidden[l].scalars.map(Double.init)
                 for (k, split) in splits.enumerated() {
                     let s = try (0..<windows.count).map { b in
-                        try HiddenStateEntropy.entropy(Array(values[(b * length * c)..<((b + 1) * length * c)]), length: length, heads: h, width: c, split: split)
+                        try HiddenStateEntropy.entropy(
+                            Array(values[(b * length * c)..<((b + 1) * length * c)]), length: length, heads: h, width: c, split: split)
                     }
                     measured[l][k].append(s)
                 }
@@ -87,18 +91,23 @@ public struct HiddenStateEntanglementExperiment: Experiment {
                 var g = rng.stream(UInt64(l * 8 + k))
                 var gaussian: [[Double]] = [], matched: [[Double]] = []
                 for length in lengths {
-                    gaussian.append(try (0..<n).map { _ in
-                        try HiddenStateEntropy.entropy((0..<(length * c)).map { _ in g.normal() }, length: length, heads: h, width: c, split: split)
-                    })
-                    matched.append(try (0..<n).map { _ in
-                        try HiddenStateEntropy.entropy(HiddenStateEntropy.matchedDraw(length: length, mean: mean, cholesky: factor, rng: &g),
-                                                       length: length, heads: h, width: c, split: split)
-                    })
+                    gaussian.append(
+                        try (0..<n).map { _ in
+                            try HiddenStateEntropy.entropy((0..<(length * c)).map { _ in g.normal() }, length: length, heads: h, width: c, split: split)
+                        })
+                    matched.append(
+                        try (0..<n).map { _ in
+                            try HiddenStateEntropy.entropy(
+                                HiddenStateEntropy.matchedDraw(length: length, mean: mean, cholesky: factor, rng: &g),
+                                length: length, heads: h, width: c, split: split)
+                        })
                 }
-                out.append(HiddenStateEntropy(model: name, layer: l, split: split, heads: h, width: c,
-                                              measured: EntropyCurve(lengths: lengths, samples: measured[l][k]),
-                                              gaussian: EntropyCurve(lengths: lengths, samples: gaussian),
-                                              matched: EntropyCurve(lengths: lengths, samples: matched)))
+                out.append(
+                    HiddenStateEntropy(
+                        model: name, layer: l, split: split, heads: h, width: c,
+                        measured: EntropyCurve(lengths: lengths, samples: measured[l][k]),
+                        gaussian: EntropyCurve(lengths: lengths, samples: gaussian),
+                        matched: EntropyCurve(lengths: lengths, samples: matched)))
             }
         }
         return out

@@ -33,7 +33,8 @@ struct EntropyCurve: Sendable {
         errors = summaries.map { $0.count > 1 ? $0.standardError : .nan }
         // A spread of zero (a saturated bound) still needs a positive σ in a weighted fit.
         let floor = max(1e-6, (errors.filter(\.isFinite).max() ?? 0) * 1e-3)
-        fit = lengths.count >= 4 && means.allSatisfy(\.isFinite)
+        fit =
+            lengths.count >= 4 && means.allSatisfy(\.isFinite)
             ? try? EntropyScaling.fit(lengths: self.lengths, entropies: means, errors: errors.map { $0.isFinite ? max($0, floor) : floor })
             : nil
     }

@@ -6,10 +6,11 @@ import Foundation
 
 extension ClaimRegistry {
     static let hardware: [Claim] = [
-        Claim(id: "hardware.coherence-circuit", seed: Seed.symmetryBreaking, section: "§4.1, proof-of-concept protocol",
-              statement: "The one-qubit circuit (H, 300 ps delay, measure) shows about 15% |1⟩ survival, evidencing GPU tensor-core coherence.",
-              claimed: "~15% |1⟩ after 300 ps; T2 150–300 ps at 300 K",
-              experiment: CoherenceCircuitExperiment.experimentID, evidence: .simulation, rule: HardwareRules.coherenceCircuit),
+        Claim(
+            id: "hardware.coherence-circuit", seed: Seed.symmetryBreaking, section: "§4.1, proof-of-concept protocol",
+            statement: "The one-qubit circuit (H, 300 ps delay, measure) shows about 15% |1⟩ survival, evidencing GPU tensor-core coherence.",
+            claimed: "~15% |1⟩ after 300 ps; T2 150–300 ps at 300 K",
+            experiment: CoherenceCircuitExperiment.experimentID, evidence: .simulation, rule: HardwareRules.coherenceCircuit)
     ]
 }
 
@@ -48,7 +49,8 @@ enum HardwareRules {
         }
         let deviation = abs(p1.value - claimedP1) / err
         let t1 = e[CoherenceKey.t1For15Percent]?.value ?? .nan, t2 = e[CoherenceKey.t2For15PercentContrast]?.value ?? .nan
-        let summary = "P(|1⟩) = \(p1.formatted), \(formatRuleNumber(deviation))σ from \(formatRuleNumber(claimedP1)); spread over the seed's T2 "
+        let summary =
+            "P(|1⟩) = \(p1.formatted), \(formatRuleNumber(deviation))σ from \(formatRuleNumber(claimedP1)); spread over the seed's T2 "
             + "values \(formatRuleNumber(spread.value)); 15% needs T1 = \(formatRuleNumber(t1)) ps (unstated), or is the Ramsey contrast at T2 = \(formatRuleNumber(t2)) ps"
         if deviation > sigmas && spread.value < spreadTolerance { return .contradicted(summary) }
         return .inconclusive(summary)

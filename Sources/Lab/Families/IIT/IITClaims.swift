@@ -7,12 +7,13 @@ import Foundation
 
 extension ClaimRegistry {
     static let iit: [Claim] = [
-        Claim(id: "iit.phi", seed: Seed.symmetryBreaking, section: "§5.1",
-              statement: "Integrated information exceeds 50 bits at 175B parameters.",
-              claimed: "Φ > 50 bits at 175B parameters",
-              experiment: KoopmanPhiExperiment.experimentID, evidence: .trainedModel,
-              scope: .seedModels(quote: "§5.1: \"Achieves Φ > 50 bits (human-level integration) at 175B parameters\"", scale: SeedModelScale.gpt3),
-              rule: IITRules.phi),
+        Claim(
+            id: "iit.phi", seed: Seed.symmetryBreaking, section: "§5.1",
+            statement: "Integrated information exceeds 50 bits at 175B parameters.",
+            claimed: "Φ > 50 bits at 175B parameters",
+            experiment: KoopmanPhiExperiment.experimentID, evidence: .trainedModel,
+            scope: .seedModels(quote: "§5.1: \"Achieves Φ > 50 bits (human-level integration) at 175B parameters\"", scale: SeedModelScale.gpt3),
+            rule: IITRules.phi)
     ]
 }
 
@@ -40,9 +41,10 @@ enum IITRules {
         measuring: [PhiKey.twoNode, PhiKey.disconnected, PhiKey.maxBits]
     ) { e in
         func text(_ key: MeasurementKey) -> String { e[key]?.formatted ?? "not measured" }
-        return .untestable("the seed states no units, dynamics, partition scheme or estimator for its 50 bits; exact Φ over n units "
-                           + "scores 2^(n−1) − 1 bipartitions (exhaustive here up to n = \(exhaustiveLimit)). Validation: two coupled nodes "
-                           + "\(text(PhiKey.twoNode)) bits (analytic 0.5), disconnected blocks \(text(PhiKey.disconnected)) bits (exact 0). "
-                           + "Largest Φ of a trained Koopman layer: \(text(PhiKey.maxBits)) bits.")
+        return .untestable(
+            "the seed states no units, dynamics, partition scheme or estimator for its 50 bits; exact Φ over n units "
+                + "scores 2^(n−1) − 1 bipartitions (exhaustive here up to n = \(exhaustiveLimit)). Validation: two coupled nodes "
+                + "\(text(PhiKey.twoNode)) bits (analytic 0.5), disconnected blocks \(text(PhiKey.disconnected)) bits (exact 0). "
+                + "Largest Φ of a trained Koopman layer: \(text(PhiKey.maxBits)) bits.")
     }
 }

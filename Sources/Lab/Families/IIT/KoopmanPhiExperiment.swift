@@ -65,8 +65,10 @@ public struct KoopmanPhiExperiment: Experiment {
                         let system = try LinearGaussianSystem(coupling: sub, noiseCovariance: .identity(indices.count))
                         phi = AutoregressivePhi.phi(system, rng: SeededRNG(seed: context.seed).stream(UInt64(1000 * s + 10 * l + p)))
                     }
-                    rows.append(Row(model: stage, layer: l, part: name, size: indices.count, spectralRadius: radius, phi: phi,
-                                    seconds: Date().timeIntervalSince(start)))
+                    rows.append(
+                        Row(
+                            model: stage, layer: l, part: name, size: indices.count, spectralRadius: radius, phi: phi,
+                            seconds: Date().timeIntervalSince(start)))
                 }
             }
             context.log("Φ: \(stage), \(model.config.layers) Koopman layers of \(model.config.width) state coordinates")

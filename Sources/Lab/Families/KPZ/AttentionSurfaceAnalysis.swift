@@ -35,8 +35,10 @@ struct GrowthRegime: Sendable {
     var summary: String {
         var parts: [String] = []
         if betaDrift.isFinite {
-            parts.append(String(format: "β drift across its window %+.3f ± %.3f (%@)", betaDrift, betaDriftError,
-                                powerLawGrowth ? "consistent with one power law" : "no single power law"))
+            parts.append(
+                String(
+                    format: "β drift across its window %+.3f ± %.3f (%@)", betaDrift, betaDriftError,
+                    powerLawGrowth ? "consistent with one power law" : "no single power law"))
         }
         if let s = localSlopes { parts.append(String(format: "local slopes in the window %.2f … %.2f", s.lowerBound, s.upperBound)) }
         parts.append("\(saturatedSizes) of \(sizes) sizes saturated")
@@ -57,7 +59,8 @@ struct GrowthRegime: Sendable {
             let jack = Resampling.jackknife(samples: m.realisations, groups: min(groups, m.realisations)) { w in
                 let width = m.width(weights: w)
                 guard let early = SurfaceScaling.powerLaw(m.times, width, in: window.lowerBound...middle),
-                      let late = SurfaceScaling.powerLaw(m.times, width, in: middle...window.upperBound) else { return [.nan] }
+                    let late = SurfaceScaling.powerLaw(m.times, width, in: middle...window.upperBound)
+                else { return [.nan] }
                 return [late.slope - early.slope]
             }
             (drift, driftError) = (jack.value[0], jack.standardErrors[0])
@@ -75,9 +78,10 @@ struct GrowthRegime: Sendable {
         let z = lengths.count >= 2 ? SurfaceScaling.powerLaw(lengths, halfTimes, in: 0...Double.infinity, minimumPoints: 2) : nil
         let finals = result.sizes.map { $0.width.last ?? .nan }
         let alpha = lengths.count >= 2 ? SurfaceScaling.powerLaw(lengths, finals, in: 0...Double.infinity, minimumPoints: 2) : nil
-        return GrowthRegime(betaDrift: drift, betaDriftError: driftError, localSlopes: slopes,
-                            saturatedSizes: result.sizes.filter(\.saturated).count, sizes: result.sizes.count,
-                            halfTimes: halfTimes, halfTimeExponent: z, finalWidthExponent: alpha)
+        return GrowthRegime(
+            betaDrift: drift, betaDriftError: driftError, localSlopes: slopes,
+            saturatedSizes: result.sizes.filter(\.saturated).count, sizes: result.sizes.count,
+            halfTimes: halfTimes, halfTimeExponent: z, finalWidthExponent: alpha)
     }
 }
 
@@ -113,8 +117,10 @@ struct AttentionSurfaceAnalysis: Sendable {
             for h in 0..<surfaces.manifest.heads {
                 let ensembles = surfaces.fields[l][h]
                 let result = try SurfaceScaling.analyze(ensembles, options: perHead)
-                heads.append(Entry(key: "L\(l)H\(h)", name: "L\(l)H\(h)", layer: l, head: h, result: result,
-                                   regime: try GrowthRegime.measure(ensembles, result: result, groups: perHead.jackknifeGroups)))
+                heads.append(
+                    Entry(
+                        key: "L\(l)H\(h)", name: "L\(l)H\(h)", layer: l, head: h, result: result,
+                        regime: try GrowthRegime.measure(ensembles, result: result, groups: perHead.jackknifeGroups)))
             }
         }
         func pooledEntry(_ s: AttentionSurfaces, key: String, name: String, earliest: Double) throws -> Entry {
@@ -123,16 +129,18 @@ struct AttentionSurfaceAnalysis: Sendable {
             var pooledOptions = perHead
             pooledOptions.earliestTime = earliest
             let result = try SurfaceScaling.analyze(ensembles, options: pooledOptions)
-            return Entry(key: key, name: name, result: result,
-                         regime: try GrowthRegime.measure(ensembles, result: result, groups: pooledOptions.jackknifeGroups))
+            return Entry(
+                key: key, name: name, result: result,
+                regime: try GrowthRegime.measure(ensembles, result: result, groups: pooledOptions.jackknifeGroups))
         }
         let pooled = try pooledEntry(surfaces, key: "pooled", name: "pooled", earliest: options.earliestTime)
         // In gradient-flow time the lattice-transient cut moves with the clock: the flow time of
         // the step the step-time analysis starts at.
         let m = surfaces.manifest
         let firstStep = m.steps.firstIndex { Double($0) >= options.earliestTime } ?? 0
-        let flow = try pooledEntry(surfaces.withLearningRateTime(), key: "flow", name: "pooled (gradient-flow time)",
-                                   earliest: m.learningRateTimes[firstStep])
+        let flow = try pooledEntry(
+            surfaces.withLearningRateTime(), key: "flow", name: "pooled (gradient-flow time)",
+            earliest: m.learningRateTimes[firstStep])
         return AttentionSurfaceAnalysis(heads: heads, pooled: pooled, pooledFlowTime: flow)
     }
 }
@@ -141,18 +149,23 @@ extension AttentionSurfaceAnalysis {
     /// Plain-text report for the CLI: a row per head, then the pooled analyses in full.
     func text(_ manifest: AttentionSurfaces.Manifest, detail: Bool = false) -> String {
         func e(_ x: ExponentEstimate?) -> String { x.map { Measurement($0.value, error: $0.standardError).formatted } ?? "—" }
-        var lines = ["\(manifest.description)",
-                     "sizes L = \(manifest.queryPositions.map { String($0 + 1) }.joined(separator: ", ")) (query positions \(manifest.queryPositions.map(String.init).joined(separator: ", "))), "
-                        + "\(manifest.probes) probe sequences, \(manifest.steps.count) recorded steps \(manifest.steps.first!)…\(manifest.steps.last!)",
-                     "seed (§2.1): α 0.48 ± 0.03, β 0.34 ± 0.02, z 1.49 ± 0.05", "",
-                     "head    α                β                z                saturated  β drift          t½ ∝ L^z½"]
+        var lines = [
+            "\(manifest.description)",
+            "sizes L = \(manifest.queryPositions.map { String($0 + 1) }.joined(separator: ", ")) (query positions \(manifest.queryPositions.map(String.init).joined(separator: ", "))), "
+                + "\(manifest.probes) probe sequences, \(manifest.steps.count) recorded steps \(manifest.steps.first!)…\(manifest.steps.last!)",
+            "seed (§2.1): α 0.48 ± 0.03, β 0.34 ± 0.02, z 1.49 ± 0.05", "",
+            "head    α                β                z                saturated  β drift          t½ ∝ L^z½",
+        ]
         for h in heads + [pooled, pooledFlowTime] {
             let r = h.regime
             let drift = r.betaDrift.isFinite ? Measurement(r.betaDrift, error: r.betaDriftError).formatted : "—"
             let half = r.halfTimeExponent.map { Measurement($0.slope, error: $0.slopeError).formatted } ?? "—"
-            lines.append([SurfaceScalingSummary.pad(h.name, 7), SurfaceScalingSummary.pad(e(h.result.alpha), 16),
-                          SurfaceScalingSummary.pad(e(h.result.beta), 16), SurfaceScalingSummary.pad(e(h.result.z), 16),
-                          SurfaceScalingSummary.pad("\(r.saturatedSizes)/\(r.sizes)", 10), SurfaceScalingSummary.pad(drift, 16), half].joined(separator: " "))
+            lines.append(
+                [
+                    SurfaceScalingSummary.pad(h.name, 7), SurfaceScalingSummary.pad(e(h.result.alpha), 16),
+                    SurfaceScalingSummary.pad(e(h.result.beta), 16), SurfaceScalingSummary.pad(e(h.result.z), 16),
+                    SurfaceScalingSummary.pad("\(r.saturatedSizes)/\(r.sizes)", 10), SurfaceScalingSummary.pad(drift, 16), half,
+                ].joined(separator: " "))
         }
         for entry in [pooled, pooledFlowTime] {
             lines += ["", "— \(entry.name) —", SurfaceScalingSummary.text(entry.result, detail: detail), "regime: " + entry.regime.summary]

@@ -41,7 +41,8 @@ public struct AttentionSurfaceExperiment: Experiment {
     static func scale(of recorder: AttentionSurfaceRecorder, data: PreparedData) -> ModelScale {
         let tokens = recorder.training.steps * recorder.training.batchSize * recorder.model.contextLength
         let documents = data.summary.documents.train + data.summary.documents.validation
-        return ModelScale(parameters: Double(recorder.model.parameterCount), tokens: Double(tokens),
-                          corpus: "\(CorpusExperiment.label(data.summary)), \(documents) documents")
+        return ModelScale(
+            parameters: Double(recorder.model.parameterCount), tokens: Double(tokens),
+            corpus: "\(CorpusExperiment.label(data.summary)), \(documents) documents")
     }
 }

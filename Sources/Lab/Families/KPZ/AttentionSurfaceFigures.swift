@@ -8,10 +8,12 @@ struct AttentionSurfaceFigures {
     var surfaces: AttentionSurfaces
 
     func figures() -> [Figure] {
-        [width(analysis.pooled, name: "kpz-attention-width", timeLabel: "training step t"),
-         heads(), slopes(),
-         width(analysis.pooledFlowTime, name: "kpz-attention-width-flow", timeLabel: "gradient-flow time τ = Σ lr / lr_max"),
-         correlation()]
+        [
+            width(analysis.pooled, name: "kpz-attention-width", timeLabel: "training step t"),
+            heads(), slopes(),
+            width(analysis.pooledFlowTime, name: "kpz-attention-width-flow", timeLabel: "gradient-flow time τ = Σ lr / lr_max"),
+            correlation(),
+        ]
     }
 
     private func width(_ entry: AttentionSurfaceAnalysis.Entry, name: String, timeLabel: String) -> Figure {
@@ -21,14 +23,17 @@ struct AttentionSurfaceFigures {
             chart.add(.line(s.times, s.width, errors: s.widthError, label: "L = \(s.length)"))
         }
         if let b = r.beta {
-            chart.add(.powerLawFit(slope: b.value, amplitude: b.amplitude, over: b.fitRange,
-                                   label: "fit β = " + Measurement(b.value, error: b.standardError).formatted, color: .black))
+            chart.add(
+                .powerLawFit(
+                    slope: b.value, amplitude: b.amplitude, over: b.fitRange,
+                    label: "fit β = " + Measurement(b.value, error: b.standardError).formatted, color: .black))
             // The seed's β through the fit's midpoint, for comparison.
             let mid = (b.fitRange.lowerBound * b.fitRange.upperBound).squareRoot()
             let at = b.amplitude * Foundation.pow(mid, b.value)
             chart.add(.powerLawFit(slope: 0.34, amplitude: at / Foundation.pow(mid, 0.34), over: b.fitRange, label: "seed β = 0.34"))
         }
-        var caption = "Interface width of the pre-softmax logit rows (keys j ≤ i, L = i + 1), pooled over \(analysis.heads.count) heads and \(surfaces.manifest.probes) probe sequences, with jackknife errors; dashed: the β fit in the estimator's window and the seed's β = 0.34 through its midpoint."
+        var caption =
+            "Interface width of the pre-softmax logit rows (keys j ≤ i, L = i + 1), pooled over \(analysis.heads.count) heads and \(surfaces.manifest.probes) probe sequences, with jackknife errors; dashed: the β fit in the estimator's window and the seed's β = 0.34 through its midpoint."
         if let a = r.alpha { caption += " α = \(a.formatted) from \(r.alphaSource)." }
         if let z = r.z { caption += " z = α/β = \(z.formatted)." }
         caption += " Regime: " + entry.regime.summary + "."
@@ -42,8 +47,11 @@ struct AttentionSurfaceFigures {
             guard let s = entry.result.sizes.last else { continue }
             chart.add(.line(s.times, s.width, label: entry.name))
         }
-        return Figure(name: "kpz-attention-heads", caption: "Width of each head's logit row for the last query position (L = \(largest)) against training step; the exponents per head are in the table.",
-                      svg: chart.svg())
+        return Figure(
+            name: "kpz-attention-heads",
+            caption:
+                "Width of each head's logit row for the last query position (L = \(largest)) against training step; the exponents per head are in the table.",
+            svg: chart.svg())
     }
 
     private func slopes() -> Figure {
@@ -53,21 +61,30 @@ struct AttentionSurfaceFigures {
         }
         chart.add(.horizontalLine(1.0 / 3, label: "KPZ β = 1/3"))
         chart.add(.horizontalLine(0, label: nil))
-        return Figure(name: "kpz-attention-local-slopes", caption: "Local slope of ln W against ln t between successive recorded steps. A KPZ surface shows a plateau at β = 1/3 during growth, then 0 after its size-dependent saturation time; a single power law shows one flat band.",
-                      svg: chart.svg())
+        return Figure(
+            name: "kpz-attention-local-slopes",
+            caption:
+                "Local slope of ln W against ln t between successive recorded steps. A KPZ surface shows a plateau at β = 1/3 during growth, then 0 after its size-dependent saturation time; a single power law shows one flat band.",
+            svg: chart.svg())
     }
 
     private func correlation() -> Figure {
         let r = analysis.pooled.result
-        var chart = Chart(title: "Height-difference correlation C(r) at the last step (pooled)", xLabel: "key separation r", yLabel: "C(r)", xScale: .log, yScale: .log)
+        var chart = Chart(
+            title: "Height-difference correlation C(r) at the last step (pooled)", xLabel: "key separation r", yLabel: "C(r)", xScale: .log, yScale: .log)
         for s in r.sizes {
             chart.add(.line(s.separations, s.heightDifference, errors: s.heightDifferenceError, label: "L = \(s.length)"))
             if let a = s.alphaCorrelation {
-                chart.add(.powerLawFit(slope: a.value, amplitude: a.amplitude, over: a.fitRange,
-                                       label: "L = \(s.length): α = " + Measurement(a.value, error: a.standardError).formatted))
+                chart.add(
+                    .powerLawFit(
+                        slope: a.value, amplitude: a.amplitude, over: a.fitRange,
+                        label: "L = \(s.length): α = " + Measurement(a.value, error: a.standardError).formatted))
             }
         }
-        return Figure(name: "kpz-attention-correlation", caption: "C(r) = ⟨(h(j + r) − h(j))²⟩^{1/2} over key positions at the last recorded step; a self-affine surface has C ∝ r^α inside its correlation length (KPZ: α = 1/2).",
-                      svg: chart.svg())
+        return Figure(
+            name: "kpz-attention-correlation",
+            caption:
+                "C(r) = ⟨(h(j + r) − h(j))²⟩^{1/2} over key positions at the last recorded step; a self-affine surface has C ∝ r^α inside its correlation length (KPZ: α = 1/2).",
+            svg: chart.svg())
     }
 }

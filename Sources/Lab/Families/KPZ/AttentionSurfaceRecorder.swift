@@ -26,35 +26,35 @@ struct AttentionSurfaceRecorder {
 
     /// The protocol at a scale, for a tokenizer of `vocabulary` tokens.
     static func at(_ scale: Scale, vocabulary: Int, seed: UInt64) -> AttentionSurfaceRecorder {
-        func make(width: Int, layers: Int, heads: Int, ff: Int, context: Int, batch: Int, steps: Int, lr: Double,
-                  probes: Int, queries: [Int]) -> AttentionSurfaceRecorder {
-            let model = ModelConfig(architecture: .transformer, vocabularySize: vocabulary, contextLength: context,
-                                    width: width, layers: layers, heads: heads, feedForward: ff)
-            var training = TrainingConfig()
-            training.steps = steps
-            training.batchSize = batch
-            training.contextLength = context
-            training.maxLearningRate = lr
-            training.evalInterval = 0
-            training.logInterval = 0
-            training.seed = seed &+ 11
-            return AttentionSurfaceRecorder(model: model, training: training, probes: probes, queryPositions: queries,
-                                            initSeed: seed &+ 12)
+        func make(
+            width: Int, layers: Int, heads: Int, ff: Int, context: Int, batch: Int, steps: Int, lr: Double,
+            probes: Int, queries: [Int]
+        ) -> AttentionSurfaceRecorder {
+            let model = ModelConfig(
+                architecture: .transformer, vocabularySize: vocabulary, contextLength: context,
+                width: width, layers: layers, heads: heads, feedForward: ff)
+            let training = TrainingConfig.unlogged(steps: steps, batch: batch, context: context, learningRate: lr, seed: seed &+ 11)
+            return AttentionSurfaceRecorder(
+                model: model, training: training, probes: probes, queryPositions: queries,
+                initSeed: seed &+ 12)
         }
         switch scale {
         case .smoke:
             return make(width: 16, layers: 1, heads: 2, ff: 64, context: 32, batch: 4, steps: 40, lr: 1e-2, probes: 4, queries: [15, 31])
         case .quick:
             // ≈ 15 s on 2 cores: context 64 keeps the family's quick budget (context 128 doubled it).
-            return make(width: 64, layers: 2, heads: 4, ff: 256, context: 64, batch: 8, steps: 600, lr: 5e-3, probes: 24,
-                        queries: [15, 31, 63])
+            return make(
+                width: 64, layers: 2, heads: 4, ff: 256, context: 64, batch: 8, steps: 600, lr: 5e-3, probes: 24,
+                queries: [15, 31, 63])
         case .small:
-            return make(width: 128, layers: 4, heads: 4, ff: 512, context: 128, batch: 16, steps: 3000, lr: 3e-3, probes: 32,
-                        queries: [15, 31, 63, 127])
+            return make(
+                width: 128, layers: 4, heads: 4, ff: 512, context: 128, batch: 16, steps: 3000, lr: 3e-3, probes: 32,
+                queries: [15, 31, 63, 127])
         case .paper:
             // The seed's table is for a 12-layer model.
-            return make(width: 384, layers: 12, heads: 12, ff: 1536, context: 256, batch: 16, steps: 20000, lr: 6e-4, probes: 32,
-                        queries: [31, 63, 127, 255])
+            return make(
+                width: 384, layers: 12, heads: 12, ff: 1536, context: 256, batch: 16, steps: 20000, lr: 6e-4, probes: 32,
+                queries: [31, 63, 127, 255])
         }
     }
 
@@ -92,8 +92,11 @@ struct AttentionSurfaceRecorder {
         let steps = recordingSteps
         let (layers, heads, t) = (config.layers, config.heads, config.contextLength)
         // rows[l][h][k][b]: the recorded rows (T · L) of probe b.
-        var rows = [[[[[Double]]]]](repeating: [[[[Double]]]](repeating: queryPositions.map { i in
-            [[Double]](repeating: [], count: probes) }, count: heads), count: layers)
+        var rows = [[[[[Double]]]]](
+            repeating: [[[[Double]]]](
+                repeating: queryPositions.map { i in
+                    [[Double]](repeating: [], count: probes)
+                }, count: heads), count: layers)
         let tape = Tape<Float>()
         tape.recordsGradients = false
         var losses: [Double] = []
@@ -107,7 +110,7 @@ struct AttentionSurfaceRecorder {
             _ = network.logits(tape, tokens: tokens, batch: probes, length: t, trace: trace)
             tape.reset()
             for l in 0..<layers {
-                let scores = trace.tensor(.attentionScores, layer: l)!      // (B, H, T, T)
+                let scores = trace.tensor(.attentionScores, layer: l)!  // (B, H, T, T)
                 scores.withUnsafeBufferPointer { p in
                     for h in 0..<heads {
                         for (k, i) in queryPositions.enumerated() {
@@ -124,17 +127,26 @@ struct AttentionSurfaceRecorder {
         var cumulative: [Double] = [0]
         for s in 0..<training.steps { cumulative.append(cumulative[s] + schedule.learningRate(at: s) / training.maxLearningRate) }
         let times = steps.map(Double.init)
-        let fields = rows.map { layer in layer.map { head in head.enumerated().map { k, perProbe in
-            perProbe.map { HeightField(times: times, length: queryPositions[k] + 1, heights: $0) }
-        } } }
-        let manifest = AttentionSurfaces.Manifest(layers: layers, heads: heads, queryPositions: queryPositions, probes: probes,
-                                                  steps: steps, learningRateTimes: steps.map { cumulative[$0] }, description: description)
+        let fields = rows.map { layer in
+            layer.map { head in
+                head.enumerated().map { k, perProbe in
+                    perProbe.map { HeightField(times: times, length: queryPositions[k] + 1, heights: $0) }
+                }
+            }
+        }
+        let manifest = AttentionSurfaces.Manifest(
+            layers: layers, heads: heads, queryPositions: queryPositions, probes: probes,
+            steps: steps, learningRateTimes: steps.map { cumulative[$0] }, description: description)
         let tenth = max(1, losses.count / 10)
-        let outcome = Outcome(surfaces: AttentionSurfaces(manifest: manifest, fields: fields),
-                              initialLoss: losses.prefix(tenth).reduce(0, +) / Double(tenth),
-                              finalLoss: losses.suffix(tenth).reduce(0, +) / Double(tenth),
-                              seconds: Date().timeIntervalSince(start))
-        log(String(format: "attention surfaces: %d steps, training loss %.3f → %.3f, %.1f s", training.steps, outcome.initialLoss, outcome.finalLoss, outcome.seconds))
+        let outcome = Outcome(
+            surfaces: AttentionSurfaces(manifest: manifest, fields: fields),
+            initialLoss: losses.prefix(tenth).reduce(0, +) / Double(tenth),
+            finalLoss: losses.suffix(tenth).reduce(0, +) / Double(tenth),
+            seconds: Date().timeIntervalSince(start))
+        log(
+            String(
+                format: "attention surfaces: %d steps, training loss %.3f → %.3f, %.1f s", training.steps, outcome.initialLoss, outcome.finalLoss,
+                outcome.seconds))
         return outcome
     }
 }

@@ -42,9 +42,15 @@ struct AttentionSurfaces: Sendable {
     /// The same surfaces with gradient-flow time instead of steps.
     func withLearningRateTime() -> AttentionSurfaces {
         var copy = self
-        copy.fields = fields.map { $0.map { $0.map { $0.map {
-            HeightField(times: manifest.learningRateTimes, length: $0.length, heights: $0.heights)
-        } } } }
+        copy.fields = fields.map {
+            $0.map {
+                $0.map {
+                    $0.map {
+                        HeightField(times: manifest.learningRateTimes, length: $0.length, heights: $0.heights)
+                    }
+                }
+            }
+        }
         return copy
     }
 
@@ -75,8 +81,10 @@ struct AttentionSurfaces: Sendable {
             throw LabError.badFile(url.path, "cannot be read as an attention-surface manifest (\(error.localizedDescription))")
         }
         guard manifest.steps.count == manifest.learningRateTimes.count, !manifest.steps.isEmpty,
-              manifest.layers > 0, manifest.heads > 0, !manifest.queryPositions.isEmpty else {
-            throw LabError.badFile(url.path, "describes no surfaces or has \(manifest.steps.count) steps for \(manifest.learningRateTimes.count) gradient-flow times")
+            manifest.layers > 0, manifest.heads > 0, !manifest.queryPositions.isEmpty
+        else {
+            throw LabError.badFile(
+                url.path, "describes no surfaces or has \(manifest.steps.count) steps for \(manifest.learningRateTimes.count) gradient-flow times")
         }
         var fields: [[[[HeightField]]]] = []
         for l in 0..<manifest.layers {
@@ -87,7 +95,10 @@ struct AttentionSurfaces: Sendable {
                     let file = folder.appendingPathComponent(fileName(layer: l, head: h, length: i + 1))
                     let (read, _) = try HeightFieldFile.read(file, times: .explicit(manifest.steps.map(Double.init)))
                     guard read[0].length == i + 1, read.count == manifest.probes else {
-                        throw LabError.badFile(file.path, "holds \(read.count) realisations of length \(read[0].length); \(url.lastPathComponent) promises \(manifest.probes) of length \(i + 1)")
+                        throw LabError.badFile(
+                            file.path,
+                            "holds \(read.count) realisations of length \(read[0].length); \(url.lastPathComponent) promises \(manifest.probes) of length \(i + 1)"
+                        )
                     }
                     head.append(read)
                 }
@@ -102,8 +113,10 @@ struct AttentionSurfaces: Sendable {
     static func folder(inRun run: URL) -> URL? {
         let fm = FileManager.default
         var candidates = [run, run.appendingPathComponent("surfaces")]
-        if let task = RunDirectory(existing: run).finishedTaskDirectory(AttentionSurfaceExperiment.experimentID,
-                                                                         holding: "surfaces/\(manifestFile)") {
+        if let task = RunDirectory(existing: run).finishedTaskDirectory(
+            AttentionSurfaceExperiment.experimentID,
+            holding: "surfaces/\(manifestFile)")
+        {
             candidates.append(task.appendingPathComponent("surfaces"))
         }
         return candidates.first { fm.fileExists(atPath: $0.appendingPathComponent(manifestFile).path) }
@@ -118,7 +131,10 @@ public enum AttentionSurfaceCommand {
     /// The per-head and pooled analysis of the surfaces in a run directory, as text.
     public static func report(run: URL, options: SurfaceScalingOptions, detail: Bool) throws -> String {
         guard let folder = AttentionSurfaces.folder(inRun: run) else {
-            throw LabError.badFile(run.path, "holds no recorded attention surfaces (expected \(AttentionSurfaces.manifestFile) in it, in surfaces/, or in experiments/\(AttentionSurfaceExperiment.experimentID)/surfaces/); `attnlab claims check kpz.exponents` records them")
+            throw LabError.badFile(
+                run.path,
+                "holds no recorded attention surfaces (expected \(AttentionSurfaces.manifestFile) in it, in surfaces/, or in experiments/\(AttentionSurfaceExperiment.experimentID)/surfaces/); `attnlab claims check kpz.exponents` records them"
+            )
         }
         let surfaces = try AttentionSurfaces.read(from: folder)
         let analysis = try AttentionSurfaceAnalysis.analyze(surfaces, options: options)

@@ -8,11 +8,13 @@ import Foundation
 
 extension ClaimRegistry {
     static let kpz: [Claim] = [
-        Claim(id: "kpz.exponents", seed: Seed.symmetryBreaking, section: "§2.1, table",
-              statement: "Attention logits roughen during training like a (1+1)-D KPZ surface.",
-              claimed: "α 0.48 ± 0.03, β 0.34 ± 0.02, z 1.49 ± 0.05",
-              experiment: AttentionSurfaceExperiment.experimentID, evidence: .trainedModel, scope: .seedModels(quote: "§2.1 table: \"Transformer (12L)\", GPT-3 vs KPZ theory", scale: SeedModelScale.gpt3TwelveLayers),
-              rule: KPZRules.kpzExponents),
+        Claim(
+            id: "kpz.exponents", seed: Seed.symmetryBreaking, section: "§2.1, table",
+            statement: "Attention logits roughen during training like a (1+1)-D KPZ surface.",
+            claimed: "α 0.48 ± 0.03, β 0.34 ± 0.02, z 1.49 ± 0.05",
+            experiment: AttentionSurfaceExperiment.experimentID, evidence: .trainedModel,
+            scope: .seedModels(quote: "§2.1 table: \"Transformer (12L)\", GPT-3 vs KPZ theory", scale: SeedModelScale.gpt3TwelveLayers),
+            rule: KPZRules.kpzExponents)
     ]
 }
 
@@ -37,8 +39,10 @@ enum KPZRules {
 
     static let kpzExponents = VerdictRule(
         "pooled α, β, z of attention-logit surfaces recorded during training: reproduced when all three lie within 2σ (σ combined with the seed's) of 0.48, 0.34, 1.49 and the surfaces grow as one power law and saturate later on larger sizes; contradicted when an exponent lies > 3σ off or the surfaces show neither regime; at scale ≥ quick, and only while at most one reference-model exponent lies outside its 95% interval (fit-window systematics included) widened by the finite-time allowance",
-        measuring: ["attention.pooled.alpha", "attention.pooled.beta", "attention.pooled.z", "attention.pooled.beta-drift",
-                    "attention.pooled.half-time-exponent", "attention.flow.beta", kpzValidationKey]
+        measuring: [
+            "attention.pooled.alpha", "attention.pooled.beta", "attention.pooled.z", "attention.pooled.beta-drift",
+            "attention.pooled.half-time-exponent", "attention.flow.beta", kpzValidationKey,
+        ]
     ) { e in
         var parts: [String] = [], distances: [Double] = []
         for (symbol, key, claimed, error) in kpzTable {
@@ -55,7 +59,8 @@ enum KPZRules {
         let saturated = e["attention.pooled.saturated-sizes"]
         let halfTime = e["attention.pooled.half-time-exponent"]
         let sizeDependent = (saturated?.value ?? 0) >= 2 && (halfTime.map { $0.value > 0.2 && $0.value > 2 * ($0.error ?? .infinity) } ?? false)
-        var regime = drift.map { "β drift across its window \($0.formatted) (\(powerLaw ? "one power law" : "no single power law"))" } ?? "no growth window found"
+        var regime =
+            drift.map { "β drift across its window \($0.formatted) (\(powerLaw ? "one power law" : "no single power law"))" } ?? "no growth window found"
         regime += "; \(Int(saturated?.value ?? 0)) of \(saturated?.samples ?? 0) sizes saturated"
         if let h = halfTime { regime += ", time to half width ∝ L^\(h.formatted)" }
         regime += sizeDependent ? " (size-dependent saturation)" : " (no size-dependent saturation)"
@@ -65,7 +70,10 @@ enum KPZRules {
             summary += " Heads with β within 2σ of the seed: \(Int(agreeing.value)) of \(n)."
         }
         let validation = e[kpzValidationKey]
-        if let v = validation, let n = v.samples { summary += " Estimator validation: \(Int(v.value)) of \(n) reference exponents agree with their exact values (95% interval with fit-window systematics, plus the finite-time allowance)." }
+        if let v = validation, let n = v.samples {
+            summary +=
+                " Estimator validation: \(Int(v.value)) of \(n) reference exponents agree with their exact values (95% interval with fit-window systematics, plus the finite-time allowance)."
+        }
         guard e.scale >= .quick else {
             return .inconclusive("scale \(e.scale.rawValue) trains a toy model for a few dozen steps; the surfaces cannot decide the claim. " + summary)
         }

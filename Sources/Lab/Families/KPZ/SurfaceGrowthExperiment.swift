@@ -39,15 +39,20 @@ public struct SurfaceGrowthExperiment: Experiment {
                 let exactWidth = big.times.map { EdwardsWilkinsonLattice.expectedSquaredWidth(length: big.length, time: $0).squareRoot() }
                 if let target = SurfaceScaling.powerLaw(big.times, exactWidth, in: beta.fitRange) {
                     out.measurements["ew.beta.exact-finite-time"] = Measurement(target.slope, label: "β of the exact E W² of the EW lattice in the same window")
-                    out.notes.append(String(format: "Edwards–Wilkinson lattice: the exact mean width of L = %d fitted in the same window gives β_eff = %.4f (W² ≈ a√t − b reaches 1/4 only as t → ∞); measured %.4f ± %.4f, interval %.4f–%.4f.", big.length, target.slope, beta.value, beta.standardError, beta.confidenceInterval.lowerBound, beta.confidenceInterval.upperBound))
+                    out.notes.append(
+                        String(
+                            format:
+                                "Edwards–Wilkinson lattice: the exact mean width of L = %d fitted in the same window gives β_eff = %.4f (W² ≈ a√t − b reaches 1/4 only as t → ∞); measured %.4f ± %.4f, interval %.4f–%.4f.",
+                            big.length, target.slope, beta.value, beta.standardError, beta.confidenceInterval.lowerBound, beta.confidenceInterval.upperBound))
                 }
             }
             for exponent in ReferenceAgreement.Exponent.allCases {
-                let (estimate, truth): (ExponentEstimate?, Double?) = switch exponent {
-                case .alpha: (result.alpha, exact.alpha)
-                case .beta: (result.beta, exact.beta)
-                case .z: (result.z, exact.z)
-                }
+                let (estimate, truth): (ExponentEstimate?, Double?) =
+                    switch exponent {
+                    case .alpha: (result.alpha, exact.alpha)
+                    case .beta: (result.beta, exact.beta)
+                    case .z: (result.z, exact.z)
+                    }
                 guard let truth else { continue }
                 let name = exponent.rawValue
                 total += 1
@@ -60,12 +65,21 @@ public struct SurfaceGrowthExperiment: Experiment {
                 let ok = ReferenceAgreement.agrees(e, exact: truth, allowance: allowance)
                 if ok { agreeing += 1 }
                 let interval = "\(NumberText.of(e.confidenceInterval.lowerBound)) – \(NumberText.of(e.confidenceInterval.upperBound))"
-                out.measurements["\(key).\(name)"] = Measurement(e.value, error: e.standardError, samples: e.groups,
-                                                                 label: "\(name) of the \(model.displayName) model (95% CI \(interval), \(e.systematicsIncluded ? "with fit-window systematics" : "statistical only"))")
-                out.measurements["\(key).\(name).agrees"] = Measurement(ok ? 1 : 0, label: "whether \(name) (\(model.displayName)) agrees with \(NumberText.of(truth)): inside its interval widened by \(NumberText.of(allowance))")
-                rows.append([model.displayName, name, Measurement(e.value, error: e.standardError).formatted,
-                             interval + (e.systematicsIncluded ? "" : " (statistical only)"),
-                             NumberText.of(truth), NumberText.of(allowance), ok ? "yes" : "no"])
+                out.measurements["\(key).\(name)"] = Measurement(
+                    e.value, error: e.standardError, samples: e.groups,
+                    label:
+                        "\(name) of the \(model.displayName) model (95% CI \(interval), \(e.systematicsIncluded ? "with fit-window systematics" : "statistical only"))"
+                )
+                out.measurements["\(key).\(name).agrees"] = Measurement(
+                    ok ? 1 : 0,
+                    label:
+                        "whether \(name) (\(model.displayName)) agrees with \(NumberText.of(truth)): inside its interval widened by \(NumberText.of(allowance))"
+                )
+                rows.append([
+                    model.displayName, name, Measurement(e.value, error: e.standardError).formatted,
+                    interval + (e.systematicsIncluded ? "" : " (statistical only)"),
+                    NumberText.of(truth), NumberText.of(allowance), ok ? "yes" : "no",
+                ])
             }
             out.notes.append("\(model.displayName): \(plan.description). " + SurfaceGrowthExperiment.windowNote(result))
             out.notes.append(contentsOf: result.notes.map { "\(model.displayName): \($0)" })
@@ -77,11 +91,14 @@ public struct SurfaceGrowthExperiment: Experiment {
         out.figures.append(CriticalityFigures.localSlopes(results.map(\.1), models: results.map(\.0)))
         // Pooled over seeds as the worst seed (its count out of its own `samples`): a mean would
         // sum the denominators and the gate "at most one of n disagrees" could never pass.
-        out.measurements[Self.agreementKey] = Measurement(Double(agreeing), samples: total,
-                                                          label: "reference exponents inside their 95% interval (fit-window systematics included) widened by the finite-time allowance",
-                                                          pooling: .minimum)
-        out.tables.append(ReportTable(title: "Exponents of the reference growth models (jackknife over realisations; intervals with fit-window systematics)",
-                                      header: ["model", "exponent", "measured", "95% CI", "exact", "allowance", "agrees"], rows: rows))
+        out.measurements[Self.agreementKey] = Measurement(
+            Double(agreeing), samples: total,
+            label: "reference exponents inside their 95% interval (fit-window systematics included) widened by the finite-time allowance",
+            pooling: .minimum)
+        out.tables.append(
+            ReportTable(
+                title: "Exponents of the reference growth models (jackknife over realisations; intervals with fit-window systematics)",
+                header: ["model", "exponent", "measured", "95% CI", "exact", "allowance", "agrees"], rows: rows))
         return out
     }
 
@@ -92,10 +109,11 @@ public struct SurfaceGrowthExperiment: Experiment {
         }
         parts.append("α from \(r.alphaSource)")
         if let c = r.collapse {
-            parts.append(String(format: "collapse quality P = %.2f at z = α/β; best collapse z = %.3f%@", c.quality, c.bestZ,
-                                c.bestZError.map { String(format: " ± %.3f", $0) } ?? ""))
+            parts.append(
+                String(
+                    format: "collapse quality P = %.2f at z = α/β; best collapse z = %.3f%@", c.quality, c.bestZ,
+                    c.bestZError.map { String(format: " ± %.3f", $0) } ?? ""))
         }
         return parts.joined(separator: "; ") + "."
     }
 }
-

@@ -4,8 +4,10 @@ import Physics
 /// Plain-text rendering of a surface-growth analysis, for the CLI and experiment notes.
 public enum SurfaceScalingSummary {
     /// A multi-line summary: exponents with intervals, per-size table, collapse and caveats.
-    public static func text(_ r: SurfaceScalingResult, expected: (alpha: Double?, beta: Double, z: Double?)? = nil,
-                            detail: Bool = false) -> String {
+    public static func text(
+        _ r: SurfaceScalingResult, expected: (alpha: Double?, beta: Double, z: Double?)? = nil,
+        detail: Bool = false
+    ) -> String {
         var lines: [String] = []
         func row(_ name: String, _ e: ExponentEstimate?, _ exact: Double?) {
             guard let e else { lines.append("\(name)  not estimated"); return }
@@ -32,8 +34,11 @@ public enum SurfaceScalingSummary {
         lines.append("L      R    saturated  W_sat            β(L)                         α from C(r)")
         for s in r.sizes {
             let wsat = s.saturationWidth.map { "\(format($0)) ± \(format(s.saturationWidthError ?? .nan))" } ?? "—"
-            lines.append([pad("\(s.length)", 6), pad("\(s.realisations)", 4), pad(s.saturated ? "yes" : "no", 10),
-                          pad(wsat, 16), pad(s.beta?.formatted ?? "—", 28), s.alphaCorrelation?.formatted ?? "—"].joined(separator: " "))
+            lines.append(
+                [
+                    pad("\(s.length)", 6), pad("\(s.realisations)", 4), pad(s.saturated ? "yes" : "no", 10),
+                    pad(wsat, 16), pad(s.beta?.formatted ?? "—", 28), s.alphaCorrelation?.formatted ?? "—",
+                ].joined(separator: " "))
         }
         if detail, let s = r.sizes.last {
             lines.append("")

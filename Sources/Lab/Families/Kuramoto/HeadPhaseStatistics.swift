@@ -67,8 +67,10 @@ extension HeadPhaseTraining {
         func summary(_ phases: [[Double]]) -> [Double] {
             let rs = phases.map { PhaseSynchrony.orderParameter($0).r }
             let late = rs[lateStart...], trained = rs.dropFirst()
-            return [rs.min()!, late.reduce(0, +) / Double(late.count), trained.reduce(0, +) / Double(trained.count),
-                    PhaseSynchrony.timeShuffledOrderParameter(Array(phases.dropFirst()), times: times)]
+            return [
+                rs.min()!, late.reduce(0, +) / Double(late.count), trained.reduce(0, +) / Double(trained.count),
+                PhaseSynchrony.timeShuffledOrderParameter(Array(phases.dropFirst()), times: times),
+            ]
         }
         let point = summary(snapshots.map(\.phases))
         var draws: [[Double]] = []
@@ -80,11 +82,12 @@ extension HeadPhaseTraining {
             Estimate(value: f(point), error: SampleSummary(draws.map(f)).standardDeviation)
         }
         let worst = snapshots.min { $0.r < $1.r }!
-        return RunStatistics(minimum: point[0], minimumError: SampleSummary(draws.map { $0[0] }).standardDeviation, minimumStep: worst.step,
-                             late: point[1], lateError: SampleSummary(draws.map { $0[1] }).standardDeviation,
-                             lateSnapshots: snapshots.count - lateStart,
-                             mean: estimate { $0[2] }, timeShuffled: estimate { $0[3] }, excess: estimate { $0[2] - $0[3] },
-                             margin: estimate { $0[2] - (1 + $0[3]) / 2 }, trainedSnapshots: snapshots.count - 1)
+        return RunStatistics(
+            minimum: point[0], minimumError: SampleSummary(draws.map { $0[0] }).standardDeviation, minimumStep: worst.step,
+            late: point[1], lateError: SampleSummary(draws.map { $0[1] }).standardDeviation,
+            lateSnapshots: snapshots.count - lateStart,
+            mean: estimate { $0[2] }, timeShuffled: estimate { $0[3] }, excess: estimate { $0[2] - $0[3] },
+            margin: estimate { $0[2] - (1 + $0[3]) / 2 }, trainedSnapshots: snapshots.count - 1)
     }
 
     /// Mean r across heads when each head's profile (M) × (T) has its Δ order randomly permuted.

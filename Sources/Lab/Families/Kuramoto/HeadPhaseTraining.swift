@@ -65,8 +65,10 @@ struct HeadPhaseTraining {
     }
 
     /// A snapshot of `model` on the fixed batch.
-    static func snapshot(_ model: LanguageModel<Float>, step: Int, loss: Double, tokens: [Int32], batch: Int,
-                         replicates: Int, rng: inout SeededRNG) -> Snapshot {
+    static func snapshot(
+        _ model: LanguageModel<Float>, step: Int, loss: Double, tokens: [Int32], batch: Int,
+        replicates: Int, rng: inout SeededRNG
+    ) -> Snapshot {
         let captured = AttentionScores.capture(model, tokens: tokens, batch: batch, length: model.config.contextLength)
         let perSequence = profiles(captured)
         let mean = meanProfiles(perSequence, draw: Array(0..<batch))
@@ -79,9 +81,10 @@ struct HeadPhaseTraining {
         }
         let h = captured.heads
         let layerR = (0..<captured.layers).map { l in PhaseSynchrony.orderParameter(Array(phases[(l * h)..<((l + 1) * h)])).r }
-        return Snapshot(step: step, loss: loss, phases: phases, amplitudes: modes.map(\.amplitude),
-                        r: PhaseSynchrony.orderParameter(phases).r, rError: SampleSummary(boot).standardDeviation,
-                        layerR: layerR, profiles: mean, sequenceProfiles: perSequence)
+        return Snapshot(
+            step: step, loss: loss, phases: phases, amplitudes: modes.map(\.amplitude),
+            r: PhaseSynchrony.orderParameter(phases).r, rError: SampleSummary(boot).standardDeviation,
+            layerR: layerR, profiles: mean, sequenceProfiles: perSequence)
     }
 
     /// The snapshots of one training run, in order, and the size of what was trained.
@@ -93,8 +96,10 @@ struct HeadPhaseTraining {
     }
 
     /// Trains on `data` for `settings.training.steps` steps, taking a snapshot every `every` steps.
-    static func run(data: PreparedData, settings: Settings, log: (String) -> Void,
-                    onSnapshot: (Snapshot) -> Void = { _ in }) throws -> Run {
+    static func run(
+        data: PreparedData, settings: Settings, log: (String) -> Void,
+        onSnapshot: (Snapshot) -> Void = { _ in }
+    ) throws -> Run {
         var config = settings.model
         config.vocabularySize = max(config.vocabularySize, data.tokenizer.vocabularySize)
         var initRng = SeededRNG(seed: settings.initSeed)
@@ -105,14 +110,18 @@ struct HeadPhaseTraining {
         var snapshots = [snapshot(model, step: 0, loss: .nan, tokens: tokens, batch: batch, replicates: settings.replicates, rng: &rng)]
         onSnapshot(snapshots[0])
         var lossSum = 0.0, lossCount = 0
-        trainer.onProgress = { p in lossSum += p.loss; lossCount += 1 }
-        log("training a \(config.layers)-layer, \(config.heads)-head transformer (\(model.parameterCount) parameters) for "
-            + "\(settings.training.steps) steps; phases every \(settings.every) steps on \(batch) validation sequences")
+        trainer.onProgress = { p in
+            lossSum += p.loss; lossCount += 1
+        }
+        log(
+            "training a \(config.layers)-layer, \(config.heads)-head transformer (\(model.parameterCount) parameters) for "
+                + "\(settings.training.steps) steps; phases every \(settings.every) steps on \(batch) validation sequences")
         while trainer.step < settings.training.steps {
             try trainer.trainStep()
             if trainer.step % settings.every == 0 || trainer.step == settings.training.steps {
-                let s = snapshot(model, step: trainer.step, loss: lossSum / Double(max(1, lossCount)), tokens: tokens, batch: batch,
-                                 replicates: settings.replicates, rng: &rng)
+                let s = snapshot(
+                    model, step: trainer.step, loss: lossSum / Double(max(1, lossCount)), tokens: tokens, batch: batch,
+                    replicates: settings.replicates, rng: &rng)
                 lossSum = 0; lossCount = 0
                 snapshots.append(s)
                 onSnapshot(s)

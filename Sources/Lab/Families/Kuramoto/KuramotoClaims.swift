@@ -34,15 +34,17 @@ enum KuramotoKey {
 
 extension ClaimRegistry {
     static let kuramoto: [Claim] = [
-        Claim(id: "kuramoto.heads-locked", seed: Seed.bornRule, section: "Kuramoto locking section",
-              statement: "Attention heads stay phase-locked throughout training.",
-              claimed: "Kuramoto order parameter r = 1.000 throughout training",
-              experiment: KuramotoExperiment.id,
-              evidence: .trainedModel,
-              scope: .seedModels(quote: "\"Our Lojban zooper had r = 1.000 throughout training because: … Small vocabulary (29 words = "
-                                 + "low-dimensional Hilbert space)\"; \"Our tiny attention network\" (no size stated)",
-                                 scale: SeedModelScale.lojban),
-              rule: VerdictRule.headsLocked().requiringScale(.quick)),
+        Claim(
+            id: "kuramoto.heads-locked", seed: Seed.bornRule, section: "Kuramoto locking section",
+            statement: "Attention heads stay phase-locked throughout training.",
+            claimed: "Kuramoto order parameter r = 1.000 throughout training",
+            experiment: KuramotoExperiment.id,
+            evidence: .trainedModel,
+            scope: .seedModels(
+                quote: "\"Our Lojban zooper had r = 1.000 throughout training because: … Small vocabulary (29 words = "
+                    + "low-dimensional Hilbert space)\"; \"Our tiny attention network\" (no size stated)",
+                scale: SeedModelScale.lojban),
+            rule: VerdictRule.headsLocked().requiringScale(.quick))
     ]
 }
 
@@ -61,36 +63,46 @@ extension VerdictRule {
     static func headsLocked(threshold: Double = 0.9995, alpha: Double = 0.05) -> VerdictRule {
         let key = KuramotoKey.self
         let t = NumberText.of(threshold, digits: 6), a = formatRuleNumber(alpha), room = formatRuleNumber(1 - threshold)
-        return VerdictRule("\(key.shuffledIncoherence) < \(room) → inconclusive (r ≈ 1 is structural); \(key.rMin) ≥ \(t) and "
-                           + "\(key.lockingMargin) > 0 at p ≤ \(a) → reproduced; Holm at α = \(a) rejecting \(key.lockingMargin) ≥ 0 "
-                           + "and \(key.rMin) ≥ \(t) → contradicted",
-                           measuring: [key.rMin, key.lockingMargin, key.shuffledIncoherence, key.lockingExcess, key.rMean,
-                                       key.rTimeShuffled, key.rDistanceShuffled, key.nullUniformQ95]) { evidence in
+        return VerdictRule(
+            "\(key.shuffledIncoherence) < \(room) → inconclusive (r ≈ 1 is structural); \(key.rMin) ≥ \(t) and "
+                + "\(key.lockingMargin) > 0 at p ≤ \(a) → reproduced; Holm at α = \(a) rejecting \(key.lockingMargin) ≥ 0 "
+                + "and \(key.rMin) ≥ \(t) → contradicted",
+            measuring: [
+                key.rMin, key.lockingMargin, key.shuffledIncoherence, key.lockingExcess, key.rMean,
+                key.rTimeShuffled, key.rDistanceShuffled, key.nullUniformQ95,
+            ]
+        ) { evidence in
             guard let rMin = evidence[key.rMin], let margin = evidence[key.lockingMargin], let u = evidence[key.shuffledIncoherence],
-                  rMin.value.isFinite, margin.value.isFinite, u.value.isFinite else {
+                rMin.value.isFinite, margin.value.isFinite, u.value.isFinite
+            else {
                 return .inconclusive("\(key.rMin), \(key.lockingMargin) or \(key.shuffledIncoherence) is missing or not finite")
             }
             func value(_ k: MeasurementKey) -> String { evidence[k].map(\.formatted) ?? "—" }
-            let numbers = "r_min = \(rMin.formatted), mean r over training \(value(key.rMean)), time-shuffled r_ts = "
+            let numbers =
+                "r_min = \(rMin.formatted), mean r over training \(value(key.rMean)), time-shuffled r_ts = "
                 + "\(value(key.rTimeShuffled)) (excess \(value(key.lockingExcess)), margin D = \(margin.formatted)); distance-shuffled "
                 + "\(value(key.rDistanceShuffled)), independent uniform phases 95% \(value(key.nullUniformQ95))"
             if u.value < 1 - threshold {
-                return .inconclusive("\(numbers): heads shuffled in time already give 1 − r_ts = \(u.formatted) < \(room); r ≈ 1 "
-                                     + "is structural and leaves no room to show locking")
+                return .inconclusive(
+                    "\(numbers): heads shuffled in time already give 1 − r_ts = \(u.formatted) < \(room); r ≈ 1 "
+                        + "is structural and leaves no room to show locking")
             }
             let pLocked = MultipleTesting.positiveP(margin.value, error: margin.error)
             if rMin.value >= threshold && pLocked <= alpha {
-                return .reproduced("\(numbers): r ≥ \(t) throughout and the heads agree beyond their time-shuffled baseline "
-                                   + "(p = \(formatRuleNumber(pLocked)))")
+                return .reproduced(
+                    "\(numbers): r ≥ \(t) throughout and the heads agree beyond their time-shuffled baseline "
+                        + "(p = \(formatRuleNumber(pLocked)))")
             }
             let pUnlocked = MultipleTesting.positiveP(-margin.value, error: margin.error)
             let pShort = MultipleTesting.positiveP(threshold - rMin.value, error: rMin.error)
             if MultipleTesting.holm([pUnlocked, pShort], alpha: alpha).allSatisfy({ $0 }) {
-                return .contradicted("\(numbers): the heads do not move together beyond their own histories (p = "
-                                     + "\(formatRuleNumber(pUnlocked))) and r falls below \(t) (p = \(formatRuleNumber(pShort))); Holm at α = \(a)")
+                return .contradicted(
+                    "\(numbers): the heads do not move together beyond their own histories (p = "
+                        + "\(formatRuleNumber(pUnlocked))) and r falls below \(t) (p = \(formatRuleNumber(pShort))); Holm at α = \(a)")
             }
-            return .inconclusive("\(numbers): p(D > 0) = \(formatRuleNumber(pLocked)), p(D < 0) = \(formatRuleNumber(pUnlocked)), "
-                                 + "p(r_min < \(t)) = \(formatRuleNumber(pShort)); neither locking nor its absence is shown at α = \(a)")
+            return .inconclusive(
+                "\(numbers): p(D > 0) = \(formatRuleNumber(pLocked)), p(D < 0) = \(formatRuleNumber(pUnlocked)), "
+                    + "p(r_min < \(t)) = \(formatRuleNumber(pShort)); neither locking nor its absence is shown at α = \(a)")
         }
     }
 }

@@ -26,43 +26,42 @@ struct KuramotoExperiment: Experiment {
 
         init(_ scale: Scale, seed: UInt64) {
             func model(width: Int, layers: Int, heads: Int, context: Int) -> ModelConfig {
-                ModelConfig(architecture: .transformer, vocabularySize: 1, contextLength: context, width: width, layers: layers,
-                            heads: heads, feedForward: 4 * width)
+                ModelConfig(
+                    architecture: .transformer, vocabularySize: 1, contextLength: context, width: width, layers: layers,
+                    heads: heads, feedForward: 4 * width)
             }
             func training(steps: Int, batch: Int, context: Int, lr: Double) -> TrainingConfig {
-                var t = TrainingConfig()
-                t.steps = steps
-                t.batchSize = batch
-                t.contextLength = context
-                t.maxLearningRate = lr
-                t.evalInterval = 0
-                t.logInterval = 0
-                t.seed = seed
-                return t
+                .unlogged(steps: steps, batch: batch, context: context, learningRate: lr, seed: seed)
             }
             switch scale {
             case .smoke:
-                simulation = .init(oscillators: 200, realisations: 2, couplings: [0.5, 1.5, 2, 3], timeStep: 0.1,
-                                   transient: 30, duration: 40, sizes: [50, 200])
-                heads = .init(model: model(width: 32, layers: 2, heads: 2, context: 32),
-                              training: training(steps: 20, batch: 8, context: 32, lr: 3e-3), every: 5,
-                              validationSequences: 8, replicates: 30, initSeed: seed &+ 3)
+                simulation = .init(
+                    oscillators: 200, realisations: 2, couplings: [0.5, 1.5, 2, 3], timeStep: 0.1,
+                    transient: 30, duration: 40, sizes: [50, 200])
+                heads = .init(
+                    model: model(width: 32, layers: 2, heads: 2, context: 32),
+                    training: training(steps: 20, batch: 8, context: 32, lr: 3e-3), every: 5,
+                    validationSequences: 8, replicates: 30, initSeed: seed &+ 3)
                 nullDraws = 2000
             case .quick:
-                simulation = .init(oscillators: 1000, realisations: 2,
-                                   couplings: [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 3, 4], timeStep: 0.1,
-                                   transient: 60, duration: 100, sizes: [100, 400, 1600])
-                heads = .init(model: model(width: 64, layers: 2, heads: 4, context: 64),
-                              training: training(steps: 250, batch: 12, context: 64, lr: 3e-3), every: 10,
-                              validationSequences: 32, replicates: 100, initSeed: seed &+ 3)
+                simulation = .init(
+                    oscillators: 1000, realisations: 2,
+                    couplings: [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 3, 4], timeStep: 0.1,
+                    transient: 60, duration: 100, sizes: [100, 400, 1600])
+                heads = .init(
+                    model: model(width: 64, layers: 2, heads: 4, context: 64),
+                    training: training(steps: 250, batch: 12, context: 64, lr: 3e-3), every: 10,
+                    validationSequences: 32, replicates: 100, initSeed: seed &+ 3)
                 nullDraws = 20000
             case .small, .paper:
-                simulation = .init(oscillators: 4000, realisations: 4,
-                                   couplings: [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 6], timeStep: 0.05,
-                                   transient: 100, duration: 300, sizes: [100, 400, 1600, 6400])
-                heads = .init(model: model(width: 128, layers: 4, heads: 8, context: 128),
-                              training: training(steps: 2000, batch: 16, context: 128, lr: 2e-3), every: 25,
-                              validationSequences: 32, replicates: 200, initSeed: seed &+ 3)
+                simulation = .init(
+                    oscillators: 4000, realisations: 4,
+                    couplings: [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 2.5, 3, 4, 6], timeStep: 0.05,
+                    transient: 100, duration: 300, sizes: [100, 400, 1600, 6400])
+                heads = .init(
+                    model: model(width: 128, layers: 4, heads: 8, context: 128),
+                    training: training(steps: 2000, batch: 16, context: 128, lr: 2e-3), every: 25,
+                    validationSequences: 32, replicates: 200, initSeed: seed &+ 3)
                 nullDraws = 50000
             }
         }
@@ -71,11 +70,14 @@ struct KuramotoExperiment: Experiment {
     func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         let settings = Settings(context.scale, seed: context.seed)
         let master = SeededRNG(seed: context.seed ^ 0x6B75_7261_6D6F)  // "kuramo"
-        context.log("simulator: N = \(settings.simulation.oscillators), \(settings.simulation.couplings.count) couplings × \(settings.simulation.realisations) realisations")
+        context.log(
+            "simulator: N = \(settings.simulation.oscillators), \(settings.simulation.couplings.count) couplings × \(settings.simulation.realisations) realisations"
+        )
         let lorentzian = KuramotoSimulationSweep(distribution: .lorentzian(halfWidth: 1), settings: settings.simulation, rng: master.stream(1))
         let gaussian = KuramotoSimulationSweep(distribution: .gaussian(std: 1), settings: settings.simulation, rng: master.stream(2))
-        let below = KuramotoSimulationSweep.belowThreshold(distribution: .lorentzian(halfWidth: 1), settings: settings.simulation,
-                                                           rng: master.stream(3))
+        let below = KuramotoSimulationSweep.belowThreshold(
+            distribution: .lorentzian(halfWidth: 1), settings: settings.simulation,
+            rng: master.stream(3))
 
         let data = try RunModels(context).data()
         context.log("data: \(data.summary.corpus), \(data.train.tokens.count) training tokens")
@@ -87,12 +89,16 @@ struct KuramotoExperiment: Experiment {
             metrics.log(values, step: s.step, fields: ["stage": "head-phases"])
         }
         var rng = master.stream(4)
-        let analysis = HeadPhaseTraining.Analysis(run.snapshots, length: settings.heads.model.contextLength,
-                                                  replicates: settings.heads.replicates, draws: settings.nullDraws, rng: &rng)
-        var output = KuramotoReport(lorentzian: lorentzian, gaussian: gaussian, below: below, snapshots: run.snapshots,
-                                    analysis: analysis, settings: settings).output()
-        output.trainedScale = ModelScale(parameters: Double(run.parameters), tokens: Double(run.tokens),
-                                         corpus: "\(CorpusExperiment.label(data.summary)), BPE vocabulary \(data.tokenizer.vocabularySize)")
+        let analysis = HeadPhaseTraining.Analysis(
+            run.snapshots, length: settings.heads.model.contextLength,
+            replicates: settings.heads.replicates, draws: settings.nullDraws, rng: &rng)
+        var output = KuramotoReport(
+            lorentzian: lorentzian, gaussian: gaussian, below: below, snapshots: run.snapshots,
+            analysis: analysis, settings: settings
+        ).output()
+        output.trainedScale = ModelScale(
+            parameters: Double(run.parameters), tokens: Double(run.tokens),
+            corpus: "\(CorpusExperiment.label(data.summary)), BPE vocabulary \(data.tokenizer.vocabularySize)")
         return output
     }
 }

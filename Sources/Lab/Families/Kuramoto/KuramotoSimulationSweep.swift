@@ -48,8 +48,9 @@ struct KuramotoSimulationSweep: Sendable {
                 distribution: distribution, oscillators: settings.oscillators, coupling: k, regular: true,
                 realisations: settings.realisations, timeStep: settings.timeStep, transient: settings.transient,
                 duration: settings.duration, rng: &r)
-            return Point(coupling: k, estimate: estimate,
-                         theory: KuramotoTheory.stationaryOrderParameter(coupling: k, distribution: distribution))
+            return Point(
+                coupling: k, estimate: estimate,
+                theory: KuramotoTheory.stationaryOrderParameter(coupling: k, distribution: distribution))
         }
         self.distribution = distribution
         self.points = results
@@ -86,20 +87,25 @@ struct KuramotoSimulationSweep: Sendable {
 
     /// r at K = ½K_c for each N (Lorentzian or whatever `distribution` is) and the log-log slope of r
     /// against N (expected −½ in the incoherent state).
-    static func belowThreshold(distribution: FrequencyDistribution, settings: Settings,
-                               rng: SeededRNG) -> (sizes: [Int], r: [OrderParameterEstimate], slope: Double, slopeError: Double) {
+    static func belowThreshold(
+        distribution: FrequencyDistribution, settings: Settings,
+        rng: SeededRNG
+    ) -> (sizes: [Int], r: [OrderParameterEstimate], slope: Double, slopeError: Double) {
         let k = 0.5 * distribution.criticalCoupling
         let estimates = Parallel.map(settings.sizes.count) { i -> OrderParameterEstimate in
             var r = rng.stream(UInt64(1000 + i))
-            return KuramotoModel.stationaryOrderParameter(distribution: distribution, oscillators: settings.sizes[i], coupling: k,
-                                                          regular: false, realisations: settings.realisations,
-                                                          timeStep: settings.timeStep, transient: settings.transient,
-                                                          duration: settings.duration, rng: &r)
+            return KuramotoModel.stationaryOrderParameter(
+                distribution: distribution, oscillators: settings.sizes[i], coupling: k,
+                regular: false, realisations: settings.realisations,
+                timeStep: settings.timeStep, transient: settings.transient,
+                duration: settings.duration, rng: &r)
         }
         // Weighted least squares of log r on log N.
         let x = settings.sizes.map { Foundation.log(Double($0)) }
         let y = estimates.map { Foundation.log($0.mean) }
-        let w = estimates.map { e -> Double in let s = e.error / e.mean; return s > 0 ? 1 / (s * s) : 1 }
+        let w = estimates.map { e -> Double in
+            let s = e.error / e.mean; return s > 0 ? 1 / (s * s) : 1
+        }
         let sw = w.reduce(0, +)
         let mx = zip(w, x).reduce(0) { $0 + $1.0 * $1.1 } / sw, my = zip(w, y).reduce(0) { $0 + $1.0 * $1.1 } / sw
         var sxx = 0.0, sxy = 0.0

@@ -7,27 +7,33 @@ import TensorCore
 /// settings the user chooses.
 public enum KuramotoTools {
     /// Stationary r(K) of the simulator against the theory, one row per coupling.
-    public static func simulation(distribution: FrequencyDistribution, oscillators: Int, couplings: [Double],
-                                          realisations: Int, timeStep: Double, transient: Double, duration: Double,
-                                          regular: Bool, seed: UInt64) -> ReportTable {
+    public static func simulation(
+        distribution: FrequencyDistribution, oscillators: Int, couplings: [Double],
+        realisations: Int, timeStep: Double, transient: Double, duration: Double,
+        regular: Bool, seed: UInt64
+    ) -> ReportTable {
         let master = SeededRNG(seed: seed)
         let estimates = Parallel.map(couplings.count) { i -> OrderParameterEstimate in
             var rng = master.stream(UInt64(i))
-            return KuramotoModel.stationaryOrderParameter(distribution: distribution, oscillators: oscillators, coupling: couplings[i],
-                                                          regular: regular, realisations: realisations, timeStep: timeStep,
-                                                          transient: transient, duration: duration, rng: &rng)
+            return KuramotoModel.stationaryOrderParameter(
+                distribution: distribution, oscillators: oscillators, coupling: couplings[i],
+                regular: regular, realisations: realisations, timeStep: timeStep,
+                transient: transient, duration: duration, rng: &rng)
         }
         let rows = couplings.indices.map { i -> [String] in
             let theory = KuramotoTheory.stationaryOrderParameter(coupling: couplings[i], distribution: distribution)
             let e = estimates[i]
-            return [NumberText.of(couplings[i], digits: 4), NumberText.of(couplings[i] / distribution.criticalCoupling, digits: 3),
-                    Measurement(e.mean, error: e.error).formatted, NumberText.of(theory, digits: 4),
-                    NumberText.of((e.mean - theory) / e.error, digits: 3),
-                    NumberText.of(e.meanSquare * Double(oscillators), digits: 3)]
+            return [
+                NumberText.of(couplings[i], digits: 4), NumberText.of(couplings[i] / distribution.criticalCoupling, digits: 3),
+                Measurement(e.mean, error: e.error).formatted, NumberText.of(theory, digits: 4),
+                NumberText.of((e.mean - theory) / e.error, digits: 3),
+                NumberText.of(e.meanSquare * Double(oscillators), digits: 3),
+            ]
         }
-        return ReportTable(title: "Kuramoto r(K): \(distribution), N = \(oscillators), \(realisations) realisation(s), "
-                           + "\(regular ? "regular quantile" : "random") frequencies, K_c = \(NumberText.of(distribution.criticalCoupling, digits: 4))",
-                           header: ["K", "K/K_c", "r simulated", "r theory (N → ∞)", "(sim − theory)/σ", "N⟨r²⟩"], rows: rows)
+        return ReportTable(
+            title: "Kuramoto r(K): \(distribution), N = \(oscillators), \(realisations) realisation(s), "
+                + "\(regular ? "regular quantile" : "random") frequencies, K_c = \(NumberText.of(distribution.criticalCoupling, digits: 4))",
+            header: ["K", "K/K_c", "r simulated", "r theory (N → ∞)", "(sim − theory)/σ", "N⟨r²⟩"], rows: rows)
     }
 
     /// Options of the heads' phase tracking.
@@ -49,20 +55,17 @@ public enum KuramotoTools {
     /// Trains a transformer on `data` logging the heads' phases; returns the table of r over
     /// training and a summary of the baselines.
     public static func heads(data: PreparedData, options: HeadsOptions, log: (String) -> Void) throws -> (table: ReportTable, summary: [String]) {
-        var training = TrainingConfig()
-        training.steps = options.steps
-        training.batchSize = options.batch
-        training.contextLength = options.context
-        training.maxLearningRate = options.learningRate
-        training.evalInterval = 0
-        training.logInterval = 0
-        training.seed = options.seed
-        let model = ModelConfig(architecture: .transformer, vocabularySize: 1, contextLength: options.context, width: options.width,
-                                layers: options.layers, heads: options.heads, feedForward: 4 * options.width)
+        let training = TrainingConfig.unlogged(
+            steps: options.steps, batch: options.batch, context: options.context,
+            learningRate: options.learningRate, seed: options.seed)
+        let model = ModelConfig(
+            architecture: .transformer, vocabularySize: 1, contextLength: options.context, width: options.width,
+            layers: options.layers, heads: options.heads, feedForward: 4 * options.width)
         try model.validate()
-        let settings = HeadPhaseTraining.Settings(model: model, training: training, every: options.every,
-                                                  validationSequences: options.validationSequences, replicates: options.replicates,
-                                                  initSeed: options.seed &+ 3)
+        let settings = HeadPhaseTraining.Settings(
+            model: model, training: training, every: options.every,
+            validationSequences: options.validationSequences, replicates: options.replicates,
+            initSeed: options.seed &+ 3)
         let snapshots = try HeadPhaseTraining.run(data: data, settings: settings, log: log) { s in
             log("step \(s.step)  r = \(Measurement(s.r, error: s.rError).formatted)")
         }.snapshots
@@ -70,8 +73,10 @@ public enum KuramotoTools {
         let analysis = HeadPhaseTraining.Analysis(snapshots, length: options.context, replicates: options.replicates, draws: 20000, rng: &rng)
         let null = analysis.null, statistics = analysis.statistics
         let rows = snapshots.map { s in
-            [String(s.step), s.loss.isFinite ? NumberText.of(s.loss, digits: 4) : "—", Measurement(s.r, error: s.rError).formatted,
-             s.layerR.map { NumberText.of($0, digits: 4) }.joined(separator: ", ")]
+            [
+                String(s.step), s.loss.isFinite ? NumberText.of(s.loss, digits: 4) : "—", Measurement(s.r, error: s.rError).formatted,
+                s.layerR.map { NumberText.of($0, digits: 4) }.joined(separator: ", "),
+            ]
         }
         let table = ReportTable(title: "r across \(null.heads) heads during training", header: ["step", "train loss", "r", "r per layer"], rows: rows)
         func text(_ e: HeadPhaseTraining.Estimate) -> String { Measurement(e.value, error: e.error).formatted }

@@ -31,8 +31,9 @@ public struct NNQFTHeadsExperiment: Experiment {
         for (i, h) in settings.heads.enumerated() {
             let (row, _) = NNQFTScan.runPoint(options: options, keyWidth: 16, heads: h, label: UInt64(i))
             rows.append(row)
-            context.log("nnqft.heads: N_h = \(h)  G4c = \(row.g4c.formatted) (floor \(NumberText.of(row.floor, digits: 2))), "
-                        + "mixture \(row.g4cMixture.formatted)")
+            context.log(
+                "nnqft.heads: N_h = \(h)  G4c = \(row.g4c.formatted) (floor \(NumberText.of(row.floor, digits: 2))), "
+                    + "mixture \(row.g4cMixture.formatted)")
         }
         let fit = NNQFTScan.fits(rows, options: options).first { $0.variable == "N_h" }!
         let control = singleLayerControl(settings, seed: derivedSeed(context.seed, label: 0x4E51_0101))
@@ -45,34 +46,43 @@ public struct NNQFTHeadsExperiment: Experiment {
         let shared = settings.heads.filter { [1, 4, 16].contains($0) }.enumerated().map { i, h in
             NNQFTScan.runPoint(options: sharedOptions, keyWidth: 16, heads: h, label: UInt64(i)).0
         }
-        let sharedFit = ScalingAnalysis(x: shared.map { Double($0.heads) }, values: shared.map(\.g4cMixture),
-                                        floors: shared.map { _ in 0 })
+        let sharedFit = ScalingAnalysis(
+            x: shared.map { Double($0.heads) }, values: shared.map(\.g4cMixture),
+            floors: shared.map { _ in 0 })
 
         var m: [String: Measurement] = [:]
         let samples = settings.draws
         if let f = fit.direct.fit {
-            m[NNQFTKey.slope] = Measurement(f.slope, error: f.slopeError, samples: samples,
-                                            label: "d ln|G4c|/d ln N_h, direct estimator, points above 3× the noise floor")
+            m[NNQFTKey.slope] = Measurement(
+                f.slope, error: f.slopeError, samples: samples,
+                label: "d ln|G4c|/d ln N_h, direct estimator, points above 3× the noise floor")
         }
         if let f = fit.mixture.fit {
-            m[NNQFTKey.slopeMixture] = Measurement(f.slope, error: f.slopeError, samples: samples,
-                                                   label: "d ln|G4c|/d ln N_h, mixture representation Σ Cov(C, C)")
+            m[NNQFTKey.slopeMixture] = Measurement(
+                f.slope, error: f.slopeError, samples: samples,
+                label: "d ln|G4c|/d ln N_h, mixture representation Σ Cov(C, C)")
         }
-        m[NNQFTKey.pointsFitted] = Measurement(Double(fit.direct.included.count), label: "N_h values above the noise floor",
-                                               pooling: .minimum)
-        m[NNQFTKey.pointsExcluded] = Measurement(Double(fit.direct.excluded.count), label: "N_h values at or below the noise floor",
-                                                 pooling: .sum)
-        m[NNQFTKey.kurtosisSingleHead] = Measurement(rows[0].kurtosis.value, error: rows[0].kurtosis.error, samples: samples,
-                                                     label: "excess kurtosis G4c/G2² of one head")
-        m[NNQFTKey.noiseFloor] = Measurement(rows.map(\.floor).reduce(0, +) / Double(rows.count), samples: samples,
-                                             label: "mean Monte-Carlo noise floor of the direct G4c")
+        m[NNQFTKey.pointsFitted] = Measurement(
+            Double(fit.direct.included.count), label: "N_h values above the noise floor",
+            pooling: .minimum)
+        m[NNQFTKey.pointsExcluded] = Measurement(
+            Double(fit.direct.excluded.count), label: "N_h values at or below the noise floor",
+            pooling: .sum)
+        m[NNQFTKey.kurtosisSingleHead] = Measurement(
+            rows[0].kurtosis.value, error: rows[0].kurtosis.error, samples: samples,
+            label: "excess kurtosis G4c/G2² of one head")
+        m[NNQFTKey.noiseFloor] = Measurement(
+            rows.map(\.floor).reduce(0, +) / Double(rows.count), samples: samples,
+            label: "mean Monte-Carlo noise floor of the direct G4c")
         if let f = sharedFit.fit {
-            m[NNQFTKey.slopeSharedEmbedding] = Measurement(f.slope, error: f.slopeError, samples: samples,
-                                                           label: "d ln|G4c|/d ln N_h (mixture) when the heads share one embedding per draw")
+            m[NNQFTKey.slopeSharedEmbedding] = Measurement(
+                f.slope, error: f.slopeError, samples: samples,
+                label: "d ln|G4c|/d ln N_h (mixture) when the heads share one embedding per draw")
         }
         if let f = control.fit {
-            m[NNQFTKey.controlSlope] = Measurement(f.slope, error: f.slopeError, samples: samples,
-                                                   label: "single-layer ReLU network, d ln|G4c|/d ln N (known −1)")
+            m[NNQFTKey.controlSlope] = Measurement(
+                f.slope, error: f.slopeError, samples: samples,
+                label: "single-layer ReLU network, d ln|G4c|/d ln N (known −1)")
         }
 
         var notes = [
@@ -86,18 +96,24 @@ public struct NNQFTHeadsExperiment: Experiment {
             title: "G4c against N_h (d_k = d_v = 16)",
             header: ["N_h", "G2(x₀,x₀)", "G2 attention", "G4c direct", "noise floor", "in fit", "G4c mixture", "κ = G4c/G2²"],
             rows: zip(rows, fit.direct.points).map { row, point in
-                ["\(row.heads)", row.g2.formatted, row.g2Attention.formatted, row.g4c.formatted,
-                 NumberText.of(row.floor, digits: 2), point.included ? "yes" : "no", row.g4cMixture.formatted, row.kurtosis.formatted]
+                [
+                    "\(row.heads)", row.g2.formatted, row.g2Attention.formatted, row.g4c.formatted,
+                    NumberText.of(row.floor, digits: 2), point.included ? "yes" : "no", row.g4cMixture.formatted, row.kurtosis.formatted,
+                ]
             })
         let sharedTable = ReportTable(
             title: "Context: heads sharing one embedding draw (not independent), d_k = d_v = 16",
             header: ["N_h", "G4c direct", "G4c mixture", "N_h·G4c mixture"],
             rows: shared.map { r in
-                [String(r.heads), r.g4c.formatted, r.g4cMixture.formatted,
-                 Measurement(Double(r.heads) * r.g4cMixture.value, error: Double(r.heads) * r.g4cMixture.error).formatted]
+                [
+                    String(r.heads), r.g4c.formatted, r.g4cMixture.formatted,
+                    Measurement(Double(r.heads) * r.g4cMixture.value, error: Double(r.heads) * r.g4cMixture.error).formatted,
+                ]
             })
         if let f = sharedFit.fit {
-            notes.append("With one embedding shared by the heads of a draw the heads are only conditionally independent: the shared Gram matrix's O(1/m) fluctuation is a connected part that does not fall with N_h (mixture slope \(Measurement(f.slope, error: f.slopeError).formatted)). The claim is about independent heads, so the verdict uses the per-head ensemble.")
+            notes.append(
+                "With one embedding shared by the heads of a draw the heads are only conditionally independent: the shared Gram matrix's O(1/m) fluctuation is a connected part that does not fall with N_h (mixture slope \(Measurement(f.slope, error: f.slopeError).formatted)). The claim is about independent heads, so the verdict uses the per-head ensemble."
+            )
         }
         let controlTable = ReportTable(
             title: "Control: single-layer ReLU network (HMS 2021), G4c against hidden width N",
@@ -105,8 +121,9 @@ public struct NNQFTHeadsExperiment: Experiment {
             rows: control.points.map { p in
                 [NumberText.of(p.x), p.value.formatted, NumberText.of(p.floor, digits: 2), p.included ? "yes" : "no"]
             })
-        return ExperimentOutput(measurements: m, figures: NNQFTFigures.heads(rows: rows, fit: fit, control: control, shared: shared),
-                                tables: [table, sharedTable, controlTable], notes: notes)
+        return ExperimentOutput(
+            measurements: m, figures: NNQFTFigures.heads(rows: rows, fit: fit, control: control, shared: shared),
+            tables: [table, sharedTable, controlTable], notes: notes)
     }
 
     /// The single-layer ReLU network (σ_W = σ_b = 1, the HMS inputs 0.2…1.2) at the control
@@ -115,12 +132,16 @@ public struct NNQFTHeadsExperiment: Experiment {
         let points = PointSet.line([0.2, 0.4, 0.6, 0.8, 1.0, 1.2])
         var values: [JackknifeValue] = [], floors: [Double] = []
         for (i, width) in settings.controlWidths.enumerated() {
-            let plan = CorrelatorPlan(draws: settings.draws, blocks: settings.blocks, quadruples: Quadruple.diagonal(6),
-                                      seed: derivedSeed(seed, label: UInt64(i)))
+            let plan = CorrelatorPlan(
+                draws: settings.draws, blocks: settings.blocks, quadruples: Quadruple.diagonal(6),
+                seed: derivedSeed(seed, label: UInt64(i)))
             let estimate = CorrelatorEstimator.run(SingleLayerNetwork(points: points, activation: .relu, width: width), plan: plan)
             values.append(estimate.connectedMean())
-            floors.append(NoiseFloor.measure(covariance: estimate.g2Matrix, pointCount: 6, plan: plan,
-                                             replicas: settings.floorReplicas).floor)
+            floors.append(
+                NoiseFloor.measure(
+                    covariance: estimate.g2Matrix, pointCount: 6, plan: plan,
+                    replicas: settings.floorReplicas
+                ).floor)
         }
         return ScalingAnalysis(x: settings.controlWidths.map(Double.init), values: values, floors: floors)
     }

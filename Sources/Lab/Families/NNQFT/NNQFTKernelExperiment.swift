@@ -73,29 +73,39 @@ public struct NNQFTKernelExperiment: Experiment {
         // Null-hypothesis p-values pool as Bonferroni over seeds; the power control as its worst seed.
         var m: [String: Measurement] = [:]
         let draws = settings.draws
-        m[NNQFTKey.translationP] = Measurement(translation.pValue, samples: draws,
+        m[NNQFTKey.translationP] = Measurement(
+            translation.pValue, samples: draws,
             label: "Bonferroni p of max|z| over pairs, attention-weight G2, ring vs translated ring", pooling: .pValue)
-        m[NNQFTKey.translationPDirect] = Measurement(translationDirect.pValue, samples: draws, label: "the same for the direct G2",
-                                                     pooling: .pValue)
-        m[NNQFTKey.rotationP] = Measurement(rotationTest.pValue, samples: draws,
-                                            label: "Bonferroni p, attention-weight G2, ring vs rotated ring", pooling: .pValue)
-        m[NNQFTKey.rotationPDirect] = Measurement(rotationDirect.pValue, samples: draws, label: "the same for the direct G2",
-                                                  pooling: .pValue)
-        m[NNQFTKey.ringSymmetryP] = Measurement(ringP, samples: draws, label: "Bonferroni p: pairs at equal separation have equal G2",
-                                                pooling: .pValue)
-        m[NNQFTKey.representationP] = Measurement(representationP, samples: draws,
-                                                  label: "Bonferroni p: direct G2 = attention-weight G2 σ_V²E[ρ²AGAᵀ]", pooling: .pValue)
-        m[NNQFTKey.quenchedTranslationP] = Measurement(quenched.pValue, samples: draws,
+        m[NNQFTKey.translationPDirect] = Measurement(
+            translationDirect.pValue, samples: draws, label: "the same for the direct G2",
+            pooling: .pValue)
+        m[NNQFTKey.rotationP] = Measurement(
+            rotationTest.pValue, samples: draws,
+            label: "Bonferroni p, attention-weight G2, ring vs rotated ring", pooling: .pValue)
+        m[NNQFTKey.rotationPDirect] = Measurement(
+            rotationDirect.pValue, samples: draws, label: "the same for the direct G2",
+            pooling: .pValue)
+        m[NNQFTKey.ringSymmetryP] = Measurement(
+            ringP, samples: draws, label: "Bonferroni p: pairs at equal separation have equal G2",
+            pooling: .pValue)
+        m[NNQFTKey.representationP] = Measurement(
+            representationP, samples: draws,
+            label: "Bonferroni p: direct G2 = attention-weight G2 σ_V²E[ρ²AGAᵀ]", pooling: .pValue)
+        m[NNQFTKey.quenchedTranslationP] = Measurement(
+            quenched.pValue, samples: draws,
             label: "Bonferroni p of the translation test on a quenched embedding (power control: should be small)", pooling: .maximum)
-        m[NNQFTKey.shapeMaxDeviation] = Measurement(deviation, samples: draws,
+        m[NNQFTKey.shapeMaxDeviation] = Measurement(
+            deviation, samples: draws,
             label: "max over r of |G2(r)/G2(0) − exp(−r²/2ℓ²)| (attention-weight G2)", pooling: .maximum)
 
         let table = ReportTable(
             title: "G2 against separation on the ring (d_k = d_v = 16, one head)",
             header: ["s", "|x − y|", "G2 direct", "G2 attention", "G2(r)/G2(0)", "exp(−r²/2ℓ²)"],
             rows: separations.map { s in
-                [String(s), NumberText.fixed(chords[s], 3), a.g2(0, s).formatted, a.g2Conditional![s].formatted,
-                 shapeAttention[s].formatted, NumberText.fixed(kernel[s], 4)]
+                [
+                    String(s), NumberText.fixed(chords[s], 3), a.g2(0, s).formatted, a.g2Conditional![s].formatted,
+                    shapeAttention[s].formatted, NumberText.fixed(kernel[s], 4),
+                ]
             })
         func cells(_ c: InvarianceComparison) -> [String] { [NumberText.fixed(c.maxAbsZ, 2), NumberText.of(c.pValue)] }
         let tests = ReportTable(
@@ -111,9 +121,11 @@ public struct NNQFTKernelExperiment: Experiment {
             "Largest relative change of G2 under translation: \(NumberText.of(translation.maxRelativeDifference, digits: 2)) "
                 + "(embedding \(embedding.rawValue)) against \(NumberText.of(quenched.maxRelativeDifference, digits: 2)) for a quenched embedding.",
         ]
-        return ExperimentOutput(measurements: m,
-                                figures: NNQFTFigures.kernel(chords: chords, direct: shapeDirect, attention: shapeAttention,
-                                                             lengthScale: options.lengthScale),
-                                tables: [table, tests], notes: notes)
+        return ExperimentOutput(
+            measurements: m,
+            figures: NNQFTFigures.kernel(
+                chords: chords, direct: shapeDirect, attention: shapeAttention,
+                lengthScale: options.lengthScale),
+            tables: [table, tests], notes: notes)
     }
 }

@@ -66,7 +66,8 @@ enum NNQFTRules {
         let (si, se) = (inf.error!, ext.error!)
         let z = [inf, ext, quenched].map { $0.value / $0.error! }
         let rejected = MultipleTesting.holm(z.map { MultipleTesting.upperP(z: $0) }, alpha: agreementAlpha)
-        var detail = "G4c(d_k = ∞) = \(inf.formatted), extrapolated c∞ = \(ext.formatted), quenched-embedding G4c(∞) = \(quenched.formatted) "
+        var detail =
+            "G4c(d_k = ∞) = \(inf.formatted), extrapolated c∞ = \(ext.formatted), quenched-embedding G4c(∞) = \(quenched.formatted) "
             + "(z = " + z.map { NumberText.of($0) }.joined(separator: ", ") + "); G4c at the smallest d_k \(smallest.formatted)"
         if let tail = e[Key.tailSlope] { detail += ", log-log slope at the largest d_k \(tail.formatted)" }
         if let uniform = e[Key.g4cUniformAttention] { detail += "; uniform-attention control \(uniform.formatted)" }
@@ -100,7 +101,8 @@ enum NNQFTRules {
             return .inconclusive("an invariance test or the quenched-embedding control is missing from the measurements")
         }
         let p = found.map(\.1)
-        var detail = found.map { "\($0.0) p = \(NumberText.of($0.1, digits: 2))" }.joined(separator: ", ")
+        var detail =
+            found.map { "\($0.0) p = \(NumberText.of($0.1, digits: 2))" }.joined(separator: ", ")
             + "; quenched-embedding translation p = \(NumberText.of(power, digits: 2))"
         if let shape = e[Key.shapeMaxDeviation] {
             detail += "; G2 is the attention-smoothed RFF kernel, max |G2(r)/G2(0) − exp(−r²/2ℓ²)| = \(NumberText.of(shape.value, digits: 2))"

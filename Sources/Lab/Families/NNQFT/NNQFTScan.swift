@@ -82,9 +82,10 @@ public struct NNQFTScan: Sendable {
 
         /// The field configuration at one grid point.
         public func config(keyWidth: Int?, heads: Int) -> AttentionFieldConfig {
-            AttentionFieldConfig(features: features, lengthScale: lengthScale, keyWidth: keyWidth,
-                                 valueWidth: valueWidth.resolve(keyWidth), heads: heads, logitScale: logitScale,
-                                 valueScale: valueScale, embedding: embedding, sampler: sampler)
+            AttentionFieldConfig(
+                features: features, lengthScale: lengthScale, keyWidth: keyWidth,
+                valueWidth: valueWidth.resolve(keyWidth), heads: heads, logitScale: logitScale,
+                valueScale: valueScale, embedding: embedding, sampler: sampler)
         }
 
         /// The point set: a regular n-gon of the given radius in the (x₁, x₂) plane of R^D.
@@ -140,22 +141,27 @@ public struct NNQFTScan: Sendable {
     public init(options: Options) { self.options = options }
 
     /// Runs one grid point (exposed for the experiments, which run custom lists).
-    public static func runPoint(options: Options, keyWidth: Int?, heads: Int, label: UInt64,
-                                points: PointSet? = nil) -> (Row, CorrelatorEstimate) {
+    public static func runPoint(
+        options: Options, keyWidth: Int?, heads: Int, label: UInt64,
+        points: PointSet? = nil
+    ) -> (Row, CorrelatorEstimate) {
         let n = options.points
         let field = AttentionField(points: points ?? options.pointSet, config: options.config(keyWidth: keyWidth, heads: heads))
-        let plan = CorrelatorPlan(draws: options.draws, blocks: options.blocks, threads: options.threads,
-                                  quadruples: Quadruple.standard(n), seed: derivedSeed(options.seed, label: label))
+        let plan = CorrelatorPlan(
+            draws: options.draws, blocks: options.blocks, threads: options.threads,
+            quadruples: Quadruple.standard(n), seed: derivedSeed(options.seed, label: label))
         let estimate = CorrelatorEstimator.run(field, plan: plan)
-        let floor = options.floorReplicas > 0
+        let floor =
+            options.floorReplicas > 0
             ? NoiseFloor.measure(covariance: estimate.g2Matrix, pointCount: n, plan: plan, replicas: options.floorReplicas).floor
             : 0
         let maxZ = estimate.g2Difference!.map { $0.error > 0 ? abs($0.value) / $0.error : 0 }.max() ?? 0
-        let row = Row(keyWidth: keyWidth, valueWidth: options.valueWidth.resolve(keyWidth), heads: heads,
-                      g2: estimate.g2(0, 0), g2Attention: estimate.g2Conditional![0], g2RepresentationMaxZ: maxZ,
-                      g4c: estimate.connectedMean(), g4cMixture: estimate.conditionalConnectedMean()!,
-                      kurtosis: estimate.excessKurtosis, floor: floor, draws: estimate.draws,
-                      drawsPerSecond: estimate.drawsPerSecond)
+        let row = Row(
+            keyWidth: keyWidth, valueWidth: options.valueWidth.resolve(keyWidth), heads: heads,
+            g2: estimate.g2(0, 0), g2Attention: estimate.g2Conditional![0], g2RepresentationMaxZ: maxZ,
+            g4c: estimate.connectedMean(), g4cMixture: estimate.conditionalConnectedMean()!,
+            kurtosis: estimate.excessKurtosis, floor: floor, draws: estimate.draws,
+            drawsPerSecond: estimate.drawsPerSecond)
         return (row, estimate)
     }
 
@@ -173,8 +179,9 @@ public struct NNQFTScan: Sendable {
                 progress("d_k=\(NNQFTScan.widthText(k)) N_h=\(h)  G4c = \(row.g4c.formatted)  (\(NumberText.fixed(row.drawsPerSecond, 0)) draws/s)")
             }
         }
-        return Report(options: options, rows: rows, fits: NNQFTScan.fits(rows, options: options),
-                      seconds: Date().timeIntervalSince(start))
+        return Report(
+            options: options, rows: rows, fits: NNQFTScan.fits(rows, options: options),
+            seconds: Date().timeIntervalSince(start))
     }
 
     /// Fits |G4c| vs N_h at each d_k with ≥ 2 head counts, and vs finite d_k at each N_h with ≥ 2 widths.
@@ -182,9 +189,11 @@ public struct NNQFTScan: Sendable {
         var out: [Fit] = []
         func analyse(_ subset: [Row], x: (Row) -> Double, variable: String, at: String) {
             let xs = subset.map(x)
-            out.append(Fit(variable: variable, at: at,
-                           direct: ScalingAnalysis(x: xs, values: subset.map(\.g4c), floors: subset.map(\.floor)),
-                           mixture: ScalingAnalysis(x: xs, values: subset.map(\.g4cMixture), floors: subset.map { _ in 0 })))
+            out.append(
+                Fit(
+                    variable: variable, at: at,
+                    direct: ScalingAnalysis(x: xs, values: subset.map(\.g4c), floors: subset.map(\.floor)),
+                    mixture: ScalingAnalysis(x: xs, values: subset.map(\.g4cMixture), floors: subset.map { _ in 0 })))
         }
         if options.heads.count >= 2 {
             for k in options.keyWidths {
@@ -194,8 +203,9 @@ public struct NNQFTScan: Sendable {
         let finite = options.keyWidths.compactMap { $0 }
         if finite.count >= 2 {
             for h in options.heads {
-                analyse(rows.filter { $0.heads == h && $0.keyWidth != nil }, x: { Double($0.keyWidth!) },
-                        variable: "d_k", at: "N_h = \(h)")
+                analyse(
+                    rows.filter { $0.heads == h && $0.keyWidth != nil }, x: { Double($0.keyWidth!) },
+                    variable: "d_k", at: "N_h = \(h)")
             }
         }
         return out

@@ -21,19 +21,23 @@ struct NNQFTSettings: Sendable {
     static func at(_ scale: Scale) -> NNQFTSettings {
         switch scale {
         case .smoke:
-            NNQFTSettings(draws: 4000, blocks: 20, heads: [1, 2, 4], widths: [4, 16, 64, nil], floorReplicas: 1,
-                          controlWidths: [1, 2, 4, 8])
+            NNQFTSettings(
+                draws: 4000, blocks: 20, heads: [1, 2, 4], widths: [4, 16, 64, nil], floorReplicas: 1,
+                controlWidths: [1, 2, 4, 8])
         case .quick:
-            NNQFTSettings(draws: 100_000, blocks: 100, heads: [1, 2, 4, 8, 16], widths: [4, 8, 16, 32, 64, 128, 256, nil],
-                          floorReplicas: 2, controlWidths: [1, 2, 4, 8, 16, 32, 64])
+            NNQFTSettings(
+                draws: 100_000, blocks: 100, heads: [1, 2, 4, 8, 16], widths: [4, 8, 16, 32, 64, 128, 256, nil],
+                floorReplicas: 2, controlWidths: [1, 2, 4, 8, 16, 32, 64])
         case .small:
-            NNQFTSettings(draws: 1_000_000, blocks: 200, heads: [1, 2, 4, 8, 16, 32, 64],
-                          widths: [4, 8, 16, 32, 64, 128, 256, 512, 1024, nil], floorReplicas: 4,
-                          controlWidths: [1, 2, 4, 8, 16, 32, 64, 128])
+            NNQFTSettings(
+                draws: 1_000_000, blocks: 200, heads: [1, 2, 4, 8, 16, 32, 64],
+                widths: [4, 8, 16, 32, 64, 128, 256, 512, 1024, nil], floorReplicas: 4,
+                controlWidths: [1, 2, 4, 8, 16, 32, 64, 128])
         case .paper:
-            NNQFTSettings(draws: 10_000_000, blocks: 400, heads: [1, 2, 4, 8, 16, 32, 64, 128],
-                          widths: [4, 8, 16, 32, 64, 128, 256, 512, 1024, nil], floorReplicas: 4,
-                          controlWidths: [1, 2, 4, 8, 16, 32, 64, 128, 256])
+            NNQFTSettings(
+                draws: 10_000_000, blocks: 400, heads: [1, 2, 4, 8, 16, 32, 64, 128],
+                widths: [4, 8, 16, 32, 64, 128, 256, 512, 1024, nil], floorReplicas: 4,
+                controlWidths: [1, 2, 4, 8, 16, 32, 64, 128, 256])
         }
     }
 

@@ -55,43 +55,56 @@ public struct NNQFTWidthExperiment: Experiment {
         var m: [String: Measurement] = [:]
         let n = settings.draws
         if let infinite {
-            m[NNQFTKey.g4cInfinite] = Measurement(infinite.g4c.value, error: infinite.g4c.error, samples: n,
-                                                  label: "G4c at d_k = ∞, d_v = ∞ (direct)")
-            m[NNQFTKey.g4cInfiniteMixture] = Measurement(infinite.g4cMixture.value, error: infinite.g4cMixture.error, samples: n,
-                                                         label: "G4c at d_k = ∞ from Σ Cov(C, C)")
-            m[NNQFTKey.kurtosisInfinite] = Measurement(infinite.kurtosis.value, error: infinite.kurtosis.error, samples: n,
-                                                       label: "excess kurtosis at d_k = ∞")
+            m[NNQFTKey.g4cInfinite] = Measurement(
+                infinite.g4c.value, error: infinite.g4c.error, samples: n,
+                label: "G4c at d_k = ∞, d_v = ∞ (direct)")
+            m[NNQFTKey.g4cInfiniteMixture] = Measurement(
+                infinite.g4cMixture.value, error: infinite.g4cMixture.error, samples: n,
+                label: "G4c at d_k = ∞ from Σ Cov(C, C)")
+            m[NNQFTKey.kurtosisInfinite] = Measurement(
+                infinite.kurtosis.value, error: infinite.kurtosis.error, samples: n,
+                label: "excess kurtosis at d_k = ∞")
         }
         if let e = extrapolation {
-            m[NNQFTKey.g4cExtrapolated] = Measurement(e.intercept, error: e.interceptError, samples: n,
-                                                      label: "c∞ of G4c = c∞ + c₁/d_k fitted over finite d_k ≥ 8 (direct)")
+            m[NNQFTKey.g4cExtrapolated] = Measurement(
+                e.intercept, error: e.interceptError, samples: n,
+                label: "c∞ of G4c = c∞ + c₁/d_k fitted over finite d_k ≥ 8 (direct)")
         }
         if let e = extrapolationMixture {
-            m[NNQFTKey.g4cExtrapolatedMixture] = Measurement(e.intercept, error: e.interceptError, samples: n,
-                                                             label: "c∞ from the mixture representation")
+            m[NNQFTKey.g4cExtrapolatedMixture] = Measurement(
+                e.intercept, error: e.interceptError, samples: n,
+                label: "c∞ from the mixture representation")
         }
         if let first = finite.first {
-            m[NNQFTKey.g4cSmallestFinite] = Measurement(first.g4c.value, error: first.g4c.error, samples: n,
-                                                        label: "G4c at the smallest d_k = \(first.keyWidth!) (direct)")
+            m[NNQFTKey.g4cSmallestFinite] = Measurement(
+                first.g4c.value, error: first.g4c.error, samples: n,
+                label: "G4c at the smallest d_k = \(first.keyWidth!) (direct)")
         }
         if let last = finite.last {
-            m[NNQFTKey.g4cLargestFinite] = Measurement(last.g4c.value, error: last.g4c.error, samples: n,
-                                                       label: "G4c at the largest finite d_k = \(last.keyWidth!)")
+            m[NNQFTKey.g4cLargestFinite] = Measurement(
+                last.g4c.value, error: last.g4c.error, samples: n,
+                label: "G4c at the largest finite d_k = \(last.keyWidth!)")
         }
         if let f = tailFit.fit {
-            m[NNQFTKey.tailSlope] = Measurement(f.slope, error: f.slopeError, samples: n,
-                                                label: "d ln|G4c|/d ln d_k over the three largest finite d_k (−1 would be 1/d_k decay)")
+            m[NNQFTKey.tailSlope] = Measurement(
+                f.slope, error: f.slopeError, samples: n,
+                label: "d ln|G4c|/d ln d_k over the three largest finite d_k (−1 would be 1/d_k decay)")
         }
-        m[NNQFTKey.g4cQuenched] = Measurement(quenched.g4c.value, error: quenched.g4c.error, samples: n,
-                                              label: "G4c at d_k = ∞ with the embedding quenched: only W_Q, W_K random")
-        m[NNQFTKey.g4cQuenchedMixture] = Measurement(quenched.g4cMixture.value, error: quenched.g4cMixture.error, samples: n,
-                                                     label: "the same from Σ Cov_QK(C, C), the independence-breaking covariance")
-        m[NNQFTKey.g4cUniformAttention] = Measurement(uniform.g4c.value, error: uniform.g4c.error, samples: n,
-                                                      label: "G4c at d_k = ∞ with β = 0 (uniform attention): the embedding's share")
+        m[NNQFTKey.g4cQuenched] = Measurement(
+            quenched.g4c.value, error: quenched.g4c.error, samples: n,
+            label: "G4c at d_k = ∞ with the embedding quenched: only W_Q, W_K random")
+        m[NNQFTKey.g4cQuenchedMixture] = Measurement(
+            quenched.g4cMixture.value, error: quenched.g4cMixture.error, samples: n,
+            label: "the same from Σ Cov_QK(C, C), the independence-breaking covariance")
+        m[NNQFTKey.g4cUniformAttention] = Measurement(
+            uniform.g4c.value, error: uniform.g4c.error, samples: n,
+            label: "G4c at d_k = ∞ with β = 0 (uniform attention): the embedding's share")
 
         func line(_ r: NNQFTScan.Row, _ what: String) -> [String] {
-            [what, NNQFTScan.widthText(r.keyWidth), NNQFTScan.widthText(r.valueWidth), r.g2.formatted, r.g4c.formatted,
-             NumberText.of(r.floor, digits: 2), r.g4cMixture.formatted, r.kurtosis.formatted]
+            [
+                what, NNQFTScan.widthText(r.keyWidth), NNQFTScan.widthText(r.valueWidth), r.g2.formatted, r.g4c.formatted,
+                NumberText.of(r.floor, digits: 2), r.g4cMixture.formatted, r.kurtosis.formatted,
+            ]
         }
         let header = ["ensemble", "d_k", "d_v", "G2(x₀,x₀)", "G4c direct", "noise floor", "G4c mixture", "κ = G4c/G2²"]
         var tableRows = rows.map { line($0, "per-head RFF, β = 1") }
@@ -104,22 +117,26 @@ public struct NNQFTWidthExperiment: Experiment {
             "d_k = ∞ is sampled exactly: given the embedding factor F (F Fᵀ = G) the logits are β F W Fᵀ with W = Z_Q Z_Kᵀ/√d_k, which tends to an i.i.d. Gaussian matrix.",
         ]
         if let e = extrapolation {
-            notes.append("Fit G4c = c∞ + c₁/d_k (direct, d_k ≥ 8): c∞ = \(Measurement(e.intercept, error: e.interceptError).formatted), "
-                         + "c₁ = \(Measurement(e.slope, error: e.slopeError).formatted), "
-                         + "χ²/dof = \(NumberText.fixed(e.chiSquared / Double(max(1, e.degreesOfFreedom)), 2)).")
+            notes.append(
+                "Fit G4c = c∞ + c₁/d_k (direct, d_k ≥ 8): c∞ = \(Measurement(e.intercept, error: e.interceptError).formatted), "
+                    + "c₁ = \(Measurement(e.slope, error: e.slopeError).formatted), "
+                    + "χ²/dof = \(NumberText.fixed(e.chiSquared / Double(max(1, e.degreesOfFreedom)), 2)).")
         }
-        return ExperimentOutput(measurements: m,
-                                figures: NNQFTFigures.width(rows: rows, standard: standard, quenched: quenched, uniform: uniform,
-                                                            extrapolation: extrapolation),
-                                tables: [ReportTable(title: "G4c against d_k (one head)", header: header, rows: tableRows)],
-                                notes: notes)
+        return ExperimentOutput(
+            measurements: m,
+            figures: NNQFTFigures.width(
+                rows: rows, standard: standard, quenched: quenched, uniform: uniform,
+                extrapolation: extrapolation),
+            tables: [ReportTable(title: "G4c against d_k (one head)", header: header, rows: tableRows)],
+            notes: notes)
     }
 
     /// Weighted least squares of G4c against 1/d_k over finite d_k ≥ 8: intercept c∞, slope c₁.
     static func extrapolate(_ rows: [NNQFTScan.Row], value: KeyPath<NNQFTScan.Row, JackknifeValue>) -> WeightedLineFit? {
         let used = rows.filter { ($0.keyWidth ?? 0) >= 8 }
         guard used.count >= 2 else { return nil }
-        return WeightedLineFit(x: used.map { 1 / Double($0.keyWidth!) }, y: used.map { $0[keyPath: value].value },
-                               sigma: used.map { $0[keyPath: value].error })
+        return WeightedLineFit(
+            x: used.map { 1 / Double($0.keyWidth!) }, y: used.map { $0[keyPath: value].value },
+            sigma: used.map { $0[keyPath: value].error })
     }
 }

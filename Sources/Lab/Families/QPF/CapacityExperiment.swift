@@ -35,12 +35,16 @@ struct CapacityExperiment: Experiment {
                 (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = ([64, 128], [64, 128, 256, 512], 3, 8, main)
                 (hebbianLoads, iterativeLoads) = (fine, wide)
             case .small:
-                (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = ([64, 128, 256], [64, 128, 256, 512], 6, 16,
-                                                                     main + [.lorentzianHebbian(gamma: 1)])
+                (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = (
+                    [64, 128, 256], [64, 128, 256, 512], 6, 16,
+                    main + [.lorentzianHebbian(gamma: 1)]
+                )
                 (hebbianLoads, iterativeLoads) = (fine, wide + [1.8, 2.0])
             case .paper:
-                (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = ([64, 128, 256], [64, 128, 256, 512, 1024], 16, 32,
-                                                                     main + [.lorentzianHebbian(gamma: 1)])
+                (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = (
+                    [64, 128, 256], [64, 128, 256, 512, 1024], 16, 32,
+                    main + [.lorentzianHebbian(gamma: 1)]
+                )
                 (hebbianLoads, iterativeLoads) = (fine, wide + [1.8, 2.0])
             }
         }
@@ -76,10 +80,12 @@ struct CapacityExperiment: Experiment {
             let curve = measurement.run(rng: SeededRNG(seed: context.seed ^ 0x7170_665F_6361_7000 &+ UInt64(n)))
             curves.append(curve)
             let c0 = curve.capacities[0], c1 = curve.capacities[1]
-            context.log("\(rule) N = \(n): α_c(f=0) = \(Self.text(c0)), α_c(f=0.1) = \(Self.text(c1)) "
-                        + "[\(NumberText.fixed(Date().timeIntervalSince(start), 1)) s]")
-            context.metrics.log(["N": Double(n), "alpha-c-f0": c0.load ?? .nan, "alpha-c-f0.1": c1.load ?? .nan], step: index,
-                                fields: ["rule": rule.name])
+            context.log(
+                "\(rule) N = \(n): α_c(f=0) = \(Self.text(c0)), α_c(f=0.1) = \(Self.text(c1)) "
+                    + "[\(NumberText.fixed(Date().timeIntervalSince(start), 1)) s]")
+            context.metrics.log(
+                ["N": Double(n), "alpha-c-f0": c0.load ?? .nan, "alpha-c-f0.1": c1.load ?? .nan], step: index,
+                fields: ["rule": rule.name])
         }
 
         var output = ExperimentOutput()
@@ -91,10 +97,12 @@ struct CapacityExperiment: Experiment {
                 if capacity.load == nil { outOfRange += 1 }
             }
         }
-        output.measurements[QPFKey.outOfRange] = Measurement(Double(outOfRange),
+        output.measurements[QPFKey.outOfRange] = Measurement(
+            Double(outOfRange),
             label: "α_c at N = \(largest) outside the load range (reported as the range's end: a bound)", pooling: .sum)
         let extrapolation = Self.extrapolate(curves.filter { $0.ruleName == "hebbian" })
-        output.measurements[QPFKey.hebbianExtrapolated] = Measurement(extrapolation.value, error: extrapolation.error,
+        output.measurements[QPFKey.hebbianExtrapolated] = Measurement(
+            extrapolation.value, error: extrapolation.error,
             samples: settings.hebbianSizes.count,
             label: "α_∞ from α_c(N) = α_∞ + a/√N over N = \(settings.hebbianSizes.map(String.init).joined(separator: ", ")) (f = 0); "
                 + "error: fit ⊕ half the spread to the α_∞ + b/N form (\(NumberText.of(extrapolation.alternative)))")
@@ -103,7 +111,8 @@ struct CapacityExperiment: Experiment {
             let (a, b) = (hebbianCurves[hebbianCurves.count - 2], hebbianCurves[hebbianCurves.count - 1])
             var rng = SeededRNG(seed: context.seed ^ 0x6372_6F73_73)
             let crossing = Self.crossing(a, b, rng: &rng)
-            output.measurements[QPFKey.hebbianCrossing] = Measurement(crossing.value, error: crossing.error, samples: a.seeds + b.seeds,
+            output.measurements[QPFKey.hebbianCrossing] = Measurement(
+                crossing.value, error: crossing.error, samples: a.seeds + b.seeds,
                 label: "load where the Hebbian retrieval curves (f = 0) of N = \(a.size) and N = \(b.size) cross (finite-size crossing "
                     + "point; bootstrap over seeds; NaN: no crossing in range)")
         }
@@ -111,7 +120,8 @@ struct CapacityExperiment: Experiment {
             guard let hebbian = curves.first(where: { $0.ruleName == "hebbian" && $0.size == largest }) else { continue }
             for (f, (rule, reference)) in zip(Self.flipFractions, zip(curve.capacities, hebbian.capacities)) {
                 let ratio = Self.ratio(rule, reference)
-                output.measurements[QPFKey.capacityRatio(curve.ruleName, flip: f)] = Measurement(ratio.value,
+                output.measurements[QPFKey.capacityRatio(curve.ruleName, flip: f)] = Measurement(
+                    ratio.value,
                     error: ratio.error, samples: curve.seeds,
                     label: "α_c(\(curve.ruleDescription)) / α_c(Hebbian) at N = \(largest), f = \(f)\(ratio.bound ?? "")")
             }
@@ -145,8 +155,9 @@ struct CapacityExperiment: Experiment {
     static func measurement(_ c: CapacityCurve.Capacity, curve: CapacityCurve) -> Measurement {
         let bound = c.bound.map { $0 == "above" ? " (above the largest load \(curve.loads.last!): lower bound)" : " (below the smallest load)" } ?? ""
         let value = c.load ?? (c.bound == "above" ? curve.loads.last! : curve.loads.first!)
-        return Measurement(value, error: c.error, samples: curve.seeds,
-                           label: "α_c = P/N where half the patterns are retrieved, \(curve.ruleDescription), N = \(curve.size), f = \(c.flipFraction)\(bound)")
+        return Measurement(
+            value, error: c.error, samples: curve.seeds,
+            label: "α_c = P/N where half the patterns are retrieved, \(curve.ruleDescription), N = \(curve.size), f = \(c.flipFraction)\(bound)")
     }
 
     static func ratio(_ a: CapacityCurve.Capacity, _ b: CapacityCurve.Capacity) -> (value: Double, error: Double?, bound: String?) {
@@ -213,40 +224,51 @@ struct CapacityExperiment: Experiment {
         let rows = curves.map { c -> [String] in
             [c.ruleDescription, "\(c.size)", "\(c.seeds)"] + c.capacities.map { Self.text($0) }
         }
-        return ReportTable(title: "Critical load α_c = P_max/N per rule (retrieved: final overlap ≥ \(Self.overlapThreshold); bootstrap errors over seeds)",
-                           header: ["rule", "N", "seeds"] + Self.flipFractions.map { "α_c, cue noise f = \($0)" }, rows: rows)
+        return ReportTable(
+            title: "Critical load α_c = P_max/N per rule (retrieved: final overlap ≥ \(Self.overlapThreshold); bootstrap errors over seeds)",
+            header: ["rule", "N", "seeds"] + Self.flipFractions.map { "α_c, cue noise f = \($0)" }, rows: rows)
     }
 
     func curveFigure(_ curves: [CapacityCurve], flipIndex: Int, size: Int) -> Figure {
         let f = Self.flipFractions[flipIndex]
-        var chart = Chart(title: "Fraction retrieved vs load, N = \(size), cue noise f = \(f)", xLabel: "load α = P/N",
-                          yLabel: "fraction of patterns retrieved")
+        var chart = Chart(
+            title: "Fraction retrieved vs load, N = \(size), cue noise f = \(f)", xLabel: "load α = P/N",
+            yLabel: "fraction of patterns retrieved")
         for (i, curve) in curves.filter({ $0.size == size }).enumerated() {
             let stats = curve.meanRetrieved(flipIndex: flipIndex)
-            chart.add(.line(curve.loads, stats.map(\.mean), errors: stats.map(\.error), label: curve.ruleDescription,
-                            color: ChartColor.palette(i), markers: true))
+            chart.add(
+                .line(
+                    curve.loads, stats.map(\.mean), errors: stats.map(\.error), label: curve.ruleDescription,
+                    color: ChartColor.palette(i), markers: true))
         }
         chart.add(.verticalLine(Self.hebbianReference, label: "Hopfield 0.138", color: .grey))
         chart.add(.horizontalLine(0.5, color: .grey))
         chart.yDomain = 0...1.05
-        return Figure(name: "qpf-capacity-f\(Self.flipKey(f))", caption: "Fraction of stored patterns retrieved (overlap ≥ "
-                      + "\(Self.overlapThreshold)) against load for each learning rule at N = \(size), cues with \(Int(f * 100))% "
-                      + "of spins flipped; mean ± s.e. over seeds. α_c is where a curve crosses ½.", svg: chart.svg())
+        return Figure(
+            name: "qpf-capacity-f\(Self.flipKey(f))",
+            caption: "Fraction of stored patterns retrieved (overlap ≥ "
+                + "\(Self.overlapThreshold)) against load for each learning rule at N = \(size), cues with \(Int(f * 100))% "
+                + "of spins flipped; mean ± s.e. over seeds. α_c is where a curve crosses ½.", svg: chart.svg())
     }
 
     func finiteSizeFigure(_ curves: [CapacityCurve], _ fit: (value: Double, error: Double?, slope: Double, alternative: Double)) -> Figure {
         var chart = Chart(title: "Hebbian critical load vs 1/√N", xLabel: "1/√N", yLabel: "α_c (f = 0)")
         let hebbian = curves.filter { $0.ruleName == "hebbian" && $0.capacities[0].load != nil }
         let xs = hebbian.map { 1 / Double($0.size).squareRoot() }
-        chart.add(.scatter(xs, hebbian.map { $0.capacities[0].load! }, errors: hebbian.map { $0.capacities[0].error ?? 0 },
-                           label: "measured"))
+        chart.add(
+            .scatter(
+                xs, hebbian.map { $0.capacities[0].load! }, errors: hebbian.map { $0.capacities[0].error ?? 0 },
+                label: "measured"))
         if fit.value.isFinite {
-            chart.add(.function(over: 0...(xs.max() ?? 0.2), label: Series.fitLabel("α_∞", fit.value, fit.error), role: .fit) {
-                fit.value + fit.slope * $0
-            })
+            chart.add(
+                .function(over: 0...(xs.max() ?? 0.2), label: Series.fitLabel("α_∞", fit.value, fit.error), role: .fit) {
+                    fit.value + fit.slope * $0
+                })
         }
         chart.add(.horizontalLine(Self.hebbianReference, label: "0.138 (N → ∞)", color: .grey))
-        return Figure(name: "qpf-capacity-finite-size", caption: "Hebbian α_c(N) with the ½-retrieval criterion against 1/√N "
-                      + "and the weighted fit α_∞ + a/√N; the intercept is the N → ∞ estimate.", svg: chart.svg())
+        return Figure(
+            name: "qpf-capacity-finite-size",
+            caption: "Hebbian α_c(N) with the ½-retrieval criterion against 1/√N "
+                + "and the weighted fit α_∞ + a/√N; the intercept is the N → ∞ estimate.", svg: chart.svg())
     }
 }

@@ -33,16 +33,22 @@ struct ForwardMapExperiment: Experiment {
                 (annealingSweeps, quantumSweeps, coherentTimes) = ([2, 16, 128], [4, 32], [1, 8])
             case .quick:
                 (channels, samples, standardSamples, bootstrap, slices) = (8, 4000, 20_000, 100, 8)
-                (annealingSweeps, quantumSweeps, coherentTimes) = ([1, 2, 4, 8, 16, 64, 256, 1024],
-                                                                    [4, 8, 16, 32, 64, 128], [0.5, 1, 2, 4, 8, 16, 32])
+                (annealingSweeps, quantumSweeps, coherentTimes) = (
+                    [1, 2, 4, 8, 16, 64, 256, 1024],
+                    [4, 8, 16, 32, 64, 128], [0.5, 1, 2, 4, 8, 16, 32]
+                )
             case .small:
                 (channels, samples, standardSamples, bootstrap, slices) = (8, 20_000, 50_000, 200, 16)
-                (annealingSweeps, quantumSweeps, coherentTimes) = ([1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096],
-                                                                    [4, 8, 16, 32, 64, 128, 256, 512], [0.5, 1, 2, 4, 8, 16, 32, 64])
+                (annealingSweeps, quantumSweeps, coherentTimes) = (
+                    [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096],
+                    [4, 8, 16, 32, 64, 128, 256, 512], [0.5, 1, 2, 4, 8, 16, 32, 64]
+                )
             case .paper:
                 (channels, samples, standardSamples, bootstrap, slices) = (8, 100_000, 200_000, 400, 32)
-                (annealingSweeps, quantumSweeps, coherentTimes) = ([1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096],
-                                                                    [4, 8, 16, 32, 64, 128, 256, 512, 1024], [0.5, 1, 2, 4, 8, 16, 32, 64, 128])
+                (annealingSweeps, quantumSweeps, coherentTimes) = (
+                    [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096],
+                    [4, 8, 16, 32, 64, 128, 256, 512, 1024], [0.5, 1, 2, 4, 8, 16, 32, 64, 128]
+                )
             }
         }
     }
@@ -104,14 +110,18 @@ struct ForwardMapExperiment: Experiment {
                     .sample(map, samples: samples, rng: rng)
             }
             var bootRNG = SeededRNG(seed: rng.seed ^ 0x626F_6F74)
-            let comparison = sample.valid >= 2
+            let comparison =
+                sample.valid >= 2
                 ? FamilyComparison(gaps: map.gaps, counts: sample.channelCounts, resamples: settings.bootstrap, rng: &bootRNG)
                 : nil
             if let comparison { points.append(Point(sampler: job.0, length: job.1, sample: sample, comparison: comparison)) }
-            context.metrics.log(["length": job.1, "valid-fraction": sample.validFraction,
-                                 "softmax-slope": comparison?.softmax.parameter ?? .nan,
-                                 "kl-softmax": comparison?.softmax.kl ?? .nan, "kl-lorentzian": comparison?.lorentzian.kl ?? .nan],
-                                fields: ["sampler": job.0.rawValue])
+            context.metrics.log(
+                [
+                    "length": job.1, "valid-fraction": sample.validFraction,
+                    "softmax-slope": comparison?.softmax.parameter ?? .nan,
+                    "kl-softmax": comparison?.softmax.kl ?? .nan, "kl-lorentzian": comparison?.lorentzian.kl ?? .nan,
+                ],
+                fields: ["sampler": job.0.rawValue])
         }
 
         var output = ExperimentOutput()
@@ -119,31 +129,42 @@ struct ForwardMapExperiment: Experiment {
             let series = points.filter { $0.sampler == sampler }
             guard let standard = series.last else { continue }
             let c = standard.comparison
-            let lengthText = sampler == .gibbs ? " (softmax by construction: the harness's positive control)"
+            let lengthText =
+                sampler == .gibbs
+                ? " (softmax by construction: the harness's positive control)"
                 : " at the longest anneal (\(Self.lengthText(sampler, standard.length)))"
-            output.measurements[QPFKey.klDifference(sampler)] = Measurement(c.klDifference, error: c.differenceError,
+            output.measurements[QPFKey.klDifference(sampler)] = Measurement(
+                c.klDifference, error: c.differenceError,
                 samples: standard.sample.valid, unit: "nats",
                 label: "KL(Lorentzian fit) − KL(softmax fit), \(sampler.title)\(lengthText); > 0: softmax fits better (bootstrap s.e.)")
-            output.measurements[QPFKey.klSoftmax(sampler)] = Measurement(c.softmax.kl, error: c.softmaxKLError, samples: standard.sample.valid,
+            output.measurements[QPFKey.klSoftmax(sampler)] = Measurement(
+                c.softmax.kl, error: c.softmaxKLError, samples: standard.sample.valid,
                 unit: "nats", label: "KL(read-outs ‖ softmax fit), \(sampler.title)\(lengthText)")
-            output.measurements[QPFKey.klLorentzian(sampler)] = Measurement(c.lorentzian.kl, error: c.lorentzianKLError,
+            output.measurements[QPFKey.klLorentzian(sampler)] = Measurement(
+                c.lorentzian.kl, error: c.lorentzianKLError,
                 samples: standard.sample.valid, unit: "nats", label: "KL(read-outs ‖ Lorentzian fit), \(sampler.title)\(lengthText)")
-            output.measurements[QPFKey.slope(sampler)] = Measurement(c.softmax.parameter, error: c.slopeError, samples: standard.sample.valid,
+            output.measurements[QPFKey.slope(sampler)] = Measurement(
+                c.softmax.parameter, error: c.slopeError, samples: standard.sample.valid,
                 label: "fitted softmax slope â, \(sampler.title)\(lengthText) (β = \(Self.beta))")
             guard sampler != .gibbs, let fastest = series.first, series.count >= 2 else { continue }
             let trend = Self.slopeTrend(series)
-            output.measurements[QPFKey.slopeTrend(sampler)] = Measurement(trend.value, error: trend.error, samples: series.count,
+            output.measurements[QPFKey.slopeTrend(sampler)] = Measurement(
+                trend.value, error: trend.error, samples: series.count,
                 label: "d â / d log₂(anneal length), weighted least squares over \(series.count) lengths (bootstrap errors on â; error scaled by √(χ²/dof))")
             let f = fastest.comparison
-            output.measurements[QPFKey.slopeFastest(sampler)] = Measurement(f.softmax.parameter, error: f.slopeError,
+            output.measurements[QPFKey.slopeFastest(sampler)] = Measurement(
+                f.softmax.parameter, error: f.slopeError,
                 samples: fastest.sample.valid, label: "fitted softmax slope at the fastest anneal (\(Self.lengthText(sampler, fastest.length)))")
             // Bias-corrected: a one-parameter fit to n read-outs of a K-channel law has E[KL] ≈ (K − 2)/(2n).
             let k = Double(map.channels)
-            let change = (f.softmax.kl - (k - 2) / (2 * Double(fastest.sample.valid)))
+            let change =
+                (f.softmax.kl - (k - 2) / (2 * Double(fastest.sample.valid)))
                 - (c.softmax.kl - (k - 2) / (2 * Double(standard.sample.valid)))
-            output.measurements[QPFKey.klSoftmaxChange(sampler)] = Measurement(change,
+            output.measurements[QPFKey.klSoftmaxChange(sampler)] = Measurement(
+                change,
                 error: (f.softmaxKLError * f.softmaxKLError + c.softmaxKLError * c.softmaxKLError).squareRoot(), samples: series.count,
-                unit: "nats", label: "KL(softmax fit) at the fastest minus at the longest anneal, each less its sampling bias (K−2)/2n "
+                unit: "nats",
+                label: "KL(softmax fit) at the fastest minus at the longest anneal, each less its sampling bias (K−2)/2n "
                     + "(< 0: the fast anneal is fitted better)")
         }
         output.tables = [table(points)]
@@ -176,30 +197,39 @@ struct ForwardMapExperiment: Experiment {
     /// Weighted least-squares slope of â against log₂(length) (`WeightedLineFit`), with its
     /// standard error inflated by √(χ²/dof) when the points scatter (or curve) beyond their errors.
     static func slopeTrend(_ series: [Point]) -> (value: Double, error: Double?) {
-        guard let fit = WeightedLineFit(x: series.map { Foundation.log2($0.length) }, y: series.map(\.comparison.softmax.parameter),
-                                        sigma: series.map { max($0.comparison.slopeError, 1e-6) }) else { return (.nan, nil) }
+        guard
+            let fit = WeightedLineFit(
+                x: series.map { Foundation.log2($0.length) }, y: series.map(\.comparison.softmax.parameter),
+                sigma: series.map { max($0.comparison.slopeError, 1e-6) })
+        else { return (.nan, nil) }
         return (fit.slope, fit.scaledSlopeError)
     }
 
     func table(_ points: [Point]) -> ReportTable {
         let rows = points.map { p -> [String] in
             let c = p.comparison
-            return [p.sampler.title, Self.lengthText(p.sampler, p.length), NumberText.of(p.sample.validFraction),
-                    Measurement(c.softmax.parameter, error: c.slopeError).formatted,
-                    NumberText.of(c.lorentzian.parameter),
-                    Measurement(c.softmax.kl, error: c.softmaxKLError).formatted,
-                    Measurement(c.lorentzian.kl, error: c.lorentzianKLError).formatted,
-                    Measurement(c.klDifference, error: c.differenceError).formatted,
-                    NumberText.of(c.softmaxPreferredFraction)]
+            return [
+                p.sampler.title, Self.lengthText(p.sampler, p.length), NumberText.of(p.sample.validFraction),
+                Measurement(c.softmax.parameter, error: c.slopeError).formatted,
+                NumberText.of(c.lorentzian.parameter),
+                Measurement(c.softmax.kl, error: c.softmaxKLError).formatted,
+                Measurement(c.lorentzian.kl, error: c.lorentzianKLError).formatted,
+                Measurement(c.klDifference, error: c.differenceError).formatted,
+                NumberText.of(c.softmaxPreferredFraction),
+            ]
         }
-        return ReportTable(title: "Forward-map fits per sampler and anneal length (errors: bootstrap s.e.)",
-                           header: ["sampler", "anneal", "valid", "softmax â", "Lorentzian ĉ", "KL softmax", "KL Lorentzian",
-                                    "KL(L) − KL(S)", "bootstrap P(softmax better)"], rows: rows)
+        return ReportTable(
+            title: "Forward-map fits per sampler and anneal length (errors: bootstrap s.e.)",
+            header: [
+                "sampler", "anneal", "valid", "softmax â", "Lorentzian ĉ", "KL softmax", "KL Lorentzian",
+                "KL(L) − KL(S)", "bootstrap P(softmax better)",
+            ], rows: rows)
     }
 
     func distributionFigure(_ points: [Point], _ map: OneHotForwardMap) -> Figure {
-        var chart = Chart(title: "Sampled forward maps at the longest anneal", xLabel: "gap Δ_k", yLabel: "probability of channel k",
-                          yScale: .log)
+        var chart = Chart(
+            title: "Sampled forward maps at the longest anneal", xLabel: "gap Δ_k", yLabel: "probability of channel k",
+            yScale: .log)
         chart.add(.reference(map.gaps, map.softmax(beta: Self.beta), label: "softmax(−βΔ), β = \(Self.beta)"))
         for sampler in Sampler.allCases {
             guard let p = points.last(where: { $0.sampler == sampler }) else { continue }
@@ -208,58 +238,77 @@ struct ForwardMapExperiment: Experiment {
             let errors = freq.map { ($0 * (1 - $0) / n).squareRoot() }
             chart.add(.scatter(map.gaps, freq, errors: errors, label: "\(sampler.title) (\(Self.lengthText(sampler, p.length)))"))
         }
-        return Figure(name: "qpf-forward-map", caption: "Frequencies of the valid one-hot read-outs per channel (binomial "
-                      + "errors) for each sampler at its longest anneal, against the ideal thermal softmax. A straight line on this "
-                      + "log axis is a softmax; a Lorentzian bends.", svg: chart.svg())
+        return Figure(
+            name: "qpf-forward-map",
+            caption: "Frequencies of the valid one-hot read-outs per channel (binomial "
+                + "errors) for each sampler at its longest anneal, against the ideal thermal softmax. A straight line on this "
+                + "log axis is a softmax; a Lorentzian bends.", svg: chart.svg())
     }
 
     func klFigure(_ points: [Point]) -> Figure {
-        var chart = Chart(title: "Best-fit KL per family vs anneal length", xLabel: "anneal length (sweeps; coherent: time T)",
-                          yLabel: "KL(read-outs ‖ best fit) (nats)", xScale: .log, yScale: .log)
+        var chart = Chart(
+            title: "Best-fit KL per family vs anneal length", xLabel: "anneal length (sweeps; coherent: time T)",
+            yLabel: "KL(read-outs ‖ best fit) (nats)", xScale: .log, yScale: .log)
         for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
             let series = points.filter { $0.sampler == sampler }
             let color = ChartColor.palette(i)
-            chart.add(.line(series.map(\.length), series.map(\.comparison.softmax.kl), errors: series.map(\.comparison.softmaxKLError),
-                            label: "\(sampler.title): softmax", color: color, markers: true))
-            chart.add(.line(series.map(\.length), series.map(\.comparison.lorentzian.kl), errors: series.map(\.comparison.lorentzianKLError),
-                            label: "\(sampler.title): Lorentzian", color: color, dash: .dashed, markers: true))
+            chart.add(
+                .line(
+                    series.map(\.length), series.map(\.comparison.softmax.kl), errors: series.map(\.comparison.softmaxKLError),
+                    label: "\(sampler.title): softmax", color: color, markers: true))
+            chart.add(
+                .line(
+                    series.map(\.length), series.map(\.comparison.lorentzian.kl), errors: series.map(\.comparison.lorentzianKLError),
+                    label: "\(sampler.title): Lorentzian", color: color, dash: .dashed, markers: true))
         }
         if let gibbs = points.first(where: { $0.sampler == .gibbs }) {
             chart.add(.horizontalLine(max(gibbs.comparison.softmax.kl, 1e-6), label: "Gibbs: softmax", color: .grey))
         }
-        return Figure(name: "qpf-forward-kl", caption: "KL divergence from the read-out frequencies to the maximum-likelihood "
-                      + "softmax (solid) and Lorentzian (dashed) for each annealer against anneal length, with bootstrap errors. "
-                      + "Sampling noise alone gives KL ≈ (K − 2)/(2n).", svg: chart.svg())
+        return Figure(
+            name: "qpf-forward-kl",
+            caption: "KL divergence from the read-out frequencies to the maximum-likelihood "
+                + "softmax (solid) and Lorentzian (dashed) for each annealer against anneal length, with bootstrap errors. "
+                + "Sampling noise alone gives KL ≈ (K − 2)/(2n).", svg: chart.svg())
+    }
+
+    /// One line with markers per annealer (not the Gibbs chains, which have no anneal length): `value`
+    /// ± `errors` against anneal length, in the palette's order of `Sampler.allCases`.
+    func addAnnealerLines(_ chart: inout Chart, _ points: [Point], _ value: KeyPath<Point, Double>, errors: KeyPath<Point, Double>) {
+        for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
+            let series = points.filter { $0.sampler == sampler }
+            chart.add(
+                .line(
+                    series.map(\.length), series.map { $0[keyPath: value] }, errors: series.map { $0[keyPath: errors] },
+                    label: sampler.title, color: ChartColor.palette(i), markers: true))
+        }
     }
 
     func klDifferenceFigure(_ points: [Point]) -> Figure {
-        var chart = Chart(title: "How much better the softmax fits", xLabel: "anneal length (sweeps; coherent: time T)",
-                          yLabel: "KL(Lorentzian) − KL(softmax) (nats)", xScale: .log)
-        for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
-            let series = points.filter { $0.sampler == sampler }
-            chart.add(.line(series.map(\.length), series.map(\.comparison.klDifference), errors: series.map(\.comparison.differenceError),
-                            label: sampler.title, color: ChartColor.palette(i), markers: true))
-        }
+        var chart = Chart(
+            title: "How much better the softmax fits", xLabel: "anneal length (sweeps; coherent: time T)",
+            yLabel: "KL(Lorentzian) − KL(softmax) (nats)", xScale: .log)
+        addAnnealerLines(&chart, points, \.comparison.klDifference, errors: \.comparison.differenceError)
         if let gibbs = points.first(where: { $0.sampler == .gibbs }) {
             chart.add(.horizontalLine(gibbs.comparison.klDifference, label: "Gibbs chains (equilibrium)", color: .grey))
         }
         chart.add(.horizontalLine(0, color: .black))
-        return Figure(name: "qpf-forward-kl-difference", caption: "KL(Lorentzian fit) − KL(softmax fit) per annealer against anneal "
-                      + "length, bootstrap errors; above zero the softmax describes the read-outs better. Near-uniform read-outs "
-                      + "of the fastest anneals cannot tell the families apart.", svg: chart.svg())
+        return Figure(
+            name: "qpf-forward-kl-difference",
+            caption: "KL(Lorentzian fit) − KL(softmax fit) per annealer against anneal "
+                + "length, bootstrap errors; above zero the softmax describes the read-outs better. Near-uniform read-outs "
+                + "of the fastest anneals cannot tell the families apart.", svg: chart.svg())
     }
 
     func slopeFigure(_ points: [Point]) -> Figure {
-        var chart = Chart(title: "Fitted softmax slope vs anneal length", xLabel: "anneal length (sweeps; coherent: time T)",
-                          yLabel: "fitted slope â", xScale: .log)
-        for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
-            let series = points.filter { $0.sampler == sampler }
-            chart.add(.line(series.map(\.length), series.map(\.comparison.softmax.parameter), errors: series.map(\.comparison.slopeError),
-                            label: sampler.title, color: ChartColor.palette(i), markers: true))
-        }
+        var chart = Chart(
+            title: "Fitted softmax slope vs anneal length", xLabel: "anneal length (sweeps; coherent: time T)",
+            yLabel: "fitted slope â", xScale: .log)
+        addAnnealerLines(&chart, points, \.comparison.softmax.parameter, errors: \.comparison.slopeError)
         chart.add(.horizontalLine(Self.beta, label: "β = \(Self.beta) (thermal softmax)", color: .grey))
-        return Figure(name: "qpf-forward-slope", caption: "Fitted softmax slope â (bootstrap errors) against anneal length: "
-                      + "shorter anneals freeze out earlier, at a higher effective temperature, and give a smaller slope.",
-                      svg: chart.svg())
+        return Figure(
+            name: "qpf-forward-slope",
+            caption: "Fitted softmax slope â (bootstrap errors) against anneal length: "
+                + "shorter anneals freeze out earlier, at a higher effective temperature, and give a smaller slope.",
+            svg: chart.svg())
     }
 }

@@ -52,25 +52,28 @@ struct LeakageGradientExperiment: Experiment {
         let settings = Settings(context.scale)
         let master = SeededRNG(seed: context.seed ^ 0x7170_665F_6772_6164)  // "qpf_grad"
         context.log("\(settings.cases) random memories, N ≤ \(settings.maxSpins), β log-uniform in [0.01, 100]")
-        let results = withSerialBLAS { Parallel.map(settings.cases) { i -> CaseResult in
-            var rng = master.stream(UInt64(i))
-            let reference = i < settings.referenceCases
-            let n = 2 + rng.int(below: (reference ? min(16, settings.maxSpins) : settings.maxSpins) - 1)
-            let beta = Foundation.pow(10, rng.uniform(-2, 2))
-            let memory = Self.randomMemory(spins: n, rng: &rng)
-            let s = (0..<n).map { _ in rng.next() & 1 == 0 ? 1.0 : -1.0 }
-            let closed = gradient(memory, s, beta)
-            let auto = LeakageGradientCheck.autodiffGradient(memory, state: s, beta: beta)
-            var result = CaseResult(spins: n, beta: beta,
-                                    autodiff: LeakageGradientCheck.worstRelativeDeviation(closed, reference: auto))
-            if reference {
-                let complex = LeakageGradientCheck.complexStepGradient(memory, state: s, beta: beta)
-                result.complexStep = LeakageGradientCheck.worstRelativeDeviation(closed, reference: complex)
-                let fd = LeakageFreeEnergy.finiteDifferenceGradient(memory, state: s, beta: beta)
-                result.finiteDifference = LeakageGradientCheck.worstRelativeDeviation(closed, reference: fd)
+        let results = withSerialBLAS {
+            Parallel.map(settings.cases) { i -> CaseResult in
+                var rng = master.stream(UInt64(i))
+                let reference = i < settings.referenceCases
+                let n = 2 + rng.int(below: (reference ? min(16, settings.maxSpins) : settings.maxSpins) - 1)
+                let beta = Foundation.pow(10, rng.uniform(-2, 2))
+                let memory = Self.randomMemory(spins: n, rng: &rng)
+                let s = (0..<n).map { _ in rng.next() & 1 == 0 ? 1.0 : -1.0 }
+                let closed = gradient(memory, s, beta)
+                let auto = LeakageGradientCheck.autodiffGradient(memory, state: s, beta: beta)
+                var result = CaseResult(
+                    spins: n, beta: beta,
+                    autodiff: LeakageGradientCheck.worstRelativeDeviation(closed, reference: auto))
+                if reference {
+                    let complex = LeakageGradientCheck.complexStepGradient(memory, state: s, beta: beta)
+                    result.complexStep = LeakageGradientCheck.worstRelativeDeviation(closed, reference: complex)
+                    let fd = LeakageFreeEnergy.finiteDifferenceGradient(memory, state: s, beta: beta)
+                    result.finiteDifference = LeakageGradientCheck.worstRelativeDeviation(closed, reference: fd)
+                }
+                return result
             }
-            return result
-        } }
+        }
         let hebbian = hebbianLimit(seed: context.seed)
 
         let autodiff = results.map(\.autodiff)
@@ -78,16 +81,23 @@ struct LeakageGradientExperiment: Experiment {
         let fd = results.compactMap(\.finiteDifference)
         var output = ExperimentOutput()
         // Worst cases over memories, pooled as the worst over seeds.
-        output.measurements[QPFKey.autodiffDeviation] = Measurement(autodiff.max() ?? .nan, samples: autodiff.count,
+        output.measurements[QPFKey.autodiffDeviation] = Measurement(
+            autodiff.max() ?? .nan, samples: autodiff.count,
             label: "max over memories of max|closed form − autodiff| / max|autodiff| (relative, worst case)", pooling: .maximum)
-        output.measurements[QPFKey.complexStepDeviation] = Measurement(complex.max() ?? .nan, samples: complex.count,
+        output.measurements[QPFKey.complexStepDeviation] = Measurement(
+            complex.max() ?? .nan, samples: complex.count,
             label: "max over memories of max|closed form − complex step| / max|complex step| (N ≤ 16)", pooling: .maximum)
-        output.measurements[QPFKey.finiteDifferenceDeviation] = Measurement(fd.max() ?? .nan, samples: fd.count,
+        output.measurements[QPFKey.finiteDifferenceDeviation] = Measurement(
+            fd.max() ?? .nan, samples: fd.count,
             label: "the same against central finite differences (truncation + rounding ~1e−10)", pooling: .maximum)
-        output.measurements[QPFKey.hebbianLimit] = Measurement(hebbian, samples: 1,
+        output.measurements[QPFKey.hebbianLimit] = Measurement(
+            hebbian, samples: 1,
             label: "β = 1e−8: max_ij |∂F/∂J_ij ÷ (−4β/N) − s_i s_j| (the classic Hebbian rule)", pooling: .maximum)
-        context.metrics.log(["worst-autodiff": autodiff.max() ?? .nan, "worst-complex-step": complex.max() ?? .nan,
-                             "worst-finite-difference": fd.max() ?? .nan], fields: ["stage": "summary"])
+        context.metrics.log(
+            [
+                "worst-autodiff": autodiff.max() ?? .nan, "worst-complex-step": complex.max() ?? .nan,
+                "worst-finite-difference": fd.max() ?? .nan,
+            ], fields: ["stage": "summary"])
         output.figures = [deviationFigure(results), weightsFigure()]
         output.notes = [
             "Each memory: N uniform in 2…\(settings.maxSpins) (2…16 for the complex-step and finite-difference cases), "
@@ -128,8 +138,9 @@ struct LeakageGradientExperiment: Experiment {
     }
 
     func deviationFigure(_ results: [CaseResult]) -> Figure {
-        var chart = Chart(title: "Closed-form leakage gradient against three derivatives", xLabel: "β",
-                          yLabel: "worst relative deviation", xScale: .log, yScale: .log)
+        var chart = Chart(
+            title: "Closed-form leakage gradient against three derivatives", xLabel: "β",
+            yLabel: "worst relative deviation", xScale: .log, yScale: .log)
         func shown(_ values: [(Double, Double?)]) -> ([Double], [Double]) {
             let kept = values.compactMap { b, d in d.map { (b, max($0, 1e-18)) } }
             return (kept.map(\.0), kept.map(\.1))
@@ -143,25 +154,32 @@ struct LeakageGradientExperiment: Experiment {
         chart.add(.horizontalLine(1e-12, label: "verdict tolerance 10⁻¹²", color: .grey))
         chart.add(.horizontalLine(Double.ulpOfOne, label: "machine ε", color: .black))
         chart.yDomain = 1e-18...1e-4
-        return Figure(name: "qpf-gradient-deviation", caption: "Worst relative deviation between the closed-form gradient "
-                      + "−2β(p_i + p_j)s_i s_j and independent derivatives of F = log Σ exp(−βΔ_k), one point per random "
-                      + "memory (exact agreements are drawn at 10⁻¹⁸). Autodiff and the complex step agree to rounding; "
-                      + "finite differences to their truncation error.", svg: chart.svg())
+        return Figure(
+            name: "qpf-gradient-deviation",
+            caption: "Worst relative deviation between the closed-form gradient "
+                + "−2β(p_i + p_j)s_i s_j and independent derivatives of F = log Σ exp(−βΔ_k), one point per random "
+                + "memory (exact agreements are drawn at 10⁻¹⁸). Autodiff and the complex step agree to rounding; "
+                + "finite differences to their truncation error.", svg: chart.svg())
     }
 
     /// The channel weights p_k = softmax(−βΔ_k) of one memory's data state at several β.
     func weightsFigure() -> Figure {
         let gaps = (0..<16).map { 0.5 + 3.5 * Double($0) / 15 }
-        var chart = Chart(title: "Softmax leakage weights over single-flip channels", xLabel: "gap Δ_k",
-                          yLabel: "weight p_k", yScale: .log)
+        var chart = Chart(
+            title: "Softmax leakage weights over single-flip channels", xLabel: "gap Δ_k",
+            yLabel: "weight p_k", yScale: .log)
         for beta in [0.1, 0.5, 1.0, 2.0, 4.0] {
-            chart.add(.line(gaps, LeakageFreeEnergy.weights(gaps: gaps, beta: beta), label: "β = \(NumberText.of(beta, digits: 2))",
-                            markers: true))
+            chart.add(
+                .line(
+                    gaps, LeakageFreeEnergy.weights(gaps: gaps, beta: beta), label: "β = \(NumberText.of(beta, digits: 2))",
+                    markers: true))
         }
         chart.add(.horizontalLine(1.0 / 16, label: "Hebbian (β → 0): 1/N", color: .grey))
-        return Figure(name: "qpf-softmax-weights", caption: "The attention-like weights p_k = exp(−βΔ_k)/Σ exp(−βΔ_l) that "
-                      + "multiply channel k's Hebbian term in −∇F, for 16 channels with gaps 0.5…4: the least stable channels "
-                      + "(small Δ) dominate as β grows; at β → 0 every channel gets 1/N, the classic Hebbian rule.",
-                      svg: chart.svg())
+        return Figure(
+            name: "qpf-softmax-weights",
+            caption: "The attention-like weights p_k = exp(−βΔ_k)/Σ exp(−βΔ_l) that "
+                + "multiply channel k's Hebbian term in −∇F, for 16 channels with gaps 0.5…4: the least stable channels "
+                + "(small Δ) dominate as β grows; at β → 0 every channel gets 1/N, the classic Hebbian rule.",
+            svg: chart.svg())
     }
 }

@@ -29,8 +29,10 @@ enum QPFRules {
     static let realTimeLorentzian = VerdictRule(
         "z = (KL(softmax) − KL(Lorentzian))/σ at the smallest Γ: reproduced when z ≥ 1.96 and the median "
             + "|P_exact/P_first-order − 1| ≤ 0.05; contradicted when z ≤ −1.96; the Γ of departure from first order is reported",
-        measuring: [Key.klLorentzianSmallField, Key.klSoftmaxSmallField, Key.firstOrderDeviationSmallField, Key.departureField,
-                    Key.crossoverField]
+        measuring: [
+            Key.klLorentzianSmallField, Key.klSoftmaxSmallField, Key.firstOrderDeviationSmallField, Key.departureField,
+            Key.crossoverField,
+        ]
     ) { e in
         if let why = unusable([Key.klLorentzianSmallField, Key.klSoftmaxSmallField, Key.firstOrderDeviationSmallField], e) { return why }
         let l = e[Key.klLorentzianSmallField]!, s = e[Key.klSoftmaxSmallField]!, d = e[Key.firstOrderDeviationSmallField]!
@@ -125,9 +127,10 @@ enum QPFRules {
             return .inconclusive("the Hebbian baseline α_∞ = \(reference.formatted) is too imprecise (error > 0.03) to validate the harness")
         }
         let perFlip = CapacityExperiment.flipFractions.map { f -> String in
-            "f = \(NumberText.of(f)): " + CapacityExperiment.mainRules.compactMap { rule in
-                e[Key.capacity(rule.name, flip: f)].map { "\(rule.name) \($0.formatted)" }
-            }.joined(separator: ", ")
+            "f = \(NumberText.of(f)): "
+                + CapacityExperiment.mainRules.compactMap { rule in
+                    e[Key.capacity(rule.name, flip: f)].map { "\(rule.name) \($0.formatted)" }
+                }.joined(separator: ", ")
         }
         var measured = "α_c (overlap ≥ 0.95, half retrieved) — \(perFlip.joined(separator: "; ")); Hebbian α_∞ = \(reference.formatted)"
         if let crossing = e[Key.hebbianCrossing], crossing.value.isFinite {
@@ -138,8 +141,9 @@ enum QPFRules {
         }
         let tolerance = max(2 * (reference.error ?? 0), 0.02)
         if abs(reference.value - CapacityExperiment.hebbianReference) > tolerance {
-            return .inconclusive("the Hebbian baseline extrapolates to \(reference.formatted), not within \(NumberText.of(tolerance)) of "
-                                 + "0.138, so the comparison is not trusted; \(measured)")
+            return .inconclusive(
+                "the Hebbian baseline extrapolates to \(reference.formatted), not within \(NumberText.of(tolerance)) of "
+                    + "0.138, so the comparison is not trusted; \(measured)")
         }
         return .untestable("open question: the seed states no capacity, so nothing to reproduce; measured \(measured)")
     }

@@ -28,9 +28,10 @@ public enum QPFTools {
         for n in o.sizes {
             for rule in o.rules {
                 let start = Date()
-                let m = CapacityMeasurement(training: RuleTraining(rule: rule, regularization: o.regularization), size: n,
-                                            loads: o.loads, seeds: o.seeds, flipFractions: o.flipFractions,
-                                            overlapThreshold: o.overlapThreshold)
+                let m = CapacityMeasurement(
+                    training: RuleTraining(rule: rule, regularization: o.regularization), size: n,
+                    loads: o.loads, seeds: o.seeds, flipFractions: o.flipFractions,
+                    overlapThreshold: o.overlapThreshold)
                 curves.append(m.run(rng: SeededRNG(seed: o.seed ^ 0x7170_665F_6361_7000 &+ UInt64(n))))
                 progress("\(rule) N = \(n) done in \(NumberText.fixed(Date().timeIntervalSince(start), 1)) s")
             }
@@ -88,28 +89,34 @@ public enum QPFTools {
         var rng = SeededRNG(seed: o.seed)
         let system = LeakageSystem.designed(spins: o.spins, gapRange: o.gapRange, couplingStrength: o.couplingStrength, rng: &rng)
         let rows = try o.fields.map { field -> LeakageRow in
-            let profile = try o.duration.map { RealTimeLeakage.evolve(system, field: field, duration: $0, sampleStep: 0.02) }
+            let profile =
+                try o.duration.map { RealTimeLeakage.evolve(system, field: field, duration: $0, sampleStep: 0.02) }
                 ?? RealTimeLeakage.exactDiagonalization(system, field: field)
-            return LeakageRow(field: field, profile: profile,
-                              firstOrder: system.gaps.map { RealTimeLeakage.firstOrder(gap: $0, field: field, duration: o.duration ?? .infinity) },
-                              softmax: ChannelFamilyFit(family: .softmax, gaps: system.gaps, counts: profile.channels),
-                              lorentzian: ChannelFamilyFit(family: .lorentzian, gaps: system.gaps, counts: profile.channels))
+            return LeakageRow(
+                field: field, profile: profile,
+                firstOrder: system.gaps.map { RealTimeLeakage.firstOrder(gap: $0, field: field, duration: o.duration ?? .infinity) },
+                softmax: ChannelFamilyFit(family: .softmax, gaps: system.gaps, counts: profile.channels),
+                lorentzian: ChannelFamilyFit(family: .lorentzian, gaps: system.gaps, counts: profile.channels))
         }
-        return LeakageReport(spins: o.spins, gaps: system.gaps,
-                             method: o.duration.map { "Krylov, window T = \($0)" } ?? "exact diagonalisation, T = ∞", rows: rows)
+        return LeakageReport(
+            spins: o.spins, gaps: system.gaps,
+            method: o.duration.map { "Krylov, window T = \($0)" } ?? "exact diagonalisation, T = ∞", rows: rows)
     }
 
     public static func table(_ r: LeakageReport) -> String {
         let rows = r.rows.map { row -> [String] in
             let dev = zip(row.profile.channels, row.firstOrder).map { abs($0 / $1 - 1) }.sorted()
-            return [NumberText.of(row.field), NumberText.fixed(row.profile.survival, 4), NumberText.fixed(row.profile.multiFlip, 4),
-                    NumberText.of(dev[dev.count / 2]), NumberText.of(row.lorentzian.kl), NumberText.of(row.softmax.kl),
-                    NumberText.fixed(row.lorentzian.parameter, 3), NumberText.fixed(row.softmax.parameter, 3),
-                    NumberText.of(row.profile.normDrift, digits: 2)]
+            return [
+                NumberText.of(row.field), NumberText.fixed(row.profile.survival, 4), NumberText.fixed(row.profile.multiFlip, 4),
+                NumberText.of(dev[dev.count / 2]), NumberText.of(row.lorentzian.kl), NumberText.of(row.softmax.kl),
+                NumberText.fixed(row.lorentzian.parameter, 3), NumberText.fixed(row.softmax.parameter, 3),
+                NumberText.of(row.profile.normDrift, digits: 2),
+            ]
         }
         return "N = \(r.spins), \(r.method); gaps " + r.gaps.map { NumberText.fixed($0, 2) }.joined(separator: " ") + "\n"
-            + TextTable.render(header: ["Γ", "survival", "multi-flip", "med|P/P1−1|", "KL Lor.", "KL soft.", "ĉ", "â", "norm drift"],
-                               rows: rows)
+            + TextTable.render(
+                header: ["Γ", "survival", "multi-flip", "med|P/P1−1|", "KL Lor.", "KL soft.", "ĉ", "â", "norm drift"],
+                rows: rows)
     }
 
     // MARK: forward-map
@@ -167,10 +174,13 @@ public enum QPFTools {
                         .sample(map, samples: o.samples, rng: rng)
                 }
                 var boot = SeededRNG(seed: rng.seed ^ 0x626F_6F74)
-                let comparison = sample.valid >= 2
+                let comparison =
+                    sample.valid >= 2
                     ? FamilyComparison(gaps: map.gaps, counts: sample.channelCounts, resamples: o.bootstrap, rng: &boot) : nil
-                rows.append(ForwardMapRow(sampler: kind, length: length, validFraction: sample.validFraction,
-                                          channelCounts: sample.channelCounts, comparison: comparison))
+                rows.append(
+                    ForwardMapRow(
+                        sampler: kind, length: length, validFraction: sample.validFraction,
+                        channelCounts: sample.channelCounts, comparison: comparison))
                 progress("\(kind.rawValue) \(kind == .gibbs ? "" : "length \(length)") done")
             }
         }
@@ -181,14 +191,17 @@ public enum QPFTools {
         let rows = r.rows.map { row -> [String] in
             let length = row.sampler == .gibbs ? "—" : NumberText.of(row.length)
             guard let c = row.comparison else { return [row.sampler.rawValue, length, "too few valid read-outs"] }
-            return [row.sampler.rawValue, length, NumberText.fixed(row.validFraction, 3),
-                    Measurement(c.softmax.parameter, error: c.slopeError).formatted, NumberText.fixed(c.lorentzian.parameter, 3),
-                    Measurement(c.softmax.kl, error: c.softmaxKLError).formatted,
-                    Measurement(c.lorentzian.kl, error: c.lorentzianKLError).formatted,
-                    Measurement(c.klDifference, error: c.differenceError).formatted]
+            return [
+                row.sampler.rawValue, length, NumberText.fixed(row.validFraction, 3),
+                Measurement(c.softmax.parameter, error: c.slopeError).formatted, NumberText.fixed(c.lorentzian.parameter, 3),
+                Measurement(c.softmax.kl, error: c.softmaxKLError).formatted,
+                Measurement(c.lorentzian.kl, error: c.lorentzianKLError).formatted,
+                Measurement(c.klDifference, error: c.differenceError).formatted,
+            ]
         }
         return "gaps " + r.gaps.map { NumberText.fixed($0, 3) }.joined(separator: " ") + "; thermal slope β = \(NumberText.of(r.beta))\n"
-            + TextTable.render(header: ["sampler", "length", "valid", "softmax â", "Lor. ĉ", "KL softmax", "KL Lorentzian", "KL(L) − KL(S)"],
-                               rows: rows)
+            + TextTable.render(
+                header: ["sampler", "length", "valid", "softmax â", "Lor. ĉ", "KL softmax", "KL Lorentzian", "KL(L) − KL(S)"],
+                rows: rows)
     }
 }

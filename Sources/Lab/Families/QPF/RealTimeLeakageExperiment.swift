@@ -57,8 +57,9 @@ struct RealTimeLeakageExperiment: Experiment {
         let master = SeededRNG(seed: context.seed ^ 0x7170_665F_7274)  // "qpf_rt"
         let systems = (0..<settings.systems).map { i -> LeakageSystem in
             var rng = master.stream(UInt64(i))
-            return LeakageSystem.designed(spins: settings.spins, gapRange: Self.gapRange,
-                                          couplingStrength: Self.couplingStrength, rng: &rng)
+            return LeakageSystem.designed(
+                spins: settings.spins, gapRange: Self.gapRange,
+                couplingStrength: Self.couplingStrength, rng: &rng)
         }
         context.log("\(settings.systems) systems of N = \(settings.spins), \(settings.fields.count) fields, exact diagonalisation")
         let cells = settings.systems * settings.fields.count
@@ -71,8 +72,9 @@ struct RealTimeLeakageExperiment: Experiment {
 
         // Krylov: norm conservation at the larger N, and agreement with exact diagonalisation.
         var krylovRNG = master.stream(10_000)
-        let large = LeakageSystem.designed(spins: settings.krylovSpins, gapRange: Self.gapRange,
-                                           couplingStrength: Self.couplingStrength, rng: &krylovRNG)
+        let large = LeakageSystem.designed(
+            spins: settings.krylovSpins, gapRange: Self.gapRange,
+            couplingStrength: Self.couplingStrength, rng: &krylovRNG)
         let krylovFields = [0.05, 0.5]
         let krylovRuns = withSerialBLAS {
             Parallel.map(krylovFields.count) { i in
@@ -99,19 +101,26 @@ struct RealTimeLeakageExperiment: Experiment {
         let crossover = Self.crossing(settings.fields, klDifference.map { -$0 }, level: 0)
         let drift = (krylovRuns + [krylovCheck]).map(\.normDrift).max() ?? .nan
         let fieldText = NumberText.of(settings.fields[0], digits: 2)
-        output.measurements[QPFKey.klLorentzianSmallField] = Measurement(klL, error: klLErr, samples: smallest.count, unit: "nats",
+        output.measurements[QPFKey.klLorentzianSmallField] = Measurement(
+            klL, error: klLErr, samples: smallest.count, unit: "nats",
             label: "KL(exact channel weights ‖ best Lorentzian) at Γ = \(fieldText), mean over systems")
-        output.measurements[QPFKey.klSoftmaxSmallField] = Measurement(klS, error: klSErr, samples: smallest.count, unit: "nats",
+        output.measurements[QPFKey.klSoftmaxSmallField] = Measurement(
+            klS, error: klSErr, samples: smallest.count, unit: "nats",
             label: "KL(exact channel weights ‖ best softmax) at Γ = \(fieldText), mean over systems")
-        output.measurements[QPFKey.firstOrderDeviationSmallField] = Measurement(medians[0], samples: smallest.count,
+        output.measurements[QPFKey.firstOrderDeviationSmallField] = Measurement(
+            medians[0], samples: smallest.count,
             label: "median over channels of |P_exact/P_first-order − 1| at Γ = \(fieldText), mean over systems")
-        output.measurements[QPFKey.departureField] = Measurement(departure ?? .nan, samples: settings.systems,
+        output.measurements[QPFKey.departureField] = Measurement(
+            departure ?? .nan, samples: settings.systems,
             label: "Γ where the median deviation from first order reaches \(NumberText.of(Self.departureThreshold)) (log-interpolated; NaN: never in range)")
-        output.measurements[QPFKey.crossoverField] = Measurement(crossover ?? .nan, samples: settings.systems,
+        output.measurements[QPFKey.crossoverField] = Measurement(
+            crossover ?? .nan, samples: settings.systems,
             label: "Γ where the softmax fit becomes as good as the Lorentzian (mean KL; NaN: never in range)")
-        output.measurements[QPFKey.normDrift] = Measurement(drift, samples: krylovRuns.count + 1,
+        output.measurements[QPFKey.normDrift] = Measurement(
+            drift, samples: krylovRuns.count + 1,
             label: "max_t |‖ψ(t)‖² − 1| of the Krylov runs (N = \(settings.krylovSpins) and N = \(settings.spins))", pooling: .maximum)
-        output.measurements[QPFKey.krylovVsExact] = Measurement(agreement, samples: settings.spins,
+        output.measurements[QPFKey.krylovVsExact] = Measurement(
+            agreement, samples: settings.spins,
             label: "max over channels of |Krylov/exact − 1| for the window average over T = 40 at Γ = 0.3, N = \(settings.spins)",
             pooling: .maximum)
         output.tables = [table(settings, byField)]
@@ -138,10 +147,11 @@ struct RealTimeLeakageExperiment: Experiment {
         let deviations = zip(profile.channels, system.gaps).map { abs($0 / RealTimeLeakage.firstOrder(gap: $1, field: field) - 1) }
         let sorted = deviations.sorted()
         let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
-        return Point(system: index, field: field, profile: profile,
-                     softmax: ChannelFamilyFit(family: .softmax, gaps: system.gaps, counts: profile.channels),
-                     lorentzian: ChannelFamilyFit(family: .lorentzian, gaps: system.gaps, counts: profile.channels),
-                     medianDeviation: median)
+        return Point(
+            system: index, field: field, profile: profile,
+            softmax: ChannelFamilyFit(family: .softmax, gaps: system.gaps, counts: profile.channels),
+            lorentzian: ChannelFamilyFit(family: .lorentzian, gaps: system.gaps, counts: profile.channels),
+            medianDeviation: median)
     }
 
     /// The first x where y rises through `level`, interpolated linearly in log x; nil if never.
@@ -160,18 +170,24 @@ struct RealTimeLeakageExperiment: Experiment {
                 let s = SampleSummary(group.map(f))
                 return Measurement(s.mean, error: group.count > 1 ? s.standardError : nil).formatted
             }
-            return [NumberText.of(field, digits: 2), mean { $0.profile.survival }, mean { $0.profile.channels.reduce(0, +) },
-                    mean { $0.profile.multiFlip }, mean { $0.medianDeviation }, mean { $0.lorentzian.kl }, mean { $0.softmax.kl },
-                    mean { $0.lorentzian.parameter }, mean { $0.softmax.parameter }]
+            return [
+                NumberText.of(field, digits: 2), mean { $0.profile.survival }, mean { $0.profile.channels.reduce(0, +) },
+                mean { $0.profile.multiFlip }, mean { $0.medianDeviation }, mean { $0.lorentzian.kl }, mean { $0.softmax.kl },
+                mean { $0.lorentzian.parameter }, mean { $0.softmax.parameter },
+            ]
         }
-        return ReportTable(title: "Exact real-time leakage per transverse field Γ (mean ± s.e. over \(settings.systems) systems, N = \(settings.spins))",
-                           header: ["Γ", "survival", "single-flip total", "multi-flip", "median |P/P₁ − 1|", "KL Lorentzian",
-                                    "KL softmax", "Lorentzian ĉ", "softmax â"], rows: rows)
+        return ReportTable(
+            title: "Exact real-time leakage per transverse field Γ (mean ± s.e. over \(settings.systems) systems, N = \(settings.spins))",
+            header: [
+                "Γ", "survival", "single-flip total", "multi-flip", "median |P/P₁ − 1|", "KL Lorentzian",
+                "KL softmax", "Lorentzian ĉ", "softmax â",
+            ], rows: rows)
     }
 
     func weightsFigure(_ points: [Point], _ settings: Settings) -> Figure {
-        var chart = Chart(title: "Channel occupation vs gap (system 0)", xLabel: "gap Δ_k", yLabel: "time-averaged occupation",
-                          xScale: .log, yScale: .log)
+        var chart = Chart(
+            title: "Channel occupation vs gap (system 0)", xLabel: "gap Δ_k", yLabel: "time-averaged occupation",
+            xScale: .log, yScale: .log)
         let shownFields = [settings.fields.first!, settings.fields[settings.fields.count / 2], settings.fields.last!]
         for (i, field) in shownFields.enumerated() {
             guard let p = points.first(where: { $0.system == 0 && $0.field == field }) else { continue }
@@ -180,43 +196,59 @@ struct RealTimeLeakageExperiment: Experiment {
             let gaps = order.map { p.profile.gaps[$0] }
             let total = p.profile.channels.reduce(0, +)
             let first = i == 0
-            chart.add(.scatter(gaps, order.map { p.profile.channels[$0] }, label: "exact, Γ = \(NumberText.of(field, digits: 2))",
-                               color: color))
-            chart.add(.reference(gaps, gaps.map { RealTimeLeakage.firstOrder(gap: $0, field: field) },
-                                 label: first ? "first order 2Γ²/(Δ²+4Γ²)" : nil, color: color))
+            chart.add(
+                .scatter(
+                    gaps, order.map { p.profile.channels[$0] }, label: "exact, Γ = \(NumberText.of(field, digits: 2))",
+                    color: color))
+            chart.add(
+                .reference(
+                    gaps, gaps.map { RealTimeLeakage.firstOrder(gap: $0, field: field) },
+                    label: first ? "first order 2Γ²/(Δ²+4Γ²)" : nil, color: color))
             chart.add(.fit(gaps, order.map { p.lorentzian.probabilities[$0] * total }, label: first ? "Lorentzian fit" : nil, color: color))
             var softmax = Series.fit(gaps, order.map { p.softmax.probabilities[$0] * total }, label: first ? "softmax fit" : nil, color: color)
             softmax.dash = .dotted
             chart.add(softmax)
         }
         chart.legend = .bottomLeft
-        return Figure(name: "qpf-realtime-weights", caption: "Time-averaged occupation of each single-flip channel against its "
-                      + "gap, from exact evolution (markers), first-order theory (dash-dot), and the best Lorentzian (dashed) and "
-                      + "softmax (dotted) shapes scaled to the same total, at small, middle and large Γ (one colour per Γ).", svg: chart.svg())
+        return Figure(
+            name: "qpf-realtime-weights",
+            caption: "Time-averaged occupation of each single-flip channel against its "
+                + "gap, from exact evolution (markers), first-order theory (dash-dot), and the best Lorentzian (dashed) and "
+                + "softmax (dotted) shapes scaled to the same total, at small, middle and large Γ (one colour per Γ).", svg: chart.svg())
     }
 
     func klFigure(_ settings: Settings, _ byField: [[Point]]) -> Figure {
-        var chart = Chart(title: "Which family describes the exact channel weights?", xLabel: "transverse field Γ",
-                          yLabel: "KL(exact ‖ best fit) (nats)", xScale: .log, yScale: .log)
+        var chart = Chart(
+            title: "Which family describes the exact channel weights?", xLabel: "transverse field Γ",
+            yLabel: "KL(exact ‖ best fit) (nats)", xScale: .log, yScale: .log)
         for (name, key) in [("Lorentzian", \Point.lorentzian.kl), ("softmax", \Point.softmax.kl)] {
             let stats = byField.map { SampleSummary($0.map { $0[keyPath: key] }) }
-            chart.add(.line(settings.fields, stats.map(\.mean), errors: stats.map { $0.count > 1 ? $0.standardError : 0 },
-                            label: name, markers: true))
+            chart.add(
+                .line(
+                    settings.fields, stats.map(\.mean), errors: stats.map { $0.count > 1 ? $0.standardError : 0 },
+                    label: name, markers: true))
         }
-        return Figure(name: "qpf-realtime-kl", caption: "KL divergence from the exact (normalised) channel weights to the best "
-                      + "member of each family, mean ± s.e. over systems. Lower is better.", svg: chart.svg())
+        return Figure(
+            name: "qpf-realtime-kl",
+            caption: "KL divergence from the exact (normalised) channel weights to the best "
+                + "member of each family, mean ± s.e. over systems. Lower is better.", svg: chart.svg())
     }
 
     func deviationFigure(_ settings: Settings, _ byField: [[Point]]) -> Figure {
-        var chart = Chart(title: "Departure from first-order theory", xLabel: "transverse field Γ",
-                          yLabel: "median |P_exact / P_first-order − 1|", xScale: .log, yScale: .log)
+        var chart = Chart(
+            title: "Departure from first-order theory", xLabel: "transverse field Γ",
+            yLabel: "median |P_exact / P_first-order − 1|", xScale: .log, yScale: .log)
         let stats = byField.map { SampleSummary($0.map(\.medianDeviation)) }
-        chart.add(.line(settings.fields, stats.map(\.mean), errors: stats.map { $0.count > 1 ? $0.standardError : 0 },
-                        label: "exact evolution", markers: true))
+        chart.add(
+            .line(
+                settings.fields, stats.map(\.mean), errors: stats.map { $0.count > 1 ? $0.standardError : 0 },
+                label: "exact evolution", markers: true))
         chart.add(.horizontalLine(Self.departureThreshold, label: "10% departure", color: .grey))
         let multi = byField.map { SampleSummary($0.map(\.profile.multiFlip)).mean }
         chart.add(.line(settings.fields, multi, label: "multi-flip occupation", dash: .dashed, markers: true))
-        return Figure(name: "qpf-realtime-departure", caption: "Median relative deviation of the exact channel occupations from "
-                      + "first-order theory, and the occupation of multi-flip states, against Γ.", svg: chart.svg())
+        return Figure(
+            name: "qpf-realtime-departure",
+            caption: "Median relative deviation of the exact channel occupations from "
+                + "first-order theory, and the occupation of multi-flip states, against Γ.", svg: chart.svg())
     }
 }

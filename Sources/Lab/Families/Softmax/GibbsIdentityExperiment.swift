@@ -85,9 +85,12 @@ struct GibbsIdentityExperiment: Experiment {
         output.measurements[SoftmaxKey.thermalDensityBorn] = Measurement(
             densityDeviations.max() ?? .nan, samples: densityDeviations.count,
             label: "max_n |⟨n|ρ_β|n⟩ − softmax(−βE)_n| with ρ_β = exp(−βH)/Z by expm", pooling: .maximum)
-        context.metrics.log(["worst-softmax-deviation": worst(\.softmaxDeviation),
-                             "worst-identity-deviation": worst(\.identityDeviation),
-                             "worst-density-deviation": densityDeviations.max() ?? .nan], fields: ["stage": "summary"])
+        context.metrics.log(
+            [
+                "worst-softmax-deviation": worst(\.softmaxDeviation),
+                "worst-identity-deviation": worst(\.identityDeviation),
+                "worst-density-deviation": densityDeviations.max() ?? .nan,
+            ], fields: ["stage": "summary"])
 
         output.tables.append(limitsTable())
         output.figures.append(potentialsFigure())
@@ -132,9 +135,10 @@ struct GibbsIdentityExperiment: Experiment {
             amplitude = max(amplitude, abs(psi[i] * psi[i] - p[i]))
             norm += psi[i] * psi[i]
         }
-        return SetResult(keys: p.count, beta: beta, softmaxDeviation: softmaxDeviation, absoluteDeviation: absoluteDeviation,
-                         identityDeviation: identity,
-                         amplitudeDeviation: amplitude, normalisationDeviation: abs(norm - 1))
+        return SetResult(
+            keys: p.count, beta: beta, softmaxDeviation: softmaxDeviation, absoluteDeviation: absoluteDeviation,
+            identityDeviation: identity,
+            amplitudeDeviation: amplitude, normalisationDeviation: abs(norm - 1))
     }
 
     /// Born's rule through the matrix exponential for one random Hamiltonian (n ≤ 32, moderate βE
@@ -168,13 +172,16 @@ struct GibbsIdentityExperiment: Experiment {
             let g = GibbsState(energies: energies, beta: beta)
             let p = g.probabilities
             let uniform = p.map { abs($0 - 1 / Double(p.count)) }.max()!
-            rows.append([NumberText.of(beta, digits: 3), NumberText.of(uniform, digits: 3),
-                         NumberText.of(p.max()!, digits: 6), NumberText.of(g.entropy, digits: 6),
-                         NumberText.of(g.internalEnergy, digits: 6)])
+            rows.append([
+                NumberText.of(beta, digits: 3), NumberText.of(uniform, digits: 3),
+                NumberText.of(p.max()!, digits: 6), NumberText.of(g.entropy, digits: 6),
+                NumberText.of(g.internalEnergy, digits: 6),
+            ])
         }
-        return ReportTable(title: "Limits for scores (1.3, −0.4, 2.1, 0.7, −1.8, 2.1 − 10⁻⁹, 0.2, −0.9): β → 0 is uniform "
-                           + "(S → log 8 = 2.07944), β → ∞ the ground state (two levels 10⁻⁹ apart: one-hot only once β·10⁻⁹ ≫ 1)",
-                           header: ["β", "max |p_i − 1/n|", "max p_i", "S (nats)", "U = ⟨E⟩"], rows: rows)
+        return ReportTable(
+            title: "Limits for scores (1.3, −0.4, 2.1, 0.7, −1.8, 2.1 − 10⁻⁹, 0.2, −0.9): β → 0 is uniform "
+                + "(S → log 8 = 2.07944), β → ∞ the ground state (two levels 10⁻⁹ apart: one-hot only once β·10⁻⁹ ≫ 1)",
+            header: ["β", "max |p_i − 1/n|", "max p_i", "S (nats)", "U = ⟨E⟩"], rows: rows)
     }
 
     /// F, U and TS versus temperature for one logit set, with U − TS drawn on top of F.
@@ -182,17 +189,22 @@ struct GibbsIdentityExperiment: Experiment {
         let energies = Self.exampleEnergies
         let temperatures = (0...60).map { Foundation.pow(10, -1.5 + 2.5 * Double($0) / 60) }
         let states = temperatures.map { GibbsState(energies: energies, beta: 1 / $0) }
-        var chart = Chart(title: "Thermodynamic potentials of one attention row (n = 16)", xLabel: "temperature τ = 1/β",
-                          yLabel: "energy", xScale: .log)
+        var chart = Chart(
+            title: "Thermodynamic potentials of one attention row (n = 16)", xLabel: "temperature τ = 1/β",
+            yLabel: "energy", xScale: .log)
         chart.add(.line(temperatures, states.map(\.freeEnergy), label: "F = −log Z / β"))
         chart.add(.line(temperatures, states.map(\.internalEnergy), label: "U = ⟨E⟩"))
         chart.add(.line(temperatures, zip(states, temperatures).map { $0.entropy * $1 }, label: "τ·S"))
-        chart.add(.scatter(Array(temperatures.enumerated().filter { $0.offset % 4 == 0 }.map(\.element)),
-                           states.enumerated().filter { $0.offset % 4 == 0 }.map { $0.element.internalEnergy - $0.element.entropy / $0.element.beta },
-                           label: "U − τ·S (markers on F)", color: .black))
-        return Figure(name: "gibbs-potentials", caption: "Free energy, internal energy and τ·S versus temperature for one "
-                      + "random logit row (E = −s). The markers, U − τS computed from the entropy of the softmax output, "
-                      + "sit on the F curve: F = U − S/β.", svg: chart.svg())
+        chart.add(
+            .scatter(
+                Array(temperatures.enumerated().filter { $0.offset % 4 == 0 }.map(\.element)),
+                states.enumerated().filter { $0.offset % 4 == 0 }.map { $0.element.internalEnergy - $0.element.entropy / $0.element.beta },
+                label: "U − τ·S (markers on F)", color: .black))
+        return Figure(
+            name: "gibbs-potentials",
+            caption: "Free energy, internal energy and τ·S versus temperature for one "
+                + "random logit row (E = −s). The markers, U − τS computed from the entropy of the softmax output, "
+                + "sit on the F curve: F = U − S/β.", svg: chart.svg())
     }
 
     /// C = β²Var(E) versus temperature, with dU/dτ by finite differences as an independent check.
@@ -203,34 +215,41 @@ struct GibbsIdentityExperiment: Experiment {
         let sparse = temperatures.enumerated().filter { $0.offset % 4 == 2 }.map(\.element)
         let derivative = sparse.map { t -> Double in
             let h = 1e-4 * t
-            return (GibbsState(energies: energies, beta: 1 / (t + h)).internalEnergy
+            return
+                (GibbsState(energies: energies, beta: 1 / (t + h)).internalEnergy
                 - GibbsState(energies: energies, beta: 1 / (t - h)).internalEnergy) / (2 * h)
         }
-        var chart = Chart(title: "Heat capacity of one attention row", xLabel: "temperature τ = 1/β", yLabel: "C",
-                          xScale: .log)
+        var chart = Chart(
+            title: "Heat capacity of one attention row", xLabel: "temperature τ = 1/β", yLabel: "C",
+            xScale: .log)
         chart.add(.line(temperatures, c, label: "C = β² Var(E)"))
         chart.add(.scatter(sparse, derivative, label: "dU/dτ (finite differences)", color: .vermillion))
         if let peak = c.indices.max(by: { c[$0] < c[$1] }) {
             chart.add(.verticalLine(temperatures[peak], label: "peak τ = \(NumberText.of(temperatures[peak], digits: 3))"))
         }
-        return Figure(name: "gibbs-heat-capacity", caption: "Heat capacity C = β²Var(E) (line) and its definition dU/dτ by "
-                      + "central differences (markers) for the same row. The peak marks the temperature where attention "
-                      + "turns from spread out to focused.", svg: chart.svg())
+        return Figure(
+            name: "gibbs-heat-capacity",
+            caption: "Heat capacity C = β²Var(E) (line) and its definition dU/dτ by "
+                + "central differences (markers) for the same row. The peak marks the temperature where attention "
+                + "turns from spread out to focused.", svg: chart.svg())
     }
 
     /// Worst deviation of F = U − S/β per logit set against the number of keys.
     func deviationFigure(_ results: [SetResult]) -> Figure {
-        var chart = Chart(title: "F − (U − S/β) per random logit set", xLabel: "number of keys n",
-                          yLabel: "relative deviation", xScale: .log, yScale: .log)
+        var chart = Chart(
+            title: "F − (U − S/β) per random logit set", xLabel: "number of keys n",
+            yLabel: "relative deviation", xScale: .log, yScale: .log)
         let shown = results.filter { $0.identityDeviation > 0 }
         chart.add(.scatter(shown.map { Double($0.keys) }, shown.map(\.identityDeviation), label: "|F − (U − S/β)| / scale"))
         chart.add(.horizontalLine(Double.ulpOfOne, label: "machine ε"))
         chart.add(.horizontalLine(1e-12, label: "verdict tolerance 10⁻¹²", color: .vermillion))
         let largest = shown.map(\.identityDeviation).max() ?? 0
         chart.yDomain = 1e-18...Swift.max(1e-10, 10 * largest)
-        return Figure(name: "gibbs-identity-deviation", caption: "Relative deviation from F = U − S/β for each random "
-                      + "logit set (\(results.count - shown.count) of \(results.count) sets are exact and not shown on the "
-                      + "log axis). All sit at rounding level, far below the tolerance.", svg: chart.svg())
+        return Figure(
+            name: "gibbs-identity-deviation",
+            caption: "Relative deviation from F = U − S/β for each random "
+                + "logit set (\(results.count - shown.count) of \(results.count) sets are exact and not shown on the "
+                + "log axis). All sit at rounding level, far below the tolerance.", svg: chart.svg())
     }
 
     /// Jensen–Shannon divergences between 8 "heads": one score row seen at 8 temperatures plus
@@ -248,10 +267,15 @@ struct GibbsIdentityExperiment: Experiment {
         var chart = Chart(title: "Jensen–Shannon divergence between heads", xLabel: "head", yLabel: "head", width: 560, height: 460)
         chart.add(.heatMap(values, xRange: -0.5...7.5, yRange: -0.5...7.5, colorLabel: "JS (nats)", colorRange: 0...Foundation.log(2)))
         let largest = js.elements.max() ?? 0
-        let note = "Heads: one row of 32 scores with head-specific noise at temperatures 2^(h/2 − 1.5), h = 0…7. "
+        let note =
+            "Heads: one row of 32 scores with head-specific noise at temperatures 2^(h/2 − 1.5), h = 0…7. "
             + "Largest JS divergence \(NumberText.of(largest, digits: 3)) nats (bound log 2 = 0.693)."
-        return (Figure(name: "gibbs-heads-js", caption: "Jensen–Shannon divergence (nats) between the attention "
-                       + "distributions of 8 heads; colour scale 0 … log 2, the maximum possible.", svg: chart.svg()), note)
+        return (
+            Figure(
+                name: "gibbs-heads-js",
+                caption: "Jensen–Shannon divergence (nats) between the attention "
+                    + "distributions of 8 heads; colour scale 0 … log 2, the maximum possible.", svg: chart.svg()), note
+        )
     }
 
     /// The logit row used in the single-row figures (fixed, so the figures do not depend on the seed).

@@ -79,7 +79,8 @@ struct MaxEntropyExperiment: Experiment {
             label: "max |Σq − 1|, |⟨E⟩_q − ⟨E⟩_p| / max(1, |⟨E⟩_p|): the perturbations are feasible", pooling: .maximum)
         output.measurements[SoftmaxKey.solvedSoftmaxDistance] = Measurement(
             solved.max() ?? .nan, samples: solved.count, unit: "× conditioning bound",
-            label: "½Σ|softmax(−β*E) − p| with β* solved from ⟨E⟩ by Newton, in units of ε·(n + 16)·max|E|/σ_E (how well ⟨E⟩ fixes the distribution); ≤ 1 is rounding",
+            label:
+                "½Σ|softmax(−β*E) − p| with β* solved from ⟨E⟩ by Newton, in units of ε·(n + 16)·max|E|/σ_E (how well ⟨E⟩ fixes the distribution); ≤ 1 is rounding",
             pooling: .maximum)
         output.measurements[SoftmaxKey.solvedSoftmaxTV] = Measurement(
             results.map(\.solvedDistance).max() ?? .nan, samples: solved.count,
@@ -90,18 +91,26 @@ struct MaxEntropyExperiment: Experiment {
         output.measurements[SoftmaxKey.medianRelativeDeficit] = Measurement(
             Self.median(results.map(\.medianRelativeDeficit)), samples: results.count,
             label: "median (H(p) − H(q)) / H(p) over logit sets")
-        context.metrics.log(["entropy-excess": excess, "violations": Double(violations), "perturbations": Double(perturbations)],
-                            fields: ["stage": "summary"])
+        context.metrics.log(
+            ["entropy-excess": excess, "violations": Double(violations), "perturbations": Double(perturbations)],
+            fields: ["stage": "summary"])
         let iterations = results.filter { $0.solvedDeviation != nil }.map { Double($0.newtonIterations) }
-        output.tables.append(ReportTable(
-            title: "Inverse problem: β* from ⟨E⟩ by safeguarded Newton",
-            header: ["logit sets", "solved", "frozen (⟨E⟩ = min E in Double)", "mean iterations", "max iterations",
-                     "worst ½Σ|p(β*) − p|", "in conditioning units", "worst residual (ε·max|E|)"],
-            rows: [[String(results.count), String(solved.count), String(results.count - solved.count),
-                    NumberText.of(iterations.reduce(0, +) / Double(max(1, iterations.count)), digits: 3),
-                    String(Int(iterations.max() ?? 0)), NumberText.of(results.map(\.solvedDistance).max() ?? .nan, digits: 3),
-                    NumberText.of(solved.max() ?? .nan, digits: 3),
-                    NumberText.of(results.map(\.solverResidual).max() ?? .nan, digits: 3)]]))
+        output.tables.append(
+            ReportTable(
+                title: "Inverse problem: β* from ⟨E⟩ by safeguarded Newton",
+                header: [
+                    "logit sets", "solved", "frozen (⟨E⟩ = min E in Double)", "mean iterations", "max iterations",
+                    "worst ½Σ|p(β*) − p|", "in conditioning units", "worst residual (ε·max|E|)",
+                ],
+                rows: [
+                    [
+                        String(results.count), String(solved.count), String(results.count - solved.count),
+                        NumberText.of(iterations.reduce(0, +) / Double(max(1, iterations.count)), digits: 3),
+                        String(Int(iterations.max() ?? 0)), NumberText.of(results.map(\.solvedDistance).max() ?? .nan, digits: 3),
+                        NumberText.of(solved.max() ?? .nan, digits: 3),
+                        NumberText.of(results.map(\.solverResidual).max() ?? .nan, digits: 3),
+                    ]
+                ]))
         output.figures.append(deficitFigure())
         output.figures.append(perturbationFigure(seed: context.seed))
         output.notes = [
@@ -112,9 +121,11 @@ struct MaxEntropyExperiment: Experiment {
         return output
     }
 
-    static func measure(_ set: ThermoLogits, perturbations: Int,
-                        distribution: (_ energies: [Double], _ beta: Double) -> [Double] = { GibbsState(energies: $0, beta: $1).probabilities },
-                        rng: inout SeededRNG) -> SetResult {
+    static func measure(
+        _ set: ThermoLogits, perturbations: Int,
+        distribution: (_ energies: [Double], _ beta: Double) -> [Double] = { GibbsState(energies: $0, beta: $1).probabilities },
+        rng: inout SeededRNG
+    ) -> SetResult {
         let energies = set.energies
         let p = distribution(energies, set.beta)
         precondition(p.count == energies.count, "MaxEntropyExperiment: the distribution has \(p.count) weights for \(energies.count) energies")
@@ -125,7 +136,8 @@ struct MaxEntropyExperiment: Experiment {
         var solvedDistance = 0.0
         var iterations = 0
         if u > energies.min()!, u < energies.max()!,
-           let solution = try? MaxEntropy.inverseTemperature(energies: energies, meanEnergy: u) {
+            let solution = try? MaxEntropy.inverseTemperature(energies: energies, meanEnergy: u)
+        {
             // Compare the distributions in total variation ½Σ|p − q|, in units of what the data
             // allow: Ū = Σp_iE_i is itself known only to δU ≈ ε·(n + 16)·max|E| (summation, and
             // the solver stops at rounding level), and a change δU moves the Gibbs distribution
@@ -152,13 +164,16 @@ struct MaxEntropyExperiment: Experiment {
             // A gain that is not a number counts as infinite, so that `max` cannot drop it.
             excess = max(excess, (hq - h).isNaN ? .infinity : hq - h)
             if hq > h + 1e-12 { violations += 1 }
-            residual = max(residual, abs(q.reduce(0, +) - 1),
-                           abs(zip(q, energies).reduce(0) { $0 + $1.0 * $1.1 } - u) / max(1, abs(u)))
+            residual = max(
+                residual, abs(q.reduce(0, +) - 1),
+                abs(zip(q, energies).reduce(0) { $0 + $1.0 * $1.1 } - u) / max(1, abs(u)))
             if h > 0 { deficits.append((h - hq) / h) }
             done += 1
         }
-        return SetResult(entropyExcess: excess, violations: violations, perturbations: done, constraintResidual: residual,
-                         solvedDeviation: solvedDeviation, solvedDistance: solvedDistance, solverResidual: solverResidual, newtonIterations: iterations, medianRelativeDeficit: Self.median(deficits))
+        return SetResult(
+            entropyExcess: excess, violations: violations, perturbations: done, constraintResidual: residual,
+            solvedDeviation: solvedDeviation, solvedDistance: solvedDistance, solverResidual: solverResidual, newtonIterations: iterations,
+            medianRelativeDeficit: Self.median(deficits))
     }
 
     /// Entropy lost along three feasible directions versus step size (log-log): slope 2, the
@@ -168,8 +183,9 @@ struct MaxEntropyExperiment: Experiment {
         let energies = (0..<24).map { _ in -rng.normal() }
         let p = GibbsState(energies: energies, beta: 1).probabilities
         let h = GibbsState.shannonEntropy(p)
-        var chart = Chart(title: "Entropy lost by leaving softmax at fixed ⟨E⟩", xLabel: "step t along a feasible direction",
-                          yLabel: "H(softmax) − H(p + t·d) (nats)", xScale: .log, yScale: .log)
+        var chart = Chart(
+            title: "Entropy lost by leaving softmax at fixed ⟨E⟩", xLabel: "step t along a feasible direction",
+            yLabel: "H(softmax) − H(p + t·d) (nats)", xScale: .log, yScale: .log)
         for direction in 0..<3 {
             guard let d = MaxEntropy.feasibleDirection(energies: energies, rng: &rng) else { continue }
             let tMax = MaxEntropy.maximumStep(p, along: d)
@@ -179,16 +195,22 @@ struct MaxEntropyExperiment: Experiment {
             if direction == 0 {
                 let small = ts.indices.filter { ts[$0] <= 1e-2 * tMax && deficits[$0] > 0 }
                 if let fit = ThermoLineFit(small.map { Foundation.log10(ts[$0]) }, small.map { Foundation.log10(deficits[$0]) }) {
-                    chart.add(.powerLawFit(slope: fit.slope, slopeError: fit.slopeError, amplitude: Foundation.pow(10, fit.intercept),
-                                           over: ts[0]...ts[ts.count - 1]))
+                    chart.add(
+                        .powerLawFit(
+                            slope: fit.slope, slopeError: fit.slopeError, amplitude: Foundation.pow(10, fit.intercept),
+                            over: ts[0]...ts[ts.count - 1]))
                 }
-                chart.add(.reference(ts, ts.map { MaxEntropy.quadraticEntropyDeficit(p, along: d, step: $0) },
-                                     label: "½ t² Σ d²/p (direction 1)"))
+                chart.add(
+                    .reference(
+                        ts, ts.map { MaxEntropy.quadraticEntropyDeficit(p, along: d, step: $0) },
+                        label: "½ t² Σ d²/p (direction 1)"))
             }
         }
-        return Figure(name: "maxent-deficit", caption: "Entropy deficit of p + t·d below softmax for three random directions d "
-                      + "that keep Σp = 1 and ⟨E⟩ fixed (n = 24, β = 1), up to the largest step keeping p ≥ 0. The fit over "
-                      + "small steps has slope 2: softmax is a strict maximum with curvature Σd²/p.", svg: chart.svg())
+        return Figure(
+            name: "maxent-deficit",
+            caption: "Entropy deficit of p + t·d below softmax for three random directions d "
+                + "that keep Σp = 1 and ⟨E⟩ fixed (n = 24, β = 1), up to the largest step keeping p ≥ 0. The fit over "
+                + "small steps has slope 2: softmax is a strict maximum with curvature Σd²/p.", svg: chart.svg())
     }
 
     /// Entropies of many random feasible perturbations of one softmax, all below the softmax's.
@@ -205,13 +227,16 @@ struct MaxEntropyExperiment: Experiment {
             fractions.append(f)
             entropies.append(GibbsState.shannonEntropy(zip(p, d).map { Swift.max(0, $0 + t * $1) }))
         }
-        var chart = Chart(title: "Softmax against 400 distributions with the same ⟨E⟩", xLabel: "step as a fraction of the largest feasible step",
-                          yLabel: "entropy H (nats)")
+        var chart = Chart(
+            title: "Softmax against 400 distributions with the same ⟨E⟩", xLabel: "step as a fraction of the largest feasible step",
+            yLabel: "entropy H (nats)")
         chart.add(.scatter(fractions, entropies, label: "random feasible perturbation"))
         chart.add(.horizontalLine(h, label: "H(softmax) = \(NumberText.of(h, digits: 4))", color: .vermillion, dash: .solid))
         chart.legend = .bottomLeft
-        return Figure(name: "maxent-perturbations", caption: "Entropy of 400 random distributions with the same normalisation and "
-                      + "expected energy as softmax (n = 16, β = 1): none exceeds the softmax entropy (line).", svg: chart.svg())
+        return Figure(
+            name: "maxent-perturbations",
+            caption: "Entropy of 400 random distributions with the same normalisation and "
+                + "expected energy as softmax (n = 16, β = 1): none exceeds the softmax entropy (line).", svg: chart.svg())
     }
 }
 

@@ -38,8 +38,10 @@ public struct Chart: Sendable {
 
     public enum LegendPlacement: Sendable { case automatic, topLeft, topRight, bottomLeft, bottomRight, hidden }
 
-    public init(title: String, xLabel: String = "", yLabel: String = "", xScale: AxisScale = .linear,
-                yScale: AxisScale = .linear, width: Double = 640, height: Double = 420) {
+    public init(
+        title: String, xLabel: String = "", yLabel: String = "", xScale: AxisScale = .linear,
+        yScale: AxisScale = .linear, width: Double = 640, height: Double = 420
+    ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -56,8 +58,10 @@ public struct Chart: Sendable {
     public mutating func add(_ list: [Series]) { series.append(contentsOf: list) }
 
     /// A chart of the complex plane: equal aspect, Re/Im labels and the unit circle.
-    public static func complexPlane(title: String, xLabel: String = "Re λ", yLabel: String = "Im λ",
-                                    unitCircle: Bool = true, size: Double = 480) -> Chart {
+    public static func complexPlane(
+        title: String, xLabel: String = "Re λ", yLabel: String = "Im λ",
+        unitCircle: Bool = true, size: Double = 480
+    ) -> Chart {
         var chart = Chart(title: title, xLabel: xLabel, yLabel: yLabel, width: size + 60, height: size)
         chart.equalAspect = true
         if unitCircle { chart.add(.unitCircle()) }

@@ -36,9 +36,13 @@ extension ChartRenderer {
             origin = (corner.1, corner.2)
         }
         let (x, y) = origin
-        w.element("rect", [("x", SVGWriter.number(x)), ("y", SVGWriter.number(y)), ("width", SVGWriter.number(boxWidth)),
-                           ("height", SVGWriter.number(boxHeight)), ("fill", "#ffffff"), ("fill-opacity", "0.88"),
-                           ("stroke", "#bbbbbb"), ("rx", "3")])
+        w.element(
+            "rect",
+            [
+                ("x", SVGWriter.number(x)), ("y", SVGWriter.number(y)), ("width", SVGWriter.number(boxWidth)),
+                ("height", SVGWriter.number(boxHeight)), ("fill", "#ffffff"), ("fill-opacity", "0.88"),
+                ("stroke", "#bbbbbb"), ("rx", "3"),
+            ])
         for (row, index) in shown.enumerated() {
             let s = chart.series[index]
             let color = styles[index].color.hex
@@ -46,25 +50,51 @@ extension ChartRenderer {
             let sx = x + pad
             switch s.kind {
             case .bars, .band:
-                w.element("rect", [("x", SVGWriter.number(sx)), ("y", SVGWriter.number(cy - 5)), ("width", SVGWriter.number(swatch)),
-                                   ("height", "10"), ("fill", color), ("fill-opacity", { if case .band = s.kind { return "0.3" }; return "0.75" }())])
+                w.element(
+                    "rect",
+                    [
+                        ("x", SVGWriter.number(sx)), ("y", SVGWriter.number(cy - 5)), ("width", SVGWriter.number(swatch)),
+                        ("height", "10"), ("fill", color),
+                        (
+                            "fill-opacity",
+                            {
+                                if case .band = s.kind { return "0.3" }; return "0.75"
+                            }()
+                        ),
+                    ])
             case .points(let points, let markers, let line):
                 if line {
-                    w.element("line", [("x1", SVGWriter.number(sx)), ("x2", SVGWriter.number(sx + swatch)), ("y1", SVGWriter.number(cy)),
-                                       ("y2", SVGWriter.number(cy))] + strokeAttributes(s, color))
+                    w.element(
+                        "line",
+                        [
+                            ("x1", SVGWriter.number(sx)), ("x2", SVGWriter.number(sx + swatch)), ("y1", SVGWriter.number(cy)),
+                            ("y2", SVGWriter.number(cy)),
+                        ] + strokeAttributes(s, color))
                 }
                 if points.contains(where: { ($0.yError ?? 0) > 0 }) {
-                    w.element("path", [("d", "M\(SVGWriter.number(sx + swatch / 2)) \(SVGWriter.number(cy - 6))v12"),
-                                       ("stroke", color), ("stroke-width", "1.1")])
+                    w.element(
+                        "path",
+                        [
+                            ("d", "M\(SVGWriter.number(sx + swatch / 2)) \(SVGWriter.number(cy - 6))v12"),
+                            ("stroke", color), ("stroke-width", "1.1"),
+                        ])
                 }
                 if markers {
-                    w.element("path", [("d", Self.markerPath(styles[index].marker, sx + swatch / 2, cy, 3.6)),
-                                       ("fill", styles[index].marker == .cross ? "none" : color)]
-                              + (styles[index].marker == .cross ? [("stroke", color), ("stroke-width", "1.5")] : []))
+                    w.element(
+                        "path",
+                        [
+                            ("d", Self.markerPath(styles[index].marker, sx + swatch / 2, cy, 3.6)),
+                            ("fill", styles[index].marker == .cross ? "none" : color),
+                        ]
+                            + (styles[index].marker == .cross ? [("stroke", color), ("stroke-width", "1.5")] : []))
                 }
             case .horizontal, .vertical, .heatMap:
-                w.element("line", [("x1", SVGWriter.number(sx)), ("x2", SVGWriter.number(sx + swatch)), ("y1", SVGWriter.number(cy)),
-                                   ("y2", SVGWriter.number(cy))] + strokeAttributes(s, color))
+                w.element(
+                    "line",
+                    [
+                        ("x1", SVGWriter.number(sx)), ("x2", SVGWriter.number(sx + swatch)), ("y1", SVGWriter.number(cy)),
+                        ("y2", SVGWriter.number(cy)),
+                    ] + strokeAttributes(s, color))
             }
             w.text(s.label!, [("x", SVGWriter.number(sx + swatch + 6)), ("y", SVGWriter.number(cy + Self.tickFont * 0.35))])
         }

@@ -46,16 +46,24 @@ extension ChartRenderer {
             case .horizontal(let y):
                 if !markers, chart.yScale.accepts(y) {
                     let py = SVGWriter.number(layout.y.pixel(y))
-                    w.element("line", [("x1", SVGWriter.number(layout.plotLeft)),
-                                       ("x2", SVGWriter.number(layout.plotLeft + layout.plotWidth)), ("y1", py), ("y2", py)]
-                              + strokeAttributes(s, color))
+                    w.element(
+                        "line",
+                        [
+                            ("x1", SVGWriter.number(layout.plotLeft)),
+                            ("x2", SVGWriter.number(layout.plotLeft + layout.plotWidth)), ("y1", py), ("y2", py),
+                        ]
+                            + strokeAttributes(s, color))
                 }
             case .vertical(let x):
                 if !markers, chart.xScale.accepts(x) {
                     let px = SVGWriter.number(layout.x.pixel(x))
-                    w.element("line", [("x1", px), ("x2", px), ("y1", SVGWriter.number(layout.plotTop)),
-                                       ("y2", SVGWriter.number(layout.plotTop + layout.plotHeight))]
-                              + strokeAttributes(s, color))
+                    w.element(
+                        "line",
+                        [
+                            ("x1", px), ("x2", px), ("y1", SVGWriter.number(layout.plotTop)),
+                            ("y2", SVGWriter.number(layout.plotTop + layout.plotHeight)),
+                        ]
+                            + strokeAttributes(s, color))
                 }
             case .points(let points, let drawMarkers, let drawLine):
                 if !markers {
@@ -83,8 +91,12 @@ extension ChartRenderer {
         for run in runs where !run.isEmpty {
             if run.count == 1 {
                 if singlePointDot {
-                    w.element("circle", [("cx", SVGWriter.number(run[0].0)), ("cy", SVGWriter.number(run[0].1)),
-                                         ("r", "2.5"), ("fill", color)])
+                    w.element(
+                        "circle",
+                        [
+                            ("cx", SVGWriter.number(run[0].0)), ("cy", SVGWriter.number(run[0].1)),
+                            ("r", "2.5"), ("fill", color),
+                        ])
                 }
                 continue
             }
@@ -101,18 +113,32 @@ extension ChartRenderer {
                 // On a log axis a lower end ≤ 0 is drawn to the bottom of the plot.
                 let lo = chart.yScale.accepts(p.y - e) ? p.y - e : yLow
                 let a = layout.y.pixel(lo), b = layout.y.pixel(p.y + e)
-                w.element("path", [("d", "M\(SVGWriter.number(px)) \(SVGWriter.number(a))V\(SVGWriter.number(b))"
-                                    + "M\(SVGWriter.number(px - cap)) \(SVGWriter.number(a))h\(SVGWriter.number(2 * cap))"
-                                    + "M\(SVGWriter.number(px - cap)) \(SVGWriter.number(b))h\(SVGWriter.number(2 * cap))"),
-                                   ("stroke", color), ("stroke-width", "1.1"), ("fill", "none")])
+                w.element(
+                    "path",
+                    [
+                        (
+                            "d",
+                            "M\(SVGWriter.number(px)) \(SVGWriter.number(a))V\(SVGWriter.number(b))"
+                                + "M\(SVGWriter.number(px - cap)) \(SVGWriter.number(a))h\(SVGWriter.number(2 * cap))"
+                                + "M\(SVGWriter.number(px - cap)) \(SVGWriter.number(b))h\(SVGWriter.number(2 * cap))"
+                        ),
+                        ("stroke", color), ("stroke-width", "1.1"), ("fill", "none"),
+                    ])
             }
             if let e = p.xError, e.isFinite, e > 0 {
                 let lo = chart.xScale.accepts(p.x - e) ? p.x - e : xLow
                 let a = layout.x.pixel(lo), b = layout.x.pixel(p.x + e)
-                w.element("path", [("d", "M\(SVGWriter.number(a)) \(SVGWriter.number(py))H\(SVGWriter.number(b))"
-                                    + "M\(SVGWriter.number(a)) \(SVGWriter.number(py - cap))v\(SVGWriter.number(2 * cap))"
-                                    + "M\(SVGWriter.number(b)) \(SVGWriter.number(py - cap))v\(SVGWriter.number(2 * cap))"),
-                                   ("stroke", color), ("stroke-width", "1.1"), ("fill", "none")])
+                w.element(
+                    "path",
+                    [
+                        (
+                            "d",
+                            "M\(SVGWriter.number(a)) \(SVGWriter.number(py))H\(SVGWriter.number(b))"
+                                + "M\(SVGWriter.number(a)) \(SVGWriter.number(py - cap))v\(SVGWriter.number(2 * cap))"
+                                + "M\(SVGWriter.number(b)) \(SVGWriter.number(py - cap))v\(SVGWriter.number(2 * cap))"
+                        ),
+                        ("stroke", color), ("stroke-width", "1.1"), ("fill", "none"),
+                    ])
             }
         }
     }
@@ -125,7 +151,9 @@ extension ChartRenderer {
         for (x, y) in visible { path += Self.markerPath(shape, x, y, r) }
         guard !path.isEmpty else { return }
         var attributes = [("d", path), ("fill", shape == .cross ? "none" : color)]
-        attributes += shape == .cross ? [("stroke", color), ("stroke-width", "1.5")]
+        attributes +=
+            shape == .cross
+            ? [("stroke", color), ("stroke-width", "1.5")]
             : dense ? [] : [("stroke", "#ffffff"), ("stroke-width", "0.6")]
         w.element("path", attributes)
     }
@@ -160,9 +188,13 @@ extension ChartRenderer {
             guard chart.xScale.accepts(edges[i]), chart.xScale.accepts(edges[i + 1]), chart.yScale.accepts(h) else { continue }
             let x0 = layout.x.pixel(edges[i]), x1 = layout.x.pixel(edges[i + 1])
             let top = layout.y.pixel(h)
-            w.element("rect", [("x", SVGWriter.number(min(x0, x1))), ("y", SVGWriter.number(min(top, basePixel))),
-                               ("width", SVGWriter.number(abs(x1 - x0))), ("height", SVGWriter.number(abs(basePixel - top))),
-                               ("fill", color), ("fill-opacity", "0.75"), ("stroke", "#ffffff"), ("stroke-width", "0.5")])
+            w.element(
+                "rect",
+                [
+                    ("x", SVGWriter.number(min(x0, x1))), ("y", SVGWriter.number(min(top, basePixel))),
+                    ("width", SVGWriter.number(abs(x1 - x0))), ("height", SVGWriter.number(abs(basePixel - top))),
+                    ("fill", color), ("fill-opacity", "0.75"), ("stroke", "#ffffff"), ("stroke-width", "0.5"),
+                ])
         }
     }
 
@@ -173,8 +205,12 @@ extension ChartRenderer {
             top.append(a); bottom.append(b)
         }
         guard top.count >= 2 else { return }
-        w.element("polygon", [("points", SVGWriter.points(top + bottom.reversed())), ("fill", color), ("fill-opacity", "0.2"),
-                              ("stroke", "none")])
+        w.element(
+            "polygon",
+            [
+                ("points", SVGWriter.points(top + bottom.reversed())), ("fill", color), ("fill-opacity", "0.2"),
+                ("stroke", "none"),
+            ])
     }
 
     private func drawHeatMap(_ w: inout SVGWriter, _ heat: HeatMapData) {
@@ -193,9 +229,13 @@ extension ChartRenderer {
                 let px0 = layout.x.pixel(x0), px1 = layout.x.pixel(x1)
                 let fill = v.isFinite ? Viridis.color((v - axis.lower) / (axis.upper - axis.lower)).hex : "#d9d9d9"
                 // Cells overlap by a fraction of a pixel so no hairline gaps show between them.
-                w.element("rect", [("x", SVGWriter.number(min(px0, px1))), ("y", SVGWriter.number(min(py0, py1))),
-                                   ("width", SVGWriter.number(abs(px1 - px0) + 0.4)),
-                                   ("height", SVGWriter.number(abs(py1 - py0) + 0.4)), ("fill", fill)])
+                w.element(
+                    "rect",
+                    [
+                        ("x", SVGWriter.number(min(px0, px1))), ("y", SVGWriter.number(min(py0, py1))),
+                        ("width", SVGWriter.number(abs(px1 - px0) + 0.4)),
+                        ("height", SVGWriter.number(abs(py1 - py0) + 0.4)), ("fill", fill),
+                    ])
             }
         }
     }

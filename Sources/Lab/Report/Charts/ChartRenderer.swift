@@ -27,8 +27,9 @@ struct ChartRenderer {
         let right = 18.0 + colorBarWidth
         let approxPlotHeight = chart.height - top - bottom
         let yTarget = max(2, min(10, Int(approxPlotHeight / 55)))
-        var (y0, y1) = domain(chart.yScale, fixed: chart.yDomain, extent: chart.extent(horizontal: false),
-                              target: yTarget, exact: heat != nil)
+        var (y0, y1) = domain(
+            chart.yScale, fixed: chart.yDomain, extent: chart.extent(horizontal: false),
+            target: yTarget, exact: heat != nil)
         // Left margin from the widest y tick label.
         let yTicksGuess = TickGenerator.ticks(chart.yScale, lower: y0, upper: y1, targetTicks: yTarget)
         let labelWidth = yTicksGuess.filter(\.isMajor).map { textWidth($0, font: tickFont) }.max() ?? 20
@@ -36,8 +37,9 @@ struct ChartRenderer {
         let plotWidth = max(40, chart.width - left - right)
         let plotHeight = max(40, approxPlotHeight)
         let xTarget = max(2, min(10, Int(plotWidth / 90)))
-        var (x0, x1) = domain(chart.xScale, fixed: chart.xDomain, extent: chart.extent(horizontal: true),
-                              target: xTarget, exact: heat != nil)
+        var (x0, x1) = domain(
+            chart.xScale, fixed: chart.xDomain, extent: chart.extent(horizontal: true),
+            target: xTarget, exact: heat != nil)
         if chart.equalAspect && chart.xScale == .linear && chart.yScale == .linear {
             let ux = (x1 - x0) / plotWidth, uy = (y1 - y0) / plotHeight
             if ux > uy {
@@ -48,12 +50,14 @@ struct ChartRenderer {
                 (x0, x1) = (mid - half, mid + half)
             }
         }
-        let x = AxisLayout(scale: chart.xScale, lower: x0, upper: x1,
-                           ticks: TickGenerator.ticks(chart.xScale, lower: x0, upper: x1, targetTicks: xTarget),
-                           start: left, end: left + plotWidth)
-        let y = AxisLayout(scale: chart.yScale, lower: y0, upper: y1,
-                           ticks: TickGenerator.ticks(chart.yScale, lower: y0, upper: y1, targetTicks: yTarget),
-                           start: top + plotHeight, end: top)
+        let x = AxisLayout(
+            scale: chart.xScale, lower: x0, upper: x1,
+            ticks: TickGenerator.ticks(chart.xScale, lower: x0, upper: x1, targetTicks: xTarget),
+            start: left, end: left + plotWidth)
+        let y = AxisLayout(
+            scale: chart.yScale, lower: y0, upper: y1,
+            ticks: TickGenerator.ticks(chart.yScale, lower: y0, upper: y1, targetTicks: yTarget),
+            start: top + plotHeight, end: top)
         var color: AxisLayout?
         if let heat {
             let finite = heat.values.joined().filter(\.isFinite)
@@ -61,16 +65,19 @@ struct ChartRenderer {
             var c1 = heat.colorRange?.upperBound ?? finite.max() ?? 1
             if c1 <= c0 { c0 -= c0 == 0 ? 1 : abs(c0) * 0.1; c1 = c0 == 0 ? 1 : c1 + abs(c1) * 0.1 + (c1 == c0 ? 1 : 0) }
             if c1 <= c0 { c1 = c0 + 1 }
-            color = AxisLayout(scale: .linear, lower: c0, upper: c1,
-                               ticks: TickGenerator.ticks(.linear, lower: c0, upper: c1, targetTicks: yTarget),
-                               start: top + plotHeight, end: top)
+            color = AxisLayout(
+                scale: .linear, lower: c0, upper: c1,
+                ticks: TickGenerator.ticks(.linear, lower: c0, upper: c1, targetTicks: yTarget),
+                start: top + plotHeight, end: top)
         }
         return ChartLayout(plotLeft: left, plotTop: top, plotWidth: plotWidth, plotHeight: plotHeight, x: x, y: y, color: color)
     }
 
     /// An axis domain: the fixed one when valid, else the data extent made nice (or exact, for heat maps).
-    static func domain(_ scale: AxisScale, fixed: ClosedRange<Double>?, extent: (Double, Double)?, target: Int,
-                       exact: Bool) -> (Double, Double) {
+    static func domain(
+        _ scale: AxisScale, fixed: ClosedRange<Double>?, extent: (Double, Double)?, target: Int,
+        exact: Bool
+    ) -> (Double, Double) {
         if let fixed, scale.accepts(fixed.lowerBound), scale.accepts(fixed.upperBound), fixed.upperBound > fixed.lowerBound {
             return (fixed.lowerBound, fixed.upperBound)
         }
@@ -91,14 +98,20 @@ struct ChartRenderer {
         var w = SVGWriter()
         let W = SVGWriter.number(chart.width), H = SVGWriter.number(chart.height)
         let L = layout
-        let plotRect = [("x", SVGWriter.number(L.plotLeft)), ("y", SVGWriter.number(L.plotTop)),
-                        ("width", SVGWriter.number(L.plotWidth)), ("height", SVGWriter.number(L.plotHeight))]
+        let plotRect = [
+            ("x", SVGWriter.number(L.plotLeft)), ("y", SVGWriter.number(L.plotTop)),
+            ("width", SVGWriter.number(L.plotWidth)), ("height", SVGWriter.number(L.plotHeight)),
+        ]
         var body = SVGWriter()
         body.element("rect", [("width", W), ("height", H), ("fill", "#ffffff")])
         if !chart.title.isEmpty {
-            body.text(chart.title, [("x", SVGWriter.number(L.plotLeft + L.plotWidth / 2)), ("y", "24"),
-                                    ("text-anchor", "middle"), ("font-size", SVGWriter.number(Self.titleFont)),
-                                    ("font-weight", "bold")])
+            body.text(
+                chart.title,
+                [
+                    ("x", SVGWriter.number(L.plotLeft + L.plotWidth / 2)), ("y", "24"),
+                    ("text-anchor", "middle"), ("font-size", SVGWriter.number(Self.titleFont)),
+                    ("font-weight", "bold"),
+                ])
         }
         body.element("rect", plotRect + [("fill", "#ffffff")])
         if chart.grid { drawGrid(&body) }
@@ -112,25 +125,34 @@ struct ChartRenderer {
         drawAxes(&body)
         if let color = L.color, let heat = chart.heatMap { drawColorBar(&body, color, heat) }
         if chart.series.allSatisfy({ isEmpty($0) }) {
-            body.text("no data", [("x", SVGWriter.number(L.plotLeft + L.plotWidth / 2)),
-                                  ("y", SVGWriter.number(L.plotTop + L.plotHeight / 2)), ("text-anchor", "middle"),
-                                  ("fill", "#888888")])
+            body.text(
+                "no data",
+                [
+                    ("x", SVGWriter.number(L.plotLeft + L.plotWidth / 2)),
+                    ("y", SVGWriter.number(L.plotTop + L.plotHeight / 2)), ("text-anchor", "middle"),
+                    ("fill", "#888888"),
+                ])
         }
         drawLegend(&body)
         // Clip-path ids must be unique among all SVGs inlined in one HTML page: derive them from
         // the content.
         let id = String(fnv1a(body.text + chart.title), radix: 36)
         let slack = 6.0
-        w.raw("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(W)\" height=\"\(H)\" viewBox=\"0 0 \(W) \(H)\" "
-              + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"\(SVGWriter.number(Self.tickFont))\" "
-              + "role=\"img\" aria-label=\"\(SVGWriter.escape(chart.title))\">\n")
+        w.raw(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(W)\" height=\"\(H)\" viewBox=\"0 0 \(W) \(H)\" "
+                + "font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"\(SVGWriter.number(Self.tickFont))\" "
+                + "role=\"img\" aria-label=\"\(SVGWriter.escape(chart.title))\">\n")
         w.raw("<title>\(SVGWriter.escape(chart.title))</title>\n")
         w.group("defs") { d in
             d.group("clipPath", [("id", "c\(id)-plot")]) { c in c.element("rect", plotRect) }
             d.group("clipPath", [("id", "c\(id)-marks")]) { c in
-                c.element("rect", [("x", SVGWriter.number(L.plotLeft - slack)), ("y", SVGWriter.number(L.plotTop - slack)),
-                                   ("width", SVGWriter.number(L.plotWidth + 2 * slack)),
-                                   ("height", SVGWriter.number(L.plotHeight + 2 * slack))])
+                c.element(
+                    "rect",
+                    [
+                        ("x", SVGWriter.number(L.plotLeft - slack)), ("y", SVGWriter.number(L.plotTop - slack)),
+                        ("width", SVGWriter.number(L.plotWidth + 2 * slack)),
+                        ("height", SVGWriter.number(L.plotHeight + 2 * slack)),
+                    ])
             }
         }
         w.raw(body.text.replacingOccurrences(of: "url(#CLIP-", with: "url(#c\(id)-"))
@@ -152,13 +174,21 @@ struct ChartRenderer {
         let L = layout
         for t in L.x.ticks where t.isMajor {
             let px = SVGWriter.number(L.x.pixel(t.value))
-            w.element("line", [("x1", px), ("x2", px), ("y1", SVGWriter.number(L.plotTop)),
-                               ("y2", SVGWriter.number(L.plotTop + L.plotHeight)), ("stroke", "#e6e6e6"), ("stroke-width", "1")])
+            w.element(
+                "line",
+                [
+                    ("x1", px), ("x2", px), ("y1", SVGWriter.number(L.plotTop)),
+                    ("y2", SVGWriter.number(L.plotTop + L.plotHeight)), ("stroke", "#e6e6e6"), ("stroke-width", "1"),
+                ])
         }
         for t in L.y.ticks where t.isMajor {
             let py = SVGWriter.number(L.y.pixel(t.value))
-            w.element("line", [("x1", SVGWriter.number(L.plotLeft)), ("x2", SVGWriter.number(L.plotLeft + L.plotWidth)),
-                               ("y1", py), ("y2", py), ("stroke", "#e6e6e6"), ("stroke-width", "1")])
+            w.element(
+                "line",
+                [
+                    ("x1", SVGWriter.number(L.plotLeft)), ("x2", SVGWriter.number(L.plotLeft + L.plotWidth)),
+                    ("y1", py), ("y2", py), ("stroke", "#e6e6e6"), ("stroke-width", "1"),
+                ])
         }
     }
 
@@ -176,12 +206,20 @@ struct ChartRenderer {
             let px = L.x.pixel(t.value)
             guard px >= L.plotLeft - 0.5 && px <= L.plotLeft + L.plotWidth + 0.5 else { continue }
             let length = t.isMajor ? 5.0 : 3.0
-            w.element("line", [("x1", SVGWriter.number(px)), ("x2", SVGWriter.number(px)), ("y1", SVGWriter.number(bottom)),
-                               ("y2", SVGWriter.number(bottom + length)), ("stroke", "#222222")])
+            w.element(
+                "line",
+                [
+                    ("x1", SVGWriter.number(px)), ("x2", SVGWriter.number(px)), ("y1", SVGWriter.number(bottom)),
+                    ("y2", SVGWriter.number(bottom + length)), ("stroke", "#222222"),
+                ])
             if t.isMajor {
                 if majorIndex % every == 0 {
-                    w.text(t.mantissa, [("x", SVGWriter.number(px)), ("y", SVGWriter.number(bottom + 8 + Self.tickFont)),
-                                        ("text-anchor", "middle")], superscript: t.exponent)
+                    w.text(
+                        t.mantissa,
+                        [
+                            ("x", SVGWriter.number(px)), ("y", SVGWriter.number(bottom + 8 + Self.tickFont)),
+                            ("text-anchor", "middle"),
+                        ], superscript: t.exponent)
                 }
                 majorIndex += 1
             }
@@ -190,24 +228,40 @@ struct ChartRenderer {
             let py = L.y.pixel(t.value)
             guard py >= L.plotTop - 0.5 && py <= bottom + 0.5 else { continue }
             let length = t.isMajor ? 5.0 : 3.0
-            w.element("line", [("x1", SVGWriter.number(L.plotLeft - length)), ("x2", SVGWriter.number(L.plotLeft)),
-                               ("y1", SVGWriter.number(py)), ("y2", SVGWriter.number(py)), ("stroke", "#222222")])
+            w.element(
+                "line",
+                [
+                    ("x1", SVGWriter.number(L.plotLeft - length)), ("x2", SVGWriter.number(L.plotLeft)),
+                    ("y1", SVGWriter.number(py)), ("y2", SVGWriter.number(py)), ("stroke", "#222222"),
+                ])
             if t.isMajor {
-                w.text(t.mantissa, [("x", SVGWriter.number(L.plotLeft - 8)), ("y", SVGWriter.number(py + Self.tickFont * 0.35)),
-                                    ("text-anchor", "end")], superscript: t.exponent)
+                w.text(
+                    t.mantissa,
+                    [
+                        ("x", SVGWriter.number(L.plotLeft - 8)), ("y", SVGWriter.number(py + Self.tickFont * 0.35)),
+                        ("text-anchor", "end"),
+                    ], superscript: t.exponent)
             }
         }
         if !chart.xLabel.isEmpty {
-            w.text(chart.xLabel, [("x", SVGWriter.number(L.plotLeft + L.plotWidth / 2)),
-                                  ("y", SVGWriter.number(bottom + 14 + Self.tickFont + Self.labelFont)),
-                                  ("text-anchor", "middle"), ("font-size", SVGWriter.number(Self.labelFont))])
+            w.text(
+                chart.xLabel,
+                [
+                    ("x", SVGWriter.number(L.plotLeft + L.plotWidth / 2)),
+                    ("y", SVGWriter.number(bottom + 14 + Self.tickFont + Self.labelFont)),
+                    ("text-anchor", "middle"), ("font-size", SVGWriter.number(Self.labelFont)),
+                ])
         }
         if !chart.yLabel.isEmpty {
             let x = 10 + Self.labelFont
             let y = L.plotTop + L.plotHeight / 2
-            w.text(chart.yLabel, [("x", SVGWriter.number(x)), ("y", SVGWriter.number(y)), ("text-anchor", "middle"),
-                                  ("font-size", SVGWriter.number(Self.labelFont)),
-                                  ("transform", "rotate(-90 \(SVGWriter.number(x)) \(SVGWriter.number(y)))")])
+            w.text(
+                chart.yLabel,
+                [
+                    ("x", SVGWriter.number(x)), ("y", SVGWriter.number(y)), ("text-anchor", "middle"),
+                    ("font-size", SVGWriter.number(Self.labelFont)),
+                    ("transform", "rotate(-90 \(SVGWriter.number(x)) \(SVGWriter.number(y)))"),
+                ])
         }
     }
 
@@ -217,28 +271,45 @@ struct ChartRenderer {
         let steps = 64
         for i in 0..<steps {
             let y0 = L.plotTop + L.plotHeight * Double(steps - i - 1) / Double(steps)
-            w.element("rect", [("x", SVGWriter.number(x)), ("y", SVGWriter.number(y0)), ("width", "14"),
-                               ("height", SVGWriter.number(L.plotHeight / Double(steps) + 0.6)),
-                               ("fill", Viridis.color((Double(i) + 0.5) / Double(steps)).hex)])
+            w.element(
+                "rect",
+                [
+                    ("x", SVGWriter.number(x)), ("y", SVGWriter.number(y0)), ("width", "14"),
+                    ("height", SVGWriter.number(L.plotHeight / Double(steps) + 0.6)),
+                    ("fill", Viridis.color((Double(i) + 0.5) / Double(steps)).hex),
+                ])
         }
-        w.element("rect", [("x", SVGWriter.number(x)), ("y", SVGWriter.number(L.plotTop)), ("width", "14"),
-                           ("height", SVGWriter.number(L.plotHeight)), ("fill", "none"), ("stroke", "#222222")])
+        w.element(
+            "rect",
+            [
+                ("x", SVGWriter.number(x)), ("y", SVGWriter.number(L.plotTop)), ("width", "14"),
+                ("height", SVGWriter.number(L.plotHeight)), ("fill", "none"), ("stroke", "#222222"),
+            ])
         var widest = 0.0
         for t in axis.ticks where t.isMajor {
             let py = axis.pixel(t.value)
             guard py >= L.plotTop - 0.5 && py <= L.plotTop + L.plotHeight + 0.5 else { continue }
-            w.element("line", [("x1", SVGWriter.number(x + 14)), ("x2", SVGWriter.number(x + 18)),
-                               ("y1", SVGWriter.number(py)), ("y2", SVGWriter.number(py)), ("stroke", "#222222")])
-            w.text(t.mantissa, [("x", SVGWriter.number(x + 21)), ("y", SVGWriter.number(py + Self.tickFont * 0.35))],
-                   superscript: t.exponent)
+            w.element(
+                "line",
+                [
+                    ("x1", SVGWriter.number(x + 14)), ("x2", SVGWriter.number(x + 18)),
+                    ("y1", SVGWriter.number(py)), ("y2", SVGWriter.number(py)), ("stroke", "#222222"),
+                ])
+            w.text(
+                t.mantissa, [("x", SVGWriter.number(x + 21)), ("y", SVGWriter.number(py + Self.tickFont * 0.35))],
+                superscript: t.exponent)
             widest = max(widest, Self.textWidth(t, font: Self.tickFont))
         }
         if !heat.colorLabel.isEmpty {
             let lx = min(chart.width - 6, x + 21 + max(widest, 20) + 6 + Self.labelFont / 2)
             let ly = L.plotTop + L.plotHeight / 2
-            w.text(heat.colorLabel, [("x", SVGWriter.number(lx)), ("y", SVGWriter.number(ly)), ("text-anchor", "middle"),
-                                     ("font-size", SVGWriter.number(Self.labelFont)),
-                                     ("transform", "rotate(90 \(SVGWriter.number(lx)) \(SVGWriter.number(ly)))")])
+            w.text(
+                heat.colorLabel,
+                [
+                    ("x", SVGWriter.number(lx)), ("y", SVGWriter.number(ly)), ("text-anchor", "middle"),
+                    ("font-size", SVGWriter.number(Self.labelFont)),
+                    ("transform", "rotate(90 \(SVGWriter.number(lx)) \(SVGWriter.number(ly)))"),
+                ])
         }
     }
 }

@@ -74,8 +74,10 @@ public struct Series: Sendable {
     public var dash: Dash
     public var lineWidth: Double
 
-    public init(kind: Kind, role: Role = .data, label: String? = nil, color: ChartColor? = nil,
-                dash: Dash = .solid, lineWidth: Double = 1.6) {
+    public init(
+        kind: Kind, role: Role = .data, label: String? = nil, color: ChartColor? = nil,
+        dash: Dash = .solid, lineWidth: Double = 1.6
+    ) {
         self.kind = kind
         self.role = role
         self.label = label
@@ -88,36 +90,46 @@ public struct Series: Sendable {
 
     /// Markers at (xs[i], ys[i]) with optional vertical (`errors`) and horizontal (`xErrors`)
     /// one-σ error bars. Arrays are truncated to the shortest.
-    public static func scatter(_ xs: [Double], _ ys: [Double], errors: [Double]? = nil, xErrors: [Double]? = nil,
-                               label: String? = nil, color: ChartColor? = nil) -> Series {
+    public static func scatter(
+        _ xs: [Double], _ ys: [Double], errors: [Double]? = nil, xErrors: [Double]? = nil,
+        label: String? = nil, color: ChartColor? = nil
+    ) -> Series {
         Series(kind: .points(zipPoints(xs, ys, errors, xErrors), markers: true, line: false), label: label, color: color)
     }
 
     /// A line through (xs[i], ys[i]) in order, optionally with markers and error bars.
-    public static func line(_ xs: [Double], _ ys: [Double], errors: [Double]? = nil, label: String? = nil,
-                            color: ChartColor? = nil, dash: Dash = .solid, markers: Bool = false) -> Series {
+    public static func line(
+        _ xs: [Double], _ ys: [Double], errors: [Double]? = nil, label: String? = nil,
+        color: ChartColor? = nil, dash: Dash = .solid, markers: Bool = false
+    ) -> Series {
         Series(kind: .points(zipPoints(xs, ys, errors, nil), markers: markers, line: true), label: label, color: color, dash: dash)
     }
 
     /// A fitted curve, drawn dashed in the colour of the data before it. Label it with the fit
     /// result, e.g. "fit: slope −1.02 ± 0.03" (`Series.fitLabel`).
     public static func fit(_ xs: [Double], _ ys: [Double], label: String? = nil, color: ChartColor? = nil) -> Series {
-        Series(kind: .points(zipPoints(xs, ys, nil, nil), markers: false, line: true), role: .fit, label: label,
-               color: color, dash: .dashed)
+        Series(
+            kind: .points(zipPoints(xs, ys, nil, nil), markers: false, line: true), role: .fit, label: label,
+            color: color, dash: .dashed)
     }
 
     /// An analytic prediction, drawn as a thin dash-dotted line (black unless a colour is given).
-    public static func reference(_ xs: [Double], _ ys: [Double], label: String? = nil, color: ChartColor? = nil,
-                                 dash: Dash = .dashDot) -> Series {
-        Series(kind: .points(zipPoints(xs, ys, nil, nil), markers: false, line: true), role: .reference, label: label,
-               color: color, dash: dash, lineWidth: 1.3)
+    public static func reference(
+        _ xs: [Double], _ ys: [Double], label: String? = nil, color: ChartColor? = nil,
+        dash: Dash = .dashDot
+    ) -> Series {
+        Series(
+            kind: .points(zipPoints(xs, ys, nil, nil), markers: false, line: true), role: .reference, label: label,
+            color: color, dash: dash, lineWidth: 1.3)
     }
 
     /// y = f(x) sampled at `samples` points over `range` (log-spaced when `spacing` is `.log`),
     /// drawn as a reference curve (or as a fit with `role: .fit`).
-    public static func function(over range: ClosedRange<Double>, spacing: AxisScale = .linear, samples: Int = 200,
-                                label: String? = nil, color: ChartColor? = nil, role: Role = .reference,
-                                _ f: (Double) -> Double) -> Series {
+    public static func function(
+        over range: ClosedRange<Double>, spacing: AxisScale = .linear, samples: Int = 200,
+        label: String? = nil, color: ChartColor? = nil, role: Role = .reference,
+        _ f: (Double) -> Double
+    ) -> Series {
         let xs = sampleGrid(range, spacing: spacing, count: samples)
         var s = role == .fit ? fit(xs, xs.map(f), label: label, color: color) : reference(xs, xs.map(f), label: label, color: color)
         s.role = role
@@ -126,25 +138,34 @@ public struct Series: Sendable {
 
     /// The power law y = amplitude · x^slope over `range`, dashed, labelled
     /// "fit: slope −1.02 ± 0.03" (a straight line on log-log axes).
-    public static func powerLawFit(slope: Double, slopeError: Double? = nil, amplitude: Double,
-                                   over range: ClosedRange<Double>, label: String? = nil, color: ChartColor? = nil) -> Series {
-        function(over: range, spacing: range.lowerBound > 0 ? .log : .linear, samples: 64,
-                 label: label ?? fitLabel("slope", slope, slopeError), color: color, role: .fit) {
+    public static func powerLawFit(
+        slope: Double, slopeError: Double? = nil, amplitude: Double,
+        over range: ClosedRange<Double>, label: String? = nil, color: ChartColor? = nil
+    ) -> Series {
+        function(
+            over: range, spacing: range.lowerBound > 0 ? .log : .linear, samples: 64,
+            label: label ?? fitLabel("slope", slope, slopeError), color: color, role: .fit
+        ) {
             amplitude * Foundation.pow($0, slope)
         }
     }
 
     /// The straight line y = intercept + slope · x over `range`, dashed, labelled with the slope.
-    public static func linearFit(slope: Double, slopeError: Double? = nil, intercept: Double,
-                                 over range: ClosedRange<Double>, label: String? = nil, color: ChartColor? = nil) -> Series {
-        fit([range.lowerBound, range.upperBound], [intercept + slope * range.lowerBound, intercept + slope * range.upperBound],
+    public static func linearFit(
+        slope: Double, slopeError: Double? = nil, intercept: Double,
+        over range: ClosedRange<Double>, label: String? = nil, color: ChartColor? = nil
+    ) -> Series {
+        fit(
+            [range.lowerBound, range.upperBound], [intercept + slope * range.lowerBound, intercept + slope * range.upperBound],
             label: label ?? fitLabel("slope", slope, slopeError), color: color)
     }
 
     /// A histogram of `values` in `bins` equal bins over `range` (default: the finite data range).
     /// With `density`, bar heights integrate to one. Non-finite values are ignored.
-    public static func histogram(_ values: [Double], bins: Int = 30, range: ClosedRange<Double>? = nil,
-                                 density: Bool = false, label: String? = nil, color: ChartColor? = nil) -> Series {
+    public static func histogram(
+        _ values: [Double], bins: Int = 30, range: ClosedRange<Double>? = nil,
+        density: Bool = false, label: String? = nil, color: ChartColor? = nil
+    ) -> Series {
         let finite = values.filter(\.isFinite)
         var lo = range?.lowerBound ?? finite.min() ?? 0, hi = range?.upperBound ?? finite.max() ?? 1
         if hi <= lo { lo -= 0.5; hi += 0.5 }
@@ -166,22 +187,29 @@ public struct Series: Sendable {
     }
 
     /// A shaded band between `lower` and `upper`.
-    public static func band(_ xs: [Double], lower: [Double], upper: [Double], label: String? = nil,
-                            color: ChartColor? = nil) -> Series {
+    public static func band(
+        _ xs: [Double], lower: [Double], upper: [Double], label: String? = nil,
+        color: ChartColor? = nil
+    ) -> Series {
         let n = min(xs.count, lower.count, upper.count)
-        return Series(kind: .band(xs: Array(xs.prefix(n)), lower: Array(lower.prefix(n)), upper: Array(upper.prefix(n))),
-                      label: label, color: color)
+        return Series(
+            kind: .band(xs: Array(xs.prefix(n)), lower: Array(lower.prefix(n)), upper: Array(upper.prefix(n))),
+            label: label, color: color)
     }
 
     /// A horizontal guide at y (a claimed value, a bound); grey dashed unless styled.
-    public static func horizontalLine(_ y: Double, label: String? = nil, color: ChartColor? = nil,
-                                      dash: Dash = .dashed) -> Series {
+    public static func horizontalLine(
+        _ y: Double, label: String? = nil, color: ChartColor? = nil,
+        dash: Dash = .dashed
+    ) -> Series {
         Series(kind: .horizontal(y), role: .guide, label: label, color: color, dash: dash, lineWidth: 1.2)
     }
 
     /// A vertical guide at x; grey dashed unless styled.
-    public static func verticalLine(_ x: Double, label: String? = nil, color: ChartColor? = nil,
-                                    dash: Dash = .dashed) -> Series {
+    public static func verticalLine(
+        _ x: Double, label: String? = nil, color: ChartColor? = nil,
+        dash: Dash = .dashed
+    ) -> Series {
         Series(kind: .vertical(x), role: .guide, label: label, color: color, dash: dash, lineWidth: 1.2)
     }
 
@@ -189,17 +217,23 @@ public struct Series: Sendable {
     public static func unitCircle(label: String? = "|z| = 1", color: ChartColor = .grey) -> Series {
         let n = 256
         let angles = (0...n).map { 2 * Double.pi * Double($0) / Double(n) }
-        var s = reference(angles.map { Foundation.cos($0) }, angles.map { Foundation.sin($0) }, label: label,
-                          color: color, dash: .dashed)
+        var s = reference(
+            angles.map { Foundation.cos($0) }, angles.map { Foundation.sin($0) }, label: label,
+            color: color, dash: .dashed)
         s.role = .guide
         return s
     }
 
     /// A heat map over `xRange` × `yRange` with a colour bar (viridis). At most one per chart.
-    public static func heatMap(_ values: [[Double]], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
-                               colorLabel: String = "", colorRange: ClosedRange<Double>? = nil) -> Series {
-        Series(kind: .heatMap(HeatMapData(values: values, xRange: xRange, yRange: yRange, colorLabel: colorLabel,
-                                          colorRange: colorRange)))
+    public static func heatMap(
+        _ values: [[Double]], xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
+        colorLabel: String = "", colorRange: ClosedRange<Double>? = nil
+    ) -> Series {
+        Series(
+            kind: .heatMap(
+                HeatMapData(
+                    values: values, xRange: xRange, yRange: yRange, colorLabel: colorLabel,
+                    colorRange: colorRange)))
     }
 
     // MARK: Helpers
@@ -213,9 +247,10 @@ public struct Series: Sendable {
     static func zipPoints(_ xs: [Double], _ ys: [Double], _ yErrors: [Double]?, _ xErrors: [Double]?) -> [DataPoint] {
         let n = min(xs.count, ys.count)
         return (0..<n).map { i in
-            DataPoint(x: xs[i], y: ys[i],
-                      xError: xErrors.flatMap { i < $0.count ? $0[i] : nil },
-                      yError: yErrors.flatMap { i < $0.count ? $0[i] : nil })
+            DataPoint(
+                x: xs[i], y: ys[i],
+                xError: xErrors.flatMap { i < $0.count ? $0[i] : nil },
+                yError: yErrors.flatMap { i < $0.count ? $0[i] : nil })
         }
     }
 

@@ -19,16 +19,25 @@ extension QSFTrainingRules {
         if let smoke = smokeGuard(e) { return smoke }
         if let diverged = divergenceGuard([.qsf, .hamiltonian], e) { return diverged }
         let r: Measurement
-        switch read([Key.hamiltonianVsQSF], in: e) { case .found(let m): r = m[0]; case .unusable(let why): return why }
+        switch read([Key.hamiltonianVsQSF], in: e) {
+        case .found(let m): r = m[0];
+        case .unusable(let why): return why
+        }
         var parts: [Part] = []
-        parts.append(r.lower(k) > noDegradation ? (.reproduced(""), "Stage IV is worse than Stage III: r = \(percent(r))")
-                     : r.upper(k) < noDegradation ? (.contradicted(""), "Stage IV is not worse than Stage III by 1%: r = \(percent(r))")
-                     : (.inconclusive(""), "Stage IV vs Stage III undecided: r = \(percent(r)), the interval spans 1%"))
+        parts.append(
+            r.lower(k) > noDegradation
+                ? (.reproduced(""), "Stage IV is worse than Stage III: r = \(percent(r))")
+                : r.upper(k) < noDegradation
+                    ? (.contradicted(""), "Stage IV is not worse than Stage III by 1%: r = \(percent(r))")
+                    : (.inconclusive(""), "Stage IV vs Stage III undecided: r = \(percent(r)), the interval spans 1%"))
         var notes: [String] = []
         if let measured = e.trainedScale, !measured.isFarBelow(SeedModelScale.qsfPaper) {
-            parts.append(r.lower(k) >= seedMagnitude ? (.reproduced(""), "at least half the seed's +80%")
-                         : r.upper(k) < seedMagnitude ? (.contradicted(""), "the data exclude half the seed's +80%")
-                         : (.inconclusive(""), "the interval spans half the seed's +80%"))
+            parts.append(
+                r.lower(k) >= seedMagnitude
+                    ? (.reproduced(""), "at least half the seed's +80%")
+                    : r.upper(k) < seedMagnitude
+                        ? (.contradicted(""), "the data exclude half the seed's +80%")
+                        : (.inconclusive(""), "the interval spans half the seed's +80%"))
         } else {
             notes.append("the seed's +80% is a number about its own models, not judged on a model more than 10× smaller")
         }

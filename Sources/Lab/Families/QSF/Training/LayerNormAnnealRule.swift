@@ -26,7 +26,10 @@ extension QSFTrainingRules {
         if let twin = divergenceGuard([.qsfNoAnneal], e) { return twin }
         guard e[Key.annealedVsUnannealed] != nil else { return .inconclusive("no unannealed twin was trained at this scale") }
         let c: Measurement
-        switch read([Key.annealedVsUnannealed], in: e) { case .found(let m): c = m[0]; case .unusable(let why): return why }
+        switch read([Key.annealedVsUnannealed], in: e) {
+        case .found(let m): c = m[0];
+        case .unusable(let why): return why
+        }
         if c.upper(k) <= annealFree { return .reproduced("annealing costs c = \(percent(c)), below 1%") }
         if c.lower(k) > annealCostly { return .contradicted("annealing costs c = \(percent(c)), above 2%") }
         return .inconclusive("annealing costs c = \(percent(c)); the interval spans 1–2%")

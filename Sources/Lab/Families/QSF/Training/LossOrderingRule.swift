@@ -16,24 +16,35 @@ extension QSFTrainingRules {
             + "Δ(qsf, transformer) + 2σ < 0, |Δ(koopman, transformer)| + 2σ ≤ 2% and Δ(fnet, x) − 2σ > 0 for x = transformer, "
             + "koopman, qsf; contradicted when Δ(qsf, transformer) > 0, |Δ(koopman, transformer)| > 5% or some Δ(fnet, x) < 0 "
             + "by more than \(NumberText.of(orderingContradiction))σ (Bonferroni over 5)",
-        measuring: [Key.qsfVsTransformer, Key.koopmanVsTransformer, Key.fnetVsTransformer, Key.fnetVsKoopman, Key.fnetVsQSF,
-                    Key.unannealedVsTransformer, Key.qsfVsTransformer3x, Key.parametersRatio]
+        measuring: [
+            Key.qsfVsTransformer, Key.koopmanVsTransformer, Key.fnetVsTransformer, Key.fnetVsKoopman, Key.fnetVsQSF,
+            Key.unannealedVsTransformer, Key.qsfVsTransformer3x, Key.parametersRatio,
+        ]
     ) { e in
         if let smoke = smokeGuard(e) { return smoke }
         if let diverged = divergenceGuard([.qsf, .koopman, .fnet, .transformer], e) { return diverged }
         let decided = [Key.qsfVsTransformer, Key.koopmanVsTransformer, Key.fnetVsTransformer, Key.fnetVsKoopman, Key.fnetVsQSF]
         let m: [Measurement]
-        switch read(decided, in: e) { case .found(let v): m = v; case .unusable(let why): return why }
+        switch read(decided, in: e) {
+        case .found(let v): m = v;
+        case .unusable(let why): return why
+        }
         let kc = orderingContradiction
         let (qsf, koopman) = (m[0], m[1])
         var parts: [Part] = []
-        parts.append(qsf.upper(k) < 0 ? (.reproduced(""), "QSF beats the transformer: Δ = \(percent(qsf))")
-                     : qsf.lower(kc) > 0 ? (.contradicted(""), "the transformer beats QSF: Δ = \(percent(qsf))")
-                     : (.inconclusive(""), "QSF vs the transformer undecided: Δ = \(percent(qsf))"))
+        parts.append(
+            qsf.upper(k) < 0
+                ? (.reproduced(""), "QSF beats the transformer: Δ = \(percent(qsf))")
+                : qsf.lower(kc) > 0
+                    ? (.contradicted(""), "the transformer beats QSF: Δ = \(percent(qsf))")
+                    : (.inconclusive(""), "QSF vs the transformer undecided: Δ = \(percent(qsf))"))
         let size = abs(koopman.value), spread = koopman.error ?? 0
-        parts.append(size + k * spread <= koopmanMatch ? (.reproduced(""), "Koopman matches the transformer: Δ = \(percent(koopman)), within ±2%")
-                     : size - kc * spread > koopmanMismatch ? (.contradicted(""), "Koopman differs from the transformer: Δ = \(percent(koopman)), beyond ±5%")
-                     : (.inconclusive(""), "Koopman vs the transformer undecided: Δ = \(percent(koopman))"))
+        parts.append(
+            size + k * spread <= koopmanMatch
+                ? (.reproduced(""), "Koopman matches the transformer: Δ = \(percent(koopman)), within ±2%")
+                : size - kc * spread > koopmanMismatch
+                    ? (.contradicted(""), "Koopman differs from the transformer: Δ = \(percent(koopman)), beyond ±5%")
+                    : (.inconclusive(""), "Koopman vs the transformer undecided: Δ = \(percent(koopman))"))
         let fnet = zip(["transformer", "Koopman", "QSF"], m[2...]).map { (name: $0, delta: $1) }
         if fnet.allSatisfy({ $0.delta.lower(k) > 0 }) {
             parts.append((.reproduced(""), "FNet is worst: Δ over " + fnet.map { "\($0.name) \(percent($0.delta))" }.joined(separator: ", ")))

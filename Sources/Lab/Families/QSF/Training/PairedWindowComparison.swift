@@ -31,8 +31,8 @@ struct PairedWindowComparison: Sendable {
         precondition(w >= 2, "PairedWindowComparison: needs at least two paired windows, got \(w)")
         // A NaN window loss is a window the model blew up on: it sorts as +∞, to the end the trim cuts.
         func finite(_ x: Double) -> Double { x.isNaN ? .infinity : x }
-        let d = (0..<w).map { finite(finite(a[$0]) - finite(b[$0])) }      // (W)
-        let base = b.prefix(w).map(finite)                                  // (W)
+        let d = (0..<w).map { finite(finite(a[$0]) - finite(b[$0])) }  // (W)
+        let base = b.prefix(w).map(finite)  // (W)
         let block = max(1, Int(Foundation.ceil(Foundation.pow(Double(w), 1.0 / 3))))
         let blocks = (w + block - 1) / block
         let dOrder = d.indices.sorted { d[$0] < d[$1] }
@@ -48,11 +48,13 @@ struct PairedWindowComparison: Sendable {
             }
             error = boot.standardErrors[0]
         }
-        relative = Measurement(full, error: error.isFinite ? error : nil, samples: w,
-                               label: "\(label): T(L_a − L_b)/T(L_b), 10% trimmed, paired over windows")
+        relative = Measurement(
+            full, error: error.isFinite ? error : nil, samples: w,
+            label: "\(label): T(L_a − L_b)/T(L_b), 10% trimmed, paired over windows")
         let plain = SampleSummary(d)
-        meanDifference = Measurement(plain.mean, error: plain.standardError, samples: w, unit: "nats/token",
-                                     label: "\(label): mean paired difference L_a − L_b")
+        meanDifference = Measurement(
+            plain.mean, error: plain.standardError, samples: w, unit: "nats/token",
+            label: "\(label): mean paired difference L_a − L_b")
     }
 
     /// The weighted trimmed mean of `values`: with the windows sorted by value (`order`) and their

@@ -15,10 +15,13 @@ public struct QSFPipelineScale: Sendable {
     var timing: StepThroughput
 
     public static func at(_ scale: Scale, seed: UInt64) -> QSFPipelineScale {
-        func make(width: Int, layers: Int, heads: Int, ff: Int, context: Int, batch: Int,
-                  steps: Int, lr: Double, timing: StepThroughput) -> QSFPipelineScale {
-            let model = ModelConfig(architecture: .qsf, vocabularySize: CorpusScale.at(scale).vocabulary, contextLength: context, width: width,
-                                    layers: layers, heads: heads, feedForward: ff)
+        func make(
+            width: Int, layers: Int, heads: Int, ff: Int, context: Int, batch: Int,
+            steps: Int, lr: Double, timing: StepThroughput
+        ) -> QSFPipelineScale {
+            let model = ModelConfig(
+                architecture: .qsf, vocabularySize: CorpusScale.at(scale).vocabulary, contextLength: context, width: width,
+                layers: layers, heads: heads, feedForward: ff)
             var training = TrainingConfig()
             training.steps = steps
             training.batchSize = batch
@@ -34,22 +37,26 @@ public struct QSFPipelineScale: Sendable {
         }
         switch scale {
         case .smoke:
-            return make(width: 32, layers: 2, heads: 2, ff: 64, context: 32, batch: 8,
-                        steps: 30, lr: 1e-2, timing: StepThroughput(rounds: 2, stepsPerRound: 2))
+            return make(
+                width: 32, layers: 2, heads: 2, ff: 64, context: 32, batch: 8,
+                steps: 30, lr: 1e-2, timing: StepThroughput(rounds: 2, stepsPerRound: 2))
         case .quick:
-            return make(width: 64, layers: 3, heads: 4, ff: 256, context: 64, batch: 16,
-                        steps: 400, lr: 5e-3, timing: StepThroughput(rounds: 6, stepsPerRound: 10))
+            return make(
+                width: 64, layers: 3, heads: 4, ff: 256, context: 64, batch: 16,
+                steps: 400, lr: 5e-3, timing: StepThroughput(rounds: 6, stepsPerRound: 10))
         case .small:
             // The smallest pipeline the verdicts take to be of the seed's scale (within 10× of
             // its 29.4 M parameters and ≥ 1.02 × 10⁷ tokens per stage, `SeedModelScale.qsfPaper`):
             // about 3.7–4.1 M parameters (vocabulary 2,048) and 600 × 16 × 128 = 1.23 M tokens
             // per stage. Fixed from the gate before any small run was judged.
-            return make(width: 192, layers: 6, heads: 6, ff: 768, context: 128, batch: 16,
-                        steps: 600, lr: 3e-3, timing: StepThroughput(rounds: 6, stepsPerRound: 10))
+            return make(
+                width: 192, layers: 6, heads: 6, ff: 768, context: 128, batch: 16,
+                steps: 600, lr: 3e-3, timing: StepThroughput(rounds: 6, stepsPerRound: 10))
         case .paper:
             // GPT-2's vocabulary size for the model; the tokenizer trained on `stories` is smaller.
-            var paper = make(width: 320, layers: 32, heads: 8, ff: 512, context: 512,
-                             batch: 8, steps: 20000, lr: 6e-4, timing: StepThroughput(rounds: 4, stepsPerRound: 5))
+            var paper = make(
+                width: 320, layers: 32, heads: 8, ff: 512, context: 512,
+                batch: 8, steps: 20000, lr: 6e-4, timing: StepThroughput(rounds: 4, stepsPerRound: 5))
             paper.settings.model.vocabularySize = 50257
             return paper
         }

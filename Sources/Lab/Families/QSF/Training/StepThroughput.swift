@@ -19,12 +19,12 @@ struct StepThroughput: Sendable {
     /// Median seconds per step of each model in each round: (R, M).
     func secondsPerStep(_ trainers: [Trainer]) throws -> [[Double]] {
         precondition(rounds >= 2 && stepsPerRound >= 1, "StepThroughput: needs ≥ 2 rounds and ≥ 1 step, got \(rounds), \(stepsPerRound)")
-        var seconds = [[Double]](repeating: [Double](repeating: .nan, count: trainers.count), count: rounds)   // (R, M)
+        var seconds = [[Double]](repeating: [Double](repeating: .nan, count: trainers.count), count: rounds)  // (R, M)
         for round in 0..<rounds {
             for offset in 0..<trainers.count {
                 let m = (round + offset) % trainers.count
                 for _ in 0..<warmupSteps { try trainers[m].trainStep() }
-                var steps: [Double] = []                                                                     // (S)
+                var steps: [Double] = []  // (S)
                 for _ in 0..<stepsPerRound {
                     let start = DispatchTime.now().uptimeNanoseconds
                     try trainers[m].trainStep()
@@ -41,7 +41,7 @@ struct StepThroughput: Sendable {
     /// error exp(m)·c·s/√R (s the spread of the per-round log ratios, c = t₀.₉₇₅,R−1/1.96 so a 2σ
     /// band keeps 95% with few rounds).
     static func ratio(_ seconds: [[Double]], _ i: Int, _ j: Int, label: String) -> Measurement {
-        let logs = seconds.map { Foundation.log($0[j] / $0[i]) }                                          // (R)
+        let logs = seconds.map { Foundation.log($0[j] / $0[i]) }  // (R)
         let summary = SampleSummary(logs)
         let c = SeedPooling.studentT975(degreesOfFreedom: max(1, logs.count - 1)) / 1.959963984540054
         let value = Foundation.exp(summary.mean)

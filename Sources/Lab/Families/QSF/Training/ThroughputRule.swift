@@ -25,12 +25,16 @@ extension QSFTrainingRules {
         }
         let kc = throughputContradiction
         return combine([
-            a.lower(k) >= noOverhead ? (.reproduced(""), "Stage III runs at \(a.formatted)× the transformer's tokens/s, at least 0.8")
-                : a.upper(kc) < noOverhead ? (.contradicted(""), "Stage III runs at \(a.formatted)× the transformer's tokens/s, below 0.8")
-                : (.inconclusive(""), "Stage III runs at \(a.formatted)× the transformer's tokens/s; the interval straddles 0.8"),
-            b.upper(k) < slower ? (.reproduced(""), "Stage IV runs at \(b.formatted)× Stage III, below 0.95")
-                : b.lower(kc) >= slower ? (.contradicted(""), "Stage IV runs at \(b.formatted)× Stage III, not slower than 0.95")
-                : (.inconclusive(""), "Stage IV runs at \(b.formatted)× Stage III; the interval straddles 0.95"),
+            a.lower(k) >= noOverhead
+                ? (.reproduced(""), "Stage III runs at \(a.formatted)× the transformer's tokens/s, at least 0.8")
+                : a.upper(kc) < noOverhead
+                    ? (.contradicted(""), "Stage III runs at \(a.formatted)× the transformer's tokens/s, below 0.8")
+                    : (.inconclusive(""), "Stage III runs at \(a.formatted)× the transformer's tokens/s; the interval straddles 0.8"),
+            b.upper(k) < slower
+                ? (.reproduced(""), "Stage IV runs at \(b.formatted)× Stage III, below 0.95")
+                : b.lower(kc) >= slower
+                    ? (.contradicted(""), "Stage IV runs at \(b.formatted)× Stage III, not slower than 0.95")
+                    : (.inconclusive(""), "Stage IV runs at \(b.formatted)× Stage III; the interval straddles 0.95"),
         ])
     }
 }

@@ -32,21 +32,26 @@ enum GaussianClosureClaim {
             + "over seeds) and max |z| (Bonferroni over all entries of all seeds), Holm over the two: every algebraic difference "
             + "≤ 1 allowance and Holm rejects neither at α = 1e-3 → reproduced; one > 1000 allowances or Holm rejects one at "
             + "α = 1e-6 → contradicted; otherwise inconclusive",
-        measuring: [Key.identityExcess, Key.fusionExcess, Key.filterExcess, Key.monteCarloPValue, Key.monteCarloMaxZ,
-                    Key.monteCarloEntries, Key.identityError, Key.fusionError, Key.filterError, Key.conditionNumber]
+        measuring: [
+            Key.identityExcess, Key.fusionExcess, Key.filterExcess, Key.monteCarloPValue, Key.monteCarloMaxZ,
+            Key.monteCarloEntries, Key.identityError, Key.fusionError, Key.filterError, Key.conditionNumber,
+        ]
     ) { e in
         guard let identity = e[Key.identityExcess], let fusion = e[Key.fusionExcess], let filter = e[Key.filterExcess],
-              let p = e[Key.monteCarloPValue], let z = e[Key.monteCarloMaxZ], let entries = e[Key.monteCarloEntries] else {
+            let p = e[Key.monteCarloPValue], let z = e[Key.monteCarloMaxZ], let entries = e[Key.monteCarloEntries]
+        else {
             return .failed("qsf.gaussian-closure did not report its measurements")
         }
         let worst = max(identity.value, fusion.value, filter.value)
         let pz = min(1, entries.value * MultipleTesting.twoSidedP(z: z.value))
-        var summary = "algebraic differences in allowances: identity \(NumberText.of(identity.value, digits: 2)), fusion vs joint "
+        var summary =
+            "algebraic differences in allowances: identity \(NumberText.of(identity.value, digits: 2)), fusion vs joint "
             + "\(NumberText.of(fusion.value, digits: 2)), filter vs batch \(NumberText.of(filter.value, digits: 2))"
         if let raw = e[Key.filterError], let kappa = e[Key.conditionNumber] {
             summary += " (filter vs batch \(NumberText.of(raw.value, digits: 2)) relative, κ up to \(NumberText.of(kappa.value, digits: 2)))"
         }
-        summary += "; Monte Carlo χ² p = \(NumberText.of(p.value)), max |z| = \(NumberText.of(z.value)) over \(Int(entries.value)) entries "
+        summary +=
+            "; Monte Carlo χ² p = \(NumberText.of(p.value)), max |z| = \(NumberText.of(z.value)) over \(Int(entries.value)) entries "
             + "(p = \(NumberText.of(pz, digits: 2)))"
         let strict = MultipleTesting.holm([p.value, pz], alpha: 1e-6), loose = MultipleTesting.holm([p.value, pz], alpha: 1e-3)
         if worst > 1e3 || strict.contains(true) { return .contradicted(summary) }

@@ -55,7 +55,7 @@ public struct GaussianClosureExperiment: Experiment {
         var mcChi = 0.0, mcDof = 0, mcMaxZ = 0.0, mcEntries = 0
         var rows: [[String]] = []
         for k in 0..<plan.systems {
-            var rng = DynamicsRandom.generator(context.seed, 0x434C_4F53, k)          // "CLOS"
+            var rng = DynamicsRandom.generator(context.seed, 0x434C_4F53, k)  // "CLOS"
             let system = SyntheticDynamics(dimension: plan.dimension)
             // Fusion.
             let fusion = system.fusion(rng: &rng)
@@ -68,13 +68,15 @@ public struct GaussianClosureExperiment: Experiment {
                 identity = max(identity, abs(e - q - r) / max(1, abs(e)))
             }
             let a = try fusion.posterior(y), b = try fusion.posteriorByConditioning(y)
-            let fusionK = max(PropagatorCheck.relativeError(a.mean, b.mean),
-                              PropagatorCheck.relativeError(a.covariance.elements, b.covariance.elements))
+            let fusionK = max(
+                PropagatorCheck.relativeError(a.mean, b.mean),
+                PropagatorCheck.relativeError(a.covariance.elements, b.covariance.elements))
             let d = plan.dimension, m = system.valueDimension
             let joint = try fusion.joint().covariance
             let kappaPosterior = try Self.conditionNumber(fusion.posteriorPrecision)
-            let kappaFusion = max(kappaPosterior, try Self.conditionNumber(fusion.priorPrecision),
-                                  try Self.conditionNumber(joint.block(rows: d..<(d + m), cols: d..<(d + m))))
+            let kappaFusion = max(
+                kappaPosterior, try Self.conditionNumber(fusion.priorPrecision),
+                try Self.conditionNumber(joint.block(rows: d..<(d + m), cols: d..<(d + m))))
             let mc = try fusion.monteCarloCheck(draws: plan.draws, rng: &rng)
             // Chain.
             let (chain, mu0, lambda0) = try system.chain(rng: &rng)
@@ -83,15 +85,17 @@ public struct GaussianClosureExperiment: Experiment {
             let batch = try chain.batchPosterior(priorMean: mu0, priorPrecision: lambda0, observations: observations)
             var chainK = 0.0
             for t in 0..<plan.tokens {
-                chainK = max(chainK, PropagatorCheck.relativeError(filtered[t].filtered.mean, batch[t].mean),
-                             PropagatorCheck.relativeError(filtered[t].filtered.covariance.elements, batch[t].covariance.elements))
+                chainK = max(
+                    chainK, PropagatorCheck.relativeError(filtered[t].filtered.mean, batch[t].mean),
+                    PropagatorCheck.relativeError(filtered[t].filtered.covariance.elements, batch[t].covariance.elements))
             }
             // κ of what either side inverts: the observations' joint covariance (batch), the
             // predicted covariances and the updated precisions (filter), the prior precision.
             let observed = (plan.tokens + 1) * d
             let law = try chain.jointLaw(priorMean: mu0, priorPrecision: lambda0, tokens: plan.tokens).covariance
-            var kappaChain = max(try Self.conditionNumber(lambda0),
-                                 try Self.conditionNumber(law.block(rows: observed..<law.rows, cols: observed..<law.cols)))
+            var kappaChain = max(
+                try Self.conditionNumber(lambda0),
+                try Self.conditionNumber(law.block(rows: observed..<law.rows, cols: observed..<law.cols)))
             for step in filtered {
                 kappaChain = max(kappaChain, try Self.conditionNumber(step.predicted.covariance), try Self.conditionNumber(step.precision))
             }
@@ -106,34 +110,45 @@ public struct GaussianClosureExperiment: Experiment {
             mcDof += mc.meanDegreesOfFreedom + mc.covarianceDegreesOfFreedom
             mcMaxZ = max(mcMaxZ, mc.maxAbsZ)
             mcEntries += mc.entryCount
-            rows.append(["\(k)", "\(d)", NumberText.of(identity, digits: 2), NumberText.of(fusionK, digits: 2),
-                         NumberText.fixed(mc.maxAbsZ, 2), "\(NumberText.fixed(mc.meanPValue, 3)) / \(NumberText.fixed(mc.covariancePValue, 3))",
-                         "\(plan.tokens)", NumberText.of(chainK, digits: 2), NumberText.of(kappaChain, digits: 2)])
+            rows.append([
+                "\(k)", "\(d)", NumberText.of(identity, digits: 2), NumberText.of(fusionK, digits: 2),
+                NumberText.fixed(mc.maxAbsZ, 2), "\(NumberText.fixed(mc.meanPValue, 3)) / \(NumberText.fixed(mc.covariancePValue, 3))",
+                "\(plan.tokens)", NumberText.of(chainK, digits: 2), NumberText.of(kappaChain, digits: 2),
+            ])
         }
         typealias Key = QSFClosureKey
         let mcP = ChiSquaredDistribution.survival(mcChi, degreesOfFreedom: Double(mcDof))
         var m: [String: Measurement] = [:]
         m[Key.identityError] = Measurement(identityError, label: "completing-the-square identity, max relative error", pooling: .maximum)
-        m[Key.fusionError] = Measurement(fusionError, label: "posterior by completing the square vs joint conditioning, max relative difference",
-                                         pooling: .maximum)
-        m[Key.filterError] = Measurement(filterError, label: "information filter vs batch conditioning of the sequence, max relative difference",
-                                         pooling: .maximum)
+        m[Key.fusionError] = Measurement(
+            fusionError, label: "posterior by completing the square vs joint conditioning, max relative difference",
+            pooling: .maximum)
+        m[Key.filterError] = Measurement(
+            filterError, label: "information filter vs batch conditioning of the sequence, max relative difference",
+            pooling: .maximum)
         m[Key.identityExcess] = Measurement(identityExcess, label: "identity error in units of max(1e-8, n·ε·κ)", pooling: .maximum)
         m[Key.fusionExcess] = Measurement(fusionExcess, label: "fusion vs joint in units of max(1e-8, n·ε·κ)", pooling: .maximum)
         m[Key.filterExcess] = Measurement(filterExcess, label: "filter vs batch in units of max(1e-8, n·ε·κ)", pooling: .maximum)
         m[Key.conditionNumber] = Measurement(worstCondition, label: "largest condition number κ of the matrices inverted", pooling: .maximum)
-        m[Key.monteCarloPValue] = Measurement(mcP, samples: plan.draws * plan.systems,
-                                              label: "Monte Carlo posterior check, pooled χ² p-value (Bonferroni over seeds)", pooling: .pValue)
-        m[Key.monteCarloMaxZ] = Measurement(mcMaxZ, samples: mcEntries, label: "Monte Carlo posterior check, largest |z| (largest over seeds)",
-                                            pooling: .maximum)
+        m[Key.monteCarloPValue] = Measurement(
+            mcP, samples: plan.draws * plan.systems,
+            label: "Monte Carlo posterior check, pooled χ² p-value (Bonferroni over seeds)", pooling: .pValue)
+        m[Key.monteCarloMaxZ] = Measurement(
+            mcMaxZ, samples: mcEntries, label: "Monte Carlo posterior check, largest |z| (largest over seeds)",
+            pooling: .maximum)
         m[Key.monteCarloEntries] = Measurement(Double(mcEntries), label: "entries in the Monte Carlo check (summed over seeds)", pooling: .sum)
         m[Key.tokens] = Measurement(Double(plan.tokens), label: "tokens per filtered sequence")
-        let table = ReportTable(title: "Gaussian closure on random systems (σ_m = σ_K = 1, γ = 1.2)",
-                                header: ["system", "d", "identity err", "fusion vs joint", "MC max |z|", "MC p (mean / cov)",
-                                         "tokens", "filter vs batch", "κ (chain)"], rows: rows)
-        return ExperimentOutput(measurements: m, tables: [table], notes: [
-            "Fusion and filtering are exact algebra; the measured differences are rounding, and grow with the condition numbers κ of the matrices inverted (the chain's grow with the growth modes of K over the sequence). Each is judged in units of its allowance max(1e-8, n·ε·κ).",
-            "The Monte Carlo check tests the conditional law itself: for a Gaussian joint the residual x − μ'(y) is independent of y, so mean 0 and covariance Λ'⁻¹ are equivalent to x | y ~ N(μ'(y), Λ'⁻¹).",
-        ])
+        let table = ReportTable(
+            title: "Gaussian closure on random systems (σ_m = σ_K = 1, γ = 1.2)",
+            header: [
+                "system", "d", "identity err", "fusion vs joint", "MC max |z|", "MC p (mean / cov)",
+                "tokens", "filter vs batch", "κ (chain)",
+            ], rows: rows)
+        return ExperimentOutput(
+            measurements: m, tables: [table],
+            notes: [
+                "Fusion and filtering are exact algebra; the measured differences are rounding, and grow with the condition numbers κ of the matrices inverted (the chain's grow with the growth modes of K over the sequence). Each is judged in units of its allowance max(1e-8, n·ε·κ).",
+                "The Monte Carlo check tests the conditional law itself: for a Gaussian joint the residual x − μ'(y) is independent of y, so mean 0 and covariance Λ'⁻¹ are equivalent to x | y ~ N(μ'(y), Λ'⁻¹).",
+            ])
     }
 }

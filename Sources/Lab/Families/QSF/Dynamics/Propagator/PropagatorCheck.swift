@@ -36,9 +36,11 @@ public struct PropagatorCheck: Sendable {
     }
 
     /// Runs the check for `sde` from `start` over time `tau` with `trajectories` paths.
-    public static func run(_ sde: MeasuredLinearSDE, start: GaussianState, tau: Double, trajectories: Int,
-                           snapshots: Int = 10, maxSchemeBiasZ: Double = 0.2, maxSteps: Int = 25_600,
-                           fixedSteps: Int? = nil, rng: SeededRNG) throws -> Result {
+    public static func run(
+        _ sde: MeasuredLinearSDE, start: GaussianState, tau: Double, trajectories: Int,
+        snapshots: Int = 10, maxSchemeBiasZ: Double = 0.2, maxSteps: Int = 25_600,
+        fixedSteps: Int? = nil, rng: SeededRNG
+    ) throws -> Result {
         precondition(tau > 0 && trajectories >= 100, "PropagatorCheck: needs τ > 0 and ≥ 100 trajectories")
         let exact = try sde.propagate(start, time: tau)
         var steps = fixedSteps ?? 5 * snapshots
@@ -51,12 +53,14 @@ public struct PropagatorCheck: Sendable {
         }
         let stride = max(1, steps / snapshots)
         let recorded = Array(Swift.stride(from: 0, through: steps, by: stride))
-        let ensemble = try EulerMaruyamaEnsemble(sde, start: start, time: tau, steps: steps, trajectories: trajectories,
-                                                 snapshots: recorded, rng: rng)
+        let ensemble = try EulerMaruyamaEnsemble(
+            sde, start: start, time: tau, steps: steps, trajectories: trajectories,
+            snapshots: recorded, rng: rng)
         let test = try GaussianMomentTest(draws: ensemble.final, mean: exact.mean, covariance: exact.covariance)
         let integrated = sde.integrateMoments(start, time: tau, steps: 4_000)
-        let vanLoanError = max(relativeError(exact.mean, integrated.mean),
-                               relativeError(exact.covariance.elements, integrated.covariance.elements))
+        let vanLoanError = max(
+            relativeError(exact.mean, integrated.mean),
+            relativeError(exact.covariance.elements, integrated.covariance.elements))
         var times: [Double] = [], laws: [GaussianState] = [], means: [[Double]] = [], variances: [[Double]] = []
         for (k, step) in recorded.enumerated() {
             let t = tau * Double(step) / Double(steps)
@@ -68,14 +72,17 @@ public struct PropagatorCheck: Sendable {
         }
         let curveTimes = (0...60).map { tau * Double($0) / 60 }
         let curve = try curveTimes.map { $0 == 0 ? start : try sde.propagate(start, time: $0) }
-        return Result(dimension: sde.dimension, steps: steps, trajectories: trajectories, test: test, schemeBiasZ: bias,
-                      vanLoanError: vanLoanError, times: times, exact: laws, sampleMean: means, sampleVariance: variances,
-                      curveTimes: curveTimes, curve: curve)
+        return Result(
+            dimension: sde.dimension, steps: steps, trajectories: trajectories, test: test, schemeBiasZ: bias,
+            vanLoanError: vanLoanError, times: times, exact: laws, sampleMean: means, sampleVariance: variances,
+            curveTimes: curveTimes, curve: curve)
     }
 
     /// Largest |EM-law − exact| over mean and covariance entries in ensemble standard errors.
-    static func schemeBias(_ sde: MeasuredLinearSDE, start: GaussianState, exact: GaussianState, tau: Double,
-                           steps: Int, trajectories n: Int) -> Double {
+    static func schemeBias(
+        _ sde: MeasuredLinearSDE, start: GaussianState, exact: GaussianState, tau: Double,
+        steps: Int, trajectories n: Int
+    ) -> Double {
         let scheme = sde.eulerMaruyamaLaw(start, time: tau, steps: steps)
         let d = sde.dimension, p = exact.covariance
         var worst = 0.0

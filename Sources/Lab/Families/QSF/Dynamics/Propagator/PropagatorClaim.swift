@@ -43,12 +43,14 @@ enum PropagatorClaim {
         measuring: [Key.maxAbsZ, Key.entries, Key.pValue, Key.schemeBiasZ, Key.chiSquared, Key.degreesOfFreedom]
     ) { e in
         guard let tests = pValues(e), let z = e[Key.maxAbsZ], let entries = e[Key.entries], let bias = e[Key.schemeBiasZ],
-              let chi = e[Key.chiSquared], let dof = e[Key.degreesOfFreedom] else {
+            let chi = e[Key.chiSquared], let dof = e[Key.degreesOfFreedom]
+        else {
             return .failed("qsf.propagator did not report its measurements")
         }
         let (pz, pchi) = tests
         let p = min(1, 2 * min(pz, pchi))
-        let summary = "max |z| = \(NumberText.of(z.value)) over \(Int(entries.value)) entries (p = \(NumberText.of(pz, digits: 2))), "
+        let summary =
+            "max |z| = \(NumberText.of(z.value)) over \(Int(entries.value)) entries (p = \(NumberText.of(pz, digits: 2))), "
             + "χ² = \(NumberText.of(chi.value, digits: 4)) on \(Int(dof.value)) dof (p = \(NumberText.of(pchi, digits: 2))); "
             + "Bonferroni over both p = \(NumberText.of(p, digits: 2)); EM bias ≤ \(NumberText.of(bias.value, digits: 2)) SE"
         if bias.value > 0.5 { return .inconclusive("discretisation bias too large to attribute a difference; \(summary)") }

@@ -38,11 +38,13 @@ enum SSENormClaim {
         measuring: [Key.seedLimitMeanSquare, Key.controlLimitMeanSquare, Key.skewLimitMeanSquare, Key.seedRMSFinest, Key.controlRMSFinest]
     ) { e in
         guard let seed = e[Key.seedLimitMeanSquare], let control = e[Key.controlLimitMeanSquare],
-              let seedRMS = e[Key.seedRMSFinest], let controlRMS = e[Key.controlRMSFinest],
-              let seedSE = seed.error, let controlSE = control.error else {
+            let seedRMS = e[Key.seedRMSFinest], let controlRMS = e[Key.controlRMSFinest],
+            let seedSE = seed.error, let controlSE = control.error
+        else {
             return .failed("qsf.sse did not report its measurements")
         }
-        var summary = "h → 0 limit of RMS(‖ψ‖ − 1) at T = 1: seed \(NumberText.of(max(0, seed.value).squareRoot())) (mean square "
+        var summary =
+            "h → 0 limit of RMS(‖ψ‖ − 1) at T = 1: seed \(NumberText.of(max(0, seed.value).squareRoot())) (mean square "
             + "\(seed.formatted)); norm-preserving control \(control.formatted); at the finest step RMS seed "
             + "\(NumberText.of(seedRMS.value)) vs control \(NumberText.of(controlRMS.value))"
         if let skew = e[Key.skewLimitMeanSquare] { summary += "; with D = 0 the seed's equation still drifts (mean square \(skew.formatted))" }

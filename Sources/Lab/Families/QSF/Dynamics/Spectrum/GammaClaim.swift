@@ -8,11 +8,14 @@ enum GammaClaim {
 
     static let claim = Claim(
         id: "qsf.gamma", seed: Seed.pathIntegral, section: "§XI.3, §XI.5",
-        statement: "The learned measurement strengths γ_l all exceed 1 — attention contributes more than Koopman evolution in every layer — rise with depth, and converge before the loss plateaus.",
+        statement:
+            "The learned measurement strengths γ_l all exceed 1 — attention contributes more than Koopman evolution in every layer — rise with depth, and converge before the loss plateaus.",
         claimed: "γ in 1.05–1.35, all > 1, increasing with depth, stable by mid-training",
         experiment: "qsf.spectrum", evidence: .trainedModel,
-        scope: .seedModels(quote: "§XI.5, of the trained model's parameters: \"All layers exceed unity. The final γ_l > 1 for all layers indicates that attention (measurement) contributes more than Koopman evolution alone\"",
-                           scale: SeedModelScale.qsfPaper),
+        scope: .seedModels(
+            quote:
+                "§XI.5, of the trained model's parameters: \"All layers exceed unity. The final γ_l > 1 for all layers indicates that attention (measurement) contributes more than Koopman evolution alone\"",
+            scale: SeedModelScale.qsfPaper),
         rule: rule)
 
     static let rule = VerdictRule(
@@ -20,8 +23,10 @@ enum GammaClaim {
             + "min_l ρ_l > 1 and the slope of ρ_l against depth > 0, each by > 2σ → reproduced; min_l ρ_l < 1 or slope < 0 by > 2σ "
             + "→ contradicted; otherwise inconclusive (and at smoke scale); raw γ (seed 1.05–1.35) and its settling are reported, "
             + "not judged",
-        measuring: [Key.contributionMin, Key.contributionSlope, Key.contributionMax, Key.min, Key.max, Key.settledFraction,
-                    Key.lossSettledFraction]
+        measuring: [
+            Key.contributionMin, Key.contributionSlope, Key.contributionMax, Key.min, Key.max, Key.settledFraction,
+            Key.lossSettledFraction,
+        ]
     ) { e in
         guard let low = e[Key.contributionMin], let slope = e[Key.contributionSlope] else {
             return KoopmanSpectrumClaims.needsModel(e, "validation hidden states of the trained Stage III model")

@@ -27,8 +27,9 @@ struct GammaTrajectoryAnalysis: Sendable {
 
     init(steps: [Int], gamma: [[Double]], loss: [Double]) {
         precondition(steps.count >= 2, "GammaTrajectoryAnalysis: needs at least two logged steps")
-        precondition(gamma.allSatisfy { $0.count == steps.count } && loss.count == steps.count,
-                     "GammaTrajectoryAnalysis: every series needs one value per logged step")
+        precondition(
+            gamma.allSatisfy { $0.count == steps.count } && loss.count == steps.count,
+            "GammaTrajectoryAnalysis: every series needs one value per logged step")
         precondition(!gamma.isEmpty, "GammaTrajectoryAnalysis: no layers")
         self.steps = steps
         self.gamma = gamma
@@ -70,12 +71,16 @@ struct GammaTrajectoryAnalysis: Sendable {
         m[Key.layers] = Measurement(Double(gamma.count), label: "layers with a learned γ")
         m[Key.min] = Measurement(final.min()!, label: "smallest final γ_l (not identifiable: γ trades scale with W_O)", pooling: .minimum)
         m[Key.max] = Measurement(final.max()!, label: "largest final γ_l", pooling: .maximum)
-        m[Key.layersAtOrBelowOne] = Measurement(Double(final.filter { $0 <= 1 }.count), label: "layers with final γ_l ≤ 1 (summed over seeds)",
-                                                pooling: .sum)
-        m[Key.depthSlope] = Measurement(slope.value, error: slope.error.isFinite ? slope.error : nil, samples: gamma.count,
-                                        label: "least-squares slope of final γ against layer index")
-        m[Key.settledFraction] = Measurement(fraction(gammaSettled), label: "training fraction after which every γ stays within 10% of its excursion from its final value")
-        m[Key.lossSettledFraction] = Measurement(fraction(lossSettled), label: "training fraction after which the loss stays within 10% of its drop from its final value")
+        m[Key.layersAtOrBelowOne] = Measurement(
+            Double(final.filter { $0 <= 1 }.count), label: "layers with final γ_l ≤ 1 (summed over seeds)",
+            pooling: .sum)
+        m[Key.depthSlope] = Measurement(
+            slope.value, error: slope.error.isFinite ? slope.error : nil, samples: gamma.count,
+            label: "least-squares slope of final γ against layer index")
+        m[Key.settledFraction] = Measurement(
+            fraction(gammaSettled), label: "training fraction after which every γ stays within 10% of its excursion from its final value")
+        m[Key.lossSettledFraction] = Measurement(
+            fraction(lossSettled), label: "training fraction after which the loss stays within 10% of its drop from its final value")
         return m
     }
 
@@ -87,7 +92,8 @@ struct GammaTrajectoryAnalysis: Sendable {
         for r in records where r.kind == .train { if let g = r.gamma, let l = r.loss { byStep[r.step] = (g, l) } }
         let steps = byStep.keys.sorted()
         guard steps.count >= 2, let layers = byStep[steps[0]]?.gamma.count, layers > 0,
-              steps.allSatisfy({ byStep[$0]!.gamma.count == layers }) else { return nil }
+            steps.allSatisfy({ byStep[$0]!.gamma.count == layers })
+        else { return nil }
         let raw = steps.map { byStep[$0]!.loss }
         let loss = raw.indices.map { i -> Double in
             let window = raw[max(0, i - 2)...min(raw.count - 1, i + 2)]

@@ -52,9 +52,10 @@ public struct KoopmanLayer: Sendable {
         }
         return try model.blocks.compactMap { block in
             guard let koopman = block.koopman else { return nil }
-            return try KoopmanLayer(index: block.index, generator: koopman.generatorMatrix(),
-                                    valueProjection: block.linearAttention.map { $0.valueProjection().transposed },
-                                    gamma: block.gamma.map { Double($0.value.scalars[0]) })
+            return try KoopmanLayer(
+                index: block.index, generator: koopman.generatorMatrix(),
+                valueProjection: block.linearAttention.map { $0.valueProjection().transposed },
+                gamma: block.gamma.map { Double($0.value.scalars[0]) })
         }
     }
 }

@@ -41,18 +41,24 @@ public struct KoopmanModelAnalysis: Sendable {
         func total(_ c: ModeClass) -> Int { counts.reduce(0) { $0 + ($1[c] ?? 0) } }
         m[keys.layers] = Measurement(Double(layers.count), label: "layers analysed")
         m[keys.epsilon] = Measurement(epsilon, label: "neutral band half-width ε")
-        m[keys.minModulus] = Measurement(moduli.min() ?? .nan, samples: moduli.count, label: "smallest |λ(K)| over layers",
-                                         pooling: .minimum)
-        m[keys.maxModulus] = Measurement(moduli.max() ?? .nan, samples: moduli.count, label: "largest |λ(K)| over layers",
-                                         pooling: .maximum)
-        m[keys.growthModes] = Measurement(Double(total(.growth)), label: "modes with |λ| > 1 + ε (over layers; least over seeds)",
-                                          pooling: .minimum)
-        m[keys.decayModes] = Measurement(Double(total(.decay)), label: "modes with |λ| < 1 − ε (over layers; least over seeds)",
-                                         pooling: .minimum)
-        m[keys.neutralModes] = Measurement(Double(total(.neutral)), label: "modes with ||λ| − 1| ≤ ε (over layers; least over seeds)",
-                                           pooling: .minimum)
-        m[keys.layersWithBothSides] = Measurement(Double(counts.filter { ($0[.growth] ?? 0) > 0 && ($0[.decay] ?? 0) > 0 }.count),
-                                                  label: "layers with both growth and decay modes (least over seeds)", pooling: .minimum)
+        m[keys.minModulus] = Measurement(
+            moduli.min() ?? .nan, samples: moduli.count, label: "smallest |λ(K)| over layers",
+            pooling: .minimum)
+        m[keys.maxModulus] = Measurement(
+            moduli.max() ?? .nan, samples: moduli.count, label: "largest |λ(K)| over layers",
+            pooling: .maximum)
+        m[keys.growthModes] = Measurement(
+            Double(total(.growth)), label: "modes with |λ| > 1 + ε (over layers; least over seeds)",
+            pooling: .minimum)
+        m[keys.decayModes] = Measurement(
+            Double(total(.decay)), label: "modes with |λ| < 1 − ε (over layers; least over seeds)",
+            pooling: .minimum)
+        m[keys.neutralModes] = Measurement(
+            Double(total(.neutral)), label: "modes with ||λ| − 1| ≤ ε (over layers; least over seeds)",
+            pooling: .minimum)
+        m[keys.layersWithBothSides] = Measurement(
+            Double(counts.filter { ($0[.growth] ?? 0) > 0 && ($0[.decay] ?? 0) > 0 }.count),
+            label: "layers with both growth and decay modes (least over seeds)", pooling: .minimum)
         m[keys.maxModulusDeviation] = Measurement(moduli.map { abs($0 - 1) }.max() ?? .nan, label: "max ||λ| − 1|", pooling: .maximum)
         // Budget over the classified modes only, so rounding-level rates of neutral modes do not count.
         let ratios = spectra.map { s -> Double in
@@ -61,16 +67,19 @@ public struct KoopmanModelAnalysis: Sendable {
             let decay = rates.indices.filter { classes[$0] == .decay }.reduce(0) { $0 + rates[$1] }
             return decay < 0 ? growth / -decay : (growth > 0 ? .infinity : 0)
         }
-        m[keys.maxGrowthOverDecay] = Measurement(ratios.max() ?? .nan, label: "max over layers of Σ growth rates / |Σ decay rates| (modes outside the neutral band)",
-                                                 pooling: .maximum)
+        m[keys.maxGrowthOverDecay] = Measurement(
+            ratios.max() ?? .nan, label: "max over layers of Σ growth rates / |Σ decay rates| (modes outside the neutral band)",
+            pooling: .maximum)
         m[keys.maxNetRate] = Measurement(spectra.map(\.netRate).max() ?? .nan, label: "max over layers of Σ log|λ(K)|", pooling: .maximum)
         if let traces {
             m[keys.maxTraceD] = Measurement(traces.max()!, label: "max over layers of Tr D", pooling: .maximum)
             m[keys.meanTraceD] = Measurement(traces.reduce(0, +) / Double(traces.count), label: "mean over layers of Tr D")
-            m[keys.netDissipativeLayers] = Measurement(Double(traces.filter { $0 < 0 }.count), label: "layers with Tr D < 0 (least over seeds)",
-                                                       pooling: .minimum)
-            m[keys.maxNormalisedCommutator] = Measurement(decompositions.compactMap { $0?.normalisedCommutator }.max()!,
-                                                          label: "max ‖[H, D]‖_F / (√2‖H‖_F‖D‖_F)", pooling: .maximum)
+            m[keys.netDissipativeLayers] = Measurement(
+                Double(traces.filter { $0 < 0 }.count), label: "layers with Tr D < 0 (least over seeds)",
+                pooling: .minimum)
+            m[keys.maxNormalisedCommutator] = Measurement(
+                decompositions.compactMap { $0?.normalisedCommutator }.max()!,
+                label: "max ‖[H, D]‖_F / (√2‖H‖_F‖D‖_F)", pooling: .maximum)
         }
         return m
     }
@@ -79,24 +88,32 @@ public struct KoopmanModelAnalysis: Sendable {
     public func table(title: String) -> ReportTable {
         let rows = layers.indices.map { i -> [String] in
             let s = spectra[i], c = s.classCounts, dec = decompositions[i]
-            return ["\(layers[i].index)", NumberText.of(s.minimumModulus), NumberText.of(s.spectralRadius),
-                    "\(c[.decay] ?? 0) / \(c[.neutral] ?? 0) / \(c[.growth] ?? 0)",
-                    NumberText.of(s.totalGrowth), NumberText.of(s.totalDecay),
-                    dec.map { NumberText.of($0.netDissipation) } ?? "—",
-                    dec.map { NumberText.fixed($0.normalisedCommutator, 3) } ?? "—",
-                    layers[i].gamma.map { NumberText.fixed($0, 3) } ?? "—"]
+            return [
+                "\(layers[i].index)", NumberText.of(s.minimumModulus), NumberText.of(s.spectralRadius),
+                "\(c[.decay] ?? 0) / \(c[.neutral] ?? 0) / \(c[.growth] ?? 0)",
+                NumberText.of(s.totalGrowth), NumberText.of(s.totalDecay),
+                dec.map { NumberText.of($0.netDissipation) } ?? "—",
+                dec.map { NumberText.fixed($0.normalisedCommutator, 3) } ?? "—",
+                layers[i].gamma.map { NumberText.fixed($0, 3) } ?? "—",
+            ]
         }
-        return ReportTable(title: title, header: ["layer", "min |λ|", "max |λ|", "decay / neutral / growth", "Σ growth",
-                                                  "Σ decay", "Tr D", "‖[H,D]‖ (norm.)", "γ"], rows: rows)
+        return ReportTable(
+            title: title,
+            header: [
+                "layer", "min |λ|", "max |λ|", "decay / neutral / growth", "Σ growth",
+                "Σ decay", "Tr D", "‖[H,D]‖ (norm.)", "γ",
+            ], rows: rows)
     }
 
     /// Eigenvalues of every layer in the complex plane with the unit circle, one colour per layer.
     public func eigenvalueFigure(name: String, caption: String, title: String) -> Figure {
         var chart = Chart.complexPlane(title: title)
-        let every = max(1, (spectra.count + 7) / 8)          // at most ~8 legend entries
+        let every = max(1, (spectra.count + 7) / 8)  // at most ~8 legend entries
         for (i, s) in spectra.enumerated() {
-            chart.add(.scatter(s.eigenvalues.map(\.real), s.eigenvalues.map(\.imaginary),
-                               label: i % every == 0 ? "layer \(layers[i].index)" : nil, color: .palette(i)))
+            chart.add(
+                .scatter(
+                    s.eigenvalues.map(\.real), s.eigenvalues.map(\.imaginary),
+                    label: i % every == 0 ? "layer \(layers[i].index)" : nil, color: .palette(i)))
         }
         return Figure(name: name, caption: caption, svg: chart.svg())
     }

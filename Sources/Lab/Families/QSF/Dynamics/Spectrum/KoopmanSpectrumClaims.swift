@@ -18,7 +18,10 @@ enum KoopmanSpectrumClaims {
         statement: "Each learned generator is net dissipative: Tr D < 0, so total growth is funded by total decay.",
         claimed: "Tr D < 0; Σ growth rates < |Σ decay rates|",
         experiment: "qsf.spectrum", evidence: .trainedModel,
-        scope: .universal(quote: "§III.4: \"Stability requires only that total decay exceeds total growth\"; individual amplifying modes \"remain 'self-funded' by dissipative modes\""),
+        scope: .universal(
+            quote:
+                "§III.4: \"Stability requires only that total decay exceeds total growth\"; individual amplifying modes \"remain 'self-funded' by dissipative modes\""
+        ),
         rule: netDissipationRule)
 
     static let hamiltonianUnitCircle = Claim(
@@ -32,7 +35,8 @@ enum KoopmanSpectrumClaims {
     static func needsModel(_ e: Evidence, _ what: String) -> Verdict {
         var validation = ""
         if let err = e[Key.Validation.modulusError], let trace = e[Key.Validation.traceDError] {
-            validation = "; the spectrum machinery recovers known generators' |λ| to \(NumberText.of(err.value, digits: 2)) and Tr D to \(NumberText.of(trace.value, digits: 2))"
+            validation =
+                "; the spectrum machinery recovers known generators' |λ| to \(NumberText.of(err.value, digits: 2)) and Tr D to \(NumberText.of(trace.value, digits: 2))"
         }
         return .inconclusive("needs \(what) from the qsf pipeline (no trained model reached the experiment)\(validation)")
     }
@@ -41,14 +45,18 @@ enum KoopmanSpectrumClaims {
         "growth modes (|λ| > 1 + 1e-3) and decay modes (|λ| < 1 − 1e-3) in the trained Stage III model, counted over layers and "
             + "pooled by their least value over seeds: both ≥ 1 → reproduced; either 0 → contradicted; inconclusive at smoke scale; "
             + "the |λ| range is reported beside the seed's 0.3–27.9",
-        measuring: [Key.stageIII.growthModes, Key.stageIII.decayModes, Key.stageIII.minModulus, Key.stageIII.maxModulus,
-                    Key.stageIII.layersWithBothSides, Key.initial.growthModes]
+        measuring: [
+            Key.stageIII.growthModes, Key.stageIII.decayModes, Key.stageIII.minModulus, Key.stageIII.maxModulus,
+            Key.stageIII.layersWithBothSides, Key.initial.growthModes,
+        ]
     ) { e in
         guard let growth = e[Key.stageIII.growthModes], let decay = e[Key.stageIII.decayModes],
-              let lo = e[Key.stageIII.minModulus], let hi = e[Key.stageIII.maxModulus] else {
+            let lo = e[Key.stageIII.minModulus], let hi = e[Key.stageIII.maxModulus]
+        else {
             return needsModel(e, "the trained Stage III model's per-layer K = exp(A)")
         }
-        var summary = "\(Int(growth.value)) growth and \(Int(decay.value)) decay modes (least over seeds); |λ| from \(NumberText.of(lo.value)) to \(NumberText.of(hi.value)) (seed: 0.3–27.9)"
+        var summary =
+            "\(Int(growth.value)) growth and \(Int(decay.value)) decay modes (least over seeds); |λ| from \(NumberText.of(lo.value)) to \(NumberText.of(hi.value)) (seed: 0.3–27.9)"
         if let both = e[Key.stageIII.layersWithBothSides] { summary += "; \(Int(both.value)) layers with both" }
         if let before = e[Key.initial.growthModes] { summary += "; \(Int(before.value)) growth modes at initialisation" }
         if e.scale == .smoke { return .inconclusive("smoke-scale model; \(summary)") }
@@ -60,11 +68,14 @@ enum KoopmanSpectrumClaims {
         "trained Stage III model: some layer with Tr D ≥ 0 (largest over layers and seeds) → contradicted; no growth mode at some "
             + "seed → inconclusive; every Tr D < 0 and no layer's Tr D above its value at initialisation (largest rise over layers "
             + "and seeds < 0) → reproduced, otherwise inconclusive; inconclusive at smoke scale",
-        measuring: [Key.stageIII.maxTraceD, Key.stageIII.growthModes, Key.traceDRise, Key.initial.maxTraceD,
-                    Key.stageIII.maxGrowthOverDecay, Key.stageIII.layers]
+        measuring: [
+            Key.stageIII.maxTraceD, Key.stageIII.growthModes, Key.traceDRise, Key.initial.maxTraceD,
+            Key.stageIII.maxGrowthOverDecay, Key.stageIII.layers,
+        ]
     ) { e in
         guard let maxTrace = e[Key.stageIII.maxTraceD], let growth = e[Key.stageIII.growthModes],
-              let layers = e[Key.stageIII.layers], let ratio = e[Key.stageIII.maxGrowthOverDecay] else {
+            let layers = e[Key.stageIII.layers], let ratio = e[Key.stageIII.maxGrowthOverDecay]
+        else {
             return needsModel(e, "the trained Stage III model's per-layer generators A")
         }
         var summary = "max Tr D \(NumberText.of(maxTrace.value)) over \(Int(layers.value)) layers"
@@ -87,7 +98,9 @@ enum KoopmanSpectrumClaims {
     ) { e in
         guard let deviation = e[Key.stageIV.maxModulusDeviation] else {
             if let v = e[Key.Validation.hamiltonianDeviation] {
-                return .inconclusive("needs the trained Stage IV model's per-layer K from the qsf pipeline (no trained model reached the experiment); skew validation generators give ||λ| − 1| ≤ \(NumberText.of(v.value, digits: 2))")
+                return .inconclusive(
+                    "needs the trained Stage IV model's per-layer K from the qsf pipeline (no trained model reached the experiment); skew validation generators give ||λ| − 1| ≤ \(NumberText.of(v.value, digits: 2))"
+                )
             }
             return needsModel(e, "the trained Stage IV model's per-layer K")
         }

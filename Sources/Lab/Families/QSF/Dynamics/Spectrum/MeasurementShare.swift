@@ -26,8 +26,9 @@ struct MeasurementShare: Sendable {
     init(koopman: [[Double]], measurement: [[Double]], tokens: [Int]) {
         let layers = koopman.count, windows = tokens.count
         precondition(layers > 0 && measurement.count == layers, "MeasurementShare: one energy series per layer for both terms")
-        precondition(windows >= 2 && (koopman + measurement).allSatisfy { $0.count == windows },
-                     "MeasurementShare: needs at least 2 windows and one value per window")
+        precondition(
+            windows >= 2 && (koopman + measurement).allSatisfy { $0.count == windows },
+            "MeasurementShare: needs at least 2 windows and one value per window")
         // Block b's sums: (K_0, M_0, K_1, M_1, …).
         var sums: [Double] = []
         for b in 0..<windows { for l in 0..<layers { sums += [koopman[l][b], measurement[l][b]] } }

@@ -102,7 +102,8 @@ struct ModeSparsityAnalysis: Sendable {
             }
             rows.append([NumberText.of(spectrum.moduli[activations.modes[j]]), text.joined(separator: ", ")])
         }
-        return ReportTable(title: "Items exciting the largest-|λ| modes most (‖P h‖; * = boundary or discourse marker)",
-                           header: ["|λ|", "top items"], rows: rows)
+        return ReportTable(
+            title: "Items exciting the largest-|λ| modes most (‖P h‖; * = boundary or discourse marker)",
+            header: ["|λ|", "top items"], rows: rows)
     }
 }

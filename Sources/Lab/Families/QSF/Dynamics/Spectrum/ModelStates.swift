@@ -26,11 +26,12 @@ struct ModelStates {
 
     /// Runs `model` (inference mode) over `sequences` of one length, one block at a time.
     init(_ model: LanguageModel<Float>, sequences: [[Int32]]) {
-        precondition(!sequences.isEmpty && sequences.allSatisfy { $0.count == sequences[0].count && !$0.isEmpty },
-                     "ModelStates: needs sequences of one non-zero length")
+        precondition(
+            !sequences.isEmpty && sequences.allSatisfy { $0.count == sequences[0].count && !$0.isEmpty },
+            "ModelStates: needs sequences of one non-zero length")
         let batch = sequences.count, length = sequences[0].count, width = model.config.width
         let tape = Tape<Float>()
-        var h = model.tokenEmbedding(tape, sequences.flatMap { $0 }, batch: batch, length: length)      // (B, T, C)
+        var h = model.tokenEmbedding(tape, sequences.flatMap { $0 }, batch: batch, length: length)  // (B, T, C)
         if let positions = model.positionEmbedding {
             h = h + tape.parameter(positions.table).sliced(axis: 0, 0..<length)
         }
@@ -46,8 +47,8 @@ struct ModelStates {
         var excitations: [Matrix] = [], koopmanEnergy: [[Double]] = [], measurementEnergy: [[Double]] = []
         for block in model.blocks {
             if let koopman = block.koopman {
-                let x = block.norm1(h)                                                   // (B, T, C)
-                let u = koopman.input(x)                                                 // (B, T, C)
+                let x = block.norm1(h)  // (B, T, C)
+                let u = koopman.input(x)  // (B, T, C)
                 excitations.append(Matrix(u.value.reshaped([batch * length, width])))
                 if let attention = block.linearAttention, let gamma = block.gamma {
                     koopmanEnergy.append(windowEnergy(koopman(x).value, scale: 1))
@@ -56,7 +57,7 @@ struct ModelStates {
             }
             h = block(h, training: false, trace: nil)
         }
-        let final = model.finalNorm(h)                                                  // (B, T, C)
+        let final = model.finalNorm(h)  // (B, T, C)
         self.excitations = excitations
         self.final = Matrix(final.value.reshaped([batch * length, width]))
         self.koopmanEnergy = koopmanEnergy

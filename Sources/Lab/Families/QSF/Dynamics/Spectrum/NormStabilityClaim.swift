@@ -9,8 +9,9 @@ enum NormStabilityClaim {
         statement: "Final-layer hidden-state norms stay bounded despite growth modes.",
         claimed: "mean 1.02, std 0.08, none > 1.5",
         experiment: "qsf.spectrum", evidence: .trainedModel,
-        scope: .seedModels(quote: "§IV.4, measured on the seed's model across 10,000 validation sequences: mean 1.02, std 0.08, none > 1.5",
-                           scale: SeedModelScale.qsfPaper),
+        scope: .seedModels(
+            quote: "§IV.4, measured on the seed's model across 10,000 validation sequences: mean 1.02, std 0.08, none > 1.5",
+            scale: SeedModelScale.qsfPaper),
         rule: rule)
 
     static let rule = VerdictRule(
@@ -19,10 +20,12 @@ enum NormStabilityClaim {
         measuring: [Key.mean, Key.std, Key.max, Key.countAbove, Key.count]
     ) { e in
         guard let mean = e[Key.mean], let std = e[Key.std], let maximum = e[Key.max], let above = e[Key.countAbove],
-              let count = e[Key.count] else {
+            let count = e[Key.count]
+        else {
             return KoopmanSpectrumClaims.needsModel(e, "final-layer hidden states of the trained Stage III model on validation sequences")
         }
-        let summary = "mean \(mean.formatted), std \(NumberText.of(std.value)), max \(NumberText.of(maximum.value)), \(Int(above.value)) of \(Int(count.value)) above 1.5 (seed: 1.02, 0.08, none)"
+        let summary =
+            "mean \(mean.formatted), std \(NumberText.of(std.value)), max \(NumberText.of(maximum.value)), \(Int(above.value)) of \(Int(count.value)) above 1.5 (seed: 1.02, 0.08, none)"
         if e.scale == .smoke { return .inconclusive("smoke-scale model; \(summary)") }
         let offset = abs(mean.value - 1.02), sigma = mean.error ?? 0
         if above.value > 0 || offset - 2 * sigma > 0.1 || std.value > 0.16 { return .contradicted(summary) }

@@ -10,8 +10,9 @@ enum SemanticSparsityClaim {
         statement: "The largest-|λ| modes are excited mostly by paragraph/sentence ends and discourse markers, and rarely by typical tokens.",
         claimed: "top tokens of high-|λ| modes are boundaries/discourse markers; low activation probability",
         experiment: "qsf.spectrum", evidence: .trainedModel,
-        scope: .seedModels(quote: "§IV.2: \"Eigenvalue analysis reveals that the largest-|λ| modes concentrate on special tokens\"",
-                           scale: SeedModelScale.qsfPaper),
+        scope: .seedModels(
+            quote: "§IV.2: \"Eigenvalue analysis reveals that the largest-|λ| modes concentrate on special tokens\"",
+            scale: SeedModelScale.qsfPaper),
         rule: rule)
 
     static let rule = VerdictRule(
@@ -20,11 +21,14 @@ enum SemanticSparsityClaim {
             + "activation excess = P(active | top modes) − P(active | others), pooled mean. More than half enriched and excess < 0 "
             + "by > 2σ → reproduced; more than half not concentrated or excess > 0 by > 2σ → contradicted; otherwise inconclusive "
             + "(and at smoke scale)",
-        measuring: [Key.layersEnriched, Key.layersNotConcentrated, Key.layers, Key.activationExcess, Key.boundaryShare,
-                    Key.boundaryBaseRate]
+        measuring: [
+            Key.layersEnriched, Key.layersNotConcentrated, Key.layers, Key.activationExcess, Key.boundaryShare,
+            Key.boundaryBaseRate,
+        ]
     ) { e in
         guard let layers = e[Key.layers], let enriched = e[Key.layersEnriched], let weak = e[Key.layersNotConcentrated],
-              let excess = e[Key.activationExcess] else {
+            let excess = e[Key.activationExcess]
+        else {
             return KoopmanSpectrumClaims.needsModel(e, "validation hidden states and tokens of the trained Stage III model")
         }
         var summary = "\(Int(enriched.value)) of \(Int(layers.value)) layers enriched, \(Int(weak.value)) below twice the base rate"

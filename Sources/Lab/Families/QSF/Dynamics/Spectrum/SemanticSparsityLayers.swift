@@ -46,26 +46,34 @@ struct SemanticSparsityLayers {
         let n = layers.map { $0.analysis.topItems.count }.reduce(0, +)
         let hits = layers.map { $0.analysis.boundaryHits }.reduce(0, +)
         let expected = layers.map { Double($0.analysis.topItems.count) * $0.analysis.baseRate }.reduce(0, +)
-        let excess = layers.map { l -> Double in let p = l.analysis.activationProbabilities; return p.top - p.other }
+        let excess = layers.map { l -> Double in
+            let p = l.analysis.activationProbabilities; return p.top - p.other
+        }
         let meanExcess = excess.reduce(0, +) / Double(excess.count)
-        let excessError = excess.count < 2 ? nil
+        let excessError =
+            excess.count < 2
+            ? nil
             : (excess.map { ($0 - meanExcess) * ($0 - meanExcess) }.reduce(0, +) / Double(excess.count - 1) / Double(excess.count)).squareRoot()
         let items = layers[0].analysis.isBoundary.count
         var m: [String: Measurement] = [:]
         m[Key.layers] = Measurement(Double(layers.count), label: "layers analysed (summed over seeds)", pooling: .sum)
-        m[Key.layersEnriched] = Measurement(Double(enriched.filter { $0 }.count),
-                                            label: "layers whose top modes' boundary share exceeds the base rate (Holm over layers, α = 0.05; summed over seeds)",
-                                            pooling: .sum)
-        m[Key.layersNotConcentrated] = Measurement(Double(notConcentrated.filter { $0 }.count),
-                                                   label: "layers whose boundary share is below twice the base rate (Holm over layers, α = 0.05; summed over seeds)",
-                                                   pooling: .sum)
-        m[Key.activationExcess] = Measurement(meanExcess, error: excessError, samples: items,
-                                              label: "mean over layers of P(active | top mode) − P(active | other modes)")
+        m[Key.layersEnriched] = Measurement(
+            Double(enriched.filter { $0 }.count),
+            label: "layers whose top modes' boundary share exceeds the base rate (Holm over layers, α = 0.05; summed over seeds)",
+            pooling: .sum)
+        m[Key.layersNotConcentrated] = Measurement(
+            Double(notConcentrated.filter { $0 }.count),
+            label: "layers whose boundary share is below twice the base rate (Holm over layers, α = 0.05; summed over seeds)",
+            pooling: .sum)
+        m[Key.activationExcess] = Measurement(
+            meanExcess, error: excessError, samples: items,
+            label: "mean over layers of P(active | top mode) − P(active | other modes)")
         m[Key.topItems] = Measurement(Double(n), label: "top-1% items of the top modes, over layers", pooling: .sum)
         m[Key.boundaryHits] = Measurement(Double(hits), label: "boundary/discourse tokens among them", pooling: .sum)
         m[Key.expectedHits] = Measurement(expected, label: "expected at the base rate", pooling: .sum)
-        m[Key.boundaryShare] = Measurement(n > 0 ? Double(hits) / Double(n) : .nan, samples: n,
-                                           label: "boundary/discourse share among the top items, over layers")
+        m[Key.boundaryShare] = Measurement(
+            n > 0 ? Double(hits) / Double(n) : .nan, samples: n,
+            label: "boundary/discourse share among the top items, over layers")
         m[Key.boundaryBaseRate] = Measurement(layers[0].analysis.baseRate, samples: items, label: "boundary/discourse share among all items")
         return m
     }
@@ -75,14 +83,19 @@ struct SemanticSparsityLayers {
         let rows = layers.indices.map { i -> [String] in
             let a = layers[i].analysis, p = a.activationProbabilities
             let radius = a.spectrum.moduli[a.activations.modes[0]]
-            return ["\(layers[i].index)", NumberText.of(radius), "\(a.boundaryHits) / \(a.topItems.count)", NumberText.of(a.baseRate),
-                    NumberText.of(enrichmentP[i], digits: 2), enriched[i] ? "yes" : "no",
-                    NumberText.of(concentrationP[i], digits: 2), notConcentrated[i] ? "yes" : "no",
-                    "\(NumberText.percent(p.top)) / \(NumberText.percent(p.other))"]
+            return [
+                "\(layers[i].index)", NumberText.of(radius), "\(a.boundaryHits) / \(a.topItems.count)", NumberText.of(a.baseRate),
+                NumberText.of(enrichmentP[i], digits: 2), enriched[i] ? "yes" : "no",
+                NumberText.of(concentrationP[i], digits: 2), notConcentrated[i] ? "yes" : "no",
+                "\(NumberText.percent(p.top)) / \(NumberText.percent(p.other))",
+            ]
         }
-        return ReportTable(title: "Semantic sparsity per layer (binomial tests, Holm over layers at α = 0.05)",
-                           header: ["layer", "largest |λ|", "boundary / top items", "base rate", "p (share ≤ base)", "enriched",
-                                    "p (share ≥ 2 × base)", "below 2 × base", "P(active) top / other"], rows: rows)
+        return ReportTable(
+            title: "Semantic sparsity per layer (binomial tests, Holm over layers at α = 0.05)",
+            header: [
+                "layer", "largest |λ|", "boundary / top items", "base rate", "p (share ≤ base)", "enriched",
+                "p (share ≥ 2 × base)", "below 2 × base", "P(active) top / other",
+            ], rows: rows)
     }
 }
 

@@ -34,7 +34,9 @@ public struct SpectrumExperiment: Experiment {
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
         var output = try SpectrumValidation.output(seed: context.seed, items: context.scale == .smoke ? 1_000 : 5_000)
         guard context.dependencyOutputs[RunModels.pipelineID] != nil else {
-            output.notes.append("No trained model reached this experiment: the spectrum claims need the per-layer K = exp(A), W_V and γ of the qsf pipeline's Stage III and Stage IV checkpoints and validation hidden states.")
+            output.notes.append(
+                "No trained model reached this experiment: the spectrum claims need the per-layer K = exp(A), W_V and γ of the qsf pipeline's Stage III and Stage IV checkpoints and validation hidden states."
+            )
             return output
         }
         let models = try RunModels(context)
@@ -75,31 +77,43 @@ public struct SpectrumExperiment: Experiment {
     static func output(_ t: TrainedSpectrum) -> ExperimentOutput {
         var out = ExperimentOutput(measurements: t.measurements())
         out.tables.append(t.stageIII.table(title: "Per-layer Koopman spectra (Stage III)"))
-        out.figures.append(t.stageIII.eigenvalueFigure(name: "qsf-spectrum", caption: "Eigenvalues of K = exp(A) for every layer of the trained Stage III model, with the unit circle.",
-                                                      title: "Koopman eigenvalues, Stage III"))
+        out.figures.append(
+            t.stageIII.eigenvalueFigure(
+                name: "qsf-spectrum", caption: "Eigenvalues of K = exp(A) for every layer of the trained Stage III model, with the unit circle.",
+                title: "Koopman eigenvalues, Stage III"))
         if let initial = t.initial {
             out.tables.append(initial.table(title: "Per-layer Koopman spectra at initialisation (Stage II before training)"))
         }
         if let stageIV = t.stageIV {
             out.tables.append(stageIV.table(title: "Per-layer Koopman spectra (Stage IV, Hamiltonian)"))
-            out.figures.append(stageIV.eigenvalueFigure(name: "qsf-spectrum-hamiltonian", caption: "Eigenvalues of K for every layer of the Stage IV (skew-generator) model.",
-                                                        title: "Koopman eigenvalues, Stage IV"))
+            out.figures.append(
+                stageIV.eigenvalueFigure(
+                    name: "qsf-spectrum-hamiltonian", caption: "Eigenvalues of K for every layer of the Stage IV (skew-generator) model.",
+                    title: "Koopman eigenvalues, Stage IV"))
         }
         if let share = t.share {
             let gammas = t.stageIII.layers.map { $0.gamma.map { NumberText.fixed($0, 3) } ?? "—" }
-            out.tables.append(ReportTable(title: "Measurement term against the Koopman term in the residual update (ρ_l, jackknife over windows)",
-                                          header: ["layer", "γ_l", "ρ_l = RMS‖γ·LinAttn‖ / RMS‖Koopman‖"],
-                                          rows: share.ratios.indices.map { ["\($0)", $0 < gammas.count ? gammas[$0] : "—", Measurement(share.ratios[$0].value, error: share.ratios[$0].error).formatted] }))
+            out.tables.append(
+                ReportTable(
+                    title: "Measurement term against the Koopman term in the residual update (ρ_l, jackknife over windows)",
+                    header: ["layer", "γ_l", "ρ_l = RMS‖γ·LinAttn‖ / RMS‖Koopman‖"],
+                    rows: share.ratios.indices.map {
+                        ["\($0)", $0 < gammas.count ? gammas[$0] : "—", Measurement(share.ratios[$0].value, error: share.ratios[$0].error).formatted]
+                    }))
         }
         if let sparsity = t.sparsity {
             out.tables.append(sparsity.table())
             if let top = sparsity.layers.max(by: { $0.analysis.spectrum.spectralRadius < $1.analysis.spectrum.spectralRadius }) {
                 out.tables.append(top.analysis.table())
                 let frequent = top.analysis.frequentTopLabels().map { "\($0.label) ×\($0.count)" }.joined(separator: ", ")
-                out.notes.append("Most frequent tokens among the \(top.analysis.topItems.count) top-1% items of layer \(top.index)'s top modes (the largest spectral radius): \(frequent). Boundary/discourse tokens are sentence ends, line breaks, end-of-text and a fixed list of marker words (BoundaryTokens), not fitted to this outcome.")
+                out.notes.append(
+                    "Most frequent tokens among the \(top.analysis.topItems.count) top-1% items of layer \(top.index)'s top modes (the largest spectral radius): \(frequent). Boundary/discourse tokens are sentence ends, line breaks, end-of-text and a fixed list of marker words (BoundaryTokens), not fitted to this outcome."
+                )
             }
         }
-        out.notes.insert("Spectral analysis of the Stage III model trained by qsf.pipeline: \(t.stageIII.layers.count) layers of width \(t.width)\(t.stageIV == nil ? "" : ", and of its Stage IV (Hamiltonian) successor"); hidden-state analyses on \(t.windows) validation windows. Final hidden-state norms are ‖h‖/√C of the final norm's output.", at: 0)
+        out.notes.insert(
+            "Spectral analysis of the Stage III model trained by qsf.pipeline: \(t.stageIII.layers.count) layers of width \(t.width)\(t.stageIV == nil ? "" : ", and of its Stage IV (Hamiltonian) successor"); hidden-state analyses on \(t.windows) validation windows. Final hidden-state norms are ‖h‖/√C of the final norm's output.",
+            at: 0)
         if t.gamma == nil { out.notes.append("No γ trajectory: the Stage III result.json with training records was not found.") }
         return out
     }

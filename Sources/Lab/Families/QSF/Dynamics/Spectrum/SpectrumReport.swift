@@ -14,13 +14,19 @@ public enum SpectrumReport {
         func line(_ x: String = "") { out += x + "\n" }
         line("Koopman spectrum of a \(matrix.rows)×\(matrix.cols) \(isGenerator ? "generator A (K = exp A)" : "propagator K")")
         let c = s.classCounts
-        line(String(format: "  spectral radius %.6g, min |λ| %.6g; decay / neutral / growth (ε = %g): %d / %d / %d", s.spectralRadius,
-                    s.minimumModulus, epsilon, c[.decay] ?? 0, c[.neutral] ?? 0, c[.growth] ?? 0))
-        line(String(format: "  Σ growth rates %.6g, Σ decay rates %.6g, net Σ log|λ| %.6g (%@)", s.totalGrowth, s.totalDecay, s.netRate,
-                    s.isNetDissipative ? "net dissipative" : "not net dissipative"))
+        line(
+            String(
+                format: "  spectral radius %.6g, min |λ| %.6g; decay / neutral / growth (ε = %g): %d / %d / %d", s.spectralRadius,
+                s.minimumModulus, epsilon, c[.decay] ?? 0, c[.neutral] ?? 0, c[.growth] ?? 0))
+        line(
+            String(
+                format: "  Σ growth rates %.6g, Σ decay rates %.6g, net Σ log|λ| %.6g (%@)", s.totalGrowth, s.totalDecay, s.netRate,
+                s.isNetDissipative ? "net dissipative" : "not net dissipative"))
         if let d = analysis.decompositions[0] {
-            line(String(format: "  Tr D %.6g; D eigenvalues: Σ positive %.6g, Σ negative %.6g; ‖[H,D]‖_F %.4g (normalised %.4f)", d.netDissipation,
-                        d.dissipatorGrowth, d.dissipatorDecay, d.commutatorNorm, d.normalisedCommutator))
+            line(
+                String(
+                    format: "  Tr D %.6g; D eigenvalues: Σ positive %.6g, Σ negative %.6g; ‖[H,D]‖_F %.4g (normalised %.4f)", d.netDissipation,
+                    d.dissipatorGrowth, d.dissipatorDecay, d.commutatorNorm, d.normalisedCommutator))
         }
         line()
         line("   k          Re λ          Im λ          |λ|      log|λ|   class")
@@ -37,12 +43,14 @@ public enum SpectrumReport {
     public static func checkpoint(_ folder: URL, metrics: URL?, epsilon: Double) throws -> (text: String, figure: Figure) {
         let model = try RunModels.loadModel(checkpoint: folder)
         let isHamiltonian = model.config.architecture == .hamiltonian
-        let analysis = try TrainedSpectrum(stageIII: model, stageIV: isHamiltonian ? model : nil, initial: nil,
-                                           records: try metrics.map { try GammaTrajectoryAnalysis.records(metrics: $0) }
-                                               ?? SpectrumExperiment.trainingRecords(checkpoint: folder), data: nil,
-                                           windows: 0, epsilon: epsilon)
+        let analysis = try TrainedSpectrum(
+            stageIII: model, stageIV: isHamiltonian ? model : nil, initial: nil,
+            records: try metrics.map { try GammaTrajectoryAnalysis.records(metrics: $0) }
+                ?? SpectrumExperiment.trainingRecords(checkpoint: folder), data: nil,
+            windows: 0, epsilon: epsilon)
         let output = SpectrumExperiment.output(analysis)
-        var out = "Koopman spectra of \(folder.path) (\(model.config.architecture.rawValue), \(analysis.stageIII.layers.count) layers, width \(model.config.width))\n"
+        var out =
+            "Koopman spectra of \(folder.path) (\(model.config.architecture.rawValue), \(analysis.stageIII.layers.count) layers, width \(model.config.width))\n"
         // The experiment's tables are titled by pipeline stage; here there is one model, so one table.
         if let table = output.tables.first {
             out += "\nPer-layer Koopman spectra\n" + TextTable.render(header: table.header, rows: table.rows) + "\n"

@@ -41,7 +41,7 @@ enum SpectrumValidation {
     /// The checks' measurements, a table and a figure of the validation spectra, and a note.
     static func output(seed: UInt64, items: Int) throws -> ExperimentOutput {
         typealias Key = QSFSpectrumKey.Validation
-        var rng = SeededRNG(seed: seed, stream: 0x5350_4543)                      // "SPEC"
+        var rng = SeededRNG(seed: seed, stream: 0x5350_4543)  // "SPEC"
         let epsilon = 1e-3
         var layers: [KoopmanLayer] = [], expectedModuli: [[Double]] = [], expectedTrace: [Double] = []
         for (l, blocks) in blocks.enumerated() {
@@ -81,20 +81,26 @@ enum SpectrumValidation {
         m[Key.plantedBoundaryZ] = Measurement(planted, label: "boundary z of a planted sparsity set")
         m[Key.nullBoundaryZ] = Measurement(null, label: "boundary z of its null")
         m[Key.gammaSlope] = Measurement(gamma.depthSlope.value, label: "γ depth slope recovered from synthetic trajectories (true 0.04)")
-        m[Key.gammaSettledFraction] = Measurement(gamma.measurements()[QSFSpectrumKey.Gamma.settledFraction]!.value,
-                                                  label: "γ settling fraction recovered from synthetic trajectories (true 0.4)")
-        m[Key.contributionError] = Measurement(contributionError, label: "max |ρ_l − ρ_true| and |slope − true| on synthetic energies",
-                                               pooling: .maximum)
+        m[Key.gammaSettledFraction] = Measurement(
+            gamma.measurements()[QSFSpectrumKey.Gamma.settledFraction]!.value,
+            label: "γ settling fraction recovered from synthetic trajectories (true 0.4)")
+        m[Key.contributionError] = Measurement(
+            contributionError, label: "max |ρ_l − ρ_true| and |slope − true| on synthetic energies",
+            pooling: .maximum)
         var out = ExperimentOutput(measurements: m)
         out.tables.append(analysis.table(title: "Validation: generators with known spectra (|λ| = e^r)"))
-        out.figures.append(analysis.eigenvalueFigure(name: "qsf-spectrum-validation",
-                                                     caption: "Eigenvalues of K = exp(A) for the validation generators (known rates r and frequencies ω), with the unit circle. The trained model's figure (qsf-spectrum) takes the same form.",
-                                                     title: "Koopman eigenvalues, validation generators"))
-        out.notes.append("Validation: |λ| recovered to \(NumberText.of(modulusError, digits: 2)) (relative), Tr D to \(NumberText.of(traceError, digits: 2)), "
-                         + "Σ log|λ| = Tr D to \(NumberText.of(netError, digits: 2)), \(classError) misclassified modes; skew generators give "
-                         + "||λ| − 1| ≤ \(NumberText.of(hamiltonianDeviation, digits: 2)); planted sparsity z = \(NumberText.of(planted, digits: 2)), "
-                         + "null z = \(NumberText.of(null, digits: 2)); γ slope \(NumberText.of(gamma.depthSlope.value)) (true 0.04); "
-                         + "residual-update ratios recovered to \(NumberText.of(contributionError, digits: 2)).")
+        out.figures.append(
+            analysis.eigenvalueFigure(
+                name: "qsf-spectrum-validation",
+                caption:
+                    "Eigenvalues of K = exp(A) for the validation generators (known rates r and frequencies ω), with the unit circle. The trained model's figure (qsf-spectrum) takes the same form.",
+                title: "Koopman eigenvalues, validation generators"))
+        out.notes.append(
+            "Validation: |λ| recovered to \(NumberText.of(modulusError, digits: 2)) (relative), Tr D to \(NumberText.of(traceError, digits: 2)), "
+                + "Σ log|λ| = Tr D to \(NumberText.of(netError, digits: 2)), \(classError) misclassified modes; skew generators give "
+                + "||λ| − 1| ≤ \(NumberText.of(hamiltonianDeviation, digits: 2)); planted sparsity z = \(NumberText.of(planted, digits: 2)), "
+                + "null z = \(NumberText.of(null, digits: 2)); γ slope \(NumberText.of(gamma.depthSlope.value)) (true 0.04); "
+                + "residual-update ratios recovered to \(NumberText.of(contributionError, digits: 2)).")
         return out
     }
 

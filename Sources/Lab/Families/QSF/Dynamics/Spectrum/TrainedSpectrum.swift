@@ -28,8 +28,10 @@ struct TrainedSpectrum {
     ///   - records: Stage III's training records (γ_l over training).
     ///   - data: the run's corpus, for the analyses on validation windows of T tokens.
     ///   - windows: how many validation windows (B) at most.
-    init(stageIII: LanguageModel<Float>, stageIV: LanguageModel<Float>?, initial: LanguageModel<Float>?,
-         records: [TrainingRecord]?, data: PreparedData?, windows: Int, epsilon: Double = 1e-3, log: (String) -> Void = { _ in }) throws {
+    init(
+        stageIII: LanguageModel<Float>, stageIV: LanguageModel<Float>?, initial: LanguageModel<Float>?,
+        records: [TrainingRecord]?, data: PreparedData?, windows: Int, epsilon: Double = 1e-3, log: (String) -> Void = { _ in }
+    ) throws {
         let layers = try KoopmanLayer.layers(of: stageIII)
         self.stageIII = try KoopmanModelAnalysis(layers: layers, epsilon: epsilon)
         self.stageIV = try stageIV.map { try KoopmanModelAnalysis(layers: try KoopmanLayer.layers(of: $0), epsilon: epsilon) }
@@ -44,17 +46,25 @@ struct TrainedSpectrum {
         }
         log("spectrum: hidden states of \(sequences.count) validation windows of \(sequences[0].count) tokens")
         let states = ModelStates(stageIII, sequences: sequences)
-        share = states.koopmanEnergy.isEmpty ? nil
-            : MeasurementShare(koopman: states.koopmanEnergy, measurement: states.measurementEnergy,
-                               tokens: sequences.map(\.count))
+        share =
+            states.koopmanEnergy.isEmpty
+            ? nil
+            : MeasurementShare(
+                koopman: states.koopmanEnergy, measurement: states.measurementEnergy,
+                tokens: sequences.map(\.count))
         let labels = sequences.flatMap { $0 }.map { data.tokenizer.decode([Int($0)]) }
         let flags = labels.map(BoundaryTokens.isBoundaryOrMarker)
         var analysed: [(index: Int, analysis: ModeSparsityAnalysis)] = []
         for (l, layer) in layers.enumerated() {
             let spectrum = try KoopmanSpectrum(propagator: layer.propagator, epsilon: epsilon)
             guard spectrum.eigenvalues.filter({ $0.imaginary >= 0 }).count > 2 else { continue }
-            analysed.append((layer.index, ModeSparsityAnalysis(spectrum: spectrum, states: states.excitations[l], isBoundary: flags,
-                                                               labels: labels, topModes: 2)))
+            analysed.append(
+                (
+                    layer.index,
+                    ModeSparsityAnalysis(
+                        spectrum: spectrum, states: states.excitations[l], isBoundary: flags,
+                        labels: labels, topModes: 2)
+                ))
         }
         sparsity = analysed.isEmpty ? nil : SemanticSparsityLayers(analysed)
         norms = HiddenStateNorms(states: states.final * (1 / Double(width).squareRoot()))
@@ -67,8 +77,9 @@ struct TrainedSpectrum {
         if let initial {
             m.merge(initial.measurements(QSFSpectrumKey.initial)) { $1 }
             if let trained = stageIII.traces, let before = initial.traces, trained.count == before.count {
-                m[QSFSpectrumKey.traceDRise] = Measurement(zip(trained, before).map { $0 - $1 }.max()!,
-                                                           label: "max over layers of Tr D (trained) − Tr D (initialisation)", pooling: .maximum)
+                m[QSFSpectrumKey.traceDRise] = Measurement(
+                    zip(trained, before).map { $0 - $1 }.max()!,
+                    label: "max over layers of Tr D (trained) − Tr D (initialisation)", pooling: .maximum)
             }
         }
         if let gamma { m.merge(gamma.measurements()) { $1 } }
@@ -84,8 +95,9 @@ struct TrainedSpectrum {
         m[Key.mean] = Measurement(n.mean, error: n.summary.standardError, samples: n.norms.count, label: "mean final hidden-state norm ‖h‖/√C")
         m[Key.std] = Measurement(n.standardDeviation, samples: n.norms.count, label: "standard deviation of the final hidden-state norm")
         m[Key.max] = Measurement(n.maximum, samples: n.norms.count, label: "largest final hidden-state norm", pooling: .maximum)
-        m[Key.countAbove] = Measurement(Double(n.countAbove), samples: n.norms.count, label: "norms above the bound (summed over seeds)",
-                                        pooling: .sum)
+        m[Key.countAbove] = Measurement(
+            Double(n.countAbove), samples: n.norms.count, label: "norms above the bound (summed over seeds)",
+            pooling: .sum)
         m[Key.count] = Measurement(Double(n.norms.count), label: "hidden states measured (summed over seeds)", pooling: .sum)
         m[Key.bound] = Measurement(n.bound, label: "bound")
         return m

@@ -55,7 +55,8 @@ public enum MatrixFile {
         default: throw Error(path, ".npy format version \(major) is not supported (expected 1–3)")
         }
         guard bytes.count >= headerStart + headerLength,
-              let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .ascii) else {
+            let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .ascii)
+        else {
             throw Error(path, "truncated or non-ASCII .npy header")
         }
         func field(_ key: String) -> String? {
@@ -64,9 +65,13 @@ public enum MatrixFile {
         }
         guard let descr = field("descr") else { throw Error(path, ".npy header has no 'descr'") }
         let width: Int
-        if descr.hasPrefix("'<f8'") || descr.hasPrefix("'float64'") { width = 8 }
-        else if descr.hasPrefix("'<f4'") { width = 4 }
-        else { throw Error(path, "dtype \(descr.prefix(8)) is not supported (expected little-endian float64 '<f8' or float32 '<f4')") }
+        if descr.hasPrefix("'<f8'") || descr.hasPrefix("'float64'") {
+            width = 8
+        } else if descr.hasPrefix("'<f4'") {
+            width = 4
+        } else {
+            throw Error(path, "dtype \(descr.prefix(8)) is not supported (expected little-endian float64 '<f8' or float32 '<f4')")
+        }
         let fortran = field("fortran_order")?.hasPrefix("True") ?? false
         guard let shapeText = field("shape"), let open = shapeText.firstIndex(of: "("), let close = shapeText.firstIndex(of: ")") else {
             throw Error(path, ".npy header has no 'shape'")

@@ -47,10 +47,11 @@ public struct SyntheticDynamics: Sendable {
     /// A random measured SDE and a Gaussian start N(m₀, P₀).
     public func measuredSDE(rng: inout SeededRNG) throws -> (sde: MeasuredLinearSDE, start: GaussianState) {
         let d = dimension
-        let sde = MeasuredLinearSDE(generator: generator(rng: &rng), bias: vector(d, std: 0.3, rng: &rng),
-                                    valueProjection: valueProjection(rng: &rng),
-                                    target: vector(valueDimension, std: 1, rng: &rng),
-                                    gamma: gamma, measurementNoise: measurementNoise, koopmanNoise: koopmanNoise)
+        let sde = MeasuredLinearSDE(
+            generator: generator(rng: &rng), bias: vector(d, std: 0.3, rng: &rng),
+            valueProjection: valueProjection(rng: &rng),
+            target: vector(valueDimension, std: 1, rng: &rng),
+            gamma: gamma, measurementNoise: measurementNoise, koopmanNoise: koopmanNoise)
         // P₀ = 0.25·(I + G Gᵀ/d): positive definite, not diagonal.
         let g = Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng)
         let p0 = (Matrix.identity(d) + g.multiplied(by: g, transposeOther: true)) * 0.25
@@ -60,10 +61,11 @@ public struct SyntheticDynamics: Sendable {
     /// A random chained Koopman–measurement system (K = exp(A)) with prior mean and precision.
     public func chain(rng: inout SeededRNG) throws -> (chain: KoopmanMeasurementChain, priorMean: [Double], priorPrecision: Matrix) {
         let d = dimension
-        let chain = KoopmanMeasurementChain(propagator: try generator(rng: &rng).exponential(),
-                                            bias: vector(d, std: 0.3, rng: &rng),
-                                            valueProjection: valueProjection(rng: &rng),
-                                            koopmanNoise: koopmanNoise, measurementNoise: measurementNoise, gamma: gamma)
+        let chain = KoopmanMeasurementChain(
+            propagator: try generator(rng: &rng).exponential(),
+            bias: vector(d, std: 0.3, rng: &rng),
+            valueProjection: valueProjection(rng: &rng),
+            koopmanNoise: koopmanNoise, measurementNoise: measurementNoise, gamma: gamma)
         let g = Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng)
         let precision = (Matrix.identity(d) + g.multiplied(by: g, transposeOther: true)).symmetricPart
         return (chain, vector(d, std: 1, rng: &rng), precision)
@@ -74,18 +76,20 @@ public struct SyntheticDynamics: Sendable {
         let d = dimension
         let g = Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng)
         let precision = (Matrix.identity(d) + g.multiplied(by: g, transposeOther: true)).symmetricPart
-        return GaussianFusion(priorMean: vector(d, std: 1, rng: &rng), priorPrecision: precision,
-                              measurement: valueProjection(rng: &rng),
-                              noiseVariance: measurementNoise * measurementNoise / gamma)
+        return GaussianFusion(
+            priorMean: vector(d, std: 1, rng: &rng), priorPrecision: precision,
+            measurement: valueProjection(rng: &rng),
+            noiseVariance: measurementNoise * measurementNoise / gamma)
     }
 
     /// The seed's SSE on a random system (W square, y of unit scale), with a unit start ψ₀.
     public func sse(rng: inout SeededRNG) -> (sse: NormalisedSSE, start: [Double]) {
         let d = dimension
-        let sse = NormalisedSSE(generator: generator(rng: &rng), bias: [Double](repeating: 0, count: d),
-                                valueProjection: Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng),
-                                target: vector(d, std: 1 / Double(d).squareRoot(), rng: &rng),
-                                gamma: gamma, measurementNoise: measurementNoise)
+        let sse = NormalisedSSE(
+            generator: generator(rng: &rng), bias: [Double](repeating: 0, count: d),
+            valueProjection: Matrix.randomNormal(rows: d, cols: d, std: 1 / Double(d).squareRoot(), rng: &rng),
+            target: vector(d, std: 1 / Double(d).squareRoot(), rng: &rng),
+            gamma: gamma, measurementNoise: measurementNoise)
         let psi = vector(d, std: 1, rng: &rng)
         let n = psi.reduce(0) { $0 + $1 * $1 }.squareRoot()
         return (sse, psi.map { $0 / n })

@@ -1,0 +1,28 @@
+import Foundation
+
+// What every subcommand prints: results on standard output (a table or JSON), progress lines on
+// standard error.
+
+/// Progress lines go to standard error, results to standard output.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// `printError`, or nothing when `quiet` (a command printing JSON keeps standard error for errors).
+func progressLines(quiet: Bool) -> @Sendable (String) -> Void {
+    if quiet { return { _ in } }
+    return { printError($0) }
+}
+
+/// `value` as pretty-printed JSON with sorted keys; ±∞ and NaN as the strings "inf", "-inf", "nan".
+func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return try encoder.encode(value)
+}
+
+/// Prints `report` as JSON when `json`, else as `table(report)`.
+func printReport<T: Encodable>(_ report: T, json: Bool, table: (T) -> String) throws {
+    print(json ? String(decoding: try encodeJSON(report), as: UTF8.self) : table(report))
+}
