@@ -29,15 +29,14 @@ test:
 # The tests not tagged `.slow` (no runs of the binary, no mpirun jobs, nothing over about 2 s):
 # the quick check while editing; `make test` runs these and the slow ones. Swift 6.3's swift test
 # cannot skip by tag, so a slow test also carries `.skippedInFastRuns`, which ATTNLAB_FAST_TESTS
-# turns on. SLOW_UNTAGGED names the slow tests whose files do not carry the tag yet.
-SLOW_UNTAGGED := LabTests\.DistributedTrainingTests|LabTests\.RunCorpusTests|comparisonPageRendersInHeadlessChromium
+# turns on.
 test-fast:
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build $(RELEASE) $(TESTING) --build-tests
-	ATTNLAB_FAST_TESTS=1 $(SWIFT) test $(RELEASE) $(TESTING) --skip-build --skip '$(SLOW_UNTAGGED)'
+	ATTNLAB_FAST_TESTS=1 $(SWIFT) test $(RELEASE) $(TESTING) --skip-build
 
 # swift-format's lint with .swift-format, findings as errors (CI runs it before the tests);
-# `make format` rewrites the files in place. scripts/lint.sh lists the files it leaves out.
+# `make format` rewrites the files in place.
 lint:
 	SWIFT=$(SWIFT) scripts/lint.sh
 

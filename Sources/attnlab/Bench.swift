@@ -69,7 +69,10 @@ extension AttnLab.Bench {
         @Flag(help: "Keep IEEE subnormals in the training threads instead of flushing them to zero (docs/BENCHMARKS.md).")
         var keepDenormals = false
 
-        @Option(help: ArgumentHelp("Also train data-parallel on N ranks of Open MPI on this machine (each with threads ÷ N threads and batch ÷ N sequences), interleaved with one process in --rounds rounds, and print both with their ratio.", valueName: "N"))
+        @Option(
+            help: ArgumentHelp(
+                "Also train data-parallel on N ranks of Open MPI on this machine (each with threads ÷ N threads and batch ÷ N sequences), interleaved with one process in --rounds rounds, and print both with their ratio.",
+                valueName: "N"))
         var ranks: Int?
 
         @Option(help: "Rounds of the --ranks comparison.")
@@ -85,7 +88,8 @@ extension AttnLab.Bench {
             if let ranks {
                 let batch = (config.uppercased() == "A" ? TrainingBenchmark.Shape.a : .b).batchSize
                 guard ranks >= 2, batch % ranks == 0 else {
-                    throw ValidationError("--ranks expects a rank count of at least 2 that divides config \(config.uppercased())'s batch of \(batch), got \(ranks)")
+                    throw ValidationError(
+                        "--ranks expects a rank count of at least 2 that divides config \(config.uppercased())'s batch of \(batch), got \(ranks)")
                 }
                 guard !memory else { throw ValidationError("--ranks times training steps; it does not combine with --memory") }
                 guard (1...20).contains(rounds) else { throw ValidationError("--rounds expects 1 to 20, got \(rounds)") }
@@ -94,17 +98,21 @@ extension AttnLab.Bench {
 
         func run() throws {
             if let ranks {
-                return try RankComparison(arch: arch, config: config.uppercased(), steps: steps, ranks: ranks, rounds: rounds,
-                                          keepDenormals: keepDenormals).run()
+                return try RankComparison(
+                    arch: arch, config: config.uppercased(), steps: steps, ranks: ranks, rounds: rounds,
+                    keepDenormals: keepDenormals
+                ).run()
             }
-            var benchmark = TrainingBenchmark(architecture: Architecture(rawValue: arch)!,
-                                              shape: config.uppercased() == "A" ? .a : .b)
+            var benchmark = TrainingBenchmark(
+                architecture: Architecture(rawValue: arch)!,
+                shape: config.uppercased() == "A" ? .a : .b)
             // Under `mpirun -np N` the ranks train one model data-parallel; rank 0 reports.
             let group = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment) > 1 ? ProcessGroup.world : .single
             if group.isDistributed {
                 guard benchmark.shape.batchSize % group.size == 0, !memory else {
-                    group.abort("bench train on \(group.size) ranks needs a rank count that divides config \(benchmark.shape.name)'s batch of "
-                                + "\(benchmark.shape.batchSize), without --memory")
+                    group.abort(
+                        "bench train on \(group.size) ranks needs a rank count that divides config \(benchmark.shape.name)'s batch of "
+                            + "\(benchmark.shape.batchSize), without --memory")
                 }
                 benchmark.group = group
             }

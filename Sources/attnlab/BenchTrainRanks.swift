@@ -32,17 +32,21 @@ struct RankComparison {
         let stderr = StandardError()
         for round in 1...rounds {
             stderr.line("round \(round) of \(rounds): 1 process × \(threads) thread\(threads == 1 ? "" : "s") …")
-            single.append(try Self.result(of: URL(fileURLWithPath: "/usr/bin/env"), ["ATTNLAB_THREADS=\(threads)", executable.path] + arguments,
-                                          what: "the one-process run"))
+            single.append(
+                try Self.result(
+                    of: URL(fileURLWithPath: "/usr/bin/env"), ["ATTNLAB_THREADS=\(threads)", executable.path] + arguments,
+                    what: "the one-process run"))
             stderr.line("round \(round) of \(rounds): \(ranks) ranks × \(perRank) thread\(perRank == 1 ? "" : "s") …")
             distributed.append(try Self.result(of: mpirun, mpiArguments + [executable.path] + arguments, what: "the \(ranks)-rank run"))
         }
         let shape = single[0].shape
-        print("\(arch) config \(shape.name) (\(single[0].parameters) parameters, batch \(shape.batchSize) × \(shape.contextLength) tokens), "
-              + "\(steps) timed steps; tokens/s per round, interleaved")
+        print(
+            "\(arch) config \(shape.name) (\(single[0].parameters) parameters, batch \(shape.batchSize) × \(shape.contextLength) tokens), "
+                + "\(steps) timed steps; tokens/s per round, interleaved")
         var rows = [["1 process × \(threads) thread\(threads == 1 ? "" : "s"), batch \(shape.batchSize)"] + single.map { Self.number($0.tokensPerSecond) }]
-        rows.append(["\(ranks) ranks × \(perRank) thread\(perRank == 1 ? "" : "s"), batch \(shape.batchSize / ranks) each"]
-                    + distributed.map { Self.number($0.tokensPerSecond) })
+        rows.append(
+            ["\(ranks) ranks × \(perRank) thread\(perRank == 1 ? "" : "s"), batch \(shape.batchSize / ranks) each"]
+                + distributed.map { Self.number($0.tokensPerSecond) })
         rows.append(["\(ranks) ranks ÷ 1 process"] + zip(distributed, single).map { String(format: "%.2f×", $0.tokensPerSecond / $1.tokensPerSecond) })
         print(TextTable.render(header: ["run"] + (1...rounds).map { "round \($0)" }, rows: rows))
     }

@@ -9,9 +9,9 @@ extension AttnLab {
         static let configuration = CommandConfiguration(
             abstract: "List the seeds' claims, or check them by running their experiments.",
             discussion: """
-            `attnlab claims` lists every claim with its seed section and whether an experiment measures it.
-            `attnlab claims check ID… | --all` runs the experiments and writes a run directory with report.html.
-            """,
+                `attnlab claims` lists every claim with its seed section and whether an experiment measures it.
+                `attnlab claims check ID… | --all` runs the experiments and writes a run directory with report.html.
+                """,
             subcommands: [List.self, Check.self, RunExperiment.self],
             defaultSubcommand: List.self
         )
@@ -27,7 +27,8 @@ extension AttnLab.Claims {
         @Flag(help: "Print the registry section of docs/CLAIMS.md instead: every claim with its seed, claimed value, evidence, experiment and verdict rule.")
         var markdown = false
 
-        @Option(help: ArgumentHelp("Rewrite the registry section of this Markdown file (docs/CLAIMS.md) in place, keeping the prose around it.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp("Rewrite the registry section of this Markdown file (docs/CLAIMS.md) in place, keeping the prose around it.", valueName: "file"))
         var updateDocs: String?
 
         func run() throws {
@@ -49,15 +50,15 @@ extension AttnLab.Claims {
         static let configuration = CommandConfiguration(
             abstract: "Run the experiments behind claims and report a verdict for each.",
             discussion: """
-            Writes a run directory (default runs/<timestamp>-<scale>) with config.json, metrics.jsonl, results.json, \
-            figures/*.svg, report.md and report.html. Every experiment that trains or samples runs at --seeds seeds \
-            derived from the master seed; each verdict is judged on the measurements pooled over them and at each \
-            seed. Experiments run --jobs at a time, each in its own child process, so a crash is reported as that \
-            experiment's failure and the others still run. Under `mpirun -np N` the N ranks share the experiments \
-            (the run directory must be on a filesystem every rank mounts) and rank 0 writes the results. A run that \
-            was killed continues with --resume. Exit status: 0 when every experiment ran (whatever the verdicts), 1 \
-            when an experiment failed.
-            """
+                Writes a run directory (default runs/<timestamp>-<scale>) with config.json, metrics.jsonl, results.json, \
+                figures/*.svg, report.md and report.html. Every experiment that trains or samples runs at --seeds seeds \
+                derived from the master seed; each verdict is judged on the measurements pooled over them and at each \
+                seed. Experiments run --jobs at a time, each in its own child process, so a crash is reported as that \
+                experiment's failure and the others still run. Under `mpirun -np N` the N ranks share the experiments \
+                (the run directory must be on a filesystem every rank mounts) and rank 0 writes the results. A run that \
+                was killed continues with --resume. Exit status: 0 when every experiment ran (whatever the verdicts), 1 \
+                when an experiment failed.
+                """
         )
 
         @Argument(help: "Claim ids to check (see `attnlab claims`).")
@@ -78,7 +79,10 @@ extension AttnLab.Claims {
         @Option(help: "Repeat the run described by a run directory's config.json (scale and seed can be overridden).")
         var config: String?
 
-        @Option(help: ArgumentHelp("Continue a run that was interrupted (killed, or a rank died) in its own directory: experiments that finished keep their outputs, the rest run.", valueName: "RUN_DIR"))
+        @Option(
+            help: ArgumentHelp(
+                "Continue a run that was interrupted (killed, or a rank died) in its own directory: experiments that finished keep their outputs, the rest run.",
+                valueName: "RUN_DIR"))
         var resume: String?
 
         @OptionGroup var replication: ReplicationOptions
@@ -93,8 +97,10 @@ extension AttnLab.Claims {
                 throw ValidationError("claim ids, --all, --config and --resume exclude each other\(given)")
             }
             if resume != nil {
-                let fixed = [("--scale", scale != nil), ("--seed", seed != nil), ("--out", out != nil), ("--seeds", replication.seeds != nil),
-                             ("--threads", replication.threads != nil), ("--data", corpus.data != nil), ("--corpus", corpus.corpus != nil)]
+                let fixed = [
+                    ("--scale", scale != nil), ("--seed", seed != nil), ("--out", out != nil), ("--seeds", replication.seeds != nil),
+                    ("--threads", replication.threads != nil), ("--data", corpus.data != nil), ("--corpus", corpus.corpus != nil),
+                ]
                 if let (option, _) = fixed.first(where: { $0.1 }) {
                     throw ValidationError("--resume continues the run as its config.json describes it; \(option) cannot change it")
                 }
@@ -113,8 +119,9 @@ extension AttnLab.Claims {
                 }
                 let loaded = try RunConfiguration.load(file)
                 let plan = try RunPlan.resolve(claimIDs: loaded.claims, experimentIDs: loaded.experiments)
-                try executeRun(plan: plan, configuration: loaded, out: nil, isolation: replication.isolation(threads: loaded.threadsPerExperiment),
-                               resume: directory)
+                try executeRun(
+                    plan: plan, configuration: loaded, out: nil, isolation: replication.isolation(threads: loaded.threadsPerExperiment),
+                    resume: directory)
                 return
             }
             let plan: RunPlan
@@ -125,17 +132,20 @@ extension AttnLab.Claims {
                 plan = try RunPlan.resolve(claimIDs: loaded.claims, experimentIDs: loaded.experiments)
                 let scale = scale.flatMap(Scale.init(rawValue:)) ?? loaded.scale
                 // A repeated run keeps the seeds and threads that fixed its numbers unless told otherwise.
-                configuration = replication.configuration(scale: scale, seed: seed ?? loaded.seed, plan: plan, all: loaded.all,
-                                                          defaultSeeds: loaded.seeds, defaultThreads: loaded.threadsPerExperiment)
+                configuration = replication.configuration(
+                    scale: scale, seed: seed ?? loaded.seed, plan: plan, all: loaded.all,
+                    defaultSeeds: loaded.seeds, defaultThreads: loaded.threadsPerExperiment)
                 // …and the corpus, checked to be the same bytes, unless another one is named.
                 if corpusRequest == nil, let recorded = loaded.corpus { (corpusRequest, expectedCorpus) = (recorded.request, recorded) }
             } else {
                 plan = try RunPlan.resolve(claimIDs: ids, all: all)
-                configuration = replication.configuration(scale: scale.flatMap(Scale.init(rawValue:)) ?? .quick, seed: seed ?? 1,
-                                                          plan: plan, all: all)
+                configuration = replication.configuration(
+                    scale: scale.flatMap(Scale.init(rawValue:)) ?? .quick, seed: seed ?? 1,
+                    plan: plan, all: all)
             }
-            try executeRun(plan: plan, configuration: configuration, out: out, isolation: replication.isolation,
-                           corpus: corpusRequest, expectedCorpus: expectedCorpus)
+            try executeRun(
+                plan: plan, configuration: configuration, out: out, isolation: replication.isolation,
+                corpus: corpusRequest, expectedCorpus: expectedCorpus)
         }
     }
 
@@ -175,9 +185,10 @@ extension AttnLab.Claims {
                 guard let eq = entry.firstIndex(of: "=") else { throw ValidationError("--dependency expects ID=FILE, got '\(entry)'") }
                 files[String(entry[..<eq])] = URL(fileURLWithPath: String(entry[entry.index(after: eq)...]))
             }
-            let status = ExperimentHost.runAsChild(id: id, runDirectory: URL(fileURLWithPath: runDir, isDirectory: true),
-                                                   folder: URL(fileURLWithPath: folder, isDirectory: true), scale: scale, seed: seed,
-                                                   replicate: replicate, dependencyFiles: files)
+            let status = ExperimentHost.runAsChild(
+                id: id, runDirectory: URL(fileURLWithPath: runDir, isDirectory: true),
+                folder: URL(fileURLWithPath: folder, isDirectory: true), scale: scale, seed: seed,
+                replicate: replicate, dependencyFiles: files)
             if status != 0 { throw ExitCode(status) }
         }
     }
@@ -191,8 +202,10 @@ extension AttnLab.Claims {
 /// (`Runner.group`); only rank 0 prints the verdicts. An error on any rank ends the whole job
 /// with a message naming the rank; what was already written stays (continue with `--resume`).
 @discardableResult
-func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, isolation: Runner.Isolation,
-                corpus: RunCorpus.Request? = nil, expectedCorpus: RunCorpus? = nil, resume: RunDirectory? = nil) throws -> Runner.Summary {
+func executeRun(
+    plan: RunPlan, configuration: RunConfiguration, out: String?, isolation: Runner.Isolation,
+    corpus: RunCorpus.Request? = nil, expectedCorpus: RunCorpus? = nil, resume: RunDirectory? = nil
+) throws -> Runner.Summary {
     let group = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment) > 1 ? ProcessGroup.world : .single
     let stderr = StandardError()
     let rankTag = group.isDistributed ? "rank \(group.rank): " : ""
@@ -209,8 +222,9 @@ func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, is
             let created = try RunDirectory.create(requested: out.map { URL(fileURLWithPath: $0, isDirectory: true) }, scale: configuration.scale)
             if let corpus {
                 do {
-                    configuration.corpus = try RunCorpus.prepare(corpus, scale: configuration.scale, into: created.url,
-                                                                 expected: expectedCorpus, log: { stderr.line("attnlab: " + $0) })
+                    configuration.corpus = try RunCorpus.prepare(
+                        corpus, scale: configuration.scale, into: created.url,
+                        expected: expectedCorpus, log: { stderr.line("attnlab: " + $0) })
                 } catch {
                     try? FileManager.default.removeItem(at: created.url.appendingPathComponent(RunCorpus.folderName))
                     throw error
@@ -227,13 +241,15 @@ func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, is
     if case .childProcess(_, let n) = isolation { jobs = ", \(n) at a time" } else { jobs = ", in process" }
     let ranks = group.isDistributed ? " on each of \(group.size) ranks" : ""
     if group.rank == 0 {
-        stderr.line("attnlab: \(resume == nil ? "" : "resuming ")\(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
-                    + "\(configuration.scale.rawValue), master seed \(configuration.seed), \(configuration.seeds) seeds per experiment that "
-                    + "trains or samples, \(configuration.threadsPerExperiment) thread\(configuration.threadsPerExperiment == 1 ? "" : "s") each\(jobs)\(ranks) "
-                    + "→ \(directory.url.path)")
+        stderr.line(
+            "attnlab: \(resume == nil ? "" : "resuming ")\(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
+                + "\(configuration.scale.rawValue), master seed \(configuration.seed), \(configuration.seeds) seeds per experiment that "
+                + "trains or samples, \(configuration.threadsPerExperiment) thread\(configuration.threadsPerExperiment == 1 ? "" : "s") each\(jobs)\(ranks) "
+                + "→ \(directory.url.path)")
     }
-    let runner = Runner(plan: plan, configuration: configuration, directory: directory, isolation: isolation, group: group,
-                        resume: resume != nil, progress: { stderr.line(rankTag + $0) })
+    let runner = Runner(
+        plan: plan, configuration: configuration, directory: directory, isolation: isolation, group: group,
+        resume: resume != nil, progress: { stderr.line(rankTag + $0) })
     let summary = try onEveryRank { try runner.run() }
     guard group.rank == 0 else { return summary }
     print(ClaimsCatalog.verdictTable(summary.outcomes))
@@ -250,13 +266,17 @@ func executeRun(plan: RunPlan, configuration: RunConfiguration, out: String?, is
 
 /// How a claims run replicates and schedules its experiments (`claims check`, `reproduce`).
 struct ReplicationOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Seeds per experiment that trains or samples: each runs at this many seeds derived from the master seed, and every verdict is judged on the pooled measurements and at each seed. (default: smoke 2, quick 4, small 3, paper 3)", valueName: "K"))
+    @Option(
+        help: ArgumentHelp(
+            "Seeds per experiment that trains or samples: each runs at this many seeds derived from the master seed, and every verdict is judged on the pooled measurements and at each seed. (default: smoke 2, quick 4, small 3, paper 3)",
+            valueName: "K"))
     var seeds: Int?
 
     @Option(help: ArgumentHelp("Experiments run at once, each in its own process. (default: processors ÷ threads)", valueName: "N"))
     var jobs: Int?
 
-    @Option(help: ArgumentHelp("Threads each experiment computes with. Numbers depend on it, not on --jobs; config.json records it. (default: 1)", valueName: "T"))
+    @Option(
+        help: ArgumentHelp("Threads each experiment computes with. Numbers depend on it, not on --jobs; config.json records it. (default: 1)", valueName: "T"))
     var threads: Int?
 
     @Flag(help: "Run every experiment inside this process, one after another (a crash ends the run; threads as the process has them).")
@@ -284,12 +304,15 @@ struct ReplicationOptions: ParsableArguments {
         return .childProcess(executable: currentExecutable(), jobs: jobs ?? max(1, processors / max(1, threads) / max(1, ranksHere)))
     }
 
-    func configuration(scale: Scale, seed: UInt64, plan: RunPlan, all: Bool, defaultSeeds: Int? = nil,
-                       defaultThreads: Int? = nil) -> RunConfiguration {
+    func configuration(
+        scale: Scale, seed: UInt64, plan: RunPlan, all: Bool, defaultSeeds: Int? = nil,
+        defaultThreads: Int? = nil
+    ) -> RunConfiguration {
         let threadCount = inProcess ? Parallel.defaultThreads : (threads ?? defaultThreads ?? 1)
-        var c = RunConfiguration(scale: scale, seed: seed, seeds: seeds ?? defaultSeeds, threadsPerExperiment: threadCount,
-                                 claims: plan.claims.map(\.id), experiments: plan.experiments.map(\.id), all: all,
-                                 isolation: inProcess ? .inProcess : .process)
+        var c = RunConfiguration(
+            scale: scale, seed: seed, seeds: seeds ?? defaultSeeds, threadsPerExperiment: threadCount,
+            claims: plan.claims.map(\.id), experiments: plan.experiments.map(\.id), all: all,
+            isolation: inProcess ? .inProcess : .process)
         c.command = CommandLine.arguments
         return c
     }
@@ -297,13 +320,22 @@ struct ReplicationOptions: ParsableArguments {
 
 /// The corpus a claims run trains on, when not the built-in generated stories.
 struct RunCorpusOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Train every trained-model experiment on this folder written by `attnlab data prepare` (its files are linked into the run directory).", valueName: "DIR"))
+    @Option(
+        help: ArgumentHelp(
+            "Train every trained-model experiment on this folder written by `attnlab data prepare` (its files are linked into the run directory).",
+            valueName: "DIR"))
     var data: String?
 
-    @Option(help: ArgumentHelp("Train every trained-model experiment on this text corpus, prepared into the run directory with a BPE tokenizer of the scale's vocabulary.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Train every trained-model experiment on this text corpus, prepared into the run directory with a BPE tokenizer of the scale's vocabulary.",
+            valueName: "FILE"))
     var corpus: String?
 
-    @Option(help: ArgumentHelp("How --corpus separates documents: tinystories (<|endoftext|> between stories), paragraphs (blank lines) or text (one document). (default: paragraphs, as `data prepare`)", valueName: "FORMAT"))
+    @Option(
+        help: ArgumentHelp(
+            "How --corpus separates documents: tinystories (<|endoftext|> between stories), paragraphs (blank lines) or text (one document). (default: paragraphs, as `data prepare`)",
+            valueName: "FORMAT"))
     var format: String?
 
     func validate() throws {

@@ -86,8 +86,9 @@ extension AttnLab {
         let ranks = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment)
         let distributed: [ParsableCommand.Type] = [Train.self, Bench.Allreduce.self, Bench.Train.self, Claims.Check.self, Reproduce.QSF.self]
         guard ranks > 1, !distributed.contains(where: { type(of: command) == $0 }) else { return }
-        throw CommandError("this command runs in one process; under mpirun -np \(ranks) only `train`, `bench allreduce`, `bench train`, "
-                           + "`claims check` and `reproduce qsf` run as ranks (start it with a plain `attnlab …`, or `mpirun -np 1`)")
+        throw CommandError(
+            "this command runs in one process; under mpirun -np \(ranks) only `train`, `bench allreduce`, `bench train`, "
+                + "`claims check` and `reproduce qsf` run as ranks (start it with a plain `attnlab …`, or `mpirun -np 1`)")
     }
 
     /// `error`, with Foundation's file errors turned into a `CommandError` in plain words.

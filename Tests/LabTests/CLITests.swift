@@ -118,7 +118,7 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
     }
 
     @Test func benchTrainRanksValidatesItsArguments() {
-        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "3"]) }   // 16 sequences do not split 3 ways
+        #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "3"]) }  // 16 sequences do not split 3 ways
         #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "1"]) }
         #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "2", "--memory", "--steps", "200"]) }
         #expect(throws: (any Error).self) { try AttnLab.Bench.Train.parse(["--ranks", "2", "--rounds", "0"]) }

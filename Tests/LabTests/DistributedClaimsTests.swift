@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lab
 
 /// `claims check` over Open MPI on the real executable, two ranks on loopback: the ranks share
@@ -16,7 +17,8 @@ import Testing
 
     static func check(_ binary: URL, ranks: Int, _ arguments: [String]) throws -> (Int32, String, String) {
         let command = ["claims", "check"] + arguments + ["--jobs", ranks == 1 ? "2" : "1"]
-        return ranks == 1 ? try DistributedTrainingTests.single(binary, command)
+        return ranks == 1
+            ? try DistributedTrainingTests.single(binary, command)
             : try runProcess(DistributedTrainingTests.mpirun, DistributedTrainingTests.mpiArguments(ranks, binary, command))
     }
 
@@ -63,9 +65,10 @@ import Testing
         }.sorted()
     }
 
-    @Test func twoRanksWriteWhatOneProcessWritesAndAKilledRankResumes() throws {
-        #expect(FileManager.default.isExecutableFile(atPath: DistributedTrainingTests.mpirun.path),
-                "mpirun is missing: scripts/ensure-deps.sh test installs openmpi-bin")
+    @Test(.tags(.slow), .skippedInFastRuns) func twoRanksWriteWhatOneProcessWritesAndAKilledRankResumes() throws {
+        #expect(
+            FileManager.default.isExecutableFile(atPath: DistributedTrainingTests.mpirun.path),
+            "mpirun is missing: scripts/ensure-deps.sh test installs openmpi-bin")
         let (folder, _, binary) = try ReliabilityProcessTests.workspace("mpi-claims")
         defer { try? FileManager.default.removeItem(at: folder) }
         let common = Self.claims + ["--scale", "smoke", "--seed", "4"]
@@ -99,10 +102,12 @@ import Testing
         }
         let pid = try #require(victim, "rank 1 finished no task before the job ended")
         DistributedTrainingTests.killRank(1, pid: pid, of: launcher, logs: folder.appendingPathComponent("killed-log"))
-        #expect(!FileManager.default.fileExists(atPath: killed.appendingPathComponent("results.json").path),
-                "the run finished before rank 1 was killed")
-        (status, _, err) = try runProcess(DistributedTrainingTests.mpirun,
-                                          DistributedTrainingTests.mpiArguments(2, binary, ["claims", "check", "--resume", killed.path, "--jobs", "1"]))
+        #expect(
+            !FileManager.default.fileExists(atPath: killed.appendingPathComponent("results.json").path),
+            "the run finished before rank 1 was killed")
+        (status, _, err) = try runProcess(
+            DistributedTrainingTests.mpirun,
+            DistributedTrainingTests.mpiArguments(2, binary, ["claims", "check", "--resume", killed.path, "--jobs", "1"]))
         #expect(status == 0, "resuming after the kill failed: \(err)")
         #expect(err.contains("resuming"))
         let resumed = try Self.numbers(killed)

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Models
 import TensorCore
+import Testing
+
+@testable import Models
 
 /// Data-parallel training over Open MPI on the real executable, two ranks on loopback
 /// (`mpirun --oversubscribe`): two ranks with micro-batch B train exactly as one process with
@@ -19,8 +20,10 @@ import TensorCore
 
     /// `mpirun -np N` of attnlab with one BLAS thread per rank (so both runs use the same kernels).
     static func mpiArguments(_ ranks: Int, _ binary: URL, _ arguments: [String]) -> [String] {
-        ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", "--mca", "btl", "self,vader",
-         "-x", "ATTNLAB_THREADS=1", binary.path] + arguments
+        [
+            "--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", "--mca", "btl", "self,vader",
+            "-x", "ATTNLAB_THREADS=1", binary.path,
+        ] + arguments
     }
 
     /// One process with one thread: the reference.
@@ -37,8 +40,11 @@ import TensorCore
 
     /// The pid of rank `rank` among mpirun's children (Open MPI starts local ranks as its children).
     static func rankProcess(_ rank: Int, of launcher: Process) -> pid_t? {
-        guard let children = try? String(contentsOfFile: "/proc/\(launcher.processIdentifier)/task/\(launcher.processIdentifier)/children",
-                                         encoding: .utf8) else { return nil }
+        guard
+            let children = try? String(
+                contentsOfFile: "/proc/\(launcher.processIdentifier)/task/\(launcher.processIdentifier)/children",
+                encoding: .utf8)
+        else { return nil }
         for child in children.split(separator: " ").compactMap({ pid_t($0) }) {
             guard let environ = FileManager.default.contents(atPath: "/proc/\(child)/environ") else { continue }
             let variables = environ.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
@@ -57,7 +63,7 @@ import TensorCore
         #expect(log.contains("rank \(rank)"), "the job's message does not name the dead rank: \(log)")
     }
 
-    @Test func twoRanksMatchOneProcessSurviveAKilledRankAndRefuseAnotherRankCount() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func twoRanksMatchOneProcessSurviveAKilledRankAndRefuseAnotherRankCount() throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.mpirun.path), "mpirun is missing: scripts/ensure-deps.sh test installs openmpi-bin")
         let (folder, data, binary) = try ReliabilityProcessTests.workspace("mpi")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -92,8 +98,9 @@ import TensorCore
 
         // A rank killed mid-run ends the job, named; the checkpoint survives and --resume finishes the run.
         let killed = folder.appendingPathComponent("killed")
-        let launcher = try ReliabilityProcessTests.launch(Self.mpirun, Self.mpiArguments(2, binary, ["train"] + common + ["--out", killed.path]),
-                                                          logs: folder.appendingPathComponent("killed-log"))
+        let launcher = try ReliabilityProcessTests.launch(
+            Self.mpirun, Self.mpiArguments(2, binary, ["train"] + common + ["--out", killed.path]),
+            logs: folder.appendingPathComponent("killed-log"))
         #expect(ReliabilityProcessTests.wait(for: 8, in: killed, process: launcher, seconds: 60))
         let victim = try #require(Self.rankProcess(1, of: launcher), "rank 1 of the job was not found among mpirun's children")
         Self.killRank(1, pid: victim, of: launcher, logs: folder.appendingPathComponent("killed-log"))

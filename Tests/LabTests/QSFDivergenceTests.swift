@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
+
 @testable import Lab
 @testable import Models
 
@@ -41,8 +42,10 @@ struct QSFDivergenceRuleTests {
         let both = try verdict(id, Self.diverged(twinTrained: false))
         #expect(both.label == "inconclusive" && both.reason.contains("no unannealed twin trained"))
         // Only the twin diverged: nothing to compare.
-        let twin: [MeasurementKey: Measurement] = [Key.diverged(.qsfNoAnneal): Measurement(1, pooling: .sum),
-                                                   Key.divergedStep(.qsfNoAnneal): Measurement(12, pooling: .minimum)]
+        let twin: [MeasurementKey: Measurement] = [
+            Key.diverged(.qsfNoAnneal): Measurement(1, pooling: .sum),
+            Key.divergedStep(.qsfNoAnneal): Measurement(12, pooling: .minimum),
+        ]
         #expect(try verdict(id, twin).reason == "the unannealed Stage III twin diverged at step 12")
         #expect(try verdict(id, Self.diverged(), scale: .smoke).reason.contains("smoke"))
     }
@@ -131,8 +134,9 @@ struct QSFDivergedPipelineTests {
         settings.stageLearningRates = Self.rates
         let data = try RunModels(pipelineContext).data()
         var lines: [String] = []
-        let again = try QSFPipeline(settings: settings).run(data: data, folder: pipelineContext.directory.appendingPathComponent("pipeline"),
-                                                            log: { lines.append($0) })
+        let again = try QSFPipeline(settings: settings).run(
+            data: data, folder: pipelineContext.directory.appendingPathComponent("pipeline"),
+            log: { lines.append($0) })
         #expect(lines.contains("qsf: diverged earlier at step \(Int(step)); not retrained"), "\(lines)")
         #expect(lines.contains { $0.hasPrefix("fnet: finished earlier") })
         #expect(lines.contains("hamiltonian: not trained, initialised from qsf, which diverged at step \(Int(step))"), "\(lines)")
@@ -144,8 +148,9 @@ struct QSFDivergedPipelineTests {
         let fnetFolder = pipelineContext.directory.appendingPathComponent("pipeline/fnet")
         try FileManager.default.removeItem(at: fnetFolder.appendingPathComponent("result.json"))
         lines = []
-        let third = try QSFPipeline(settings: settings).run(data: data, folder: pipelineContext.directory.appendingPathComponent("pipeline"),
-                                                            log: { lines.append($0) })
+        let third = try QSFPipeline(settings: settings).run(
+            data: data, folder: pipelineContext.directory.appendingPathComponent("pipeline"),
+            log: { lines.append($0) })
         #expect(lines.contains("fnet: finished earlier without its result; training it again"), "\(lines)")
         let before = try #require(again.first { $0.name == "fnet" }?.summary), after = try #require(third.first { $0.name == "fnet" }?.summary)
         #expect(after.finalTrainingLoss == before.finalTrainingLoss && after.validation.loss == before.validation.loss)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lab
 
 /// `attnlab report RUN_A RUN_B`: several runs' verdicts side by side.
@@ -16,16 +17,19 @@ import Testing
     }
 
     static let claims = [
-        Claim(id: "probe.small", seed: Seed.bornRule, section: "§", statement: "x is small", claimed: "x ≤ 2", experiment: "probe.x",
-              evidence: .simulation, rule: .atMost("x", 2)),
-        Claim(id: "probe.positive", seed: Seed.bornRule, section: "§", statement: "x is positive", claimed: "x ≥ 0", experiment: "probe.x",
-              evidence: .identity, rule: .atLeast("x", 0)),
+        Claim(
+            id: "probe.small", seed: Seed.bornRule, section: "§", statement: "x is small", claimed: "x ≤ 2", experiment: "probe.x",
+            evidence: .simulation, rule: .atMost("x", 2)),
+        Claim(
+            id: "probe.positive", seed: Seed.bornRule, section: "§", statement: "x is positive", claimed: "x ≥ 0", experiment: "probe.x",
+            evidence: .identity, rule: .atLeast("x", 0)),
     ]
 
     static func run(_ scale: Scale, into url: URL) throws {
         let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: claims, experiments: [ScaleProbe()])
-        let configuration = RunConfiguration(scale: scale, seed: 3, seeds: 2, claims: plan.claims.map(\.id),
-                                             experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
+        let configuration = RunConfiguration(
+            scale: scale, seed: 3, seeds: 2, claims: plan.claims.map(\.id),
+            experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
         let run = try RunDirectory.create(requested: url, scale: scale)
         _ = try Runner(plan: plan, configuration: configuration, directory: run, isolation: .inProcess).run()
     }
@@ -51,7 +55,7 @@ import Testing
     }
 
     /// The comparison page renders in headless Chromium like report.html does.
-    @Test func comparisonPageRendersInHeadlessChromium() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func comparisonPageRendersInHeadlessChromium() throws {
         guard let chromium = chromiumExecutable() else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("CI=true but chromium is not installed") }
             return

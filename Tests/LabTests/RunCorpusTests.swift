@@ -2,6 +2,7 @@ import Foundation
 import Models
 import TensorCore
 import Testing
+
 @testable import Lab
 
 /// A named corpus end to end through the built executable at smoke scale: `--corpus FILE`
@@ -22,14 +23,18 @@ import Testing
         try Data(stories.joined(separator: "\n<|endoftext|>\n").utf8).write(to: url)
     }
 
-    @Test func aNamedCorpusIsTrainedOnRecordedAndRepeated() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func aNamedCorpusIsTrainedOnRecordedAndRepeated() throws {
         let executable = try #require(builtExecutable())
         let temp = TemporaryDirectory()
         let file = temp.url.appendingPathComponent("stories.txt")
         try Self.writeStories(to: file)
         let first = temp.url.appendingPathComponent("first")
-        let (status, _, stderr) = try runProcess(executable, ["reproduce", "qsf", "--scale", "smoke", "--seeds", "1", "--corpus", file.path,
-                                                              "--format", "tinystories", "--out", first.path])
+        let (status, _, stderr) = try runProcess(
+            executable,
+            [
+                "reproduce", "qsf", "--scale", "smoke", "--seeds", "1", "--corpus", file.path,
+                "--format", "tinystories", "--out", first.path,
+            ])
         #expect(status == 0, "\(stderr)")
         let results = try RunResults.load(first.appendingPathComponent("results.json"))
         let corpus = try #require(results.config.corpus)
@@ -44,8 +49,12 @@ import Testing
 
         // --config repeats it on the same bytes…
         let second = temp.url.appendingPathComponent("second")
-        let (rerun, _, rerunErr) = try runProcess(executable, ["claims", "check", "--config", first.appendingPathComponent("config.json").path,
-                                                              "--out", second.path])
+        let (rerun, _, rerunErr) = try runProcess(
+            executable,
+            [
+                "claims", "check", "--config", first.appendingPathComponent("config.json").path,
+                "--out", second.path,
+            ])
         #expect(rerun == 0, "\(rerunErr)")
         let repeated = try RunResults.load(second.appendingPathComponent("results.json"))
         #expect(repeated.config.corpus?.sha256 == corpus.sha256)
@@ -56,23 +65,35 @@ import Testing
         // …and refuses a corpus that changed since, naming it, before training.
         try Self.writeStories(to: file, count: 130)
         let third = temp.url.appendingPathComponent("third")
-        let (changed, _, changedErr) = try runProcess(executable, ["claims", "check", "--config", first.appendingPathComponent("config.json").path,
-                                                                  "--out", third.path])
+        let (changed, _, changedErr) = try runProcess(
+            executable,
+            [
+                "claims", "check", "--config", first.appendingPathComponent("config.json").path,
+                "--out", third.path,
+            ])
         #expect(changed != 0 && changedErr.contains(file.path) && changedErr.contains("SHA-256"), "\(changedErr)")
         #expect(!FileManager.default.fileExists(atPath: third.appendingPathComponent("results.json").path))
     }
 
-    @Test func aPreparedFolderIsLinkedIntoTheRun() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func aPreparedFolderIsLinkedIntoTheRun() throws {
         let executable = try #require(builtExecutable())
         let temp = TemporaryDirectory()
         let file = temp.url.appendingPathComponent("stories.txt"), data = temp.url.appendingPathComponent("data")
         try Self.writeStories(to: file)
-        let (prepared, _, preparedErr) = try runProcess(executable, ["data", "prepare", "--corpus", file.path, "--format", "tinystories",
-                                                                    "--vocab", "300", "--output", data.path])
+        let (prepared, _, preparedErr) = try runProcess(
+            executable,
+            [
+                "data", "prepare", "--corpus", file.path, "--format", "tinystories",
+                "--vocab", "300", "--output", data.path,
+            ])
         #expect(prepared == 0, "\(preparedErr)")
         let run = temp.url.appendingPathComponent("run")
-        let (status, _, stderr) = try runProcess(executable, ["claims", "check", "qsf.loss-ordering", "--scale", "smoke", "--seeds", "1",
-                                                              "--data", data.path, "--out", run.path])
+        let (status, _, stderr) = try runProcess(
+            executable,
+            [
+                "claims", "check", "qsf.loss-ordering", "--scale", "smoke", "--seeds", "1",
+                "--data", data.path, "--out", run.path,
+            ])
         #expect(status == 0, "\(stderr)")
         let corpus = try #require(try RunResults.load(run.appendingPathComponent("results.json")).config.corpus)
         #expect(corpus.origin == .prepared && corpus.vocabulary == 300)
@@ -88,21 +109,28 @@ import Testing
     func badCorpusOptionsAreRefusedByName(_ arguments: [String], _ named: String) throws {
         let executable = try #require(builtExecutable())
         let temp = TemporaryDirectory()
-        let (status, _, stderr) = try runProcess(executable, ["claims", "check", "qsf.loss-ordering", "--scale", "smoke",
-                                                              "--out", temp.url.appendingPathComponent("run").path] + arguments)
+        let (status, _, stderr) = try runProcess(
+            executable,
+            [
+                "claims", "check", "qsf.loss-ordering", "--scale", "smoke",
+                "--out", temp.url.appendingPathComponent("run").path,
+            ] + arguments)
         #expect(status != 0 && stderr.contains(named), "\(stderr)")
     }
 
-    @Test func aCorpusThatIsNotUTF8IsRefusedBeforeTraining() throws {
+    @Test(.tags(.slow), .skippedInFastRuns) func aCorpusThatIsNotUTF8IsRefusedBeforeTraining() throws {
         let executable = try #require(builtExecutable())
         let temp = TemporaryDirectory()
         let file = temp.url.appendingPathComponent("latin1.txt")
         try Data([0x48, 0x69, 0xE9, 0x0A] + Array("<|endoftext|>\nmore text\n".utf8)).write(to: file)
         let run = temp.url.appendingPathComponent("run")
-        let (status, _, stderr) = try runProcess(executable, ["claims", "check", "qsf.loss-ordering", "--scale", "smoke",
-                                                              "--corpus", file.path, "--format", "tinystories", "--out", run.path])
+        let (status, _, stderr) = try runProcess(
+            executable,
+            [
+                "claims", "check", "qsf.loss-ordering", "--scale", "smoke",
+                "--corpus", file.path, "--format", "tinystories", "--out", run.path,
+            ])
         #expect(status != 0 && stderr.contains(file.path) && stderr.contains("UTF-8"), "\(stderr)")
         #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("config.json").path))
     }
 }
-

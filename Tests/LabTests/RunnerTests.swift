@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Lab
 
 /// A temporary directory removed when the test ends.
@@ -22,12 +23,17 @@ struct MeasuringStub: Experiment {
         var chart = Chart(title: "stub", xLabel: "x", yLabel: "y")
         chart.add(.scatter([1, 2, 3], [1, 4, 9], errors: [0.1, 0.2, 0.3], label: "squares"))
         try Data("artefact".utf8).write(to: context.directory.appendingPathComponent("data.txt"))
-        return ExperimentOutput(measurements: ["x": Measurement(1.0, error: 0.1, samples: 500, label: "the x"),
-                                               "weird": Measurement(.infinity)],
-                                figures: [Figure(name: "squares", caption: "Squares.", svg: chart.svg()),
-                                          Figure(name: "squares", caption: "Same name.", svg: chart.svg())],
-                                tables: [ReportTable(title: "T", header: ["a", "b"], rows: [["1", "2|3"]])],
-                                notes: ["a note"], artifacts: ["data": context.artifactPath(context.directory.appendingPathComponent("data.txt"))])
+        return ExperimentOutput(
+            measurements: [
+                "x": Measurement(1.0, error: 0.1, samples: 500, label: "the x"),
+                "weird": Measurement(.infinity),
+            ],
+            figures: [
+                Figure(name: "squares", caption: "Squares.", svg: chart.svg()),
+                Figure(name: "squares", caption: "Same name.", svg: chart.svg()),
+            ],
+            tables: [ReportTable(title: "T", header: ["a", "b"], rows: [["1", "2|3"]])],
+            notes: ["a note"], artifacts: ["data": context.artifactPath(context.directory.appendingPathComponent("data.txt"))])
     }
 }
 
@@ -54,22 +60,28 @@ enum StubRegistry {
         DependentStub(id: "stub.after-throw", dependencies: ["stub.throw"]),
     ]
     static let claims: [Claim] = [
-        Claim(id: "stub.x-is-one", seed: Seed.bornRule, section: "§1", statement: "x is one", claimed: "1.0 ± 0.05",
-              experiment: "stub.measure", evidence: .simulation, rule: .agrees("x", with: 1.0, claimedError: 0.05)),
-        Claim(id: "stub.y-is-two", seed: Seed.bornRule, section: "§2", statement: "y is two", claimed: "2",
-              experiment: "stub.after-measure", evidence: .simulation, rule: .agrees("y", with: 2).requiringSamples(5000, of: "y")),
-        Claim(id: "stub.thrown", seed: Seed.nnqft, section: "§3", statement: "throws", claimed: "—", experiment: "stub.throw",
-              evidence: .simulation, rule: .atMost("z", 1)),
-        Claim(id: "stub.downstream", seed: Seed.nnqft, section: "§4", statement: "after a failure", claimed: "—",
-              experiment: "stub.after-throw", evidence: .simulation, rule: .atMost("y", 1)),
-        Claim(id: "stub.pending", seed: Seed.pathIntegral, section: "§5", statement: "not yet", claimed: "—", experiment: nil,
-              evidence: .simulation, rule: .pending),
+        Claim(
+            id: "stub.x-is-one", seed: Seed.bornRule, section: "§1", statement: "x is one", claimed: "1.0 ± 0.05",
+            experiment: "stub.measure", evidence: .simulation, rule: .agrees("x", with: 1.0, claimedError: 0.05)),
+        Claim(
+            id: "stub.y-is-two", seed: Seed.bornRule, section: "§2", statement: "y is two", claimed: "2",
+            experiment: "stub.after-measure", evidence: .simulation, rule: .agrees("y", with: 2).requiringSamples(5000, of: "y")),
+        Claim(
+            id: "stub.thrown", seed: Seed.nnqft, section: "§3", statement: "throws", claimed: "—", experiment: "stub.throw",
+            evidence: .simulation, rule: .atMost("z", 1)),
+        Claim(
+            id: "stub.downstream", seed: Seed.nnqft, section: "§4", statement: "after a failure", claimed: "—",
+            experiment: "stub.after-throw", evidence: .simulation, rule: .atMost("y", 1)),
+        Claim(
+            id: "stub.pending", seed: Seed.pathIntegral, section: "§5", statement: "not yet", claimed: "—", experiment: nil,
+            evidence: .simulation, rule: .pending),
     ]
 
     static func run(into directory: URL) throws -> Runner.Summary {
         let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: claims, experiments: experiments)
-        let configuration = RunConfiguration(scale: .smoke, seed: 7, claims: plan.claims.map(\.id),
-                                             experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
+        let configuration = RunConfiguration(
+            scale: .smoke, seed: 7, claims: plan.claims.map(\.id),
+            experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
         let run = try RunDirectory.create(requested: directory, scale: .smoke)
         return try Runner(plan: plan, configuration: configuration, directory: run, isolation: .inProcess).run()
     }
@@ -81,21 +93,29 @@ enum StubRegistry {
         let out = temp.url.appendingPathComponent("run")
         let summary = try StubRegistry.run(into: out)
         let status = Dictionary(uniqueKeysWithValues: summary.results.experiments.map { ($0.id, $0.status) })
-        #expect(status == ["stub.measure": .succeeded, "stub.after-measure": .succeeded, "stub.throw": .failed,
-                           "stub.after-throw": .skipped])
+        #expect(
+            status == [
+                "stub.measure": .succeeded, "stub.after-measure": .succeeded, "stub.throw": .failed,
+                "stub.after-throw": .skipped,
+            ])
         #expect(summary.results.hasFailures)
         #expect(summary.results.experiment("stub.throw")?.error?.contains("replicate 1 (seed ") == true)
         #expect(summary.results.experiment("stub.throw")?.error?.contains("boom: the input file is malformed") == true)
         let verdicts = Dictionary(uniqueKeysWithValues: summary.outcomes.map { ($0.claim.id, $0.verdict.label) })
-        #expect(verdicts == ["stub.x-is-one": "reproduced", "stub.y-is-two": "inconclusive", "stub.thrown": "failed",
-                             "stub.downstream": "failed", "stub.pending": "not yet implemented"])
+        #expect(
+            verdicts == [
+                "stub.x-is-one": "reproduced", "stub.y-is-two": "inconclusive", "stub.thrown": "failed",
+                "stub.downstream": "failed", "stub.pending": "not yet implemented",
+            ])
         // The dependency's output reached the dependent experiment.
         #expect(summary.results.experiment("stub.after-measure")?.measurements["y"]?.value == 2)
 
         let fm = FileManager.default
-        for file in ["config.json", "metrics.jsonl", "results.json", "report.md", "report.html", "figures/squares.svg",
-                     "figures/stub.measure-squares.svg", "experiments/stub.measure/replicate-1/output.json",
-                     "experiments/stub.measure/replicate-2/output.json", "experiments/stub.measure/replicate-1/data.txt"] {
+        for file in [
+            "config.json", "metrics.jsonl", "results.json", "report.md", "report.html", "figures/squares.svg",
+            "figures/stub.measure-squares.svg", "experiments/stub.measure/replicate-1/output.json",
+            "experiments/stub.measure/replicate-2/output.json", "experiments/stub.measure/replicate-1/data.txt",
+        ] {
             #expect(fm.fileExists(atPath: out.appendingPathComponent(file).path), "\(file) missing")
         }
         // No temporary files are left behind by the atomic writes.
@@ -106,7 +126,7 @@ enum StubRegistry {
         #expect(html.contains("boom: the input file is malformed"))
         #expect(html.contains("&lt;with markup &amp; quotes &quot;&gt;"))
         #expect(!html.contains("<script"))
-        #expect(html.contains("<img src=\"data:image/svg+xml;base64,"))   // figures are embedded as images (UntrustedFigure)
+        #expect(html.contains("<img src=\"data:image/svg+xml;base64,"))  // figures are embedded as images (UntrustedFigure)
         // The claims table comes before the experiment sections.
         let claimsAt = try #require(html.range(of: "id=\"claims\"")), firstExperiment = try #require(html.range(of: "class=\"experiment\""))
         #expect(claimsAt.lowerBound < firstExperiment.lowerBound)
@@ -135,14 +155,18 @@ enum StubRegistry {
         let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: StubRegistry.claims, experiments: StubRegistry.experiments)
         let configuration = try RunConfiguration.load(out.appendingPathComponent("config.json"))
         let lines = LinesBox()
-        let resumed = try Runner(plan: plan, configuration: configuration, directory: RunDirectory(existing: out), isolation: .inProcess,
-                                 resume: true, progress: { lines.append($0) }).run()
+        let resumed = try Runner(
+            plan: plan, configuration: configuration, directory: RunDirectory(existing: out), isolation: .inProcess,
+            resume: true, progress: { lines.append($0) }
+        ).run()
         #expect(lines.all.contains { $0.contains("resuming: 3 of 8 tasks finished before") }, "\(lines.all)")
         #expect(try Data(contentsOf: kept) == keptOutcome, "a task that had succeeded ran again")
         #expect(fm.fileExists(atPath: unfinished.appendingPathComponent("output.json").path))
         #expect(resumed.results.experiments.map(\.status) == first.results.experiments.map(\.status))
         #expect(resumed.outcomes.map(\.verdict.label) == first.outcomes.map(\.verdict.label))
-        #expect(resumed.results.experiment("stub.after-measure")?.measurements["y"]?.value == first.results.experiment("stub.after-measure")?.measurements["y"]?.value)
+        #expect(
+            resumed.results.experiment("stub.after-measure")?.measurements["y"]?.value
+                == first.results.experiment("stub.after-measure")?.measurements["y"]?.value)
         #expect(fm.fileExists(atPath: out.appendingPathComponent("results.json").path))
     }
 
@@ -181,8 +205,9 @@ enum StubRegistry {
         _ = try StubRegistry.run(into: out)
         // A stricter rule for the same claim now contradicts the stored measurement.
         var claims = StubRegistry.claims
-        claims[0] = Claim(id: "stub.x-is-one", seed: Seed.bornRule, section: "§1", statement: "x is one", claimed: "1.5",
-                          experiment: "stub.measure", evidence: .simulation, rule: .agrees("x", with: 1.5))
+        claims[0] = Claim(
+            id: "stub.x-is-one", seed: Seed.bornRule, section: "§1", statement: "x is one", claimed: "1.5",
+            experiment: "stub.measure", evidence: .simulation, rule: .agrees("x", with: 1.5))
         let (outcomes, dropped) = try ReportWriter.rerender(out, registry: Array(claims.prefix(4)))
         #expect(outcomes.first { $0.claim.id == "stub.x-is-one" }?.verdict.label == "contradicted")
         #expect(dropped == ["stub.pending"])
@@ -213,8 +238,9 @@ enum StubRegistry {
         }
         // Arguments: claims run-experiment ID --run-dir DIR --folder F --scale S --seed N.
         func child(_ id: String, _ executable: URL, forward: @escaping @Sendable (String) -> Void = { _ in }) -> ExperimentHost.Result {
-            ExperimentHost.runInChild(id: id, executable: executable, run: run, folder: run.experimentDirectory(id), scale: .smoke, seed: 1,
-                                      replicate: nil, dependencyFiles: [:], threads: 1, forward: forward)
+            ExperimentHost.runInChild(
+                id: id, executable: executable, run: run, folder: run.experimentDirectory(id), scale: .smoke, seed: 1,
+                replicate: nil, dependencyFiles: [:], threads: 1, forward: forward)
         }
         let crash = try script("crash.sh", "echo 'working…' >&2\necho 'Fatal error: index out of range' >&2\nkill -ILL $$")
         let lines = LinesBox()
@@ -222,8 +248,9 @@ enum StubRegistry {
         guard case .failed(let message) = crashed else { Issue.record("crash not detected"); return }
         #expect(message.contains("signal 4") && message.contains("Fatal error: index out of range"), "\(message)")
         #expect(lines.all == ["working…", "Fatal error: index out of range"])
-        #expect(try String(contentsOf: run.experimentDirectory("x").appendingPathComponent("stderr.log"), encoding: .utf8)
-            .contains("index out of range"))
+        #expect(
+            try String(contentsOf: run.experimentDirectory("x").appendingPathComponent("stderr.log"), encoding: .utf8)
+                .contains("index out of range"))
 
         let thrower = try script("throw.sh", "mkdir -p \"$7\"\nprintf 'bad input: x.csv line 3' > \"$7/error.txt\"\nexit 3")
         guard case .failed(let thrown) = child("y", thrower)

@@ -21,10 +21,12 @@ public struct TrainingBenchmark {
         public var feedForward: Int
         public var tiedEmbeddings: Bool
 
-        public static let a = Shape(name: "A", vocabularySize: 2048, width: 128, layers: 4, heads: 4, contextLength: 128,
-                                    batchSize: 16, feedForward: 512, tiedEmbeddings: true)
-        public static let b = Shape(name: "B", vocabularySize: 4096, width: 256, layers: 6, heads: 8, contextLength: 256,
-                                    batchSize: 8, feedForward: 1024, tiedEmbeddings: true)
+        public static let a = Shape(
+            name: "A", vocabularySize: 2048, width: 128, layers: 4, heads: 4, contextLength: 128,
+            batchSize: 16, feedForward: 512, tiedEmbeddings: true)
+        public static let b = Shape(
+            name: "B", vocabularySize: 4096, width: 256, layers: 6, heads: 8, contextLength: 256,
+            batchSize: 8, feedForward: 1024, tiedEmbeddings: true)
     }
 
     public struct Result: Codable, Sendable {
@@ -90,13 +92,14 @@ public struct TrainingBenchmark {
         let sgemm = Self.sgemmGFLOPS(n: 1024)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Result(architecture: architecture.rawValue, shape: shape, parameters: model.parameterCount,
-                      tokensPerSecond: tokensPerSecond, secondsPerStep: median, flopsPerToken: flops,
-                      gflops: flops * tokensPerSecond / 1e9, sgemmGFLOPS: sgemm,
-                      fractionOfSgemm: flops * tokensPerSecond / 1e9 / sgemm,
-                      peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads,
-                      cpuSecondsPerStep: cpuSeconds[cpuSeconds.count / 2], flushesDenormals: flushesDenormals,
-                      ranks: group.isDistributed ? group.size : nil)
+        return Result(
+            architecture: architecture.rawValue, shape: shape, parameters: model.parameterCount,
+            tokensPerSecond: tokensPerSecond, secondsPerStep: median, flopsPerToken: flops,
+            gflops: flops * tokensPerSecond / 1e9, sgemmGFLOPS: sgemm,
+            fractionOfSgemm: flops * tokensPerSecond / 1e9 / sgemm,
+            peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads,
+            cpuSecondsPerStep: cpuSeconds[cpuSeconds.count / 2], flushesDenormals: flushesDenormals,
+            ranks: group.isDistributed ? group.size : nil)
     }
 
     /// CPU time of the whole process so far (every thread, user + system).
@@ -108,10 +111,13 @@ public struct TrainingBenchmark {
 
     /// Trains `steps` steps and samples memory after step `reference` and every `interval` steps:
     /// a loop that allocates nothing per step after the first shows no growth after `reference`.
-    public func runMemoryCheck(steps: Int, reference: Int = 100, interval: Int = 100,
-                               progress: (MemorySample) -> Void = { _ in }) throws -> MemoryReport {
-        precondition(steps > reference && reference > 0 && interval > 0,
-                     "runMemoryCheck: needs steps > reference > 0 and interval > 0, got \(steps), \(reference), \(interval)")
+    public func runMemoryCheck(
+        steps: Int, reference: Int = 100, interval: Int = 100,
+        progress: (MemorySample) -> Void = { _ in }
+    ) throws -> MemoryReport {
+        precondition(
+            steps > reference && reference > 0 && interval > 0,
+            "runMemoryCheck: needs steps > reference > 0 and interval > 0, got \(steps), \(reference), \(interval)")
         let (_, trainer) = try makeTrainer(steps: steps)
         var samples: [MemorySample] = []
         for i in 1...steps {
@@ -122,13 +128,15 @@ public struct TrainingBenchmark {
                 progress(sample)
             }
         }
-        return MemoryReport(architecture: architecture.rawValue, config: shape.name, steps: steps, reference: reference,
-                            samples: samples)
+        return MemoryReport(
+            architecture: architecture.rawValue, config: shape.name, steps: steps, reference: reference,
+            samples: samples)
     }
 
     private func makeTrainer(steps: Int) throws -> (LanguageModel<Float>, Trainer) {
-        var config = ModelConfig(architecture: architecture, vocabularySize: shape.vocabularySize, contextLength: shape.contextLength,
-                                 width: shape.width, layers: shape.layers, heads: shape.heads, feedForward: shape.feedForward)
+        var config = ModelConfig(
+            architecture: architecture, vocabularySize: shape.vocabularySize, contextLength: shape.contextLength,
+            width: shape.width, layers: shape.layers, heads: shape.heads, feedForward: shape.feedForward)
         config.tiedEmbeddings = shape.tiedEmbeddings
         var rng = SeededRNG(seed: 1)
         let model = try LanguageModel<Float>(config: config, rng: &rng)

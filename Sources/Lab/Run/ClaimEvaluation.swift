@@ -19,14 +19,16 @@ public struct ClaimOutcome: Sendable {
         case .seedModels: scopeName = "seed's models"
         case nil: scopeName = nil
         }
-        return ClaimRecord(id: claim.id, seed: claim.seed, section: claim.section, statement: claim.statement, claimed: claim.claimed,
-                           experiment: claim.experiment, rule: claim.experiment == nil ? "not yet defined" : claim.rule.description,
-                           verdict: verdict.label, reason: verdict.reason,
-                           measured: Dictionary(measured.map { ($0.name, $0.measurement) }, uniquingKeysWith: { a, _ in a }),
-                           evidence: claim.evidence.rawValue, scope: scopeName, scopeQuote: claim.scope?.quote,
-                           measuredScale: measuredScale, seedScale: claim.seedScale,
-                           seedVerdicts: seedVerdicts.isEmpty ? nil
-                               : seedVerdicts.map { SeedVerdict(seed: $0.seed, verdict: $0.verdict.label, reason: $0.verdict.reason) })
+        return ClaimRecord(
+            id: claim.id, seed: claim.seed, section: claim.section, statement: claim.statement, claimed: claim.claimed,
+            experiment: claim.experiment, rule: claim.experiment == nil ? "not yet defined" : claim.rule.description,
+            verdict: verdict.label, reason: verdict.reason,
+            measured: Dictionary(measured.map { ($0.name, $0.measurement) }, uniquingKeysWith: { a, _ in a }),
+            evidence: claim.evidence.rawValue, scope: scopeName, scopeQuote: claim.scope?.quote,
+            measuredScale: measuredScale, seedScale: claim.seedScale,
+            seedVerdicts: seedVerdicts.isEmpty
+                ? nil
+                : seedVerdicts.map { SeedVerdict(seed: $0.seed, verdict: $0.verdict.label, reason: $0.verdict.reason) })
     }
 }
 
@@ -71,8 +73,9 @@ public enum ClaimEvaluation {
             let seedVerdicts = perSeed.map { (seed: $0.seed, verdict: claim.verdict($0.evidence)) }
             var verdict = reconcile(pooled: claim.verdict(pooled), seeds: seedVerdicts)
             verdict = scaleGate(verdict, claim: claim, measured: record.trainedScale)
-            return ClaimOutcome(claim: claim, verdict: verdict, measured: measured, seedVerdicts: seedVerdicts,
-                                measuredScale: record.trainedScale)
+            return ClaimOutcome(
+                claim: claim, verdict: verdict, measured: measured, seedVerdicts: seedVerdicts,
+                measuredScale: record.trainedScale)
         }
     }
 
@@ -87,9 +90,10 @@ public enum ClaimEvaluation {
         let dissent = seeds.enumerated().filter { opposite($0.element.verdict) }
         guard !dissent.isEmpty else { return pooled }
         let which = dissent.map { "replicate \($0.offset + 1) (seed \($0.element.seed)): \($0.element.verdict.reason)" }
-        return .inconclusive("pooled over \(seeds.count) seeds the rule says \(pooled.label) (\(pooled.reason)), but "
-                             + "\(dissent.count) seed\(dissent.count == 1 ? "" : "s") alone say\(dissent.count == 1 ? "s" : "") "
-                             + "\(dissent[0].element.verdict.label): \(which.joined(separator: "; "))")
+        return .inconclusive(
+            "pooled over \(seeds.count) seeds the rule says \(pooled.label) (\(pooled.reason)), but "
+                + "\(dissent.count) seed\(dissent.count == 1 ? "" : "s") alone say\(dissent.count == 1 ? "s" : "") "
+                + "\(dissent[0].element.verdict.label): \(which.joined(separator: "; "))")
     }
 
     /// Standard 3: a claim about the seed's own models is not decided far below their scale.
@@ -100,13 +104,15 @@ public enum ClaimEvaluation {
         default: return verdict
         }
         guard let measured else {
-            return .inconclusive("the experiment did not report the scale of the model it measured, and the seed states this "
-                                 + "about its own models (\(reference.text)); the rule alone says \(verdict.label): \(verdict.reason)")
+            return .inconclusive(
+                "the experiment did not report the scale of the model it measured, and the seed states this "
+                    + "about its own models (\(reference.text)); the rule alone says \(verdict.label): \(verdict.reason)")
         }
         guard measured.isFarBelow(reference) else { return verdict }
-        return .inconclusive("scale: measured on \(measured.text), more than \(formatRuleNumber(ModelScale.decisiveFactor))× below "
-                             + "the seed's models (\(reference.text)), about which the seed states this claim; the rule alone says "
-                             + "\(verdict.label): \(verdict.reason)")
+        return .inconclusive(
+            "scale: measured on \(measured.text), more than \(formatRuleNumber(ModelScale.decisiveFactor))× below "
+                + "the seed's models (\(reference.text)), about which the seed states this claim; the rule alone says "
+                + "\(verdict.label): \(verdict.reason)")
     }
 
     /// Counts per verdict label, in the order reproduced, contradicted, inconclusive, untestable,

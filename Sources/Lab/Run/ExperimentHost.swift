@@ -29,8 +29,10 @@ public enum ExperimentHost {
     // MARK: Child side
 
     /// The body of the hidden `run-experiment` subcommand. Returns the process exit status.
-    public static func runAsChild(id: String, runDirectory: URL, folder: URL, scale: Scale, seed: UInt64, replicate: Int?,
-                                  dependencyFiles: [String: URL], experiments: [any Experiment] = ExperimentRegistry.all) -> Int32 {
+    public static func runAsChild(
+        id: String, runDirectory: URL, folder: URL, scale: Scale, seed: UInt64, replicate: Int?,
+        dependencyFiles: [String: URL], experiments: [any Experiment] = ExperimentRegistry.all
+    ) -> Int32 {
         let run = RunDirectory(existing: runDirectory)
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func fail(_ message: String) -> Int32 {
@@ -53,10 +55,12 @@ public enum ExperimentHost {
             }
         }
         let metrics = MetricsLog(url: run.metricsFile)
-        var context = ExperimentContext(scale: scale, seed: seed, replicate: replicate, directory: folder, runDirectory: run.url,
-                                        dependencyOutputs: dependencies, log: { line in
-                                            FileHandle.standardError.write(Data((line + "\n").utf8))
-                                        })
+        var context = ExperimentContext(
+            scale: scale, seed: seed, replicate: replicate, directory: folder, runDirectory: run.url,
+            dependencyOutputs: dependencies,
+            log: { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            })
         context.metrics = metrics.sink(experiment: id, replicate: replicate)
         switch runInProcess(experiment, context: context) {
         case .failed(let message):
@@ -76,15 +80,19 @@ public enum ExperimentHost {
     /// Runs experiment `id` (replicate `replicate` at `seed`, in `folder`) in a child process of
     /// `executable` computing with `threads` threads, forwarding the child's stderr lines to
     /// `forward` as they come.
-    public static func runInChild(id: String, executable: URL, run: RunDirectory, folder: URL, scale: Scale, seed: UInt64,
-                                  replicate: Int?, dependencyFiles: [String: URL], threads: Int,
-                                  forward: @escaping @Sendable (String) -> Void) -> Result {
+    public static func runInChild(
+        id: String, executable: URL, run: RunDirectory, folder: URL, scale: Scale, seed: UInt64,
+        replicate: Int?, dependencyFiles: [String: URL], threads: Int,
+        forward: @escaping @Sendable (String) -> Void
+    ) -> Result {
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for stale in ["output.json", "error.txt"] { try? FileManager.default.removeItem(at: folder.appendingPathComponent(stale)) }
         let process = Process()
         process.executableURL = executable
-        var arguments = ["claims", "run-experiment", id, "--run-dir", run.url.path, "--folder", folder.path, "--scale", scale.rawValue,
-                         "--seed", String(seed)]
+        var arguments = [
+            "claims", "run-experiment", id, "--run-dir", run.url.path, "--folder", folder.path, "--scale", scale.rawValue,
+            "--seed", String(seed),
+        ]
         if let replicate { arguments += ["--replicate", String(replicate)] }
         for (dependency, file) in dependencyFiles.sorted(by: { $0.key < $1.key }) { arguments += ["--dependency", "\(dependency)=\(file.path)"] }
         process.arguments = arguments

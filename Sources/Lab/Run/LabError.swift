@@ -30,7 +30,8 @@ public enum LabError: Error, CustomStringConvertible, Equatable {
         case .dependencyCycle(let ids):
             return "experiment dependencies form a cycle: \(ids.joined(separator: " → "))"
         case .directoryNotEmpty(let path):
-            return "output directory '\(path)' already exists and is not empty; choose another --out or remove it (attnlab never overwrites another run's files)"
+            return
+                "output directory '\(path)' already exists and is not empty; choose another --out or remove it (attnlab never overwrites another run's files)"
         case .badFile(let path, let why):
             return "'\(path)' \(why)"
         case .writeFailed(let path, let why):

@@ -39,14 +39,18 @@ public struct MetricsSink: Sendable {
 
     /// Logs numeric values, optionally at a step (a training step, a sweep point).
     public func log(_ values: [String: Double], step: Int? = nil, fields: [String: String]? = nil) {
-        write(MetricsRecord(time: Date().timeIntervalSince1970, experiment: experiment, replicate: replicate, event: nil, step: step,
-                            values: values, fields: fields))
+        write(
+            MetricsRecord(
+                time: Date().timeIntervalSince1970, experiment: experiment, replicate: replicate, event: nil, step: step,
+                values: values, fields: fields))
     }
 
     /// Logs a named event with optional text fields and values.
     public func event(_ name: String, fields: [String: String]? = nil, values: [String: Double]? = nil) {
-        write(MetricsRecord(time: Date().timeIntervalSince1970, experiment: experiment, replicate: replicate, event: name, step: nil,
-                            values: values, fields: fields))
+        write(
+            MetricsRecord(
+                time: Date().timeIntervalSince1970, experiment: experiment, replicate: replicate, event: name, step: nil,
+                values: values, fields: fields))
     }
 }
 

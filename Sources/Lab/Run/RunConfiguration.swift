@@ -59,8 +59,10 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    public init(scale: Scale, seed: UInt64, seeds: Int? = nil, threadsPerExperiment: Int = 1, claims: [String], experiments: [String],
-                all: Bool, isolation: Isolation = .process, command: [String] = CommandLine.arguments, createdAt: Date = Date()) {
+    public init(
+        scale: Scale, seed: UInt64, seeds: Int? = nil, threadsPerExperiment: Int = 1, claims: [String], experiments: [String],
+        all: Bool, isolation: Isolation = .process, command: [String] = CommandLine.arguments, createdAt: Date = Date()
+    ) {
         self.scale = scale
         self.seed = seed
         self.seeds = seeds ?? SeedSchedule.defaultCount(at: scale)
@@ -96,7 +98,8 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
         guard seeds >= 1 && seeds <= 1000 else {
             throw DecodingError.dataCorruptedError(forKey: .seeds, in: c, debugDescription: "seeds must be 1…1000, got \(seeds)")
         }
-        replicateSeeds = try c.decodeIfPresent([UInt64].self, forKey: .replicateSeeds)
+        replicateSeeds =
+            try c.decodeIfPresent([UInt64].self, forKey: .replicateSeeds)
             ?? (schemaVersion == 1 ? [seed] : SeedSchedule(master: seed, count: seeds).seeds)
         claims = try c.decode([String].self, forKey: .claims)
         experiments = try c.decode([String].self, forKey: .experiments)
@@ -110,8 +113,9 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
         host = try c.decode(Host.self, forKey: .host)
         threadsPerExperiment = try c.decodeIfPresent(Int.self, forKey: .threadsPerExperiment) ?? host.threads
         guard threadsPerExperiment >= 1 && threadsPerExperiment <= 4096 else {
-            throw DecodingError.dataCorruptedError(forKey: .threadsPerExperiment, in: c,
-                                                   debugDescription: "threadsPerExperiment must be 1…4096, got \(threadsPerExperiment)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .threadsPerExperiment, in: c,
+                debugDescription: "threadsPerExperiment must be 1…4096, got \(threadsPerExperiment)")
         }
     }
 

@@ -44,7 +44,8 @@ public struct RunDirectory: Sendable {
     /// `replicate`'s), as the child wrote it; nil when the run has none.
     public func output(of id: String, replicate: Int = 1) -> ExperimentOutput? {
         guard let folder = finishedTaskDirectory(id, replicate: replicate),
-              let bytes = try? Data(contentsOf: folder.appendingPathComponent("output.json")) else { return nil }
+            let bytes = try? Data(contentsOf: folder.appendingPathComponent("output.json"))
+        else { return nil }
         return try? LabJSON.decoder.decode(ExperimentOutput.self, from: bytes)
     }
 
@@ -55,8 +56,10 @@ public struct RunDirectory: Sendable {
     ///
     /// - `requested`: the `--out` directory; it may exist only if empty.
     /// - otherwise `<base>/<yyyyMMdd-HHmmss>-<scale>`, with "-2", "-3" … appended when taken.
-    public static func create(requested: URL?, base: URL = URL(fileURLWithPath: "runs", isDirectory: true),
-                              scale: Scale, now: Date = Date()) throws -> RunDirectory {
+    public static func create(
+        requested: URL?, base: URL = URL(fileURLWithPath: "runs", isDirectory: true),
+        scale: Scale, now: Date = Date()
+    ) throws -> RunDirectory {
         let fm = FileManager.default
         let url: URL
         if let requested {
@@ -129,4 +132,3 @@ public struct RunDirectory: Sendable {
         return .missing
     }
 }
-

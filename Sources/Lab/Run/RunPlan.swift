@@ -11,9 +11,11 @@ public struct RunPlan: Sendable {
     ///
     /// Throws for an unknown claim id (with close matches), an experiment id no registry knows,
     /// and dependency cycles.
-    public static func resolve(claimIDs: [String], all: Bool,
-                               claims registry: [Claim] = ClaimRegistry.all,
-                               experiments known: [any Experiment] = ExperimentRegistry.all) throws -> RunPlan {
+    public static func resolve(
+        claimIDs: [String], all: Bool,
+        claims registry: [Claim] = ClaimRegistry.all,
+        experiments known: [any Experiment] = ExperimentRegistry.all
+    ) throws -> RunPlan {
         var chosen: [Claim]
         if all {
             chosen = registry
@@ -38,9 +40,11 @@ public struct RunPlan: Sendable {
     }
 
     /// The plan for an explicit list of experiments (a config file), dependencies included.
-    public static func resolve(claimIDs: [String], experimentIDs: [String],
-                               claims registry: [Claim] = ClaimRegistry.all,
-                               experiments known: [any Experiment] = ExperimentRegistry.all) throws -> RunPlan {
+    public static func resolve(
+        claimIDs: [String], experimentIDs: [String],
+        claims registry: [Claim] = ClaimRegistry.all,
+        experiments known: [any Experiment] = ExperimentRegistry.all
+    ) throws -> RunPlan {
         var plan = try resolve(claimIDs: claimIDs, all: false, claims: registry, experiments: known)
         for id in experimentIDs where !known.contains(where: { $0.id == id }) {
             throw LabError.unknownExperiment(id, referencedBy: "the configuration")

@@ -19,8 +19,10 @@ public struct RunResults: Codable, Sendable {
     /// The verdicts as computed when the file was written.
     public var claims: [ClaimRecord]
 
-    public init(config: RunConfiguration, startedAt: String, finishedAt: String, seconds: Double,
-                experiments: [ExperimentRecord], claims: [ClaimRecord]) {
+    public init(
+        config: RunConfiguration, startedAt: String, finishedAt: String, seconds: Double,
+        experiments: [ExperimentRecord], claims: [ClaimRecord]
+    ) {
         self.config = config
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -78,9 +80,11 @@ public struct ExperimentRecord: Codable, Sendable, Equatable {
     /// figures, tables, notes and artefacts are the first replicate's.
     public var replicates: [ReplicateRecord]?
 
-    public init(id: String, title: String, status: Status, error: String? = nil, startedAt: String? = nil,
-                seconds: Double = 0, output: ExperimentOutput = ExperimentOutput(), figures: [FigureRecord] = [],
-                replicates: [ReplicateRecord]? = nil) {
+    public init(
+        id: String, title: String, status: Status, error: String? = nil, startedAt: String? = nil,
+        seconds: Double = 0, output: ExperimentOutput = ExperimentOutput(), figures: [FigureRecord] = [],
+        replicates: [ReplicateRecord]? = nil
+    ) {
         self.id = id
         self.title = title
         self.status = status
@@ -117,8 +121,10 @@ public struct ReplicateRecord: Codable, Sendable, Equatable {
     public var measurements: [String: Measurement]
     public var trainedScale: ModelScale?
 
-    public init(index: Int, seed: UInt64, status: ExperimentRecord.Status, error: String? = nil, seconds: Double,
-                measurements: [String: Measurement] = [:], trainedScale: ModelScale? = nil) {
+    public init(
+        index: Int, seed: UInt64, status: ExperimentRecord.Status, error: String? = nil, seconds: Double,
+        measurements: [String: Measurement] = [:], trainedScale: ModelScale? = nil
+    ) {
         self.index = index
         self.seed = seed
         self.status = status

@@ -50,9 +50,11 @@ struct RunSchedule: Sendable {
                     dependencyTasks.append((tasks[i].experiment, depReplicate))
                 }
                 let index = tasks.count
-                tasks.append(Task(index: index, experiment: experiment, replicate: r,
-                                  seed: r.map { seeds.seed(replicate: $0) } ?? seeds.master,
-                                  dependencies: dependencies, dependencyTasks: dependencyTasks))
+                tasks.append(
+                    Task(
+                        index: index, experiment: experiment, replicate: r,
+                        seed: r.map { seeds.seed(replicate: $0) } ?? seeds.master,
+                        dependencies: dependencies, dependencyTasks: dependencyTasks))
                 taskIndex[experiment.id, default: [:]][r] = index
             }
         }
@@ -76,19 +78,23 @@ struct RunSchedule: Sendable {
         let outputs = tasks.compactMap { t -> (TaskResult, ExperimentOutput)? in
             if case .succeeded(let o) = t.result { return (t, o) } else { return nil }
         }
-        let status: ExperimentRecord.Status = failures.isEmpty ? .succeeded
+        let status: ExperimentRecord.Status =
+            failures.isEmpty
+            ? .succeeded
             : (tasks.allSatisfy { if case .skipped = $0.result { true } else { false } } ? .skipped : .failed)
         let error = failures.isEmpty ? nil : failures.joined(separator: "\n")
         guard tasks.first?.task.replicate != nil else {
             let output = outputs.first?.1 ?? ExperimentOutput()
-            return ExperimentRecord(id: experiment.id, title: experiment.title, status: status, error: error, startedAt: startedAt,
-                                    seconds: seconds, output: output)
+            return ExperimentRecord(
+                id: experiment.id, title: experiment.title, status: status, error: error, startedAt: startedAt,
+                seconds: seconds, output: output)
         }
         let replicates = tasks.map { t -> ReplicateRecord in
             switch t.result {
             case .succeeded(let o):
-                return ReplicateRecord(index: t.task.replicate!, seed: t.task.seed, status: .succeeded, seconds: t.seconds,
-                                       measurements: o.measurements, trainedScale: o.trainedScale)
+                return ReplicateRecord(
+                    index: t.task.replicate!, seed: t.task.seed, status: .succeeded, seconds: t.seconds,
+                    measurements: o.measurements, trainedScale: o.trainedScale)
             case .failed(let m):
                 return ReplicateRecord(index: t.task.replicate!, seed: t.task.seed, status: .failed, error: m, seconds: t.seconds)
             case .skipped(let m):
@@ -98,7 +104,8 @@ struct RunSchedule: Sendable {
         var output = outputs.first?.1 ?? ExperimentOutput()
         output.measurements = SeedPooling.pool(outputs.map(\.1.measurements))
         output.trainedScale = replicates.first { $0.status == .succeeded }?.trainedScale
-        return ExperimentRecord(id: experiment.id, title: experiment.title, status: status, error: error, startedAt: startedAt,
-                                seconds: seconds, output: output, replicates: replicates)
+        return ExperimentRecord(
+            id: experiment.id, title: experiment.title, status: status, error: error, startedAt: startedAt,
+            seconds: seconds, output: output, replicates: replicates)
     }
 }

@@ -39,8 +39,10 @@ public struct Runner: Sendable {
     /// outputs, the others run (again).
     public var resume: Bool
 
-    public init(plan: RunPlan, configuration: RunConfiguration, directory: RunDirectory, isolation: Isolation,
-                group: ProcessGroup = .single, resume: Bool = false, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        plan: RunPlan, configuration: RunConfiguration, directory: RunDirectory, isolation: Isolation,
+        group: ProcessGroup = .single, resume: Bool = false, progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.plan = plan
         self.configuration = configuration
         self.directory = directory
@@ -106,7 +108,7 @@ public struct Runner: Sendable {
             for task in schedule.tasks where !state.started.contains(task.index) && state.results[task.index] == nil && state.running < jobs {
                 if task.dependencies.contains(where: { state.results[$0] == nil }) { continue }
                 state.started.insert(task.index)
-                guard try board.claim(task, rank: group.rank) else { continue }   // another rank runs it
+                guard try board.claim(task, rank: group.rank) else { continue }  // another rank runs it
                 progressed = true
                 let broken = task.dependencies.filter { state.results[$0]?.succeeded != true }.map { schedule.tasks[$0].label }
                 if !broken.isEmpty {
@@ -145,12 +147,14 @@ public struct Runner: Sendable {
                     switch outcome {
                     case .succeeded:
                         progress("\(tag) \(task.label) done in \(Self.duration(seconds))")
-                        runnerSink.event("experiment-end", fields: task.fields.merging(["status": "succeeded"]) { a, _ in a },
-                                         values: ["seconds": seconds])
+                        runnerSink.event(
+                            "experiment-end", fields: task.fields.merging(["status": "succeeded"]) { a, _ in a },
+                            values: ["seconds": seconds])
                     case .failed(let message):
                         progress("\(tag) \(task.label) FAILED after \(Self.duration(seconds)): \(ClaimEvaluation.firstLine(message))")
-                        runnerSink.event("experiment-end", fields: task.fields.merging(["status": "failed", "error": message]) { a, _ in a },
-                                         values: ["seconds": seconds])
+                        runnerSink.event(
+                            "experiment-end", fields: task.fields.merging(["status": "failed", "error": message]) { a, _ in a },
+                            values: ["seconds": seconds])
                     case .skipped: break
                     }
                     state.condition.broadcast()
@@ -196,8 +200,9 @@ public struct Runner: Sendable {
 
         let finishedAt = Date()
         let iso = ISO8601DateFormatter()
-        var runResults = RunResults(config: configuration, startedAt: iso.string(from: started), finishedAt: iso.string(from: finishedAt),
-                                    seconds: finishedAt.timeIntervalSince(started), experiments: records, claims: [])
+        var runResults = RunResults(
+            config: configuration, startedAt: iso.string(from: started), finishedAt: iso.string(from: finishedAt),
+            seconds: finishedAt.timeIntervalSince(started), experiments: records, claims: [])
         let outcomes = ClaimEvaluation.outcomes(plan.claims, in: runResults)
         runResults.claims = outcomes.map(\.record)
         // Every rank holds the same results (read from the board); rank 0 writes them.
@@ -222,8 +227,9 @@ public struct Runner: Sendable {
         group.barrier()
         let file = directory.url.appendingPathComponent("config.json")
         guard let bytes = try? Data(contentsOf: file) else {
-            group.abort("cannot read \(file.path), which rank 0 wrote: the run directory must be on a filesystem every rank "
-                        + "mounts (choose --out on a shared filesystem)")
+            group.abort(
+                "cannot read \(file.path), which rank 0 wrote: the run directory must be on a filesystem every rank "
+                    + "mounts (choose --out on a shared filesystem)")
         }
         var hash = WordHash()
         for byte in bytes { hash.combine(UInt64(byte)) }
@@ -252,20 +258,24 @@ public struct Runner: Sendable {
         let prefix = task.replicate.map { "    [r\($0)] " } ?? "    "
         switch isolation {
         case .childProcess(let executable, _):
-            let dependencyFiles = Dictionary(uniqueKeysWithValues: task.dependencyTasks.map { dep in
-                (dep.experiment.id, directory.taskDirectory(dep.experiment.id, replicate: dep.replicate).appendingPathComponent("output.json"))
-            })
-            let result = ExperimentHost.runInChild(id: task.experiment.id, executable: executable, run: directory, folder: folder,
-                                                   scale: configuration.scale, seed: task.seed, replicate: task.replicate,
-                                                   dependencyFiles: dependencyFiles, threads: configuration.threadsPerExperiment) { line in
+            let dependencyFiles = Dictionary(
+                uniqueKeysWithValues: task.dependencyTasks.map { dep in
+                    (dep.experiment.id, directory.taskDirectory(dep.experiment.id, replicate: dep.replicate).appendingPathComponent("output.json"))
+                })
+            let result = ExperimentHost.runInChild(
+                id: task.experiment.id, executable: executable, run: directory, folder: folder,
+                scale: configuration.scale, seed: task.seed, replicate: task.replicate,
+                dependencyFiles: dependencyFiles, threads: configuration.threadsPerExperiment
+            ) { line in
                 progress(prefix + line)
             }
             return TaskResult.Outcome(result)
         case .inProcess:
             try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            var context = ExperimentContext(scale: configuration.scale, seed: task.seed, replicate: task.replicate, directory: folder,
-                                            runDirectory: directory.url, dependencyOutputs: dependencyOutputs,
-                                            log: { line in progress(prefix + line) })
+            var context = ExperimentContext(
+                scale: configuration.scale, seed: task.seed, replicate: task.replicate, directory: folder,
+                runDirectory: directory.url, dependencyOutputs: dependencyOutputs,
+                log: { line in progress(prefix + line) })
             context.metrics = metrics.sink(experiment: task.experiment.id, replicate: task.replicate)
             let result = ExperimentHost.runInProcess(task.experiment, context: context)
             if case .succeeded(let output) = result {

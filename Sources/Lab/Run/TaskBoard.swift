@@ -101,7 +101,8 @@ struct TaskBoard: Sendable {
                 continue
             }
             if !fm.fileExists(atPath: outcome.path), fm.fileExists(atPath: output.path),
-               (try? LabJSON.decoder.decode(ExperimentOutput.self, from: Data(contentsOf: output))) != nil {
+                (try? LabJSON.decoder.decode(ExperimentOutput.self, from: Data(contentsOf: output))) != nil
+            {
                 let written = (try? fm.attributesOfItem(atPath: output.path)[.modificationDate] as? Date) ?? Date()
                 try publish(TaskResult(task: task, result: .succeeded(ExperimentOutput()), startedAt: written, seconds: 0), rank: 0)
                 kept += 1

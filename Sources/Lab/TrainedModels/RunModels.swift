@@ -46,8 +46,9 @@ public struct RunModels: Sendable {
             unavailable = Self.unavailableStages(pipeline)
         }
         let source = context.dependencyOutputs[CorpusExperiment.experimentID] != nil ? CorpusExperiment.experimentID : Self.pipelineID
-        self.init(checkpoints: checkpoints, dataFolder: try context.artifact(CorpusExperiment.dataArtifact, of: source),
-                  unavailable: unavailable)
+        self.init(
+            checkpoints: checkpoints, dataFolder: try context.artifact(CorpusExperiment.dataArtifact, of: source),
+            unavailable: unavailable)
     }
 
     /// The models and data of a run directory on disk (replicate `replicate` of a replicated run),

@@ -127,9 +127,11 @@ public struct QSFPipeline {
     /// Runs every stage. `log` gets progress lines; `onRecord` every training record with its stage.
     /// A diverged stage is returned with its `divergence` (and written so, so that a second run
     /// keeps it); only cancellation and errors that are not a divergence are thrown.
-    public func run(data: PreparedData, folder: URL, log: (String) -> Void = { _ in },
-                    onRecord: @escaping (String, TrainingRecord) -> Void = { _, _ in },
-                    onProgress: @escaping (String, TrainingProgress) -> Void = { _, _ in }) throws -> [StageResult] {
+    public func run(
+        data: PreparedData, folder: URL, log: (String) -> Void = { _ in },
+        onRecord: @escaping (String, TrainingRecord) -> Void = { _, _ in },
+        onProgress: @escaping (String, TrainingProgress) -> Void = { _, _ in }
+    ) throws -> [StageResult] {
         var models: [String: LanguageModel<Float>] = [:]
         var results: [StageResult] = []
         var qsfParameters: Int?
@@ -145,12 +147,14 @@ public struct QSFPipeline {
             // Known before training, so the baseline is matched even when Stage III diverges.
             if stage.architecture == .qsf && stage.anneal > 0 { qsfParameters = model.parameterCount }
             func untrained(_ why: String) -> StageResult {
-                StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
-                            parameters: model.parameterCount, summary: nil, divergence: nil, notTrained: why, windowLosses: [],
-                            sample: "", records: [], checkpoint: stage.name)
+                StageResult(
+                    name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
+                    parameters: model.parameterCount, summary: nil, divergence: nil, notTrained: why, windowLosses: [],
+                    sample: "", records: [], checkpoint: stage.name)
             }
             if let source = stage.from, models[source] == nil,
-               let reason = results.first(where: { $0.name == source })?.untrainedReason {
+                let reason = results.first(where: { $0.name == source })?.untrainedReason
+            {
                 let why = "initialised from \(source), which \(reason)"
                 log("\(stage.name): not trained, \(why)")
                 results.append(untrained(why))
@@ -195,28 +199,34 @@ public struct QSFPipeline {
                 }
             }
             log("\(stage.name): \(model.parameterCount) parameters\(stage.from.map { ", initialised from \($0)" } ?? "")")
-            var result = StageResult(name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
-                                     parameters: model.parameterCount, summary: nil, divergence: nil, notTrained: nil, windowLosses: [],
-                                     sample: "", records: [], checkpoint: stage.name)
+            var result = StageResult(
+                name: stage.name, architecture: stage.architecture, initialisedFrom: stage.from, config: config,
+                parameters: model.parameterCount, summary: nil, divergence: nil, notTrained: nil, windowLosses: [],
+                sample: "", records: [], checkpoint: stage.name)
             do {
                 let summary = try trainer.run()
                 if summary.stoppedEarly { throw CancellationError() }
                 result.summary = summary
-                result.windowLosses = Evaluator.windowLosses(model, on: data.validation, batchSize: training.batchSize,
-                                                             contextLength: training.contextLength)
+                result.windowLosses = Evaluator.windowLosses(
+                    model, on: data.validation, batchSize: training.batchSize,
+                    contextLength: training.contextLength)
                 let prompt = data.tokenizer.encode(settings.samplePrompt).map { Int32($0) }
-                let continuation = try Generator.sample(model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
-                                                        temperature: settings.sampleTemperature, topK: settings.sampleTopK,
-                                                        seed: settings.sampleSeed)
+                let continuation = try Generator.sample(
+                    model, prompt: prompt.isEmpty ? [0] : prompt, count: settings.sampleTokens,
+                    temperature: settings.sampleTemperature, topK: settings.sampleTopK,
+                    seed: settings.sampleSeed)
                 result.sample = data.tokenizer.decode(continuation.map(Int.init))
-                log(String(format: "%@: validation loss %.4f (perplexity %.2f), %.0f tokens/s", stage.name, summary.validation.loss,
-                           summary.validation.perplexity, summary.tokensPerSecond))
+                log(
+                    String(
+                        format: "%@: validation loss %.4f (perplexity %.2f), %.0f tokens/s", stage.name, summary.validation.loss,
+                        summary.validation.perplexity, summary.tokensPerSecond))
                 models[stage.name] = model
             } catch let error as TrainingError {
                 guard let step = error.divergedStep else { throw error }
                 // 0-based step `step - 1` is annealed when α > 0 there.
-                result.divergence = Divergence(step: step, duringAnnealing: training.annealing(at: step - 1) > 0,
-                                               error: error.description)
+                result.divergence = Divergence(
+                    step: step, duringAnnealing: training.annealing(at: step - 1) > 0,
+                    error: error.description)
                 log("\(stage.name): \(error)")
             }
             result.records = records

@@ -20,8 +20,11 @@ extension QSFTrainingRules {
             let inAnnealing = (e[Key.divergedDuringAnnealing(.qsf)]?.value ?? 0) > 0
             let twinTrained = e[Key.loss(.qsfNoAnneal)] != nil && divergence(.qsfNoAnneal, in: e) == nil
             if inAnnealing && twinTrained { return .contradicted("\(iii) during LayerNorm annealing; its unannealed twin trained") }
-            return .inconclusive(iii + (inAnnealing ? " during LayerNorm annealing; no unannealed twin trained"
-                                                    : ", before its LayerNorm annealing began"))
+            return .inconclusive(
+                iii
+                    + (inAnnealing
+                        ? " during LayerNorm annealing; no unannealed twin trained"
+                        : ", before its LayerNorm annealing began"))
         }
         if let twin = divergenceGuard([.qsfNoAnneal], e) { return twin }
         guard e[Key.annealedVsUnannealed] != nil else { return .inconclusive("no unannealed twin was trained at this scale") }

@@ -28,7 +28,8 @@ public struct QSFPipelineExperiment: Experiment {
     public static func stageFolder(runDirectory: URL, stage: String, replicate: Int = 1) -> URL {
         let run = RunDirectory(existing: runDirectory)
         let inside = "pipeline/\(stage)"
-        let task = run.finishedTaskDirectory(experimentID, replicate: replicate, holding: inside)
+        let task =
+            run.finishedTaskDirectory(experimentID, replicate: replicate, holding: inside)
             ?? run.taskDirectory(experimentID, replicate: replicate)
         return task.appendingPathComponent(inside)
     }
@@ -45,17 +46,19 @@ public struct QSFPipelineExperiment: Experiment {
         let pipeline = QSFPipeline(settings: scale.settings)
         let folder = context.directory.appendingPathComponent("pipeline")
         let metrics = context.metrics
-        let results = try pipeline.run(data: data, folder: folder, log: context.log, onRecord: { stage, record in
-            var values: [String: Double] = [:]
-            if let v = record.loss { values["loss"] = v }
-            if let v = record.validationLoss { values["val_loss"] = v }
-            if let v = record.learningRate { values["lr"] = v }
-            if let v = record.gradientNorm { values["grad_norm"] = v }
-            if let v = record.tokensPerSecond { values["tokens_per_s"] = v }
-            if let v = record.annealing { values["anneal"] = v }
-            for (i, g) in (record.gamma ?? []).enumerated() { values["gamma.\(i)"] = g }
-            metrics.log(values, step: record.step, fields: ["stage": stage, "kind": record.kind.rawValue])
-        })
+        let results = try pipeline.run(
+            data: data, folder: folder, log: context.log,
+            onRecord: { stage, record in
+                var values: [String: Double] = [:]
+                if let v = record.loss { values["loss"] = v }
+                if let v = record.validationLoss { values["val_loss"] = v }
+                if let v = record.learningRate { values["lr"] = v }
+                if let v = record.gradientNorm { values["grad_norm"] = v }
+                if let v = record.tokensPerSecond { values["tokens_per_s"] = v }
+                if let v = record.annealing { values["anneal"] = v }
+                for (i, g) in (record.gamma ?? []).enumerated() { values["gamma.\(i)"] = g }
+                metrics.log(values, step: record.step, fields: ["stage": stage, "kind": record.kind.rawValue])
+            })
         var measurements = QSFPipelineMeasurements(results: results, seed: context.seed).measurements
         var notes: [String] = []
         do {
@@ -63,16 +66,19 @@ public struct QSFPipelineExperiment: Experiment {
             let training = scale.settings.training
             let tokensPerStep = training.batchSize * training.contextLength * training.accumulation
             for (key, m) in Self.throughputMeasurements(seconds, tokensPerStep: tokensPerStep) { measurements[key] = m }
-            notes.append("Step throughput: \(scale.timing.rounds) rounds, each timing \(scale.timing.stepsPerRound) training steps "
-                         + "(after \(scale.timing.warmupSteps) untimed) of the trained transformer, Stage III and Stage IV in turn, "
-                         + "in one process; a ratio is the geometric mean of its per-round ratios.")
+            notes.append(
+                "Step throughput: \(scale.timing.rounds) rounds, each timing \(scale.timing.stepsPerRound) training steps "
+                    + "(after \(scale.timing.warmupSteps) untimed) of the trained transformer, Stage III and Stage IV in turn, "
+                    + "in one process; a ratio is the geometric mean of its per-round ratios.")
         } catch {
             notes.append("Step throughput was not measured: \(error)")
         }
-        let report = QSFPipelineReport(results: results, data: data, settings: scale.settings, scale: context.scale,
-                                       measurements: measurements)
-        var output = ExperimentOutput(measurements: measurements, figures: report.figures(), tables: report.tables(),
-                                      notes: report.notes() + notes)
+        let report = QSFPipelineReport(
+            results: results, data: data, settings: scale.settings, scale: context.scale,
+            measurements: measurements)
+        var output = ExperimentOutput(
+            measurements: measurements, figures: report.figures(), tables: report.tables(),
+            notes: report.notes() + notes)
         // The corpus stays the run's; the pipeline passes it on to the experiments that read its models.
         output.artifacts[CorpusExperiment.dataArtifact] = context.artifactPath(corpus.dataFolder)
         for r in results {
@@ -101,11 +107,14 @@ public struct QSFPipelineExperiment: Experiment {
 
     /// Seconds per step (R rounds, one column per `timedStages`) of the trained models, each
     /// loaded from its checkpoint and stepped with its stage's training configuration.
-    func timeSteps(_ pipeline: QSFPipeline, results: [QSFPipeline.StageResult], data: PreparedData, folder: URL,
-                   timing: StepThroughput) throws -> [[Double]] {
+    func timeSteps(
+        _ pipeline: QSFPipeline, results: [QSFPipeline.StageResult], data: PreparedData, folder: URL,
+        timing: StepThroughput
+    ) throws -> [[Double]] {
         let trainers = try Self.timedStages.map { stage in
             guard let result = results.first(where: { $0.name == stage.rawValue }),
-                  let config = pipeline.trainingConfig(stage: stage.rawValue) else {
+                let config = pipeline.trainingConfig(stage: stage.rawValue)
+            else {
                 throw LabError.missingArtifact(key: Self.checkpointArtifact(stage.rawValue), experiment: id, why: "the stage was not trained")
             }
             if let why = Self.unavailableReason(result) {
@@ -124,11 +133,13 @@ public struct QSFPipelineExperiment: Experiment {
             m[QSFTrainingKey.stepTokensPerSecond(stage)] = StepThroughput.tokensPerSecond(
                 seconds, i, tokensPerStep: tokensPerStep, label: "training-step tokens/s of \(stage.rawValue), timed interleaved")
         }
-        let (transformer, iii, iv) = (0, 1, 2)   // the columns of `timedStages`
-        m[QSFTrainingKey.qsfThroughput] = StepThroughput.ratio(seconds, iii, transformer,
-                                                               label: "Stage III / transformer step tokens/s (interleaved)")
-        m[QSFTrainingKey.hamiltonianThroughput] = StepThroughput.ratio(seconds, iv, iii,
-                                                                       label: "Stage IV / Stage III step tokens/s (interleaved)")
+        let (transformer, iii, iv) = (0, 1, 2)  // the columns of `timedStages`
+        m[QSFTrainingKey.qsfThroughput] = StepThroughput.ratio(
+            seconds, iii, transformer,
+            label: "Stage III / transformer step tokens/s (interleaved)")
+        m[QSFTrainingKey.hamiltonianThroughput] = StepThroughput.ratio(
+            seconds, iv, iii,
+            label: "Stage IV / Stage III step tokens/s (interleaved)")
         return m
     }
 }

@@ -22,22 +22,27 @@ struct QSFPipelineMeasurements {
             m[QSFTrainingKey.parameters(s)] = Measurement(Double(r.parameters), unit: "parameters", label: "parameters, \(r.name)")
             if let d = r.divergence {
                 m[QSFTrainingKey.diverged(s)] = Measurement(1, unit: "seeds", label: "\(r.name) diverged", pooling: .sum)
-                m[QSFTrainingKey.divergedStep(s)] = Measurement(Double(d.step), unit: "step", label: "step at which \(r.name) diverged",
-                                                                pooling: .minimum)
-                m[QSFTrainingKey.divergedDuringAnnealing(s)] = Measurement(d.duringAnnealing ? 1 : 0, unit: "seeds",
-                                                                           label: "\(r.name) diverged during LayerNorm annealing", pooling: .sum)
+                m[QSFTrainingKey.divergedStep(s)] = Measurement(
+                    Double(d.step), unit: "step", label: "step at which \(r.name) diverged",
+                    pooling: .minimum)
+                m[QSFTrainingKey.divergedDuringAnnealing(s)] = Measurement(
+                    d.duringAnnealing ? 1 : 0, unit: "seeds",
+                    label: "\(r.name) diverged during LayerNorm annealing", pooling: .sum)
             }
             guard let summary = r.summary else { continue }
             let windows = SampleSummary(r.windowLosses)
-            m[QSFTrainingKey.loss(s)] = Measurement(summary.validation.loss, error: windows.standardError, samples: windows.count,
-                                                    unit: "nats/token", label: "validation loss, \(r.name)")
-            m[QSFTrainingKey.trainingTokensPerSecond(s)] = Measurement(summary.tokensPerSecond, unit: "tokens/s",
-                                                                       label: "training throughput, \(r.name) (its own training, not interleaved)")
+            m[QSFTrainingKey.loss(s)] = Measurement(
+                summary.validation.loss, error: windows.standardError, samples: windows.count,
+                unit: "nats/token", label: "validation loss, \(r.name)")
+            m[QSFTrainingKey.trainingTokensPerSecond(s)] = Measurement(
+                summary.tokensPerSecond, unit: "tokens/s",
+                label: "training throughput, \(r.name) (its own training, not interleaved)")
             if let bpb = summary.validation.bitsPerByte {
                 m[QSFTrainingKey.bitsPerByte(s)] = Measurement(bpb, unit: "bits/byte", label: "bits per byte, \(r.name)")
             }
-            m[QSFTrainingKey.blownUpWindows(s)] = Measurement(Double(Self.blownUp(r)), samples: r.windowLosses.count, unit: "windows",
-                                                              label: "validation windows of \(r.name) with loss above ln V", pooling: .sum)
+            m[QSFTrainingKey.blownUpWindows(s)] = Measurement(
+                Double(Self.blownUp(r)), samples: r.windowLosses.count, unit: "windows",
+                label: "validation windows of \(r.name) with loss above ln V", pooling: .sum)
         }
         for (index, (a, b)) in QSFTrainingKey.comparisons.enumerated() {
             guard let x = stage(a), let y = stage(b), x.isTrained, y.isTrained else { continue }
@@ -47,8 +52,9 @@ struct QSFPipelineMeasurements {
             m[QSFTrainingKey.meanDifference(a, b)] = c.meanDifference
         }
         if let iii = stage(.qsf), let base = stage(.transformer) {
-            m[QSFTrainingKey.parametersRatio] = Measurement(Double(iii.parameters) / Double(base.parameters),
-                                                            label: "Stage III / transformer parameters")
+            m[QSFTrainingKey.parametersRatio] = Measurement(
+                Double(iii.parameters) / Double(base.parameters),
+                label: "Stage III / transformer parameters")
         }
         return m
     }
