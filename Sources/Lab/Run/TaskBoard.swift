@@ -43,11 +43,19 @@ struct TaskBoard: Sendable {
             if errno == EEXIST { return false }
             throw LabError.writeFailed(path, String(cString: strerror(errno)))
         }
-        let text = "rank \(rank) pid \(getpid()) host \(ProcessInfo.processInfo.hostName)\n"
+        let text = "rank \(rank) pid \(getpid()) host \(Self.hostName)\n"
         _ = text.withCString { write(fd, $0, strlen($0)) }
         close(fd)
         return true
     }
+
+    /// This machine's name as the kernel has it (`gethostname`; Foundation's `hostName` may wait
+    /// on a DNS lookup, which a cluster node without one would pay per task).
+    static let hostName: String = {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "?" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
 
     /// Publishes a finished task's outcome (its output is already in `output.json`).
     func publish(_ result: TaskResult, rank: Int) throws {
