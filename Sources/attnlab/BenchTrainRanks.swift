@@ -25,19 +25,16 @@ struct RankComparison {
         let executable = currentExecutable()
         var mpiArguments = ["-np", String(ranks), "--mca", "btl", "self,vader", "-x", "ATTNLAB_THREADS=\(perRank)"]
         if geteuid() == 0 { mpiArguments.insert("--allow-run-as-root", at: 0) }
-        if ranks * perRank > ProcessInfo.processInfo.activeProcessorCount || ranks > ProcessInfo.processInfo.activeProcessorCount {
+        if ranks * perRank > ProcessInfo.processInfo.activeProcessorCount {
             mpiArguments.insert("--oversubscribe", at: 0)
         }
         var single: [TrainingBenchmark.Result] = [], distributed: [TrainingBenchmark.Result] = []
-        let stderr = StandardError()
         for round in 1...rounds {
-            stderr.line("round \(round) of \(rounds): 1 process × \(threads) thread\(threads == 1 ? "" : "s") …")
-            single.append(
-                try Self.result(
-                    of: URL(fileURLWithPath: "/usr/bin/env"), ["ATTNLAB_THREADS=\(threads)", executable.path] + arguments,
-                    what: "the one-process run"))
-            stderr.line("round \(round) of \(rounds): \(ranks) ranks × \(perRank) thread\(perRank == 1 ? "" : "s") …")
-            distributed.append(try Self.result(of: mpirun, mpiArguments + [executable.path] + arguments, what: "the \(ranks)-rank run"))
+            printError("round \(round) of \(rounds): 1 process × \(threads) thread\(threads == 1 ? "" : "s") …")
+            single.append(try Self.result(of: executable, arguments, threads: threads, what: "the one-process run"))
+            printError("round \(round) of \(rounds): \(ranks) ranks × \(perRank) thread\(perRank == 1 ? "" : "s") …")
+            distributed.append(
+                try Self.result(of: mpirun, mpiArguments + [executable.path] + arguments, threads: perRank, what: "the \(ranks)-rank run"))
         }
         let shape = single[0].shape
         print(
@@ -52,28 +49,16 @@ struct RankComparison {
     }
 
     /// Runs a child `bench train --json` and decodes its result; a failure names the run and
-    /// quotes the child's last output.
-    static func result(of executable: URL, _ arguments: [String], what: String) throws -> TrainingBenchmark.Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let errText = LockedText()
-        let reader = Thread { errText.set(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errText.isSet { usleep(1000) }
-        guard process.terminationStatus == 0 else {
-            let tail = errText.value.split(separator: "\n").suffix(8).joined(separator: "\n")
-            throw CommandError("\(what) failed (exit status \(process.terminationStatus)): \(tail)")
-        }
-        do { return try JSONDecoder().decode(TrainingBenchmark.Result.self, from: stdout) } catch {
-            throw CommandError("\(what) printed no benchmark result: \(String(decoding: stdout.prefix(400), as: UTF8.self))")
+    /// quotes the child's last error line.
+    static func result(of executable: URL, _ arguments: [String], threads: Int, what: String) throws -> TrainingBenchmark.Result {
+        var environment = ProcessInfo.processInfo.environment
+        environment["ATTNLAB_THREADS"] = String(threads)
+        switch TrainingComparison.runJSON(executable.path, arguments, environment: environment) {
+        case .failure(let failure): throw CommandError("\(what) failed: \(failure.message)")
+        case .success(let data):
+            do { return try JSONDecoder().decode(TrainingBenchmark.Result.self, from: data) } catch {
+                throw CommandError("\(what) printed no benchmark result: \(String(decoding: data.prefix(400), as: UTF8.self))")
+            }
         }
     }
 
@@ -86,13 +71,4 @@ struct RankComparison {
     }
 
     static func number(_ x: Double) -> String { String(Int(x.rounded())) }
-}
-
-/// Text set once from another thread.
-private final class LockedText: @unchecked Sendable {
-    private let lock = NSLock()
-    private var text: String?
-    func set(_ s: String) { lock.lock(); text = s; lock.unlock() }
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return text != nil }
-    var value: String { lock.lock(); defer { lock.unlock() }; return text ?? "" }
 }

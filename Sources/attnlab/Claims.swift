@@ -207,7 +207,6 @@ func executeRun(
     corpus: RunCorpus.Request? = nil, expectedCorpus: RunCorpus? = nil, resume: RunDirectory? = nil
 ) throws -> Runner.Summary {
     let group = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment) > 1 ? ProcessGroup.world : .single
-    let stderr = StandardError()
     let rankTag = group.isDistributed ? "rank \(group.rank): " : ""
     func onEveryRank<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch {
@@ -224,12 +223,12 @@ func executeRun(
                 do {
                     configuration.corpus = try RunCorpus.prepare(
                         corpus, scale: configuration.scale, into: created.url,
-                        expected: expectedCorpus, log: { stderr.line("attnlab: " + $0) })
+                        expected: expectedCorpus, log: { printError("attnlab: " + $0) })
                 } catch {
                     try? FileManager.default.removeItem(at: created.url.appendingPathComponent(RunCorpus.folderName))
                     throw error
                 }
-                stderr.line("attnlab: corpus \(configuration.corpus!.label)")
+                printError("attnlab: corpus \(configuration.corpus!.label)")
             }
             return created
         }
@@ -241,7 +240,7 @@ func executeRun(
     if case .childProcess(_, let n) = isolation { jobs = ", \(n) at a time" } else { jobs = ", in process" }
     let ranks = group.isDistributed ? " on each of \(group.size) ranks" : ""
     if group.rank == 0 {
-        stderr.line(
+        printError(
             "attnlab: \(resume == nil ? "" : "resuming ")\(plan.claims.count) claims, \(plan.experiments.count) experiments at scale "
                 + "\(configuration.scale.rawValue), master seed \(configuration.seed), \(configuration.seeds) seeds per experiment that "
                 + "trains or samples, \(configuration.threadsPerExperiment) thread\(configuration.threadsPerExperiment == 1 ? "" : "s") each\(jobs)\(ranks) "
@@ -249,7 +248,7 @@ func executeRun(
     }
     let runner = Runner(
         plan: plan, configuration: configuration, directory: directory, isolation: isolation, group: group,
-        resume: resume != nil, progress: { stderr.line(rankTag + $0) })
+        resume: resume != nil, progress: { printError(rankTag + $0) })
     let summary = try onEveryRank { try runner.run() }
     guard group.rank == 0 else { return summary }
     print(ClaimsCatalog.verdictTable(summary.outcomes))
@@ -258,7 +257,7 @@ func executeRun(
     print("Report: \(directory.url.appendingPathComponent("report.html").path)")
     if summary.results.hasFailures {
         let failed = summary.results.experiments.filter { $0.status != .succeeded }.map(\.id)
-        stderr.line("attnlab: experiment(s) failed: \(failed.joined(separator: ", ")) (details in the report)")
+        printError("attnlab: experiment(s) failed: \(failed.joined(separator: ", ")) (details in the report)")
         throw ExitCode(1)
     }
     return summary
@@ -370,9 +369,4 @@ func currentExecutable() -> URL {
         return URL(fileURLWithPath: target)
     }
     return Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-}
-
-/// Line-buffered writes to stderr, safe from any thread.
-struct StandardError: Sendable {
-    func line(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 }

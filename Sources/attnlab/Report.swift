@@ -34,7 +34,7 @@ extension AttnLab {
             let (outcomes, dropped) = try ReportWriter.rerender(url)
             print(ClaimsCatalog.verdictTable(outcomes))
             if !dropped.isEmpty {
-                StandardError().line("attnlab: claims no longer registered, left out: \(dropped.joined(separator: ", "))")
+                printError("attnlab: claims no longer registered, left out: \(dropped.joined(separator: ", "))")
             }
             print("Report: \(url.appendingPathComponent("report.html").path)")
         }

@@ -209,7 +209,7 @@ public struct TrainingComparison: Sendable {
 
     /// Runs a program and returns the last line of its standard output (a JSON object), or the
     /// last line of its standard error when it fails.
-    static func runJSON(_ program: String, _ arguments: [String], environment: [String: String]? = nil) -> Result<Data, FailureMessage> {
+    public static func runJSON(_ program: String, _ arguments: [String], environment: [String: String]? = nil) -> Result<Data, FailureMessage> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments

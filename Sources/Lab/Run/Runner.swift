@@ -71,7 +71,7 @@ public struct Runner: Sendable {
                 try directory.write(try LabJSON.encoder.encode(configuration), to: "config.json")
             }
         }
-        try joinRanks()
+        joinRanks()
         let metrics = MetricsLog(url: directory.metricsFile)
         let runnerSink = metrics.sink(experiment: nil)
         var startFields = ["scale": configuration.scale.rawValue, "seed": String(configuration.seed), "seeds": String(configuration.seeds)]
@@ -222,7 +222,7 @@ public struct Runner: Sendable {
     /// rank must read the same bytes there, i.e. see the run directory rank 0 writes (a run
     /// directory on a filesystem every node mounts). A rank that cannot ends the job, naming
     /// itself and the directory.
-    private func joinRanks() throws {
+    private func joinRanks() {
         guard group.isDistributed else { return }
         group.barrier()
         let file = directory.url.appendingPathComponent("config.json")

@@ -73,12 +73,7 @@ struct TaskBoard: Sendable {
 
     /// The task's result when some process has published it; nil while it is unfinished.
     func result(_ task: RunSchedule.Task) throws -> TaskResult? {
-        let file = folder(task).appendingPathComponent(Self.outcomeFile)
-        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
-        let outcome: Outcome
-        do { outcome = try LabJSON.decoder.decode(Outcome.self, from: Data(contentsOf: file)) } catch {
-            throw LabError.badFile(file.path, "cannot be read as a task outcome: \(LabJSON.describe(error))")
-        }
+        guard let outcome = try outcome(task) else { return nil }
         switch outcome.status {
         case .failed: return TaskResult(task: task, result: .failed(outcome.error ?? "failed"), startedAt: outcome.startedAt, seconds: outcome.seconds)
         case .skipped: return TaskResult(task: task, result: .skipped(outcome.error ?? "skipped"), startedAt: outcome.startedAt, seconds: 0)
@@ -93,6 +88,15 @@ struct TaskBoard: Sendable {
         }
     }
 
+    /// The task's published outcome (without its output); nil while it is unfinished.
+    func outcome(_ task: RunSchedule.Task) throws -> Outcome? {
+        let file = folder(task).appendingPathComponent(Self.outcomeFile)
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        do { return try LabJSON.decoder.decode(Outcome.self, from: Data(contentsOf: file)) } catch {
+            throw LabError.badFile(file.path, "cannot be read as a task outcome: \(LabJSON.describe(error))")
+        }
+    }
+
     /// Prepares an interrupted run to continue: a task that succeeded keeps its output; every
     /// other task (failed, skipped, or claimed by a process that died) loses its claim and outcome
     /// and runs again. A task that wrote its output before runs recorded outcomes counts as
@@ -103,12 +107,13 @@ struct TaskBoard: Sendable {
         var kept = 0
         for task in tasks {
             let folder = folder(task)
-            let output = folder.appendingPathComponent("output.json"), outcome = folder.appendingPathComponent(Self.outcomeFile)
-            if fm.fileExists(atPath: outcome.path), case .succeeded? = try result(task)?.result {
+            let output = folder.appendingPathComponent("output.json")
+            let published = try outcome(task)
+            if published?.status == .succeeded {
                 kept += 1
                 continue
             }
-            if !fm.fileExists(atPath: outcome.path), fm.fileExists(atPath: output.path),
+            if published == nil, fm.fileExists(atPath: output.path),
                 (try? LabJSON.decoder.decode(ExperimentOutput.self, from: Data(contentsOf: output))) != nil
             {
                 let written = (try? fm.attributesOfItem(atPath: output.path)[.modificationDate] as? Date) ?? Date()
