@@ -94,7 +94,9 @@ public enum Scale: String, Sendable, Codable, CaseIterable, Comparable {
     case smoke
     /// Minutes on 2 cores; what `make run` uses.
     case quick
-    /// Tens of minutes to hours.
+    /// About two hours on 2 cores: trained models within ten times the seed's (the scale gate,
+    /// docs/CLAIMS.md "Scale"). Only the trained models grow: simulations and identity checks run
+    /// at quick's sizes, so that the trained models get the budget; `paper` grows everything.
     case small
     /// The seed's own configuration where one is stated.
     case paper

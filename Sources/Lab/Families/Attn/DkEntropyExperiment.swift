@@ -30,8 +30,7 @@ struct DkEntropyExperiment: Experiment {
                 (dks, growingDks, seeds, growingSeeds) = ([8, 32, 128, 512], [8, 32, 128], 2, 2)
                 setup.length = 32
                 setup.batch = 2
-            case .quick: (dks, growingDks, seeds, growingSeeds) = ([8, 16, 32, 64, 128, 256, 512], [8, 16, 32, 64, 128, 256, 512], 4, 3)
-            case .small: (dks, growingDks, seeds, growingSeeds) = ([8, 16, 32, 64, 128, 256, 512], [8, 16, 32, 64, 128, 256, 512], 16, 8)
+            case .quick, .small: (dks, growingDks, seeds, growingSeeds) = ([8, 16, 32, 64, 128, 256, 512], [8, 16, 32, 64, 128, 256, 512], 4, 3)
             case .paper:
                 (dks, growingDks, seeds, growingSeeds) = ([8, 16, 32, 64, 128, 256, 512], [8, 16, 32, 64, 128, 256, 512], 32, 16)
                 setup.length = 512

@@ -73,8 +73,8 @@ public struct IntegratedInformationExperiment: Experiment {
         let large: [Int]
         switch context.scale {
         case .smoke: large = [24]
-        case .quick: large = [32, 48]
-        case .small, .paper: large = [32, 64, 96]
+        case .quick, .small: large = [32, 48]
+        case .paper: large = [32, 64, 96]
         }
         var rotationSizes = sizes, rotationPhi = phiRotation
         for n in large {

@@ -31,12 +31,9 @@ public struct SurfaceGrowthProtocol: Sendable {
         case .smoke:
             (small, samples) = ([16, 32], 8)
             big = ((256, 300), (2048, 200), (256, 200))
-        case .quick:
+        case .quick, .small:
             (small, samples) = ([32, 64, 128], 32)
             big = ((2048, 2000), (8192, 1500), (1024, 1000))
-        case .small:
-            (small, samples) = ([32, 64, 128, 256], 64)
-            big = ((4096, 5000), (16384, 3000), (4096, 3000))
         case .paper:
             (small, samples) = ([64, 128, 256, 512], 128)
             big = ((8192, 20000), (32768, 6000), (8192, 10000))

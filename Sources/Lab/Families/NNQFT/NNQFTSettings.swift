@@ -4,8 +4,8 @@ import Physics
 ///
 /// quick (what `make run` uses) keeps the ≥ 10⁵ draws per point the claims need and fits the
 /// family in well under a minute on 2 cores; smoke is for the test suite (seconds, verdicts
-/// mostly inconclusive); small and paper raise the draws ten- and a hundred-fold (the seed
-/// states no configuration of its own).
+/// mostly inconclusive); small runs quick's sizes (`Scale.small`) and paper raises the draws a
+/// hundred-fold (the seed states no configuration of its own).
 struct NNQFTSettings: Sendable {
     var draws: Int
     var blocks: Int
@@ -24,15 +24,10 @@ struct NNQFTSettings: Sendable {
             NNQFTSettings(
                 draws: 4000, blocks: 20, heads: [1, 2, 4], widths: [4, 16, 64, nil], floorReplicas: 1,
                 controlWidths: [1, 2, 4, 8])
-        case .quick:
+        case .quick, .small:
             NNQFTSettings(
                 draws: 100_000, blocks: 100, heads: [1, 2, 4, 8, 16], widths: [4, 8, 16, 32, 64, 128, 256, nil],
                 floorReplicas: 2, controlWidths: [1, 2, 4, 8, 16, 32, 64])
-        case .small:
-            NNQFTSettings(
-                draws: 1_000_000, blocks: 200, heads: [1, 2, 4, 8, 16, 32, 64],
-                widths: [4, 8, 16, 32, 64, 128, 256, 512, 1024, nil], floorReplicas: 4,
-                controlWidths: [1, 2, 4, 8, 16, 32, 64, 128])
         case .paper:
             NNQFTSettings(
                 draws: 10_000_000, blocks: 400, heads: [1, 2, 4, 8, 16, 32, 64, 128],

@@ -31,15 +31,9 @@ struct CapacityExperiment: Experiment {
             case .smoke:
                 (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = ([32], [32, 64], 2, 3, main)
                 (hebbianLoads, iterativeLoads) = ([0.05, 0.15, 0.25, 0.35], [0.1, 0.4, 0.8, 1.2])
-            case .quick:
+            case .quick, .small:
                 (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = ([64, 128], [64, 128, 256, 512], 3, 8, main)
                 (hebbianLoads, iterativeLoads) = (fine, wide)
-            case .small:
-                (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = (
-                    [64, 128, 256], [64, 128, 256, 512], 6, 16,
-                    main + [.lorentzianHebbian(gamma: 1)]
-                )
-                (hebbianLoads, iterativeLoads) = (fine, wide + [1.8, 2.0])
             case .paper:
                 (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = (
                     [64, 128, 256], [64, 128, 256, 512, 1024], 16, 32,
@@ -50,7 +44,7 @@ struct CapacityExperiment: Experiment {
         }
     }
 
-    /// The rules measured at every scale (`lorentzian-hebbian` joins them from `small`).
+    /// The rules measured at every scale (`lorentzian-hebbian` joins them at `paper`).
     static let mainRules: [LearningRule] = [.hebbian, .softmax(beta: 1), .lorentzian(gamma: 1), .mpf]
 
     /// Cue noise levels: f = 0 (stability of the stored state, the definition behind 0.138) and

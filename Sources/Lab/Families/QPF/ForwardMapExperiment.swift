@@ -31,17 +31,11 @@ struct ForwardMapExperiment: Experiment {
             case .smoke:
                 (channels, samples, standardSamples, bootstrap, slices) = (6, 1000, 2000, 30, 8)
                 (annealingSweeps, quantumSweeps, coherentTimes) = ([2, 16, 128], [4, 32], [1, 8])
-            case .quick:
+            case .quick, .small:
                 (channels, samples, standardSamples, bootstrap, slices) = (8, 4000, 20_000, 100, 8)
                 (annealingSweeps, quantumSweeps, coherentTimes) = (
                     [1, 2, 4, 8, 16, 64, 256, 1024],
                     [4, 8, 16, 32, 64, 128], [0.5, 1, 2, 4, 8, 16, 32]
-                )
-            case .small:
-                (channels, samples, standardSamples, bootstrap, slices) = (8, 20_000, 50_000, 200, 16)
-                (annealingSweeps, quantumSweeps, coherentTimes) = (
-                    [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096],
-                    [4, 8, 16, 32, 64, 128, 256, 512], [0.5, 1, 2, 4, 8, 16, 32, 64]
                 )
             case .paper:
                 (channels, samples, standardSamples, bootstrap, slices) = (8, 100_000, 200_000, 400, 32)

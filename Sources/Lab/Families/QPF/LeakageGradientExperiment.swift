@@ -33,8 +33,7 @@ struct LeakageGradientExperiment: Experiment {
         init(_ scale: Scale) {
             switch scale {
             case .smoke: (cases, maxSpins, referenceCases) = (40, 24, 10)
-            case .quick: (cases, maxSpins, referenceCases) = (400, 64, 60)
-            case .small: (cases, maxSpins, referenceCases) = (2000, 128, 200)
+            case .quick, .small: (cases, maxSpins, referenceCases) = (400, 64, 60)
             case .paper: (cases, maxSpins, referenceCases) = (10_000, 256, 500)
             }
         }

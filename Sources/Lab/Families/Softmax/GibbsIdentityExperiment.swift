@@ -32,8 +32,7 @@ struct GibbsIdentityExperiment: Experiment {
         init(_ scale: Scale) {
             switch scale {
             case .smoke: (logitSets, maxKeys, densityChecks) = (200, 64, 10)
-            case .quick: (logitSets, maxKeys, densityChecks) = (5_000, 512, 100)
-            case .small: (logitSets, maxKeys, densityChecks) = (50_000, 1024, 400)
+            case .quick, .small: (logitSets, maxKeys, densityChecks) = (5_000, 512, 100)
             case .paper: (logitSets, maxKeys, densityChecks) = (200_000, 4096, 1000)
             }
         }

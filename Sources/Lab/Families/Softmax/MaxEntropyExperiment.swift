@@ -28,8 +28,7 @@ struct MaxEntropyExperiment: Experiment {
         init(_ scale: Scale) {
             switch scale {
             case .smoke: (logitSets, perturbations, maxKeys) = (100, 20, 64)
-            case .quick: (logitSets, perturbations, maxKeys) = (1_000, 50, 256)
-            case .small: (logitSets, perturbations, maxKeys) = (10_000, 100, 512)
+            case .quick, .small: (logitSets, perturbations, maxKeys) = (1_000, 50, 256)
             case .paper: (logitSets, perturbations, maxKeys) = (50_000, 100, 1024)
             }
         }

@@ -27,8 +27,7 @@ public struct GaussianClosureExperiment: Experiment {
     static func plan(_ scale: Scale) -> (systems: Int, dimension: Int, tokens: Int, draws: Int) {
         switch scale {
         case .smoke: (2, 4, 6, 5_000)
-        case .quick: (4, 8, 16, 20_000)
-        case .small: (8, 16, 32, 50_000)
+        case .quick, .small: (4, 8, 16, 20_000)
         case .paper: (8, 32, 64, 100_000)
         }
     }

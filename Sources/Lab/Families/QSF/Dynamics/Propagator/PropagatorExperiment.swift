@@ -20,8 +20,7 @@ public struct PropagatorExperiment: Experiment {
     static func plan(_ scale: Scale) -> (dimensions: [Int], trajectories: Int) {
         switch scale {
         case .smoke: ([3], 10_000)
-        case .quick: ([4, 6, 8, 8], 40_000)
-        case .small: ([4, 8, 12, 16], 50_000)
+        case .quick, .small: ([4, 6, 8, 8], 40_000)
         case .paper: ([8, 16, 32, 32], 100_000)
         }
     }

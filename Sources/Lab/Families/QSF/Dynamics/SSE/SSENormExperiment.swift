@@ -20,8 +20,7 @@ public struct SSENormExperiment: Experiment {
     static func plan(_ scale: Scale) -> (dimension: Int, trajectories: Int, coarseSteps: Int, levels: Int) {
         switch scale {
         case .smoke: (4, 400, 10, 3)
-        case .quick: (8, 8_000, 20, 4)
-        case .small: (8, 20_000, 40, 5)
+        case .quick, .small: (8, 8_000, 20, 4)
         case .paper: (16, 50_000, 40, 6)
         }
     }
