@@ -22,6 +22,15 @@ private func parseDoubles(_ text: String, option name: String, positive: Bool = 
     return values.map { $0! }
 }
 
+/// Parses a comma-separated list of names for option `name`, each by `parse`; an unknown one is an
+/// error naming the option, the `kind` of name and the `known` ones.
+private func parseNames<T>(_ text: String, option name: String, kind: String, known: String, _ parse: (String) -> T?) throws -> [T] {
+    try text.split(separator: ",").map { item in
+        guard let value = parse(String(item)) else { throw ValidationError("\(name): unknown \(kind) '\(item)' (\(known))") }
+        return value
+    }
+}
+
 /// The last two options of every `qpf` subcommand.
 struct SeedAndFormat: ParsableArguments {
     @Option(help: "Random seed.")
@@ -60,11 +69,8 @@ extension AttnLab.QPF {
 
         func run() throws {
             var o = QPFTools.MemoryOptions()
-            o.rules = try rules.split(separator: ",").map { name in
-                guard let rule = LearningRule.parse(String(name), beta: beta, gamma: gamma) else {
-                    throw ValidationError("--rules: unknown rule '\(name)' (hebbian, softmax, lorentzian, lorentzian-hebbian, mpf)")
-                }
-                return rule
+            o.rules = try parseNames(rules, option: "--rules", kind: "rule", known: "hebbian, softmax, lorentzian, lorentzian-hebbian, mpf") {
+                LearningRule.parse($0, beta: beta, gamma: gamma)
             }
             o.sizes = try parseDoubles(sizes, option: "--sizes", positive: true).map { Int($0) }
             o.loads = try parseDoubles(loads, option: "--loads", positive: true)
@@ -152,11 +158,8 @@ extension AttnLab.QPF {
 
         func run() throws {
             var o = QPFTools.ForwardMapOptions()
-            o.samplers = try samplers.split(separator: ",").map { name in
-                guard let kind = QPFTools.SamplerKind(rawValue: String(name)) else {
-                    throw ValidationError("--samplers: unknown sampler '\(name)' (gibbs, sa, sqa, coherent)")
-                }
-                return kind
+            o.samplers = try parseNames(samplers, option: "--samplers", kind: "sampler", known: "gibbs, sa, sqa, coherent") {
+                QPFTools.SamplerKind(rawValue: $0)
             }
             o.lengths = try parseDoubles(lengths, option: "--lengths", positive: true)
             (o.channels, o.maxGap, o.penalty, o.beta, o.initialField) = (channels, maxGap, penalty, beta, field)

@@ -45,11 +45,7 @@ extension AttnLab {
             if let out {
                 page = URL(fileURLWithPath: out)
             } else {
-                let formatter = DateFormatter()
-                formatter.locale = Locale(identifier: "en_US_POSIX")
-                formatter.timeZone = TimeZone(identifier: "UTC")
-                formatter.dateFormat = "yyyyMMdd-HHmmss"
-                page = URL(fileURLWithPath: "runs/compare-\(formatter.string(from: Date())).html")
+                page = URL(fileURLWithPath: "runs/compare-\(RunDirectory.timestamp(Date())).html")
             }
             do {
                 try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)

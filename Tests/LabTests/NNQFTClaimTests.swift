@@ -17,7 +17,7 @@ struct NNQFTClaimTests {
     typealias K = NNQFTKey
 
     @Test("every key an NN-QFT rule reads is in its experiment's smoke output")
-    func keysAreMeasured() throws { try ClaimSmoke.expectKeysMeasured(ClaimRegistry.nnqft) }
+    func keysAreMeasured() throws { try ClaimSmoke.expectKeysMeasured(ClaimFamily.nnqft.claims) }
 
     @Test("inverse-heads: −1 reproduces, a distant slope contradicts, a 2.6σ pull or too few points is inconclusive")
     func inverseHeadsRule() {

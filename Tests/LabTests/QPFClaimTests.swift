@@ -19,7 +19,7 @@ struct QPFClaimTests {
     typealias K = QPFKey
 
     @Test("every key a QPF rule reads is in its experiment's smoke output")
-    func keysAreMeasured() throws { try ClaimSmoke.expectKeysMeasured(ClaimRegistry.qpf) }
+    func keysAreMeasured() throws { try ClaimSmoke.expectKeysMeasured(ClaimFamily.qpf.claims) }
 
     @Test("softmax-hebbian: rounding-level deviations reproduce, larger ones contradict, too few cases are inconclusive")
     func softmaxHebbianRule() {

@@ -18,7 +18,7 @@ struct QSFDynamicsExperimentTests {
 
     @Test("every dynamics claim names a registered experiment")
     func registry() {
-        for claim in ClaimRegistry.qsfDynamics {
+        for claim in ClaimFamily.qsfDynamics.claims {
             #expect(claim.experiment.flatMap { ExperimentRegistry.experiment($0) } != nil, "\(claim.id)")
         }
     }
@@ -72,7 +72,7 @@ struct QSFDynamicsExperimentTests {
         #expect(abs(m[Key.gammaSlope]!.value - 0.04) < 1e-12)
         #expect(abs(m[Key.gammaSettledFraction]!.value - 0.36) < 0.05)
         #expect(m[Key.contributionError]!.value < 1e-12)
-        for claim in ClaimRegistry.qsfDynamics where claim.experiment == "qsf.spectrum" {
+        for claim in ClaimFamily.qsfDynamics.claims where claim.experiment == "qsf.spectrum" {
             let v = claim.verdict(Evidence(measurements: m, scale: .quick))
             #expect(v.label == "inconclusive" && v.reason.contains("qsf pipeline"), "\(claim.id): \(v.reason)")
         }
@@ -88,7 +88,7 @@ struct QSFDynamicsExperimentTests {
             "qsf.sse": try SSENormExperiment().run(context()),
         ]
         outputs["qsf.spectrum"] = try SpectrumExperiment().run(pipeline.context(scale: .smoke))
-        for claim in ClaimRegistry.qsfDynamics {
+        for claim in ClaimFamily.qsfDynamics.claims {
             let experiment = try #require(claim.experiment)
             let output = try #require(outputs[experiment])
             #expect(!claim.rule.measurementNames.isEmpty, "\(claim.id) lists no measurements")

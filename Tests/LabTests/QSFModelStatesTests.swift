@@ -181,7 +181,7 @@ struct QSFModelStatesTests {
         #expect(m[Key.Gamma.max]!.value == 1.3 && m[Key.Sparsity.layers]!.value == 2)
         #expect(m[Key.Norms.count]!.value == 8 * 16)
         #expect(m[Key.stageIV.maxModulusDeviation]!.value < 1e-5)
-        for claim in ClaimRegistry.qsfDynamics where claim.experiment == "qsf.spectrum" && claim.evidence == .trainedModel {
+        for claim in ClaimFamily.qsfDynamics.claims where claim.experiment == "qsf.spectrum" && claim.evidence == .trainedModel {
             let v = claim.verdict(Evidence(measurements: m, scale: .smoke))
             #expect(v.label == "inconclusive" && v.reason.hasPrefix("smoke-scale model"), "\(claim.id): \(v.reason)")
         }

@@ -192,7 +192,7 @@ struct QSFPipelineOutputTests {
         }
         let corpus = try CorpusExperiment().run(context(CorpusExperiment.experimentID, [:]))
         let output = try QSFPipelineExperiment().run(context(QSFPipelineExperiment.experimentID, [CorpusExperiment.experimentID: corpus]))
-        for claim in ClaimRegistry.qsfTraining {
+        for claim in ClaimFamily.qsfTraining.claims {
             for key in claim.rule.measurementNames {
                 #expect(output.measurements[key] != nil, "\(claim.id) reads \(key), which the smoke run does not report")
             }

@@ -95,37 +95,22 @@ public struct NNQFTBenchmark: Sendable {
         return Report(configuration: configuration, rows: rows, referenceNote: note, ratio: ratio, agreementZ: agreement)
     }
 
-    struct ReferenceFailure: Error { var message: String }
+    typealias ReferenceFailure = TrainingComparison.FailureMessage
 
     /// Runs the reference script and parses its JSON line.
     func runReference(dv: Int?) -> Result<Row, ReferenceFailure> {
         guard FileManager.default.isExecutableFile(atPath: referenceScript) else {
-            return .failure(ReferenceFailure(message: "\(referenceScript) not found (run from the repository root or pass --reference)"))
+            return .failure(ReferenceFailure("\(referenceScript) not found (run from the repository root or pass --reference)"))
         }
-        guard let dv else { return .failure(ReferenceFailure(message: "the reference supports finite d_v only")) }
+        guard let dv else { return .failure(ReferenceFailure("the reference supports finite d_v only")) }
         let o = options
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        let arguments = [
             "bash", referenceScript, "--dimension", "\(o.dimension)", "--points", "\(o.points)",
             "--radius", "\(o.radius)", "--features", "\(o.features)", "--length-scale", "\(o.lengthScale)",
             "--dk", "\(o.keyWidths[0]!)", "--dv", "\(dv)", "--heads", "\(o.heads[0])",
             "--logit-scale", "\(o.logitScale)", "--value-scale", "\(o.valueScale)",
             "--draws", "\(referenceDraws)", "--blocks", "20", "--seed", "\(o.seed)",
         ]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch {
-            return .failure(ReferenceFailure(message: "could not start \(referenceScript): \(error)"))
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let last = errText.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
-            return .failure(ReferenceFailure(message: last))
-        }
         struct Output: Decodable {
             var implementation: String
             var draws: Int
@@ -133,16 +118,13 @@ public struct NNQFTBenchmark: Sendable {
             var draws_per_second: Double
             var values: [String: [Double]]
         }
-        guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-            let parsed = try? JSONDecoder().decode(Output.self, from: Data(line.utf8))
-        else {
-            return .failure(ReferenceFailure(message: "could not parse the reference's output"))
-        }
-        return .success(
+        let output = TrainingComparison.runJSON("/usr/bin/env", arguments)
+        return TrainingComparison.decode(Output.self, output, what: "the reference's output").map { parsed in
             Row(
                 implementation: parsed.implementation, threads: nil, draws: parsed.draws, seconds: parsed.seconds,
                 drawsPerSecond: parsed.draws_per_second, g2Attention: parsed.values["g2_attention"] ?? [.nan, .nan],
-                g4cMixture: parsed.values["g4c_mixture"] ?? [.nan, .nan]))
+                g4cMixture: parsed.values["g4c_mixture"] ?? [.nan, .nan])
+        }
     }
 
     /// The report as text.

@@ -1,19 +1,27 @@
-/// Every claim attnlab knows, by family (one file per family under Families/).
+/// One claim family: the claims of one prefix and the experiments that measure them, declared
+/// together in the family's folder under Families/ (`extension ClaimFamily { static let … }`).
+struct ClaimFamily: Sendable {
+    let claims: [Claim]
+    let experiments: [any Experiment]
+}
+
+/// Every claim attnlab knows, by family.
 public enum ClaimRegistry {
-    /// All claims, in report order.
-    public static var all: [Claim] {
-        qsfTraining + qsfDynamics + softmax + attn + kuramoto + nnqft + kpz + entanglement + criticality + iit + hardware + qpf
+    /// The families, in report order: the one list both registries read.
+    static var families: [ClaimFamily] {
+        [.qsfTraining, .qsfDynamics, .softmax, .attn, .kuramoto, .nnqft, .kpz, .entanglement, .criticality, .iit, .hardware, .qpf]
     }
+
+    /// All claims, in report order.
+    public static var all: [Claim] { families.flatMap(\.claims) }
 
     /// The claim with this id, or nil.
     public static func claim(_ id: String) -> Claim? { all.first { $0.id == id } }
 }
 
-/// Every experiment attnlab can run, by family (the same files as the claims they measure).
+/// Every experiment attnlab can run, by family (declared with the claims they measure).
 public enum ExperimentRegistry {
-    public static var all: [any Experiment] {
-        qsfTraining + qsfDynamics + softmax + attn + kuramoto + nnqft + kpz + entanglement + criticality + iit + hardware + qpf
-    }
+    public static var all: [any Experiment] { ClaimRegistry.families.flatMap(\.experiments) }
 
     public static func experiment(_ id: String) -> (any Experiment)? { all.first { $0.id == id } }
 }

@@ -76,6 +76,15 @@ extension ExperimentContext {
         return String(path.dropFirst(base.count + 1))
     }
 
+    /// The measurements of dependency `experiment` (the estimator's validation on reference
+    /// systems), each named `validation.<name>`: a trained-model experiment carries them over so
+    /// that its claim's rule can gate on them. Empty when the dependency's output is not available.
+    func validationMeasurements(of experiment: String) -> [String: Measurement] {
+        var measurements: [String: Measurement] = [:]
+        for (key, m) in dependencyOutputs[experiment]?.measurements ?? [:] { measurements["validation." + key] = m }
+        return measurements
+    }
+
     /// The artefact `key` of dependency `experiment`, as a URL inside the run directory. Throws,
     /// naming both, when the dependency did not run, did not report the key, or its path leaves
     /// the run directory or does not exist. Paths of runs written before artefacts were

@@ -1,4 +1,5 @@
 import Foundation
+import Physics
 
 /// One measured quantity with its uncertainty, as an experiment reports it.
 public struct Measurement: Sendable, Codable, Equatable {
@@ -27,6 +28,12 @@ public struct Measurement: Sendable, Codable, Equatable {
         self.unit = unit
         self.label = label
         self.pooling = pooling
+    }
+
+    /// A jackknife estimate as a measurement: its full-sample value and standard error (the bias
+    /// estimate is not applied).
+    public init(_ estimate: JackknifeValue, samples: Int? = nil, label: String = "") {
+        self.init(estimate.value, error: estimate.error, samples: samples, label: label)
     }
 
     /// "0.334 ± 0.012" with significant digits chosen from the error by the Particle Data

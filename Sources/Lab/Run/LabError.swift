@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Errors of the claims runner and report writer, worded for the person at the terminal.
 public enum LabError: Error, CustomStringConvertible, Equatable {
@@ -70,6 +71,21 @@ public enum LabJSON {
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         return d
+    }
+
+    /// Reads one JSON document of `type` from `url`, every failure a `LabError.badFile` naming the
+    /// file: "cannot be read\(unreadableHint) (…)", or "is not \(what): …" when the bytes are not
+    /// strict JSON (a key given twice: JSONDecoder would keep one of the two values without a word)
+    /// or do not decode.
+    static func load<T: Decodable>(_ type: T.Type, from url: URL, what: String, unreadableHint: String = "") throws -> T {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw LabError.badFile(url.path, "cannot be read\(unreadableHint) (\(error.localizedDescription))")
+        }
+        if let finding = StrictJSON.check(data) { throw LabError.badFile(url.path, "is not \(what): \(finding)") }
+        do { return try decoder.decode(T.self, from: data) } catch {
+            throw LabError.badFile(url.path, "is not \(what): \(describe(error))")
+        }
     }
 
     /// A decoding error in words ("missing key 'scale' at …").

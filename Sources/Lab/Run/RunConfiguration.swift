@@ -121,15 +121,7 @@ public struct RunConfiguration: Codable, Sendable, Equatable {
 
     /// Reads a `config.json`, with a clear error naming the file when it is missing or malformed.
     public static func load(_ url: URL) throws -> RunConfiguration {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw LabError.badFile(url.path, "cannot be read (\(error.localizedDescription))")
-        }
-        // JSONDecoder keeps one of two values of a key given twice without a word.
-        if let finding = StrictJSON.check(data) { throw LabError.badFile(url.path, "is not an attnlab config.json: \(finding)") }
-        do { return try LabJSON.decoder.decode(RunConfiguration.self, from: data) } catch {
-            throw LabError.badFile(url.path, "is not an attnlab config.json: \(LabJSON.describe(error))")
-        }
+        try LabJSON.load(RunConfiguration.self, from: url, what: "an attnlab config.json")
     }
 }
 

@@ -68,11 +68,7 @@ public struct RunDirectory: Sendable {
             }
             url = requested
         } else {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "UTC")
-            formatter.dateFormat = "yyyyMMdd-HHmmss"
-            let stem = "\(formatter.string(from: now))-\(scale.rawValue)"
+            let stem = "\(timestamp(now))-\(scale.rawValue)"
             var candidate = base.appendingPathComponent(stem, isDirectory: true)
             var n = 2
             while fm.fileExists(atPath: candidate.path) {
@@ -89,6 +85,16 @@ public struct RunDirectory: Sendable {
             throw LabError.writeFailed(url.path, error.localizedDescription)
         }
         return RunDirectory(existing: url)
+    }
+
+    /// `date` as "yyyyMMdd-HHmmss" in UTC: the stem of a run directory's or a comparison page's
+    /// default name.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: date)
     }
 
     /// Writes `data` to `relativePath` inside the run directory, atomically.

@@ -38,15 +38,7 @@ public struct RunResults: Codable, Sendable {
 
     /// Reads a `results.json`, with a clear error naming the file when it is missing or malformed.
     public static func load(_ url: URL) throws -> RunResults {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw LabError.badFile(url.path, "cannot be read; is this an attnlab run directory? (\(error.localizedDescription))")
-        }
-        // JSONDecoder keeps one of two values of a key given twice without a word.
-        if let finding = StrictJSON.check(data) { throw LabError.badFile(url.path, "is not an attnlab results.json: \(finding)") }
-        do { return try LabJSON.decoder.decode(RunResults.self, from: data) } catch {
-            throw LabError.badFile(url.path, "is not an attnlab results.json: \(LabJSON.describe(error))")
-        }
+        try LabJSON.load(RunResults.self, from: url, what: "an attnlab results.json", unreadableHint: "; is this an attnlab run directory?")
     }
 }
 

@@ -37,33 +37,31 @@ enum HeatKey {
     static let firstOrderSharpening = MeasurementKey("thermo.reference.first-order-sharpening")
 }
 
-extension ClaimRegistry {
-    static let attn: [Claim] = [
-        Claim(
-            id: "attn.dk-phases", seed: Seed.symmetryBreaking, section: "§1.1",
-            statement: "At initialisation, small d_k gives uniform (symmetric) attention and large d_k gives sparse (broken-symmetry) attention.",
-            claimed: "attention entropy falls from uniform to sparse as d_k grows",
-            experiment: DkEntropyExperiment.id,
-            evidence: .simulation,
-            rule: VerdictRule.entropyFalls([DkKey.scaledDrop(.gpt2), DkKey.scaledDrop(.fanIn)], sparseDrop: 0.3, flatDrop: 0.1)
-                .requiringSamples(4, of: DkKey.scaledDrop(.gpt2).name)),
-        Claim(
-            id: "attn.heat-capacity-peak", seed: Seed.symmetryBreaking, section: "§1; seed 003 temperature section",
-            statement: "Attention undergoes a symmetric/broken transition in temperature, marked by a heat-capacity peak.",
-            claimed: "a transition (peak in C(β)) between uniform and focused attention",
-            experiment: HeatCapacityExperiment.id,
-            evidence: .trainedModel,
-            scope: .universal(
-                quote: "seed 000 §1, of \"the transformer attention mechanism\": \"The softmax temperature 1/√d_k acts as a "
-                    + "quantum fluctuation parameter\"; seed 003: \"Low τ → sharp attention … High τ → diffuse attention\""),
-            rule: VerdictRule.finiteTemperatureTransition(
-                drift: HeatKey.peakDrift, excess: HeatKey.sharpeningExcess,
-                bins: HeatKey.sizeBins
-            )
-            .requiringScale(.quick)),
-    ]
-}
-
-extension ExperimentRegistry {
-    static let attn: [any Experiment] = [DkEntropyExperiment(), HeatCapacityExperiment()]
+extension ClaimFamily {
+    static let attn = ClaimFamily(
+        claims: [
+            Claim(
+                id: "attn.dk-phases", seed: Seed.symmetryBreaking, section: "§1.1",
+                statement: "At initialisation, small d_k gives uniform (symmetric) attention and large d_k gives sparse (broken-symmetry) attention.",
+                claimed: "attention entropy falls from uniform to sparse as d_k grows",
+                experiment: DkEntropyExperiment.id,
+                evidence: .simulation,
+                rule: VerdictRule.entropyFalls([DkKey.scaledDrop(.gpt2), DkKey.scaledDrop(.fanIn)], sparseDrop: 0.3, flatDrop: 0.1)
+                    .requiringSamples(4, of: DkKey.scaledDrop(.gpt2).name)),
+            Claim(
+                id: "attn.heat-capacity-peak", seed: Seed.symmetryBreaking, section: "§1; seed 003 temperature section",
+                statement: "Attention undergoes a symmetric/broken transition in temperature, marked by a heat-capacity peak.",
+                claimed: "a transition (peak in C(β)) between uniform and focused attention",
+                experiment: HeatCapacityExperiment.id,
+                evidence: .trainedModel,
+                scope: .universal(
+                    quote: "seed 000 §1, of \"the transformer attention mechanism\": \"The softmax temperature 1/√d_k acts as a "
+                        + "quantum fluctuation parameter\"; seed 003: \"Low τ → sharp attention … High τ → diffuse attention\""),
+                rule: VerdictRule.finiteTemperatureTransition(
+                    drift: HeatKey.peakDrift, excess: HeatKey.sharpeningExcess,
+                    bins: HeatKey.sizeBins
+                )
+                .requiringScale(.quick)),
+        ],
+        experiments: [DkEntropyExperiment(), HeatCapacityExperiment()])
 }

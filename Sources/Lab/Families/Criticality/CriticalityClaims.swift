@@ -5,20 +5,18 @@ import Foundation
 // and the estimator's validation on reference networks is `BranchingExperiment`. Why the rule is
 // what it is: docs/CLAIMS.md, "criticality.branching-one".
 
-extension ClaimRegistry {
-    static let criticality: [Claim] = [
-        Claim(
-            id: "criticality.branching-one", seed: Seed.symmetryBreaking, section: "§5.1",
-            statement: "Transformers operate at criticality with branching factor ≈ 1.",
-            claimed: "η ≈ 1",
-            experiment: ModelBranchingExperiment.experimentID, evidence: .trainedModel,
-            scope: .universal(quote: "§5.1: \"The transformer's dynamic core: … 3. Exhibits critical branching factor η ≈ 1 (neural criticality)\""),
-            rule: CriticalityRules.branchingOne)
-    ]
-}
-
-extension ExperimentRegistry {
-    static let criticality: [any Experiment] = [BranchingExperiment(), ModelBranchingExperiment()]
+extension ClaimFamily {
+    static let criticality = ClaimFamily(
+        claims: [
+            Claim(
+                id: "criticality.branching-one", seed: Seed.symmetryBreaking, section: "§5.1",
+                statement: "Transformers operate at criticality with branching factor ≈ 1.",
+                claimed: "η ≈ 1",
+                experiment: ModelBranchingExperiment.experimentID, evidence: .trainedModel,
+                scope: .universal(quote: "§5.1: \"The transformer's dynamic core: … 3. Exhibits critical branching factor η ≈ 1 (neural criticality)\""),
+                rule: CriticalityRules.branchingOne)
+        ],
+        experiments: [BranchingExperiment(), ModelBranchingExperiment()])
 }
 
 /// The measurements the branching rule reads, shared with `ModelBranchingReport`.

@@ -53,10 +53,7 @@ public struct ModelBranchingExperiment: Experiment {
     }
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
-        var out = ExperimentOutput()
-        for (key, m) in context.dependencyOutputs[BranchingExperiment.experimentID]?.measurements ?? [:] {
-            out.measurements["validation." + key] = m
-        }
+        var out = ExperimentOutput(measurements: context.validationMeasurements(of: BranchingExperiment.experimentID))
         let models = try RunModels(context)
         let data = try models.data()
         let (samples, probes) = context.scale == .smoke ? (3, 1) : context.scale == .quick ? (8, 2) : (24, 4)

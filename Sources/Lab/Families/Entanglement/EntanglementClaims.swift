@@ -6,20 +6,18 @@ import Foundation
 // validation on exact states and spin chains is `EntanglementExperiment`. Why the rule is what it
 // is: docs/CLAIMS.md, "entanglement.log-law".
 
-extension ClaimRegistry {
-    static let entanglement: [Claim] = [
-        Claim(
-            id: "entanglement.log-law", seed: Seed.symmetryBreaking, section: "§4.2",
-            statement: "The entanglement entropy of hidden states across head partitions grows logarithmically with sequence length.",
-            claimed: "S_A ~ log L",
-            experiment: HiddenStateEntanglementExperiment.experimentID, evidence: .trainedModel,
-            scope: .universal(quote: "§4.2: \"Studies of transformer hidden states show S_A ~ log L\""),
-            rule: EntanglementRules.logLaw)
-    ]
-}
-
-extension ExperimentRegistry {
-    static let entanglement: [any Experiment] = [EntanglementExperiment(), HiddenStateEntanglementExperiment()]
+extension ClaimFamily {
+    static let entanglement = ClaimFamily(
+        claims: [
+            Claim(
+                id: "entanglement.log-law", seed: Seed.symmetryBreaking, section: "§4.2",
+                statement: "The entanglement entropy of hidden states across head partitions grows logarithmically with sequence length.",
+                claimed: "S_A ~ log L",
+                experiment: HiddenStateEntanglementExperiment.experimentID, evidence: .trainedModel,
+                scope: .universal(quote: "§4.2: \"Studies of transformer hidden states show S_A ~ log L\""),
+                rule: EntanglementRules.logLaw)
+        ],
+        experiments: [EntanglementExperiment(), HiddenStateEntanglementExperiment()])
 }
 
 /// The measurements of one block's S(L) in one split, `entanglement.<model>.layer<l>.<split>.*`,

@@ -21,10 +21,7 @@ public struct HiddenStateEntanglementExperiment: Experiment {
     static let stages = ["transformer", "qsf"]
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
-        var out = ExperimentOutput()
-        for (key, m) in context.dependencyOutputs[EntanglementExperiment.experimentID]?.measurements ?? [:] {
-            out.measurements["validation." + key] = m
-        }
+        var out = ExperimentOutput(measurements: context.validationMeasurements(of: EntanglementExperiment.experimentID))
         let models = try RunModels(context)
         let data = try models.data()
         let sequences = context.scale == .smoke ? 6 : context.scale == .quick ? 24 : 64

@@ -4,18 +4,16 @@ import Foundation
 // below; the measurement is `CoherenceCircuitExperiment`. Why the rule is what it is:
 // docs/CLAIMS.md, "hardware.coherence-circuit".
 
-extension ClaimRegistry {
-    static let hardware: [Claim] = [
-        Claim(
-            id: "hardware.coherence-circuit", seed: Seed.symmetryBreaking, section: "§4.1, proof-of-concept protocol",
-            statement: "The one-qubit circuit (H, 300 ps delay, measure) shows about 15% |1⟩ survival, evidencing GPU tensor-core coherence.",
-            claimed: "~15% |1⟩ after 300 ps; T2 150–300 ps at 300 K",
-            experiment: CoherenceCircuitExperiment.experimentID, evidence: .simulation, rule: HardwareRules.coherenceCircuit)
-    ]
-}
-
-extension ExperimentRegistry {
-    static let hardware: [any Experiment] = [CoherenceCircuitExperiment()]
+extension ClaimFamily {
+    static let hardware = ClaimFamily(
+        claims: [
+            Claim(
+                id: "hardware.coherence-circuit", seed: Seed.symmetryBreaking, section: "§4.1, proof-of-concept protocol",
+                statement: "The one-qubit circuit (H, 300 ps delay, measure) shows about 15% |1⟩ survival, evidencing GPU tensor-core coherence.",
+                claimed: "~15% |1⟩ after 300 ps; T2 150–300 ps at 300 K",
+                experiment: CoherenceCircuitExperiment.experimentID, evidence: .simulation, rule: HardwareRules.coherenceCircuit)
+        ],
+        experiments: [CoherenceCircuitExperiment()])
 }
 
 /// The measurements the coherence-circuit rule reads, shared with `CoherenceCircuitExperiment`.

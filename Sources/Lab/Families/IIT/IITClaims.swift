@@ -5,20 +5,18 @@ import Foundation
 // validates the Φ machinery on systems with known answers; `KoopmanPhiExperiment` (report
 // `KoopmanPhiReport`) measures Φ of trained Koopman layers as context.
 
-extension ClaimRegistry {
-    static let iit: [Claim] = [
-        Claim(
-            id: "iit.phi", seed: Seed.symmetryBreaking, section: "§5.1",
-            statement: "Integrated information exceeds 50 bits at 175B parameters.",
-            claimed: "Φ > 50 bits at 175B parameters",
-            experiment: KoopmanPhiExperiment.experimentID, evidence: .trainedModel,
-            scope: .seedModels(quote: "§5.1: \"Achieves Φ > 50 bits (human-level integration) at 175B parameters\"", scale: SeedModelScale.gpt3),
-            rule: IITRules.phi)
-    ]
-}
-
-extension ExperimentRegistry {
-    static let iit: [any Experiment] = [IntegratedInformationExperiment(), KoopmanPhiExperiment()]
+extension ClaimFamily {
+    static let iit = ClaimFamily(
+        claims: [
+            Claim(
+                id: "iit.phi", seed: Seed.symmetryBreaking, section: "§5.1",
+                statement: "Integrated information exceeds 50 bits at 175B parameters.",
+                claimed: "Φ > 50 bits at 175B parameters",
+                experiment: KoopmanPhiExperiment.experimentID, evidence: .trainedModel,
+                scope: .seedModels(quote: "§5.1: \"Achieves Φ > 50 bits (human-level integration) at 175B parameters\"", scale: SeedModelScale.gpt3),
+                rule: IITRules.phi)
+        ],
+        experiments: [IntegratedInformationExperiment(), KoopmanPhiExperiment()])
 }
 
 /// The measurements the Φ rule reads.

@@ -36,10 +36,7 @@ public struct KoopmanPhiExperiment: Experiment {
     }
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
-        var out = ExperimentOutput()
-        for (key, m) in context.dependencyOutputs[IntegratedInformationExperiment.experimentID]?.measurements ?? [:] {
-            out.measurements["validation." + key] = m
-        }
+        var out = ExperimentOutput(measurements: context.validationMeasurements(of: IntegratedInformationExperiment.experimentID))
         let models = try RunModels(context)
         // The whole state (C variables) by the heuristic costs ≈ 5 s per layer at C = 64 (≈ 25 000
         // bipartitions scored): from `small` scale on.

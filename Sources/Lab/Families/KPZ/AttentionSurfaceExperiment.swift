@@ -18,10 +18,7 @@ public struct AttentionSurfaceExperiment: Experiment {
     public init() {}
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
-        var out = ExperimentOutput()
-        for (key, m) in context.dependencyOutputs[SurfaceGrowthExperiment.experimentID]?.measurements ?? [:] {
-            out.measurements["validation." + key] = m
-        }
+        var out = ExperimentOutput(measurements: context.validationMeasurements(of: SurfaceGrowthExperiment.experimentID))
         let data = try RunModels(context).data()
         let recorder = AttentionSurfaceRecorder.at(context.scale, vocabulary: data.tokenizer.vocabularySize, seed: context.seed)
         context.log("attention surfaces: \(recorder.description)")

@@ -23,10 +23,7 @@ struct AttentionSurfaceFigures {
             chart.add(.line(s.times, s.width, errors: s.widthError, label: "L = \(s.length)"))
         }
         if let b = r.beta {
-            chart.add(
-                .powerLawFit(
-                    slope: b.value, amplitude: b.amplitude, over: b.fitRange,
-                    label: "fit β = " + Measurement(b.value, error: b.standardError).formatted, color: .black))
+            CriticalityFigures.addBetaFit(b, to: &chart)
             // The seed's β through the fit's midpoint, for comparison.
             let mid = (b.fitRange.lowerBound * b.fitRange.upperBound).squareRoot()
             let at = b.amplitude * Foundation.pow(mid, b.value)
@@ -34,8 +31,7 @@ struct AttentionSurfaceFigures {
         }
         var caption =
             "Interface width of the pre-softmax logit rows (keys j ≤ i, L = i + 1), pooled over \(analysis.heads.count) heads and \(surfaces.manifest.probes) probe sequences, with jackknife errors; dashed: the β fit in the estimator's window and the seed's β = 0.34 through its midpoint."
-        if let a = r.alpha { caption += " α = \(a.formatted) from \(r.alphaSource)." }
-        if let z = r.z { caption += " z = α/β = \(z.formatted)." }
+        caption += CriticalityFigures.exponentsCaption(r)
         caption += " Regime: " + entry.regime.summary + "."
         return Figure(name: name, caption: caption, svg: chart.svg())
     }
@@ -72,15 +68,7 @@ struct AttentionSurfaceFigures {
         let r = analysis.pooled.result
         var chart = Chart(
             title: "Height-difference correlation C(r) at the last step (pooled)", xLabel: "key separation r", yLabel: "C(r)", xScale: .log, yScale: .log)
-        for s in r.sizes {
-            chart.add(.line(s.separations, s.heightDifference, errors: s.heightDifferenceError, label: "L = \(s.length)"))
-            if let a = s.alphaCorrelation {
-                chart.add(
-                    .powerLawFit(
-                        slope: a.value, amplitude: a.amplitude, over: a.fitRange,
-                        label: "L = \(s.length): α = " + Measurement(a.value, error: a.standardError).formatted))
-            }
-        }
+        CriticalityFigures.addHeightDifference(r, to: &chart)
         return Figure(
             name: "kpz-attention-correlation",
             caption:

@@ -6,20 +6,18 @@ import Foundation
 // validation on reference growth models is `SurfaceGrowthExperiment`. Why the rule is what it is:
 // docs/CLAIMS.md, "kpz.exponents"; the estimator: docs/CRITICALITY.md.
 
-extension ClaimRegistry {
-    static let kpz: [Claim] = [
-        Claim(
-            id: "kpz.exponents", seed: Seed.symmetryBreaking, section: "§2.1, table",
-            statement: "Attention logits roughen during training like a (1+1)-D KPZ surface.",
-            claimed: "α 0.48 ± 0.03, β 0.34 ± 0.02, z 1.49 ± 0.05",
-            experiment: AttentionSurfaceExperiment.experimentID, evidence: .trainedModel,
-            scope: .seedModels(quote: "§2.1 table: \"Transformer (12L)\", GPT-3 vs KPZ theory", scale: SeedModelScale.gpt3TwelveLayers),
-            rule: KPZRules.kpzExponents)
-    ]
-}
-
-extension ExperimentRegistry {
-    static let kpz: [any Experiment] = [SurfaceGrowthExperiment(), AttentionSurfaceExperiment()]
+extension ClaimFamily {
+    static let kpz = ClaimFamily(
+        claims: [
+            Claim(
+                id: "kpz.exponents", seed: Seed.symmetryBreaking, section: "§2.1, table",
+                statement: "Attention logits roughen during training like a (1+1)-D KPZ surface.",
+                claimed: "α 0.48 ± 0.03, β 0.34 ± 0.02, z 1.49 ± 0.05",
+                experiment: AttentionSurfaceExperiment.experimentID, evidence: .trainedModel,
+                scope: .seedModels(quote: "§2.1 table: \"Transformer (12L)\", GPT-3 vs KPZ theory", scale: SeedModelScale.gpt3TwelveLayers),
+                rule: KPZRules.kpzExponents)
+        ],
+        experiments: [SurfaceGrowthExperiment(), AttentionSurfaceExperiment()])
 }
 
 /// The verdict rule of `kpz.exponents`.

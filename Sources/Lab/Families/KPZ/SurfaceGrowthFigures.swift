@@ -19,14 +19,10 @@ enum CriticalityFigures {
             }
         }
         if let b = r.beta {
-            chart.add(
-                .powerLawFit(
-                    slope: b.value, amplitude: b.amplitude, over: b.fitRange,
-                    label: "fit β = " + Measurement(b.value, error: b.standardError).formatted, color: .black))
+            addBetaFit(b, to: &chart)
         }
         var caption = "W(L, t) of the \(model.displayName) model, mean over realisations with jackknife errors; the dashed line is the β fit in its window."
-        if let a = r.alpha { caption += " α = \(a.formatted) from \(r.alphaSource)." }
-        if let z = r.z { caption += " z = α/β = \(z.formatted)." }
+        caption += exponentsCaption(r)
         return Figure(name: "kpz-width-\(key)", caption: caption, svg: chart.svg())
     }
 
@@ -67,6 +63,23 @@ enum CriticalityFigures {
         var chart = Chart(
             title: "Height-difference correlation C(r): \(model.displayName)", xLabel: "r",
             yLabel: "C(r)", xScale: .log, yScale: .log)
+        addHeightDifference(r, to: &chart)
+        return Figure(
+            name: "kpz-correlation-\(key)",
+            caption: "C(r) = ⟨(h(x + r) − h(x))²⟩^{1/2} at the last recorded time; α is fitted where C(r) < ½·√2·W (inside the correlation length).",
+            svg: chart.svg())
+    }
+
+    /// The β fit of W(t) in its window, dashed black.
+    static func addBetaFit(_ b: ExponentEstimate, to chart: inout Chart) {
+        chart.add(
+            .powerLawFit(
+                slope: b.value, amplitude: b.amplitude, over: b.fitRange,
+                label: "fit β = " + Measurement(b.value, error: b.standardError).formatted, color: .black))
+    }
+
+    /// C(r) of every size, with the α fit of each size that has one.
+    static func addHeightDifference(_ r: SurfaceScalingResult, to chart: inout Chart) {
         for s in r.sizes {
             chart.add(.line(s.separations, s.heightDifference, errors: s.heightDifferenceError, label: "L = \(s.length)"))
             if let a = s.alphaCorrelation {
@@ -76,9 +89,13 @@ enum CriticalityFigures {
                         label: "L = \(s.length): α = " + Measurement(a.value, error: a.standardError).formatted))
             }
         }
-        return Figure(
-            name: "kpz-correlation-\(key)",
-            caption: "C(r) = ⟨(h(x + r) − h(x))²⟩^{1/2} at the last recorded time; α is fitted where C(r) < ½·√2·W (inside the correlation length).",
-            svg: chart.svg())
+    }
+
+    /// " α = … from …. z = α/β = …." for the exponents `r` has.
+    static func exponentsCaption(_ r: SurfaceScalingResult) -> String {
+        var caption = ""
+        if let a = r.alpha { caption += " α = \(a.formatted) from \(r.alphaSource)." }
+        if let z = r.z { caption += " z = α/β = \(z.formatted)." }
+        return caption
     }
 }

@@ -55,6 +55,9 @@ extension HeadPhaseTraining {
     struct Estimate: Sendable {
         var value: Double
         var error: Double
+
+        /// "value ± error" with the measurement's rounding.
+        var formatted: String { Measurement(value, error: error).formatted }
     }
 
     /// `shuffles` draws of the time-shuffled baseline, the same draws for every replicate.

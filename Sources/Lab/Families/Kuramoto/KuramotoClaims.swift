@@ -32,24 +32,22 @@ enum KuramotoKey {
     static let belowThresholdSlope = MeasurementKey("kuramoto.sim.below-threshold-slope")
 }
 
-extension ClaimRegistry {
-    static let kuramoto: [Claim] = [
-        Claim(
-            id: "kuramoto.heads-locked", seed: Seed.bornRule, section: "Kuramoto locking section",
-            statement: "Attention heads stay phase-locked throughout training.",
-            claimed: "Kuramoto order parameter r = 1.000 throughout training",
-            experiment: KuramotoExperiment.id,
-            evidence: .trainedModel,
-            scope: .seedModels(
-                quote: "\"Our Lojban zooper had r = 1.000 throughout training because: … Small vocabulary (29 words = "
-                    + "low-dimensional Hilbert space)\"; \"Our tiny attention network\" (no size stated)",
-                scale: SeedModelScale.lojban),
-            rule: VerdictRule.headsLocked().requiringScale(.quick))
-    ]
-}
-
-extension ExperimentRegistry {
-    static let kuramoto: [any Experiment] = [KuramotoExperiment()]
+extension ClaimFamily {
+    static let kuramoto = ClaimFamily(
+        claims: [
+            Claim(
+                id: "kuramoto.heads-locked", seed: Seed.bornRule, section: "Kuramoto locking section",
+                statement: "Attention heads stay phase-locked throughout training.",
+                claimed: "Kuramoto order parameter r = 1.000 throughout training",
+                experiment: KuramotoExperiment.id,
+                evidence: .trainedModel,
+                scope: .seedModels(
+                    quote: "\"Our Lojban zooper had r = 1.000 throughout training because: … Small vocabulary (29 words = "
+                        + "low-dimensional Hilbert space)\"; \"Our tiny attention network\" (no size stated)",
+                    scale: SeedModelScale.lojban),
+                rule: VerdictRule.headsLocked().requiringScale(.quick))
+        ],
+        experiments: [KuramotoExperiment()])
 }
 
 extension VerdictRule {

@@ -237,9 +237,9 @@ struct KuramotoReport {
                 + "has θ in (−π/2, 0], so r across heads is large without any coupling between heads. The time-shuffled baseline "
                 + "(\(NumberText.of(timeShuffled, digits: 4)), over the trained steps) keeps each head's phase history and removes "
                 + "simultaneity; the distance-shuffled one (\(NumberText.of(distanceShuffled, digits: 3))) removes the distance structure.",
-            "Locking: mean r over the trained steps \(Measurement(statistics.mean.value, error: statistics.mean.error).formatted) against "
-                + "r_ts = \(Measurement(statistics.timeShuffled.value, error: statistics.timeShuffled.error).formatted); margin "
-                + "D = r̄ − (1 + r_ts)/2 = \(Measurement(statistics.margin.value, error: statistics.margin.error).formatted) "
+            "Locking: mean r over the trained steps \(statistics.mean.formatted) against "
+                + "r_ts = \(statistics.timeShuffled.formatted); margin "
+                + "D = r̄ − (1 + r_ts)/2 = \(statistics.margin.formatted) "
                 + "(> 0 when simultaneity removes more than half of 1 − r_ts).",
             "Simulator: RK4 with mean-field coupling; r(K): frequencies at the regular quantiles G⁻¹((i + ½)/N) and random initial "
                 + "phases; below threshold (r against N): random frequencies. r averaged after a transient of "

@@ -79,7 +79,6 @@ public enum KuramotoTools {
             ]
         }
         let table = ReportTable(title: "r across \(null.heads) heads during training", header: ["step", "train loss", "r", "r per layer"], rows: rows)
-        func text(_ e: HeadPhaseTraining.Estimate) -> String { Measurement(e.value, error: e.error).formatted }
         let summary = [
             "independent uniform phases (M = \(null.heads)): mean r \(NumberText.of(null.mean)), 95% \(NumberText.of(null.quantile95))",
             "distance-shuffled final profiles: mean r \(NumberText.of(analysis.distanceShuffled))",
@@ -87,9 +86,9 @@ public enum KuramotoTools {
                 + snapshots.last!.phases.map { NumberText.of($0) }.joined(separator: ", "),
             "smallest r over training: \(Measurement(statistics.minimum, error: statistics.minimumError).formatted) at step "
                 + "\(statistics.minimumStep) (the seed claims 1.000 throughout)",
-            "over the \(statistics.trainedSnapshots) trained steps: mean r \(text(statistics.mean)), time-shuffled heads "
-                + "\(text(statistics.timeShuffled)), excess \(text(statistics.excess)), locking margin r̄ − (1 + r_ts)/2 = "
-                + "\(text(statistics.margin))",
+            "over the \(statistics.trainedSnapshots) trained steps: mean r \(statistics.mean.formatted), time-shuffled heads "
+                + "\(statistics.timeShuffled.formatted), excess \(statistics.excess.formatted), locking margin r̄ − (1 + r_ts)/2 = "
+                + "\(statistics.margin.formatted)",
         ]
         return (table, summary)
     }

@@ -68,9 +68,7 @@ public struct NNQFTHeadsExperiment: Experiment {
         m[NNQFTKey.pointsExcluded] = Measurement(
             Double(fit.direct.excluded.count), label: "N_h values at or below the noise floor",
             pooling: .sum)
-        m[NNQFTKey.kurtosisSingleHead] = Measurement(
-            rows[0].kurtosis.value, error: rows[0].kurtosis.error, samples: samples,
-            label: "excess kurtosis G4c/G2² of one head")
+        m[NNQFTKey.kurtosisSingleHead] = Measurement(rows[0].kurtosis, samples: samples, label: "excess kurtosis G4c/G2² of one head")
         m[NNQFTKey.noiseFloor] = Measurement(
             rows.map(\.floor).reduce(0, +) / Double(rows.count), samples: samples,
             label: "mean Monte-Carlo noise floor of the direct G4c")

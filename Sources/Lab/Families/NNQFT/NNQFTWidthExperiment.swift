@@ -55,15 +55,9 @@ public struct NNQFTWidthExperiment: Experiment {
         var m: [String: Measurement] = [:]
         let n = settings.draws
         if let infinite {
-            m[NNQFTKey.g4cInfinite] = Measurement(
-                infinite.g4c.value, error: infinite.g4c.error, samples: n,
-                label: "G4c at d_k = ∞, d_v = ∞ (direct)")
-            m[NNQFTKey.g4cInfiniteMixture] = Measurement(
-                infinite.g4cMixture.value, error: infinite.g4cMixture.error, samples: n,
-                label: "G4c at d_k = ∞ from Σ Cov(C, C)")
-            m[NNQFTKey.kurtosisInfinite] = Measurement(
-                infinite.kurtosis.value, error: infinite.kurtosis.error, samples: n,
-                label: "excess kurtosis at d_k = ∞")
+            m[NNQFTKey.g4cInfinite] = Measurement(infinite.g4c, samples: n, label: "G4c at d_k = ∞, d_v = ∞ (direct)")
+            m[NNQFTKey.g4cInfiniteMixture] = Measurement(infinite.g4cMixture, samples: n, label: "G4c at d_k = ∞ from Σ Cov(C, C)")
+            m[NNQFTKey.kurtosisInfinite] = Measurement(infinite.kurtosis, samples: n, label: "excess kurtosis at d_k = ∞")
         }
         if let e = extrapolation {
             m[NNQFTKey.g4cExtrapolated] = Measurement(
@@ -76,29 +70,20 @@ public struct NNQFTWidthExperiment: Experiment {
                 label: "c∞ from the mixture representation")
         }
         if let first = finite.first {
-            m[NNQFTKey.g4cSmallestFinite] = Measurement(
-                first.g4c.value, error: first.g4c.error, samples: n,
-                label: "G4c at the smallest d_k = \(first.keyWidth!) (direct)")
+            m[NNQFTKey.g4cSmallestFinite] = Measurement(first.g4c, samples: n, label: "G4c at the smallest d_k = \(first.keyWidth!) (direct)")
         }
         if let last = finite.last {
-            m[NNQFTKey.g4cLargestFinite] = Measurement(
-                last.g4c.value, error: last.g4c.error, samples: n,
-                label: "G4c at the largest finite d_k = \(last.keyWidth!)")
+            m[NNQFTKey.g4cLargestFinite] = Measurement(last.g4c, samples: n, label: "G4c at the largest finite d_k = \(last.keyWidth!)")
         }
         if let f = tailFit.fit {
             m[NNQFTKey.tailSlope] = Measurement(
                 f.slope, error: f.slopeError, samples: n,
                 label: "d ln|G4c|/d ln d_k over the three largest finite d_k (−1 would be 1/d_k decay)")
         }
-        m[NNQFTKey.g4cQuenched] = Measurement(
-            quenched.g4c.value, error: quenched.g4c.error, samples: n,
-            label: "G4c at d_k = ∞ with the embedding quenched: only W_Q, W_K random")
+        m[NNQFTKey.g4cQuenched] = Measurement(quenched.g4c, samples: n, label: "G4c at d_k = ∞ with the embedding quenched: only W_Q, W_K random")
         m[NNQFTKey.g4cQuenchedMixture] = Measurement(
-            quenched.g4cMixture.value, error: quenched.g4cMixture.error, samples: n,
-            label: "the same from Σ Cov_QK(C, C), the independence-breaking covariance")
-        m[NNQFTKey.g4cUniformAttention] = Measurement(
-            uniform.g4c.value, error: uniform.g4c.error, samples: n,
-            label: "G4c at d_k = ∞ with β = 0 (uniform attention): the embedding's share")
+            quenched.g4cMixture, samples: n, label: "the same from Σ Cov_QK(C, C), the independence-breaking covariance")
+        m[NNQFTKey.g4cUniformAttention] = Measurement(uniform.g4c, samples: n, label: "G4c at d_k = ∞ with β = 0 (uniform attention): the embedding's share")
 
         func line(_ r: NNQFTScan.Row, _ what: String) -> [String] {
             [

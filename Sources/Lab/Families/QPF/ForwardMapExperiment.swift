@@ -54,18 +54,8 @@ struct ForwardMapExperiment: Experiment {
     static let penalty = 2.0
     static let initialField = 2.0
 
-    /// The samplers, by key, as named in measurements.
-    enum Sampler: String, CaseIterable, Sendable {
-        case gibbs, sa, sqa, coherent
-        var title: String {
-            switch self {
-            case .gibbs: "Gibbs chains"
-            case .sa: "simulated annealing"
-            case .sqa: "simulated quantum annealing"
-            case .coherent: "coherent annealing"
-            }
-        }
-    }
+    /// The samplers, by key, as named in measurements (the same four as `attnlab qpf forward-map`).
+    typealias Sampler = QPFTools.SamplerKind
 
     /// One sampler at one anneal length.
     struct Point: Sendable {
@@ -92,22 +82,9 @@ struct ForwardMapExperiment: Experiment {
             let rng = SeededRNG(seed: context.seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x7170_665F_666D &+ UInt64(index) &* 7919)
             let standard = job.0 == .gibbs || job.0 == .coherent || longest[job.0] == job.1
             let samples = standard ? settings.standardSamples : settings.samples
-            let sample: ForwardMapSample
-            switch job.0 {
-            case .gibbs: sample = GibbsSampler(beta: Self.beta).sample(map, samples: samples, rng: rng)
-            case .sa: sample = SimulatedAnnealing(betaEnd: Self.beta, sweeps: Int(job.1)).sample(map, samples: samples, rng: rng)
-            case .sqa:
-                sample = SimulatedQuantumAnnealing(beta: Self.beta, schedule: schedule, slices: settings.slices, sweeps: Int(job.1))
-                    .sample(map, samples: samples, rng: rng)
-            case .coherent:
-                sample = CoherentAnnealing(schedule: schedule, annealTime: job.1, steps: max(50, Int(8 * job.1)))
-                    .sample(map, samples: samples, rng: rng)
-            }
-            var bootRNG = SeededRNG(seed: rng.seed ^ 0x626F_6F74)
-            let comparison =
-                sample.valid >= 2
-                ? FamilyComparison(gaps: map.gaps, counts: sample.channelCounts, resamples: settings.bootstrap, rng: &bootRNG)
-                : nil
+            let (sample, comparison) = QPFTools.forwardMapPoint(
+                job.0, length: job.1, map: map, schedule: schedule, beta: Self.beta, slices: settings.slices, samples: samples,
+                bootstrap: settings.bootstrap, rng: rng)
             if let comparison { points.append(Point(sampler: job.0, length: job.1, sample: sample, comparison: comparison)) }
             context.metrics.log(
                 [
@@ -304,5 +281,17 @@ struct ForwardMapExperiment: Experiment {
             caption: "Fitted softmax slope â (bootstrap errors) against anneal length: "
                 + "shorter anneals freeze out earlier, at a higher effective temperature, and give a smaller slope.",
             svg: chart.svg())
+    }
+}
+
+extension QPFTools.SamplerKind {
+    /// The sampler's name in captions and tables.
+    var title: String {
+        switch self {
+        case .gibbs: "Gibbs chains"
+        case .sa: "simulated annealing"
+        case .sqa: "simulated quantum annealing"
+        case .coherent: "coherent annealing"
+        }
     }
 }

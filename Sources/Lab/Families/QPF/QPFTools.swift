@@ -162,21 +162,9 @@ public enum QPFTools {
             for length in kind == .gibbs ? [0] : o.lengths {
                 index += 1
                 let rng = SeededRNG(seed: o.seed &* 0x9E37_79B9_7F4A_7C15 &+ index &* 7919)
-                let sample: ForwardMapSample
-                switch kind {
-                case .gibbs: sample = GibbsSampler(beta: o.beta).sample(map, samples: o.samples, rng: rng)
-                case .sa: sample = SimulatedAnnealing(betaEnd: o.beta, sweeps: max(1, Int(length))).sample(map, samples: o.samples, rng: rng)
-                case .sqa:
-                    sample = SimulatedQuantumAnnealing(beta: o.beta, schedule: schedule, slices: o.slices, sweeps: max(1, Int(length)))
-                        .sample(map, samples: o.samples, rng: rng)
-                case .coherent:
-                    sample = CoherentAnnealing(schedule: schedule, annealTime: length, steps: max(50, Int(8 * length)))
-                        .sample(map, samples: o.samples, rng: rng)
-                }
-                var boot = SeededRNG(seed: rng.seed ^ 0x626F_6F74)
-                let comparison =
-                    sample.valid >= 2
-                    ? FamilyComparison(gaps: map.gaps, counts: sample.channelCounts, resamples: o.bootstrap, rng: &boot) : nil
+                let (sample, comparison) = forwardMapPoint(
+                    kind, length: length, map: map, schedule: schedule, beta: o.beta, slices: o.slices, samples: o.samples,
+                    bootstrap: o.bootstrap, rng: rng)
                 rows.append(
                     ForwardMapRow(
                         sampler: kind, length: length, validFraction: sample.validFraction,
@@ -185,6 +173,31 @@ public enum QPFTools {
             }
         }
         return ForwardMapReport(gaps: map.gaps, beta: o.beta, rows: rows)
+    }
+
+    /// `samples` read-outs of sampler `kind` on `map` at anneal `length` (sweeps for sa and sqa,
+    /// anneal time for coherent, ignored by gibbs), and their softmax-vs-Lorentzian comparison
+    /// with `bootstrap` resamples drawn from a generator seeded by `rng`'s seed (nil with fewer
+    /// than 2 valid read-outs). One point of `forwardMap` and of `ForwardMapExperiment`.
+    static func forwardMapPoint(
+        _ kind: SamplerKind, length: Double, map: OneHotForwardMap, schedule: AnnealSchedule, beta: Double, slices: Int,
+        samples: Int, bootstrap: Int, rng: SeededRNG
+    ) -> (sample: ForwardMapSample, comparison: FamilyComparison?) {
+        let sample: ForwardMapSample
+        switch kind {
+        case .gibbs: sample = GibbsSampler(beta: beta).sample(map, samples: samples, rng: rng)
+        case .sa: sample = SimulatedAnnealing(betaEnd: beta, sweeps: max(1, Int(length))).sample(map, samples: samples, rng: rng)
+        case .sqa:
+            sample = SimulatedQuantumAnnealing(beta: beta, schedule: schedule, slices: slices, sweeps: max(1, Int(length)))
+                .sample(map, samples: samples, rng: rng)
+        case .coherent:
+            sample = CoherentAnnealing(schedule: schedule, annealTime: length, steps: max(50, Int(8 * length)))
+                .sample(map, samples: samples, rng: rng)
+        }
+        var boot = SeededRNG(seed: rng.seed ^ 0x626F_6F74)
+        let comparison =
+            sample.valid >= 2 ? FamilyComparison(gaps: map.gaps, counts: sample.channelCounts, resamples: bootstrap, rng: &boot) : nil
+        return (sample, comparison)
     }
 
     public static func table(_ r: ForwardMapReport) -> String {

@@ -216,16 +216,18 @@ struct RealTimeLeakageExperiment: Experiment {
                 + "softmax (dotted) shapes scaled to the same total, at small, middle and large Γ (one colour per Γ).", svg: chart.svg())
     }
 
+    /// `value` against Γ, mean ± s.e. over the systems (no error bar from a single system).
+    static func meanOverSystems(_ settings: Settings, _ byField: [[Point]], label: String, _ value: (Point) -> Double) -> Series {
+        let stats = byField.map { SampleSummary($0.map(value)) }
+        return .line(settings.fields, stats.map(\.mean), errors: stats.map { $0.count > 1 ? $0.standardError : 0 }, label: label, markers: true)
+    }
+
     func klFigure(_ settings: Settings, _ byField: [[Point]]) -> Figure {
         var chart = Chart(
             title: "Which family describes the exact channel weights?", xLabel: "transverse field Γ",
             yLabel: "KL(exact ‖ best fit) (nats)", xScale: .log, yScale: .log)
         for (name, key) in [("Lorentzian", \Point.lorentzian.kl), ("softmax", \Point.softmax.kl)] {
-            let stats = byField.map { SampleSummary($0.map { $0[keyPath: key] }) }
-            chart.add(
-                .line(
-                    settings.fields, stats.map(\.mean), errors: stats.map { $0.count > 1 ? $0.standardError : 0 },
-                    label: name, markers: true))
+            chart.add(Self.meanOverSystems(settings, byField, label: name) { $0[keyPath: key] })
         }
         return Figure(
             name: "qpf-realtime-kl",
@@ -237,11 +239,7 @@ struct RealTimeLeakageExperiment: Experiment {
         var chart = Chart(
             title: "Departure from first-order theory", xLabel: "transverse field Γ",
             yLabel: "median |P_exact / P_first-order − 1|", xScale: .log, yScale: .log)
-        let stats = byField.map { SampleSummary($0.map(\.medianDeviation)) }
-        chart.add(
-            .line(
-                settings.fields, stats.map(\.mean), errors: stats.map { $0.count > 1 ? $0.standardError : 0 },
-                label: "exact evolution", markers: true))
+        chart.add(Self.meanOverSystems(settings, byField, label: "exact evolution") { $0.medianDeviation })
         chart.add(.horizontalLine(Self.departureThreshold, label: "10% departure", color: .grey))
         let multi = byField.map { SampleSummary($0.map(\.profile.multiFlip)).mean }
         chart.add(.line(settings.fields, multi, label: "multi-flip occupation", dash: .dashed, markers: true))

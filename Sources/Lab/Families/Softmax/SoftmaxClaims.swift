@@ -20,34 +20,32 @@ enum SoftmaxKey {
     static let medianRelativeDeficit = MeasurementKey("maxent.median-relative-deficit")
 }
 
-extension ClaimRegistry {
-    static let softmax: [Claim] = [
-        Claim(
-            id: "softmax.gibbs-identity", seed: Seed.bornRule, section: "Theorem (softmax with temperature τ)",
-            statement: "Softmax with temperature τ is the Gibbs (thermal Born) distribution with energies E = −score and β = 1/τ.",
-            claimed: "α_i = exp(−βE_i)/Z exactly; F = U − S/β",
-            experiment: GibbsIdentityExperiment.id,
-            evidence: .identity,
-            rule: VerdictRule.allOf([
-                .atMost(SoftmaxKey.softmaxDeviation.name, 1),
-                .atMost(SoftmaxKey.freeEnergyIdentity.name, 1e-12),
-                .atMost(SoftmaxKey.bornAmplitudes.name, 1e-12),
-                .atMost(SoftmaxKey.thermalDensityBorn.name, 1e-9),
-            ]).requiringSamples(100, of: SoftmaxKey.softmaxDeviation.name)),
-        Claim(
-            id: "softmax.max-entropy", seed: Seed.bornRule, section: "Maximum entropy derivation",
-            statement: "Among distributions with the same expected score, softmax has maximal entropy.",
-            claimed: "H(softmax) ≥ H(p) for every p with the same ⟨E⟩",
-            experiment: MaxEntropyExperiment.id,
-            evidence: .identity,
-            rule: VerdictRule.allOf([
-                .atMost(SoftmaxKey.entropyExcess.name, 1e-12),
-                .atMost(SoftmaxKey.constraintResidual.name, 1e-12),
-                .atMost(SoftmaxKey.solvedSoftmaxDistance.name, 1),
-            ]).requiringSamples(1000, of: SoftmaxKey.entropyExcess.name)),
-    ]
-}
-
-extension ExperimentRegistry {
-    static let softmax: [any Experiment] = [GibbsIdentityExperiment(), MaxEntropyExperiment()]
+extension ClaimFamily {
+    static let softmax = ClaimFamily(
+        claims: [
+            Claim(
+                id: "softmax.gibbs-identity", seed: Seed.bornRule, section: "Theorem (softmax with temperature τ)",
+                statement: "Softmax with temperature τ is the Gibbs (thermal Born) distribution with energies E = −score and β = 1/τ.",
+                claimed: "α_i = exp(−βE_i)/Z exactly; F = U − S/β",
+                experiment: GibbsIdentityExperiment.id,
+                evidence: .identity,
+                rule: VerdictRule.allOf([
+                    .atMost(SoftmaxKey.softmaxDeviation.name, 1),
+                    .atMost(SoftmaxKey.freeEnergyIdentity.name, 1e-12),
+                    .atMost(SoftmaxKey.bornAmplitudes.name, 1e-12),
+                    .atMost(SoftmaxKey.thermalDensityBorn.name, 1e-9),
+                ]).requiringSamples(100, of: SoftmaxKey.softmaxDeviation.name)),
+            Claim(
+                id: "softmax.max-entropy", seed: Seed.bornRule, section: "Maximum entropy derivation",
+                statement: "Among distributions with the same expected score, softmax has maximal entropy.",
+                claimed: "H(softmax) ≥ H(p) for every p with the same ⟨E⟩",
+                experiment: MaxEntropyExperiment.id,
+                evidence: .identity,
+                rule: VerdictRule.allOf([
+                    .atMost(SoftmaxKey.entropyExcess.name, 1e-12),
+                    .atMost(SoftmaxKey.constraintResidual.name, 1e-12),
+                    .atMost(SoftmaxKey.solvedSoftmaxDistance.name, 1),
+                ]).requiringSamples(1000, of: SoftmaxKey.entropyExcess.name)),
+        ],
+        experiments: [GibbsIdentityExperiment(), MaxEntropyExperiment()])
 }

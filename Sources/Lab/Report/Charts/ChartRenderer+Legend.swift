@@ -48,6 +48,15 @@ extension ChartRenderer {
             let color = styles[index].color.hex
             let cy = y + pad / 2 + rowHeight * (Double(row) + 0.5)
             let sx = x + pad
+            // The series' line style across the swatch.
+            func drawLine() {
+                w.element(
+                    "line",
+                    [
+                        ("x1", SVGWriter.number(sx)), ("x2", SVGWriter.number(sx + swatch)), ("y1", SVGWriter.number(cy)),
+                        ("y2", SVGWriter.number(cy)),
+                    ] + strokeAttributes(s, color))
+            }
             switch s.kind {
             case .bars, .band:
                 w.element(
@@ -63,14 +72,7 @@ extension ChartRenderer {
                         ),
                     ])
             case .points(let points, let markers, let line):
-                if line {
-                    w.element(
-                        "line",
-                        [
-                            ("x1", SVGWriter.number(sx)), ("x2", SVGWriter.number(sx + swatch)), ("y1", SVGWriter.number(cy)),
-                            ("y2", SVGWriter.number(cy)),
-                        ] + strokeAttributes(s, color))
-                }
+                if line { drawLine() }
                 if points.contains(where: { ($0.yError ?? 0) > 0 }) {
                     w.element(
                         "path",
@@ -89,12 +91,7 @@ extension ChartRenderer {
                             + (styles[index].marker == .cross ? [("stroke", color), ("stroke-width", "1.5")] : []))
                 }
             case .horizontal, .vertical, .heatMap:
-                w.element(
-                    "line",
-                    [
-                        ("x1", SVGWriter.number(sx)), ("x2", SVGWriter.number(sx + swatch)), ("y1", SVGWriter.number(cy)),
-                        ("y2", SVGWriter.number(cy)),
-                    ] + strokeAttributes(s, color))
+                drawLine()
             }
             w.text(s.label!, [("x", SVGWriter.number(sx + swatch + 6)), ("y", SVGWriter.number(cy + Self.tickFont * 0.35))])
         }

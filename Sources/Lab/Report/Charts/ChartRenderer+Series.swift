@@ -107,38 +107,18 @@ extension ChartRenderer {
     private func drawErrorBars(_ w: inout SVGWriter, _ points: [DataPoint], _ color: String) {
         let cap = 3.0
         let yLow = layout.y.lower, xLow = layout.x.lower
+        let n = SVGWriter.number
+        func bar(_ d: String) { w.element("path", [("d", d), ("stroke", color), ("stroke-width", "1.1"), ("fill", "none")]) }
         for p in points {
             guard let (px, py) = pixel(p.x, p.y) else { continue }
+            // On a log axis a lower end ≤ 0 is drawn to the edge of the plot.
             if let e = p.yError, e.isFinite, e > 0 {
-                // On a log axis a lower end ≤ 0 is drawn to the bottom of the plot.
-                let lo = chart.yScale.accepts(p.y - e) ? p.y - e : yLow
-                let a = layout.y.pixel(lo), b = layout.y.pixel(p.y + e)
-                w.element(
-                    "path",
-                    [
-                        (
-                            "d",
-                            "M\(SVGWriter.number(px)) \(SVGWriter.number(a))V\(SVGWriter.number(b))"
-                                + "M\(SVGWriter.number(px - cap)) \(SVGWriter.number(a))h\(SVGWriter.number(2 * cap))"
-                                + "M\(SVGWriter.number(px - cap)) \(SVGWriter.number(b))h\(SVGWriter.number(2 * cap))"
-                        ),
-                        ("stroke", color), ("stroke-width", "1.1"), ("fill", "none"),
-                    ])
+                let a = layout.y.pixel(chart.yScale.accepts(p.y - e) ? p.y - e : yLow), b = layout.y.pixel(p.y + e)
+                bar("M\(n(px)) \(n(a))V\(n(b))M\(n(px - cap)) \(n(a))h\(n(2 * cap))M\(n(px - cap)) \(n(b))h\(n(2 * cap))")
             }
             if let e = p.xError, e.isFinite, e > 0 {
-                let lo = chart.xScale.accepts(p.x - e) ? p.x - e : xLow
-                let a = layout.x.pixel(lo), b = layout.x.pixel(p.x + e)
-                w.element(
-                    "path",
-                    [
-                        (
-                            "d",
-                            "M\(SVGWriter.number(a)) \(SVGWriter.number(py))H\(SVGWriter.number(b))"
-                                + "M\(SVGWriter.number(a)) \(SVGWriter.number(py - cap))v\(SVGWriter.number(2 * cap))"
-                                + "M\(SVGWriter.number(b)) \(SVGWriter.number(py - cap))v\(SVGWriter.number(2 * cap))"
-                        ),
-                        ("stroke", color), ("stroke-width", "1.1"), ("fill", "none"),
-                    ])
+                let a = layout.x.pixel(chart.xScale.accepts(p.x - e) ? p.x - e : xLow), b = layout.x.pixel(p.x + e)
+                bar("M\(n(a)) \(n(py))H\(n(b))M\(n(a)) \(n(py - cap))v\(n(2 * cap))M\(n(b)) \(n(py - cap))v\(n(2 * cap))")
             }
         }
     }

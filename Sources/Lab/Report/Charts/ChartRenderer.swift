@@ -253,15 +253,7 @@ struct ChartRenderer {
                 ])
         }
         if !chart.yLabel.isEmpty {
-            let x = 10 + Self.labelFont
-            let y = L.plotTop + L.plotHeight / 2
-            w.text(
-                chart.yLabel,
-                [
-                    ("x", SVGWriter.number(x)), ("y", SVGWriter.number(y)), ("text-anchor", "middle"),
-                    ("font-size", SVGWriter.number(Self.labelFont)),
-                    ("transform", "rotate(-90 \(SVGWriter.number(x)) \(SVGWriter.number(y)))"),
-                ])
+            drawRotatedLabel(&w, chart.yLabel, x: 10 + Self.labelFont, y: L.plotTop + L.plotHeight / 2, degrees: -90)
         }
     }
 
@@ -302,14 +294,19 @@ struct ChartRenderer {
         }
         if !heat.colorLabel.isEmpty {
             let lx = min(chart.width - 6, x + 21 + max(widest, 20) + 6 + Self.labelFont / 2)
-            let ly = L.plotTop + L.plotHeight / 2
-            w.text(
-                heat.colorLabel,
-                [
-                    ("x", SVGWriter.number(lx)), ("y", SVGWriter.number(ly)), ("text-anchor", "middle"),
-                    ("font-size", SVGWriter.number(Self.labelFont)),
-                    ("transform", "rotate(90 \(SVGWriter.number(lx)) \(SVGWriter.number(ly)))"),
-                ])
+            drawRotatedLabel(&w, heat.colorLabel, x: lx, y: L.plotTop + L.plotHeight / 2, degrees: 90)
         }
+    }
+
+    /// A label centred on (x, y) and turned by `degrees` about that point (the y axis's title, −90;
+    /// the colour bar's, 90).
+    private func drawRotatedLabel(_ w: inout SVGWriter, _ text: String, x: Double, y: Double, degrees: Int) {
+        w.text(
+            text,
+            [
+                ("x", SVGWriter.number(x)), ("y", SVGWriter.number(y)), ("text-anchor", "middle"),
+                ("font-size", SVGWriter.number(Self.labelFont)),
+                ("transform", "rotate(\(degrees) \(SVGWriter.number(x)) \(SVGWriter.number(y)))"),
+            ])
     }
 }

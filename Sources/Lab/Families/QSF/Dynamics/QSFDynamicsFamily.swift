@@ -3,16 +3,12 @@
 // folder — Spectrum/ (qsf.spectrum), Propagator/, GaussianClosure/, SSE/ — beside the code that
 // measures it; docs/DYNAMICS.md explains the measurements, docs/CLAIMS.md the rules.
 
-extension ClaimRegistry {
-    static let qsfDynamics: [Claim] = [
-        KoopmanSpectrumClaims.annulus, KoopmanSpectrumClaims.netDissipation, GammaClaim.claim, NormStabilityClaim.claim,
-        SemanticSparsityClaim.claim, KoopmanSpectrumClaims.hamiltonianUnitCircle, PropagatorClaim.claim, GaussianClosureClaim.claim,
-        SSENormClaim.claim,
-    ]
-}
-
-extension ExperimentRegistry {
-    static let qsfDynamics: [any Experiment] = [
-        SpectrumExperiment(), PropagatorExperiment(), GaussianClosureExperiment(), SSENormExperiment(),
-    ]
+extension ClaimFamily {
+    static let qsfDynamics = ClaimFamily(
+        claims: [
+            KoopmanSpectrumClaims.annulus, KoopmanSpectrumClaims.netDissipation, GammaClaim.claim, NormStabilityClaim.claim,
+            SemanticSparsityClaim.claim, KoopmanSpectrumClaims.hamiltonianUnitCircle, PropagatorClaim.claim, GaussianClosureClaim.claim,
+            SSENormClaim.claim,
+        ],
+        experiments: [SpectrumExperiment(), PropagatorExperiment(), GaussianClosureExperiment(), SSENormExperiment()])
 }

@@ -54,7 +54,7 @@ struct MeasurementShare: Sendable {
 
     func measurements(windows: Int) -> [String: Measurement] {
         typealias Key = QSFSpectrumKey.Gamma
-        func m(_ v: JackknifeValue, _ label: String) -> Measurement { Measurement(v.value, error: v.error, samples: windows, label: label) }
+        func m(_ v: JackknifeValue, _ label: String) -> Measurement { Measurement(v, samples: windows, label: label) }
         return [
             Key.contributionMin.name: m(minimum, "min over layers of ρ_l = RMS‖γ_l·LinAttn_l(x)‖ / RMS‖Koopman_l(x)‖"),
             Key.contributionMax.name: m(maximum, "max over layers of ρ_l"),
