@@ -125,6 +125,17 @@ struct QSFDivergedPipelineTests {
         }
         #expect(throws: LabError.self) { try spectrum.artifact("checkpoint.hamiltonian", of: QSFPipelineExperiment.experimentID) }
 
+        // An experiment that measures several models measures those there are and names the one
+        // it could not (the branching rule judges the transformer alone).
+        let reference = try BranchingExperiment().run(context(BranchingExperiment.experimentID, [:]))
+        let branching = try ModelBranchingExperiment().run(
+            context(
+                ModelBranchingExperiment.experimentID,
+                [QSFPipelineExperiment.experimentID: output, BranchingExperiment.experimentID: reference]))
+        #expect(branching.measurements[BranchingKey.transformerTrained.name] != nil)
+        #expect(branching.measurements[BranchingKey.qsfTrained.name] == nil)
+        #expect(branching.notes.contains { $0.hasPrefix("qsf not measured:") && $0.contains("diverged at step \(Int(step))") }, "\(branching.notes)")
+
         // The output as written to disk keeps the reasons (a run directory read by the CLI).
         let decoded = try LabJSON.decoder.decode(ExperimentOutput.self, from: LabJSON.encoder.encode(output))
         #expect(decoded.unavailableArtifacts == output.unavailableArtifacts)

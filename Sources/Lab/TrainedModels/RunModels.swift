@@ -99,6 +99,25 @@ public struct RunModels: Sendable {
         return url
     }
 
+    /// The stages of `stages` (with their index in it) that have a checkpoint, leaving out, with a
+    /// note in `out` naming why, those the pipeline could not train (a diverged stage and the
+    /// stages initialised from it), so that an experiment measuring several models still measures
+    /// the ones there are. Throws when none of them is available.
+    public func measurable(_ stages: [String], notingIn out: inout ExperimentOutput, log: (String) -> Void) throws -> [(index: Int, stage: String)] {
+        var kept: [(index: Int, stage: String)] = []
+        for (index, stage) in stages.enumerated() {
+            if checkpoints[stage] == nil, let why = unavailable[stage] {
+                let note = "\(stage) not measured: \(why)"
+                out.notes.append(note)
+                log(note)
+                continue
+            }
+            kept.append((index, stage))
+        }
+        if kept.isEmpty, let first = stages.first { _ = try checkpoint(first) }
+        return kept
+    }
+
     /// The trained model of `stage`.
     public func model(_ stage: String) throws -> LanguageModel<Float> { try Self.loadModel(checkpoint: try checkpoint(stage)) }
 

@@ -58,7 +58,7 @@ public struct ModelBranchingExperiment: Experiment {
         let data = try models.data()
         let (samples, probes) = context.scale == .smoke ? (3, 1) : context.scale == .quick ? (8, 2) : (24, 4)
         var cases: [Case] = []
-        for (s, stage) in Self.stages.enumerated() {
+        for (s, stage) in try models.measurable(Self.stages, notingIn: &out, log: context.log) {
             let trained = try models.model(stage)
             let initial = try ModelProbes.initialModel(trained.config, seed: context.seed &+ UInt64(100 + s))
             let length = trained.config.contextLength

@@ -26,7 +26,7 @@ public struct HiddenStateEntanglementExperiment: Experiment {
         let data = try models.data()
         let sequences = context.scale == .smoke ? 6 : context.scale == .quick ? 24 : 64
         var results: [HiddenStateEntropy] = []
-        for (s, stage) in Self.stages.enumerated() {
+        for (s, stage) in try models.measurable(Self.stages, notingIn: &out, log: context.log) {
             let model = try models.model(stage)
             let lengths = Self.lengths(context: model.config.contextLength)
             context.log("hidden-state entanglement: \(stage), L = \(lengths.map(String.init).joined(separator: ", ")), \(sequences) sequences each")

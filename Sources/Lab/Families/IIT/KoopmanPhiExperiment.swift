@@ -42,7 +42,7 @@ public struct KoopmanPhiExperiment: Experiment {
         // bipartitions scored): from `small` scale on.
         let wholeState = context.scale >= .small
         var rows: [Row] = []
-        for (s, stage) in Self.stages.enumerated() {
+        for (s, stage) in try models.measurable(Self.stages, notingIn: &out, log: context.log) {
             let model = try models.model(stage)
             for (l, block) in model.blocks.enumerated() {
                 guard let mixer = block.koopman else { continue }
