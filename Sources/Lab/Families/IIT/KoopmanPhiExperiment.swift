@@ -21,6 +21,9 @@ public struct KoopmanPhiExperiment: Experiment {
     /// Pipeline stages with Koopman mixers whose K can be stable (the Hamiltonian stage's K is
     /// orthogonal: ρ = 1, no stationary state, Φ undefined).
     static let stages = ["koopman", "qsf"]
+
+    /// The most state coordinates Φ of the whole state is searched for (heuristically).
+    static let wholeStateLimit = 64
     /// Coordinates per exhaustive sub-block.
     static let blockSize = 16
 
@@ -39,8 +42,9 @@ public struct KoopmanPhiExperiment: Experiment {
         var out = ExperimentOutput(measurements: context.validationMeasurements(of: IntegratedInformationExperiment.experimentID))
         let models = try RunModels(context)
         // The whole state (C variables) by the heuristic costs ≈ 5 s per layer at C = 64 (≈ 25 000
-        // bipartitions scored): from `small` scale on.
-        let wholeState = context.scale >= .small
+        // bipartitions scored): from `small` scale on, for states of at most `wholeStateLimit`
+        // coordinates (at a small run's C = 192 one model's six layers took over 20 min unfinished).
+        let wholeScale = context.scale >= .small
         var rows: [Row] = []
         for (s, stage) in try models.measurable(Self.stages, notingIn: &out, log: context.log) {
             let model = try models.model(stage)
@@ -52,7 +56,7 @@ public struct KoopmanPhiExperiment: Experiment {
                     let end = min(n, start + Self.blockSize)
                     return ("coordinates \(start)–\(end - 1)", Array(start..<end))
                 }
-                if wholeState { parts.append(("whole state", Array(0..<n))) }
+                if wholeScale && n <= Self.wholeStateLimit { parts.append(("whole state", Array(0..<n))) }
                 for (p, (name, indices)) in parts.enumerated() {
                     let sub = Self.subMatrix(k, indices)
                     let radius = Self.spectralRadius(sub)

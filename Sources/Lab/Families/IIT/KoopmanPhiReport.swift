@@ -56,7 +56,7 @@ struct KoopmanPhiReport {
                 header: ["model", "layer", "variables", "n", "ρ(K)", "Φ (bits)", "MIB sizes", "search", "seconds"], rows: tableRows))
         out.figures.append(figure())
         out.notes.append(
-            "Each Koopman layer's state s_t = K s_{t−1} + U x_t is read as x_{t+1} = K x_t + ε with unit noise (Σ_ε = I), and Φ (Barrett–Seth, minimum-information bipartition) is computed exactly on the diagonal sub-blocks K[b, b] of ≤ \(KoopmanPhiExperiment.blockSize) coordinates — the dynamics of those coordinates alone, with the rest cut off — and by the spectral-sweep heuristic on the whole state. Φ depends on the coordinates: K is learned together with U and V, so its state basis is arbitrary, and in K's own eigenbasis the modes decouple (Φ over a partition that separates modes is 0). These numbers describe the layers, not the seed's 175B-parameter claim."
+            "Each Koopman layer's state s_t = K s_{t−1} + U x_t is read as x_{t+1} = K x_t + ε with unit noise (Σ_ε = I), and Φ (Barrett–Seth, minimum-information bipartition) is computed exactly on the diagonal sub-blocks K[b, b] of ≤ \(KoopmanPhiExperiment.blockSize) coordinates — the dynamics of those coordinates alone, with the rest cut off — and, from small scale on for states of at most \(KoopmanPhiExperiment.wholeStateLimit) coordinates, by the spectral-sweep heuristic on the whole state. Φ depends on the coordinates: K is learned together with U and V, so its state basis is arbitrary, and in K's own eigenbasis the modes decouple (Φ over a partition that separates modes is 0). These numbers describe the layers, not the seed's 175B-parameter claim."
         )
         let negative = rows.filter { ($0.phi?.phiBits ?? 0) < 0 }
         if !negative.isEmpty {
