@@ -78,15 +78,24 @@ extension AttnLab.Bench {
         @Option(help: "Rounds of the --ranks comparison.")
         var rounds = 2
 
+        @Option(
+            help: ArgumentHelp(
+                "Data-parallel replicas inside the process: the batch split into R shards trained side by side on the threads, each with single-threaded kernels (training config 'replicas').",
+                valueName: "R"))
+        var replicas = 1
+
         func validate() throws {
             guard Architecture(rawValue: arch) != nil else {
                 throw ValidationError("--arch must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), got '\(arch)'")
             }
             guard ["A", "B"].contains(config.uppercased()) else { throw ValidationError("--config must be A or B, got '\(config)'") }
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            let batch = (config.uppercased() == "A" ? TrainingBenchmark.Shape.a : .b).batchSize
+            guard replicas >= 1, batch % replicas == 0 else {
+                throw ValidationError("--replicas expects a divisor of config \(config.uppercased())'s batch of \(batch), got \(replicas)")
+            }
             if memory && steps <= 100 { throw ValidationError("--memory needs --steps above 100 (growth is measured from step 100), got \(steps)") }
             if let ranks {
-                let batch = (config.uppercased() == "A" ? TrainingBenchmark.Shape.a : .b).batchSize
                 guard ranks >= 2, batch % ranks == 0 else {
                     throw ValidationError(
                         "--ranks expects a rank count of at least 2 that divides config \(config.uppercased())'s batch of \(batch), got \(ranks)")
@@ -106,6 +115,7 @@ extension AttnLab.Bench {
             var benchmark = TrainingBenchmark(
                 architecture: Architecture(rawValue: arch)!,
                 shape: config.uppercased() == "A" ? .a : .b)
+            benchmark.replicas = replicas
             // Under `mpirun -np N` the ranks train one model data-parallel; rank 0 reports.
             let group = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment) > 1 ? ProcessGroup.world : .single
             if group.isDistributed {
@@ -129,6 +139,7 @@ extension AttnLab.Bench {
             benchmark.flushesDenormals = !keepDenormals
             let r = try benchmark.run()
             guard group.rank == 0 else { return }
+            let layout = (r.ranks.map { " (each of \($0) ranks)" } ?? "") + (r.replicas.map { ", \($0) replicas" } ?? "")
             try printReport(r, json: json) { r in
                 String(
                     format:
@@ -136,7 +147,7 @@ extension AttnLab.Bench {
                     r.architecture, r.shape.name, r.parameters, r.tokensPerSecond, r.secondsPerStep * 1000,
                     (r.cpuSecondsPerStep ?? .nan) * 1000, r.gflops, 100 * r.fractionOfSgemm, r.sgemmGFLOPS,
                     r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed")
-                    + (r.ranks.map { " (each of \($0) ranks)" } ?? "")
+                    + layout
             }
         }
     }

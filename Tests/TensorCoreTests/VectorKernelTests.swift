@@ -103,25 +103,28 @@ import Testing
 
     /// GELU backward against the Swift loop it replaces: the same formula, the C kernel fuses
     /// multiply-adds, so results differ by a few ulp of the O(|g|·(1 + |x|)) terms: 1e-6 relative.
-    @Test func geluBackwardMatchesSwift() {
+    /// Both modes: adding into dx, and writing dx whatever it held (a fresh gradient buffer).
+    @Test(arguments: [true, false]) func geluBackwardMatchesSwift(accumulate: Bool) {
         for n in Self.lengths {
             var rng = SeededRNG(seed: 10 + UInt64(n))
             let g = Self.random(n, &rng), x = Self.random(n, &rng, scale: 3)
             let t = x.map { v in Float(Foundation.tanh(geluScale * Double(v + 0.044715 * v * v * v))) }
-            let start = Self.random(n, &rng)
+            let start = Self.random(n, &rng, scale: 1000)
             var dx = start, dxRef = start
             g.withUnsafeBufferPointer { gb in
                 x.withUnsafeBufferPointer { xb in
                     t.withUnsafeBufferPointer { tb in
-                        dx.withUnsafeMutableBufferPointer { geluBackward(gb.baseAddress!, xb.baseAddress!, tb.baseAddress!, $0.baseAddress!, n) }
+                        dx.withUnsafeMutableBufferPointer {
+                            geluBackward(gb.baseAddress!, xb.baseAddress!, tb.baseAddress!, $0.baseAddress!, n, accumulate: accumulate)
+                        }
                         dxRef.withUnsafeMutableBufferPointer {
-                            geluBackwardReference(gb.baseAddress!, xb.baseAddress!, tb.baseAddress!, $0.baseAddress!, n)
+                            geluBackwardReference(gb.baseAddress!, xb.baseAddress!, tb.baseAddress!, $0.baseAddress!, n, accumulate: accumulate)
                         }
                     }
                 }
             }
             for i in 0..<n {
-                let bound = 1e-6 * (abs(start[i]) + abs(g[i]) * (1 + abs(x[i])))
+                let bound = 1e-6 * ((accumulate ? abs(start[i]) : 0) + abs(g[i]) * (1 + abs(x[i])))
                 #expect(abs(dx[i] - dxRef[i]) <= bound, "n \(n) i \(i): \(dx[i]) vs \(dxRef[i])")
             }
         }

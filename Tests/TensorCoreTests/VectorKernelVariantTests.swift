@@ -75,13 +75,15 @@ import Testing
                     alab_gelu_forward_f32(x, &y, &t, n)
                     return y + t
                 })
-            Self.expectIdentical(
-                "gelu backward n=\(n)",
-                Self.perVariant {
-                    var dx = g
-                    alab_gelu_backward_f32(g, x, t0, &dx, n)
-                    return dx
-                })
+            for accumulate: Int32 in [1, 0] {
+                Self.expectIdentical(
+                    "gelu backward n=\(n) accumulate \(accumulate)",
+                    Self.perVariant {
+                        var dx = g
+                        alab_gelu_backward_f32(g, x, t0, &dx, n, accumulate)
+                        return dx
+                    })
+            }
             Self.expectIdentical(
                 "sum of squares n=\(n)",
                 Self.perVariant {

@@ -45,9 +45,9 @@ float alab_exp_shifted_f32(const float *x, float *y, long n, float shift);
 /// GELU, tanh form: t = tanh(√(2/π)(x + 0.044715x³)), y = ½x(1 + t). `t` may be NULL.
 void alab_gelu_forward_f32(const float *restrict x, float *restrict y, float *restrict t, long n);
 
-/// dx += g · GELU′(x) with t saved by the forward pass.
+/// dx += g · GELU′(x) with t saved by the forward pass (dx = g · GELU′(x) when `accumulate` is 0).
 void alab_gelu_backward_f32(const float *restrict g, const float *restrict x, const float *restrict t,
-                            float *restrict dx, long n);
+                            float *restrict dx, long n, int accumulate);
 
 /// Layer norm of `rows` rows of width c: y = (x − μ)·rstd ⊙ w + b, rstd = 1/√(σ² + eps);
 /// writes μ and rstd per row. w and b may be NULL.

@@ -51,6 +51,8 @@ public struct TrainingBenchmark {
         public var flushesDenormals: Bool?
         /// Data-parallel ranks (nil: one process); `threads` is then each rank's.
         public var ranks: Int? = nil
+        /// Data-parallel replicas inside each process (`TrainingConfig.replicas`; nil: one).
+        public var replicas: Int? = nil
     }
 
     public var architecture: Architecture
@@ -65,6 +67,9 @@ public struct TrainingBenchmark {
     /// batch ÷ N sequences of the shape's batch and the gradients are all-reduced, so a step
     /// still trains the shape's whole batch and tokens/s count it once.
     public var group: ProcessGroup = .single
+    /// Data-parallel replicas inside the process (`TrainingConfig.replicas`): the batch split into
+    /// R shards trained side by side, one single-threaded kernel stream each.
+    public var replicas = 1
 
     public init(architecture: Architecture, shape: Shape) {
         self.architecture = architecture
@@ -99,7 +104,7 @@ public struct TrainingBenchmark {
             fractionOfSgemm: flops * tokensPerSecond / 1e9 / sgemm,
             peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads,
             cpuSecondsPerStep: cpuSeconds[cpuSeconds.count / 2], flushesDenormals: flushesDenormals,
-            ranks: group.isDistributed ? group.size : nil)
+            ranks: group.isDistributed ? group.size : nil, replicas: replicas > 1 ? replicas : nil)
     }
 
     /// CPU time of the whole process so far (every thread, user + system).
@@ -150,6 +155,7 @@ public struct TrainingBenchmark {
         precondition(shape.batchSize % group.size == 0, "TrainingBenchmark: batch \(shape.batchSize) does not split over \(group.size) ranks")
         training.batchSize = shape.batchSize / group.size
         training.ranks = group.isDistributed ? group.size : nil
+        training.replicas = replicas > 1 ? replicas : nil
         training.contextLength = shape.contextLength
         training.evalInterval = 0
         training.logInterval = 0

@@ -41,32 +41,35 @@ extension Variable {
         }
         if let raw { scores?(raw) }
         return tape.record(out, inputs: [qkv]) { tape, g in
-            guard let dx = tape.gradientPointer(qkv) else { return }
-            let dps = tape.scratch([b * heads, t, t])
-            let pdx = UnsafeSendablePointer(dx), pdp = UnsafeSendablePointer(dps.mptr)
-            let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr))
-            let pprob = UnsafeSendablePointer(UnsafeMutablePointer(mutating: probabilities.ptr))
-            // Pairs write disjoint column blocks of dx (their head's q, k, v columns), so they run in parallel.
-            Parallel.forEach(b * heads) { pair in
-                let item = pair / heads, h = pair % heads
-                let q = UnsafePointer(px.pointer) + item * t * c3 + h * d, k = q + c, v = q + 2 * c
-                let dq = pdx.pointer + item * t * c3 + h * d, dk = dq + c, dv = dq + 2 * c
-                let p = UnsafePointer(pprob.pointer) + pair * t * t
-                let gy = UnsafePointer(pg.pointer) + item * t * c + h * d
-                let dp = pdp.pointer + pair * t * t
-                Scalar.gemm(
-                    transA: false, transB: true, m: t, n: t, k: d, alpha: 1, a: gy, lda: c, b: v, ldb: c3,
-                    beta: 0, c: dp, ldc: t)  // dP = dY Vᵀ
-                Scalar.gemm(
-                    transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: gy, ldb: c,
-                    beta: 1, c: dv, ldc: c3)  // dV += Pᵀ dY
-                causalSoftmaxBackwardRows(p, dp, t: t, scale: scale)  // dS in place
-                Scalar.gemm(
-                    transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: k, ldb: c3,
-                    beta: 1, c: dq, ldc: c3)  // dQ += dS K
-                Scalar.gemm(
-                    transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: q, ldb: c3,
-                    beta: 1, c: dk, ldc: c3)  // dK += dSᵀ Q
+            // Every pair writes its head's dq, dk, dv columns whole: a fresh gradient is written (β = 0), not zeroed and added to.
+            tape.updateGradient(qkv) { dx, accumulate in
+                let beta: Scalar = accumulate ? 1 : 0
+                let dps = tape.scratch([b * heads, t, t])
+                let pdx = UnsafeSendablePointer(dx), pdp = UnsafeSendablePointer(dps.mptr)
+                let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr))
+                let pprob = UnsafeSendablePointer(UnsafeMutablePointer(mutating: probabilities.ptr))
+                // Pairs write disjoint column blocks of dx (their head's q, k, v columns), so they run in parallel.
+                Parallel.forEach(b * heads) { pair in
+                    let item = pair / heads, h = pair % heads
+                    let q = UnsafePointer(px.pointer) + item * t * c3 + h * d, k = q + c, v = q + 2 * c
+                    let dq = pdx.pointer + item * t * c3 + h * d, dk = dq + c, dv = dq + 2 * c
+                    let p = UnsafePointer(pprob.pointer) + pair * t * t
+                    let gy = UnsafePointer(pg.pointer) + item * t * c + h * d
+                    let dp = pdp.pointer + pair * t * t
+                    Scalar.gemm(
+                        transA: false, transB: true, m: t, n: t, k: d, alpha: 1, a: gy, lda: c, b: v, ldb: c3,
+                        beta: 0, c: dp, ldc: t)  // dP = dY Vᵀ
+                    Scalar.gemm(
+                        transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: gy, ldb: c,
+                        beta: beta, c: dv, ldc: c3)  // dV += Pᵀ dY
+                    causalSoftmaxBackwardRows(p, dp, t: t, scale: scale)  // dS in place
+                    Scalar.gemm(
+                        transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: k, ldb: c3,
+                        beta: beta, c: dq, ldc: c3)  // dQ += dS K
+                    Scalar.gemm(
+                        transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: q, ldb: c3,
+                        beta: beta, c: dk, ldc: c3)  // dK += dSᵀ Q
+                }
             }
         }
     }

@@ -165,18 +165,16 @@ public final class Trainer {
         var lossSum = 0.0
         for _ in 0..<config.accumulation {
             let batch = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
-            let loss = model.loss(
-                tape, inputs: batch.inputs, targets: batch.targets, batch: config.batchSize,
-                length: config.contextLength, training: true)
-            let value = Double(loss.value.scalar)
+            let value =
+                config.replicaCount == 1
+                ? forwardBackward(tape, batch.inputs, batch.targets, sequences: config.batchSize, seed: 1 / Float(microBatches))
+                : replicatedForwardBackward(batch, microBatches: microBatches)
             guard value.isFinite else {
-                tape.reset()
                 throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, checkpoint: lastCheckpoint?.path)
             }
             lossSum += value
-            tape.backward(from: loss, seed: 1 / Float(microBatches))
-            tape.reset()
         }
+        if config.replicaCount > 1 { sumReplicaGradients(parameters) }
         if group.isDistributed {
             sumGradientsOverRanks(parameters)
             var losses = [lossSum]
@@ -214,6 +212,54 @@ public final class Trainer {
             onRecord(record)
         }
         onProgress(TrainingProgress(step: step, steps: config.steps, loss: lastLoss, tokensPerSecond: Double(tokens) / seconds))
+    }
+
+    /// The loss of `sequences` sequences (row-major (B, T) tokens) on `tape`, after its backward
+    /// pass seeded with `seed`; a non-finite loss is returned without a backward pass.
+    private func forwardBackward(_ tape: Tape<Float>, _ inputs: [Int32], _ targets: [Int32], sequences: Int, seed: Float) -> Double {
+        let loss = model.loss(tape, inputs: inputs, targets: targets, batch: sequences, length: config.contextLength, training: true)
+        let value = Double(loss.value.scalar)
+        if value.isFinite { tape.backward(from: loss, seed: seed) }
+        tape.reset()
+        return value
+    }
+
+    /// One tape per replica, each holding its own parameter gradients.
+    private lazy var replicaTapes: [Tape<Float>] = (0..<config.replicaCount).map { _ in
+        let tape = Tape<Float>()
+        tape.ownsParameterGradients = true
+        return tape
+    }
+
+    /// Forward and backward passes of a micro-batch split into R shards of B / R sequences, side
+    /// by side on R threads (each shard's kernels single-threaded: a nested parallel loop runs
+    /// serially), each into its replica's own gradients. Returns the micro-batch's mean loss.
+    private func replicatedForwardBackward(_ batch: TokenBatch, microBatches: Int) -> Double {
+        let replicas = config.replicaCount, sequences = config.batchSize / replicas
+        let shard = sequences * config.contextLength
+        let seed = 1 / Float(microBatches * replicas)
+        let work = SendableBox((self, batch))
+        let losses = Parallel.map(replicas) { r in
+            let (trainer, batch) = work.value
+            let range = r * shard..<(r + 1) * shard
+            return trainer.forwardBackward(
+                trainer.replicaTapes[r], Array(batch.inputs[range]), Array(batch.targets[range]), sequences: sequences, seed: seed)
+        }
+        return losses.reduce(0, +) / Double(replicas)
+    }
+
+    /// Adds every replica's gradients into `Parameter.grad` in replica order (so the sum does
+    /// not depend on which thread finished first) and zeroes them for the next step.
+    private func sumReplicaGradients(_ parameters: [Parameter<Float>]) {
+        for p in parameters {
+            p.grad.withUnsafeMutableBufferPointer { g in
+                for tape in replicaTapes {
+                    guard let replica = tape.parameterGradient(p) else { continue }
+                    replica.withUnsafeBufferPointer { scaledAccumulate($0.baseAddress!, g.baseAddress!, g.count, 1) }
+                }
+            }
+        }
+        replicaTapes.forEach { $0.zeroParameterGradients() }
     }
 
     /// Replaces every gradient with its sum over the ranks: one MPI_Allreduce of all

@@ -12,6 +12,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// of N × accumulation micro-batches, so N ranks train exactly as one process with
     /// accumulation N × `accumulation`. Absent from config.json for one process.
     public var ranks: Int?
+    /// R: data-parallel replicas inside the process (nil: one). Each micro-batch is split into R
+    /// shards of B / R sequences whose forward and backward passes run side by side on R worker
+    /// threads, each on its own tape with single-threaded kernels; their gradients are summed in
+    /// replica order. For small models, whose kernels are too small to split well over threads.
+    /// The arithmetic depends on R (the summation order of the gradients), never on the thread
+    /// count: with fewer threads than R the shards run in turn. Absent from config.json for one.
+    public var replicas: Int?
     /// Peak learning rate of the OneCycle schedule.
     public var maxLearningRate: Double = 3e-3
     /// Fraction of steps spent warming up (OneCycle `pct_start`).
@@ -38,6 +45,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// N (1 for one process).
     public var rankCount: Int { ranks ?? 1 }
 
+    /// R (1 without replicas).
+    public var replicaCount: Int { replicas ?? 1 }
+
     /// Tokens of one optimizer step over all ranks: N × accumulation × B × T.
     public var tokensPerStep: Int { rankCount * accumulation * batchSize * contextLength }
 
@@ -50,6 +60,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         try require(contextLength > 0, "contextLength", "a positive context length, got \(contextLength)")
         try require(accumulation > 0, "accumulation", "at least 1, got \(accumulation)")
         try require(rankCount > 0, "ranks", "at least 1, got \(rankCount)")
+        try require(replicaCount > 0, "replicas", "at least 1, got \(replicaCount)")
+        try require(
+            batchSize % replicaCount == 0, "replicas",
+            "a divisor of the batch size \(batchSize) (each replica trains on B / R sequences), got \(replicaCount)")
+        try require(
+            replicaCount == 1 || layerNormAnnealFraction == 0, "replicas",
+            "1 when LayerNorm is annealed (its statistics are measured on whole batches), got \(replicaCount)")
         try require(maxLearningRate > 0 && maxLearningRate.isFinite, "maxLearningRate", "a positive learning rate, got \(maxLearningRate)")
         try require(warmupFraction > 0 && warmupFraction < 1, "warmupFraction", "a fraction in (0, 1), got \(warmupFraction)")
         try require(weightDecay >= 0 && weightDecay.isFinite, "weightDecay", "a finite non-negative decay, got \(weightDecay)")

@@ -10,7 +10,8 @@
 /// tape; `reset()` returns every buffer nobody else holds to the pool, so a training loop that
 /// resets the tape each step stops allocating tensor storage after its first step.
 ///
-/// A tape is not thread-safe: one tape per training loop.
+/// A tape is not thread-safe: one tape per thread. Tapes on different threads may share
+/// parameters when each owns its parameter gradients (`ownsParameterGradients`).
 public final class Tape<Scalar: TensorScalar> {
     /// Gradient function of one node: reads the node's output gradient, accumulates into inputs.
     public typealias Backward = (_ tape: Tape<Scalar>, _ outputGradient: Tensor<Scalar>) -> Void
@@ -38,6 +39,14 @@ public final class Tape<Scalar: TensorScalar> {
 
     /// When false, ops record values only (evaluation without gradients).
     public var recordsGradients = true
+
+    /// Where parameter gradients accumulate: into `Parameter.grad` (false, the default), or into
+    /// gradients this tape owns (true), so that several tapes can run backward passes over the
+    /// same parameters at once (data-parallel replicas, `Trainer`); read them with
+    /// `parameterGradient(_:)`. They survive `reset()` (they sum over backward passes, like
+    /// `Parameter.grad`) until `zeroParameterGradients()`.
+    public var ownsParameterGradients = false
+    private var ownedParameterGradients: [ObjectIdentifier: Tensor<Scalar>] = [:]
 
     public init() {}
 
@@ -100,8 +109,24 @@ public final class Tape<Scalar: TensorScalar> {
     /// The gradient accumulated into a non-parameter node (nil if none flowed).
     public func gradient(of v: Variable<Scalar>) -> Tensor<Scalar>? {
         check(v)
-        if let p = nodes[v.id].parameter { return p.grad }
+        if let p = nodes[v.id].parameter { return ownsParameterGradients ? parameterGradient(p) : p.grad }
         return nodes[v.id].grad
+    }
+
+    /// The gradient this tape holds for `p` (`ownsParameterGradients`), nil when none has flowed
+    /// into it since `zeroParameterGradients()`.
+    public func parameterGradient(_ p: Parameter<Scalar>) -> Tensor<Scalar>? {
+        ownedParameterGradients[ObjectIdentifier(p)]
+    }
+
+    /// Zeroes every gradient this tape owns (their storage is kept for the next step).
+    public func zeroParameterGradients() {
+        for key in Array(ownedParameterGradients.keys) {
+            // Taken out of the dictionary, the storage is referenced once and zeroing does not copy it.
+            guard var grad = ownedParameterGradients.removeValue(forKey: key) else { continue }
+            grad.withUnsafeMutableBufferPointer { $0.baseAddress!.zero(count: $0.count) }
+            ownedParameterGradients[key] = grad
+        }
     }
 
     /// Adds into the gradient of `v` through `body(pointer to the gradient storage)`.
@@ -111,12 +136,34 @@ public final class Tape<Scalar: TensorScalar> {
         let id = v.id
         guard nodes[id].requiresGrad else { return }
         if let p = nodes[id].parameter {
-            p.grad.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+            guard ownsParameterGradients else {
+                p.grad.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+                return
+            }
+            let key = ObjectIdentifier(p)
+            var grad = ownedParameterGradients.removeValue(forKey: key) ?? Tensor(shape: p.value.shape, repeating: 0)
+            grad.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+            ownedParameterGradients[key] = grad
             return
         }
         // Take the gradient out of the node while `body` runs, so that `body` may read the tape.
         var grad = nodes[id].grad.take() ?? zeros(nodes[id].value.shape)
         grad.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        nodes[id].grad = grad
+    }
+
+    /// Runs `body(storage, accumulate)` on the gradient of `v`, for a backward that writes every
+    /// element: when no gradient has reached `v` yet, `storage` is uninitialised and `accumulate`
+    /// false, and `body` must write (a GEMM with β = 0) rather than add, which saves zeroing a
+    /// fresh buffer and reading it back; otherwise `storage` holds the gradient so far and
+    /// `accumulate` is true. Parameters always accumulate. Does nothing when `v` needs no gradient.
+    public func updateGradient(_ v: Variable<Scalar>, _ body: (UnsafeMutablePointer<Scalar>, _ accumulate: Bool) -> Void) {
+        check(v)
+        let id = v.id
+        guard nodes[id].requiresGrad else { return }
+        guard nodes[id].parameter == nil, nodes[id].grad == nil else { return accumulateGradient(v) { body($0, true) } }
+        var grad = makeTensor(nodes[id].value.shape)
+        grad.withUnsafeMutableBufferPointer { body($0.baseAddress!, false) }
         nodes[id].grad = grad
     }
 

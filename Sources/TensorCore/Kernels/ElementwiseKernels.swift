@@ -166,19 +166,20 @@ func geluForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePoint
     }
 }
 
-/// dx += g · GELU′(x) from the saved tanh values (Float: the C kernel).
+/// dx += g · GELU′(x) from the saved tanh values, or dx = g · GELU′(x) when not `accumulate`
+/// (Float: the C kernel).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func geluBackward<S: TensorScalar>(
     _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>,
-    _ dx: UnsafeMutablePointer<S>, _ n: Int
+    _ dx: UnsafeMutablePointer<S>, _ n: Int, accumulate: Bool = true
 ) {
-    guard S.self == Float.self else { return geluBackwardReference(g, x, t, dx, n) }
+    guard S.self == Float.self else { return geluBackwardReference(g, x, t, dx, n, accumulate: accumulate) }
     let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(g))), px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(x)))
     let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(t))), pd = UnsafeSendablePointer(asFloat(dx))
     chunked(n) { r in
         let o = r.lowerBound
-        alab_gelu_backward_f32(pg.pointer + o, px.pointer + o, pt.pointer + o, pd.pointer + o, r.count)
+        alab_gelu_backward_f32(pg.pointer + o, px.pointer + o, pt.pointer + o, pd.pointer + o, r.count, accumulate ? 1 : 0)
     }
 }
 
@@ -187,7 +188,7 @@ func geluBackward<S: TensorScalar>(
 @_specialize(where S == Double)
 func geluBackwardReference<S: TensorScalar>(
     _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>,
-    _ dx: UnsafeMutablePointer<S>, _ n: Int
+    _ dx: UnsafeMutablePointer<S>, _ n: Int, accumulate: Bool = true
 ) {
     let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g)), px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x))
     let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: t)), pd = UnsafeSendablePointer(dx)
@@ -196,7 +197,8 @@ func geluBackwardReference<S: TensorScalar>(
         for i in r {
             let v = px[i], th = pt[i]
             let dt = (1 - th * th) * c * (1 + k3 * v * v)
-            pd[i] += pg[i] * (S(0.5) * (1 + th) + S(0.5) * v * dt)
+            let d = pg[i] * (S(0.5) * (1 + th) + S(0.5) * v * dt)
+            pd[i] = accumulate ? pd[i] + d : d
         }
     }
 }

@@ -71,7 +71,7 @@ extension Variable {
         let out = tape.makeTensor(xv.shape), t = tape.scratch(xv.shape)
         geluForward(xv.ptr, out.mptr, t.mptr, xv.count)
         return tape.record(out, inputs: [x]) { tape, g in
-            tape.accumulateGradient(x) { geluBackward(g.ptr, xv.ptr, t.ptr, $0, g.count) }
+            tape.updateGradient(x) { dx, accumulate in geluBackward(g.ptr, xv.ptr, t.ptr, dx, g.count, accumulate: accumulate) }
         }
     }
     /// 1/(1 + e⁻ˣ).

@@ -112,10 +112,10 @@ extension Variable {
             beta: bv == nil ? 0 : 1, c: out.mptr, ldc: n)
         let inputs = [x, weight] + (bias.map { [$0] } ?? [])
         return tape.record(out, inputs: inputs) { tape, g in
-            tape.accumulateGradient(x) { dx in  // dX += G·Wᵀ
+            tape.updateGradient(x) { dx, accumulate in  // dX (+)= G·Wᵀ
                 Scalar.gemm(
                     transA: false, transB: true, m: rows, n: k, k: n, alpha: 1, a: g.ptr, lda: n, b: wv.ptr, ldb: n,
-                    beta: 1, c: dx, ldc: k)
+                    beta: accumulate ? 1 : 0, c: dx, ldc: k)
             }
             tape.accumulateGradient(weight) { dw in  // dW += Xᵀ·G
                 Scalar.gemm(
