@@ -100,6 +100,10 @@ extension AttnLab {
         @Option(help: "Sequences per micro-batch.") var batch = 16
         @Option(help: "Tokens per sequence.") var seqLen = 64
         @Option(help: "Micro-batches per step.") var accumulation = 1
+        @Option(
+            help:
+                "Data-parallel replicas inside the process: each micro-batch split into R shards trained side by side on the threads (faster for small models; the numbers depend on R, not on the threads)."
+        ) var replicas = 1
         @Option(help: "Peak learning rate (OneCycle).") var lr = 3e-3
         @Option(help: "Decoupled weight decay on matrices.") var weightDecay = 0.1
         @Option(help: "Gradient-norm clip (0: off).") var clip = 1.0
@@ -112,12 +116,19 @@ extension AttnLab {
         @Flag(help: "Continue from the checkpoint in --out.") var resume = false
 
         func validate() throws {
-            for (name, value) in [("--steps", steps), ("--batch", batch), ("--seq-len", seqLen), ("--accumulation", accumulation)] where value <= 0 {
+            for (name, value) in [("--steps", steps), ("--batch", batch), ("--seq-len", seqLen), ("--accumulation", accumulation), ("--replicas", replicas)]
+            where value <= 0 {
                 throw ValidationError("\(name) must be positive, got \(value)")
             }
             for (name, value) in [("--eval-interval", evalInterval), ("--checkpoint-interval", checkpointInterval), ("--log-interval", logInterval)]
             where value < 0 {
                 throw ValidationError("\(name) must be ≥ 0 (0: never), got \(value)")
+            }
+            guard batch % replicas == 0 else {
+                throw ValidationError("--replicas must divide --batch \(batch) (each replica trains on batch ÷ replicas sequences), got \(replicas)")
+            }
+            guard replicas == 1 || anneal == 0 else {
+                throw ValidationError("--replicas needs --anneal 0: LayerNorm's statistics are measured on whole batches")
             }
             guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be positive and finite, got \(lr)") }
             guard anneal >= 0 && anneal < 1 else { throw ValidationError("--anneal must be in [0, 1), got \(anneal)") }
@@ -143,6 +154,7 @@ extension AttnLab {
             training.logInterval = logInterval
             training.seed = seed
             training.ranks = ranks > 1 ? ranks : nil
+            training.replicas = replicas > 1 ? replicas : nil
             return training
         }
 

@@ -46,6 +46,21 @@ import Testing
         #expect(TrainingComparison.targets(faster).contains { $0.contains("transformer vs PyTorch SDPA: 1.31×") && $0.hasSuffix(" met") })
     }
 
+    /// With data-parallel rows beside the threaded ones, each side is compared at its fastest.
+    @Test func targetsCompareEachSideAtItsFastestLayout() {
+        var replicas = Self.row("attnlab", "transformer", "A", 140)
+        replicas.replicas = 2
+        var ddp = Self.row("pytorch 2.13.0", "sdpa", "A", 112)
+        ddp.ranks = 2
+        let rows = [Self.row("attnlab", "transformer", "A", 110), replicas, Self.row("pytorch 2.13.0", "sdpa", "A", 100), ddp]
+        let report = TrainingComparison.Report(
+            threads: 2, cpu: CPUInfo.current(), rows: rows, referenceNote: nil, loadAfter: 1,
+            shapes: [.a], referenceWaitPolicies: nil, rounds: nil)
+        #expect(TrainingComparison.targets(report).contains { $0.contains("transformer vs PyTorch SDPA: 1.25×") && $0.hasSuffix("NOT met") })
+        let table = TrainingComparison.table(report)
+        #expect(table.contains("attnlab transformer ×2 replicas") && table.contains("SDPA DDP ×2"))
+    }
+
     /// Every table names the CPU with its vector features, and how each side treated subnormals.
     @Test func tablesNameTheCPUFeaturesAndTheSubnormalSettings() {
         var attnlab = Self.row("attnlab", "transformer", "A", 110)

@@ -22,6 +22,11 @@ extension TrainingComparison {
         } else if let policies = report.referenceWaitPolicies {
             lines.append("PyTorch runs with OMP_WAIT_POLICY " + policies.joined())
         }
+        if report.rows.contains(where: { $0.replicas != nil || $0.ranks != nil }) {
+            lines.append(
+                "Data parallel on the threads: attnlab ×R replicas (one thread each), PyTorch SDPA DDP ×R (processes of one thread); "
+                    + "ratios and targets take each side's fastest row")
+        }
         for shape in report.shapes {
             let rows = report.rows.filter { $0.config == shape.name }
             lines.append("")
@@ -30,12 +35,11 @@ extension TrainingComparison {
                     + "\(shape.heads) heads, context \(shape.contextLength), batch \(shape.batchSize)"
                     + (shape.tiedEmbeddings ? ", tied embeddings" : ""))
             lines.append("CPU: " + report.cpu.summary)
-            let sdpa = rows.first { !$0.isAttnlab && $0.model == "sdpa" }?.tokensPerSecond
-            let transformer = rows.first { $0.isAttnlab && $0.model == "transformer" }?.tokensPerSecond
-            lines.append("implementation                       params   tokens/s   ms/step  GFLOP/s  peak MB  load   ×SDPA  ×attnlab transformer  omp")
+            let sdpa = fastest(rows, attnlab: false, "sdpa"), transformer = fastest(rows, attnlab: true, "transformer")
+            lines.append("implementation                               params   tokens/s   ms/step  GFLOP/s  peak MB  load   ×SDPA  ×attnlab transformer  omp")
             for row in rows {
-                let name = (row.isAttnlab ? "attnlab " : "\(row.framework) ") + label(row.model)
-                var line = name.padding(toLength: 32, withPad: " ", startingAt: 0)
+                let name = (row.isAttnlab ? "attnlab " : "\(row.framework) ") + label(row.model) + layout(row)
+                var line = name.padding(toLength: 40, withPad: " ", startingAt: 0)
                 if let failure = row.failure {
                     line += "  failed: \(failure)"
                     lines.append(line)
@@ -84,10 +88,17 @@ extension TrainingComparison {
         return line
     }
 
-    /// The targets, each with the measured ratio and whether it is met.
+    /// The fastest tokens/s among a config's rows of one framework and model (threaded or
+    /// data-parallel: each side is compared at its best).
+    static func fastest(_ rows: [Row], attnlab: Bool, _ model: String) -> Double? {
+        rows.filter { $0.isAttnlab == attnlab && $0.model == model }.compactMap(\.tokensPerSecond).max()
+    }
+
+    /// The targets, each with the measured ratio and whether it is met; each side at its
+    /// fastest way of using the threads.
     static func targets(_ report: Report) -> [String] {
         func tps(_ attnlab: Bool, _ model: String, _ config: String) -> Double? {
-            report.rows.first { $0.isAttnlab == attnlab && $0.model == model && $0.config == config }?.tokensPerSecond
+            fastest(report.rows.filter { $0.config == config }, attnlab: attnlab, model)
         }
         var lines = ["targets (same run):"]
         func check(_ text: String, _ numerator: Double?, _ denominator: Double?, _ goal: Double) {

@@ -33,6 +33,11 @@ public struct TrainingComparison: Sendable {
     /// (1,607 vs 5,031, load 5), so neither alone is PyTorch at its best. nil = OpenMP's default.
     /// An OMP_WAIT_POLICY set in the environment replaces the list.
     public var referenceWaitPolicies: [String?] = [nil, "PASSIVE"]
+    /// Data parallelism on the machine's threads, for both sides: attnlab trains with
+    /// `--replicas` this many (one thread each) beside its threaded run, and PyTorch SDPA with
+    /// DistributedDataParallel over this many processes of one thread each (`--ddp-ranks`)
+    /// beside its threaded run. A target compares each side's fastest way. 1: neither.
+    public var dataParallel = Parallel.defaultThreads
 
     public init(executable: String) { self.executable = executable }
 
@@ -65,6 +70,10 @@ public struct TrainingComparison: Sendable {
         public var initialisation: String?
         /// attnlab: median CPU seconds per step (all threads).
         public var cpuSecondsPerStep: Double?
+        /// attnlab: data-parallel replicas inside the process (nil: one, threaded kernels).
+        public var replicas: Int?
+        /// PyTorch: DistributedDataParallel processes (nil: one process, intra-op threads).
+        public var ranks: Int?
 
         public var isAttnlab: Bool { framework == "attnlab" }
     }
@@ -94,9 +103,16 @@ public struct TrainingComparison: Sendable {
                     progress(Self.describe(row))
                 }
                 let others = architectures.filter { $0 != .transformer }
-                if architectures.contains(.transformer) { measure(runAttnlab(.transformer, shape)) }
-                for mixing in referenceMixings where mixing != "linear" { if let row = runReference(mixing, shape) { measure(row) } }
-                for arch in others { measure(runAttnlab(arch, shape)) }
+                let parallel = dataParallel > 1 && shape.batchSize % dataParallel == 0 ? dataParallel : nil
+                if architectures.contains(.transformer) {
+                    measure(runAttnlab(.transformer, shape))
+                    if let parallel { measure(runAttnlab(.transformer, shape, replicas: parallel)) }
+                }
+                for mixing in referenceMixings where mixing != "linear" {
+                    if let row = runReference(mixing, shape) { measure(row) }
+                    if mixing == "sdpa", let parallel, let row = runReference(mixing, shape, ranks: parallel) { measure(row) }
+                }
+                for arch in others { measure(runAttnlab(arch, shape, replicas: parallel)) }
                 if referenceMixings.contains("linear"), let row = runReference("linear", shape) { measure(row) }
                 runs.append(sequence)
             }
@@ -121,15 +137,16 @@ public struct TrainingComparison: Sendable {
         }
     }
 
-    func runAttnlab(_ arch: Architecture, _ shape: TrainingBenchmark.Shape) -> Row {
+    func runAttnlab(_ arch: Architecture, _ shape: TrainingBenchmark.Shape, replicas: Int? = nil) -> Row {
         let load = Self.loadAverage()
         var row = Row(framework: "attnlab", model: arch.rawValue, config: shape.name, loadBefore: load)
+        row.replicas = replicas
         let result = Self.runJSON(
             executable,
             [
                 "bench", "train", "--arch", arch.rawValue, "--config", shape.name,
                 "--steps", "\(timedSteps)", "--json",
-            ])
+            ] + (replicas.map { ["--replicas", "\($0)"] } ?? []))
         switch Self.decode(TrainingBenchmark.Result.self, result, what: "`attnlab bench train --json` output") {
         case .failure(let failure): row.failure = failure.message
         case .success(let r):
@@ -152,9 +169,9 @@ public struct TrainingComparison: Sendable {
     }
 
     /// The reference under every wait policy, back to back; the fastest run is the row.
-    func runReference(_ mixing: String, _ shape: TrainingBenchmark.Shape) -> Row? {
+    func runReference(_ mixing: String, _ shape: TrainingBenchmark.Shape, ranks: Int? = nil) -> Row? {
         guard let python else { return nil }
-        let runs = waitPolicies.map { runReference(python, mixing, shape, waitPolicy: $0) }
+        let runs = waitPolicies.map { runReference(python, mixing, shape, waitPolicy: $0, ranks: ranks) }
         var best = runs.max { ($0.tokensPerSecond ?? -1) < ($1.tokensPerSecond ?? -1) } ?? runs[0]
         let others = runs.filter { $0.waitPolicy != best.waitPolicy }.compactMap(\.tokensPerSecond)
         best.otherPolicyTokensPerSecond = others.isEmpty ? nil : others
@@ -162,9 +179,10 @@ public struct TrainingComparison: Sendable {
         return best
     }
 
-    func runReference(_ python: String, _ mixing: String, _ shape: TrainingBenchmark.Shape, waitPolicy: String?) -> Row {
+    func runReference(_ python: String, _ mixing: String, _ shape: TrainingBenchmark.Shape, waitPolicy: String?, ranks: Int? = nil) -> Row {
         let load = Self.loadAverage()
         var row = Row(framework: "pytorch", model: mixing, config: shape.name, loadBefore: load)
+        row.ranks = ranks
         row.waitPolicy = waitPolicy ?? "default"
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_WAIT_POLICY"] = waitPolicy
@@ -173,7 +191,7 @@ public struct TrainingComparison: Sendable {
             [
                 referenceScript, "--config", shape.name, "--mixing", mixing,
                 "--steps", "\(timedSteps)", "--threads", "\(threads)",
-            ], environment: environment)
+            ] + (ranks.map { ["--ddp-ranks", "\($0)"] } ?? []), environment: environment)
         struct Output: Decodable {
             var framework: String
             var parameters: Int
@@ -252,8 +270,15 @@ public struct TrainingComparison: Sendable {
     }
 
     static func describe(_ row: Row) -> String {
-        let name = "\(row.framework) \(row.model) config \(row.config)"
+        let name = "\(row.framework) \(row.model)\(layout(row)) config \(row.config)"
         if let failure = row.failure { return "\(name): failed (\(failure))" }
         return String(format: "%@: %.0f tokens/s (load %.2f)", name, row.tokensPerSecond ?? .nan, row.loadBefore)
+    }
+
+    /// How a row's run used the threads when data-parallel: " ×2 replicas", " DDP ×2".
+    static func layout(_ row: Row) -> String {
+        if let replicas = row.replicas { return " ×\(replicas) replicas" }
+        if let ranks = row.ranks { return " DDP ×\(ranks)" }
+        return ""
     }
 }
