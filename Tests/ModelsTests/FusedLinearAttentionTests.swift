@@ -139,13 +139,16 @@ import Testing
             ChunkedLinearAttention.forward(
                 q.ptr, k.ptr, v.ptr, ldx: d, y.mptr, ldy: d, n.mptr, scratch.mptr,
                 t: t, d: d, chunk: chunk, normalisation: normalisation)
-            let grads = (0..<3).map { _ in Tensor<Double>(shape: [1, 1, t, d], repeating: 0) }
-            ChunkedLinearAttention.backward(
-                q.ptr, k.ptr, v.ptr, ldx: d, y.ptr, g.ptr, ldy: d, n.ptr,
-                grads[0].mptr, grads[1].mptr, grads[2].mptr, scratch.mptr,
-                t: t, d: d, chunk: chunk, normalisation: normalisation)
-            for (got, want) in zip([y] + grads, expected) {
-                #expect(Self.relative(got, want) < 1e-12, "chunk \(chunk) \(normalisation)")
+            // Adding into zeros, and writing over whatever a fresh gradient buffer held (NaN here).
+            for accumulate in [true, false] {
+                let grads = (0..<3).map { _ in Tensor<Double>(shape: [1, 1, t, d], repeating: accumulate ? 0 : .nan) }
+                ChunkedLinearAttention.backward(
+                    q.ptr, k.ptr, v.ptr, ldx: d, y.ptr, g.ptr, ldy: d, n.ptr,
+                    grads[0].mptr, grads[1].mptr, grads[2].mptr, scratch.mptr,
+                    t: t, d: d, chunk: chunk, normalisation: normalisation, accumulate: accumulate)
+                for (got, want) in zip([y] + grads, expected) {
+                    #expect(Self.relative(got, want) < 1e-12, "chunk \(chunk) \(normalisation) accumulate \(accumulate)")
+                }
             }
         }
     }

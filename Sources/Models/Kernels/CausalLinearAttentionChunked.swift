@@ -86,8 +86,9 @@ enum ChunkedLinearAttention {
         }
     }
 
-    /// Adds the gradients of one pair into dq, dk, dv (stride `ldx`); `y` and `denominators` are
-    /// the forward's, `g` the gradient of y (both stride `ldy`).
+    /// Adds the gradients of one pair into dq, dk, dv (stride `ldx`), or writes them there when
+    /// not `accumulate` (whatever they held: a fresh gradient); `y` and `denominators` are the
+    /// forward's, `g` the gradient of y (both stride `ldy`).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     static func backward<S: TensorScalar>(
@@ -95,9 +96,10 @@ enum ChunkedLinearAttention {
         _ y: UnsafePointer<S>, _ g: UnsafePointer<S>, ldy: Int, _ denominators: UnsafePointer<S>,
         _ dq: UnsafeMutablePointer<S>, _ dk: UnsafeMutablePointer<S>, _ dv: UnsafeMutablePointer<S>,
         _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int, chunk: Int,
-        normalisation: LinearAttentionNormalisation
+        normalisation: LinearAttentionNormalisation, accumulate: Bool = true
     ) {
         let chunks = (t + chunk - 1) / chunk
+        let first: S = accumulate ? 1 : 0  // β of the first product into each chunk's rows of dq, dk, dv
         let qt = scratch, kt = qt + t * d, go = kt + t * d, a = go + t * d, da = a + chunk * chunk
         let r = da + chunk * chunk, rv = r + d * d, gn = rv + d
         let states = gn + 2 * t  // (chunks, D·D + D): S_{c−1}, z_{c−1}
@@ -144,11 +146,11 @@ enum ChunkedLinearAttention {
                 if normalisation == .katharopoulos { for j in 0...i { da[i * l + j] += gn[c0 + i] } }
             }
             let dqc = dq + c0 * ldx, dkc = dk + c0 * ldx, dvc = dv + c0 * ldx
-            S.gemm(transA: false, transB: false, m: l, n: d, k: l, alpha: 1, a: da, lda: l, b: kc, ldb: d, beta: 1, c: dqc, ldc: ldx)
+            S.gemm(transA: false, transB: false, m: l, n: d, k: l, alpha: 1, a: da, lda: l, b: kc, ldb: d, beta: first, c: dqc, ldc: ldx)
             S.gemm(transA: false, transB: true, m: l, n: d, k: d, alpha: 1, a: goc, lda: d, b: sPrev, ldb: d, beta: 1, c: dqc, ldc: ldx)
-            S.gemm(transA: true, transB: false, m: l, n: d, k: l, alpha: 1, a: da, lda: l, b: qc, ldb: d, beta: 1, c: dkc, ldc: ldx)
+            S.gemm(transA: true, transB: false, m: l, n: d, k: l, alpha: 1, a: da, lda: l, b: qc, ldb: d, beta: first, c: dkc, ldc: ldx)
             S.gemm(transA: false, transB: true, m: l, n: d, k: d, alpha: 1, a: vc, lda: ldx, b: r, ldb: d, beta: 1, c: dkc, ldc: ldx)
-            S.gemm(transA: true, transB: false, m: l, n: d, k: l, alpha: 1, a: a, lda: l, b: goc, ldb: d, beta: 1, c: dvc, ldc: ldx)
+            S.gemm(transA: true, transB: false, m: l, n: d, k: l, alpha: 1, a: a, lda: l, b: goc, ldb: d, beta: first, c: dvc, ldc: ldx)
             S.gemm(transA: false, transB: false, m: l, n: d, k: d, alpha: 1, a: kc, lda: d, b: r, ldb: d, beta: 1, c: dvc, ldc: ldx)
             if normalisation == .katharopoulos {
                 for i in 0..<l {

@@ -40,22 +40,24 @@ extension Variable {
                 t: t, d: d, chunk: chunk, normalisation: normalisation)
         }
         return tape.record(out, inputs: [qkv]) { tape, g in
-            guard let dx = tape.gradientPointer(qkv) else { return }
-            let pdx = UnsafeSendablePointer(dx), pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr))
-            let py = UnsafeSendablePointer(UnsafeMutablePointer(mutating: out.ptr))
-            // The closure owns the forward's scratch and denominators (the pointers alone would not keep them alive).
-            let (pn, ps) = (UnsafeSendablePointer(denominators.mptr), UnsafeSendablePointer(scratch.mptr))
-            // Pairs write disjoint column blocks of dx (their head's q, k, v columns), so they run in parallel.
-            Parallel.forEach(pairs) { pair in
-                let item = pair / heads, h = pair % heads
-                let q = UnsafePointer(px.pointer) + item * t * c3 + h * d
-                let dq = pdx.pointer + item * t * c3 + h * d
-                let yOffset = item * t * c + h * d
-                ChunkedLinearAttention.backward(
-                    q, q + c, q + 2 * c, ldx: c3,
-                    UnsafePointer(py.pointer) + yOffset, UnsafePointer(pg.pointer) + yOffset, ldy: c,
-                    UnsafePointer(pn.pointer) + pair * t, dq, dq + c, dq + 2 * c,
-                    ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation)
+            // Every pair writes its head's dq, dk, dv columns whole: a fresh gradient is written, not zeroed and added to.
+            tape.updateGradient(qkv) { dx, accumulate in
+                let pdx = UnsafeSendablePointer(dx), pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g.ptr))
+                let py = UnsafeSendablePointer(UnsafeMutablePointer(mutating: out.ptr))
+                // The closure owns the forward's scratch and denominators (the pointers alone would not keep them alive).
+                let (pn, ps) = (UnsafeSendablePointer(denominators.mptr), UnsafeSendablePointer(scratch.mptr))
+                // Pairs write disjoint column blocks of dx (their head's q, k, v columns), so they run in parallel.
+                Parallel.forEach(pairs) { pair in
+                    let item = pair / heads, h = pair % heads
+                    let q = UnsafePointer(px.pointer) + item * t * c3 + h * d
+                    let dq = pdx.pointer + item * t * c3 + h * d
+                    let yOffset = item * t * c + h * d
+                    ChunkedLinearAttention.backward(
+                        q, q + c, q + 2 * c, ldx: c3,
+                        UnsafePointer(py.pointer) + yOffset, UnsafePointer(pg.pointer) + yOffset, ldy: c,
+                        UnsafePointer(pn.pointer) + pair * t, dq, dq + c, dq + 2 * c,
+                        ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation, accumulate: accumulate)
+                }
             }
         }
     }
