@@ -180,6 +180,13 @@ import Testing
         #expect(worst < 1e-12)
         let error = GradientCheck.maxRelativeError([u, k.tensor(of: Double.self)]) { _, v in v[0].koopmanScan(v[1]) }
         #expect(error < 1e-7)
+        // The backward's three paths: u's gradient fresh (above), u's gradient already holding
+        // another op's contribution (the scan is recorded first, so its backward runs last), and
+        // u a constant with only K's gradient wanted.
+        let added = GradientCheck.maxRelativeError([u, k.tensor(of: Double.self)]) { _, v in v[0].koopmanScan(v[1]) + v[0] * 0.5 }
+        #expect(added < 1e-7)
+        let onlyK = GradientCheck.maxRelativeError([k.tensor(of: Double.self)]) { tape, v in tape.constant(u).koopmanScan(v[0]) }
+        #expect(onlyK < 1e-7)
     }
 
     @Test func hamiltonianPropagatorIsOrthogonal() throws {

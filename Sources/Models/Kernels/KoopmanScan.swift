@@ -26,27 +26,46 @@ extension Variable {
             }
         }
         return tape.record(out, inputs: [u, k]) { tape, g in
-            // λ into a scratch buffer: λ = g, then λ_t += λ_{t+1}·K backwards in time.
-            let lambda = tape.scratch(uv.shape)
-            lambda.mptr.copy(from: g.ptr, count: g.count)
-            let pl = UnsafeSendablePointer(lambda.mptr)
-            Parallel.forEachChunk(b, chunks: b * s * s >= 1 << 14 ? Parallel.defaultThreads : 1) { items in
-                let base = pl.pointer + items.lowerBound * ld
-                for step in stride(from: t - 2, through: 0, by: -1) {
-                    Scalar.gemm(
-                        transA: false, transB: false, m: items.count, n: s, k: s, alpha: 1, a: base + (step + 1) * s, lda: ld,
-                        b: pk.pointer, ldb: s, beta: 1, c: base + step * s, ldc: ld)
+            // λ = g, then λ_t += λ_{t+1}·K backwards in time. ∂ℓ/∂u = λ, so λ is computed in u's
+            // gradient itself when none has reached it yet, else in scratch and added to it.
+            func adjoint(into lambda: UnsafeMutablePointer<Scalar>) {
+                lambda.copy(from: g.ptr, count: g.count)
+                let pl = UnsafeSendablePointer(lambda)
+                Parallel.forEachChunk(b, chunks: b * s * s >= 1 << 14 ? Parallel.defaultThreads : 1) { items in
+                    let base = pl.pointer + items.lowerBound * ld
+                    for step in stride(from: t - 2, through: 0, by: -1) {
+                        Scalar.gemm(
+                            transA: false, transB: false, m: items.count, n: s, k: s, alpha: 1, a: base + (step + 1) * s, lda: ld,
+                            b: pk.pointer, ldb: s, beta: 1, c: base + step * s, ldc: ld)
+                    }
                 }
             }
-            tape.accumulateGradient(u) { du in scaledAccumulate(lambda.ptr, du, lambda.count, 1) }
-            if t > 1 {
-                tape.accumulateGradient(k) { dk in
-                    for item in 0..<b {  // dK += Λ[item, 1:]ᵀ · S[item, :−1]
-                        Scalar.gemm(
-                            transA: true, transB: false, m: s, n: s, k: t - 1, alpha: 1,
-                            a: lambda.ptr + item * ld + s, lda: s, b: out.ptr + item * ld, ldb: s,
-                            beta: 1, c: dk, ldc: s)
-                    }
+            var computed: UnsafePointer<Scalar>?
+            tape.updateGradient(u) { du, accumulate in
+                guard accumulate else {
+                    adjoint(into: du)
+                    computed = UnsafePointer(du)
+                    return
+                }
+                let lambda = tape.scratch(uv.shape).mptr
+                adjoint(into: lambda)
+                scaledAccumulate(lambda, du, g.count, 1)
+                computed = UnsafePointer(lambda)
+            }
+            guard t > 1, tape.requiresGradient(k) else { return }
+            let lambda =
+                computed
+                ?? {
+                    let scratch = tape.scratch(uv.shape).mptr
+                    adjoint(into: scratch)
+                    return UnsafePointer(scratch)
+                }()
+            tape.accumulateGradient(k) { dk in
+                for item in 0..<b {  // dK += Λ[item, 1:]ᵀ · S[item, :−1]
+                    Scalar.gemm(
+                        transA: true, transB: false, m: s, n: s, k: t - 1, alpha: 1,
+                        a: lambda + item * ld + s, lda: s, b: out.ptr + item * ld, ldb: s,
+                        beta: 1, c: dk, ldc: s)
                 }
             }
         }
