@@ -242,6 +242,37 @@ VK_INLINE void scale_row(float *y, long n, float a) {
     for (; i < n; i++) y[i] *= a;
 }
 
+// MARK: strided rows
+
+VK_INLINE void alab_rows_scale_shift_f32_impl(const float *x, long ldx, float *y, long ldy, long rows, long n,
+                                              const float *scales, float scale, float shift) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * ldx;
+        float *yr = y + r * ldy;
+        // a − (+0) is a for every a, −0 included (SPLAT's 0 + a turns −0 into +0).
+        v16f a = (scales ? scales[r] : scale) - (v16f){0}, c = shift - (v16f){0};
+        for (long i = 0; i < n; i += W) {
+            long k = n - i < W ? n - i : W;
+            STORE_K(yr + i, LOAD_K(xr + i, k, 0) * a + c, k);
+        }
+    }
+}
+VK_VARIANTS(VOID, alab_rows_scale_shift_f32,
+            (const float *x, long ldx, float *y, long ldy, long rows, long n, const float *scales, float scale, float shift),
+            (x, ldx, y, ldy, rows, n, scales, scale, shift))
+
+VK_INLINE void alab_column_sums_accumulate_f32_impl(const float *restrict x, long ldx, long rows, long n,
+                                                    float *restrict sums) {
+    for (long i = 0; i < n; i += W) {
+        long k = n - i < W ? n - i : W;
+        v16f acc = LOAD_K(sums + i, k, 0);
+        for (long r = 0; r < rows; r++) acc = acc + LOAD_K(x + r * ldx + i, k, 0);
+        STORE_K(sums + i, acc, k);
+    }
+}
+VK_VARIANTS(VOID, alab_column_sums_accumulate_f32, (const float *restrict x, long ldx, long rows, long n, float *restrict sums),
+            (x, ldx, rows, n, sums))
+
 // MARK: GELU
 
 #define GELU_C 0.7978845608028654f   // √(2/π)

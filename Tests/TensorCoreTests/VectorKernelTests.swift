@@ -101,6 +101,51 @@ import Testing
         }
     }
 
+    /// The strided row kernels against their Swift loops, bit for bit (the same operations in the
+    /// same order, no fused multiply-add): strided and in place, with per-row and shared scales,
+    /// a scale-only shift of −0 keeping the sign of zeros, and column sums over row tails.
+    @Test func stridedRowKernelsMatchSwiftExactly() {
+        var rng = SeededRNG(seed: 41)
+        for n in Self.lengths {
+            let rows = 5, ldx = n + 3, ldy = n + 1
+            var x = Self.random(rows * ldx, &rng)
+            x[0] = -0.0
+            let scales = Self.random(rows, &rng)
+            for (perRow, shift) in [(false, Float(1)), (true, Float(-0.0)), (false, Float(0.25))] {
+                var y = [Float](repeating: .nan, count: rows * ldy), yRef = y
+                x.withUnsafeBufferPointer { xb in
+                    scales.withUnsafeBufferPointer { sb in
+                        let s = perRow ? sb.baseAddress : nil
+                        y.withUnsafeMutableBufferPointer {
+                            rowsScaleShift(xb.baseAddress!, ldx: ldx, $0.baseAddress!, ldy: ldy, rows: rows, n: n, scales: s, scale: 3, shift: shift)
+                        }
+                        yRef.withUnsafeMutableBufferPointer {
+                            rowsScaleShiftReference(xb.baseAddress!, ldx: ldx, $0.baseAddress!, ldy: ldy, rows: rows, n: n, scales: s, scale: 3, shift: shift)
+                        }
+                    }
+                }
+                #expect(zip(y, yRef).allSatisfy { $0.bitPattern == $1.bitPattern }, "n \(n) per-row \(perRow) shift \(shift)")
+            }
+            var inPlace = x, inPlaceRef = x
+            inPlace.withUnsafeMutableBufferPointer {
+                rowsScaleShift($0.baseAddress!, ldx: ldx, $0.baseAddress!, ldy: ldx, rows: rows, n: n, scale: 0.5, shift: -0.0)
+            }
+            inPlaceRef.withUnsafeMutableBufferPointer {
+                rowsScaleShiftReference($0.baseAddress!, ldx: ldx, $0.baseAddress!, ldy: ldx, rows: rows, n: n, scale: 0.5, shift: -0.0)
+            }
+            #expect(zip(inPlace, inPlaceRef).allSatisfy { $0.bitPattern == $1.bitPattern } && inPlace[0].sign == .minus, "in place n \(n)")
+            let start = Self.random(n, &rng)
+            var sums = start, sumsRef = start
+            x.withUnsafeBufferPointer { xb in
+                sums.withUnsafeMutableBufferPointer { columnSumsAccumulate(xb.baseAddress!, ldx: ldx, rows: rows, n: n, into: $0.baseAddress!) }
+                sumsRef.withUnsafeMutableBufferPointer {
+                    columnSumsAccumulateReference(xb.baseAddress!, ldx: ldx, rows: rows, n: n, into: $0.baseAddress!)
+                }
+            }
+            #expect(sums == sumsRef && sums != start, "column sums n \(n)")
+        }
+    }
+
     /// GELU backward against the Swift loop it replaces: the same formula, the C kernel fuses
     /// multiply-adds, so results differ by a few ulp of the O(|g|·(1 + |x|)) terms: 1e-6 relative.
     /// Both modes: adding into dx, and writing dx whatever it held (a fresh gradient buffer).

@@ -85,6 +85,21 @@ import Testing
                     })
             }
             Self.expectIdentical(
+                "rows scale shift n=\(n)",
+                Self.perVariant {
+                    var y = x
+                    alab_rows_scale_shift_f32(x, Int(n), &y, Int(n), 1, n, nil, 0.75, 1)
+                    alab_rows_scale_shift_f32(g, Int(n), &y, Int(n), 1, n, nil, 1.5, -0.0)
+                    return y
+                })
+            Self.expectIdentical(
+                "column sums n=\(n)",
+                Self.perVariant {
+                    var sums = g
+                    alab_column_sums_accumulate_f32(x, 1, max(1, n / 2), n - max(1, n / 2) + 1, &sums)
+                    return sums
+                })
+            Self.expectIdentical(
                 "sum of squares n=\(n)",
                 Self.perVariant {
                     let s = alab_sum_of_squares_f32(x, n)

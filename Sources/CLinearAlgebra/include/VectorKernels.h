@@ -42,6 +42,14 @@ void alab_sigmoid_f32(const float *x, float *y, long n);
 /// y = exp(x − shift) for n entries (x may equal y); returns Σ y.
 float alab_exp_shifted_f32(const float *x, float *y, long n, float shift);
 
+/// y[r][j] = x[r][j] · a_r + shift for `rows` rows of n entries, rows `ldx` and `ldy` apart;
+/// a_r = scales[r], or `scale` when `scales` is NULL. x and y may be the same rows (in place).
+void alab_rows_scale_shift_f32(const float *x, long ldx, float *y, long ldy, long rows, long n, const float *scales,
+                               float scale, float shift);
+
+/// sums[j] += x[0][j] + x[1][j] + … + x[rows−1][j] (added row by row, in order), rows `ldx` apart.
+void alab_column_sums_accumulate_f32(const float *restrict x, long ldx, long rows, long n, float *restrict sums);
+
 /// GELU, tanh form: t = tanh(√(2/π)(x + 0.044715x³)), y = ½x(1 + t). `t` may be NULL.
 void alab_gelu_forward_f32(const float *restrict x, float *restrict y, float *restrict t, long n);
 

@@ -34,10 +34,7 @@ enum ChunkedLinearAttention {
     /// φ(x) = 1 + x of t strided rows into a contiguous (T, D) block.
     @inline(__always)
     static func feature<S: TensorScalar>(_ x: UnsafePointer<S>, ldx: Int, into out: UnsafeMutablePointer<S>, t: Int, d: Int) {
-        for i in 0..<t {
-            let row = x + i * ldx, o = out + i * d
-            for j in 0..<d { o[j] = 1 + row[j] }
-        }
+        rowsScaleShift(x, ldx: ldx, out, ldy: d, rows: t, n: d, shift: 1)
     }
 
     @_specialize(where S == Float)
@@ -71,7 +68,7 @@ enum ChunkedLinearAttention {
             }
             if c0 + l < t {  // the state after the last chunk is not needed
                 S.gemm(transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: kc, lda: d, b: vc, ldb: ldx, beta: 1, c: s, ldc: d)
-                for i in 0..<l { for j in 0..<d { z[j] += kc[i * d + j] } }
+                columnSumsAccumulate(kc, ldx: d, rows: l, n: d, into: z)
             }
             for i in 0..<l {
                 let c: S =
@@ -80,7 +77,8 @@ enum ChunkedLinearAttention {
                     case .none: 1
                     case .katharopoulos: 1 / denominators[c0 + i]
                     }
-                if c != 1 { for j in 0..<d { yc[i * ldy + j] *= c } }
+                // y·c + (−0) is y·c exactly.
+                if c != 1 { rowsScaleShift(yc + i * ldy, ldx: ldy, yc + i * ldy, ldy: ldy, rows: 1, n: d, scale: c, shift: -0.0) }
             }
             c0 += l
         }
@@ -115,15 +113,13 @@ enum ChunkedLinearAttention {
             S.gemm(
                 transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: kt + c0 * d, lda: d, b: v + c0 * ldx, ldb: ldx,
                 beta: 1, c: cur, ldc: d)
-            for i in 0..<l { for j in 0..<d { cur[d * d + j] += kt[(c0 + i) * d + j] } }
+            columnSumsAccumulate(kt + c0 * d, ldx: d, rows: l, n: d, into: cur + d * d)
         }
         // ∂O and ∂n.
         for i in 0..<t {
             let gi = g + i * ldy, goi = go + i * d
             switch normalisation {
-            case .count:
-                let c = 1 / S(i + 1)
-                for j in 0..<d { goi[j] = gi[j] * c }
+            case .count: rowsScaleShift(gi, ldx: ldy, goi, ldy: d, rows: 1, n: d, scale: 1 / S(i + 1), shift: -0.0)
             case .none: for j in 0..<d { goi[j] = gi[j] }
             case .katharopoulos:
                 let n = denominators[i], yi = y + i * ldy

@@ -1,3 +1,5 @@
+import CLinearAlgebra
+
 /// Reductions over one axis of a tensor viewed as (outer, n, inner).
 
 /// out[o, i] = Σ_j x[o, j, i]
@@ -61,10 +63,61 @@ func columnSumsAccumulate<S: TensorScalar>(_ g: UnsafePointer<S>, _ db: UnsafeMu
     let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: g)), pd = UnsafeSendablePointer(db)
     let pieces = rows * n < parallelElementThreshold ? 1 : min(Parallel.defaultThreads, max(1, n / 16))
     Parallel.forEachChunk(n, chunks: pieces) { columns in
-        let lo = columns.lowerBound, width = columns.count, d = pd.pointer + lo
-        for r in 0..<rows {
-            let row = UnsafePointer(pg.pointer) + r * n + lo
-            for j in 0..<width { d[j] += row[j] }
-        }
+        let lo = columns.lowerBound
+        columnSumsAccumulate(UnsafePointer(pg.pointer) + lo, ldx: n, rows: rows, n: columns.count, into: pd.pointer + lo)
+    }
+}
+
+/// sums[j] += Σ_r x[r, j] over `rows` rows of n entries, rows `ldx` apart, added row by row in
+/// order on this thread (Float: the C kernel alab_column_sums_accumulate_f32, bit-identical to
+/// `columnSumsAccumulateReference`).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+package func columnSumsAccumulate<S: TensorScalar>(
+    _ x: UnsafePointer<S>, ldx: Int, rows: Int, n: Int, into sums: UnsafeMutablePointer<S>
+) {
+    guard S.self == Float.self else { return columnSumsAccumulateReference(x, ldx: ldx, rows: rows, n: n, into: sums) }
+    alab_column_sums_accumulate_f32(asFloat(x), ldx, rows, n, asFloat(sums))
+}
+
+/// The Swift loop of `columnSumsAccumulate` (Double's kernel, the Float kernel's reference).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+package func columnSumsAccumulateReference<S: TensorScalar>(
+    _ x: UnsafePointer<S>, ldx: Int, rows: Int, n: Int, into sums: UnsafeMutablePointer<S>
+) {
+    for r in 0..<rows {
+        let row = x + r * ldx
+        for j in 0..<n { sums[j] += row[j] }
+    }
+}
+
+/// y[r, j] = x[r, j]·a_r + shift over `rows` rows of n entries, rows `ldx` and `ldy` apart, with
+/// a_r = scales[r] or `scale`; in place when x and y are the same rows. Pass shift −0 to only
+/// scale (x·a + (−0) is x·a exactly, the sign of a zero included). Float: the C kernel
+/// alab_rows_scale_shift_f32, bit-identical to `rowsScaleShiftReference`.
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+package func rowsScaleShift<S: TensorScalar>(
+    _ x: UnsafePointer<S>, ldx: Int, _ y: UnsafeMutablePointer<S>, ldy: Int, rows: Int, n: Int,
+    scales: UnsafePointer<S>? = nil, scale: S = 1, shift: S
+) {
+    guard S.self == Float.self else {
+        return rowsScaleShiftReference(x, ldx: ldx, y, ldy: ldy, rows: rows, n: n, scales: scales, scale: scale, shift: shift)
+    }
+    alab_rows_scale_shift_f32(
+        asFloat(x), ldx, asFloat(y), ldy, rows, n, scales.map { asFloat($0) }, floatValue(scale), floatValue(shift))
+}
+
+/// The Swift loop of `rowsScaleShift` (Double's kernel, the Float kernel's reference).
+@_specialize(where S == Float)
+@_specialize(where S == Double)
+package func rowsScaleShiftReference<S: TensorScalar>(
+    _ x: UnsafePointer<S>, ldx: Int, _ y: UnsafeMutablePointer<S>, ldy: Int, rows: Int, n: Int,
+    scales: UnsafePointer<S>? = nil, scale: S = 1, shift: S
+) {
+    for r in 0..<rows {
+        let a = scales?[r] ?? scale, xr = x + r * ldx, yr = y + r * ldy
+        for j in 0..<n { yr[j] = xr[j] * a + shift }
     }
 }
