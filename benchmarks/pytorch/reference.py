@@ -24,7 +24,7 @@ Every rank waits at a barrier before each clock read, so a step's time is the sl
 tokens/s counts the whole batch. The JSON adds `ddp_ranks` and `threads_per_rank`; `peak_rss_mb`
 is the sum of the ranks' peaks. A rank that fails ends the others and the script exits with 1.
 """
-import argparse, datetime, json, math, resource, statistics, sys, time
+import argparse, datetime, json, math, os, resource, statistics, sys, time
 
 import torch
 import torch.nn as nn
@@ -174,30 +174,45 @@ DDP_OPTIONS = dict(gradient_as_bucket_view=True)
 
 
 def ddp_rank(rank, ranks, port, results, config, mixing, steps, warmup, threads, init, flush_denormal, options):
-    """One rank of `run_ddp`: its shard of the batch, gradients averaged by DDP; rank 0 sends the
-    summary (every rank's peak RSS summed) to `results`."""
+    """One rank of `run_ddp`: joins the process group, measures, and leaves it; rank 0 sends the
+    summary to `results`."""
     import torch.distributed as dist
-    from torch.nn.parallel import DistributedDataParallel
     timeout = datetime.timedelta(minutes=10)   # a collective no rank reaches in 10 min is a hang
     store = dist.TCPStore("127.0.0.1", port, is_master=False, timeout=timeout)
     dist.init_process_group("gloo", store=store, rank=rank, world_size=ranks, timeout=timeout)
-    try:
-        model, cfg = build(config, mixing, max(1, threads // ranks), init, flush_denormal)
-        total = warmup + steps
-        opt, sched = optimiser(model, max(total + 1, 1000))
-        ddp = DistributedDataParallel(model, **options)
-        step = training_step(ddp, list(model.parameters()), opt, sched, cfg["vocab"], cfg["batch"] // ranks,
-                             cfg["context"], sync=dist.barrier)
-        torch.manual_seed(1 + rank)   # the same corpus on every rank, each its own batch positions
-        times = [step() for _ in range(total)][warmup:]
-        peaks = [None] * ranks
-        dist.all_gather_object(peaks, peak_rss_mb())
-        if rank == 0:
-            out = summary(model, cfg, config, mixing, threads, init, flush_denormal, times, sum(peaks))
-            out.update(ddp_ranks=ranks, threads_per_rank=max(1, threads // ranks))
-            results.put(out)
-    finally:
-        dist.destroy_process_group()
+    out = ddp_measure(rank, ranks, config, mixing, steps, warmup, threads, init, flush_denormal, options)
+    if out is not None:
+        results.put(out)
+    dist.barrier()
+    dist.destroy_process_group()
+    # A DistributedDataParallel, once built, keeps the gloo group's threads alive past
+    # destroy_process_group (torch 2.13); tearing them down in the interpreter's exit aborts the
+    # process (std::terminate) in about 1 run in 10. The work is done and sent: skip that teardown.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def ddp_measure(rank, ranks, config, mixing, steps, warmup, threads, init, flush_denormal, options):
+    """This rank's shard of the batch, gradients averaged by DDP; rank 0 returns the summary (every
+    rank's peak RSS summed), the others None."""
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+    model, cfg = build(config, mixing, max(1, threads // ranks), init, flush_denormal)
+    total = warmup + steps
+    opt, sched = optimiser(model, max(total + 1, 1000))
+    ddp = DistributedDataParallel(model, **options)
+    step = training_step(ddp, list(model.parameters()), opt, sched, cfg["vocab"], cfg["batch"] // ranks,
+                         cfg["context"], sync=dist.barrier)
+    torch.manual_seed(1 + rank)   # the same corpus on every rank, each its own batch positions
+    times = [step() for _ in range(total)][warmup:]
+    peaks = [None] * ranks
+    dist.all_gather_object(peaks, peak_rss_mb())
+    if rank > 0:
+        return None
+    out = summary(model, cfg, config, mixing, threads, init, flush_denormal, times, sum(peaks))
+    out.update(ddp_ranks=ranks, threads_per_rank=max(1, threads // ranks))
+    return out
 
 
 def run_ddp(config, mixing, steps, warmup, threads, ranks, init="gpt2", flush_denormal=True, options=None):
