@@ -16,8 +16,15 @@ Two settings make the comparison fair (docs/BENCHMARKS.md), and the JSON records
   (benchmarks/pytorch/denormals.py traces it).
 - `--flush-denormal on` (default) calls torch.set_flush_denormal(True), so no operator pays the
   Intel microcode penalty for a subnormal operand, as attnlab's training threads do (FTZ/DAZ).
+
+`--ddp-ranks N` (N > 1) trains the same step data-parallel: N processes (gloo on 127.0.0.1), each
+with threads ÷ N intra-op threads (at least 1) and batch ÷ N sequences, the model wrapped in
+DistributedDataParallel (gradients averaged over the ranks, so the update is the whole batch's).
+Every rank waits at a barrier before each clock read, so a step's time is the slowest rank's;
+tokens/s counts the whole batch. The JSON adds `ddp_ranks` and `threads_per_rank`; `peak_rss_mb`
+is the sum of the ranks' peaks. A rank that fails ends the others and the script exits with 1.
 """
-import argparse, json, math, resource, statistics, time
+import argparse, datetime, json, math, os, resource, statistics, sys, time
 
 import torch
 import torch.nn as nn
@@ -102,26 +109,30 @@ def optimiser(model, schedule_steps):
     return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=schedule_steps)
 
 
-def training_step(model, opt, sched, vocab, b, t):
-    """A function that runs one timed training step on a random batch and returns its seconds."""
+def training_step(model, params, opt, sched, vocab, b, t, sync=None):
+    """A function that runs one timed training step on a random batch of `b` sequences and returns
+    its seconds; `sync` (a barrier of all ranks), when given, runs before each clock read."""
     data = torch.randint(0, vocab, (200_000,))
 
     def step():
         starts = torch.randint(0, len(data) - t - 1, (b,))
         idx = torch.stack([data[s:s + t] for s in starts])
         tgt = torch.stack([data[s + 1:s + t + 1] for s in starts])
+        if sync: sync()
         start = time.perf_counter()
         loss = model(idx, tgt)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         sched.step()
+        if sync: sync()
         return time.perf_counter() - start
     return step
 
 
-def run(config, mixing, steps, warmup, threads, init="gpt2", flush_denormal=True):
+def build(config, mixing, threads, init, flush_denormal):
+    """The seeded model of `config` on `threads` intra-op threads, and its config."""
     torch.manual_seed(0)
     torch.set_num_threads(threads)
     torch.set_flush_denormal(flush_denormal)
@@ -129,21 +140,94 @@ def run(config, mixing, steps, warmup, threads, init="gpt2", flush_denormal=True
     model = Model(cfg["vocab"], cfg["width"], cfg["layers"], cfg["heads"], cfg["context"], mixing)
     if init == "gpt2":
         initialise_like_attnlab(model, cfg["layers"])
-    total = warmup + steps
-    opt, sched = optimiser(model, max(total + 1, 1000))
-    b, t = cfg["batch"], cfg["context"]
-    step = training_step(model, opt, sched, cfg["vocab"], b, t)
-    times = [step() for _ in range(total)][warmup:]
+    return model, cfg
+
+
+def summary(model, cfg, config, mixing, threads, init, flush_denormal, times, peak_mb):
+    """The JSON object of a measurement: `times` are the timed steps' seconds for the whole batch."""
     params = sum(p.numel() for p in model.parameters())
     median = statistics.median(times)
     # Model FLOPs per token as attnlab counts them: 6 × (block matrices + LM head) + 12·L·T·C.
     matmul = sum(p.numel() for p in model.blocks.parameters() if p.dim() == 2) + cfg["vocab"] * cfg["width"]
     flops = 6 * matmul + 12 * cfg["layers"] * cfg["context"] * cfg["width"]
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return dict(framework=f"pytorch {torch.__version__.split('+')[0]}", mixing=mixing, config=config, parameters=params,
-                threads=threads, tokens_per_second=b * t / median, seconds_per_step=median,
+                threads=threads, tokens_per_second=cfg["batch"] * cfg["context"] / median, seconds_per_step=median,
                 flops_per_token=flops, peak_rss_mb=peak_mb, init=init, flush_denormal=flush_denormal,
                 mkldnn=torch.backends.mkldnn.is_available(), cpu_capability=torch.backends.cpu.get_cpu_capability())
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(config, mixing, steps, warmup, threads, init="gpt2", flush_denormal=True):
+    model, cfg = build(config, mixing, threads, init, flush_denormal)
+    total = warmup + steps
+    opt, sched = optimiser(model, max(total + 1, 1000))
+    step = training_step(model, list(model.parameters()), opt, sched, cfg["vocab"], cfg["batch"], cfg["context"])
+    times = [step() for _ in range(total)][warmup:]
+    return summary(model, cfg, config, mixing, threads, init, flush_denormal, times, peak_rss_mb())
+
+
+# DistributedDataParallel's settings, chosen by measurement on 2 cores (docs/BENCHMARKS.md).
+DDP_OPTIONS = dict(gradient_as_bucket_view=True)
+
+
+def ddp_rank(rank, ranks, port, results, config, mixing, steps, warmup, threads, init, flush_denormal, options):
+    """One rank of `run_ddp`: joins the process group, measures, and leaves it; rank 0 sends the
+    summary to `results`."""
+    import torch.distributed as dist
+    timeout = datetime.timedelta(minutes=10)   # a collective no rank reaches in 10 min is a hang
+    store = dist.TCPStore("127.0.0.1", port, is_master=False, timeout=timeout)
+    dist.init_process_group("gloo", store=store, rank=rank, world_size=ranks, timeout=timeout)
+    out = ddp_measure(rank, ranks, config, mixing, steps, warmup, threads, init, flush_denormal, options)
+    if out is not None:
+        results.put(out)
+    dist.barrier()
+    dist.destroy_process_group()
+    # A DistributedDataParallel, once built, keeps the gloo group's threads alive past
+    # destroy_process_group (torch 2.13); tearing them down in the interpreter's exit aborts the
+    # process (std::terminate) in about 1 run in 10. The work is done and sent: skip that teardown.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def ddp_measure(rank, ranks, config, mixing, steps, warmup, threads, init, flush_denormal, options):
+    """This rank's shard of the batch, gradients averaged by DDP; rank 0 returns the summary (every
+    rank's peak RSS summed), the others None."""
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+    model, cfg = build(config, mixing, max(1, threads // ranks), init, flush_denormal)
+    total = warmup + steps
+    opt, sched = optimiser(model, max(total + 1, 1000))
+    ddp = DistributedDataParallel(model, **options)
+    step = training_step(ddp, list(model.parameters()), opt, sched, cfg["vocab"], cfg["batch"] // ranks,
+                         cfg["context"], sync=dist.barrier)
+    torch.manual_seed(1 + rank)   # the same corpus on every rank, each its own batch positions
+    times = [step() for _ in range(total)][warmup:]
+    peaks = [None] * ranks
+    dist.all_gather_object(peaks, peak_rss_mb())
+    if rank > 0:
+        return None
+    out = summary(model, cfg, config, mixing, threads, init, flush_denormal, times, sum(peaks))
+    out.update(ddp_ranks=ranks, threads_per_rank=max(1, threads // ranks))
+    return out
+
+
+def run_ddp(config, mixing, steps, warmup, threads, ranks, init="gpt2", flush_denormal=True, options=None):
+    """The measurement of `run` with the batch split over `ranks` processes (DDP, gloo)."""
+    import torch.distributed as dist
+    import torch.multiprocessing as mp
+    # The store lives in this process on a port the system picks, so no rank races for a free port.
+    store = dist.TCPStore("127.0.0.1", 0, is_master=True, wait_for_workers=False)
+    results = mp.get_context("spawn").SimpleQueue()
+    args = (ranks, store.port, results, config, mixing, steps, warmup, threads, init, flush_denormal,
+            DDP_OPTIONS if options is None else options)
+    # Any rank that raises or dies makes spawn terminate the others and raise here; a rank whose
+    # parent dies gets SIGINT.
+    mp.spawn(ddp_rank, args=args, nprocs=ranks, join=True)
+    return results.get()
 
 
 if __name__ == "__main__":
@@ -157,5 +241,20 @@ if __name__ == "__main__":
                     help="gpt2: attnlab's initialisation (default); torch: PyTorch's module defaults")
     ap.add_argument("--flush-denormal", default="on", choices=["on", "off"],
                     help="torch.set_flush_denormal (default on, as attnlab's training threads)")
+    ap.add_argument("--ddp-ranks", type=int, default=1,
+                    help="train data-parallel on N processes (DDP, gloo), threads ÷ N threads each (default 1: one process)")
     a = ap.parse_args()
-    print(json.dumps(run(a.config, a.mixing, a.steps, a.warmup, a.threads, a.init, a.flush_denormal == "on")))
+    if a.ddp_ranks < 1:
+        ap.error(f"--ddp-ranks: expected a positive number of processes, got {a.ddp_ranks}")
+    if CONFIGS[a.config]["batch"] % a.ddp_ranks:
+        ap.error(f"--ddp-ranks {a.ddp_ranks} does not divide config {a.config}'s batch of {CONFIGS[a.config]['batch']} sequences")
+    flush = a.flush_denormal == "on"
+    if a.ddp_ranks == 1:
+        print(json.dumps(run(a.config, a.mixing, a.steps, a.warmup, a.threads, a.init, flush)))
+        sys.exit(0)
+    from torch.multiprocessing.spawn import ProcessException
+    try:
+        print(json.dumps(run_ddp(a.config, a.mixing, a.steps, a.warmup, a.threads, a.ddp_ranks, a.init, flush)))
+    except ProcessException as e:
+        sys.exit(f"reference.py: --ddp-ranks {a.ddp_ranks}: rank {e.error_index} (pid {e.error_pid}) failed, "
+                 f"the other ranks were stopped: {str(e).strip()}")
