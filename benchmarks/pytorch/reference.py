@@ -109,7 +109,7 @@ def optimiser(model, schedule_steps):
     return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=schedule_steps)
 
 
-def training_step(model, params, opt, sched, vocab, b, t, sync=None):
+def training_step(model, opt, sched, vocab, b, t, sync=None):
     """A function that runs one timed training step on a random batch of `b` sequences and returns
     its seconds; `sync` (a barrier of all ranks), when given, runs before each clock read."""
     data = torch.randint(0, vocab, (200_000,))
@@ -123,7 +123,7 @@ def training_step(model, params, opt, sched, vocab, b, t, sync=None):
         loss = model(idx, tgt)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
         if sync: sync()
@@ -164,12 +164,14 @@ def run(config, mixing, steps, warmup, threads, init="gpt2", flush_denormal=True
     model, cfg = build(config, mixing, threads, init, flush_denormal)
     total = warmup + steps
     opt, sched = optimiser(model, max(total + 1, 1000))
-    step = training_step(model, list(model.parameters()), opt, sched, cfg["vocab"], cfg["batch"], cfg["context"])
+    step = training_step(model, opt, sched, cfg["vocab"], cfg["batch"], cfg["context"])
     times = [step() for _ in range(total)][warmup:]
     return summary(model, cfg, config, mixing, threads, init, flush_denormal, times, peak_rss_mb())
 
 
-# DistributedDataParallel's settings, chosen by measurement on 2 cores (docs/BENCHMARKS.md).
+# DistributedDataParallel's settings. The gradients live in the all-reduce buffers (no copy); on 2
+# cores, DDP's defaults, one bucket, 1 MB buckets and static_graph measured within noise of this
+# (docs/BENCHMARKS.md).
 DDP_OPTIONS = dict(gradient_as_bucket_view=True)
 
 
@@ -202,8 +204,8 @@ def ddp_measure(rank, ranks, config, mixing, steps, warmup, threads, init, flush
     total = warmup + steps
     opt, sched = optimiser(model, max(total + 1, 1000))
     ddp = DistributedDataParallel(model, **options)
-    step = training_step(ddp, list(model.parameters()), opt, sched, cfg["vocab"], cfg["batch"] // ranks,
-                         cfg["context"], sync=dist.barrier)
+    # ddp.parameters() are the model's own tensors: the step clips the averaged gradients.
+    step = training_step(ddp, opt, sched, cfg["vocab"], cfg["batch"] // ranks, cfg["context"], sync=dist.barrier)
     torch.manual_seed(1 + rank)   # the same corpus on every rank, each its own batch positions
     times = [step() for _ in range(total)][warmup:]
     peaks = [None] * ranks
