@@ -70,15 +70,12 @@ enum ChunkedLinearAttention {
                 S.gemm(transA: true, transB: false, m: d, n: d, k: l, alpha: 1, a: kc, lda: d, b: vc, ldb: ldx, beta: 1, c: s, ldc: d)
                 columnSumsAccumulate(kc, ldx: d, rows: l, n: d, into: z)
             }
-            for i in 0..<l {
-                let c: S =
-                    switch normalisation {
-                    case .count: 1 / S(c0 + i + 1)
-                    case .none: 1
-                    case .katharopoulos: 1 / denominators[c0 + i]
-                    }
-                // y·c + (−0) is y·c exactly.
-                if c != 1 { rowsScaleShift(yc + i * ldy, ldx: ldy, yc + i * ldy, ldy: ldy, rows: 1, n: d, scale: c, shift: -0.0) }
+            if normalisation != .none {
+                withUnsafeTemporaryAllocation(of: S.self, capacity: l) { c in
+                    for i in 0..<l { c[i] = normalisation == .count ? 1 / S(c0 + i + 1) : 1 / denominators[c0 + i] }
+                    // y·c + (−0) is y·c exactly.
+                    rowsScaleShift(yc, ldx: ldy, yc, ldy: ldy, rows: l, n: d, scales: c.baseAddress!, shift: -0.0)
+                }
             }
             c0 += l
         }
@@ -116,10 +113,16 @@ enum ChunkedLinearAttention {
             columnSumsAccumulate(kt + c0 * d, ldx: d, rows: l, n: d, into: cur + d * d)
         }
         // ∂O and ∂n.
+        if normalisation == .count {
+            withUnsafeTemporaryAllocation(of: S.self, capacity: t) { c in
+                for i in 0..<t { c[i] = 1 / S(i + 1) }
+                rowsScaleShift(g, ldx: ldy, go, ldy: d, rows: t, n: d, scales: c.baseAddress!, shift: -0.0)
+            }
+        }
         for i in 0..<t {
             let gi = g + i * ldy, goi = go + i * d
             switch normalisation {
-            case .count: rowsScaleShift(gi, ldx: ldy, goi, ldy: d, rows: 1, n: d, scale: 1 / S(i + 1), shift: -0.0)
+            case .count: break
             case .none: for j in 0..<d { goi[j] = gi[j] }
             case .katharopoulos:
                 let n = denominators[i], yi = y + i * ldy
