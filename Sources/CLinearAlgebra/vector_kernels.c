@@ -298,6 +298,20 @@ VK_VARIANTS(VOID, alab_gelu_forward_f32, (const float *restrict x, float *restri
 VK_INLINE void alab_gelu_backward_f32_impl(const float *restrict g, const float *restrict x, const float *restrict t,
                                       float *restrict dx, long n, int accumulate) {
     const float k3 = 3 * GELU_K;
+    if (!t) {
+        // tanh recomputed from x exactly as the forward pass computes it (lane-wise, so the same
+        // value whatever the chunking): a pass over t saved in memory traffic.
+        for (long i = 0; i < n; i += W) {
+            long k = n - i < W ? n - i : W;
+            v16f v = LOAD_K(x + i, k, 0);
+            v16f th = VTANH(GELU_C * (v + GELU_K * v * v * v));
+            v16f dt = (1 - th * th) * GELU_C * (1 + k3 * v * v);
+            v16f d = LOAD_K(g + i, k, 0) * (0.5f * (1 + th) + 0.5f * v * dt);
+            if (accumulate) d = LOAD_K(dx + i, k, 0) + d;
+            STORE_K(dx + i, d, k);
+        }
+        return;
+    }
     if (accumulate) {
 #pragma clang loop vectorize(enable)
         for (long i = 0; i < n; i++) {

@@ -146,6 +146,35 @@ import Testing
         }
     }
 
+    /// The Float backward without saved tanh values recomputes them as the forward kernel does:
+    /// the same gradient, bit for bit, as with the values the forward kernel saved.
+    @Test(arguments: [true, false]) func geluBackwardRecomputesTheSavedTanhExactly(accumulate: Bool) {
+        for n in Self.lengths {
+            var rng = SeededRNG(seed: 20 + UInt64(n))
+            let g = Self.random(n, &rng), x = Self.random(n, &rng, scale: 3), start = Self.random(n, &rng)
+            var y = [Float](repeating: 0, count: n), t = y
+            x.withUnsafeBufferPointer { xb in
+                y.withUnsafeMutableBufferPointer { yb in
+                    t.withUnsafeMutableBufferPointer { geluForward(xb.baseAddress!, yb.baseAddress!, $0.baseAddress!, n) }
+                }
+            }
+            var saved = start, recomputed = start
+            g.withUnsafeBufferPointer { gb in
+                x.withUnsafeBufferPointer { xb in
+                    t.withUnsafeBufferPointer { tb in
+                        saved.withUnsafeMutableBufferPointer {
+                            geluBackward(gb.baseAddress!, xb.baseAddress!, tb.baseAddress!, $0.baseAddress!, n, accumulate: accumulate)
+                        }
+                    }
+                    recomputed.withUnsafeMutableBufferPointer {
+                        geluBackward(gb.baseAddress!, xb.baseAddress!, nil, $0.baseAddress!, n, accumulate: accumulate)
+                    }
+                }
+            }
+            #expect(zip(saved, recomputed).allSatisfy { $0.bitPattern == $1.bitPattern }, "n \(n)")
+        }
+    }
+
     /// GELU backward against the Swift loop it replaces: the same formula, the C kernel fuses
     /// multiply-adds, so results differ by a few ulp of the O(|g|·(1 + |x|)) terms: 1e-6 relative.
     /// Both modes: adding into dx, and writing dx whatever it held (a fresh gradient buffer).

@@ -83,6 +83,13 @@ import Testing
                         alab_gelu_backward_f32(g, x, t0, &dx, n, accumulate)
                         return dx
                     })
+                Self.expectIdentical(
+                    "gelu backward recomputing tanh n=\(n) accumulate \(accumulate)",
+                    Self.perVariant {
+                        var dx = g
+                        alab_gelu_backward_f32(g, x, nil, &dx, n, accumulate)
+                        return dx
+                    })
             }
             Self.expectIdentical(
                 "rows scale shift n=\(n)",

@@ -53,7 +53,8 @@ void alab_column_sums_accumulate_f32(const float *restrict x, long ldx, long row
 /// GELU, tanh form: t = tanh(√(2/π)(x + 0.044715x³)), y = ½x(1 + t). `t` may be NULL.
 void alab_gelu_forward_f32(const float *restrict x, float *restrict y, float *restrict t, long n);
 
-/// dx += g · GELU′(x) with t saved by the forward pass (dx = g · GELU′(x) when `accumulate` is 0).
+/// dx += g · GELU′(x) with t saved by the forward pass (dx = g · GELU′(x) when `accumulate` is 0);
+/// t NULL recomputes it from x as the forward pass does (the same values).
 void alab_gelu_backward_f32(const float *restrict g, const float *restrict x, const float *restrict t,
                             float *restrict dx, long n, int accumulate);
 

@@ -143,18 +143,22 @@ func unaryForward<S: TensorScalar>(_ op: UnaryOp, _ x: UnsafePointer<S>, _ y: Un
 }
 
 /// GELU (tanh form) forward; `t` receives tanh(√(2/π)(x + 0.044715x³)) for the backward pass.
+/// Float may pass nil for `t` (its backward recomputes it); Double needs it.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
-func geluForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ t: UnsafeMutablePointer<S>, _ n: Int) {
-    let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y), pt = UnsafeSendablePointer(t)
+func geluForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ t: UnsafeMutablePointer<S>?, _ n: Int) {
+    let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x)), py = UnsafeSendablePointer(y)
     if S.self == Float.self {  // the C kernel; FastMath.gelu is its reference
+        let pt = t.map(UnsafeSendablePointer.init)
         chunked(n) { r in
             alab_gelu_forward_f32(
                 asFloat(px.pointer + r.lowerBound), asFloat(py.pointer + r.lowerBound),
-                asFloat(pt.pointer + r.lowerBound), r.count)
+                pt.map { asFloat($0.pointer + r.lowerBound) }, r.count)
         }
         return
     }
+    guard let t else { preconditionFailure("geluForward: Double keeps tanh for its backward pass") }
+    let pt = UnsafeSendablePointer(t)
     let c = S(geluScale), k = S(0.044715)
     chunked(n) { r in
         for i in r {
@@ -167,19 +171,22 @@ func geluForward<S: TensorScalar>(_ x: UnsafePointer<S>, _ y: UnsafeMutablePoint
 }
 
 /// dx += g · GELU′(x) from the saved tanh values, or dx = g · GELU′(x) when not `accumulate`
-/// (Float: the C kernel).
+/// (Float: the C kernel, which recomputes the tanh values from x, exactly, when `t` is nil).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 func geluBackward<S: TensorScalar>(
-    _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>,
+    _ g: UnsafePointer<S>, _ x: UnsafePointer<S>, _ t: UnsafePointer<S>?,
     _ dx: UnsafeMutablePointer<S>, _ n: Int, accumulate: Bool = true
 ) {
-    guard S.self == Float.self else { return geluBackwardReference(g, x, t, dx, n, accumulate: accumulate) }
+    guard S.self == Float.self else {
+        guard let t else { preconditionFailure("geluBackward: Double needs the saved tanh values") }
+        return geluBackwardReference(g, x, t, dx, n, accumulate: accumulate)
+    }
     let pg = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(g))), px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(x)))
-    let pt = UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat(t))), pd = UnsafeSendablePointer(asFloat(dx))
+    let pt = t.map { UnsafeSendablePointer(UnsafeMutablePointer(mutating: asFloat($0))) }, pd = UnsafeSendablePointer(asFloat(dx))
     chunked(n) { r in
         let o = r.lowerBound
-        alab_gelu_backward_f32(pg.pointer + o, px.pointer + o, pt.pointer + o, pd.pointer + o, r.count, accumulate ? 1 : 0)
+        alab_gelu_backward_f32(pg.pointer + o, px.pointer + o, pt.map { $0.pointer + o }, pd.pointer + o, r.count, accumulate ? 1 : 0)
     }
 }
 

@@ -64,14 +64,15 @@ extension Variable {
     public func log() -> Variable { unary(.log) }
     /// tanh x element-wise.
     public func tanh() -> Variable { unary(.tanh) }
-    /// GELU, tanh approximation as in GPT-2: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). The forward
-    /// pass keeps the tanh values for the backward pass.
+    /// GELU, tanh approximation as in GPT-2: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Double's
+    /// forward pass keeps the tanh values for the backward pass; Float's backward kernel
+    /// recomputes them from x (the same values, and a pass over memory less each way).
     public func gelu() -> Variable {
         let x = self, xv = value
-        let out = tape.makeTensor(xv.shape), t = tape.scratch(xv.shape)
-        geluForward(xv.ptr, out.mptr, t.mptr, xv.count)
+        let out = tape.makeTensor(xv.shape), t = Scalar.self == Float.self ? nil : tape.scratch(xv.shape)
+        geluForward(xv.ptr, out.mptr, t?.mptr, xv.count)
         return tape.record(out, inputs: [x]) { tape, g in
-            tape.updateGradient(x) { dx, accumulate in geluBackward(g.ptr, xv.ptr, t.ptr, dx, g.count, accumulate: accumulate) }
+            tape.updateGradient(x) { dx, accumulate in geluBackward(g.ptr, xv.ptr, t?.ptr, dx, g.count, accumulate: accumulate) }
         }
     }
     /// 1/(1 + e⁻ˣ).
