@@ -263,7 +263,20 @@ VK_VARIANTS(VOID, alab_rows_scale_shift_f32,
 
 VK_INLINE void alab_column_sums_accumulate_f32_impl(const float *restrict x, long ldx, long rows, long n,
                                                     float *restrict sums) {
-    for (long i = 0; i < n; i += W) {
+    // Blocks of 8 vectors (128 columns) held in registers while the rows stream past, so the
+    // rows are read in order, a contiguous run at a time; each column still adds row by row.
+    enum { V = 8 };
+    long i0 = 0;
+    for (; i0 + V * W <= n; i0 += V * W) {
+        v16f acc[V];
+        for (int v = 0; v < V; v++) acc[v] = LOAD(sums + i0 + v * W);
+        for (long r = 0; r < rows; r++) {
+            const float *row = x + r * ldx + i0;
+            for (int v = 0; v < V; v++) acc[v] = acc[v] + LOAD(row + v * W);
+        }
+        for (int v = 0; v < V; v++) STORE(sums + i0 + v * W, acc[v]);
+    }
+    for (long i = i0; i < n; i += W) {
         long k = n - i < W ? n - i : W;
         v16f acc = LOAD_K(sums + i, k, 0);
         for (long r = 0; r < rows; r++) acc = acc + LOAD_K(x + r * ldx + i, k, 0);
