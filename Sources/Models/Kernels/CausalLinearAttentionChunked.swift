@@ -45,6 +45,7 @@ enum ChunkedLinearAttention {
         _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int, chunk: Int,
         normalisation: LinearAttentionNormalisation
     ) {
+        // φ(Q) and φ(K) first: the backward pass reads them from here.
         let qt = scratch, kt = qt + t * d, a = kt + t * d, s = a + chunk * chunk, z = s + d * d
         feature(q, ldx: ldx, into: qt, t: t, d: d)
         feature(k, ldx: ldx, into: kt, t: t, d: d)
@@ -83,7 +84,9 @@ enum ChunkedLinearAttention {
 
     /// Adds the gradients of one pair into dq, dk, dv (stride `ldx`), or writes them there when
     /// not `accumulate` (whatever they held: a fresh gradient); `y` and `denominators` are the
-    /// forward's, `g` the gradient of y (both stride `ldy`).
+    /// forward's, `g` the gradient of y (both stride `ldy`). `scratch` must be the one the
+    /// forward pass of this pair filled: its first 2·T·D scalars, φ(Q) and φ(K), are read
+    /// from there (the backward pass does not write them).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     static func backward<S: TensorScalar>(
@@ -98,8 +101,7 @@ enum ChunkedLinearAttention {
         let qt = scratch, kt = qt + t * d, go = kt + t * d, a = go + t * d, da = a + chunk * chunk
         let r = da + chunk * chunk, rv = r + d * d, gn = rv + d
         let states = gn + 2 * t  // (chunks, D·D + D): S_{c−1}, z_{c−1}
-        feature(q, ldx: ldx, into: qt, t: t, d: d)
-        feature(k, ldx: ldx, into: kt, t: t, d: d)
+        // qt and kt: φ(Q), φ(K) as the forward pass left them.
         // Forward sweep of the states before each chunk.
         let stateSize = d * d + d
         states.zero(count: stateSize)
