@@ -48,7 +48,7 @@ format:
 # from C (three interleaved rounds), then training tokens/s of every architecture on configs A
 # and B beside the PyTorch references, in two interleaved rounds (each row its faster round).
 # benchmarks/pytorch/setup.sh makes .venv-bench with torch (once); when it cannot, the table
-# still holds attnlab's own figures. About 25 minutes.
+# still holds attnlab's own figures. About 11 minutes on an idle 2-core machine, build included.
 bench: build
 	$(BIN) bench gemm
 	benchmarks/gemm/compare.sh 3 1024,2048 2
