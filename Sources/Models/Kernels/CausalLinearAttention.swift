@@ -58,7 +58,7 @@ extension Variable {
             Parallel.forEach(pairs) { pair in
                 let offset = pair * t * d
                 ChunkedLinearAttention.backward(
-                    pq.pointer + offset, pk.pointer + offset, pv.pointer + offset, ldx: d,
+                    pv.pointer + offset, ldx: d,
                     py.pointer + offset, pg.pointer + offset, ldy: d, pn.pointer + pair * t,
                     pdq.pointer + offset, pdk.pointer + offset, pdv.pointer + offset,
                     ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation)

@@ -82,15 +82,15 @@ enum ChunkedLinearAttention {
         }
     }
 
-    /// Adds the gradients of one pair into dq, dk, dv (stride `ldx`), or writes them there when
-    /// not `accumulate` (whatever they held: a fresh gradient); `y` and `denominators` are the
-    /// forward's, `g` the gradient of y (both stride `ldy`). `scratch` must be the one the
-    /// forward pass of this pair filled: its first 2·T·D scalars, φ(Q) and φ(K), are read
-    /// from there (the backward pass does not write them).
+    /// Adds the gradients of one pair into dq, dk, dv (stride `ldx`, as v's), or writes them there
+    /// when not `accumulate` (whatever they held: a fresh gradient); `y` and `denominators` are
+    /// the forward's, `g` the gradient of y (both stride `ldy`). Q and K are not passed: `scratch`
+    /// must be the one the forward pass of this pair filled, whose first 2·T·D scalars, φ(Q) and
+    /// φ(K), are read from there (the backward pass does not write them).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     static func backward<S: TensorScalar>(
-        _ q: UnsafePointer<S>, _ k: UnsafePointer<S>, _ v: UnsafePointer<S>, ldx: Int,
+        _ v: UnsafePointer<S>, ldx: Int,
         _ y: UnsafePointer<S>, _ g: UnsafePointer<S>, ldy: Int, _ denominators: UnsafePointer<S>,
         _ dq: UnsafeMutablePointer<S>, _ dk: UnsafeMutablePointer<S>, _ dv: UnsafeMutablePointer<S>,
         _ scratch: UnsafeMutablePointer<S>, t: Int, d: Int, chunk: Int,
@@ -114,20 +114,17 @@ enum ChunkedLinearAttention {
                 beta: 1, c: cur, ldc: d)
             columnSumsAccumulate(kt + c0 * d, ldx: d, rows: l, n: d, into: cur + d * d)
         }
-        // ∂O and ∂n.
-        if normalisation == .count {
+        // ∂O and ∂n (g·1 + (−0) copies g exactly).
+        switch normalisation {
+        case .none: rowsScaleShift(g, ldx: ldy, go, ldy: d, rows: t, n: d, shift: -0.0)
+        case .count:
             withUnsafeTemporaryAllocation(of: S.self, capacity: t) { c in
                 for i in 0..<t { c[i] = 1 / S(i + 1) }
                 rowsScaleShift(g, ldx: ldy, go, ldy: d, rows: t, n: d, scales: c.baseAddress!, shift: -0.0)
             }
-        }
-        for i in 0..<t {
-            let gi = g + i * ldy, goi = go + i * d
-            switch normalisation {
-            case .count: break
-            case .none: for j in 0..<d { goi[j] = gi[j] }
-            case .katharopoulos:
-                let n = denominators[i], yi = y + i * ldy
+        case .katharopoulos:
+            for i in 0..<t {
+                let gi = g + i * ldy, goi = go + i * d, n = denominators[i], yi = y + i * ldy
                 var dot: S = 0
                 for j in 0..<d { goi[j] = gi[j] / n; dot += gi[j] * yi[j] }
                 gn[i] = -dot / n

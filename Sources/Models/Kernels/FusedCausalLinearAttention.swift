@@ -49,11 +49,11 @@ extension Variable {
                 // Pairs write disjoint column blocks of dx (their head's q, k, v columns), so they run in parallel.
                 Parallel.forEach(pairs) { pair in
                     let item = pair / heads, h = pair % heads
-                    let q = UnsafePointer(px.pointer) + item * t * c3 + h * d
+                    let v = UnsafePointer(px.pointer) + item * t * c3 + 2 * c + h * d
                     let dq = pdx.pointer + item * t * c3 + h * d
                     let yOffset = item * t * c + h * d
                     ChunkedLinearAttention.backward(
-                        q, q + c, q + 2 * c, ldx: c3,
+                        v, ldx: c3,
                         UnsafePointer(py.pointer) + yOffset, UnsafePointer(pg.pointer) + yOffset, ldy: c,
                         UnsafePointer(pn.pointer) + pair * t, dq, dq + c, dq + 2 * c,
                         ps.pointer + pair * scratchSize, t: t, d: d, chunk: chunk, normalisation: normalisation, accumulate: accumulate)

@@ -40,31 +40,22 @@ extension Variable {
                     }
                 }
             }
-            var computed: UnsafePointer<Scalar>?
+            var lambda: UnsafeMutablePointer<Scalar>?
             tape.updateGradient(u) { du, accumulate in
-                guard accumulate else {
-                    adjoint(into: du)
-                    computed = UnsafePointer(du)
-                    return
-                }
-                let lambda = tape.scratch(uv.shape).mptr
-                adjoint(into: lambda)
-                scaledAccumulate(lambda, du, g.count, 1)
-                computed = UnsafePointer(lambda)
+                lambda = accumulate ? tape.scratch(uv.shape).mptr : du
+                adjoint(into: lambda!)
+                if accumulate { scaledAccumulate(lambda!, du, g.count, 1) }
             }
             guard t > 1, tape.requiresGradient(k) else { return }
-            let lambda =
-                computed
-                ?? {
-                    let scratch = tape.scratch(uv.shape).mptr
-                    adjoint(into: scratch)
-                    return UnsafePointer(scratch)
-                }()
+            if lambda == nil {  // u needs no gradient, K does
+                lambda = tape.scratch(uv.shape).mptr
+                adjoint(into: lambda!)
+            }
             tape.accumulateGradient(k) { dk in
                 for item in 0..<b {  // dK += Λ[item, 1:]ᵀ · S[item, :−1]
                     Scalar.gemm(
                         transA: true, transB: false, m: s, n: s, k: t - 1, alpha: 1,
-                        a: lambda + item * ld + s, lda: s, b: out.ptr + item * ld, ldb: s,
+                        a: lambda! + item * ld + s, lda: s, b: out.ptr + item * ld, ldb: s,
                         beta: 1, c: dk, ldc: s)
                 }
             }

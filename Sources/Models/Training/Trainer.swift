@@ -224,8 +224,9 @@ public final class Trainer {
         return value
     }
 
-    /// One tape per replica, each holding its own parameter gradients.
-    private lazy var replicaTapes: [Tape<Float>] = (0..<config.replicaCount).map { _ in
+    /// The tapes of replicas 1 ..< R, each holding its own parameter gradients; replica 0 trains on
+    /// `tape`, straight into `Parameter.grad`.
+    private lazy var replicaTapes: [Tape<Float>] = (1..<config.replicaCount).map { _ in
         let tape = Tape<Float>()
         tape.ownsParameterGradients = true
         return tape
@@ -233,7 +234,7 @@ public final class Trainer {
 
     /// Forward and backward passes of a micro-batch split into R shards of B / R sequences, side
     /// by side on R threads (each shard's kernels single-threaded: a nested parallel loop runs
-    /// serially), each into its replica's own gradients. Returns the micro-batch's mean loss.
+    /// serially). Returns the micro-batch's mean loss.
     private func replicatedForwardBackward(_ batch: TokenBatch, microBatches: Int) -> Double {
         let replicas = config.replicaCount, sequences = config.batchSize / replicas
         let shard = sequences * config.contextLength
@@ -243,13 +244,15 @@ public final class Trainer {
             let (trainer, batch) = work.value
             let range = r * shard..<(r + 1) * shard
             return trainer.forwardBackward(
-                trainer.replicaTapes[r], Array(batch.inputs[range]), Array(batch.targets[range]), sequences: sequences, seed: seed)
+                r == 0 ? trainer.tape : trainer.replicaTapes[r - 1], Array(batch.inputs[range]), Array(batch.targets[range]),
+                sequences: sequences, seed: seed)
         }
         return losses.reduce(0, +) / Double(replicas)
     }
 
-    /// Adds every replica's gradients into `Parameter.grad` in replica order (so the sum does
-    /// not depend on which thread finished first) and zeroes them for the next step.
+    /// Adds replicas 1 ..< R's gradients, in replica order, into `Parameter.grad`, which holds
+    /// replica 0's (so the sum does not depend on which thread finished first), and zeroes them
+    /// for the next step.
     private func sumReplicaGradients(_ parameters: [Parameter<Float>]) {
         for p in parameters {
             p.grad.withUnsafeMutableBufferPointer { g in

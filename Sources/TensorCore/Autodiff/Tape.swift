@@ -113,8 +113,8 @@ public final class Tape<Scalar: TensorScalar> {
         return nodes[v.id].grad
     }
 
-    /// The gradient this tape holds for `p` (`ownsParameterGradients`), nil when none has flowed
-    /// into it since `zeroParameterGradients()`.
+    /// The gradient this tape holds for `p` (`ownsParameterGradients`), nil when none has ever
+    /// flowed into it (after `zeroParameterGradients()` it is zeros).
     public func parameterGradient(_ p: Parameter<Scalar>) -> Tensor<Scalar>? {
         ownedParameterGradients[ObjectIdentifier(p)]
     }
