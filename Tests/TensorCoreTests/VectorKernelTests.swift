@@ -146,6 +146,14 @@ import Testing
         }
     }
 
+    /// `geluBackward` (the C kernel) into a copy of `start`, with the saved tanh values `t` or
+    /// recomputing them (nil).
+    static func geluBackwardC(_ g: [Float], _ x: [Float], _ t: [Float]?, _ start: [Float], accumulate: Bool) -> [Float] {
+        var dx = start
+        if let t { geluBackward(g, x, t, &dx, g.count, accumulate: accumulate) } else { geluBackward(g, x, nil, &dx, g.count, accumulate: accumulate) }
+        return dx
+    }
+
     /// The Float backward without saved tanh values recomputes them as the forward kernel does:
     /// the same gradient, bit for bit, as with the values the forward kernel saved.
     @Test(arguments: [true, false]) func geluBackwardRecomputesTheSavedTanhExactly(accumulate: Bool) {
@@ -158,19 +166,8 @@ import Testing
                     t.withUnsafeMutableBufferPointer { geluForward(xb.baseAddress!, yb.baseAddress!, $0.baseAddress!, n) }
                 }
             }
-            var saved = start, recomputed = start
-            g.withUnsafeBufferPointer { gb in
-                x.withUnsafeBufferPointer { xb in
-                    t.withUnsafeBufferPointer { tb in
-                        saved.withUnsafeMutableBufferPointer {
-                            geluBackward(gb.baseAddress!, xb.baseAddress!, tb.baseAddress!, $0.baseAddress!, n, accumulate: accumulate)
-                        }
-                    }
-                    recomputed.withUnsafeMutableBufferPointer {
-                        geluBackward(gb.baseAddress!, xb.baseAddress!, nil, $0.baseAddress!, n, accumulate: accumulate)
-                    }
-                }
-            }
+            let saved = Self.geluBackwardC(g, x, t, start, accumulate: accumulate)
+            let recomputed = Self.geluBackwardC(g, x, nil, start, accumulate: accumulate)
             #expect(zip(saved, recomputed).allSatisfy { $0.bitPattern == $1.bitPattern }, "n \(n)")
         }
     }
@@ -184,19 +181,9 @@ import Testing
             let g = Self.random(n, &rng), x = Self.random(n, &rng, scale: 3)
             let t = x.map { v in Float(Foundation.tanh(geluScale * Double(v + 0.044715 * v * v * v))) }
             let start = Self.random(n, &rng, scale: 1000)
-            var dx = start, dxRef = start
-            g.withUnsafeBufferPointer { gb in
-                x.withUnsafeBufferPointer { xb in
-                    t.withUnsafeBufferPointer { tb in
-                        dx.withUnsafeMutableBufferPointer {
-                            geluBackward(gb.baseAddress!, xb.baseAddress!, tb.baseAddress!, $0.baseAddress!, n, accumulate: accumulate)
-                        }
-                        dxRef.withUnsafeMutableBufferPointer {
-                            geluBackwardReference(gb.baseAddress!, xb.baseAddress!, tb.baseAddress!, $0.baseAddress!, n, accumulate: accumulate)
-                        }
-                    }
-                }
-            }
+            let dx = Self.geluBackwardC(g, x, t, start, accumulate: accumulate)
+            var dxRef = start
+            geluBackwardReference(g, x, t, &dxRef, n, accumulate: accumulate)
             for i in 0..<n {
                 let bound = 1e-6 * ((accumulate ? abs(start[i]) : 0) + abs(g[i]) * (1 + abs(x[i])))
                 #expect(abs(dx[i] - dxRef[i]) <= bound, "n \(n) i \(i): \(dx[i]) vs \(dxRef[i])")
