@@ -24,7 +24,7 @@ import Testing
     /// sums the same terms inside its GEMMs (β = 1, column sums) in another order. Measured: a few
     /// float32 ulps per step, as for two MPI ranks (DistributedTrainingTests); the bounds are
     /// theirs (losses 1e-4, weights 1e-3 of the tensor's largest weight after 8 steps).
-    @Test(arguments: [Architecture.transformer, .qsf, .linear])
+    @Test(arguments: [Architecture.transformer, .qsf, .linear, .koopman, .hamiltonian])
     func twoReplicasMatchOneUpToSummationOrder(arch: Architecture) throws {
         let one = try Self.train(arch, replicas: nil), two = try Self.train(arch, replicas: 2)
         #expect(one.losses.count == two.losses.count && !one.losses.isEmpty)
@@ -34,6 +34,26 @@ import Testing
             #expect(gap <= 1e-3 * scale, "\(arch): weights differ by \(gap) (largest \(scale))")
         }
         #expect(one.losses != two.losses || one.weights != two.weights, "\(arch): two replicas ran the one-replica arithmetic")
+    }
+
+    /// With replicas, exp(A) is computed once per step and A's gradient formed once from K's
+    /// gradient summed over the replicas (`SharedPropagators`); one replica forms it on its tape.
+    /// After one step every generator's gradient agrees to float32 rounding, and is not zero.
+    @Test(arguments: [Architecture.qsf, .koopman])
+    func sharedExponentialsGiveTheGeneratorsTheirGradient(arch: Architecture) throws {
+        func generatorGradients(replicas: Int?) throws -> [[Float]] {
+            let model = try TrainerTests.model(arch)
+            var config = TrainerTests.training(steps: 1)
+            config.replicas = replicas
+            _ = try Trainer(model: model, config: config, train: TrainerTests.data.train, validation: TrainerTests.data.validation).run()
+            return model.blocks.compactMap { $0.koopman?.generator.grad.scalars }
+        }
+        let one = try generatorGradients(replicas: nil), two = try generatorGradients(replicas: 2)
+        #expect(one.count == 2 && two.count == 2)
+        for (a, b) in zip(one, two) {
+            let gap = zip(a, b).map { abs($0 - $1) }.max() ?? 0, scale = a.map { abs($0) }.max() ?? 0
+            #expect(scale > 0 && gap <= 1e-5 * scale, "\(arch): generator gradients differ by \(gap) (largest \(scale))")
+        }
     }
 
     /// The replicas' shards run side by side on a free machine and one after the other inside a

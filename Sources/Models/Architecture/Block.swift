@@ -43,11 +43,11 @@ public struct Block<Scalar: TensorScalar> {
     public var linearAttention: LinearAttention<Scalar>? { mixer.linearAttention }
     public var gamma: Parameter<Scalar>? { mixer.gamma }
 
-    /// h (B, T, C) → (B, T, C). `propagator`: the Koopman mixer's exp(A) when already computed
-    /// (`KoopmanMixer.propagators`); `trace` receives softmax attention's scores.
+    /// h (B, T, C) → (B, T, C). `propagator`: where the Koopman mixer takes exp(A) from
+    /// (`KoopmanMixer.Propagator`); `trace` receives softmax attention's scores.
     public func callAsFunction(
         _ h: Variable<Scalar>, training: Bool, trace: ModelTrace<Scalar>?,
-        propagator: PadeExponential<Scalar>? = nil
+        propagator: KoopmanMixer<Scalar>.Propagator = .onTape
     ) -> Variable<Scalar> {
         let x = norm1(h, track: training)  // (B, T, C)
         let mixed: Variable<Scalar>  // h + mix(x)

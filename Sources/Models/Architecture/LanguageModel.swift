@@ -53,9 +53,11 @@ public final class LanguageModel<Scalar: TensorScalar> {
     }
 
     /// The final normalised hidden states (B, T, C), which the LM head maps to logits.
+    /// `propagators`: one per block, where its Koopman mixer takes exp(A) from; by default each
+    /// forward pass computes them (`KoopmanMixer.propagators`).
     func finalHidden(
         _ tape: Tape<Scalar>, tokens: [Int32], batch: Int, length: Int, training: Bool,
-        trace: ModelTrace<Scalar>?
+        trace: ModelTrace<Scalar>?, propagators: [KoopmanMixer<Scalar>.Propagator]? = nil
     ) -> Variable<Scalar> {
         precondition(tokens.count == batch * length, "logits: \(tokens.count) tokens for batch \(batch) × length \(length)")
         precondition(length <= config.contextLength, "logits: length \(length) exceeds the context \(config.contextLength)")
@@ -67,8 +69,8 @@ public final class LanguageModel<Scalar: TensorScalar> {
             let positions = tape.parameter(positionEmbedding.table).sliced(axis: 0, 0..<length)  // (T, C)
             h = h + positions
         }
-        let propagators = KoopmanMixer.propagators(blocks.map(\.koopman))
-        for (block, propagator) in zip(blocks, propagators) {
+        precondition(propagators == nil || propagators!.count == blocks.count, "logits: one propagator per block")
+        for (block, propagator) in zip(blocks, propagators ?? KoopmanMixer.propagators(blocks.map(\.koopman))) {
             h = block(h, training: training, trace: trace, propagator: propagator)
             trace?.record(.hidden, layer: block.index, h.value)
         }
@@ -78,11 +80,13 @@ public final class LanguageModel<Scalar: TensorScalar> {
     }
 
     /// Mean next-token cross-entropy (nats) of `targets` given `inputs`, both (B, T).
+    /// `propagators`: as for `finalHidden`.
     public func loss(
         _ tape: Tape<Scalar>, inputs: [Int32], targets: [Int32], batch: Int, length: Int,
-        training: Bool = false
+        training: Bool = false, propagators: [KoopmanMixer<Scalar>.Propagator]? = nil
     ) -> Variable<Scalar> {
-        let final = finalHidden(tape, tokens: inputs, batch: batch, length: length, training: training, trace: nil)
+        let final = finalHidden(
+            tape, tokens: inputs, batch: batch, length: length, training: training, trace: nil, propagators: propagators)
         // The head and the loss fused (Kernels/LMHeadCrossEntropy.swift): the (B·T, V) logits are never stored whole.
         if let head { return final.lmHeadCrossEntropy(weight: tape.parameter(head.weight), transposedWeight: false, targets: targets) }
         return final.lmHeadCrossEntropy(weight: tape.parameter(tokenEmbedding.table), transposedWeight: true, targets: targets)

@@ -35,27 +35,52 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
         return skewSymmetric ? (a - a.transposedLastTwo()) * 0.5 : a
     }
 
-    /// (B, T, C) → (B, T, C). `propagator`: exp(A) already computed from the current generator
-    /// (`KoopmanMixer.propagators`), else computed here.
-    public func callAsFunction(_ x: Variable<Scalar>, propagator: PadeExponential<Scalar>? = nil) -> Variable<Scalar> {
-        let k = effectiveGenerator(x.tape).matrixExp(precomputed: skewSymmetric ? nil : propagator)
+    /// Where a forward pass takes K = exp(A) from.
+    public enum Propagator {
+        /// Computed on the tape from the generator.
+        case onTape
+        /// exp(A) already computed from the current generator (`KoopmanMixer.propagators`); the
+        /// tape records it as the exponential of A, so A receives its gradient.
+        case precomputed(PadeExponential<Scalar>)
+        /// K itself, as a leaf holding exp(A): its gradient collects in the parameter (or the
+        /// tape's own copy) and the caller turns it into A's, once for several tapes
+        /// (`SharedPropagators`).
+        case leaf(Parameter<Scalar>)
+    }
+
+    /// (B, T, C) → (B, T, C).
+    public func callAsFunction(_ x: Variable<Scalar>, propagator: Propagator = .onTape) -> Variable<Scalar> {
+        let k: Variable<Scalar>
+        switch propagator {
+        case .onTape: k = effectiveGenerator(x.tape).matrixExp()
+        case .precomputed(let e): k = effectiveGenerator(x.tape).matrixExp(precomputed: skewSymmetric ? nil : e)
+        case .leaf(let p): k = x.tape.parameter(p)
+        }
         return output(input(x).koopmanScan(k))
     }
 
     /// exp(A) of every mixer's generator, computed side by side on the worker threads: the
     /// propagators depend on the parameters only, so a model computes them all before its
-    /// forward pass instead of one per block in turn. nil for absent mixers and for the
+    /// forward pass instead of one per block in turn. `.onTape` for absent mixers and for the
     /// skew-symmetric variant (whose generator is formed on the tape).
-    public static func propagators(_ mixers: [KoopmanMixer?]) -> [PadeExponential<Scalar>?] {
-        let slots = mixers.indices.filter { mixers[$0].map { !$0.skewSymmetric } ?? false }
-        guard slots.count > 1 else { return mixers.map { _ in nil } }
-        let exponentials: [PadeExponential<Scalar>]
-        do { exponentials = try PadeExponential.batch(slots.map { mixers[$0]!.generator.value }) } catch {
+    public static func propagators(_ mixers: [KoopmanMixer?]) -> [Propagator] {
+        let slots = exponentialSlots(mixers)
+        guard slots.count > 1 else { return mixers.map { _ in .onTape } }
+        var out = [Propagator](repeating: .onTape, count: mixers.count)
+        for (slot, e) in zip(slots, exponentials(mixers, slots: slots)) { out[slot] = .precomputed(e) }
+        return out
+    }
+
+    /// The indices of the mixers whose exp(A) can be computed off the tape (present, not skew).
+    static func exponentialSlots(_ mixers: [KoopmanMixer?]) -> [Int] {
+        mixers.indices.filter { mixers[$0].map { !$0.skewSymmetric } ?? false }
+    }
+
+    /// exp(A) of the mixers at `slots`, side by side on the worker threads.
+    static func exponentials(_ mixers: [KoopmanMixer?], slots: [Int]) -> [PadeExponential<Scalar>] {
+        do { return try PadeExponential.batch(slots.map { mixers[$0]!.generator.value }) } catch {
             preconditionFailure("KoopmanMixer: \(error)")
         }
-        var out = [PadeExponential<Scalar>?](repeating: nil, count: mixers.count)
-        for (slot, e) in zip(slots, exponentials) { out[slot] = e }
-        return out
     }
 
     /// K = exp(A) as a Double matrix, for analysis.

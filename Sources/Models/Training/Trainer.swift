@@ -162,19 +162,20 @@ public final class Trainer {
             _ = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
         }
         let microBatches = config.accumulation * group.size
+        let propagators = config.replicaCount > 1 ? replicas.propagators?.refresh() : nil
         var lossSum = 0.0
         for _ in 0..<config.accumulation {
             let batch = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
             let value =
                 config.replicaCount == 1
                 ? forwardBackward(tape, batch.inputs, batch.targets, sequences: config.batchSize, seed: 1 / Float(microBatches))
-                : replicatedForwardBackward(batch, microBatches: microBatches)
+                : replicatedForwardBackward(batch, microBatches: microBatches, propagators: propagators)
             guard value.isFinite else {
                 throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, checkpoint: lastCheckpoint?.path)
             }
             lossSum += value
         }
-        if config.replicaCount > 1 { sumReplicaGradients(parameters) }
+        if config.replicaCount > 1 { replicas.sumGradients(parameters) }
         if group.isDistributed {
             sumGradientsOverRanks(parameters)
             var losses = [lossSum]
@@ -216,53 +217,33 @@ public final class Trainer {
 
     /// The loss of `sequences` sequences (row-major (B, T) tokens) on `tape`, after its backward
     /// pass seeded with `seed`; a non-finite loss is returned without a backward pass.
-    private func forwardBackward(_ tape: Tape<Float>, _ inputs: [Int32], _ targets: [Int32], sequences: Int, seed: Float) -> Double {
-        let loss = model.loss(tape, inputs: inputs, targets: targets, batch: sequences, length: config.contextLength, training: true)
+    private func forwardBackward(
+        _ tape: Tape<Float>, _ inputs: [Int32], _ targets: [Int32], sequences: Int, seed: Float,
+        propagators: [KoopmanMixer<Float>.Propagator]? = nil
+    ) -> Double {
+        let loss = model.loss(
+            tape, inputs: inputs, targets: targets, batch: sequences, length: config.contextLength, training: true,
+            propagators: propagators)
         let value = Double(loss.value.scalar)
         if value.isFinite { tape.backward(from: loss, seed: seed) }
         tape.reset()
         return value
     }
 
-    /// The tapes of replicas 1 ..< R, each holding its own parameter gradients; replica 0 trains on
-    /// `tape`, straight into `Parameter.grad`.
-    private lazy var replicaTapes: [Tape<Float>] = (1..<config.replicaCount).map { _ in
-        let tape = Tape<Float>()
-        tape.ownsParameterGradients = true
-        return tape
-    }
+    /// The replicas' tapes and shared propagators (created on first use, with R > 1).
+    private lazy var replicas = TrainingReplicas(count: config.replicaCount, model: model)
 
-    /// Forward and backward passes of a micro-batch split into R shards of B / R sequences, side
-    /// by side on R threads (each shard's kernels single-threaded: a nested parallel loop runs
-    /// serially). Returns the micro-batch's mean loss.
-    private func replicatedForwardBackward(_ batch: TokenBatch, microBatches: Int) -> Double {
-        let replicas = config.replicaCount, sequences = config.batchSize / replicas
-        let shard = sequences * config.contextLength
-        let seed = 1 / Float(microBatches * replicas)
-        let work = SendableBox((self, batch))
-        let losses = Parallel.map(replicas) { r in
-            let (trainer, batch) = work.value
-            let range = r * shard..<(r + 1) * shard
-            return trainer.forwardBackward(
-                r == 0 ? trainer.tape : trainer.replicaTapes[r - 1], Array(batch.inputs[range]), Array(batch.targets[range]),
-                sequences: sequences, seed: seed)
+    /// Forward and backward passes of a micro-batch split over the replicas, reading the step's
+    /// shared `propagators`. Returns the micro-batch's mean loss.
+    private func replicatedForwardBackward(
+        _ batch: TokenBatch, microBatches: Int, propagators: [KoopmanMixer<Float>.Propagator]?
+    ) -> Double {
+        let sequences = config.batchSize / replicas.count, seed = 1 / Float(microBatches * replicas.count)
+        let work = SendableBox((self, propagators))
+        return replicas.forwardBackward(batch, first: tape) { tape, inputs, targets in
+            let (trainer, propagators) = work.value
+            return trainer.forwardBackward(tape, inputs, targets, sequences: sequences, seed: seed, propagators: propagators)
         }
-        return losses.reduce(0, +) / Double(replicas)
-    }
-
-    /// Adds replicas 1 ..< R's gradients, in replica order, into `Parameter.grad`, which holds
-    /// replica 0's (so the sum does not depend on which thread finished first), and zeroes them
-    /// for the next step.
-    private func sumReplicaGradients(_ parameters: [Parameter<Float>]) {
-        for p in parameters {
-            p.grad.withUnsafeMutableBufferPointer { g in
-                for tape in replicaTapes {
-                    guard let replica = tape.parameterGradient(p) else { continue }
-                    replica.withUnsafeBufferPointer { scaledAccumulate($0.baseAddress!, g.baseAddress!, g.count, 1) }
-                }
-            }
-        }
-        replicaTapes.forEach { $0.zeroParameterGradients() }
     }
 
     /// Replaces every gradient with its sum over the ranks: one MPI_Allreduce of all
