@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make lint`: swift-format's lint over the package's Swift files with the configuration in
-# .swift-format, every finding an error. `scripts/lint.sh --fix` (`make format`) rewrites the
-# same files in place instead.
+# .swift-format, every finding an error, and no source file under Sources longer than 400 lines
+# (docs/ARCHITECTURE.md: a file is read top to bottom). `scripts/lint.sh --fix` (`make format`)
+# rewrites the same files in place instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
@@ -11,6 +12,13 @@ while IFS= read -r file; do files+=("$file"); done < <(find Sources Tests -name 
 
 case "${1:-}" in
     --fix) exec "$SWIFT" format format --in-place --parallel -- "${files[@]}" ;;
-    "") exec "$SWIFT" format lint --strict --parallel -- "${files[@]}" ;;
+    "")
+        long=$(find Sources -name '*.swift' -exec wc -l {} + | awk '$2 != "total" && $1 > 400 { print "  " $2 ": " $1 " lines" }')
+        if [ -n "$long" ]; then
+            echo "lint: source files over 400 lines (split them by what they do):" >&2
+            echo "$long" >&2
+            exit 1
+        fi
+        exec "$SWIFT" format lint --strict --parallel -- "${files[@]}" ;;
     *) echo "usage: scripts/lint.sh [--fix]" >&2; exit 2 ;;
 esac
