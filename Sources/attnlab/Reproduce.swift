@@ -46,14 +46,15 @@ struct Reproduce: ParsableCommand {
         }
 
         func run() throws {
-            let experiments = dynamics ? ["qsf.pipeline", "qsf.spectrum"] : ["qsf.pipeline"]
+            let pipeline = QSFPipelineExperiment.experimentID
+            let experiments = dynamics ? [pipeline, SpectrumExperiment.experimentID] : [pipeline]
             let claimIDs = ClaimRegistry.all.filter { claim in claim.experiment.map(experiments.contains) ?? false }.map(\.id)
             let plan = try RunPlan.resolve(claimIDs: claimIDs, all: false)
             let configuration = replication.configuration(scale: Scale(rawValue: scale)!, seed: seed, plan: plan, all: false)
             let summary = try executeRun(
                 plan: plan, configuration: configuration, out: out, isolation: replication.isolation,
                 corpus: corpus.request)
-            for table in summary.results.experiment("qsf.pipeline")?.tables ?? [] {
+            for table in summary.results.experiment(pipeline)?.tables ?? [] {
                 print("\n" + table.title)
                 print(TextTable.render(header: table.header, rows: table.rows))
             }

@@ -2,7 +2,7 @@
 /// together in the family's folder under Families/ (`extension ClaimFamily { static let … }`).
 struct ClaimFamily: Sendable {
     let claims: [Claim]
-    let experiments: [any Experiment]
+    let experiments: [any RegisteredExperiment]
 }
 
 /// Every claim attnlab knows, by family.

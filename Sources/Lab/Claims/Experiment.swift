@@ -33,6 +33,17 @@ extension Experiment {
     public var replication: Replication { .perSeed }
 }
 
+/// An experiment of the registry (`ClaimFamily.experiments`): its id is a constant of its type,
+/// the symbol by which its claims and the experiments that depend on it name it
+/// (`experiment: BranchingExperiment.experimentID`), so grep leads from one to the other.
+public protocol RegisteredExperiment: Experiment {
+    static var experimentID: String { get }
+}
+
+extension RegisteredExperiment {
+    public var id: String { Self.experimentID }
+}
+
 /// What an experiment is given.
 public struct ExperimentContext: Sendable {
     public var scale: Scale

@@ -9,12 +9,11 @@ import Models
 /// The built-in `stories` generator draws its documents from the replicate's seed, so the
 /// seed-to-seed spread of a trained-model measurement holds the variation of the data as well as
 /// of training.
-public struct CorpusExperiment: Experiment {
+public struct CorpusExperiment: RegisteredExperiment {
     public static let experimentID = "corpus"
     /// The prepared-data folder (vocab.json, merges.txt, train.bin, val.bin, data.json).
     public static let dataArtifact = "data"
 
-    public let id = CorpusExperiment.experimentID
     public let title = "Training corpus: generated stories, tokenizer and token files"
 
     public init() {}

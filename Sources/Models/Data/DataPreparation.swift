@@ -25,6 +25,16 @@ public struct DataPreparation: Sendable {
         case bytes
         /// `vocab.json` + `merges.txt` from a folder.
         case load(directory: URL)
+
+        /// The tokenizer this source names: byte-level, loaded from its folder, or for `.train` the
+        /// one `train` trains to the vocabulary size (each preparation trains on what it holds).
+        func resolve(training train: (Int) throws -> BPETokenizer) throws -> BPETokenizer {
+            switch self {
+            case .bytes: return .byteLevel()
+            case .load(let directory): return try BPETokenizer.load(directory: directory)
+            case .train(let size): return try train(size)
+            }
+        }
     }
 
     public var corpus: CorpusSource
@@ -59,15 +69,9 @@ public struct DataPreparation: Sendable {
         log("corpus \(full.name): \(full.documents.count) documents, \(full.byteCount) bytes")
         let (train, validation) = try full.split(validationFraction: validationFraction, seed: splitSeed)
 
-        let bpe: BPETokenizer
-        switch tokenizer {
-        case .bytes:
-            bpe = .byteLevel()
-        case .load(let directory):
-            bpe = try BPETokenizer.load(directory: directory)
-        case .train(let size):
+        let bpe = try tokenizer.resolve { size in
             log("training BPE to \(size) tokens on \(train.documents.count) documents")
-            bpe = BPETrainer(vocabularySize: size).train(train.documents) { done, wanted in
+            return BPETrainer(vocabularySize: size).train(train.documents) { done, wanted in
                 log("  merges \(done)/\(wanted)")
             }
         }

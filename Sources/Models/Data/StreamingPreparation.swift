@@ -78,13 +78,7 @@ extension DataPreparation {
         let isValidation = Corpus.validationMask(documents: documents, validationFraction: validationFraction, seed: splitSeed)
 
         // 2. The tokenizer.
-        let bpe: BPETokenizer
-        switch tokenizer {
-        case .bytes:
-            bpe = .byteLevel()
-        case .load(let directory):
-            bpe = try BPETokenizer.load(directory: directory)
-        case .train(let size):
+        let bpe = try tokenizer.resolve { size in
             let sample = streaming.tokenizerSampleBytes ?? Int.max
             var words = BPETrainer.WordCounts()
             var index = 0, sampled = 0, sampledDocuments = 0
@@ -109,7 +103,7 @@ extension DataPreparation {
                 "training BPE to \(size) tokens on \(sampledDocuments) documents"
                     + (sampledDocuments < trainDocuments
                         ? " (the first \(sampled) bytes of the \(trainDocuments) training documents)" : ""))
-            bpe = BPETrainer(vocabularySize: size).train(words) { done, wanted in log("  merges \(done)/\(wanted)") }
+            return BPETrainer(vocabularySize: size).train(words) { done, wanted in log("  merges \(done)/\(wanted)") }
         }
 
         // 3. Encoding, straight into the files.

@@ -22,24 +22,21 @@ public struct CorrelatorEstimate: Sendable {
 
     func g2(_ means: [Double], _ i: Int, _ j: Int) -> Double { means[layout.g2Offset + pairIndex(i, j, pointCount)] }
 
-    func connected(_ means: [Double], _ q: Int) -> Double {
-        let t = quadruples[q]
-        return means[layout.g4Offset + q]
-            - g2(means, t.i, t.j) * g2(means, t.k, t.l)
-            - g2(means, t.i, t.k) * g2(means, t.j, t.l)
-            - g2(means, t.i, t.l) * g2(means, t.j, t.k)
+    /// The connected part of quadruple q's four-point mean (stored from `four`) by Wick's theorem
+    /// with the two-point means stored from `two`: G4(i,j,k,l) − G2(i,j)G2(k,l) − G2(i,k)G2(j,l) −
+    /// G2(i,l)G2(j,k).
+    private func wickConnected(_ means: [Double], _ q: Int, four: Int, two: Int) -> Double {
+        let t = quadruples[q], n = pointCount
+        func g(_ a: Int, _ b: Int) -> Double { means[two + pairIndex(a, b, n)] }
+        return means[four + q] - g(t.i, t.j) * g(t.k, t.l) - g(t.i, t.k) * g(t.j, t.l) - g(t.i, t.l) * g(t.j, t.k)
     }
 
-    func conditional(_ means: [Double], _ i: Int, _ j: Int) -> Double {
-        means[layout.conditionalOffset + pairIndex(i, j, pointCount)]
+    func connected(_ means: [Double], _ q: Int) -> Double {
+        wickConnected(means, q, four: layout.g4Offset, two: layout.g2Offset)
     }
 
     func conditionalConnected(_ means: [Double], _ q: Int) -> Double {
-        let t = quadruples[q]
-        return means[layout.conditionalFourOffset + q]
-            - conditional(means, t.i, t.j) * conditional(means, t.k, t.l)
-            - conditional(means, t.i, t.k) * conditional(means, t.j, t.l)
-            - conditional(means, t.i, t.l) * conditional(means, t.j, t.k)
+        wickConnected(means, q, four: layout.conditionalFourOffset, two: layout.conditionalOffset)
     }
 
     // MARK: Correlators

@@ -93,6 +93,31 @@ extension Variable {
     }
 }
 
+/// Calls `row(dense, strided)` for every row along the last axis of `shape` (rank ≥ 1, no size 0),
+/// in row-major order: `dense` is where the row starts in the row-major layout of `shape`,
+/// `strided` where it starts in the layout with `strides` (Σ i_k · strides[k], kept by an odometer
+/// over the leading axes).
+@inline(__always)
+private func forEachStridedRow(shape: [Int], strides: [Int], _ row: (_ dense: Int, _ strided: Int) -> Void) {
+    let rank = shape.count, inner = shape[rank - 1]
+    let count = shape.reduce(1, *)
+    var index = [Int](repeating: 0, count: rank)
+    var dense = 0, strided = 0
+    while dense < count {
+        row(dense, strided)
+        dense += inner
+        var axis = rank - 2
+        while axis >= 0 {
+            index[axis] += 1
+            strided += strides[axis]
+            if index[axis] < shape[axis] { break }
+            strided -= strides[axis] * shape[axis]
+            index[axis] = 0
+            axis -= 1
+        }
+    }
+}
+
 /// out[i₀, …] = x[Σ i_k · strides[k]] for the output's row-major index (i₀, …).
 @_specialize(where S == Float)
 @_specialize(where S == Double)
@@ -102,21 +127,9 @@ func permuteCopy<S: TensorScalar>(_ x: UnsafePointer<S>, _ out: UnsafeMutablePoi
     if count == 0 { return }
     if rank == 0 { out[0] = accumulate ? out[0] + x[0] : x[0]; return }
     let inner = shape[rank - 1], innerStride = strides[rank - 1]
-    var index = [Int](repeating: 0, count: rank)
-    var src = 0, dst = 0
-    while dst < count {
+    forEachStridedRow(shape: shape, strides: strides) { dst, src in
         for j in 0..<inner {
             if accumulate { out[dst + j] += x[src + j * innerStride] } else { out[dst + j] = x[src + j * innerStride] }
-        }
-        dst += inner
-        var axis = rank - 2
-        while axis >= 0 {
-            index[axis] += 1
-            src += strides[axis]
-            if index[axis] < shape[axis] { break }
-            src -= strides[axis] * shape[axis]
-            index[axis] = 0
-            axis -= 1
         }
     }
 }
@@ -130,19 +143,7 @@ func scatterPermuted<S: TensorScalar>(_ g: UnsafePointer<S>, _ dx: UnsafeMutable
     if count == 0 { return }
     if rank == 0 { dx[0] += g[0]; return }
     let inner = shape[rank - 1], innerStride = strides[rank - 1]
-    var index = [Int](repeating: 0, count: rank)
-    var dst = 0, src = 0
-    while src < count {
+    forEachStridedRow(shape: shape, strides: strides) { src, dst in
         for j in 0..<inner { dx[dst + j * innerStride] += g[src + j] }
-        src += inner
-        var axis = rank - 2
-        while axis >= 0 {
-            index[axis] += 1
-            dst += strides[axis]
-            if index[axis] < shape[axis] { break }
-            dst -= strides[axis] * shape[axis]
-            index[axis] = 0
-            axis -= 1
-        }
     }
 }

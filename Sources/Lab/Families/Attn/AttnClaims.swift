@@ -44,7 +44,7 @@ extension ClaimFamily {
                 id: "attn.dk-phases", seed: Seed.symmetryBreaking, section: "§1.1",
                 statement: "At initialisation, small d_k gives uniform (symmetric) attention and large d_k gives sparse (broken-symmetry) attention.",
                 claimed: "attention entropy falls from uniform to sparse as d_k grows",
-                experiment: DkEntropyExperiment.id,
+                experiment: DkEntropyExperiment.experimentID,
                 evidence: .simulation,
                 rule: VerdictRule.entropyFalls([DkKey.scaledDrop(.gpt2), DkKey.scaledDrop(.fanIn)], sparseDrop: 0.3, flatDrop: 0.1)
                     .requiringSamples(4, of: DkKey.scaledDrop(.gpt2).name)),
@@ -52,7 +52,7 @@ extension ClaimFamily {
                 id: "attn.heat-capacity-peak", seed: Seed.symmetryBreaking, section: "§1; seed 003 temperature section",
                 statement: "Attention undergoes a symmetric/broken transition in temperature, marked by a heat-capacity peak.",
                 claimed: "a transition (peak in C(β)) between uniform and focused attention",
-                experiment: HeatCapacityExperiment.id,
+                experiment: HeatCapacityExperiment.experimentID,
                 evidence: .trainedModel,
                 scope: .universal(
                     quote: "seed 000 §1, of \"the transformer attention mechanism\": \"The softmax temperature 1/√d_k acts as a "

@@ -9,9 +9,8 @@ import TensorCore
 /// The verdict reads the scaled attention the seed writes down, softmax(QKᵀ/√d_k), at fixed
 /// width: its entropy drop from the smallest to the largest d_k. The unscaled and growing-width
 /// variants show where a fall with d_k does come from.
-struct DkEntropyExperiment: Experiment {
-    static let id = "attn.dk-entropy"
-    var id: String { Self.id }
+struct DkEntropyExperiment: RegisteredExperiment {
+    static let experimentID = "attn.dk-entropy"
     var title: String { "Attention entropy at initialisation versus d_k, with and without 1/√d_k (seed 000 §1.1)" }
 
     struct Settings {

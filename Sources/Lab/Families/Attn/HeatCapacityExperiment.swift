@@ -16,9 +16,8 @@ import TensorCore
 /// calibrated on reference rows swept the same way: i.i.d. Gaussian scores (the random energy
 /// model with unscaled energies — no finite-temperature transition) and a first-order
 /// transition at β_c = 1 built by hand.
-struct HeatCapacityExperiment: Experiment {
-    static let id = "attn.temperature-sweep"
-    var id: String { Self.id }
+struct HeatCapacityExperiment: RegisteredExperiment {
+    static let experimentID = "attn.temperature-sweep"
     var title: String { "Attention temperature sweep and the heat-capacity peak against the number of keys" }
     /// It reads the transformer the QSF pipeline trains (`RunModels`).
     var dependencies: [String] { [RunModels.pipelineID] }

@@ -5,9 +5,8 @@ import TensorCore
 /// Validates the branching-ratio estimator on linear maps of known gain and on random tanh
 /// networks across their order-to-chaos transition (mean-field theory as reference); the claim
 /// `criticality.branching-one` needs the layers of a trained model.
-public struct BranchingExperiment: Experiment {
+public struct BranchingExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.branching"
-    public let id = BranchingExperiment.experimentID
     public let title = "Branching ratio: perturbation gain per layer on reference networks"
 
     public init() {}

@@ -11,9 +11,8 @@ import TensorCore
 /// whole stack, at initialisation and after training. JVPs by central differences on Double twins
 /// (`BlockMaps`); sample points = embedded validation windows. The reference validation
 /// (`criticality.branching`) is carried over as `validation.*`.
-public struct ModelBranchingExperiment: Experiment {
+public struct ModelBranchingExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.model-branching"
-    public let id = ModelBranchingExperiment.experimentID
     public let title = "Branching ratio of trained and initial language-model blocks"
     public let dependencies = [RunModels.pipelineID, BranchingExperiment.experimentID]
 

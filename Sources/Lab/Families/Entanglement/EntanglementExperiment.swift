@@ -5,9 +5,8 @@ import TensorCore
 /// Validates the Schmidt-spectrum entropy and the S-versus-L law comparison on systems with known
 /// answers, and measures the log law a structureless (random) hidden-state matrix already shows;
 /// the claim `entanglement.log-law` needs hidden states of a trained model.
-public struct EntanglementExperiment: Experiment {
+public struct EntanglementExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.entanglement"
-    public let id = EntanglementExperiment.experimentID
     public let title = "Entanglement entropy: Schmidt spectra and S versus L on reference systems"
 
     public init() {}

@@ -9,9 +9,8 @@ import TensorCore
 /// within-head); S(L) is fitted by the constant, log and power laws (AIC) and compared with two
 /// null models of the same shape (`HiddenStateEntropy`). The reference validation
 /// (`criticality.entanglement`) is carried over as `validation.*`.
-public struct HiddenStateEntanglementExperiment: Experiment {
+public struct HiddenStateEntanglementExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.hidden-entanglement"
-    public let id = HiddenStateEntanglementExperiment.experimentID
     public let title = "Entanglement entropy of trained hidden states against sequence length"
     public let dependencies = [RunModels.pipelineID, EntanglementExperiment.experimentID]
 

@@ -4,9 +4,8 @@ import TensorCore
 
 /// Runs the seed's proof-of-concept circuit (H, 300 ps delay, measure, 1000 shots) and a Ramsey
 /// sequence on a one-qubit density-matrix simulator with T1/T2 channels, for the seed's T2 values.
-public struct CoherenceCircuitExperiment: Experiment {
+public struct CoherenceCircuitExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.coherence-circuit"
-    public let id = CoherenceCircuitExperiment.experimentID
     public let title = "The coherence circuit: H, 300 ps delay, measure — and Ramsey"
 
     public init() {}

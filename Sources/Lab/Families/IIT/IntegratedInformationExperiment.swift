@@ -6,9 +6,8 @@ import TensorCore
 /// rotation-like (Koopman-like) networks, and records the cost of the exact search. The claim
 /// `iit.phi` (Φ > 50 bits at 175B parameters) is untestable as stated; this shows the machinery
 /// works and what it costs.
-public struct IntegratedInformationExperiment: Experiment {
+public struct IntegratedInformationExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.integrated-information"
-    public let id = IntegratedInformationExperiment.experimentID
     public let title = "Integrated information Φ (Barrett–Seth) of linear-Gaussian systems"
 
     public init() {}

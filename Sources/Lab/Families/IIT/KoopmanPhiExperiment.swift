@@ -10,9 +10,8 @@ import TensorCore
 /// concerns a 175B-parameter model and stays untestable; this measures what the machinery says
 /// about layers we have. The reference validation (`criticality.integrated-information`) is
 /// carried over as `validation.*`.
-public struct KoopmanPhiExperiment: Experiment {
+public struct KoopmanPhiExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.koopman-phi"
-    public let id = KoopmanPhiExperiment.experimentID
     public let title = "Integrated information Φ of trained Koopman layers"
     public let dependencies = [RunModels.pipelineID, IntegratedInformationExperiment.experimentID]
 

@@ -9,9 +9,8 @@ import TensorCore
 /// `attnlab kpz attention RUN_DIR`) and estimates α, β, z per head and pooled, with the regime
 /// checks that say whether those numbers are exponents at all. The reference-model validation of
 /// the estimator (`criticality.surface-growth`) is carried over as `validation.*`.
-public struct AttentionSurfaceExperiment: Experiment {
+public struct AttentionSurfaceExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.attention-surface"
-    public let id = AttentionSurfaceExperiment.experimentID
     public let title = "KPZ exponents of attention logits during training"
     public let dependencies = [CorpusExperiment.experimentID, SurfaceGrowthExperiment.experimentID]
 

@@ -9,9 +9,8 @@ import TensorCore
 /// Each exponent is judged by `ReferenceAgreement` (the definition the unit tests use): inside its
 /// interval, which holds the fit-window systematics, widened by the documented finite-time
 /// allowance. `reference.exponents-agreeing` counts the exponents that agree.
-public struct SurfaceGrowthExperiment: Experiment {
+public struct SurfaceGrowthExperiment: RegisteredExperiment {
     public static let experimentID = "criticality.surface-growth"
-    public let id = SurfaceGrowthExperiment.experimentID
     public let title = "Surface growth: α, β, z of reference growth models"
 
     /// Measurement read by the `kpz.exponents` rule (as `validation.` + this key): how many

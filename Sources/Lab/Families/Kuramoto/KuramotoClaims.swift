@@ -39,7 +39,7 @@ extension ClaimFamily {
                 id: "kuramoto.heads-locked", seed: Seed.bornRule, section: "Kuramoto locking section",
                 statement: "Attention heads stay phase-locked throughout training.",
                 claimed: "Kuramoto order parameter r = 1.000 throughout training",
-                experiment: KuramotoExperiment.id,
+                experiment: KuramotoExperiment.experimentID,
                 evidence: .trainedModel,
                 scope: .seedModels(
                     quote: "\"Our Lojban zooper had r = 1.000 throughout training because: … Small vocabulary (29 words = "

@@ -13,9 +13,8 @@ import TensorCore
 /// set against three baselines: independent uniform phases (r ≈ √(π/4M)), the same heads with
 /// their phase histories shuffled in time (simultaneity removed), and the heads' profiles with
 /// their distance order shuffled (distance structure removed).
-struct KuramotoExperiment: Experiment {
-    static let id = "kuramoto.heads"
-    var id: String { Self.id }
+struct KuramotoExperiment: RegisteredExperiment {
+    static let experimentID = "kuramoto.heads"
     var title: String { "Kuramoto synchrony: simulator validation and the phases of attention heads during training" }
     var dependencies: [String] { [CorpusExperiment.experimentID] }
 

@@ -10,17 +10,17 @@ extension ClaimFamily {
                 id: "nnqft.inverse-heads", seed: Seed.nnqft, section: "Abstract",
                 statement: "Summing N_h independent heads with 1/√N_h normalisation suppresses the connected 4-point function as 1/N_h.",
                 claimed: "|G4c| ∝ N_h^−1 (exact for independent heads: a positive control)",
-                experiment: "nnqft.heads", evidence: .identity, rule: NNQFTRules.inverseHeads),
+                experiment: NNQFTHeadsExperiment.experimentID, evidence: .identity, rule: NNQFTRules.inverseHeads),
             Claim(
                 id: "nnqft.width-persistence", seed: Seed.nnqft, section: "Abstract",
                 statement: "For a single head, non-Gaussian field statistics persist as d_k → ∞.",
                 claimed: "single-head G4c stays finite as d_k grows",
-                experiment: "nnqft.width", evidence: .simulation, rule: NNQFTRules.widthPersistence),
+                experiment: NNQFTWidthExperiment.experimentID, evidence: .simulation, rule: NNQFTRules.widthPersistence),
             Claim(
                 id: "nnqft.euclidean-kernel", seed: Seed.nnqft, section: "Abstract",
                 statement: "Random-Fourier-feature token embeddings give a Euclidean-invariant two-point function.",
                 claimed: "G2 invariant under translations and rotations of the points (in law, by construction); built from the RFF kernel exp(−r²/2ℓ²)",
-                experiment: "nnqft.kernel", evidence: .identity, rule: NNQFTRules.euclideanKernel),
+                experiment: NNQFTKernelExperiment.experimentID, evidence: .identity, rule: NNQFTRules.euclideanKernel),
         ],
         experiments: [NNQFTHeadsExperiment(), NNQFTWidthExperiment(), NNQFTKernelExperiment()])
 }

@@ -13,8 +13,8 @@ import Physics
 ///
 /// For independent heads the law is exact, so the claim is a positive control; to show that the
 /// rule can fail, `embedding` can be set to `.shared` (heads only conditionally independent).
-public struct NNQFTHeadsExperiment: Experiment {
-    public let id = "nnqft.heads"
+public struct NNQFTHeadsExperiment: RegisteredExperiment {
+    public static let experimentID = "nnqft.heads"
     public let title = "NN-QFT: connected 4-point function against the number of heads"
     /// How the heads' embeddings are drawn; the claim is about `.perHead` (independent heads).
     var embedding: EmbeddingMode = .perHead

@@ -16,8 +16,8 @@ import TensorCore
 /// Averaged over (Ω, b) the invariance holds in law, so the claim is an identity; to show that
 /// the rule can fail, `embedding` can be set to `.fixed` (the quenched embedding in place of the
 /// averaged one).
-public struct NNQFTKernelExperiment: Experiment {
-    public let id = "nnqft.kernel"
+public struct NNQFTKernelExperiment: RegisteredExperiment {
+    public static let experimentID = "nnqft.kernel"
     public let title = "NN-QFT: Euclidean invariance and shape of the two-point function"
     /// How the embedding of the tested runs is drawn; the claim is about `.perHead` (averaged).
     var embedding: EmbeddingMode = .perHead

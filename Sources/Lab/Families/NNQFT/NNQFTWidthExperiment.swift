@@ -12,8 +12,8 @@ import Physics
 /// and two controls at d_k = ∞: the embedding quenched (only the query/key weights random — the
 /// pure "independence-breaking" covariance) and β = 0 (uniform attention: only the embedding's
 /// fluctuation remains).
-public struct NNQFTWidthExperiment: Experiment {
-    public let id = "nnqft.width"
+public struct NNQFTWidthExperiment: RegisteredExperiment {
+    public static let experimentID = "nnqft.width"
     public let title = "NN-QFT: single-head non-Gaussianity against the key width d_k"
 
     public init() {}

@@ -7,9 +7,8 @@ import TensorCore
 /// flipped spins, and the critical load α_c where half are retrieved — against Hopfield's
 /// α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky 1985). The Hebbian curve is also measured at
 /// several N and extrapolated as α_c(N) = α_∞ + a/√N, since finite N shifts α_c upwards.
-struct CapacityExperiment: Experiment {
-    static let id = "qpf.capacity"
-    var id: String { Self.id }
+struct CapacityExperiment: RegisteredExperiment {
+    static let experimentID = "qpf.capacity"
     var title: String { "Storage capacity per learning rule against Hebbian 0.138 N" }
 
     struct Settings {

@@ -9,9 +9,8 @@ import TensorCore
 /// valid read-outs are fitted by the softmax p ∝ exp(−aΔ) and the Lorentzian p ∝ 1/(Δ² + c²)
 /// by maximum likelihood and compared by KL, with bootstrap errors; the fitted softmax slope is
 /// followed against anneal length.
-struct ForwardMapExperiment: Experiment {
-    static let id = "qpf.forward-map"
-    var id: String { Self.id }
+struct ForwardMapExperiment: RegisteredExperiment {
+    static let experimentID = "qpf.forward-map"
     var title: String { "One-hot forward map: softmax vs Lorentzian fits for thermal, annealed and quantum samplers" }
 
     struct Settings {

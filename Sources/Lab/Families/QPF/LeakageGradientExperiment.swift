@@ -14,9 +14,8 @@ import TensorCore
 ///
 /// The claim it measures (`qpf.softmax-hebbian`) is an identity: the check must be able to fail,
 /// so the gradient under test is a parameter (a test passes a wrong one and sees it contradicted).
-struct LeakageGradientExperiment: Experiment {
-    static let id = "qpf.gradient"
-    var id: String { Self.id }
+struct LeakageGradientExperiment: RegisteredExperiment {
+    static let experimentID = "qpf.gradient"
     var title: String { "Leakage free energy: the softmax-weighted Hebbian gradient" }
 
     /// A gradient of F in (J, h): ∂F/∂J as a symmetric (N, N) matrix, ∂F/∂h as (N).

@@ -12,9 +12,8 @@ import TensorCore
 /// by the softmax and the Lorentzian family (minimum KL = maximum likelihood with exact weights).
 /// A Krylov state-vector run at a larger N checks norm conservation and, on one system, agrees
 /// with exact diagonalisation over a finite window.
-struct RealTimeLeakageExperiment: Experiment {
-    static let id = "qpf.real-time"
-    var id: String { Self.id }
+struct RealTimeLeakageExperiment: RegisteredExperiment {
+    static let experimentID = "qpf.real-time"
     var title: String { "Real-time leakage: exact evolution against Lorentzian and softmax channel weights" }
 
     struct Settings {

@@ -15,9 +15,8 @@ import TensorCore
 ///
 /// It also shows the thermodynamics of one logit set (F, U, TS and C versus temperature) and
 /// the Jensen–Shannon divergences between the attention distributions of a few heads.
-struct GibbsIdentityExperiment: Experiment {
-    static let id = "thermodynamics.gibbs"
-    var id: String { Self.id }
+struct GibbsIdentityExperiment: RegisteredExperiment {
+    static let experimentID = "thermodynamics.gibbs"
     var title: String { "Softmax as a Gibbs state: F = U − S/β, Born amplitudes, thermal density matrix" }
 
     /// The softmax under test, applied to x = βs: attention's shift-by-max softmax. Tests put a

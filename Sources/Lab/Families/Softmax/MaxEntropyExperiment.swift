@@ -11,9 +11,8 @@ import TensorCore
 ///   step that keeps q ≥ 0, half uniformly and half log-uniformly over six decades) must never
 ///   have more entropy than p. The worst excess H(q) − H(p) over all perturbations is the
 ///   measurement; it should be ≤ 0 up to rounding.
-struct MaxEntropyExperiment: Experiment {
-    static let id = "thermodynamics.max-entropy"
-    var id: String { Self.id }
+struct MaxEntropyExperiment: RegisteredExperiment {
+    static let experimentID = "thermodynamics.max-entropy"
     var title: String { "Softmax maximises entropy at fixed expected score" }
 
     /// The distribution under test for energies E at inverse temperature β: softmax(−βE). Tests

@@ -27,7 +27,7 @@ extension ClaimFamily {
                 id: "softmax.gibbs-identity", seed: Seed.bornRule, section: "Theorem (softmax with temperature τ)",
                 statement: "Softmax with temperature τ is the Gibbs (thermal Born) distribution with energies E = −score and β = 1/τ.",
                 claimed: "α_i = exp(−βE_i)/Z exactly; F = U − S/β",
-                experiment: GibbsIdentityExperiment.id,
+                experiment: GibbsIdentityExperiment.experimentID,
                 evidence: .identity,
                 rule: VerdictRule.allOf([
                     .atMost(SoftmaxKey.softmaxDeviation.name, 1),
@@ -39,7 +39,7 @@ extension ClaimFamily {
                 id: "softmax.max-entropy", seed: Seed.bornRule, section: "Maximum entropy derivation",
                 statement: "Among distributions with the same expected score, softmax has maximal entropy.",
                 claimed: "H(softmax) ≥ H(p) for every p with the same ⟨E⟩",
-                experiment: MaxEntropyExperiment.id,
+                experiment: MaxEntropyExperiment.experimentID,
                 evidence: .identity,
                 rule: VerdictRule.allOf([
                     .atMost(SoftmaxKey.entropyExcess.name, 1e-12),

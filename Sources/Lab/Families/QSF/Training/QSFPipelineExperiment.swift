@@ -7,9 +7,8 @@ import TensorCore
 /// Stage III, Stage IV and transformer steps interleaved in this process. Its checkpoints
 /// (`pipeline/<stage>/`, artefacts `checkpoint.<stage>`) and the corpus it passes on (`data`)
 /// feed the experiments that read trained models (`RunModels`).
-public struct QSFPipelineExperiment: Experiment {
+public struct QSFPipelineExperiment: RegisteredExperiment {
     public static let experimentID = "qsf.pipeline"
-    public let id = QSFPipelineExperiment.experimentID
     public let title = "QSF progressive training (seed 001 Tables 2–3)"
     public var dependencies: [String] { [CorpusExperiment.experimentID] }
     /// Overrides the scale's step count (e.g. to run a few steps at `paper` scale).

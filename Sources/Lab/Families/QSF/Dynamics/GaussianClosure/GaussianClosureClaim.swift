@@ -24,7 +24,7 @@ enum GaussianClosureClaim {
         id: "qsf.gaussian-closure", seed: Seed.pathIntegral, section: "§V.1, §V.4, Eq. 59",
         statement: "Bayesian fusion with a Gaussian measurement keeps the state Gaussian, so chained Koopman prediction and measurement updates are exact.",
         claimed: "posterior precision Λ + WᵀW/σ²; chained updates = batch conditioning",
-        experiment: "qsf.gaussian-closure", evidence: .identity, rule: rule)
+        experiment: GaussianClosureExperiment.experimentID, evidence: .identity, rule: rule)
 
     static let rule = VerdictRule(
         "completing the square, fusion vs joint conditioning and the chained filter vs batch conditioning, each in units of its "

@@ -18,8 +18,8 @@ import TensorCore
 /// relative n·ε·κ. Each check is therefore also reported in units of its allowance
 /// max(10⁻⁸, n·ε·κ), with κ the largest condition number of the symmetric positive definite
 /// matrices either side inverts, so that its verdict does not depend on which system a seed draws.
-public struct GaussianClosureExperiment: Experiment {
-    public let id = "qsf.gaussian-closure"
+public struct GaussianClosureExperiment: RegisteredExperiment {
+    public static let experimentID = "qsf.gaussian-closure"
     public let title = "Gaussian closure: fusion identity and chained filter vs batch conditioning"
 
     public init() {}

@@ -27,7 +27,7 @@ enum PropagatorClaim {
         id: "qsf.propagator-exact", seed: Seed.pathIntegral, section: "§IX, Eqs. 56–59; §X",
         statement: "The closed-form Gaussian propagator (mean and covariance) is exact for the measured linear dynamics within a token interval.",
         claimed: "closed form = ensemble of the SDE, no approximation",
-        experiment: "qsf.propagator", evidence: .simulation, rule: rule)
+        experiment: PropagatorExperiment.experimentID, evidence: .simulation, rule: rule)
 
     /// The two tests' p-values: max |z| with Bonferroni over every entry of every seed, and the
     /// pooled χ² p-value (already Bonferroni over seeds).

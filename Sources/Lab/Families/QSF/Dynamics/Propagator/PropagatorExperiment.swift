@@ -10,8 +10,8 @@ import TensorCore
 /// an Euler–Maruyama ensemble whose step is fine enough that the scheme's own bias is < 0.2 SE.
 /// Measurements: the largest |z| over all mean and covariance entries, the pooled χ² of the mean
 /// and covariance statistics with its p-value, the scheme bias and the Van Loan vs RK4 error.
-public struct PropagatorExperiment: Experiment {
-    public let id = "qsf.propagator"
+public struct PropagatorExperiment: RegisteredExperiment {
+    public static let experimentID = "qsf.propagator"
     public let title = "Closed-form Gaussian propagator vs Euler–Maruyama ensemble"
 
     public init() {}

@@ -29,7 +29,7 @@ enum SSENormClaim {
         id: "qsf.sse-norm", seed: Seed.pathIntegral, section: "§VII, Eq. 43",
         statement: "The normalisation drift term of the stochastic Schrödinger equation keeps the state normalised.",
         claimed: "‖ψ‖ = 1 maintained",
-        experiment: "qsf.sse", evidence: .simulation, rule: rule)
+        experiment: SSENormExperiment.experimentID, evidence: .simulation, rule: rule)
 
     static let rule = VerdictRule(
         "h → 0 limit of E[(‖ψ(T)‖ − 1)²] at T = 1, pooled over seeds: the norm-preserving control's limit beyond 3 SE + 1e-6 of 0 → "

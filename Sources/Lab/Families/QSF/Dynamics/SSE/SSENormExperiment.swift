@@ -11,8 +11,8 @@ import TensorCore
 /// norm deviation at T, extrapolated per trajectory, is the measurement: zero (within its error)
 /// means the stated drift preserves the norm; a positive limit means a systematic drift that no
 /// step refinement removes. `NormalisedSSE` documents the Itô derivation.
-public struct SSENormExperiment: Experiment {
-    public let id = "qsf.sse"
+public struct SSENormExperiment: RegisteredExperiment {
+    public static let experimentID = "qsf.sse"
     public let title = "Norm drift of the seed's normalised stochastic Schrödinger equation"
 
     public init() {}

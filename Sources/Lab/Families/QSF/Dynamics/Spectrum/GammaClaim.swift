@@ -11,7 +11,7 @@ enum GammaClaim {
         statement:
             "The learned measurement strengths γ_l all exceed 1 — attention contributes more than Koopman evolution in every layer — rise with depth, and converge before the loss plateaus.",
         claimed: "γ in 1.05–1.35, all > 1, increasing with depth, stable by mid-training",
-        experiment: "qsf.spectrum", evidence: .trainedModel,
+        experiment: SpectrumExperiment.experimentID, evidence: .trainedModel,
         scope: .seedModels(
             quote:
                 "§XI.5, of the trained model's parameters: \"All layers exceed unity. The final γ_l > 1 for all layers indicates that attention (measurement) contributes more than Koopman evolution alone\"",

@@ -9,7 +9,7 @@ enum KoopmanSpectrumClaims {
         id: "qsf.spectrum-annulus", seed: Seed.pathIntegral, section: "§III.1, §XII, §XII.1",
         statement: "The trained Koopman operators have eigenvalues on both sides of the unit circle, supported on an annulus.",
         claimed: "|λ| from 0.3 to 27.9; decay, neutral and growth modes all present",
-        experiment: "qsf.spectrum", evidence: .trainedModel,
+        experiment: SpectrumExperiment.experimentID, evidence: .trainedModel,
         scope: .universal(quote: "§II.2: \"Language generation requires all three regimes: decay …, growth … and neutral modes\""),
         rule: annulusRule)
 
@@ -17,7 +17,7 @@ enum KoopmanSpectrumClaims {
         id: "qsf.net-dissipation", seed: Seed.pathIntegral, section: "§III.2–III.4, Eqs. 6–9",
         statement: "Each learned generator is net dissipative: Tr D < 0, so total growth is funded by total decay.",
         claimed: "Tr D < 0; Σ growth rates < |Σ decay rates|",
-        experiment: "qsf.spectrum", evidence: .trainedModel,
+        experiment: SpectrumExperiment.experimentID, evidence: .trainedModel,
         scope: .universal(
             quote:
                 "§III.4: \"Stability requires only that total decay exceeds total growth\"; individual amplifying modes \"remain 'self-funded' by dissipative modes\""
@@ -28,7 +28,7 @@ enum KoopmanSpectrumClaims {
         id: "qsf.hamiltonian-unit-circle", seed: Seed.pathIntegral, section: "§XII.1",
         statement: "In the Hamiltonian ablation (Stage IV) every Koopman eigenvalue lies on the unit circle.",
         claimed: "|λ| = 1 for all eigenvalues",
-        experiment: "qsf.spectrum", evidence: .identity, rule: hamiltonianUnitCircleRule)
+        experiment: SpectrumExperiment.experimentID, evidence: .identity, rule: hamiltonianUnitCircleRule)
 
     /// The verdict while no trained model has been analysed, quoting how well the machinery did
     /// on known answers.

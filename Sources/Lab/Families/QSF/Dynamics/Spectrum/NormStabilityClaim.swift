@@ -8,7 +8,7 @@ enum NormStabilityClaim {
         id: "qsf.norm-stability", seed: Seed.pathIntegral, section: "§IV.4",
         statement: "Final-layer hidden-state norms stay bounded despite growth modes.",
         claimed: "mean 1.02, std 0.08, none > 1.5",
-        experiment: "qsf.spectrum", evidence: .trainedModel,
+        experiment: SpectrumExperiment.experimentID, evidence: .trainedModel,
         scope: .seedModels(
             quote: "§IV.4, measured on the seed's model across 10,000 validation sequences: mean 1.02, std 0.08, none > 1.5",
             scale: SeedModelScale.qsfPaper),

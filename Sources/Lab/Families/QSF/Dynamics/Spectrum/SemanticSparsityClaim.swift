@@ -9,7 +9,7 @@ enum SemanticSparsityClaim {
         id: "qsf.semantic-sparsity", seed: Seed.pathIntegral, section: "§IV.2",
         statement: "The largest-|λ| modes are excited mostly by paragraph/sentence ends and discourse markers, and rarely by typical tokens.",
         claimed: "top tokens of high-|λ| modes are boundaries/discourse markers; low activation probability",
-        experiment: "qsf.spectrum", evidence: .trainedModel,
+        experiment: SpectrumExperiment.experimentID, evidence: .trainedModel,
         scope: .seedModels(
             quote: "§IV.2: \"Eigenvalue analysis reveals that the largest-|λ| modes concentrate on special tokens\"",
             scale: SeedModelScale.qsfPaper),

@@ -13,8 +13,8 @@ import TensorCore
 /// checkpoints, the Stage II generators at initialisation, Stage III's training records and
 /// validation windows of the run's corpus. Replicated with the pipeline: replicate r reads the
 /// models of the pipeline's replicate r.
-public struct SpectrumExperiment: Experiment {
-    public let id = "qsf.spectrum"
+public struct SpectrumExperiment: RegisteredExperiment {
+    public static let experimentID = "qsf.spectrum"
     public let title = "Koopman spectra, energy budget and semantic sparsity"
 
     public init() {}
