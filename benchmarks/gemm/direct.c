@@ -12,18 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "timing.h"
+
 char *openblas_get_corename(void);
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int by_value(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv) {
     if (argc < 4 || (strcmp(argv[1], "f32") && strcmp(argv[1], "f64"))) {
