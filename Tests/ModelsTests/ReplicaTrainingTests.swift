@@ -39,7 +39,7 @@ import Testing
     /// With replicas, exp(A) is computed once per step and A's gradient formed once from K's
     /// gradient summed over the replicas (`SharedPropagators`); one replica forms it on its tape.
     /// After one step every generator's gradient agrees to float32 rounding, and is not zero.
-    @Test(arguments: [Architecture.qsf, .koopman])
+    @Test(arguments: [Architecture.qsf, .koopman, .hamiltonian])
     func sharedExponentialsGiveTheGeneratorsTheirGradient(arch: Architecture) throws {
         func generatorGradients(replicas: Int?) throws -> [[Float]] {
             let model = try TrainerTests.model(arch)
@@ -54,6 +54,15 @@ import Testing
             let gap = zip(a, b).map { abs($0 - $1) }.max() ?? 0, scale = a.map { abs($0) }.max() ?? 0
             #expect(scale > 0 && gap <= 1e-5 * scale, "\(arch): generator gradients differ by \(gap) (largest \(scale))")
         }
+    }
+
+    /// The shared exponential is of the generator the tape would form: A, or (A − Aᵀ)/2 for the
+    /// skew-symmetric variant, bit for bit.
+    @Test(arguments: [Architecture.koopman, .hamiltonian])
+    func effectiveGeneratorOffTheTapeMatchesTheTape(arch: Architecture) throws {
+        let mixer = try #require(try TrainerTests.model(arch).blocks[0].koopman)
+        let tape = Tape<Float>()
+        #expect(mixer.effectiveGeneratorValue().scalars == mixer.effectiveGenerator(tape).value.scalars)
     }
 
     /// The replicas' shards run side by side on a free machine and one after the other inside a

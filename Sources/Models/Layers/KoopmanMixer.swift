@@ -48,6 +48,25 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
         case leaf(Parameter<Scalar>)
     }
 
+    /// The value of `effectiveGenerator`, computed off the tape with the same arithmetic.
+    public func effectiveGeneratorValue() -> Tensor<Scalar> {
+        guard skewSymmetric else { return generator.value }
+        let a = generator.value, n = a.shape[0]
+        return Tensor(shape: a.shape, scalars: (0..<n * n).map { i in (a[i / n, i % n] - a[i % n, i / n]) * 0.5 })
+    }
+
+    /// Adds ∂ℓ/∂A, given ∂ℓ/∂(effective generator) row-major, to the generator's gradient: as
+    /// is, or through (A − Aᵀ)/2 for the skew-symmetric variant.
+    public func accumulateGeneratorGradient(_ d: [Scalar]) {
+        let n = generator.shape[0]
+        precondition(d.count == n * n, "KoopmanMixer: generator gradient of \(d.count) for \(n)×\(n)")
+        generator.grad.withUnsafeMutableBufferPointer { g in
+            for i in 0..<n {
+                for j in 0..<n { g[i * n + j] += skewSymmetric ? d[i * n + j] * 0.5 - d[j * n + i] * 0.5 : d[i * n + j] }
+            }
+        }
+    }
+
     /// (B, T, C) → (B, T, C).
     public func callAsFunction(_ x: Variable<Scalar>, propagator: Propagator = .onTape) -> Variable<Scalar> {
         let k: Variable<Scalar>
@@ -64,23 +83,15 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
     /// forward pass instead of one per block in turn. `.onTape` for absent mixers and for the
     /// skew-symmetric variant (whose generator is formed on the tape).
     public static func propagators(_ mixers: [KoopmanMixer?]) -> [Propagator] {
-        let slots = exponentialSlots(mixers)
+        let slots = mixers.indices.filter { mixers[$0].map { !$0.skewSymmetric } ?? false }
         guard slots.count > 1 else { return mixers.map { _ in .onTape } }
-        var out = [Propagator](repeating: .onTape, count: mixers.count)
-        for (slot, e) in zip(slots, exponentials(mixers, slots: slots)) { out[slot] = .precomputed(e) }
-        return out
-    }
-
-    /// The indices of the mixers whose exp(A) can be computed off the tape (present, not skew).
-    static func exponentialSlots(_ mixers: [KoopmanMixer?]) -> [Int] {
-        mixers.indices.filter { mixers[$0].map { !$0.skewSymmetric } ?? false }
-    }
-
-    /// exp(A) of the mixers at `slots`, side by side on the worker threads.
-    static func exponentials(_ mixers: [KoopmanMixer?], slots: [Int]) -> [PadeExponential<Scalar>] {
-        do { return try PadeExponential.batch(slots.map { mixers[$0]!.generator.value }) } catch {
+        let exponentials: [PadeExponential<Scalar>]
+        do { exponentials = try PadeExponential.batch(slots.map { mixers[$0]!.generator.value }) } catch {
             preconditionFailure("KoopmanMixer: \(error)")
         }
+        var out = [Propagator](repeating: .onTape, count: mixers.count)
+        for (slot, e) in zip(slots, exponentials) { out[slot] = .precomputed(e) }
+        return out
     }
 
     /// K = exp(A) as a Double matrix, for analysis.

@@ -6,8 +6,8 @@ import TensorCore
 /// Each replica's tape reads K = exp(A) as a leaf (`KoopmanMixer.Propagator.leaf`); the trainer
 /// sums the leaves' gradients G over the replicas, in replica order, with the parameters', and
 /// `backpropagate()` then forms ∂ℓ/∂A = L(Aᵀ, G) once per mixer. The Fréchet derivative is linear
-/// in G, so this is the sum of what each replica would have formed, up to rounding. Skew-symmetric
-/// generators are formed on the tapes and keep their exponentials there.
+/// in G, so this is the sum of what each replica would have formed, up to rounding. For the
+/// skew-symmetric variant the exponential is of (A − Aᵀ)/2 and the gradient goes through it.
 final class SharedPropagators {
     private let mixers: [KoopmanMixer<Float>?]
     private let slots: [Int]
@@ -15,12 +15,13 @@ final class SharedPropagators {
     let leaves: [Parameter<Float>]
     private var exponentials: [PadeExponential<Float>] = []
 
-    /// nil when the model has no generator whose exponential can be shared.
+    /// nil when the model has no Koopman mixer.
     init?(_ model: LanguageModel<Float>) {
-        mixers = model.blocks.map(\.koopman)
-        slots = KoopmanMixer.exponentialSlots(mixers)
+        let mixers = model.blocks.map(\.koopman)
+        self.mixers = mixers
+        slots = mixers.indices.filter { mixers[$0] != nil }
         guard !slots.isEmpty else { return nil }
-        leaves = slots.map { [mixers] in
+        leaves = slots.map {
             let generator = mixers[$0]!.generator
             return Parameter("\(generator.name).exp", generator.value, decays: false)
         }
@@ -29,7 +30,9 @@ final class SharedPropagators {
     /// Computes exp(A) of the current generators into the leaves and zeroes the leaves'
     /// gradients; returns one propagator per block for `LanguageModel.loss`.
     func refresh() -> [KoopmanMixer<Float>.Propagator] {
-        exponentials = KoopmanMixer.exponentials(mixers, slots: slots)
+        do { exponentials = try PadeExponential.batch(slots.map { mixers[$0]!.effectiveGeneratorValue() }) } catch {
+            preconditionFailure("SharedPropagators: \(error)")
+        }
         var propagators = [KoopmanMixer<Float>.Propagator](repeating: .onTape, count: mixers.count)
         for ((slot, leaf), e) in zip(zip(slots, leaves), exponentials) {
             leaf.value = Tensor(shape: leaf.shape, scalars: e.exponential)
@@ -52,10 +55,6 @@ final class SharedPropagators {
                 return [Float](repeating: .nan, count: n * n)
             } catch { preconditionFailure("SharedPropagators: \(error)") }
         }
-        for (slot, d) in zip(slots, derivatives) {
-            mixers[slot]!.generator.grad.withUnsafeMutableBufferPointer { g in
-                d.withUnsafeBufferPointer { scaledAccumulate($0.baseAddress!, g.baseAddress!, g.count, 1) }
-            }
-        }
+        for (slot, d) in zip(slots, derivatives) { mixers[slot]!.accumulateGeneratorGradient(d) }
     }
 }
