@@ -44,6 +44,9 @@ import Testing
         var faster = report
         faster.rows[0].tokensPerSecond = 131
         #expect(TrainingComparison.targets(faster).contains { $0.contains("transformer vs PyTorch SDPA: 1.31×") && $0.hasSuffix(" met") })
+        // A ratio just under its goal is not printed as the goal.
+        faster.rows[2].tokensPerSecond = 99.95
+        #expect(TrainingComparison.targets(faster).contains { $0.contains("qsf vs PyTorch SDPA: 0.9995×") && $0.hasSuffix("NOT met") })
     }
 
     /// With data-parallel rows beside the threaded ones, each side is compared at its fastest.

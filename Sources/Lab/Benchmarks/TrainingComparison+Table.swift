@@ -106,8 +106,11 @@ extension TrainingComparison {
                 lines.append("  \(text): not measured")
                 return
             }
-            let ratio = n / d
-            lines.append(String(format: "  %@: %.2f× (goal ≥ %.1f×) %@", text, ratio, goal, ratio >= goal ? "met" : "NOT met"))
+            let ratio = n / d, met = ratio >= goal
+            // Two decimals, or four where two would round across the goal (0.9996 is not 1.00).
+            let twoDecimals = (ratio * 100).rounded() / 100
+            let shown = String(format: (twoDecimals >= goal) == met ? "%.2f" : "%.4f", ratio)
+            lines.append(String(format: "  %@: %@× (goal ≥ %.1f×) %@", text, shown, goal, met ? "met" : "NOT met"))
         }
         for shape in report.shapes {
             let c = shape.name
