@@ -47,6 +47,8 @@ import Testing
         // A ratio just under its goal is not printed as the goal.
         faster.rows[2].tokensPerSecond = 99.95
         #expect(TrainingComparison.targets(faster).contains { $0.contains("qsf vs PyTorch SDPA: 0.9995×") && $0.hasSuffix("NOT met") })
+        faster.rows[2].tokensPerSecond = 99.9996
+        #expect(TrainingComparison.targets(faster).contains { $0.contains("qsf vs PyTorch SDPA: 0.9999×") && $0.hasSuffix("NOT met") })
     }
 
     /// With data-parallel rows beside the threaded ones, each side is compared at its fastest.

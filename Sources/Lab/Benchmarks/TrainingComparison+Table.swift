@@ -107,9 +107,11 @@ extension TrainingComparison {
                 return
             }
             let ratio = n / d, met = ratio >= goal
-            // Two decimals, or four where two would round across the goal (0.9996 is not 1.00).
-            let twoDecimals = (ratio * 100).rounded() / 100
-            let shown = String(format: (twoDecimals >= goal) == met ? "%.2f" : "%.4f", ratio)
+            // Two decimals; a ratio short of its goal that would round up to it is shown with four,
+            // rounded down (0.9996 is not 1.00).
+            let shown =
+                met || (ratio * 100).rounded() / 100 < goal
+                ? String(format: "%.2f", ratio) : String(format: "%.4f", (ratio * 10_000).rounded(.down) / 10_000)
             lines.append(String(format: "  %@: %@× (goal ≥ %.1f×) %@", text, shown, goal, met ? "met" : "NOT met"))
         }
         for shape in report.shapes {

@@ -69,7 +69,7 @@ public final class LanguageModel<Scalar: TensorScalar> {
             let positions = tape.parameter(positionEmbedding.table).sliced(axis: 0, 0..<length)  // (T, C)
             h = h + positions
         }
-        precondition(propagators == nil || propagators!.count == blocks.count, "logits: one propagator per block")
+        precondition(propagators.map { $0.count == blocks.count } ?? true, "logits: one propagator per block")
         for (block, propagator) in zip(blocks, propagators ?? KoopmanMixer.propagators(blocks.map(\.koopman))) {
             h = block(h, training: training, trace: trace, propagator: propagator)
             trace?.record(.hidden, layer: block.index, h.value)
@@ -80,10 +80,18 @@ public final class LanguageModel<Scalar: TensorScalar> {
     }
 
     /// Mean next-token cross-entropy (nats) of `targets` given `inputs`, both (B, T).
-    /// `propagators`: as for `finalHidden`.
     public func loss(
         _ tape: Tape<Scalar>, inputs: [Int32], targets: [Int32], batch: Int, length: Int,
-        training: Bool = false, propagators: [KoopmanMixer<Scalar>.Propagator]? = nil
+        training: Bool = false
+    ) -> Variable<Scalar> {
+        loss(tape, inputs: inputs, targets: targets, batch: batch, length: length, training: training, propagators: nil)
+    }
+
+    /// `loss`, with the Koopman propagators given (`finalHidden`); `.leaf` propagators leave A's
+    /// gradient to the caller (`SharedPropagators`).
+    func loss(
+        _ tape: Tape<Scalar>, inputs: [Int32], targets: [Int32], batch: Int, length: Int,
+        training: Bool, propagators: [KoopmanMixer<Scalar>.Propagator]?
     ) -> Variable<Scalar> {
         let final = finalHidden(
             tape, tokens: inputs, batch: batch, length: length, training: training, trace: nil, propagators: propagators)

@@ -49,7 +49,7 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
     }
 
     /// The value of `effectiveGenerator`, computed off the tape with the same arithmetic.
-    public func effectiveGeneratorValue() -> Tensor<Scalar> {
+    func effectiveGeneratorValue() -> Tensor<Scalar> {
         guard skewSymmetric else { return generator.value }
         let a = generator.value, n = a.shape[0]
         return Tensor(shape: a.shape, scalars: (0..<n * n).map { i in (a[i / n, i % n] - a[i % n, i / n]) * 0.5 })
@@ -57,7 +57,7 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
 
     /// Adds ∂ℓ/∂A, given ∂ℓ/∂(effective generator) row-major, to the generator's gradient: as
     /// is, or through (A − Aᵀ)/2 for the skew-symmetric variant.
-    public func accumulateGeneratorGradient(_ d: [Scalar]) {
+    func accumulateGeneratorGradient(_ d: [Scalar]) {
         let n = generator.shape[0]
         precondition(d.count == n * n, "KoopmanMixer: generator gradient of \(d.count) for \(n)×\(n)")
         generator.grad.withUnsafeMutableBufferPointer { g in

@@ -11,7 +11,7 @@ import TensorCore
 final class SharedPropagators {
     private let mixers: [KoopmanMixer<Float>?]
     private let slots: [Int]
-    /// One leaf per slot, holding exp(A) for the current step; (S, S).
+    /// One leaf per slot, holding exp(A) for the current step (zeros before the first); (S, S).
     let leaves: [Parameter<Float>]
     private var exponentials: [PadeExponential<Float>] = []
 
@@ -23,7 +23,7 @@ final class SharedPropagators {
         guard !slots.isEmpty else { return nil }
         leaves = slots.map {
             let generator = mixers[$0]!.generator
-            return Parameter("\(generator.name).exp", generator.value, decays: false)
+            return Parameter("\(generator.name).exp", Tensor(shape: generator.shape, repeating: 0), decays: false)
         }
     }
 
@@ -46,14 +46,10 @@ final class SharedPropagators {
     /// replicas; the mixers side by side on the worker threads. A non-finite G gives a NaN
     /// gradient, which the trainer reports by the generator's name.
     func backpropagate() {
+        precondition(exponentials.count == slots.count, "SharedPropagators: backpropagate before refresh")
         let (exponentials, leaves) = (exponentials, leaves)
-        let derivatives = Parallel.map(slots.count, threads: min(slots.count, Parallel.defaultThreads)) { i -> [Float] in
-            let n = exponentials[i].n
-            do { return try leaves[i].grad.withUnsafeBufferPointer { try exponentials[i].adjointDerivative($0.baseAddress!) } } catch LinearAlgebraError
-                .nonFinite
-            {
-                return [Float](repeating: .nan, count: n * n)
-            } catch { preconditionFailure("SharedPropagators: \(error)") }
+        let derivatives = Parallel.map(slots.count, threads: min(slots.count, Parallel.defaultThreads)) { i in
+            leaves[i].grad.withUnsafeBufferPointer { exponentials[i].adjointDerivativeOrNaN($0.baseAddress!) }
         }
         for (slot, d) in zip(slots, derivatives) { mixers[slot]!.accumulateGeneratorGradient(d) }
     }

@@ -162,7 +162,7 @@ public final class Trainer {
             _ = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)
         }
         let microBatches = config.accumulation * group.size
-        let propagators = config.replicaCount > 1 ? replicas.propagators?.refresh() : nil
+        let propagators = config.replicaCount > 1 ? replicas.beginStep() : nil
         var lossSum = 0.0
         for _ in 0..<config.accumulation {
             let batch = train.randomBatch(batchSize: config.batchSize, contextLength: config.contextLength, rng: &rng)

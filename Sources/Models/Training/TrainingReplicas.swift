@@ -24,6 +24,14 @@ final class TrainingReplicas {
         propagators = SharedPropagators(model)
     }
 
+    /// Starts a step: zeroes the gradients replicas 1 ..< R hold (so none survives a step that
+    /// failed part-way) and computes the step's shared propagators, returned for
+    /// `LanguageModel.loss`.
+    func beginStep() -> [KoopmanMixer<Float>.Propagator]? {
+        tapes.forEach { $0.zeroParameterGradients() }
+        return propagators?.refresh()
+    }
+
     /// The mean loss of `batch`'s R shards, `pass(tape, inputs, targets)` run for each on its
     /// replica's tape (`first` for replica 0), side by side.
     func forwardBackward(
@@ -41,8 +49,8 @@ final class TrainingReplicas {
 
     /// Adds replicas 1 ..< R's gradients of `parameters` and of the shared propagators, in
     /// replica order, into `Parameter.grad`, which holds replica 0's (so the sum does not depend
-    /// on which thread finished first), and zeroes them for the next step; then forms the Koopman
-    /// generators' gradients from the propagators' (`SharedPropagators.backpropagate`).
+    /// on which thread finished first); then forms the Koopman generators' gradients from the
+    /// propagators' (`SharedPropagators.backpropagate`).
     func sumGradients(_ parameters: [Parameter<Float>]) {
         for p in parameters + (propagators?.leaves ?? []) {
             p.grad.withUnsafeMutableBufferPointer { g in
@@ -52,7 +60,6 @@ final class TrainingReplicas {
                 }
             }
         }
-        tapes.forEach { $0.zeroParameterGradients() }
         propagators?.backpropagate()
     }
 }

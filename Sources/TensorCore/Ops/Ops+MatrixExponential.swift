@@ -24,18 +24,21 @@ extension Variable {
         let out = tape.makeTensor(av.shape)
         out.mptr.update(from: exponential.exponential, count: n * n)
         return tape.record(out, inputs: [a]) { tape, g in
-            tape.deferGradient(a) {
-                do { return try exponential.adjointDerivative(g.ptr) } catch LinearAlgebraError.nonFinite {
-                    // A non-finite gradient arriving here stays non-finite (the trainer then stops
-                    // and names the parameter) instead of stopping the process.
-                    return [Scalar](repeating: .nan, count: n * n)
-                } catch { preconditionFailure("matrixExp backward: \(error)") }
-            }
+            tape.deferGradient(a) { exponential.adjointDerivativeOrNaN(g.ptr) }
         }
     }
 }
 
 extension PadeExponential {
+    /// `adjointDerivative`, with a non-finite G giving an all-NaN gradient instead of an error:
+    /// the gradient stays non-finite, so the trainer stops and names the parameter rather than
+    /// the process stopping here.
+    public func adjointDerivativeOrNaN(_ g: UnsafePointer<S>) -> [S] {
+        do { return try adjointDerivative(g) } catch LinearAlgebraError.nonFinite {
+            return [S](repeating: .nan, count: n * n)
+        } catch { preconditionFailure("matrixExp backward: \(error)") }
+    }
+
     /// exp(Aᵢ) of several square tensors, side by side on the worker threads.
     public static func batch(_ matrices: [Tensor<S>]) throws -> [PadeExponential] {
         let results = Parallel.map(matrices.count, threads: min(max(1, matrices.count), Parallel.defaultThreads)) {
