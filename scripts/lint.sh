@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make lint`: swift-format's lint over the package's Swift files with the configuration in
 # .swift-format, every finding an error, and no source file under Sources longer than 400 lines
-# (docs/ARCHITECTURE.md: a file is read top to bottom). `scripts/lint.sh --fix` (`make format`)
+# (README.md; a file is meant to be read top to bottom). `scripts/lint.sh --fix` (`make format`)
 # rewrites the same files in place instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."

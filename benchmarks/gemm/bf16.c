@@ -5,10 +5,12 @@
 //   cc -O2 -o /tmp/bf16 benchmarks/gemm/bf16.c -ldnnl && OMP_NUM_THREADS=1 /tmp/bf16 [rounds=3]
 //
 // One thread (a replica's kernels run single-threaded). Per shape and round, interleaved: f32 with
-// plain row-major weights, bf16 with plain weights, and bf16 with the weights in the layout the
-// primitive prefers (reordered once, outside the timing: the best case for bf16). Each timing
-// is the median of repeated executions after a warm-up; C += A·B (a sum post-op), as a gradient
-// accumulation. Conversion of the inputs to bf16 is not timed.
+// plain row-major operands, bf16 with plain operands, and bf16 with B held in the layout the
+// primitive prefers (allocated in it, so no reorder is timed: the best case for bf16). Each
+// timing is the median of repeated executions after a warm-up; C += op(A)·op(B) (a sum post-op),
+// as a gradient accumulation. The shapes are the forward products and both backward products of
+// the linear layers (dX = dY·Wᵀ, dW = Xᵀ·dY), and the attention scores. Conversion of the inputs
+// to bf16 is not timed.
 #include <oneapi/dnnl/dnnl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,13 +33,14 @@ enum variant { F32, BF16_PLAIN, BF16_PREFERRED };
 static const char *variant_names[] = {"f32", "bf16 plain", "bf16 preferred layout"};
 
 // Median seconds of one C += A·B (M×K times K×N) in `v`; `impl` receives oneDNN's kernel name.
-static double time_matmul(dnnl_engine_t engine, dnnl_stream_t stream, long m, long n, long k, enum variant v,
-                          char *impl, size_t impl_size) {
+static double time_matmul(dnnl_engine_t engine, dnnl_stream_t stream, long m, long n, long k, int trans_a, int trans_b,
+                          enum variant v, char *impl, size_t impl_size) {
     dnnl_data_type_t in = v == F32 ? dnnl_f32 : dnnl_bf16;
     dnnl_dims_t a_dims = {m, k}, b_dims = {k, n}, c_dims = {m, n};
     dnnl_memory_desc_t a_md, b_md, c_md;
-    CHECK(dnnl_memory_desc_init_by_tag(&a_md, 2, a_dims, in, dnnl_ab));
-    CHECK(dnnl_memory_desc_init_by_tag(&b_md, 2, b_dims, in, v == BF16_PREFERRED ? dnnl_format_tag_any : dnnl_ab));
+    CHECK(dnnl_memory_desc_init_by_tag(&a_md, 2, a_dims, in, trans_a ? dnnl_ba : dnnl_ab));
+    CHECK(dnnl_memory_desc_init_by_tag(&b_md, 2, b_dims, in,
+                                       v == BF16_PREFERRED ? dnnl_format_tag_any : trans_b ? dnnl_ba : dnnl_ab));
     CHECK(dnnl_memory_desc_init_by_tag(&c_md, 2, c_dims, dnnl_f32, dnnl_ab));
     dnnl_matmul_desc_t desc;
     CHECK(dnnl_matmul_desc_init(&desc, &a_md, &b_md, NULL, &c_md));
@@ -96,38 +99,40 @@ int main(int argc, char **argv) {
         return 2;
     }
     // M × N × K of one replica's step (2 replicas: A 8 × 128 tokens, B 4 × 256; the LM head in
-    // 256-row chunks; attention per head).
-    struct { const char *what; long m, n, k; } shapes[] = {
-        {"A qkv", 1024, 384, 128},  {"A fc1", 1024, 512, 128},  {"A fc2", 1024, 128, 512},
-        {"A head", 256, 2048, 128}, {"A scores", 128, 128, 32}, {"B qkv", 1024, 768, 256},
-        {"B fc1", 1024, 1024, 256}, {"B fc2", 1024, 256, 1024}, {"B head", 256, 4096, 256},
-        {"B scores", 256, 256, 32},
+    // 256-row chunks; attention per head), with A or B transposed where the step has it.
+    struct { const char *what; long m, n, k; int trans_a, trans_b; } shapes[] = {
+        {"A qkv", 1024, 384, 128, 0, 0},     {"A qkv dX", 1024, 128, 384, 0, 1}, {"A qkv dW", 128, 384, 1024, 1, 0},
+        {"A fc2", 1024, 128, 512, 0, 0},     {"A head", 256, 2048, 128, 0, 1},   {"A scores", 128, 128, 32, 0, 1},
+        {"B qkv", 1024, 768, 256, 0, 0},     {"B qkv dX", 1024, 256, 768, 0, 1}, {"B fc1", 1024, 1024, 256, 0, 0},
+        {"B fc1 dW", 256, 1024, 1024, 1, 0},
+        {"B fc2", 1024, 256, 1024, 0, 0},    {"B head", 256, 4096, 256, 0, 1},   {"B scores", 256, 256, 32, 0, 1},
     };
-    int count = sizeof(shapes) / sizeof(shapes[0]);
+    enum { count = sizeof(shapes) / sizeof(shapes[0]) };
     dnnl_engine_t engine;
     dnnl_stream_t stream;
     CHECK(dnnl_engine_create(&engine, dnnl_cpu, 0));
     CHECK(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
-    double best[16][3] = {{0}};
-    char impl[3][128];
+    double best[count][3] = {{0}};
+    char impl[count][3][64];
     for (int round = 0; round < rounds; round++) {
         for (int s = 0; s < count; s++) {
             for (int v = 0; v < 3; v++) {
-                double t = time_matmul(engine, stream, shapes[s].m, shapes[s].n, shapes[s].k, (enum variant)v, impl[v], 128);
+                double t = time_matmul(engine, stream, shapes[s].m, shapes[s].n, shapes[s].k, shapes[s].trans_a,
+                                       shapes[s].trans_b, (enum variant)v, impl[s][v], sizeof(impl[s][v]));
                 double g = 2.0 * shapes[s].m * shapes[s].n * shapes[s].k / t * 1e-9;
                 if (g > best[s][v]) best[s][v] = g;
             }
         }
         fprintf(stderr, "round %d of %d done\n", round + 1, rounds);
     }
-    printf("oneDNN matmul, 1 thread, GFLOP/s (best of %d interleaved rounds); kernels: %s / %s / %s\n", rounds,
-           impl[0], impl[1], impl[2]);
-    printf("%-10s %6s %6s %6s  %8s %11s %15s  %s\n", "shape", "M", "N", "K", "f32", variant_names[1], variant_names[2],
-           "best bf16 / f32");
+    printf("oneDNN matmul, 1 thread, GFLOP/s (best of %d interleaved rounds)\n", rounds);
+    printf("%-10s %6s %6s %6s  %8s %11s %15s  %-15s  %s\n", "shape", "M", "N", "K", "f32", variant_names[1],
+           variant_names[2], "best bf16 / f32", "kernels: f32 / bf16 plain / bf16 preferred");
     for (int s = 0; s < count; s++) {
         double b = best[s][1] > best[s][2] ? best[s][1] : best[s][2];
-        printf("%-10s %6ld %6ld %6ld  %8.1f %11.1f %15.1f  %.2fx\n", shapes[s].what, shapes[s].m, shapes[s].n, shapes[s].k,
-               best[s][0], best[s][1], best[s][2], b / best[s][0]);
+        printf("%-10s %6ld %6ld %6ld  %8.1f %11.1f %15.1f  %-15.2f  %s / %s / %s\n", shapes[s].what, shapes[s].m,
+               shapes[s].n, shapes[s].k, best[s][0], best[s][1], best[s][2], b / best[s][0], impl[s][0], impl[s][1],
+               impl[s][2]);
     }
     dnnl_stream_destroy(stream);
     dnnl_engine_destroy(engine);

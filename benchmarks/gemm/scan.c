@@ -5,9 +5,11 @@
 //
 //   cc -O2 -mavx512f -o /tmp/scan benchmarks/gemm/scan.c -ldnnl -lm && OMP_NUM_THREADS=1 /tmp/scan
 //
+// Only the forward recursion is timed; the backward (adjoint) recursion has the same shape.
 // Prints the median over 9 scans of each of configs A (M 8, S 128, T 128) and B (M 4, S 256,
 // T 256) and the largest difference between the two kernels' states.
-#include <dnnl.h>
+#include <oneapi/dnnl/dnnl.h>
+#include <assert.h>
 #include <immintrin.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 
 // C (m × s, row stride ldc) += A (m × s, row stride lda) · Kᵀ, Kᵀ packed as s/64 panels of s × 64.
 static void step(int m, int s, const float *a, long lda, const float *panels, float *c, long ldc) {
+    assert(m % 4 == 0 && s % 64 == 0);  // 4-row, 64-column register blocks, no remainder handling
     for (int n = 0; n < s; n += 64) {
         const float *panel = panels + (long)n * s;
         for (int i0 = 0; i0 < m; i0 += 4) {
