@@ -39,8 +39,9 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
     public enum Propagator {
         /// Computed on the tape from the generator.
         case onTape
-        /// exp(A) already computed from the current generator (`KoopmanMixer.propagators`); the
-        /// tape records it as the exponential of A, so A receives its gradient.
+        /// exp(A) already computed from the current (effective) generator
+        /// (`KoopmanMixer.propagators`); the tape records it as the exponential of the generator
+        /// it forms, so A receives its gradient.
         case precomputed(PadeExponential<Scalar>)
         /// K itself, as a leaf holding exp(A): its gradient collects in the parameter (or the
         /// tape's own copy) and the caller turns it into A's, once for several tapes
@@ -72,7 +73,7 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
         let k: Variable<Scalar>
         switch propagator {
         case .onTape: k = effectiveGenerator(x.tape).matrixExp()
-        case .precomputed(let e): k = effectiveGenerator(x.tape).matrixExp(precomputed: skewSymmetric ? nil : e)
+        case .precomputed(let e): k = effectiveGenerator(x.tape).matrixExp(precomputed: e)
         case .leaf(let p): k = x.tape.parameter(p)
         }
         return output(input(x).koopmanScan(k))
@@ -80,17 +81,23 @@ public struct KoopmanMixer<Scalar: TensorScalar> {
 
     /// exp(A) of every mixer's generator, computed side by side on the worker threads: the
     /// propagators depend on the parameters only, so a model computes them all before its
-    /// forward pass instead of one per block in turn. `.onTape` for absent mixers and for the
-    /// skew-symmetric variant (whose generator is formed on the tape).
+    /// forward pass instead of one per block in turn. `.onTape` for absent mixers, and for all
+    /// when there is only one.
     public static func propagators(_ mixers: [KoopmanMixer?]) -> [Propagator] {
-        let slots = mixers.indices.filter { mixers[$0].map { !$0.skewSymmetric } ?? false }
-        guard slots.count > 1 else { return mixers.map { _ in .onTape } }
+        guard mixers.filter({ $0 != nil }).count > 1 else { return mixers.map { _ in .onTape } }
+        return exponentials(mixers).map { $0.map { .precomputed($0) } ?? .onTape }
+    }
+
+    /// The exponential of each present mixer's effective generator (A, or (A − Aᵀ)/2), side by
+    /// side on the worker threads; nil for absent mixers.
+    static func exponentials(_ mixers: [KoopmanMixer?]) -> [PadeExponential<Scalar>?] {
+        let slots = mixers.indices.filter { mixers[$0] != nil }
         let exponentials: [PadeExponential<Scalar>]
-        do { exponentials = try PadeExponential.batch(slots.map { mixers[$0]!.generator.value }) } catch {
+        do { exponentials = try PadeExponential.batch(slots.map { mixers[$0]!.effectiveGeneratorValue() }) } catch {
             preconditionFailure("KoopmanMixer: \(error)")
         }
-        var out = [Propagator](repeating: .onTape, count: mixers.count)
-        for (slot, e) in zip(slots, exponentials) { out[slot] = .precomputed(e) }
+        var out = [PadeExponential<Scalar>?](repeating: nil, count: mixers.count)
+        for (slot, e) in zip(slots, exponentials) { out[slot] = e }
         return out
     }
 

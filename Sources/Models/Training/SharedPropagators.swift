@@ -30,9 +30,7 @@ final class SharedPropagators {
     /// Computes exp(A) of the current generators into the leaves and zeroes the leaves'
     /// gradients; returns one propagator per block for `LanguageModel.loss`.
     func refresh() -> [KoopmanMixer<Float>.Propagator] {
-        do { exponentials = try PadeExponential.batch(slots.map { mixers[$0]!.effectiveGeneratorValue() }) } catch {
-            preconditionFailure("SharedPropagators: \(error)")
-        }
+        exponentials = KoopmanMixer.exponentials(mixers).compactMap { $0 }
         var propagators = [KoopmanMixer<Float>.Propagator](repeating: .onTape, count: mixers.count)
         for ((slot, leaf), e) in zip(zip(slots, leaves), exponentials) {
             leaf.value = Tensor(shape: leaf.shape, scalars: e.exponential)
