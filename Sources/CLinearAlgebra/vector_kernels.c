@@ -325,20 +325,12 @@ VK_INLINE void alab_gelu_backward_f32_impl(const float *restrict g, const float 
         }
         return;
     }
-    if (accumulate) {
 #pragma clang loop vectorize(enable)
-        for (long i = 0; i < n; i++) {
-            float v = x[i], th = t[i];
-            float dt = (1 - th * th) * GELU_C * (1 + k3 * v * v);
-            dx[i] += g[i] * (0.5f * (1 + th) + 0.5f * v * dt);
-        }
-    } else {
-#pragma clang loop vectorize(enable)
-        for (long i = 0; i < n; i++) {
-            float v = x[i], th = t[i];
-            float dt = (1 - th * th) * GELU_C * (1 + k3 * v * v);
-            dx[i] = g[i] * (0.5f * (1 + th) + 0.5f * v * dt);
-        }
+    for (long i = 0; i < n; i++) {
+        float v = x[i], th = t[i];
+        float dt = (1 - th * th) * GELU_C * (1 + k3 * v * v);
+        float d = g[i] * (0.5f * (1 + th) + 0.5f * v * dt);
+        dx[i] = accumulate ? dx[i] + d : d;
     }
 }
 VK_VARIANTS(VOID, alab_gelu_backward_f32, (const float *restrict g, const float *restrict x, const float *restrict t, float *restrict dx, long n, int accumulate), (g, x, t, dx, n, accumulate))
