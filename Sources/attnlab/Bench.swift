@@ -84,13 +84,16 @@ extension AttnLab.Bench {
                 valueName: "R"))
         var replicas = 1
 
+        /// Configuration A or B (`--config`, any case; validated).
+        var shape: TrainingBenchmark.Shape { config.uppercased() == "A" ? .a : .b }
+
         func validate() throws {
             guard Architecture(rawValue: arch) != nil else {
                 throw ValidationError("--arch must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), got '\(arch)'")
             }
             guard ["A", "B"].contains(config.uppercased()) else { throw ValidationError("--config must be A or B, got '\(config)'") }
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
-            let batch = (config.uppercased() == "A" ? TrainingBenchmark.Shape.a : .b).batchSize
+            let batch = shape.batchSize
             guard replicas >= 1, batch % replicas == 0 else {
                 throw ValidationError("--replicas expects a divisor of config \(config.uppercased())'s batch of \(batch), got \(replicas)")
             }
@@ -112,9 +115,7 @@ extension AttnLab.Bench {
                     keepDenormals: keepDenormals
                 ).run()
             }
-            var benchmark = TrainingBenchmark(
-                architecture: Architecture(rawValue: arch)!,
-                shape: config.uppercased() == "A" ? .a : .b)
+            var benchmark = TrainingBenchmark(architecture: Architecture(rawValue: arch)!, shape: shape)
             benchmark.replicas = replicas
             // Under `mpirun -np N` the ranks train one model data-parallel; rank 0 reports.
             let group = ProcessGroup.launchedRanks(ProcessInfo.processInfo.environment) > 1 ? ProcessGroup.world : .single
