@@ -79,4 +79,16 @@ import Testing
         #expect(mark.highest <= 2 && mark.visits == [Int](repeating: 1, count: 16))
         #expect(!Parallel.isInsideParallelRegion)
     }
+
+    /// A GEMM inside a parallel body runs whole: split, its parts would only run one after
+    /// another on that body's thread. Outside, a large GEMM is still split across the threads.
+    @Test func gemmsInsideParallelBodiesAreNotSplit() {
+        BLASRuntime.ensureConfigured()
+        let saved = BLASRuntime.threads
+        defer { BLASRuntime.threads = saved }
+        BLASRuntime.threads = 2
+        #expect(BLASRuntime.gemmParts(m: 256, n: 256, k: 256) == 2)
+        let parts = Parallel.map(2, threads: 2) { _ in BLASRuntime.gemmParts(m: 256, n: 256, k: 256) }
+        #expect(parts == [1, 1])
+    }
 }

@@ -70,12 +70,16 @@ public enum BLASRuntime {
 
     private static let gemmThreads = LockedValue(Parallel.defaultThreads)
 
-    /// How many parts a GEMM of this size is split into: one below ~4 MFLOP or when a part
-    /// would be thinner than 32 rows/columns.
+    /// How many parts a GEMM of this size is split into: one below ~4 MFLOP, when a part would
+    /// be thinner than 32 rows/columns, or inside a parallel loop — there the parts would run one
+    /// after another on the calling thread (`Parallel.forEach` nests serially), smaller and
+    /// slower GEMMs for nothing (a config-B attention's 256 × 256 × 32 scores ran as two
+    /// 128-row halves at 68 GFLOP/s against 73 whole). A row or column split gives every
+    /// element of C the same sum, so this changes no result.
     @inline(__always)
     static func gemmParts(m: Int, n: Int, k: Int) -> Int {
         let threads = gemmThreads.value
-        guard threads > 1, 2 * m * n * k >= 1 << 22 else { return 1 }
+        guard threads > 1, 2 * m * n * k >= 1 << 22, !Parallel.isInsideParallelRegion else { return 1 }
         return max(1, min(threads, max(m, n) / 32))
     }
 
