@@ -156,6 +156,34 @@ import Testing
         for (a, b) in zip(gradients[0], gradients[1]) { #expect(a.maxAbsDifference(b) < 1e-11) }
     }
 
+    /// Causal row blocks skip only products with masked (zero) probabilities: every block size
+    /// gives the whole-row result, forward and backward, including blocks that do not divide T.
+    @Test func causalRowBlocksEqualWholeRows() throws {
+        func run<S: TensorScalar>(_ qkv: Tensor<S>, _ weights: Tensor<S>, heads: Int, blockRows: Int) -> (Tensor<S>, Tensor<S>) {
+            let tape = Tape<S>()
+            let input = tape.variable(qkv)
+            let y = input.fusedCausalAttention(heads: heads, blockRows: blockRows)
+            tape.backward(from: (y * tape.constant(weights)).sum())
+            return (y.value, input.gradient!)
+        }
+        var rng = SeededRNG(seed: 17)
+        let qkv = Tensor<Double>.randomNormal([2, 7, 36], rng: &rng)
+        let weights = Tensor<Double>.randomNormal([2, 7, 12], rng: &rng)
+        let whole = run(qkv, weights, heads: 3, blockRows: 7)
+        for rows in [1, 3, 4] {
+            let blocked = run(qkv, weights, heads: 3, blockRows: rows)
+            #expect(blocked.0.maxAbsDifference(whole.0) < 1e-13)
+            #expect(blocked.1.maxAbsDifference(whole.1) < 1e-13)
+        }
+        // Float at a training shape: T = 300 in blocks of 128, 128 and 44.
+        let qkvF = Tensor<Float>.randomNormal([2, 300, 192], rng: &rng)
+        let weightsF = Tensor<Float>.randomNormal([2, 300, 64], rng: &rng)
+        let wholeF = run(qkvF, weightsF, heads: 2, blockRows: 300)
+        let blockedF = run(qkvF, weightsF, heads: 2, blockRows: 128)
+        #expect(FusedLinearAttentionTests.relative(blockedF.0, wholeF.0) < 1e-6)
+        #expect(FusedLinearAttentionTests.relative(blockedF.1, wholeF.1) < 1e-6)
+    }
+
     @Test func koopmanScanEqualsExplicitPowers() throws {
         var rng = SeededRNG(seed: 12)
         let (b, t, s) = (2, 6, 4)

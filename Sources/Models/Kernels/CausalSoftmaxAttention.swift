@@ -13,7 +13,16 @@ import TensorCore
 extension Variable {
     /// qkv (B, T, 3C) → y (B, T, C), heads of width D = C/H. `scores` receives S (B, H, T, T)
     /// (scaled, before the mask) when given.
-    public func fusedCausalAttention(heads: Int, scores: ((Tensor<Scalar>) -> Void)? = nil) -> Variable {
+    ///
+    /// Rows are taken in blocks of `blockRows`: a block of queries multiplies only the keys it
+    /// can see, which skips a quarter of the products at T = 256. The masked probabilities are
+    /// exact zeros, so the skipped terms added nothing; with oneDNN's sums running in order over
+    /// k, the result was bit for bit that of whole-row products on this machine
+    /// (docs/BENCHMARKS.md). Scores requested for analysis are computed whole, masked entries
+    /// included.
+    public func fusedCausalAttention(
+        heads: Int, scores: ((Tensor<Scalar>) -> Void)? = nil, blockRows: Int = 128
+    ) -> Variable {
         let qkv = self, x = value
         precondition(
             x.rank == 3 && x.shape[2] % (3 * heads) == 0,
@@ -24,20 +33,26 @@ extension Variable {
         let probabilities = tape.scratch([b, heads, t, t])
         let out = tape.makeTensor([b, t, c])
         let raw = scores == nil ? nil : tape.makeTensor([b, heads, t, t])
+        precondition(blockRows > 0, "fusedCausalAttention: blockRows must be positive, got \(blockRows)")
+        let blocks = causalRowBlocks(t, rows: raw == nil ? blockRows : t)
         let px = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x.ptr)), pp = UnsafeSendablePointer(probabilities.mptr)
         let po = UnsafeSendablePointer(out.mptr), pr = raw.map { UnsafeSendablePointer($0.mptr) }
         Parallel.forEach(b * heads) { pair in  // (batch, head) pairs are independent
             let item = pair / heads, h = pair % heads
             let q = UnsafePointer(px.pointer) + item * t * c3 + h * d, k = q + c, v = q + 2 * c
-            let p = pp.pointer + pair * t * t
-            Scalar.gemm(
-                transA: false, transB: true, m: t, n: t, k: d, alpha: scale, a: q, lda: c3, b: k, ldb: c3,
-                beta: 0, c: p, ldc: t)
+            let p = pp.pointer + pair * t * t, y = po.pointer + item * t * c + h * d
+            for (lo, hi) in blocks {  // S's rows lo..<hi need K's rows 0..<hi only
+                Scalar.gemm(
+                    transA: false, transB: true, m: hi - lo, n: hi, k: d, alpha: scale, a: q + lo * c3, lda: c3,
+                    b: k, ldb: c3, beta: 0, c: p + lo * t, ldc: t)
+            }
             if let pr { (pr.pointer + pair * t * t).copy(from: p, count: t * t) }
-            causalSoftmaxRows(p, t: t)
-            Scalar.gemm(
-                transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: v, ldb: c3,
-                beta: 0, c: po.pointer + item * t * c + h * d, ldc: c)
+            causalSoftmaxRows(p, t: t)  // also zeroes the masked columns the blocks left unwritten
+            for (lo, hi) in blocks {
+                Scalar.gemm(
+                    transA: false, transB: false, m: hi - lo, n: d, k: hi, alpha: 1, a: p + lo * t, lda: t,
+                    b: v, ldb: c3, beta: 0, c: y + lo * c, ldc: c)
+            }
         }
         if let raw { scores?(raw) }
         return tape.record(out, inputs: [qkv]) { tape, g in
@@ -56,23 +71,33 @@ extension Variable {
                     let p = UnsafePointer(pprob.pointer) + pair * t * t
                     let gy = UnsafePointer(pg.pointer) + item * t * c + h * d
                     let dp = pdp.pointer + pair * t * t
-                    Scalar.gemm(
-                        transA: false, transB: true, m: t, n: t, k: d, alpha: 1, a: gy, lda: c, b: v, ldb: c3,
-                        beta: 0, c: dp, ldc: t)  // dP = dY Vᵀ
-                    Scalar.gemm(
-                        transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: p, lda: t, b: gy, ldb: c,
-                        beta: beta, c: dv, ldc: c3)  // dV += Pᵀ dY
-                    causalSoftmaxBackwardRows(p, dp, t: t, scale: scale)  // dS in place
-                    Scalar.gemm(
-                        transA: false, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: k, ldb: c3,
-                        beta: beta, c: dq, ldc: c3)  // dQ += dS K
-                    Scalar.gemm(
-                        transA: true, transB: false, m: t, n: d, k: t, alpha: 1, a: dp, lda: t, b: q, ldb: c3,
-                        beta: beta, c: dk, ldc: c3)  // dK += dSᵀ Q
+                    for (lo, hi) in blocks {
+                        Scalar.gemm(
+                            transA: false, transB: true, m: hi - lo, n: hi, k: d, alpha: 1, a: gy + lo * c, lda: c,
+                            b: v, ldb: c3, beta: 0, c: dp + lo * t, ldc: t)  // dP = dY Vᵀ
+                        // Keys lo..<hi are attended by queries lo..<t only.
+                        Scalar.gemm(
+                            transA: true, transB: false, m: hi - lo, n: d, k: t - lo, alpha: 1, a: p + lo * t + lo,
+                            lda: t, b: gy + lo * c, ldb: c, beta: beta, c: dv + lo * c3, ldc: c3)  // dV += Pᵀ dY
+                    }
+                    causalSoftmaxBackwardRows(p, dp, t: t, scale: scale)  // dS in place, masked columns zeroed
+                    for (lo, hi) in blocks {
+                        Scalar.gemm(
+                            transA: false, transB: false, m: hi - lo, n: d, k: hi, alpha: 1, a: dp + lo * t, lda: t,
+                            b: k, ldb: c3, beta: beta, c: dq + lo * c3, ldc: c3)  // dQ += dS K
+                        Scalar.gemm(
+                            transA: true, transB: false, m: hi - lo, n: d, k: t - lo, alpha: 1, a: dp + lo * t + lo,
+                            lda: t, b: q + lo * c3, ldb: c3, beta: beta, c: dk + lo * c3, ldc: c3)  // dK += dSᵀ Q
+                    }
                 }
             }
         }
     }
+}
+
+/// Row blocks [lo, hi) of `rows` rows covering 0..<t.
+func causalRowBlocks(_ t: Int, rows: Int) -> [(Int, Int)] {
+    stride(from: 0, to: t, by: rows).map { ($0, min($0 + rows, t)) }
 }
 
 /// Row t of a (T, T) score block: softmax over columns 0…t, zeros after. Float runs the C
