@@ -84,6 +84,11 @@ extension AttnLab.Bench {
                 valueName: "R"))
         var replicas = 1
 
+        @Flag(
+            help:
+                "Count the timed steps' single-precision GEMMs by shape (calls, CPU time, GFLOP/s) and print them, slowest first, after the result.")
+        var gemmProfile = false
+
         /// Configuration A or B (`--config`, any case; validated).
         var shape: TrainingBenchmark.Shape { config.uppercased() == "A" ? .a : .b }
 
@@ -97,13 +102,16 @@ extension AttnLab.Bench {
             guard replicas >= 1, batch % replicas == 0 else {
                 throw ValidationError("--replicas expects a divisor of config \(config.uppercased())'s batch of \(batch), got \(replicas)")
             }
+            if memory && gemmProfile { throw ValidationError("--gemm-profile profiles timed steps; it does not combine with --memory") }
             if memory && steps <= 100 { throw ValidationError("--memory needs --steps above 100 (growth is measured from step 100), got \(steps)") }
             if let ranks {
                 guard ranks >= 2, batch % ranks == 0 else {
                     throw ValidationError(
                         "--ranks expects a rank count of at least 2 that divides config \(config.uppercased())'s batch of \(batch), got \(ranks)")
                 }
-                guard !memory else { throw ValidationError("--ranks times training steps; it does not combine with --memory") }
+                guard !memory, !gemmProfile else {
+                    throw ValidationError("--ranks times training steps; it does not combine with --memory or --gemm-profile")
+                }
                 guard (1...20).contains(rounds) else { throw ValidationError("--rounds expects 1 to 20, got \(rounds)") }
             }
         }
@@ -138,6 +146,7 @@ extension AttnLab.Bench {
             }
             benchmark.timedSteps = steps
             benchmark.flushesDenormals = !keepDenormals
+            benchmark.profilesSGEMMs = gemmProfile
             let r = try benchmark.run()
             guard group.rank == 0 else { return }
             let layout = (r.ranks.map { " (each of \($0) ranks)" } ?? "") + (r.replicas.map { ", \($0) replicas" } ?? "")
@@ -150,6 +159,7 @@ extension AttnLab.Bench {
                     r.peakResidentMegabytes, r.threads, keepDenormals ? "kept" : "flushed")
                     + layout
             }
+            if !json, let table = r.gemmProfileTable(steps: steps) { print(table, terminator: "") }
         }
     }
 }

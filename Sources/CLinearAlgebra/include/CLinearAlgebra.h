@@ -56,6 +56,22 @@ void alab_set_sgemm_backend(int backend);
 void alab_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                 const float *b, long ldb, float beta, float *c, long ldc);
 
+/// One shape's line of the sgemm profile: calls and the calling threads' CPU seconds.
+typedef struct {
+    long m, n, k;
+    int trans_a, trans_b, accumulates;  // accumulates: beta != 0
+    long calls;
+    double seconds;
+} alab_gemm_profile_row;
+
+/// Starts (clearing what was counted) or stops the sgemm profile. Off by default; when on,
+/// every `alab_sgemm` reads the thread's CPU clock twice and takes a lock once.
+void alab_gemm_profile_enable(int on);
+
+/// Copies up to `capacity` profile rows into `rows` (in first-seen order); returns how many
+/// shapes were counted (shapes beyond the table's 256 are counted in none).
+long alab_gemm_profile_rows(alab_gemm_profile_row *rows, long capacity);
+
 /// Flush-to-zero + denormals-are-zero: the MXCSR bits (FTZ 0x8000, DAZ 0x0040) with which
 /// subnormal results become ±0 and subnormal operands are read as ±0.
 enum { ALAB_FP_FLUSH_DENORMALS = 0x8040 };

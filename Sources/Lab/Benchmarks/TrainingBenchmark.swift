@@ -53,6 +53,8 @@ public struct TrainingBenchmark {
         public var ranks: Int? = nil
         /// Data-parallel replicas inside each process (`TrainingConfig.replicas`; nil: one).
         public var replicas: Int? = nil
+        /// The timed steps' GEMMs by shape, summed over the steps (`profilesSGEMMs`; nil: not profiled).
+        public var gemmProfile: [GEMMProfileRow]? = nil
     }
 
     public var architecture: Architecture
@@ -61,6 +63,9 @@ public struct TrainingBenchmark {
     public var timedSteps = 10
     /// Whether the steps flush subnormals (the trainer's default; `--keep-denormals` measures IEEE).
     public var flushesDenormals = true
+    /// Whether the timed steps' GEMMs are counted by shape (`--gemm-profile`); the reading of the
+    /// clocks around each call adds well under 1 % to a step.
+    public var profilesSGEMMs = false
     /// Minimum length of the OneCycle schedule the timed steps are the start of.
     public static let scheduleSteps = 1000
     /// The ranks training together (`mpirun -np N attnlab bench train`): each trains on
@@ -79,15 +84,18 @@ public struct TrainingBenchmark {
     public func run() throws -> Result {
         let (model, trainer) = try makeTrainer(steps: warmupSteps + timedSteps)
         trainer.flushesDenormals = flushesDenormals
+        for _ in 0..<warmupSteps { try trainer.trainStep() }
         var seconds: [Double] = [], cpuSeconds: [Double] = []
-        for i in 0..<(warmupSteps + timedSteps) {
-            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = Self.processCPUSeconds()
-            try trainer.trainStep()
-            if i >= warmupSteps {
+        func runTimedSteps() throws {
+            for _ in 0..<timedSteps {
+                let start = DispatchTime.now().uptimeNanoseconds, cpuStart = Self.processCPUSeconds()
+                try trainer.trainStep()
                 seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                 cpuSeconds.append(Self.processCPUSeconds() - cpuStart)
             }
         }
+        var gemmProfile: [GEMMProfileRow]? = nil
+        if profilesSGEMMs { gemmProfile = try BLASRuntime.profilingSGEMMs(runTimedSteps).1 } else { try runTimedSteps() }
         seconds.sort()
         cpuSeconds.sort()
         let median = seconds[seconds.count / 2]
@@ -104,7 +112,8 @@ public struct TrainingBenchmark {
             fractionOfSgemm: flops * tokensPerSecond / 1e9 / sgemm,
             peakResidentMegabytes: Double(usage.ru_maxrss) / 1024, threads: BLASRuntime.threads,
             cpuSecondsPerStep: cpuSeconds[cpuSeconds.count / 2], flushesDenormals: flushesDenormals,
-            ranks: group.isDistributed ? group.size : nil, replicas: replicas > 1 ? replicas : nil)
+            ranks: group.isDistributed ? group.size : nil, replicas: replicas > 1 ? replicas : nil,
+            gemmProfile: gemmProfile)
     }
 
     /// CPU time of the whole process so far (every thread, user + system).

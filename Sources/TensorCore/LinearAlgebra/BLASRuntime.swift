@@ -70,6 +70,23 @@ public enum BLASRuntime {
 
     private static let gemmThreads = LockedValue(Parallel.defaultThreads)
 
+    /// Runs `body` with every single-precision GEMM counted by shape: calls and the calling
+    /// threads' CPU seconds (each call reads its thread's CPU clock twice). For finding the
+    /// products that run slowly inside a training step, where a sampling profiler sees only
+    /// oneDNN's unsymbolised JIT code. Do not nest or run two at once.
+    public static func profilingSGEMMs<R>(_ body: () throws -> R) rethrows -> (R, [GEMMProfileRow]) {
+        ensureConfigured()
+        CBLAS.profileSGEMMs(true)
+        defer { CBLAS.profileSGEMMs(false) }
+        let result = try body()
+        let rows = CBLAS.sgemmProfile.map {
+            GEMMProfileRow(
+                m: $0.m, n: $0.n, k: $0.k, transA: $0.trans_a != 0, transB: $0.trans_b != 0,
+                accumulates: $0.accumulates != 0, calls: $0.calls, cpuSeconds: $0.seconds)
+        }
+        return (result, rows)
+    }
+
     /// How many parts a GEMM of this size is split into: one below ~4 MFLOP, when a part would
     /// be thinner than 32 rows/columns, or inside a parallel loop — there the parts would run one
     /// after another on the calling thread (`Parallel.forEach` nests serially), smaller and
@@ -196,4 +213,20 @@ final class LockedValue<T: Sendable>: @unchecked Sendable {
         get { lock.lock(); defer { lock.unlock() }; return stored }
         set { lock.lock(); stored = newValue; lock.unlock() }
     }
+}
+
+/// One GEMM shape in a profile (`BLASRuntime.profilingSGEMMs`): C (m × n) = op(A) (m × k) ·
+/// op(B) (k × n), added to C when `accumulates` (β ≠ 0).
+public struct GEMMProfileRow: Codable, Sendable, Equatable {
+    public var m: Int
+    public var n: Int
+    public var k: Int
+    public var transA: Bool
+    public var transB: Bool
+    public var accumulates: Bool
+    public var calls: Int
+    public var cpuSeconds: Double
+
+    /// Rate of this shape's calls: 2·m·n·k FLOPs each over their CPU time.
+    public var gflops: Double { cpuSeconds > 0 ? 2 * Double(m * n * k) * Double(calls) / cpuSeconds / 1e9 : 0 }
 }

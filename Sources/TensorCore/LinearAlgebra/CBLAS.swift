@@ -18,6 +18,12 @@ enum CBLAS {
         set { alab_set_sgemm_backend(newValue) }
     }
     static var openBLASThreads: Int { Int(alab_blas_get_threads()) }
+    static func profileSGEMMs(_ on: Bool) { alab_gemm_profile_enable(on ? 1 : 0) }
+    static var sgemmProfile: [alab_gemm_profile_row] {
+        var rows = [alab_gemm_profile_row](repeating: alab_gemm_profile_row(), count: 256)
+        let count = alab_gemm_profile_rows(&rows, rows.count)
+        return Array(rows.prefix(Int(count)))
+    }
 
     // MARK: GEMM
 
