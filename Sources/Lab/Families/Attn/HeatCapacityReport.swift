@@ -73,6 +73,11 @@ struct HeatCapacityReport {
         return p.interior ? text : "\(text) (grid edge)"
     }
 
+    /// "value ± error" of a finite-size exponent, "—" when it could not be fitted.
+    static func slopeText(_ s: PeakScaling.Slope?) -> String {
+        s.map { Measurement($0.value, error: $0.error).formatted } ?? "—"
+    }
+
     func headTable() -> ReportTable {
         let sweep = trained.sweep
         let unit = sweep.unitIndex
@@ -132,8 +137,7 @@ struct HeatCapacityReport {
     func scalingTable() -> ReportTable {
         func row(_ name: String, _ s: PeakScaling, _ expected: String) -> [String] {
             [
-                name, s.drift.map { Measurement($0.value, error: $0.error).formatted } ?? "—",
-                s.sharpening.map { Measurement($0.value, error: $0.error).formatted } ?? "—", expected,
+                name, Self.slopeText(s.drift), Self.slopeText(s.sharpening), expected,
             ]
         }
         return ReportTable(
@@ -272,10 +276,8 @@ struct HeatCapacityReport {
         ]
         if let d = trained.scaling.drift, let a = trained.scaling.sharpening {
             notes.append(
-                "Trained model: drift b = \(Measurement(d.value, error: d.error).formatted), sharpening a = "
-                    + "\(Measurement(a.value, error: a.error).formatted); i.i.d. Gaussian scores: b = "
-                    + "\(randomEnergy.drift.map { Measurement($0.value, error: $0.error).formatted } ?? "—"), a = "
-                    + "\(randomEnergy.sharpening.map { Measurement($0.value, error: $0.error).formatted } ?? "—"); first-order "
+                "Trained model: drift b = \(Self.slopeText(d)), sharpening a = \(Self.slopeText(a)); i.i.d. Gaussian scores: b = "
+                    + "\(Self.slopeText(randomEnergy.drift)), a = \(Self.slopeText(randomEnergy.sharpening)); first-order "
                     + "transition: b = \(firstOrder.drift.map { NumberText.of($0.value, digits: 3) } ?? "—"), a = "
                     + "\(firstOrder.sharpening.map { NumberText.of($0.value, digits: 3) } ?? "—").")
         }
