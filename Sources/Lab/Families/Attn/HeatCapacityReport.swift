@@ -157,13 +157,9 @@ struct HeatCapacityReport {
             title: "Heat capacity of attention vs β multiplier (\(trained.name))", xLabel: "β multiplier (1 = the model)",
             yLabel: "C = β² Var(s) per row", xScale: .log)
         for m in sweep.heads.indices {
-            var s = Series.line(sweep.betas, sweep.pooled(head: m).mean(\.heatCapacity), label: m < 8 ? sweep.heads[m].label : nil)
-            s.lineWidth = 1
-            chart.add(s)
+            chart.add(.line(sweep.betas, sweep.pooled(head: m).mean(\.heatCapacity), label: m < 8 ? sweep.heads[m].label : nil, lineWidth: 1))
         }
-        var mean = Series.line(sweep.betas, sweep.pooledAll.mean(\.heatCapacity), label: "mean of heads", color: .black)
-        mean.lineWidth = 2.6
-        chart.add(mean)
+        chart.add(.line(sweep.betas, sweep.pooledAll.mean(\.heatCapacity), label: "mean of heads", color: .black, lineWidth: 2.6))
         if let p = trained.meanPeak.peak { chart.add(.verticalLine(p.beta, label: "peak β* = \(NumberText.of(p.beta, digits: 3))")) }
         chart.add(.verticalLine(1, label: "β = 1", color: .grey, dash: .dotted))
         return Figure(
