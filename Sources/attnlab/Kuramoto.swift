@@ -55,7 +55,7 @@ extension AttnLab.Kuramoto {
             let table = KuramotoTools.simulation(
                 distribution: g, oscillators: oscillators, couplings: ks, realisations: realisations,
                 timeStep: dt, transient: transient, duration: duration, regular: regular, seed: seed)
-            print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows))
+            printTable(table)
         }
     }
 
@@ -107,7 +107,7 @@ extension AttnLab.Kuramoto {
             options.validationSequences = sequences
             options.seed = seed
             let (table, summary) = try KuramotoTools.heads(data: prepared, options: options, log: printError)
-            print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows))
+            printTable(table)
             for line in summary { print(line) }
         }
     }

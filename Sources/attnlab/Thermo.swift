@@ -63,7 +63,7 @@ extension AttnLab {
                     width: width, layers: layers, heads: heads, feedForward: 4 * width)
                 output = try ThermoTool.sweep(fresh: config, data: data, options: options, log: printError)
             }
-            for table in output.tables { print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows)) }
+            for table in output.tables { printTable(table) }
             for note in output.notes { print(note + "\n") }
             if let figures {
                 let folder = URL(fileURLWithPath: figures)
