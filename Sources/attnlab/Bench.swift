@@ -163,11 +163,3 @@ extension AttnLab.Bench {
         }
     }
 }
-
-func parseList(_ text: String, option: String) throws -> [Int] {
-    let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
-        throw ValidationError("\(option) expects comma-separated positive integers, got '\(text)'")
-    }
-    return values.map { $0! }
-}

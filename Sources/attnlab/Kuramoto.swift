@@ -41,11 +41,7 @@ extension AttnLab.Kuramoto {
         }
 
         func parseCouplings(_ text: String) throws -> [Double] {
-            let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! >= 0 }) else {
-                throw ValidationError("--couplings expects comma-separated non-negative numbers, got '\(text)'")
-            }
-            return values.map { $0! }
+            try parseCommaSeparated(text, option: "--couplings", expects: "non-negative numbers") { Double($0).flatMap { $0 >= 0 ? $0 : nil } }
         }
 
         func run() throws {
@@ -59,7 +55,7 @@ extension AttnLab.Kuramoto {
             let table = KuramotoTools.simulation(
                 distribution: g, oscillators: oscillators, couplings: ks, realisations: realisations,
                 timeStep: dt, transient: transient, duration: duration, regular: regular, seed: seed)
-            print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows))
+            printTable(table)
         }
     }
 
@@ -84,12 +80,10 @@ extension AttnLab.Kuramoto {
         @Option(help: "Seed.") var seed: UInt64 = 1
 
         func validate() throws {
-            for (name, value) in [
-                ("--width", width), ("--layers", layers), ("--heads", heads), ("--context", context), ("--steps", steps),
-                ("--batch", batch), ("--every", every), ("--sequences", sequences),
-            ] where value <= 0 {
-                throw ValidationError("\(name) must be positive, got \(value)")
-            }
+            try requirePositive([
+                "--width": width, "--layers": layers, "--heads": heads, "--context": context, "--steps": steps,
+                "--batch": batch, "--every": every, "--sequences": sequences,
+            ])
             guard width % heads == 0 else { throw ValidationError("--heads must divide --width, got \(heads) and \(width)") }
             guard lr > 0 else { throw ValidationError("--lr must be positive, got \(lr)") }
         }
@@ -113,7 +107,7 @@ extension AttnLab.Kuramoto {
             options.validationSequences = sequences
             options.seed = seed
             let (table, summary) = try KuramotoTools.heads(data: prepared, options: options, log: printError)
-            print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows))
+            printTable(table)
             for line in summary { print(line) }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 
 // What every subcommand prints: results on standard output (a table or JSON), progress lines on
 // standard error.
@@ -25,4 +26,9 @@ func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
 /// Prints `report` as JSON when `json`, else as `table(report)`.
 func printReport<T: Encodable>(_ report: T, json: Bool, table: (T) -> String) throws {
     print(json ? String(decoding: try encodeJSON(report), as: UTF8.self) : table(report))
+}
+
+/// A report table as plain text: its title, then the aligned columns.
+func printTable(_ table: ReportTable) {
+    print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows))
 }

@@ -13,15 +13,6 @@ extension AttnLab {
     }
 }
 
-/// Parses a comma-separated list of numbers for option `name`.
-private func parseDoubles(_ text: String, option name: String, positive: Bool = false) throws -> [Double] {
-    let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite && (!positive || $0! > 0) }) else {
-        throw ValidationError("\(name) expects comma-separated \(positive ? "positive " : "")numbers, got '\(text)'")
-    }
-    return values.map { $0! }
-}
-
 /// Parses a comma-separated list of names for option `name`, each by `parse`; an unknown one is an
 /// error naming the option, the `kind` of name and the `known` ones.
 private func parseNames<T>(_ text: String, option name: String, kind: String, known: String, _ parse: (String) -> T?) throws -> [T] {

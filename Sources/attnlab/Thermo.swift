@@ -36,12 +36,10 @@ extension AttnLab {
                 throw ValidationError("give a RUN_DIR whose qsf.pipeline trained a transformer, or --random-init")
             }
             guard betaMin > 0, betaMax > betaMin else { throw ValidationError("--beta-min and --beta-max need 0 < min < max, got \(betaMin), \(betaMax)") }
-            for (name, value) in [
-                ("--sequences", sequences), ("--per-decade", perDecade), ("--width", width), ("--layers", layers),
-                ("--heads", heads), ("--context", context),
-            ] where value <= 0 {
-                throw ValidationError("\(name) must be positive, got \(value)")
-            }
+            try requirePositive([
+                "--sequences": sequences, "--per-decade": perDecade, "--width": width, "--layers": layers,
+                "--heads": heads, "--context": context,
+            ])
             guard bootstrap >= 2 else { throw ValidationError("--bootstrap must be at least 2, got \(bootstrap)") }
             guard width % heads == 0 else { throw ValidationError("--heads must divide --width, got \(heads) and \(width)") }
         }
@@ -65,7 +63,7 @@ extension AttnLab {
                     width: width, layers: layers, heads: heads, feedForward: 4 * width)
                 output = try ThermoTool.sweep(fresh: config, data: data, options: options, log: printError)
             }
-            for table in output.tables { print(table.title + "\n" + TextTable.render(header: table.header, rows: table.rows)) }
+            for table in output.tables { printTable(table) }
             for note in output.notes { print(note + "\n") }
             if let figures {
                 let folder = URL(fileURLWithPath: figures)

@@ -25,9 +25,7 @@ struct ModelOptions: ParsableArguments {
         guard LinearAttentionNormalisation(rawValue: normalisation) != nil else {
             throw ValidationError("--normalisation must be count, none or katharopoulos, got '\(normalisation)'")
         }
-        for (name, value) in [("--width", width), ("--layers", layers), ("--heads", heads), ("--ff", ff ?? 1), ("--context", context ?? 1)] where value <= 0 {
-            throw ValidationError("\(name) must be positive, got \(value)")
-        }
+        try requirePositive(["--width": width, "--layers": layers, "--heads": heads, "--ff": ff ?? 1, "--context": context ?? 1])
         if let matchParams, matchParams <= 0 { throw ValidationError("--match-params must be positive, got \(matchParams)") }
     }
 
@@ -116,10 +114,7 @@ extension AttnLab {
         @Flag(help: "Continue from the checkpoint in --out.") var resume = false
 
         func validate() throws {
-            for (name, value) in [("--steps", steps), ("--batch", batch), ("--seq-len", seqLen), ("--accumulation", accumulation), ("--replicas", replicas)]
-            where value <= 0 {
-                throw ValidationError("\(name) must be positive, got \(value)")
-            }
+            try requirePositive(["--steps": steps, "--batch": batch, "--seq-len": seqLen, "--accumulation": accumulation, "--replicas": replicas])
             for (name, value) in [("--eval-interval", evalInterval), ("--checkpoint-interval", checkpointInterval), ("--log-interval", logInterval)]
             where value < 0 {
                 throw ValidationError("\(name) must be ≥ 0 (0: never), got \(value)")

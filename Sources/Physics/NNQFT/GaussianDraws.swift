@@ -139,16 +139,39 @@ public enum GaussianDraws {
 /// handling of NaN or ∞.
 @inline(__always)
 func fastCosine(_ x: Double) -> Double {
+    let (shifted, c, s) = cosineParts(x)
+    let quadrant = shifted.bitPattern
+    // quadrant 0: cos r, 1: −sin r, 2: −cos r, 3: sin r
+    let value = quadrant & 1 == 0 ? c : s
+    let sign = ((quadrant &+ 1) & 2) << 62
+    return Double(bitPattern: value.bitPattern ^ sign)
+}
+
+/// What `cosineParts` computes with: a Double, or four of them lane by lane.
+protocol CosineLanes {
+    static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
+    static func * (lhs: Self, rhs: Self) -> Self
+    static func + (lhs: Self, rhs: Double) -> Self
+    static func - (lhs: Self, rhs: Double) -> Self
+    static func * (lhs: Self, rhs: Double) -> Self
+}
+
+extension Double: CosineLanes {}
+extension SIMD4: CosineLanes where Scalar == Double {}
+
+/// The arithmetic `fastCosine` and `cosinesInPlace` share: x = n·(π/2) + r and the polynomials
+/// cos r, sin r (see `fastCosine`). `shifted` = x·2/π + 1.5·2⁵² holds n mod 4 in its low bits.
+@inline(__always)
+func cosineParts<V: CosineLanes>(_ x: V) -> (shifted: V, cos: V, sin: V) {
     let twoOverPi = 0.63661977236758134308, magic = 6_755_399_441_055_744.0
     let p1 = 1.57079632673412561417e+00, p2 = 6.07710050630396597660e-11, p3 = 2.02226624871116645580e-21
     let shifted = x * twoOverPi + magic
     let n = shifted - magic
-    let quadrant = shifted.bitPattern
     let r = ((x - n * p1) - n * p2) - n * p3
     let r2 = r * r
     // cos r = 1 − r²/2! + r⁴/4! − … (to r¹⁶), sin r = r − r³/3! + … (to r¹⁷)
-    var c = 4.779477332387385e-14
-    c = c * r2 - 1.1470745597729725e-11
+    var c = r2 * 4.779477332387385e-14 - 1.1470745597729725e-11
     c = c * r2 + 2.08767569878681e-09
     c = c * r2 - 2.755731922398589e-07
     c = c * r2 + 2.48015873015873e-05
@@ -156,8 +179,7 @@ func fastCosine(_ x: Double) -> Double {
     c = c * r2 + 0.041666666666666664
     c = c * r2 - 0.5
     c = c * r2 + 1
-    var s = 2.8114572543455206e-15
-    s = s * r2 - 7.647163731819816e-13
+    var s = r2 * 2.8114572543455206e-15 - 7.647163731819816e-13
     s = s * r2 + 1.6059043836821613e-10
     s = s * r2 - 2.505210838544172e-08
     s = s * r2 + 2.7557319223985893e-06
@@ -165,10 +187,7 @@ func fastCosine(_ x: Double) -> Double {
     s = s * r2 + 0.008333333333333333
     s = s * r2 - 0.16666666666666666
     s = s * r2 * r + r
-    // quadrant 0: cos r, 1: −sin r, 2: −cos r, 3: sin r
-    let value = quadrant & 1 == 0 ? c : s
-    let sign = ((quadrant &+ 1) & 2) << 62
-    return Double(bitPattern: value.bitPattern ^ sign)
+    return (shifted, c, s)
 }
 
 /// cos of `count` values in place: `fastCosine` four lanes at a time (SIMD4<Double>), the tail
@@ -176,36 +195,11 @@ func fastCosine(_ x: Double) -> Double {
 @inline(__always)
 func cosinesInPlace(_ p: UnsafeMutablePointer<Double>, count: Int) {
     typealias V = SIMD4<Double>
-    let twoOverPi = V(repeating: 0.63661977236758134308), magic = V(repeating: 6_755_399_441_055_744.0)
-    let p1 = V(repeating: 1.57079632673412561417e+00), p2 = V(repeating: 6.07710050630396597660e-11)
-    let p3 = V(repeating: 2.02226624871116645580e-21)
     var i = 0
     let raw = UnsafeMutableRawPointer(p)
     while i + 4 <= count {
-        let x = raw.loadUnaligned(fromByteOffset: i * 8, as: V.self)
-        let shifted = x * twoOverPi + magic
-        let n = shifted - magic
+        let (shifted, c, s) = cosineParts(raw.loadUnaligned(fromByteOffset: i * 8, as: V.self))
         let quadrant = unsafeBitCast(shifted, to: SIMD4<UInt64>.self)
-        let r = ((x - n * p1) - n * p2) - n * p3
-        let r2 = r * r
-        var c = V(repeating: 4.779477332387385e-14)
-        c = c * r2 - 1.1470745597729725e-11
-        c = c * r2 + 2.08767569878681e-09
-        c = c * r2 - 2.755731922398589e-07
-        c = c * r2 + 2.48015873015873e-05
-        c = c * r2 - 0.001388888888888889
-        c = c * r2 + 0.041666666666666664
-        c = c * r2 - 0.5
-        c = c * r2 + 1
-        var s = V(repeating: 2.8114572543455206e-15)
-        s = s * r2 - 7.647163731819816e-13
-        s = s * r2 + 1.6059043836821613e-10
-        s = s * r2 - 2.505210838544172e-08
-        s = s * r2 + 2.7557319223985893e-06
-        s = s * r2 - 0.0001984126984126984
-        s = s * r2 + 0.008333333333333333
-        s = s * r2 - 0.16666666666666666
-        s = s * r2 * r + r
         // Select sin where the quadrant is odd, then flip the sign for quadrants 1 and 2 — with
         // bit masks, so the lanes never branch.
         let one = SIMD4<UInt64>(repeating: 1), two = SIMD4<UInt64>(repeating: 2)

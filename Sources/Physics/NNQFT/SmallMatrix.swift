@@ -27,18 +27,28 @@ func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int) -
     return s
 }
 
+/// C (m, n) = α·A (m, k)·B by dgemm when the product has at least 32 768 multiply-adds, with B
+/// (n, k) transposed or (k, n) as it is; false, computing nothing, when it is smaller and the
+/// caller's loops are faster.
+@inline(__always)
+func gemmWhenLarge(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+    m: Int, n: Int, k: Int, alpha: Double, transposeB: Bool
+) -> Bool {
+    guard m * n * k >= 32_768 else { return false }
+    Double.gemm(
+        transA: false, transB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: transposeB ? k : n,
+        beta: 0, c: c, ldc: n)
+    return true
+}
+
 /// C (m, n) = α·A (m, k)·B (n, k)ᵀ, all row-major: dot products of rows.
 @inline(__always)
 func multiplyTransposed(
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     m: Int, n: Int, k: Int, alpha: Double = 1
 ) {
-    if m * n * k >= 32_768 {
-        Double.gemm(
-            transA: false, transB: true, m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: k,
-            beta: 0, c: c, ldc: n)
-        return
-    }
+    if gemmWhenLarge(a, b, c, m: m, n: n, k: k, alpha: alpha, transposeB: true) { return }
     for i in 0..<m {
         let ai = a + i * k
         for j in 0..<n { c[i * n + j] = alpha * dot(ai, b + j * k, k) }
@@ -51,12 +61,7 @@ func multiply(
     _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
     m: Int, n: Int, k: Int, alpha: Double = 1
 ) {
-    if m * n * k >= 32_768 {
-        Double.gemm(
-            transA: false, transB: false, m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: n,
-            beta: 0, c: c, ldc: n)
-        return
-    }
+    if gemmWhenLarge(a, b, c, m: m, n: n, k: k, alpha: alpha, transposeB: false) { return }
     for i in 0..<m {
         let ci = c + i * n
         for j in 0..<n { ci[j] = 0 }

@@ -73,6 +73,11 @@ struct HeatCapacityReport {
         return p.interior ? text : "\(text) (grid edge)"
     }
 
+    /// "value ± error" of a finite-size exponent, "—" when it could not be fitted.
+    static func slopeText(_ s: PeakScaling.Slope?) -> String {
+        s.map { Measurement($0.value, error: $0.error).formatted } ?? "—"
+    }
+
     func headTable() -> ReportTable {
         let sweep = trained.sweep
         let unit = sweep.unitIndex
@@ -132,8 +137,7 @@ struct HeatCapacityReport {
     func scalingTable() -> ReportTable {
         func row(_ name: String, _ s: PeakScaling, _ expected: String) -> [String] {
             [
-                name, s.drift.map { Measurement($0.value, error: $0.error).formatted } ?? "—",
-                s.sharpening.map { Measurement($0.value, error: $0.error).formatted } ?? "—", expected,
+                name, Self.slopeText(s.drift), Self.slopeText(s.sharpening), expected,
             ]
         }
         return ReportTable(
@@ -153,13 +157,9 @@ struct HeatCapacityReport {
             title: "Heat capacity of attention vs β multiplier (\(trained.name))", xLabel: "β multiplier (1 = the model)",
             yLabel: "C = β² Var(s) per row", xScale: .log)
         for m in sweep.heads.indices {
-            var s = Series.line(sweep.betas, sweep.pooled(head: m).mean(\.heatCapacity), label: m < 8 ? sweep.heads[m].label : nil)
-            s.lineWidth = 1
-            chart.add(s)
+            chart.add(.line(sweep.betas, sweep.pooled(head: m).mean(\.heatCapacity), label: m < 8 ? sweep.heads[m].label : nil, lineWidth: 1))
         }
-        var mean = Series.line(sweep.betas, sweep.pooledAll.mean(\.heatCapacity), label: "mean of heads", color: .black)
-        mean.lineWidth = 2.6
-        chart.add(mean)
+        chart.add(.line(sweep.betas, sweep.pooledAll.mean(\.heatCapacity), label: "mean of heads", color: .black, lineWidth: 2.6))
         if let p = trained.meanPeak.peak { chart.add(.verticalLine(p.beta, label: "peak β* = \(NumberText.of(p.beta, digits: 3))")) }
         chart.add(.verticalLine(1, label: "β = 1", color: .grey, dash: .dotted))
         return Figure(
@@ -272,10 +272,8 @@ struct HeatCapacityReport {
         ]
         if let d = trained.scaling.drift, let a = trained.scaling.sharpening {
             notes.append(
-                "Trained model: drift b = \(Measurement(d.value, error: d.error).formatted), sharpening a = "
-                    + "\(Measurement(a.value, error: a.error).formatted); i.i.d. Gaussian scores: b = "
-                    + "\(randomEnergy.drift.map { Measurement($0.value, error: $0.error).formatted } ?? "—"), a = "
-                    + "\(randomEnergy.sharpening.map { Measurement($0.value, error: $0.error).formatted } ?? "—"); first-order "
+                "Trained model: drift b = \(Self.slopeText(d)), sharpening a = \(Self.slopeText(a)); i.i.d. Gaussian scores: b = "
+                    + "\(Self.slopeText(randomEnergy.drift)), a = \(Self.slopeText(randomEnergy.sharpening)); first-order "
                     + "transition: b = \(firstOrder.drift.map { NumberText.of($0.value, digits: 3) } ?? "—"), a = "
                     + "\(firstOrder.sharpening.map { NumberText.of($0.value, digits: 3) } ?? "—").")
         }

@@ -172,9 +172,7 @@ struct KuramotoReport {
                 color: .blue, markers: true))
         let layers = snapshots[0].layerR.count
         for l in 0..<layers where layers > 1 {
-            var s = Series.line(steps, snapshots.map { 1 - $0.layerR[l] }, label: "within layer \(l)", dash: .dotted)
-            s.lineWidth = 1
-            chart.add(s)
+            chart.add(.line(steps, snapshots.map { 1 - $0.layerR[l] }, label: "within layer \(l)", dash: .dotted, lineWidth: 1))
         }
         chart.add(.horizontalLine(5e-4, label: "r = 1.000 to three digits (seed)", color: .black, dash: .solid))
         chart.add(.horizontalLine(1 - timeShuffled, label: "time-shuffled heads", color: .vermillion))
@@ -195,9 +193,7 @@ struct KuramotoReport {
         var chart = Chart(title: "Phase of each head during training", xLabel: "training step", yLabel: "θ = arg c₁ (rad)")
         let steps = snapshots.map { Double($0.step) }
         for m in snapshots[0].phases.indices {
-            var s = Series.line(steps, snapshots.map { $0.phases[m] }, label: m < 8 ? "head \(m)" : nil)
-            s.lineWidth = 1.2
-            chart.add(s)
+            chart.add(.line(steps, snapshots.map { $0.phases[m] }, label: m < 8 ? "head \(m)" : nil, lineWidth: 1.2))
         }
         chart.add(.horizontalLine(uniformCausalPhase, label: "uniform causal attention", color: .black))
         return Figure(
@@ -214,9 +210,7 @@ struct KuramotoReport {
         let last = snapshots.last!
         let x = (0..<last.profiles[0].count).map(Double.init)
         for (m, p) in last.profiles.enumerated() {
-            var s = Series.line(x, p, label: m < 8 ? "head \(m)" : nil)
-            s.lineWidth = 1
-            chart.add(s)
+            chart.add(.line(x, p, label: m < 8 ? "head \(m)" : nil, lineWidth: 1))
         }
         chart.add(.reference(x, PhaseSynchrony.uniformCausalProfile(length: x.count), label: "uniform causal attention"))
         return Figure(

@@ -219,9 +219,7 @@ struct ForwardMapExperiment: RegisteredExperiment {
         var chart = Chart(
             title: "Best-fit KL per family vs anneal length", xLabel: "anneal length (sweeps; coherent: time T)",
             yLabel: "KL(read-outs ‖ best fit) (nats)", xScale: .log, yScale: .log)
-        for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
-            let series = points.filter { $0.sampler == sampler }
-            let color = ChartColor.palette(i)
+        for (sampler, color, series) in annealers(points) {
             chart.add(
                 .line(
                     series.map(\.length), series.map(\.comparison.softmax.kl), errors: series.map(\.comparison.softmaxKLError),
@@ -241,15 +239,21 @@ struct ForwardMapExperiment: RegisteredExperiment {
                 + "Sampling noise alone gives KL ≈ (K − 2)/(2n).", svg: chart.svg())
     }
 
-    /// One line with markers per annealer (not the Gibbs chains, which have no anneal length): `value`
-    /// ± `errors` against anneal length, in the palette's order of `Sampler.allCases`.
+    /// The annealers (not the Gibbs chains, which have no anneal length) with their points and
+    /// colours, the palette's in the order of `Sampler.allCases`.
+    func annealers(_ points: [Point]) -> [(sampler: Sampler, color: ChartColor, points: [Point])] {
+        Sampler.allCases.enumerated().filter { $0.element != .gibbs }.map { i, sampler in
+            (sampler, ChartColor.palette(i), points.filter { $0.sampler == sampler })
+        }
+    }
+
+    /// One line with markers per annealer: `value` ± `errors` against anneal length.
     func addAnnealerLines(_ chart: inout Chart, _ points: [Point], _ value: KeyPath<Point, Double>, errors: KeyPath<Point, Double>) {
-        for (i, sampler) in Sampler.allCases.enumerated() where sampler != .gibbs {
-            let series = points.filter { $0.sampler == sampler }
+        for (sampler, color, series) in annealers(points) {
             chart.add(
                 .line(
                     series.map(\.length), series.map { $0[keyPath: value] }, errors: series.map { $0[keyPath: errors] },
-                    label: sampler.title, color: ChartColor.palette(i), markers: true))
+                    label: sampler.title, color: color, markers: true))
         }
     }
 

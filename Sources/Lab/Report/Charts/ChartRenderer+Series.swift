@@ -147,12 +147,10 @@ extension ChartRenderer {
         case .square:
             let s = r * 0.9
             return "M\(n(x - s)) \(n(y - s))h\(n(2 * s))v\(n(2 * s))h\(n(-2 * s))Z"
-        case .triangleUp:
-            let s = r * 1.2
-            return "M\(n(x)) \(n(y - s))L\(n(x + s)) \(n(y + s * 0.8))L\(n(x - s)) \(n(y + s * 0.8))Z"
-        case .triangleDown:
-            let s = r * 1.2
-            return "M\(n(x)) \(n(y + s))L\(n(x + s)) \(n(y - s * 0.8))L\(n(x - s)) \(n(y - s * 0.8))Z"
+        case .triangleUp, .triangleDown:
+            // The apex s = 1.2·r from the centre (SVG's y grows downwards), the base 0.8·s on the other side.
+            let s = r * 1.2, apex = shape == .triangleUp ? -s : s
+            return "M\(n(x)) \(n(y + apex))L\(n(x + s)) \(n(y - apex * 0.8))L\(n(x - s)) \(n(y - apex * 0.8))Z"
         case .diamond:
             let s = r * 1.25
             return "M\(n(x)) \(n(y - s))L\(n(x + s)) \(n(y))L\(n(x)) \(n(y + s))L\(n(x - s)) \(n(y))Z"

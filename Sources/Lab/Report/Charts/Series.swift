@@ -100,9 +100,11 @@ public struct Series: Sendable {
     /// A line through (xs[i], ys[i]) in order, optionally with markers and error bars.
     public static func line(
         _ xs: [Double], _ ys: [Double], errors: [Double]? = nil, label: String? = nil,
-        color: ChartColor? = nil, dash: Dash = .solid, markers: Bool = false
+        color: ChartColor? = nil, dash: Dash = .solid, markers: Bool = false, lineWidth: Double = 1.6
     ) -> Series {
-        Series(kind: .points(zipPoints(xs, ys, errors, nil), markers: markers, line: true), label: label, color: color, dash: dash)
+        Series(
+            kind: .points(zipPoints(xs, ys, errors, nil), markers: markers, line: true), label: label, color: color, dash: dash,
+            lineWidth: lineWidth)
     }
 
     /// A fitted curve, drawn dashed in the colour of the data before it. Label it with the fit

@@ -16,10 +16,8 @@ extension QSFTrainingRules {
             + "r + 2σ < 40% → contradicted. Otherwise inconclusive",
         measuring: [Key.hamiltonianVsQSF, Key.hamiltonianMeanDifference, Key.blownUpWindows(.hamiltonian), Key.blownUpWindows(.qsf)]
     ) { e in
-        if let smoke = smokeGuard(e) { return smoke }
-        if let diverged = divergenceGuard([.qsf, .hamiltonian], e) { return diverged }
         let r: Measurement
-        switch read([Key.hamiltonianVsQSF], in: e) {
+        switch read([Key.hamiltonianVsQSF], comparing: [.qsf, .hamiltonian], in: e) {
         case .found(let m): r = m[0];
         case .unusable(let why): return why
         }

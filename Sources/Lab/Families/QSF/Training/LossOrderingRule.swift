@@ -21,11 +21,9 @@ extension QSFTrainingRules {
             Key.unannealedVsTransformer, Key.qsfVsTransformer3x, Key.parametersRatio,
         ]
     ) { e in
-        if let smoke = smokeGuard(e) { return smoke }
-        if let diverged = divergenceGuard([.qsf, .koopman, .fnet, .transformer], e) { return diverged }
         let decided = [Key.qsfVsTransformer, Key.koopmanVsTransformer, Key.fnetVsTransformer, Key.fnetVsKoopman, Key.fnetVsQSF]
         let m: [Measurement]
-        switch read(decided, in: e) {
+        switch read(decided, comparing: [.qsf, .koopman, .fnet, .transformer], in: e) {
         case .found(let v): m = v;
         case .unusable(let why): return why
         }

@@ -29,6 +29,14 @@ enum QSFTrainingRules {
         return .found(found)
     }
 
+    /// `read(keys, in:)` for a rule comparing trained `stages`: unusable at smoke scale
+    /// (`smokeGuard`) and when one of the stages diverged (`divergenceGuard`).
+    static func read(_ keys: [MeasurementKey], comparing stages: [QSFStage], in evidence: Evidence) -> Reading {
+        if let smoke = smokeGuard(evidence) { return .unusable(smoke) }
+        if let diverged = divergenceGuard(stages, evidence) { return .unusable(diverged) }
+        return read(keys, in: evidence)
+    }
+
     /// Smoke scale trains for seconds: no loss or speed comparison is decided there.
     static func smokeGuard(_ evidence: Evidence) -> Verdict? {
         evidence.scale == .smoke ? .inconclusive("smoke scale trains for seconds; the comparison needs quick scale or larger") : nil

@@ -16,10 +16,8 @@ extension QSFTrainingRules {
             + "or Stage IV/Stage III − \(NumberText.of(throughputContradiction))σ ≥ 0.95 (Bonferroni over 2); inconclusive when an interval straddles its threshold",
         measuring: [Key.qsfThroughput, Key.hamiltonianThroughput]
     ) { e in
-        if let smoke = smokeGuard(e) { return smoke }
-        if let diverged = divergenceGuard([.qsf, .hamiltonian, .transformer], e) { return diverged }
         let a: Measurement, b: Measurement
-        switch read([Key.qsfThroughput, Key.hamiltonianThroughput], in: e) {
+        switch read([Key.qsfThroughput, Key.hamiltonianThroughput], comparing: [.qsf, .hamiltonian, .transformer], in: e) {
         case .found(let m): (a, b) = (m[0], m[1])
         case .unusable(let why): return why
         }

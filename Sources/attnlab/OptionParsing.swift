@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+
+// Checks and parsers that several subcommands' options share. Every error names the option and
+// says what it expects.
+
+/// Throws a `ValidationError` naming the first of `options` whose value is not positive.
+func requirePositive(_ options: KeyValuePairs<String, Int>) throws {
+    for (name, value) in options where value <= 0 {
+        throw ValidationError("\(name) must be positive, got \(value)")
+    }
+}
+
+/// The comma-separated items of option `name`'s `text`, each trimmed of spaces and read by
+/// `parse`; an empty list, or an item `parse` rejects (nil), is an error saying what the option
+/// `expects` ("positive integers").
+func parseCommaSeparated<T>(_ text: String, option name: String, expects: String, _ parse: (String) -> T?) throws -> [T] {
+    let values = text.split(separator: ",").map { parse($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+        throw ValidationError("\(name) expects comma-separated \(expects), got '\(text)'")
+    }
+    return values.map { $0! }
+}
+
+/// A comma-separated list of finite numbers (each > 0 when `positive`) for option `name`.
+func parseDoubles(_ text: String, option name: String, positive: Bool = false) throws -> [Double] {
+    try parseCommaSeparated(text, option: name, expects: positive ? "positive numbers" : "numbers") {
+        Double($0).flatMap { $0.isFinite && (!positive || $0 > 0) ? $0 : nil }
+    }
+}
+
+/// A comma-separated list of positive integers for `option`.
+func parseList(_ text: String, option: String) throws -> [Int] {
+    try parseCommaSeparated(text, option: option, expects: "positive integers") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+}
