@@ -56,6 +56,16 @@ void alab_set_sgemm_backend(int backend);
 void alab_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, const float *a, long lda,
                 const float *b, long ldb, float beta, float *c, long ldc);
 
+/// C (32 × 32) = op(A)·op(B) (+ C when beta is 1) for k = 32 by an AVX-512 kernel (small_gemm.c);
+/// returns 0 without touching C when this CPU lacks AVX-512, the kernel is switched off, or beta
+/// is neither 0 nor 1. alab_sgemm calls it for such products when alpha is 1.
+int alab_sgemm_small32(int trans_a, int trans_b, const float *a, long lda, const float *b, long ldb, float beta,
+                       float *c, long ldc);
+
+/// Switches the 32 × 32 × 32 kernel on (the default) or off for the whole process (tests
+/// compare it with oneDNN). Do not call while GEMMs run.
+void alab_sgemm_small_kernels(int on);
+
 /// One shape's line of the sgemm profile: calls and the calling threads' CPU seconds.
 typedef struct {
     long m, n, k;

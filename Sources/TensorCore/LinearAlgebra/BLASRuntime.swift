@@ -71,7 +71,9 @@ public enum BLASRuntime {
     private static let gemmThreads = LockedValue(Parallel.defaultThreads)
 
     /// Runs `body` with every single-precision GEMM counted by shape: calls and the calling
-    /// threads' CPU seconds (each call reads its thread's CPU clock twice). For finding the
+    /// threads' CPU seconds (each call reads its thread's CPU clock twice, which charges it about
+    /// one clock read, ≈ 0.24 µs on the Xeon of docs/BENCHMARKS.md: it matters only for calls
+    /// of a few µs, such as linear attention's 32 × 32 × 32 products). For finding the
     /// products that run slowly inside a training step, where a sampling profiler sees only
     /// oneDNN's unsymbolised JIT code. Do not nest or run two at once.
     public static func profilingSGEMMs<R>(_ body: () throws -> R) rethrows -> (R, [GEMMProfileRow]) {
