@@ -19,8 +19,7 @@ extension AttnLab.Bench {
             abstract: "sgemm/dgemm GFLOP/s of the BLAS in use, beside the CPU's nominal peak and OpenBLAS's generic kernel."
         )
 
-        @Flag(help: "Print the results as JSON.")
-        var json = false
+        @OptionGroup var output: JSONOutput
 
         @Option(help: "Comma-separated matrix sizes.")
         var sizes = "256,512,1024,2048"
@@ -36,8 +35,8 @@ extension AttnLab.Bench {
             benchmark.sizes = try parseList(sizes, option: "--sizes")
             benchmark.threadCounts = try parseList(threads, option: "--threads")
             benchmark.compareGeneric = generic
-            let report = try benchmark.run(progress: progressLines(quiet: json))
-            try printReport(report, json: json, table: GemmBenchmark.table)
+            let report = try benchmark.run(progress: output.progress)
+            try output.print(report, table: GemmBenchmark.table)
         }
     }
 }

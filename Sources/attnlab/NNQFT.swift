@@ -32,7 +32,7 @@ extension AttnLab {
         @Option(help: "Embedding: per-head (redrawn per head and draw), shared (per draw), fixed.") var embedding = "per-head"
         @Option(help: "Sampler: gram (exact reparametrisation) or weights (literal matrices).") var sampler = "gram"
         @Option(name: .customLong("floor-replicas"), help: "Gaussian replicas for the noise floor (0 skips it).") var floorReplicas = 2
-        @Flag(help: "Print the results as JSON.") var json = false
+        @OptionGroup var output: JSONOutput
 
         func validate() throws {
             _ = try makeOptions()
@@ -77,8 +77,8 @@ extension AttnLab {
 
         func run() throws {
             let scan = NNQFTScan(options: try makeOptions())
-            let report = scan.run(progress: progressLines(quiet: json))
-            try printReport(report, json: json, table: NNQFTScan.table)
+            let report = scan.run(progress: output.progress)
+            try output.print(report, table: NNQFTScan.table)
         }
     }
 }

@@ -22,8 +22,9 @@ private func parseNames<T>(_ text: String, option name: String, kind: String, kn
     }
 }
 
-/// The last two options of every `qpf` subcommand.
-struct SeedAndFormat: ParsableArguments {
+/// The last two options of every `qpf` subcommand (its `--json` has its own help text, so it is not
+/// `JSONOutput`'s).
+struct SeedAndFormat: ParsableArguments, ReportFormat {
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
     @Flag(help: "Print JSON instead of a table.")
@@ -72,8 +73,8 @@ extension AttnLab.QPF {
             guard threshold > 0 && threshold <= 1 else { throw ValidationError("--threshold must lie in (0, 1]") }
             guard beta > 0, gamma > 0, lambda >= 0 else { throw ValidationError("--beta and --gamma must be positive, --lambda ≥ 0") }
             (o.seeds, o.overlapThreshold, o.regularization, o.seed) = (seeds, threshold, lambda, output.seed)
-            let report = QPFTools.memory(o, progress: progressLines(quiet: output.json))
-            try printReport(report, json: output.json, table: QPFTools.table)
+            let report = QPFTools.memory(o, progress: output.progress)
+            try output.print(report, table: QPFTools.table)
         }
     }
 
@@ -109,7 +110,7 @@ extension AttnLab.QPF {
             o.fields = try parseDoubles(fields, option: "--fields", positive: true)
             (o.spins, o.couplingStrength, o.gapRange, o.duration, o.seed) = (spins, coupling, gapMin...gapMax, duration, output.seed)
             let report = try QPFTools.leakage(o)
-            try printReport(report, json: output.json, table: QPFTools.table)
+            try output.print(report, table: QPFTools.table)
         }
     }
 
@@ -155,8 +156,8 @@ extension AttnLab.QPF {
             o.lengths = try parseDoubles(lengths, option: "--lengths", positive: true)
             (o.channels, o.maxGap, o.penalty, o.beta, o.initialField) = (channels, maxGap, penalty, beta, field)
             (o.slices, o.samples, o.bootstrap, o.seed) = (slices, samples, bootstrap, output.seed)
-            let report = QPFTools.forwardMap(o, progress: progressLines(quiet: output.json))
-            try printReport(report, json: output.json, table: QPFTools.table)
+            let report = QPFTools.forwardMap(o, progress: output.progress)
+            try output.print(report, table: QPFTools.table)
         }
     }
 }
