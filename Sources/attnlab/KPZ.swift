@@ -42,8 +42,7 @@ extension AttnLab.KPZ {
         @Option(help: "Recording times per decade (log-spaced).")
         var perDecade: Int = 12
 
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 1
+        @OptionGroup var random: RandomSeed
 
         @Option(help: "Output file (.npy or .csv).")
         var out: String
@@ -67,7 +66,7 @@ extension AttnLab.KPZ {
         func run() throws {
             let times = GrowthModel.recordingTimes(upTo: time, perDecade: perDecade)
             let start = Date()
-            let fields = growth.model.simulate(length: length, times: times, realisations: samples, rng: SeededRNG(seed: seed))
+            let fields = growth.model.simulate(length: length, times: times, realisations: samples, rng: SeededRNG(seed: random.seed))
             let url = URL(fileURLWithPath: out)
             try HeightFieldFile.write(fields, to: url, float32: float32)
             let seconds = Date().timeIntervalSince(start)
@@ -168,8 +167,7 @@ extension AttnLab.KPZ {
         @Option(help: "Scale: smoke, quick, small or paper.")
         var scale: String = "quick"
 
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 1
+        @OptionGroup var random: RandomSeed
 
         @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
         var detail = false
@@ -181,7 +179,7 @@ extension AttnLab.KPZ {
         func run() throws {
             let protocolRun = SurfaceGrowthProtocol(model: growth.model, scale: Scale(rawValue: scale)!)
             let start = Date()
-            let result = try protocolRun.run(rng: SurfaceGrowthProtocol.generator(for: growth.model, seed: seed))
+            let result = try protocolRun.run(rng: SurfaceGrowthProtocol.generator(for: growth.model, seed: random.seed))
             print("\(growth.model.displayName) — \(protocolRun.description)")
             print(SurfaceScalingSummary.text(result, expected: growth.model.exponents, detail: detail))
             print(String(format: "(%.1f s)", Date().timeIntervalSince(start)))

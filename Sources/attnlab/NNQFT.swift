@@ -25,7 +25,7 @@ extension AttnLab {
         @Option(help: "Comma-separated head counts N_h.") var heads = "1,2,4,8,16"
         @Option(help: "Draws per grid point (≥ 10⁵ for the claims).") var draws = 100_000
         @Option(help: "Jackknife blocks.") var blocks = 100
-        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @OptionGroup var random: RandomSeed
         @Option(help: "Worker threads (results do not depend on it).") var threads = 2
         @Option(name: .customLong("logit-scale"), help: "β = σ_Q σ_K, the logits' standard deviation.") var logitScale = 1.0
         @Option(name: .customLong("value-scale"), help: "σ_V.") var valueScale = 1.0
@@ -56,7 +56,7 @@ extension AttnLab {
             o.heads = try parseList(heads, option: "--heads")
             o.draws = draws
             o.blocks = blocks
-            o.seed = seed
+            o.seed = random.seed
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
             o.threads = threads
             o.logitScale = logitScale

@@ -1,8 +1,15 @@
 import ArgumentParser
 import Foundation
 
-// Checks and parsers that several subcommands' options share. Every error names the option and
+// Options, checks and parsers that several subcommands share. Every error names the option and
 // says what it expects.
+
+/// `--seed` of the commands that draw from one seeded generator (`kpz simulate`, `kpz validate`,
+/// `kuramoto simulate`, `nnqft`, `propagator`, the `qpf` subcommands).
+struct RandomSeed: ParsableArguments {
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+}
 
 /// Throws a `ValidationError` naming the first of `options` whose value is not positive.
 func requirePositive(_ options: KeyValuePairs<String, Int>) throws {

@@ -25,10 +25,11 @@ private func parseNames<T>(_ text: String, option name: String, kind: String, kn
 /// The last two options of every `qpf` subcommand (its `--json` has its own help text, so it is not
 /// `JSONOutput`'s).
 struct SeedAndFormat: ParsableArguments, ReportFormat {
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 1
+    @OptionGroup var random: RandomSeed
     @Flag(help: "Print JSON instead of a table.")
     var json = false
+
+    var seed: UInt64 { random.seed }
 }
 
 extension AttnLab.QPF {
