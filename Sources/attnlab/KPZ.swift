@@ -112,8 +112,7 @@ extension AttnLab.KPZ {
         @Option(help: "Jackknife groups.")
         var groups: Int = 32
 
-        @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
-        var detail = false
+        @OptionGroup var output: ScalingDetail
 
         func validate() throws {
             guard groups >= 2 else { throw ValidationError("--groups expects an integer ≥ 2 (jackknife groups), got \(groups)") }
@@ -153,7 +152,7 @@ extension AttnLab.KPZ {
             }
             let result = try SurfaceScaling.analyze(bySize.keys.sorted().map { bySize[$0]! }, options: options)
             print("")
-            print(SurfaceScalingSummary.text(result, detail: detail))
+            print(SurfaceScalingSummary.text(result, detail: output.detail))
         }
     }
 
@@ -169,8 +168,7 @@ extension AttnLab.KPZ {
 
         @OptionGroup var random: RandomSeed
 
-        @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
-        var detail = false
+        @OptionGroup var output: ScalingDetail
 
         func validate() throws {
             guard Scale(rawValue: scale) != nil else { throw ValidationError("--scale must be smoke, quick, small or paper, got '\(scale)'") }
@@ -181,7 +179,7 @@ extension AttnLab.KPZ {
             let start = Date()
             let result = try protocolRun.run(rng: SurfaceGrowthProtocol.generator(for: growth.model, seed: random.seed))
             print("\(growth.model.displayName) — \(protocolRun.description)")
-            print(SurfaceScalingSummary.text(result, expected: growth.model.exponents, detail: detail))
+            print(SurfaceScalingSummary.text(result, expected: growth.model.exponents, detail: output.detail))
             print(String(format: "(%.1f s)", Date().timeIntervalSince(start)))
         }
     }
@@ -200,6 +198,12 @@ struct GrowthModelOption: ParsableArguments {
             throw ValidationError("--model must be one of \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
         }
     }
+}
+
+/// `--detail` of `kpz analyze`, `kpz validate` and `kpz attention`.
+struct ScalingDetail: ParsableArguments {
+    @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
+    var detail = false
 }
 
 /// "a:b" → a...b for a window option: both finite, 0 < a < b (fits are on log axes).
