@@ -171,7 +171,7 @@ extension AttnLab.KPZ {
         @OptionGroup var output: ScalingDetail
 
         func validate() throws {
-            guard Scale(rawValue: scale) != nil else { throw ValidationError("--scale must be smoke, quick, small or paper, got '\(scale)'") }
+            _ = try parseScale(scale)
         }
 
         func run() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lab
 
 // Options, checks and parsers that several subcommands share. Every error names the option and
 // says what it expects.
@@ -34,6 +35,14 @@ func parseDoubles(_ text: String, option name: String, positive: Bool = false) t
     try parseCommaSeparated(text, option: name, expects: positive ? "positive numbers" : "numbers") {
         Double($0).flatMap { $0.isFinite && (!positive || $0 > 0) ? $0 : nil }
     }
+}
+
+/// The scale `--scale` names: smoke, quick, small or paper.
+func parseScale(_ text: String) throws -> Scale {
+    guard let scale = Scale(rawValue: text) else {
+        throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+    }
+    return scale
 }
 
 /// A comma-separated list of positive integers for `option`.
