@@ -47,7 +47,7 @@ extension AttnLab.Bench {
             abstract: "Training tokens/s of an architecture on reference configuration A or B, with model GFLOP/s and the fraction of measured sgemm."
         )
 
-        @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(help: "Architecture: \(choices(Architecture.self)).")
         var arch = "transformer"
 
         @Option(help: "Reference configuration: A or B.")
@@ -87,9 +87,7 @@ extension AttnLab.Bench {
         var shape: TrainingBenchmark.Shape { config.uppercased() == "A" ? .a : .b }
 
         func validate() throws {
-            guard Architecture(rawValue: arch) != nil else {
-                throw ValidationError("--arch must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), got '\(arch)'")
-            }
+            let _: Architecture = try parseChoice(arch, option: "--arch")
             guard ["A", "B"].contains(config.uppercased()) else { throw ValidationError("--config must be A or B, got '\(config)'") }
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
             let batch = shape.batchSize

@@ -347,9 +347,7 @@ struct RunCorpusOptions: ParsableArguments {
         if data != nil && corpus != nil { throw ValidationError("--data and --corpus exclude each other: name a prepared folder or a text file") }
         if let format {
             guard corpus != nil else { throw ValidationError("--format describes --corpus FILE; it has no effect without it") }
-            guard Corpus.Format(rawValue: format) != nil else {
-                throw ValidationError("--format expects one of \(Corpus.Format.allCases.map(\.rawValue).joined(separator: ", ")), got '\(format)'")
-            }
+            let _: Corpus.Format = try parseChoice(format, option: "--format")
         }
         if let data {
             var isDirectory: ObjCBool = false

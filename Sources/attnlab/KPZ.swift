@@ -187,16 +187,14 @@ extension AttnLab.KPZ {
 
 /// `--model` of `kpz simulate` and `kpz validate`.
 struct GrowthModelOption: ParsableArguments {
-    @Option(name: .customLong("model"), help: "Growth model: \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .customLong("model"), help: "Growth model: \(choices(GrowthModel.self)).")
     var name: String = "kpz"
 
     /// The model `--model` names (checked by `validate`).
     var model: GrowthModel { GrowthModel(rawValue: name)! }
 
     func validate() throws {
-        guard GrowthModel(rawValue: name) != nil else {
-            throw ValidationError("--model must be one of \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
-        }
+        let _: GrowthModel = try parseChoice(name, option: "--model")
     }
 }
 

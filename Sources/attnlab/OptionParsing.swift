@@ -37,12 +37,28 @@ func parseDoubles(_ text: String, option name: String, positive: Bool = false) t
     }
 }
 
+/// The names of `T`'s cases, comma-separated, for help texts and errors ("smoke, quick, small, paper").
+func choices<T: CaseIterable & RawRepresentable>(_ type: T.Type) -> String where T.RawValue == String {
+    T.allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+/// The case of `T` that option `name`'s `text` names; any other text is an error listing the cases.
+func parseChoice<T: CaseIterable & RawRepresentable>(_ text: String, option name: String) throws -> T where T.RawValue == String {
+    guard let value = T(rawValue: text) else { throw ValidationError("\(name) expects one of \(choices(T.self)), got '\(text)'") }
+    return value
+}
+
 /// The scale `--scale` names: smoke, quick, small or paper.
-func parseScale(_ text: String) throws -> Scale {
-    guard let scale = Scale(rawValue: text) else {
-        throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+func parseScale(_ text: String) throws -> Scale { try parseChoice(text, option: "--scale") }
+
+/// The comma-separated names of option `name`, each trimmed of spaces and read by `parse`; a name
+/// `parse` rejects (nil) is an error naming the option, the `kind` of name and the `known` ones.
+func parseNames<T>(_ text: String, option name: String, kind: String, known: String, _ parse: (String) -> T?) throws -> [T] {
+    try text.split(separator: ",").map { item in
+        let item = item.trimmingCharacters(in: .whitespaces)
+        guard let value = parse(item) else { throw ValidationError("\(name): unknown \(kind) '\(item)'; expected \(known)") }
+        return value
     }
-    return scale
 }
 
 /// A comma-separated list of positive integers for `option`.

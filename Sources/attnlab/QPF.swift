@@ -13,15 +13,6 @@ extension AttnLab {
     }
 }
 
-/// Parses a comma-separated list of names for option `name`, each by `parse`; an unknown one is an
-/// error naming the option, the `kind` of name and the `known` ones.
-private func parseNames<T>(_ text: String, option name: String, kind: String, known: String, _ parse: (String) -> T?) throws -> [T] {
-    try text.split(separator: ",").map { item in
-        guard let value = parse(String(item)) else { throw ValidationError("\(name): unknown \(kind) '\(item)' (\(known))") }
-        return value
-    }
-}
-
 /// The last two options of every `qpf` subcommand (its `--json` has its own help text, so it is not
 /// `JSONOutput`'s).
 struct SeedAndFormat: ParsableArguments, ReportFormat {
