@@ -19,8 +19,7 @@ extension AttnLab.Bench {
             abstract: "sgemm/dgemm GFLOP/s of the BLAS in use, beside the CPU's nominal peak and OpenBLAS's generic kernel."
         )
 
-        @Flag(help: "Print the results as JSON.")
-        var json = false
+        @OptionGroup var output: JSONOutput
 
         @Option(help: "Comma-separated matrix sizes.")
         var sizes = "256,512,1024,2048"
@@ -36,8 +35,8 @@ extension AttnLab.Bench {
             benchmark.sizes = try parseList(sizes, option: "--sizes")
             benchmark.threadCounts = try parseList(threads, option: "--threads")
             benchmark.compareGeneric = generic
-            let report = try benchmark.run(progress: progressLines(quiet: json))
-            try printReport(report, json: json, table: GemmBenchmark.table)
+            let report = try benchmark.run(progress: output.progress)
+            try output.print(report, table: GemmBenchmark.table)
         }
     }
 }
@@ -48,7 +47,7 @@ extension AttnLab.Bench {
             abstract: "Training tokens/s of an architecture on reference configuration A or B, with model GFLOP/s and the fraction of measured sgemm."
         )
 
-        @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(help: "Architecture: \(choices(Architecture.self)).")
         var arch = "transformer"
 
         @Option(help: "Reference configuration: A or B.")
@@ -93,9 +92,7 @@ extension AttnLab.Bench {
         var shape: TrainingBenchmark.Shape { config.uppercased() == "A" ? .a : .b }
 
         func validate() throws {
-            guard Architecture(rawValue: arch) != nil else {
-                throw ValidationError("--arch must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), got '\(arch)'")
-            }
+            let _: Architecture = try parseChoice(arch, option: "--arch")
             guard ["A", "B"].contains(config.uppercased()) else { throw ValidationError("--config must be A or B, got '\(config)'") }
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
             let batch = shape.batchSize

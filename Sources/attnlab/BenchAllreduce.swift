@@ -21,8 +21,7 @@ extension AttnLab.Bench {
         @Option(help: "Timed calls per size.")
         var repeats = 20
 
-        @Flag(help: "Print the results as JSON.")
-        var json = false
+        @OptionGroup var output: JSONOutput
 
         struct Row: Codable {
             var floats: Int
@@ -69,14 +68,12 @@ extension AttnLab.Bench {
                     Row(
                         floats: n, bytes: bytes, medianSeconds: median, algorithmGBps: algorithm,
                         busGBps: algorithm * 2 * Double(group.size - 1) / Double(group.size)))
-                if group.rank == 0 && !json {
-                    printError("\(n) floats: \(String(format: "%.1f", median * 1e6)) µs")
-                }
+                if group.rank == 0 { output.progress("\(n) floats: \(String(format: "%.1f", median * 1e6)) µs") }
             }
             guard group.rank == 0 else { return }
             let (alpha, beta) = Self.fit(rows)
             let report = Report(ranks: group.size, rows: rows, alphaSeconds: alpha, betaSecondsPerByte: beta)
-            try printReport(report, json: json, table: Self.table)
+            try output.print(report, table: Self.table)
         }
 
         /// Least-squares α, β of t = α + β·bytes.

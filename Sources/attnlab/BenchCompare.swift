@@ -41,25 +41,19 @@ extension AttnLab.Bench {
                 (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                 ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
             var comparison = TrainingComparison(executable: executable)
-            comparison.shapes = try configs.split(separator: ",").map { name in
-                switch name.trimmingCharacters(in: .whitespaces).uppercased() {
-                case "A": return .a
-                case "B": return .b
-                default: throw ValidationError("--configs expects A and/or B, got '\(name)'")
+            comparison.shapes = try parseNames(configs, option: "--configs", kind: "config", known: "A, B") { name in
+                switch name.uppercased() {
+                case "A": .a
+                case "B": .b
+                default: nil
                 }
             }
-            comparison.architectures = try archs.split(separator: ",").map { name in
-                guard let arch = Architecture(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--archs: unknown architecture '\(name)'; expected \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return arch
+            comparison.architectures = try parseNames(archs, option: "--archs", kind: "architecture", known: choices(Architecture.self)) {
+                Architecture(rawValue: $0)
             }
-            comparison.referenceMixings = try mixings.split(separator: ",").map { name in
-                let m = name.trimmingCharacters(in: .whitespaces)
-                guard ["sdpa", "manual", "linear"].contains(m) else {
-                    throw ValidationError("--mixings expects sdpa, manual, linear; got '\(m)'")
-                }
-                return m
+            let mixingNames = ["sdpa", "manual", "linear"]
+            comparison.referenceMixings = try parseNames(mixings, option: "--mixings", kind: "mixing", known: mixingNames.joined(separator: ", ")) {
+                mixingNames.contains($0) ? $0 : nil
             }
             guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
             comparison.timedSteps = steps

@@ -15,7 +15,7 @@ extension AttnLab.Bench {
         @Option(help: "d_k (= d_v).") var dk = 16
         @Option(help: "Comma-separated thread counts for attnlab.") var threads = "1,2"
         @Option(help: "The script that runs the numpy reference.") var reference = "benchmarks/nnqft/run-reference.sh"
-        @Flag(help: "Print the results as JSON.") var json = false
+        @OptionGroup var output: JSONOutput
 
         func run() throws {
             var bench = NNQFTBenchmark()
@@ -28,8 +28,8 @@ extension AttnLab.Bench {
             bench.referenceDraws = referenceDraws
             bench.threadCounts = try parseList(threads, option: "--threads")
             bench.referenceScript = reference
-            let report = bench.run(progress: progressLines(quiet: json))
-            try printReport(report, json: json, table: NNQFTBenchmark.table)
+            let report = bench.run(progress: output.progress)
+            try output.print(report, table: NNQFTBenchmark.table)
         }
     }
 }

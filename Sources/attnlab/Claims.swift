@@ -70,11 +70,7 @@ extension AttnLab.Claims {
         @Option(help: "How big the experiments run: smoke, quick, small or paper. (default: quick)")
         var scale: String?
 
-        @Option(help: "Master random seed. (default: 1)")
-        var seed: UInt64?
-
-        @Option(help: "Run directory to create (must not exist or be empty).")
-        var out: String?
+        @OptionGroup var target: SeedAndRunDirectory
 
         @Option(help: "Repeat the run described by a run directory's config.json (scale and seed can be overridden).")
         var config: String?
@@ -98,16 +94,14 @@ extension AttnLab.Claims {
             }
             if resume != nil {
                 let fixed = [
-                    ("--scale", scale != nil), ("--seed", seed != nil), ("--out", out != nil), ("--seeds", replication.seeds != nil),
+                    ("--scale", scale != nil), ("--seed", target.seed != nil), ("--out", target.out != nil), ("--seeds", replication.seeds != nil),
                     ("--threads", replication.threads != nil), ("--data", corpus.data != nil), ("--corpus", corpus.corpus != nil),
                 ]
                 if let (option, _) = fixed.first(where: { $0.1 }) {
                     throw ValidationError("--resume continues the run as its config.json describes it; \(option) cannot change it")
                 }
             }
-            if let scale, Scale(rawValue: scale) == nil {
-                throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(scale)'")
-            }
+            if let scale { _ = try parseScale(scale) }
         }
 
         func run() throws {
@@ -133,18 +127,18 @@ extension AttnLab.Claims {
                 let scale = scale.flatMap(Scale.init(rawValue:)) ?? loaded.scale
                 // A repeated run keeps the seeds and threads that fixed its numbers unless told otherwise.
                 configuration = replication.configuration(
-                    scale: scale, seed: seed ?? loaded.seed, plan: plan, all: loaded.all,
+                    scale: scale, seed: target.seed ?? loaded.seed, plan: plan, all: loaded.all,
                     defaultSeeds: loaded.seeds, defaultThreads: loaded.threadsPerExperiment)
                 // …and the corpus, checked to be the same bytes, unless another one is named.
                 if corpusRequest == nil, let recorded = loaded.corpus { (corpusRequest, expectedCorpus) = (recorded.request, recorded) }
             } else {
                 plan = try RunPlan.resolve(claimIDs: ids, all: all)
                 configuration = replication.configuration(
-                    scale: scale.flatMap(Scale.init(rawValue:)) ?? .quick, seed: seed ?? 1,
+                    scale: scale.flatMap(Scale.init(rawValue:)) ?? .quick, seed: target.masterSeed,
                     plan: plan, all: all)
             }
             try executeRun(
-                plan: plan, configuration: configuration, out: out, isolation: replication.isolation,
+                plan: plan, configuration: configuration, out: target.out, isolation: replication.isolation,
                 corpus: corpusRequest, expectedCorpus: expectedCorpus)
         }
     }
@@ -263,6 +257,18 @@ func executeRun(
     return summary
 }
 
+/// The master seed of a claims run and the run directory it creates (`claims check`, `reproduce qsf`).
+struct SeedAndRunDirectory: ParsableArguments {
+    @Option(help: "Master random seed. (default: 1)")
+    var seed: UInt64?
+
+    @Option(help: "Run directory to create (must not exist or be empty).")
+    var out: String?
+
+    /// `--seed`, or 1 when it is not given.
+    var masterSeed: UInt64 { seed ?? 1 }
+}
+
 /// How a claims run replicates and schedules its experiments (`claims check`, `reproduce`).
 struct ReplicationOptions: ParsableArguments {
     @Option(
@@ -341,9 +347,7 @@ struct RunCorpusOptions: ParsableArguments {
         if data != nil && corpus != nil { throw ValidationError("--data and --corpus exclude each other: name a prepared folder or a text file") }
         if let format {
             guard corpus != nil else { throw ValidationError("--format describes --corpus FILE; it has no effect without it") }
-            guard Corpus.Format(rawValue: format) != nil else {
-                throw ValidationError("--format expects one of \(Corpus.Format.allCases.map(\.rawValue).joined(separator: ", ")), got '\(format)'")
-            }
+            let _: Corpus.Format = try parseChoice(format, option: "--format")
         }
         if let data {
             var isDirectory: ObjCBool = false

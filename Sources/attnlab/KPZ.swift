@@ -42,8 +42,7 @@ extension AttnLab.KPZ {
         @Option(help: "Recording times per decade (log-spaced).")
         var perDecade: Int = 12
 
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 1
+        @OptionGroup var random: RandomSeed
 
         @Option(help: "Output file (.npy or .csv).")
         var out: String
@@ -67,7 +66,7 @@ extension AttnLab.KPZ {
         func run() throws {
             let times = GrowthModel.recordingTimes(upTo: time, perDecade: perDecade)
             let start = Date()
-            let fields = growth.model.simulate(length: length, times: times, realisations: samples, rng: SeededRNG(seed: seed))
+            let fields = growth.model.simulate(length: length, times: times, realisations: samples, rng: SeededRNG(seed: random.seed))
             let url = URL(fileURLWithPath: out)
             try HeightFieldFile.write(fields, to: url, float32: float32)
             let seconds = Date().timeIntervalSince(start)
@@ -113,8 +112,7 @@ extension AttnLab.KPZ {
         @Option(help: "Jackknife groups.")
         var groups: Int = 32
 
-        @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
-        var detail = false
+        @OptionGroup var output: ScalingDetail
 
         func validate() throws {
             guard groups >= 2 else { throw ValidationError("--groups expects an integer ≥ 2 (jackknife groups), got \(groups)") }
@@ -154,7 +152,7 @@ extension AttnLab.KPZ {
             }
             let result = try SurfaceScaling.analyze(bySize.keys.sorted().map { bySize[$0]! }, options: options)
             print("")
-            print(SurfaceScalingSummary.text(result, detail: detail))
+            print(SurfaceScalingSummary.text(result, detail: output.detail))
         }
     }
 
@@ -168,22 +166,20 @@ extension AttnLab.KPZ {
         @Option(help: "Scale: smoke, quick, small or paper.")
         var scale: String = "quick"
 
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 1
+        @OptionGroup var random: RandomSeed
 
-        @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
-        var detail = false
+        @OptionGroup var output: ScalingDetail
 
         func validate() throws {
-            guard Scale(rawValue: scale) != nil else { throw ValidationError("--scale must be smoke, quick, small or paper, got '\(scale)'") }
+            _ = try parseScale(scale)
         }
 
         func run() throws {
             let protocolRun = SurfaceGrowthProtocol(model: growth.model, scale: Scale(rawValue: scale)!)
             let start = Date()
-            let result = try protocolRun.run(rng: SurfaceGrowthProtocol.generator(for: growth.model, seed: seed))
+            let result = try protocolRun.run(rng: SurfaceGrowthProtocol.generator(for: growth.model, seed: random.seed))
             print("\(growth.model.displayName) — \(protocolRun.description)")
-            print(SurfaceScalingSummary.text(result, expected: growth.model.exponents, detail: detail))
+            print(SurfaceScalingSummary.text(result, expected: growth.model.exponents, detail: output.detail))
             print(String(format: "(%.1f s)", Date().timeIntervalSince(start)))
         }
     }
@@ -191,17 +187,21 @@ extension AttnLab.KPZ {
 
 /// `--model` of `kpz simulate` and `kpz validate`.
 struct GrowthModelOption: ParsableArguments {
-    @Option(name: .customLong("model"), help: "Growth model: \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .customLong("model"), help: "Growth model: \(choices(GrowthModel.self)).")
     var name: String = "kpz"
 
     /// The model `--model` names (checked by `validate`).
     var model: GrowthModel { GrowthModel(rawValue: name)! }
 
     func validate() throws {
-        guard GrowthModel(rawValue: name) != nil else {
-            throw ValidationError("--model must be one of \(GrowthModel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(name)'")
-        }
+        let _: GrowthModel = try parseChoice(name, option: "--model")
     }
+}
+
+/// `--detail` of `kpz analyze`, `kpz validate` and `kpz attention`.
+struct ScalingDetail: ParsableArguments {
+    @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
+    var detail = false
 }
 
 /// "a:b" → a...b for a window option: both finite, 0 < a < b (fits are on log axes).

@@ -25,8 +25,7 @@ extension AttnLab.KPZ {
         @Option(help: "Earliest step used in fits.")
         var earliestTime: Double?
 
-        @Flag(help: "Also print W(t), local slopes and C(r) of the largest size.")
-        var detail = false
+        @OptionGroup var output: ScalingDetail
 
         func validate() throws {
             if let w = growthWindow { _ = try parseRange(w, option: "--growth-window", unit: "steps") }
@@ -38,7 +37,7 @@ extension AttnLab.KPZ {
             var options = AttentionSurfaceCommand.defaultOptions
             if let w = growthWindow { options.growthWindow = try parseRange(w, option: "--growth-window", unit: "steps") }
             if let e = earliestTime { options.earliestTime = e }
-            print(try AttentionSurfaceCommand.report(run: run, options: options, detail: detail))
+            print(try AttentionSurfaceCommand.report(run: run, options: options, detail: output.detail))
         }
     }
 }

@@ -28,7 +28,7 @@ extension AttnLab.Kuramoto {
         @Option(help: "Transient discarded (time units).") var transient = 100.0
         @Option(help: "Averaging time after the transient.") var duration = 200.0
         @Flag(help: "Use the regular quantiles of the distribution as frequencies instead of random draws.") var regular = false
-        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @OptionGroup var random: RandomSeed
 
         func validate() throws {
             guard ["lorentzian", "gaussian", "uniform"].contains(distribution) else {
@@ -54,7 +54,7 @@ extension AttnLab.Kuramoto {
             let ks = try couplings.map(parseCouplings) ?? [0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2, 2.5, 3].map { $0 * g.criticalCoupling }
             let table = KuramotoTools.simulation(
                 distribution: g, oscillators: oscillators, couplings: ks, realisations: realisations,
-                timeStep: dt, transient: transient, duration: duration, regular: regular, seed: seed)
+                timeStep: dt, transient: transient, duration: duration, regular: regular, seed: random.seed)
             printTable(table)
         }
     }

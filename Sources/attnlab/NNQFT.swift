@@ -25,14 +25,14 @@ extension AttnLab {
         @Option(help: "Comma-separated head counts N_h.") var heads = "1,2,4,8,16"
         @Option(help: "Draws per grid point (≥ 10⁵ for the claims).") var draws = 100_000
         @Option(help: "Jackknife blocks.") var blocks = 100
-        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @OptionGroup var random: RandomSeed
         @Option(help: "Worker threads (results do not depend on it).") var threads = 2
         @Option(name: .customLong("logit-scale"), help: "β = σ_Q σ_K, the logits' standard deviation.") var logitScale = 1.0
         @Option(name: .customLong("value-scale"), help: "σ_V.") var valueScale = 1.0
         @Option(help: "Embedding: per-head (redrawn per head and draw), shared (per draw), fixed.") var embedding = "per-head"
         @Option(help: "Sampler: gram (exact reparametrisation) or weights (literal matrices).") var sampler = "gram"
         @Option(name: .customLong("floor-replicas"), help: "Gaussian replicas for the noise floor (0 skips it).") var floorReplicas = 2
-        @Flag(help: "Print the results as JSON.") var json = false
+        @OptionGroup var output: JSONOutput
 
         func validate() throws {
             _ = try makeOptions()
@@ -56,7 +56,7 @@ extension AttnLab {
             o.heads = try parseList(heads, option: "--heads")
             o.draws = draws
             o.blocks = blocks
-            o.seed = seed
+            o.seed = random.seed
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
             o.threads = threads
             o.logitScale = logitScale
@@ -77,8 +77,8 @@ extension AttnLab {
 
         func run() throws {
             let scan = NNQFTScan(options: try makeOptions())
-            let report = scan.run(progress: progressLines(quiet: json))
-            try printReport(report, json: json, table: NNQFTScan.table)
+            let report = scan.run(progress: output.progress)
+            try output.print(report, table: NNQFTScan.table)
         }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Lab
 
@@ -26,6 +27,29 @@ func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
 /// Prints `report` as JSON when `json`, else as `table(report)`.
 func printReport<T: Encodable>(_ report: T, json: Bool, table: (T) -> String) throws {
     print(json ? String(decoding: try encodeJSON(report), as: UTF8.self) : table(report))
+}
+
+/// A command that prints its result as a table, or as JSON when asked (`json`); with JSON, standard
+/// error keeps only errors.
+protocol ReportFormat {
+    var json: Bool { get }
+}
+
+extension ReportFormat {
+    /// Progress lines on standard error, none when printing JSON.
+    var progress: @Sendable (String) -> Void { progressLines(quiet: json) }
+
+    /// Prints `report` as JSON when `json`, else as `table(report)`.
+    func print<T: Encodable>(_ report: T, table: (T) -> String) throws {
+        try printReport(report, json: json, table: table)
+    }
+}
+
+/// `--json` of the commands that print their results as a table or as JSON (`bench gemm`,
+/// `bench nnqft`, `bench allreduce`, `nnqft`).
+struct JSONOutput: ParsableArguments, ReportFormat {
+    @Flag(help: "Print the results as JSON.")
+    var json = false
 }
 
 /// A report table as plain text: its title, then the aligned columns.

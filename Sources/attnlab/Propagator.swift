@@ -33,8 +33,7 @@ extension AttnLab {
         @Option(help: "Euler–Maruyama steps (default: chosen so the scheme's bias is below 0.2 standard errors).")
         var steps: Int?
 
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 1
+        @OptionGroup var random: RandomSeed
 
         @Option(help: "SSE trajectories (0 skips the SSE).")
         var sseTrajectories = 2_000
@@ -67,7 +66,7 @@ extension AttnLab {
             report.koopmanNoise = sigmaK
             report.trajectories = trajectories
             report.steps = steps
-            report.seed = seed
+            report.seed = random.seed
             report.sseTrajectories = sseTrajectories
             if let checkpoint {
                 let layers = try KoopmanLayer.layers(of: try RunModels.loadModel(checkpoint: URL(fileURLWithPath: checkpoint)))

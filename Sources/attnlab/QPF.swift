@@ -13,21 +13,14 @@ extension AttnLab {
     }
 }
 
-/// Parses a comma-separated list of names for option `name`, each by `parse`; an unknown one is an
-/// error naming the option, the `kind` of name and the `known` ones.
-private func parseNames<T>(_ text: String, option name: String, kind: String, known: String, _ parse: (String) -> T?) throws -> [T] {
-    try text.split(separator: ",").map { item in
-        guard let value = parse(String(item)) else { throw ValidationError("\(name): unknown \(kind) '\(item)' (\(known))") }
-        return value
-    }
-}
-
-/// The last two options of every `qpf` subcommand.
-struct SeedAndFormat: ParsableArguments {
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 1
+/// The last two options of every `qpf` subcommand (its `--json` has its own help text, so it is not
+/// `JSONOutput`'s).
+struct SeedAndFormat: ParsableArguments, ReportFormat {
+    @OptionGroup var random: RandomSeed
     @Flag(help: "Print JSON instead of a table.")
     var json = false
+
+    var seed: UInt64 { random.seed }
 }
 
 extension AttnLab.QPF {
@@ -72,8 +65,8 @@ extension AttnLab.QPF {
             guard threshold > 0 && threshold <= 1 else { throw ValidationError("--threshold must lie in (0, 1]") }
             guard beta > 0, gamma > 0, lambda >= 0 else { throw ValidationError("--beta and --gamma must be positive, --lambda ≥ 0") }
             (o.seeds, o.overlapThreshold, o.regularization, o.seed) = (seeds, threshold, lambda, output.seed)
-            let report = QPFTools.memory(o, progress: progressLines(quiet: output.json))
-            try printReport(report, json: output.json, table: QPFTools.table)
+            let report = QPFTools.memory(o, progress: output.progress)
+            try output.print(report, table: QPFTools.table)
         }
     }
 
@@ -109,7 +102,7 @@ extension AttnLab.QPF {
             o.fields = try parseDoubles(fields, option: "--fields", positive: true)
             (o.spins, o.couplingStrength, o.gapRange, o.duration, o.seed) = (spins, coupling, gapMin...gapMax, duration, output.seed)
             let report = try QPFTools.leakage(o)
-            try printReport(report, json: output.json, table: QPFTools.table)
+            try output.print(report, table: QPFTools.table)
         }
     }
 
@@ -155,8 +148,8 @@ extension AttnLab.QPF {
             o.lengths = try parseDoubles(lengths, option: "--lengths", positive: true)
             (o.channels, o.maxGap, o.penalty, o.beta, o.initialField) = (channels, maxGap, penalty, beta, field)
             (o.slices, o.samples, o.bootstrap, o.seed) = (slices, samples, bootstrap, output.seed)
-            let report = QPFTools.forwardMap(o, progress: progressLines(quiet: output.json))
-            try printReport(report, json: output.json, table: QPFTools.table)
+            let report = QPFTools.forwardMap(o, progress: output.progress)
+            try output.print(report, table: QPFTools.table)
         }
     }
 }

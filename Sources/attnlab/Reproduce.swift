@@ -26,11 +26,7 @@ struct Reproduce: ParsableCommand {
         @Option(help: "smoke, quick, small or paper.")
         var scale: String = Scale.quick.rawValue
 
-        @Option(help: "Master random seed.")
-        var seed: UInt64 = 1
-
-        @Option(help: "Run directory to create (must not exist or be empty).")
-        var out: String?
+        @OptionGroup var target: SeedAndRunDirectory
 
         @Flag(help: "Also measure the trained models' Koopman spectra, energy budget and γ (the qsf.* dynamics claims).")
         var dynamics = false
@@ -40,9 +36,7 @@ struct Reproduce: ParsableCommand {
         @OptionGroup var corpus: RunCorpusOptions
 
         func validate() throws {
-            if Scale(rawValue: scale) == nil {
-                throw ValidationError("--scale expects one of \(Scale.allCases.map(\.rawValue).joined(separator: ", ")), got '\(scale)'")
-            }
+            _ = try parseScale(scale)
         }
 
         func run() throws {
@@ -50,9 +44,9 @@ struct Reproduce: ParsableCommand {
             let experiments = dynamics ? [pipeline, SpectrumExperiment.experimentID] : [pipeline]
             let claimIDs = ClaimRegistry.all.filter { claim in claim.experiment.map(experiments.contains) ?? false }.map(\.id)
             let plan = try RunPlan.resolve(claimIDs: claimIDs, all: false)
-            let configuration = replication.configuration(scale: Scale(rawValue: scale)!, seed: seed, plan: plan, all: false)
+            let configuration = replication.configuration(scale: Scale(rawValue: scale)!, seed: target.masterSeed, plan: plan, all: false)
             let summary = try executeRun(
-                plan: plan, configuration: configuration, out: out, isolation: replication.isolation,
+                plan: plan, configuration: configuration, out: target.out, isolation: replication.isolation,
                 corpus: corpus.request)
             for table in summary.results.experiment(pipeline)?.tables ?? [] {
                 print("\n" + table.title)

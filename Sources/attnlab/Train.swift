@@ -6,7 +6,7 @@ import TensorCore
 
 /// Options that shape a model (each overrides the base configuration).
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Architecture: \(choices(Architecture.self)).")
     var arch: String = "qsf"
     @Option(help: "Residual width C.") var width = 128
     @Option(help: "Number of blocks.") var layers = 4
@@ -19,9 +19,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Size the feed-forward so the model has about this many parameters.") var matchParams: Int?
 
     func validate() throws {
-        guard Architecture(rawValue: arch) != nil else {
-            throw ValidationError("--arch must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), got '\(arch)'")
-        }
+        let _: Architecture = try parseChoice(arch, option: "--arch")
         guard LinearAttentionNormalisation(rawValue: normalisation) != nil else {
             throw ValidationError("--normalisation must be count, none or katharopoulos, got '\(normalisation)'")
         }

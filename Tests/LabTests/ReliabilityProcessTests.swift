@@ -248,7 +248,7 @@ import Testing
         .init(arguments: ["train", "--context", "0"], expected: ["--context must be positive, got 0"]),
         .init(arguments: ["train", "--steps", "0"], expected: ["--steps must be positive, got 0"]),
         .init(arguments: ["train", "--batch=-1"], expected: ["--batch must be positive, got -1"]),
-        .init(arguments: ["train", "--arch", "gpt"], expected: ["--arch must be one of", "got 'gpt'"]),
+        .init(arguments: ["train", "--arch", "gpt"], expected: ["--arch expects one of", "got 'gpt'"]),
         .init(arguments: ["train", "--lr=-0.1"], expected: ["--lr must be positive"]),
         .init(arguments: ["train", "--anneal", "1.5"], expected: ["--anneal must be in [0, 1), got 1.5"]),
         .init(arguments: ["train", "--checkpoint-interval=-1"], expected: ["--checkpoint-interval must be ≥ 0"]),
