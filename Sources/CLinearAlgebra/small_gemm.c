@@ -47,7 +47,7 @@ SMALL_TARGET static void product32(int trans_a, int trans_b, const float *a, lon
 }
 
 static int small_usable = 0;  // whether this CPU runs x86-64-v4, found when the library loads
-static int small_enabled = 1;
+static _Thread_local int small_enabled = 1;  // per thread: a test compares with oneDNN on its own thread
 
 __attribute__((constructor)) static void small_detect(void) {
     __builtin_cpu_init();

@@ -84,11 +84,8 @@ import Testing
     /// another on that body's thread. Outside, a large GEMM is still split across the threads.
     @Test func gemmsInsideParallelBodiesAreNotSplit() {
         BLASRuntime.ensureConfigured()
-        let saved = BLASRuntime.threads
-        defer { BLASRuntime.threads = saved }
-        BLASRuntime.threads = 2
-        #expect(BLASRuntime.gemmParts(m: 256, n: 256, k: 256) == 2)
-        let parts = Parallel.map(2, threads: 2) { _ in BLASRuntime.gemmParts(m: 256, n: 256, k: 256) }
+        #expect(BLASRuntime.gemmParts(m: 256, n: 256, k: 256, threads: 2) == 2)
+        let parts = Parallel.map(2, threads: 2) { _ in BLASRuntime.gemmParts(m: 256, n: 256, k: 256, threads: 2) }
         #expect(parts == [1, 1])
     }
 }

@@ -1,3 +1,4 @@
+import CLinearAlgebra
 import Testing
 
 @testable import TensorCore
@@ -21,6 +22,11 @@ import Testing
                 ldc: ld)
             return c
         }
+        // The switch holds on this thread: switched off, the kernel declines and oneDNN runs.
+        CBLAS.useSmallSGEMMKernel(false)
+        var scratch = [Float](repeating: 0, count: 32 * 32)
+        #expect(alab_sgemm_small32(0, 0, a, ld, b, ld, 0, &scratch, 32) == 0)
+        CBLAS.useSmallSGEMMKernel(true)
         var identical = 0
         for ta in [false, true] {
             for tb in [false, true] {

@@ -62,8 +62,8 @@ void alab_sgemm(int trans_a, int trans_b, long m, long n, long k, float alpha, c
 int alab_sgemm_small32(int trans_a, int trans_b, const float *a, long lda, const float *b, long ldb, float beta,
                        float *c, long ldc);
 
-/// Switches the 32 × 32 × 32 kernel on (the default) or off for the whole process (tests
-/// compare it with oneDNN). Do not call while GEMMs run.
+/// Switches the 32 × 32 × 32 kernel on (the default) or off for the calling thread only (tests
+/// compare it with oneDNN without touching other threads' GEMMs).
 void alab_sgemm_small_kernels(int on);
 
 /// One shape's line of the sgemm profile: calls and the calling threads' CPU seconds.

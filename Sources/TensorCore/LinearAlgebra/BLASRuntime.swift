@@ -96,8 +96,7 @@ public enum BLASRuntime {
     /// 128-row halves at 68 GFLOP/s against 73 whole). A row or column split gives every
     /// element of C the same sum, so this changes no result.
     @inline(__always)
-    static func gemmParts(m: Int, n: Int, k: Int) -> Int {
-        let threads = gemmThreads.value
+    static func gemmParts(m: Int, n: Int, k: Int, threads: Int = gemmThreads.value) -> Int {
         guard threads > 1, 2 * m * n * k >= 1 << 22, !Parallel.isInsideParallelRegion else { return 1 }
         return max(1, min(threads, max(m, n) / 32))
     }

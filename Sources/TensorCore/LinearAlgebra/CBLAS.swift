@@ -19,7 +19,8 @@ enum CBLAS {
     }
     static var openBLASThreads: Int { Int(alab_blas_get_threads()) }
     static func profileSGEMMs(_ on: Bool) { alab_gemm_profile_enable(on ? 1 : 0) }
-    /// Whether 32 × 32 × 32 products take attnlab's AVX-512 kernel (small_gemm.c) instead of oneDNN.
+    /// Whether the calling thread's 32 × 32 × 32 products take attnlab's AVX-512 kernel
+    /// (small_gemm.c) instead of oneDNN.
     static func useSmallSGEMMKernel(_ on: Bool) { alab_sgemm_small_kernels(on ? 1 : 0) }
     static var sgemmProfile: [alab_gemm_profile_row] {
         var rows = [alab_gemm_profile_row](repeating: alab_gemm_profile_row(), count: 256)
