@@ -17,7 +17,7 @@ extension Variable {
         let ld = t * s
         let po = UnsafeSendablePointer(out.mptr), pk = UnsafeSendablePointer(UnsafeMutablePointer(mutating: kv.ptr))
         // Batch items are independent sequences: split them across cores, each half scanning in time.
-        let chunks = scanChunks(b: b, s: s)
+        let chunks = b * s * s >= 1 << 14 ? Parallel.defaultThreads : 1
         Parallel.forEachChunk(b, chunks: chunks) { items in
             let base = po.pointer + items.lowerBound * ld
             for step in 1..<Swift.max(1, t) {
@@ -62,12 +62,4 @@ extension Variable {
             }
         }
     }
-}
-
-/// How many parts the scan splits its batch into: one per core for a large enough scan, and one
-/// inside a parallel body (a data-parallel replica), where the parts would run one after another
-/// and each step would read all of K once per part. The rows of a step's product are
-/// independent, so the split changes no result.
-private func scanChunks(b: Int, s: Int) -> Int {
-    b * s * s >= 1 << 14 && !Parallel.isInsideParallelRegion ? Parallel.defaultThreads : 1
 }

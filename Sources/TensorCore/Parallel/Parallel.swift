@@ -83,12 +83,15 @@ public enum Parallel {
     }()
 
     /// Runs `body(range)` over `chunks` contiguous ranges covering 0..<count, on up to `chunks`
-    /// threads.
+    /// threads. Inside a parallel body the whole range is one chunk: the pieces would only run one
+    /// after another on the calling thread (a data-parallel replica's Koopman scan then read all
+    /// of K once per piece at every time step). Callers give every index its own result, so the
+    /// number of pieces changes no result.
     public static func forEachChunk(
         _ count: Int, chunks: Int = Parallel.defaultThreads,
         _ body: @Sendable (Range<Int>) -> Void
     ) {
-        let pieces = max(1, min(chunks, count))
+        let pieces = isInsideParallelRegion ? 1 : max(1, min(chunks, count))
         forEach(pieces, threads: pieces) { piece in
             let start = count * piece / pieces, end = count * (piece + 1) / pieces
             if start < end { body(start..<end) }
