@@ -28,8 +28,7 @@ void alab_set_sgemm_backend(int backend) {
 }
 
 // The profile (alab_gemm_profile_enable): one row per shape, behind one lock.
-enum { PROFILE_CAPACITY = 256 };
-static alab_gemm_profile_row profile[PROFILE_CAPACITY];
+static alab_gemm_profile_row profile[ALAB_GEMM_PROFILE_CAPACITY];
 static long profile_count = 0;
 static int profile_on = 0;
 static pthread_mutex_t profile_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -43,7 +42,7 @@ void alab_gemm_profile_enable(int on) {
 
 long alab_gemm_profile_rows(alab_gemm_profile_row *rows, long capacity) {
     pthread_mutex_lock(&profile_lock);
-    long count = profile_count < PROFILE_CAPACITY ? profile_count : PROFILE_CAPACITY;
+    long count = profile_count < ALAB_GEMM_PROFILE_CAPACITY ? profile_count : ALAB_GEMM_PROFILE_CAPACITY;
     memcpy(rows, profile, (size_t)(count < capacity ? count : capacity) * sizeof *rows);
     pthread_mutex_unlock(&profile_lock);
     return count;
@@ -62,11 +61,11 @@ static void profile_add(long m, long n, long k, int trans_a, int trans_b, int ac
                                   profile[i].trans_a == trans_a && profile[i].trans_b == trans_b &&
                                   profile[i].accumulates == accumulates))
         i++;
-    if (i == profile_count && i < PROFILE_CAPACITY) {
+    if (i == profile_count && i < ALAB_GEMM_PROFILE_CAPACITY) {
         profile[i] = (alab_gemm_profile_row){m, n, k, trans_a, trans_b, accumulates, 0, 0};
         profile_count++;
     }
-    if (i < PROFILE_CAPACITY) {
+    if (i < ALAB_GEMM_PROFILE_CAPACITY) {
         profile[i].calls++;
         profile[i].seconds += seconds;
     }

@@ -66,6 +66,9 @@ int alab_sgemm_small32(int trans_a, int trans_b, const float *a, long lda, const
 /// compare it with oneDNN without touching other threads' GEMMs).
 void alab_sgemm_small_kernels(int on);
 
+/// How many shapes the sgemm profile holds.
+enum { ALAB_GEMM_PROFILE_CAPACITY = 256 };
+
 /// One shape's line of the sgemm profile: calls and the calling threads' CPU seconds.
 typedef struct {
     long m, n, k;
@@ -79,7 +82,7 @@ typedef struct {
 void alab_gemm_profile_enable(int on);
 
 /// Copies up to `capacity` profile rows into `rows` (in first-seen order); returns how many
-/// shapes were counted (shapes beyond the table's 256 are counted in none).
+/// shapes were counted (shapes beyond ALAB_GEMM_PROFILE_CAPACITY are counted in none).
 long alab_gemm_profile_rows(alab_gemm_profile_row *rows, long capacity);
 
 /// Flush-to-zero + denormals-are-zero: the MXCSR bits (FTZ 0x8000, DAZ 0x0040) with which

@@ -23,7 +23,7 @@ enum CBLAS {
     /// (small_gemm.c) instead of oneDNN.
     static func useSmallSGEMMKernel(_ on: Bool) { alab_sgemm_small_kernels(on ? 1 : 0) }
     static var sgemmProfile: [alab_gemm_profile_row] {
-        var rows = [alab_gemm_profile_row](repeating: alab_gemm_profile_row(), count: 256)
+        var rows = [alab_gemm_profile_row](repeating: alab_gemm_profile_row(), count: Int(ALAB_GEMM_PROFILE_CAPACITY))
         let count = alab_gemm_profile_rows(&rows, rows.count)
         return Array(rows.prefix(Int(count)))
     }
