@@ -46,17 +46,12 @@ SMALL_TARGET static void product32(int trans_a, int trans_b, const float *a, lon
     }
 }
 
-static int small_usable = 0;  // whether this CPU runs x86-64-v4, found when the library loads
 static _Thread_local int small_enabled = 1;  // per thread: a test compares with oneDNN on its own thread
-
-__attribute__((constructor)) static void small_detect(void) {
-    __builtin_cpu_init();
-    small_usable = __builtin_cpu_supports("x86-64-v4") ? 1 : 0;
-}
 
 int alab_sgemm_small32(int trans_a, int trans_b, const float *a, long lda, const float *b, long ldb, float beta,
                        float *c, long ldc) {
-    if (!small_usable || !small_enabled || (beta != 0 && beta != 1)) return 0;
+    // The CPU's x86-64-v4 support, as the vector kernels found it when the library loaded.
+    if (alab_vector_kernels_best_variant() != ALAB_VK_AVX512 || !small_enabled || (beta != 0 && beta != 1)) return 0;
     product32(trans_a, trans_b, a, lda, b, ldb, beta != 0, c, ldc);
     return 1;
 }
