@@ -7,11 +7,11 @@ extension QSFTrainingRules {
     static let seedMagnitude = 0.4
 
     /// qsf.hamiltonian-degrades. The direction is stated universally (§XII.1, "a physical
-    /// necessity") and is judged at any scale; the seed's magnitude (+80%) is a number about its own
+    /// necessity") and is judged at any scale above smoke; the seed's magnitude (+80%) is a number about its own
     /// models and is judged only when the measured model is within ten times their scale.
     static let hamiltonianDegrades = VerdictRule(
         "r = relative paired change of Stage IV's validation loss over Stage III's (10% trimmed over windows, mean over seeds). "
-            + "Direction (any scale): r − 2σ > 1% → degrades; r + 2σ < 1% → contradicted (the data exclude a degradation of 1%). "
+            + "Direction (any scale above smoke): r − 2σ > 1% → degrades; r + 2σ < 1% → contradicted (the data exclude a degradation of 1%). "
             + "Magnitude (only within 10× of the seed's scale): r − 2σ ≥ 40% (half the seed's +80%) → reproduced; "
             + "r + 2σ < 40% → contradicted. Otherwise inconclusive",
         measuring: [Key.hamiltonianVsQSF, Key.hamiltonianMeanDifference, Key.blownUpWindows(.hamiltonian), Key.blownUpWindows(.qsf)]
