@@ -57,12 +57,14 @@ struct CriticalityRuleTests {
         return Evidence(measurements: m, scale: scale)
     }
 
-    @Test("entanglement: a log law beyond the null reproduces; another law or the null's contradicts; no room at the shortest L is inconclusive")
+    @Test("entanglement: a log law beyond the null reproduces; another law contradicts; within 2σ of the null or no room at the shortest L is inconclusive")
     func entanglementRule() throws {
         let rule = try Self.rule("entanglement.log-law")
         #expect(rule.judge(Self.entanglement(preferred: 1, beyondNull: 0.2)).label == "reproduced")
         #expect(rule.judge(Self.entanglement(preferred: 0.75, beyondNull: 0.2)).label == "reproduced")
-        #expect(rule.judge(Self.entanglement(preferred: 1, beyondNull: 0.005)).label == "contradicted")
+        // Within 2σ of the matched null: not shown to differ, which is not shown to be the same.
+        #expect(rule.judge(Self.entanglement(preferred: 1, beyondNull: 0.005)).label == "inconclusive")
+        #expect(rule.judge(Self.entanglement(preferred: 1, beyondNull: -0.005)).label == "inconclusive")
         #expect(rule.judge(Self.entanglement(preferred: 0, beyondNull: 0.2)).label == "contradicted")
         #expect(rule.judge(Self.entanglement(preferred: 0.25, beyondNull: 0.2)).label == "contradicted")
         // S within 5% of ln 4 already at the shortest L: neither verdict can be reached.

@@ -98,7 +98,7 @@ enum EntanglementRules {
         "trained transformer, S(L) of each block's hidden states split across heads: inconclusive unless most blocks leave ≥ "
             + "\(NumberText.percent(roomFraction)) of the bound ln min(d_A, d_B) free at the shortest L; among those, reproduced when most "
             + "prefer the log law (AIC, most seeds) with a more than 2σ above the covariance-matched null's, contradicted when most prefer "
-            + "another law or the matched null shares the log law; scale ≥ quick",
+            + "another law, otherwise inconclusive (a log law within 2σ of the null's decides nothing); scale ≥ quick",
         measuring: [
             EntanglementKey.transformerLayers, EntanglementKey.criticalChain, EntanglementKey.randomMatrix,
             block0.logCoefficient, block0.preferredLog, block0.minusMatched, block0.entropyMinLength, block0.boundMinLength,
@@ -124,7 +124,7 @@ enum EntanglementRules {
                     + summary)
         }
         if 2 * beyond > open.count { return .reproduced(summary) }
-        if 2 * preferring <= open.count { return .contradicted("most blocks prefer another law. " + summary) }
-        return .contradicted("the log law is preferred but not beyond the matched null in most blocks. " + summary)
+        if 2 * (open.count - preferring) > open.count { return .contradicted("most blocks prefer another law. " + summary) }
+        return .inconclusive("neither most blocks beyond the matched null nor most preferring another law. " + summary)
     }
 }
