@@ -49,4 +49,13 @@ import Testing
         #expect(!small.isFarBelow(SeedModelScale.qsfPaper), "\(small.text)")
         #expect(quick.isFarBelow(SeedModelScale.qsfPaper), "\(quick.text)")
     }
+
+    /// `small` grows only the trained models: simulations and identity checks run at `quick`'s size.
+    @Test func smallRunsSimulationsAtQuicksSize() {
+        #expect(Scale.allCases.map { $0.simulation(smoke: 1, quick: 2, paper: 3) } == [1, 2, 2, 3])
+        #expect(SSENormExperiment.plan(.small) == SSENormExperiment.plan(.quick))
+        #expect(PropagatorExperiment.plan(.small) == PropagatorExperiment.plan(.quick))
+        #expect(NNQFTSettings.at(.small).draws == NNQFTSettings.at(.quick).draws)
+        #expect(QSFPipelineScale.at(.small, seed: 1).settings.model.width > QSFPipelineScale.at(.quick, seed: 1).settings.model.width)
+    }
 }

@@ -104,4 +104,15 @@ public enum Scale: String, Sendable, Codable, CaseIterable, Comparable {
     public static func < (a: Scale, b: Scale) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
+
+    /// A simulation's or identity check's size at this scale: `small` grows only the trained
+    /// models, so a simulation runs there at `quick`'s size. Trained-model sizes switch on the
+    /// scale themselves.
+    public func simulation<T>(smoke: T, quick: T, paper: T) -> T {
+        switch self {
+        case .smoke: smoke
+        case .quick, .small: quick
+        case .paper: paper
+        }
+    }
 }

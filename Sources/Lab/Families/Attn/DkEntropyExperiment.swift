@@ -24,16 +24,11 @@ struct DkEntropyExperiment: RegisteredExperiment {
         var growingHeads = 4
 
         init(_ scale: Scale) {
-            switch scale {
-            case .smoke:
-                (dks, growingDks, seeds, growingSeeds) = ([8, 32, 128, 512], [8, 32, 128], 2, 2)
-                setup.length = 32
-                setup.batch = 2
-            case .quick, .small: (dks, growingDks, seeds, growingSeeds) = ([8, 16, 32, 64, 128, 256, 512], [8, 16, 32, 64, 128, 256, 512], 4, 3)
-            case .paper:
-                (dks, growingDks, seeds, growingSeeds) = ([8, 16, 32, 64, 128, 256, 512], [8, 16, 32, 64, 128, 256, 512], 32, 16)
-                setup.length = 512
-            }
+            let all = [8, 16, 32, 64, 128, 256, 512]
+            (dks, growingDks, seeds, growingSeeds) = scale.simulation(
+                smoke: ([8, 32, 128, 512], [8, 32, 128], 2, 2), quick: (all, all, 4, 3), paper: (all, all, 32, 16))
+            (setup.length, setup.batch) = scale.simulation(
+                smoke: (32, 2), quick: (setup.length, setup.batch), paper: (512, setup.batch))
         }
     }
 

@@ -70,11 +70,7 @@ public struct IntegratedInformationExperiment: RegisteredExperiment {
             Double(agree), samples: trials,
             label: "random \(check)-variable systems where the heuristic finds the exhaustive MIB", pooling: .sum)
         let large: [Int]
-        switch context.scale {
-        case .smoke: large = [24]
-        case .quick, .small: large = [32, 48]
-        case .paper: large = [32, 64, 96]
-        }
+        large = context.scale.simulation(smoke: [24], quick: [32, 48], paper: [32, 64, 96])
         var rotationSizes = sizes, rotationPhi = phiRotation
         for n in large {
             let q = try Matrix.randomNormal(rows: n, cols: n, rng: &rng).svd()

@@ -27,17 +27,11 @@ public struct SurfaceGrowthProtocol: Sendable {
         // L = 4096, t ≤ 1500, W ≈ 0.4·W_sat: β_eff ≈ 0.317; at L = 8192: 0.331 ± 0.004).
         let small: [Int]
         let big: (ew: (Int, Int), kpz: (Int, Int), rd: (Int, Int))
-        switch scale {
-        case .smoke:
-            (small, samples) = ([16, 32], 8)
-            big = ((256, 300), (2048, 200), (256, 200))
-        case .quick, .small:
-            (small, samples) = ([32, 64, 128], 32)
-            big = ((2048, 2000), (8192, 1500), (1024, 1000))
-        case .paper:
-            (small, samples) = ([64, 128, 256, 512], 128)
-            big = ((8192, 20000), (32768, 6000), (8192, 10000))
-        }
+        (small, samples) = scale.simulation(smoke: ([16, 32], 8), quick: ([32, 64, 128], 32), paper: ([64, 128, 256, 512], 128))
+        big = scale.simulation(
+            smoke: ((256, 300), (2048, 200), (256, 200)),
+            quick: ((2048, 2000), (8192, 1500), (1024, 1000)),
+            paper: ((8192, 20000), (32768, 6000), (8192, 10000)))
         switch model {
         case .randomDeposition:
             sizes = [big.rd]

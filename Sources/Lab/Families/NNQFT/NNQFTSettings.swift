@@ -19,21 +19,17 @@ struct NNQFTSettings: Sendable {
     var controlWidths: [Int]
 
     static func at(_ scale: Scale) -> NNQFTSettings {
-        switch scale {
-        case .smoke:
-            NNQFTSettings(
+        scale.simulation(
+            smoke: NNQFTSettings(
                 draws: 4000, blocks: 20, heads: [1, 2, 4], widths: [4, 16, 64, nil], floorReplicas: 1,
-                controlWidths: [1, 2, 4, 8])
-        case .quick, .small:
-            NNQFTSettings(
+                controlWidths: [1, 2, 4, 8]),
+            quick: NNQFTSettings(
                 draws: 100_000, blocks: 100, heads: [1, 2, 4, 8, 16], widths: [4, 8, 16, 32, 64, 128, 256, nil],
-                floorReplicas: 2, controlWidths: [1, 2, 4, 8, 16, 32, 64])
-        case .paper:
-            NNQFTSettings(
+                floorReplicas: 2, controlWidths: [1, 2, 4, 8, 16, 32, 64]),
+            paper: NNQFTSettings(
                 draws: 10_000_000, blocks: 400, heads: [1, 2, 4, 8, 16, 32, 64, 128],
                 widths: [4, 8, 16, 32, 64, 128, 256, 512, 1024, nil], floorReplicas: 4,
-                controlWidths: [1, 2, 4, 8, 16, 32, 64, 128, 256])
-        }
+                controlWidths: [1, 2, 4, 8, 16, 32, 64, 128, 256]))
     }
 
     /// The common ensemble: 8 points on a ring of radius 1.5ℓ in R³, m = 64 features redrawn per

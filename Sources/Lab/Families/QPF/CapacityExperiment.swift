@@ -26,20 +26,11 @@ struct CapacityExperiment: RegisteredExperiment {
             let fine = [0.04, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22, 0.25, 0.3, 0.35, 0.4]
             let wide = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0, 1.2, 1.4, 1.6]
             let main = CapacityExperiment.mainRules
-            switch scale {
-            case .smoke:
-                (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = ([32], [32, 64], 2, 3, main)
-                (hebbianLoads, iterativeLoads) = ([0.05, 0.15, 0.25, 0.35], [0.1, 0.4, 0.8, 1.2])
-            case .quick, .small:
-                (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = ([64, 128], [64, 128, 256, 512], 3, 8, main)
-                (hebbianLoads, iterativeLoads) = (fine, wide)
-            case .paper:
-                (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = (
-                    [64, 128, 256], [64, 128, 256, 512, 1024], 16, 32,
-                    main + [.lorentzianHebbian(gamma: 1)]
-                )
-                (hebbianLoads, iterativeLoads) = (fine, wide + [1.8, 2.0])
-            }
+            (sizes, hebbianSizes, seeds, hebbianSeeds, rules) = scale.simulation(
+                smoke: ([32], [32, 64], 2, 3, main), quick: ([64, 128], [64, 128, 256, 512], 3, 8, main),
+                paper: ([64, 128, 256], [64, 128, 256, 512, 1024], 16, 32, main + [.lorentzianHebbian(gamma: 1)]))
+            (hebbianLoads, iterativeLoads) = scale.simulation(
+                smoke: ([0.05, 0.15, 0.25, 0.35], [0.1, 0.4, 0.8, 1.2]), quick: (fine, wide), paper: (fine, wide + [1.8, 2.0]))
         }
     }
 

@@ -26,23 +26,15 @@ struct ForwardMapExperiment: RegisteredExperiment {
         var coherentTimes: [Double]
 
         init(_ scale: Scale) {
-            switch scale {
-            case .smoke:
-                (channels, samples, standardSamples, bootstrap, slices) = (6, 1000, 2000, 30, 8)
-                (annealingSweeps, quantumSweeps, coherentTimes) = ([2, 16, 128], [4, 32], [1, 8])
-            case .quick, .small:
-                (channels, samples, standardSamples, bootstrap, slices) = (8, 4000, 20_000, 100, 8)
-                (annealingSweeps, quantumSweeps, coherentTimes) = (
-                    [1, 2, 4, 8, 16, 64, 256, 1024],
-                    [4, 8, 16, 32, 64, 128], [0.5, 1, 2, 4, 8, 16, 32]
-                )
-            case .paper:
-                (channels, samples, standardSamples, bootstrap, slices) = (8, 100_000, 200_000, 400, 32)
-                (annealingSweeps, quantumSweeps, coherentTimes) = (
-                    [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096],
-                    [4, 8, 16, 32, 64, 128, 256, 512, 1024], [0.5, 1, 2, 4, 8, 16, 32, 64, 128]
-                )
-            }
+            (channels, samples, standardSamples, bootstrap, slices) = scale.simulation(
+                smoke: (6, 1000, 2000, 30, 8), quick: (8, 4000, 20_000, 100, 8), paper: (8, 100_000, 200_000, 400, 32))
+            (annealingSweeps, quantumSweeps, coherentTimes) = scale.simulation(
+                smoke: ([2, 16, 128], [4, 32], [1, 8]),
+                quick: ([1, 2, 4, 8, 16, 64, 256, 1024], [4, 8, 16, 32, 64, 128], [0.5, 1, 2, 4, 8, 16, 32]),
+                paper: (
+                    [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096], [4, 8, 16, 32, 64, 128, 256, 512, 1024],
+                    [0.5, 1, 2, 4, 8, 16, 32, 64, 128]
+                ))
         }
     }
 

@@ -30,11 +30,7 @@ struct LeakageGradientExperiment: RegisteredExperiment {
         var referenceCases: Int
 
         init(_ scale: Scale) {
-            switch scale {
-            case .smoke: (cases, maxSpins, referenceCases) = (40, 24, 10)
-            case .quick, .small: (cases, maxSpins, referenceCases) = (400, 64, 60)
-            case .paper: (cases, maxSpins, referenceCases) = (10_000, 256, 500)
-            }
+            (cases, maxSpins, referenceCases) = scale.simulation(smoke: (40, 24, 10), quick: (400, 64, 60), paper: (10_000, 256, 500))
         }
     }
 

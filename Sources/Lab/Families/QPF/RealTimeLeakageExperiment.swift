@@ -26,11 +26,8 @@ struct RealTimeLeakageExperiment: RegisteredExperiment {
 
         init(_ scale: Scale) {
             let grid = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 2.0]
-            switch scale {
-            case .smoke: (spins, systems, fields, krylovSpins, krylovDuration) = (6, 2, [0.01, 0.1, 0.3, 1.0, 2.0], 6, 20)
-            case .quick, .small: (spins, systems, fields, krylovSpins, krylovDuration) = (8, 6, grid, 10, 60)
-            case .paper: (spins, systems, fields, krylovSpins, krylovDuration) = (10, 24, grid, 12, 200)
-            }
+            (spins, systems, fields, krylovSpins, krylovDuration) = scale.simulation(
+                smoke: (6, 2, [0.01, 0.1, 0.3, 1.0, 2.0], 6, 20), quick: (8, 6, grid, 10, 60), paper: (10, 24, grid, 12, 200))
         }
     }
 

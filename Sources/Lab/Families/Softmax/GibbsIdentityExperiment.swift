@@ -29,11 +29,7 @@ struct GibbsIdentityExperiment: RegisteredExperiment {
         var densityChecks: Int
 
         init(_ scale: Scale) {
-            switch scale {
-            case .smoke: (logitSets, maxKeys, densityChecks) = (200, 64, 10)
-            case .quick, .small: (logitSets, maxKeys, densityChecks) = (5_000, 512, 100)
-            case .paper: (logitSets, maxKeys, densityChecks) = (200_000, 4096, 1000)
-            }
+            (logitSets, maxKeys, densityChecks) = scale.simulation(smoke: (200, 64, 10), quick: (5_000, 512, 100), paper: (200_000, 4096, 1000))
         }
     }
 

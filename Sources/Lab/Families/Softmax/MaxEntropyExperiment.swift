@@ -25,11 +25,7 @@ struct MaxEntropyExperiment: RegisteredExperiment {
         var maxKeys: Int
 
         init(_ scale: Scale) {
-            switch scale {
-            case .smoke: (logitSets, perturbations, maxKeys) = (100, 20, 64)
-            case .quick, .small: (logitSets, perturbations, maxKeys) = (1_000, 50, 256)
-            case .paper: (logitSets, perturbations, maxKeys) = (50_000, 100, 1024)
-            }
+            (logitSets, perturbations, maxKeys) = scale.simulation(smoke: (100, 20, 64), quick: (1_000, 50, 256), paper: (50_000, 100, 1024))
         }
     }
 

@@ -25,11 +25,7 @@ public struct GaussianClosureExperiment: RegisteredExperiment {
     public init() {}
 
     static func plan(_ scale: Scale) -> (systems: Int, dimension: Int, tokens: Int, draws: Int) {
-        switch scale {
-        case .smoke: (2, 4, 6, 5_000)
-        case .quick, .small: (4, 8, 16, 20_000)
-        case .paper: (8, 32, 64, 100_000)
-        }
+        scale.simulation(smoke: (2, 4, 6, 5_000), quick: (4, 8, 16, 20_000), paper: (8, 32, 64, 100_000))
     }
 
     /// The floor of the algebraic allowance: agreement to 10⁻⁸ is exact whatever the conditioning.

@@ -18,11 +18,7 @@ public struct PropagatorExperiment: RegisteredExperiment {
 
     /// (dimensions, trajectories) per scale.
     static func plan(_ scale: Scale) -> (dimensions: [Int], trajectories: Int) {
-        switch scale {
-        case .smoke: ([3], 10_000)
-        case .quick, .small: ([4, 6, 8, 8], 40_000)
-        case .paper: ([8, 16, 32, 32], 100_000)
-        }
+        scale.simulation(smoke: ([3], 10_000), quick: ([4, 6, 8, 8], 40_000), paper: ([8, 16, 32, 32], 100_000))
     }
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {

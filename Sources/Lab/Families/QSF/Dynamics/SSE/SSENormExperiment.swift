@@ -18,11 +18,7 @@ public struct SSENormExperiment: RegisteredExperiment {
     public init() {}
 
     static func plan(_ scale: Scale) -> (dimension: Int, trajectories: Int, coarseSteps: Int, levels: Int) {
-        switch scale {
-        case .smoke: (4, 400, 10, 3)
-        case .quick, .small: (8, 8_000, 20, 4)
-        case .paper: (16, 50_000, 40, 6)
-        }
+        scale.simulation(smoke: (4, 400, 10, 3), quick: (8, 8_000, 20, 4), paper: (16, 50_000, 40, 6))
     }
 
     public func run(_ context: ExperimentContext) throws -> ExperimentOutput {
