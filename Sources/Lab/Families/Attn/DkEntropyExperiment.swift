@@ -27,8 +27,8 @@ struct DkEntropyExperiment: RegisteredExperiment {
             let all = [8, 16, 32, 64, 128, 256, 512]
             (dks, growingDks, seeds, growingSeeds) = scale.simulation(
                 smoke: ([8, 32, 128, 512], [8, 32, 128], 2, 2), quick: (all, all, 4, 3), paper: (all, all, 32, 16))
-            (setup.length, setup.batch) = scale.simulation(
-                smoke: (32, 2), quick: (setup.length, setup.batch), paper: (512, setup.batch))
+            if scale == .smoke { (setup.length, setup.batch) = (32, 2) }
+            if scale == .paper { setup.length = 512 }
         }
     }
 

@@ -69,8 +69,7 @@ public struct IntegratedInformationExperiment: RegisteredExperiment {
         out.measurements["heuristic.agreement"] = Measurement(
             Double(agree), samples: trials,
             label: "random \(check)-variable systems where the heuristic finds the exhaustive MIB", pooling: .sum)
-        let large: [Int]
-        large = context.scale.simulation(smoke: [24], quick: [32, 48], paper: [32, 64, 96])
+        let large = context.scale.simulation(smoke: [24], quick: [32, 48], paper: [32, 64, 96])
         var rotationSizes = sizes, rotationPhi = phiRotation
         for n in large {
             let q = try Matrix.randomNormal(rows: n, cols: n, rng: &rng).svd()
