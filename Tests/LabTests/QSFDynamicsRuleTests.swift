@@ -153,21 +153,29 @@ struct QSFDynamicsRuleTests {
         #expect(judge(rule, [:]) == "failed")
     }
 
-    @Test("sse-norm: each verdict on synthetic limits")
+    @Test("sse-norm: each verdict on synthetic limits; the control's allowance and one drifting system decide")
     func sse() {
         let rule = SSENormClaim.rule
         typealias Key = QSFSSEKey
-        func evidence(seed: Double, seedError: Double = 0.003, control: Double = -0.0006, controlError: Double = 0.0004) -> [MeasurementKey: Measurement] {
+        func evidence(largest: Double, largestError: Double = 0.003, allowance: Double = 0.002) -> [MeasurementKey: Measurement] {
             [
-                Key.seedLimitMeanSquare: Measurement(seed, error: seedError), Key.controlLimitMeanSquare: Measurement(control, error: controlError),
+                Key.seedLimitMeanSquareLargest: Measurement(largest, error: largestError, pooling: .maximum),
+                Key.controlAllowance: Measurement(allowance, pooling: .maximum),
+                Key.seedLimitMeanSquare: Measurement(largest / 2, error: 0.06), Key.controlLimitMeanSquare: Measurement(0.001, error: 0.0004),
                 Key.seedRMSFinest: Measurement(0.46), Key.controlRMSFinest: Measurement(0.09),
             ]
         }
-        #expect(judge(rule, evidence(seed: 0.21)) == "contradicted")
-        #expect(judge(rule, evidence(seed: 0.004)) == "reproduced")
-        #expect(judge(rule, evidence(seed: 0.012)) == "inconclusive")
-        // A control that does not converge makes the measurement untrustworthy, whatever the seed's value.
-        #expect(judge(rule, evidence(seed: 0.21, control: 0.02)) == "inconclusive")
-        #expect(judge(rule, evidence(seed: 0.004, control: 0.02)) == "inconclusive")
+        #expect(judge(rule, evidence(largest: 0.21)) == "contradicted")
+        // 0.012 − 5 × 0.003 is not above the allowance.
+        #expect(judge(rule, evidence(largest: 0.012)) == "inconclusive")
+        #expect(judge(rule, evidence(largest: 2e-5, largestError: 1e-5, allowance: 5e-5)) == "reproduced")
+        // A drift no larger than what the extrapolation reports for the norm-preserving control is not a drift.
+        #expect(judge(rule, evidence(largest: 0.21, allowance: 0.3)) == "inconclusive")
+        // Nor can an extrapolation with a systematic error above the 1% margin show that the norm is kept.
+        #expect(judge(rule, evidence(largest: 2e-5, largestError: 1e-5, allowance: 0.02)) == "inconclusive")
+        // A drift below the 1% margin, however significant, counts as the norm kept.
+        #expect(judge(rule, evidence(largest: 8e-5, largestError: 1e-6, allowance: 1e-6)) == "reproduced")
+        // A run from before the per-system keys is not judged by the pooled mean.
+        #expect(judge(rule, [Key.seedLimitMeanSquare: Measurement(0.21, error: 0.003)]) == "failed")
     }
 }

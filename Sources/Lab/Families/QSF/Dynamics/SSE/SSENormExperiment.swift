@@ -52,6 +52,14 @@ public struct SSENormExperiment: RegisteredExperiment {
         m[Key.seedLimitMean] = pair(main.seedLimitMean, "seed SSE: h → 0 limit of E[‖ψ(T)‖ − 1]")
         m[Key.controlLimitMeanSquare] = pair(main.tangentLimitMeanSquare, "norm-preserving control: h → 0 limit of E[(‖ψ(T)‖ − 1)²]")
         m[Key.controlLimitMean] = pair(main.tangentLimitMean, "norm-preserving control: h → 0 limit of E[‖ψ(T)‖ − 1]")
+        m[Key.seedLimitMeanSquareLargest] = Measurement(
+            main.seedLimitMeanSquare.value, error: main.seedLimitMeanSquare.error, samples: n,
+            label: "seed SSE: h → 0 limit of E[(‖ψ(T)‖ − 1)²], the most-drifting system", pooling: .maximum)
+        let control = main.tangentLimitMeanSquare
+        m[Key.controlAllowance] = Measurement(
+            abs(control.value) + 3 * control.error, samples: n,
+            label: "norm-preserving control: |h → 0 limit| + 3 SE, the extrapolation's systematic allowance (largest over systems)",
+            pooling: .maximum)
         m[Key.skewLimitMeanSquare] = pair(hamiltonian.seedLimitMeanSquare, "seed SSE with D = 0: h → 0 limit of E[(‖ψ(T)‖ − 1)²]")
         m[Key.skewLimitMean] = pair(hamiltonian.seedLimitMean, "seed SSE with D = 0: h → 0 limit of E[‖ψ(T)‖ − 1]")
         m[Key.seedRMSCoarse] = Measurement(main.seed[0].rmsDeviation[last], samples: n, label: "seed SSE: RMS ‖ψ(T)‖ − 1 at the coarsest step")
