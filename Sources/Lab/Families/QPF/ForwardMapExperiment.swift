@@ -15,8 +15,9 @@ struct ForwardMapExperiment: RegisteredExperiment {
 
     struct Settings {
         var channels: Int
-        /// Read-outs per point; the Gibbs point, the longest anneal of each sampler and every
-        /// coherent point (whose read-outs are cheap) get `standardSamples`.
+        /// Read-outs per point; the Gibbs point, the fastest and the longest anneal of each sampler
+        /// (the two ends of `qpf.fast-anneal-slope`'s KL change) and every coherent point (whose
+        /// read-outs are cheap) get `standardSamples`.
         var samples: Int
         var standardSamples: Int
         var bootstrap: Int
@@ -68,10 +69,11 @@ struct ForwardMapExperiment: RegisteredExperiment {
         context.log("K = \(settings.channels) channels, \(settings.samples) read-outs per point, \(jobs.count) points")
         var points: [Point] = []
         let longest: [Sampler: Double] = [.sa: Double(settings.annealingSweeps.last!), .sqa: Double(settings.quantumSweeps.last!)]
+        let fastest: [Sampler: Double] = [.sa: Double(settings.annealingSweeps[0]), .sqa: Double(settings.quantumSweeps[0])]
         for (index, job) in jobs.enumerated() {
             // Each job gets its own root seed (not a stream: samplers take streams of it).
             let rng = SeededRNG(seed: context.seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x7170_665F_666D &+ UInt64(index) &* 7919)
-            let standard = job.0 == .gibbs || job.0 == .coherent || longest[job.0] == job.1
+            let standard = job.0 == .gibbs || job.0 == .coherent || longest[job.0] == job.1 || fastest[job.0] == job.1
             let samples = standard ? settings.standardSamples : settings.samples
             let (sample, comparison) = QPFTools.forwardMapPoint(
                 job.0, length: job.1, map: map, schedule: schedule, beta: Self.beta, slices: settings.slices, samples: samples,
@@ -140,7 +142,7 @@ struct ForwardMapExperiment: RegisteredExperiment {
                 + "β = \(Self.beta) with \(settings.slices) Trotter slices, H(s) = −Γ₀(1−s)Σσˣ + s·H_p, Γ₀ = \(Self.initialField), local "
                 + "moves only, L sweeps. Coherent: exact Schrödinger evolution of the same H(s) from |+⟩^K over anneal time T, "
                 + "read-outs drawn from the final distribution. \(settings.samples) read-outs per point, \(settings.standardSamples) for "
-                + "Gibbs, every coherent point and the longest SA and SQA anneals; KL errors from "
+                + "Gibbs, every coherent point and the fastest and the longest SA and SQA anneals; KL errors from "
                 + "\(settings.bootstrap) bootstrap resamples.",
             "A KL difference near zero at the shortest anneals is expected: their read-outs are close to uniform, which both "
                 + "families contain (a → 0, c → ∞).",
