@@ -68,12 +68,15 @@ struct ForwardMapExperiment: RegisteredExperiment {
         jobs += settings.coherentTimes.map { (.coherent, $0) }
         context.log("K = \(settings.channels) channels, \(settings.samples) read-outs per point, \(jobs.count) points")
         var points: [Point] = []
-        let longest: [Sampler: Double] = [.sa: Double(settings.annealingSweeps.last!), .sqa: Double(settings.quantumSweeps.last!)]
-        let fastest: [Sampler: Double] = [.sa: Double(settings.annealingSweeps[0]), .sqa: Double(settings.quantumSweeps[0])]
+        // The fastest and the longest anneal of each series.
+        let ends: [Sampler: Set<Double>] = [
+            .sa: [Double(settings.annealingSweeps.first!), Double(settings.annealingSweeps.last!)],
+            .sqa: [Double(settings.quantumSweeps.first!), Double(settings.quantumSweeps.last!)],
+        ]
         for (index, job) in jobs.enumerated() {
             // Each job gets its own root seed (not a stream: samplers take streams of it).
             let rng = SeededRNG(seed: context.seed &* 0x9E37_79B9_7F4A_7C15 &+ 0x7170_665F_666D &+ UInt64(index) &* 7919)
-            let standard = job.0 == .gibbs || job.0 == .coherent || longest[job.0] == job.1 || fastest[job.0] == job.1
+            let standard = job.0 == .gibbs || job.0 == .coherent || ends[job.0]?.contains(job.1) == true
             let samples = standard ? settings.standardSamples : settings.samples
             let (sample, comparison) = QPFTools.forwardMapPoint(
                 job.0, length: job.1, map: map, schedule: schedule, beta: Self.beta, slices: settings.slices, samples: samples,
