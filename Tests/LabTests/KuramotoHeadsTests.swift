@@ -26,8 +26,8 @@ import Testing
         // Phases that never move: the time shuffle keeps r exactly, so there is no excess, and the
         // margin is −(1 − r)/2.
         let st = HeadPhaseTraining.statistics([s, s, s], replicates: 20, shuffles: 50, rng: &rng)
-        #expect(st.minimum == s.r && st.late == s.r && st.lateSnapshots == 2 && st.trainedSnapshots == 2)
-        #expect(st.minimumError < 1e-3 && st.minimumError > 0)
+        #expect(st.minimum.value == s.r && st.late.value == s.r && st.lateSnapshots == 2 && st.trainedSnapshots == 2)
+        #expect(st.minimum.error < 1e-3 && st.minimum.error > 0)
         #expect(abs(st.timeShuffled.value - s.r) <= 1e-12 && abs(st.excess.value) <= 1e-12)
         #expect(abs(st.margin.value + (1 - s.r) / 2) <= 1e-12)
     }

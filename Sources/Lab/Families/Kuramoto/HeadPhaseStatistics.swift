@@ -33,13 +33,11 @@ extension HeadPhaseTraining {
     /// of a minimum over snapshots includes the selection of the minimum, and the errors of r̄, of
     /// its time-shuffled baseline and of their difference share one resampling.
     struct RunStatistics: Sendable {
-        /// min over snapshots of r, and the bootstrap standard deviation of that minimum.
-        var minimum: Double
-        var minimumError: Double
+        /// min over snapshots of r, with the bootstrap standard deviation of that minimum.
+        var minimum: Estimate
         var minimumStep: Int
-        /// Mean r over the second half of the snapshots, with its bootstrap standard deviation.
-        var late: Double
-        var lateError: Double
+        /// Mean r over the second half of the snapshots.
+        var late: Estimate
         var lateSnapshots: Int
         /// Over the trained snapshots (all after step 0): the mean r̄, the time-shuffled baseline
         /// r_ts (each head's phase from an independent trained snapshot), the excess r̄ − r_ts and
@@ -86,9 +84,8 @@ extension HeadPhaseTraining {
         }
         let worst = snapshots.min { $0.r < $1.r }!
         return RunStatistics(
-            minimum: point[0], minimumError: SampleSummary(draws.map { $0[0] }).standardDeviation, minimumStep: worst.step,
-            late: point[1], lateError: SampleSummary(draws.map { $0[1] }).standardDeviation,
-            lateSnapshots: snapshots.count - lateStart,
+            minimum: estimate { $0[0] }, minimumStep: worst.step,
+            late: estimate { $0[1] }, lateSnapshots: snapshots.count - lateStart,
             mean: estimate { $0[2] }, timeShuffled: estimate { $0[3] }, excess: estimate { $0[2] - $0[3] },
             margin: estimate { $0[2] - (1 + $0[3]) / 2 }, trainedSnapshots: snapshots.count - 1)
     }

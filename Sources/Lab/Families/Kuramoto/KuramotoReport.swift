@@ -36,11 +36,11 @@ struct KuramotoReport {
             Measurement(e.value, error: e.error, samples: st.trainedSnapshots, label: label + "; error: joint bootstrap over validation sequences")
         }
         m[KuramotoKey.rMin] = Measurement(
-            st.minimum, error: st.minimumError, samples: all.count,
+            st.minimum.value, error: st.minimum.error, samples: all.count,
             label: "smallest r across heads over the \(all.count) logged steps (at step \(st.minimumStep)); error: "
                 + "bootstrap over validation sequences, resampled jointly for all steps", pooling: .minimum)
         m[KuramotoKey.rLate] = Measurement(
-            st.late, error: st.lateError, samples: st.lateSnapshots,
+            st.late.value, error: st.late.error, samples: st.lateSnapshots,
             label: "mean r over the last \(st.lateSnapshots) logged steps (joint bootstrap error)")
         m[KuramotoKey.rMean] = estimate(st.mean, label: "mean r over \(trained)")
         m[KuramotoKey.rTimeShuffled] = estimate(st.timeShuffled, label: "mean r with each head's phase taken from an independent one of \(trained)")

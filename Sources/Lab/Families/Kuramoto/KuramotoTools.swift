@@ -84,7 +84,7 @@ public enum KuramotoTools {
             "distance-shuffled final profiles: mean r \(NumberText.of(analysis.distanceShuffled))",
             "phase of uniform causal attention: \(NumberText.of(analysis.uniformCausalPhase, digits: 4)) rad; heads after training: "
                 + snapshots.last!.phases.map { NumberText.of($0) }.joined(separator: ", "),
-            "smallest r over training: \(Measurement(statistics.minimum, error: statistics.minimumError).formatted) at step "
+            "smallest r over training: \(statistics.minimum.formatted) at step "
                 + "\(statistics.minimumStep) (the seed claims 1.000 throughout)",
             "over the \(statistics.trainedSnapshots) trained steps: mean r \(statistics.mean.formatted), time-shuffled heads "
                 + "\(statistics.timeShuffled.formatted), excess \(statistics.excess.formatted), locking margin r̄ − (1 + r_ts)/2 = "
