@@ -15,7 +15,7 @@ enum NormStabilityClaim {
         rule: rule)
 
     static let rule = VerdictRule(
-        "final hidden-state norms ‖h‖/√C pooled over seeds: none > 1.5, |mean − 1.02| ≤ 0.1 and std ≤ 0.16 → reproduced; a norm "
+        "final hidden-state norms ‖h‖/√C pooled over seeds: none > 1.5, |mean − 1.02| + 2σ ≤ 0.1 and std ≤ 0.16 → reproduced; a norm "
             + "> 1.5, |mean − 1.02| > 0.1 by more than 2σ, or std > 0.16 → contradicted; otherwise inconclusive (and at smoke scale)",
         measuring: [Key.mean, Key.std, Key.max, Key.countAbove, Key.count]
     ) { e in
@@ -29,7 +29,7 @@ enum NormStabilityClaim {
         if e.scale == .smoke { return .inconclusive("smoke-scale model; \(summary)") }
         let offset = abs(mean.value - 1.02), sigma = mean.error ?? 0
         if above.value > 0 || offset - 2 * sigma > 0.1 || std.value > 0.16 { return .contradicted(summary) }
-        if offset <= 0.1 { return .reproduced(summary) }
+        if offset + 2 * sigma <= 0.1 { return .reproduced(summary) }
         return .inconclusive("the mean is within 2σ of the 0.1 band; \(summary)")
     }
 }
