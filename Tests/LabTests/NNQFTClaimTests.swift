@@ -31,6 +31,9 @@ struct NNQFTClaimTests {
         #expect(judge(rule, e(-1.13, -0.998)).label == "inconclusive")  // p = 0.009: rejected at 0.05, not at 0.0027
         #expect(judge(rule, e(-1.02, -0.998, fitted: 2)).label == "inconclusive")
         #expect(judge(rule, e(-1.02, -0.998, directError: 0.4)).label == "inconclusive")
+        var untested = e(-1.02, -0.998)
+        untested[K.slopeMixture] = m(-0.998)  // no error: its p-value is NaN, never rejected, and so no evidence
+        #expect(judge(rule, untested).label == "inconclusive")
         var missing = e(-1.02, -0.998)
         missing[K.slope] = nil
         #expect(judge(rule, missing).label == "inconclusive")
@@ -78,6 +81,7 @@ struct NNQFTClaimTests {
         #expect(judge(rule, e(translation: 0.005)).label == "inconclusive")  // Holm rejects at 0.05 (0.005 ≤ 0.05/6), not at 0.0027
         #expect(judge(rule, e(translation: 0.02)).label == "reproduced")  // 0.02 > 0.05/6: one small p among six is not a rejection
         #expect(judge(rule, e(power: 0.3)).label == "inconclusive")
+        #expect(judge(rule, e(translation: .nan)).label == "inconclusive")
         var missing = e()
         missing[K.ringSymmetryP] = nil
         #expect(judge(rule, missing).label == "inconclusive")

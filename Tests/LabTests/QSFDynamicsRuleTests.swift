@@ -134,6 +134,9 @@ struct QSFDynamicsRuleTests {
         #expect(judge(rule, evidence(z: 5.5, p: 0.4)) == "inconclusive")
         #expect(judge(rule, evidence(z: 2, p: 2e-4)) == "inconclusive")
         #expect(judge(rule, evidence(z: 2, p: 0.4, bias: 0.9)) == "inconclusive")
+        // A NaN statistic is not "no difference" (min(1, NaN) would have read as p = 1).
+        #expect(judge(rule, evidence(z: .nan, p: 0.4)) == "inconclusive")
+        #expect(judge(rule, evidence(z: 2, p: .nan)) == "inconclusive")
     }
 
     @Test("gaussian-closure: allowances for the algebra, Holm for the Monte Carlo tests")
@@ -152,6 +155,9 @@ struct QSFDynamicsRuleTests {
         #expect(judge(rule, evidence(filter: 0.3, p: 0.5, z: 8)) == "contradicted")
         #expect(judge(rule, evidence(filter: 20, p: 0.5)) == "inconclusive")
         #expect(judge(rule, evidence(filter: 0.3, p: 2e-4)) == "inconclusive")
+        #expect(judge(rule, evidence(filter: 0.3, p: 0.5, z: .nan)) == "inconclusive")
+        #expect(judge(rule, evidence(filter: 0.3, p: .nan)) == "inconclusive")
+        #expect(judge(rule, evidence(filter: .nan, p: 0.5)) == "inconclusive")
         #expect(judge(rule, [:]) == "failed")
     }
 

@@ -206,5 +206,8 @@ import Testing
         #expect(abs(MultipleTesting.upperP(z: 0) - 0.5) < 1e-15)
         #expect(abs(MultipleTesting.bonferroniZ(tests: 1, alpha: 0.05) - 1.959963984540054) < 1e-9)
         #expect(abs(MultipleTesting.bonferroniZ(tests: 10, alpha: 0.05) - 2.807033768343811) < 1e-9)
+        #expect(abs(MultipleTesting.bonferroniP(maxAbsZ: 1.959963984540054, tests: 10) - 0.5) < 1e-12)
+        #expect(MultipleTesting.bonferroniP(maxAbsZ: 0.5, tests: 10) == 1)
+        #expect(MultipleTesting.bonferroniP(maxAbsZ: .nan, tests: 10).isNaN)
     }
 }

@@ -33,6 +33,13 @@ public enum MultipleTesting {
         return 0.5 * erfc(z / 2.0.squareRoot())
     }
 
+    /// Bonferroni's p-value for the largest |z| of `tests` two-sided tests: min(1, m·p(|z|)).
+    /// NaN stays NaN (a plain `min(1, .nan)` would return 1, "no difference at all").
+    public static func bonferroniP(maxAbsZ z: Double, tests: Double) -> Double {
+        let p = tests * twoSidedP(z: z)
+        return p.isNaN ? .nan : min(1, p)
+    }
+
     /// The p-value with which a measured `value ± error` says "positive": 2·(1 − Φ(z)) with
     /// z = value/error when z > 0 (p ≤ 0.05 ⇔ z ≥ 1.96, the 2σ band of the standard rules), 1
     /// otherwise. An exact value (error 0 or nil) gives 0 when positive and 1 when not; NaN stays NaN.

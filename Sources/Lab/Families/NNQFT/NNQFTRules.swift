@@ -41,6 +41,7 @@ enum NNQFTRules {
         }
         if fitted < 3 { return .inconclusive(detail + ": fewer than 3 N_h above the noise floor at some seed") }
         if error > 0.25 { return .inconclusive(detail + ": the direct slope's error exceeds 0.25") }
+        if p.contains(where: \.isNaN) { return .inconclusive(detail + ": a slope has no usable error, so it cannot be tested") }
         if MultipleTesting.holm(p, alpha: agreementAlpha).contains(true) {
             return .inconclusive(detail + ": between Holm α = \(NumberText.of(agreementAlpha)) and \(NumberText.of(contradictionAlpha))")
         }
@@ -110,6 +111,7 @@ enum NNQFTRules {
         if MultipleTesting.holm(p, alpha: contradictionAlpha).contains(true) {
             return .contradicted(detail + ": invariance rejected (Holm, α = \(NumberText.of(contradictionAlpha)))")
         }
+        if p.contains(where: \.isNaN) { return .inconclusive(detail + ": an invariance p-value is NaN") }
         if !(power < 0.01) {
             return .inconclusive(detail + ": the test cannot see a quenched embedding's O(1/√m) breaking at this scale, so it cannot vouch for invariance")
         }

@@ -43,7 +43,7 @@ enum GaussianClosureClaim {
             return .failed("qsf.gaussian-closure did not report its measurements")
         }
         let worst = max(identity.value, fusion.value, filter.value)
-        let pz = min(1, entries.value * MultipleTesting.twoSidedP(z: z.value))
+        let pz = MultipleTesting.bonferroniP(maxAbsZ: z.value, tests: entries.value)
         var summary =
             "algebraic differences in allowances: identity \(NumberText.of(identity.value, digits: 2)), fusion vs joint "
             + "\(NumberText.of(fusion.value, digits: 2)), filter vs batch \(NumberText.of(filter.value, digits: 2))"
@@ -53,6 +53,7 @@ enum GaussianClosureClaim {
         summary +=
             "; Monte Carlo χ² p = \(NumberText.of(p.value)), max |z| = \(NumberText.of(z.value)) over \(Int(entries.value)) entries "
             + "(p = \(NumberText.of(pz, digits: 2)))"
+        if [identity.value, fusion.value, filter.value, p.value, pz].contains(where: \.isNaN) { return .inconclusive("a difference or test statistic is NaN; " + summary) }
         let strict = MultipleTesting.holm([p.value, pz], alpha: 1e-6), loose = MultipleTesting.holm([p.value, pz], alpha: 1e-3)
         if worst > 1e3 || strict.contains(true) { return .contradicted(summary) }
         if worst <= 1 && !loose.contains(true) { return .reproduced(summary) }

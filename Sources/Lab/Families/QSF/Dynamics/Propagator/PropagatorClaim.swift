@@ -33,7 +33,7 @@ enum PropagatorClaim {
     /// pooled χ² p-value (already Bonferroni over seeds).
     static func pValues(_ e: Evidence) -> (maxZ: Double, chiSquared: Double)? {
         guard let z = e[Key.maxAbsZ], let entries = e[Key.entries], let p = e[Key.pValue] else { return nil }
-        return (min(1, entries.value * MultipleTesting.twoSidedP(z: z.value)), p.value)
+        return (MultipleTesting.bonferroniP(maxAbsZ: z.value, tests: entries.value), p.value)
     }
 
     static let rule = VerdictRule(
@@ -48,6 +48,9 @@ enum PropagatorClaim {
             return .failed("qsf.propagator did not report its measurements")
         }
         let (pz, pchi) = tests
+        guard !pz.isNaN, !pchi.isNaN else {
+            return .inconclusive("a test statistic is NaN (max |z| \(NumberText.of(z.value)), χ² p \(NumberText.of(pchi)))")
+        }
         let p = min(1, 2 * min(pz, pchi))
         let summary =
             "max |z| = \(NumberText.of(z.value)) over \(Int(entries.value)) entries (p = \(NumberText.of(pz, digits: 2))), "
