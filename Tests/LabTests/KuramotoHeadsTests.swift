@@ -80,6 +80,35 @@ import Testing
         #expect(judge(rMin: 0.9995 - 0.0021, 0.001, margin: -0.0021, 0.001).label == "inconclusive")
         #expect(judge(rMin: 0.9995 - 0.0023, 0.001, margin: -0.0020, 0.001).label == "contradicted")
         #expect(judge(rMin: 0.99, 0.001, margin: -0.003, 0.0005).reason.contains("time-shuffled r_ts = 0.99"))
+        // r_min pooled as the worst run (runs before 6 Dec 2026) is not what the rule reads.
+        let k = KuramotoKey.self
+        let old = rule.judge(
+            Evidence(
+                measurements: [
+                    k.rMin.name: Measurement(0.99, error: 0.001, pooling: .minimum), k.lockingMargin.name: Measurement(-0.003, error: 0.0005),
+                    k.shuffledIncoherence.name: Measurement(0.01),
+                ], scale: .quick))
+        #expect(old.label == "failed" && old.reason.contains("re-run"), "\(old.reason)")
+    }
+
+    /// Pooled as the mean over runs, r_min gains power as runs are added: twelve runs whose smallest r
+    /// sits 0.002 below the threshold, one of them noisy, contradict; the worst run alone would not.
+    @Test func rMinPoolingGainsPowerWithRuns() {
+        let k = KuramotoKey.self
+        let rMins: [Double] = [0.995, 0.9975, 0.9977, 0.9973, 0.9975, 0.9977, 0.9973, 0.9975, 0.9977, 0.9973, 0.9975, 0.9977]
+        var errors: [Double] = Array(repeating: 0.001, count: 12)
+        errors[0] = 0.004
+        var runs: [[String: Measurement]] = []
+        for (r, e) in zip(rMins, errors) {
+            runs.append([
+                k.rMin.name: Measurement(r, error: e), k.lockingMargin.name: Measurement(-0.0003, error: 0.0002),
+                k.shuffledIncoherence.name: Measurement(0.001),
+            ])
+        }
+        let pooled = SeedPooling.pool(runs)
+        let mean: Double = rMins.reduce(0, +) / 12
+        #expect(abs(pooled[k.rMin.name]!.value - mean) < 1e-12)
+        #expect(VerdictRule.headsLocked().judge(Evidence(measurements: pooled, scale: .quick)).label == "contradicted")
     }
 
     /// The simulator command end to end on tiny inputs.
@@ -116,7 +145,7 @@ import Testing
                 log: { _ in }))
         let claim = ClaimRegistry.claim("kuramoto.heads-locked")!
         for key in claim.rule.measurementNames { #expect(output.measurements[key] != nil, "\(key) missing") }
-        #expect(output.measurements[KuramotoKey.rMin.name]?.pooling == .minimum)
+        #expect((output.measurements[KuramotoKey.rMin.name]?.pooling ?? .mean) == .mean)
         #expect((output.trainedScale?.parameters ?? 0) > 0 && (output.trainedScale?.tokens ?? 0) > 0)
         let verdict = claim.verdict(Evidence(measurements: output.measurements, scale: .smoke))
         #expect(verdict.label == "inconclusive")  // smoke scale cannot decide

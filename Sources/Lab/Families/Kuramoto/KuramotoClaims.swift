@@ -52,8 +52,10 @@ extension ClaimFamily {
 
 extension VerdictRule {
     /// Seed 003's "r = 1.000 throughout training", read as "training locks the heads' phases",
-    /// against the heads shuffled in time (r_ts): with r_min the smallest r over training, the
-    /// room u = 1 − r_ts and the locking margin D = r̄ − (1 + r_ts)/2,
+    /// against the heads shuffled in time (r_ts): with r_min the smallest r over training (the
+    /// mean over training runs, with their spread in its error: the worst run's value would select
+    /// the noisiest run, and more runs would weaken the test), the room u = 1 − r_ts and the
+    /// locking margin D = r̄ − (1 + r_ts)/2,
     /// - inconclusive when u < 1 − `threshold` (shuffled heads already round to r = 1.000);
     /// - reproduced when r_min ≥ `threshold` and D > 0 at p ≤ `alpha` (`MultipleTesting.positiveP`);
     /// - contradicted when Holm at `alpha` rejects both "D ≥ 0" and "r_min ≥ `threshold`";
@@ -62,7 +64,7 @@ extension VerdictRule {
         let key = KuramotoKey.self
         let t = NumberText.of(threshold, digits: 6), a = formatRuleNumber(alpha), room = formatRuleNumber(1 - threshold)
         return VerdictRule(
-            "\(key.shuffledIncoherence) < \(room) → inconclusive (r ≈ 1 is structural); \(key.rMin) ≥ \(t) and "
+            "\(key.shuffledIncoherence) < \(room) → inconclusive (r ≈ 1 is structural); \(key.rMin) (mean over runs) ≥ \(t) and "
                 + "\(key.lockingMargin) > 0 at p ≤ \(a) → reproduced; Holm at α = \(a) rejecting \(key.lockingMargin) ≥ 0 "
                 + "and \(key.rMin) ≥ \(t) → contradicted",
             measuring: [
@@ -74,6 +76,11 @@ extension VerdictRule {
                 rMin.value.isFinite, margin.value.isFinite, u.value.isFinite
             else {
                 return .inconclusive("\(key.rMin), \(key.lockingMargin) or \(key.shuffledIncoherence) is missing or not finite")
+            }
+            if let pooling = rMin.pooling, pooling != .mean {
+                return .failed(
+                    "\(key.rMin) is pooled as the \(pooling.rawValue) over runs (a run from before 6 Dec 2026, when the worst "
+                        + "run's value was used); the rule now reads the mean over runs: re-run the experiment")
             }
             func value(_ k: MeasurementKey) -> String { evidence[k].map(\.formatted) ?? "—" }
             let numbers =

@@ -38,7 +38,7 @@ struct KuramotoReport {
         m[KuramotoKey.rMin] = Measurement(
             st.minimum.value, error: st.minimum.error, samples: all.count,
             label: "smallest r across heads over the \(all.count) logged steps (at step \(st.minimumStep)); error: "
-                + "bootstrap over validation sequences, resampled jointly for all steps", pooling: .minimum)
+                + "bootstrap over validation sequences, resampled jointly for all steps; pooled as the mean over training runs")
         m[KuramotoKey.rLate] = Measurement(
             st.late.value, error: st.late.error, samples: st.lateSnapshots,
             label: "mean r over the last \(st.lateSnapshots) logged steps (joint bootstrap error)")
