@@ -53,7 +53,9 @@ enum GaussianClosureClaim {
         summary +=
             "; Monte Carlo χ² p = \(NumberText.of(p.value)), max |z| = \(NumberText.of(z.value)) over \(Int(entries.value)) entries "
             + "(p = \(NumberText.of(pz, digits: 2)))"
-        if [identity.value, fusion.value, filter.value, p.value, pz].contains(where: \.isNaN) { return .inconclusive("a difference or test statistic is NaN; " + summary) }
+        if [identity.value, fusion.value, filter.value, p.value, pz].contains(where: \.isNaN) {
+            return .inconclusive("a difference or test statistic is NaN; " + summary)
+        }
         let strict = MultipleTesting.holm([p.value, pz], alpha: 1e-6), loose = MultipleTesting.holm([p.value, pz], alpha: 1e-3)
         if worst > 1e3 || strict.contains(true) { return .contradicted(summary) }
         if worst <= 1 && !loose.contains(true) { return .reproduced(summary) }
