@@ -174,6 +174,44 @@ import Testing
         #expect(loaded.claims.first?.evidence == "simulation")
     }
 
+    /// A copy that needs five replicates at smoke scale.
+    struct NeedyCopyStub: Experiment {
+        var id = "seed.needy"
+        var title = "Needy copy"
+        var dependencies: [String] { ["seed.source"] }
+        func minimumReplicates(at scale: Scale) -> Int? { scale == .smoke ? 5 : nil }
+        func run(_ context: ExperimentContext) throws -> ExperimentOutput {
+            let upstream = try #require(context.dependencyOutputs["seed.source"])
+            return ExperimentOutput(measurements: ["seed": upstream.measurements["seed"]!])
+        }
+    }
+
+    @Test func anExperimentThatNeedsMoreReplicatesGetsThemAndSoDoesWhatItReads() throws {
+        let temp = TemporaryDirectory()
+        let experiments: [any Experiment] = [SeedStub(), NeedyCopyStub(), CopyStub()]
+        let claims = ["seed.needy", "seed.copy"].map { (id: String) -> Claim in
+            Claim(
+                id: "claim.\(id)", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: id,
+                evidence: .simulation, rule: .atLeast("seed", 0))
+        }
+        let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: claims, experiments: experiments)
+        let configuration = RunConfiguration(
+            scale: .smoke, seed: 9, seeds: 3, claims: plan.claims.map(\.id),
+            experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
+        let run = try RunDirectory.create(requested: temp.url.appendingPathComponent("run"), scale: .smoke)
+        let summary = try Runner(plan: plan, configuration: configuration, directory: run, isolation: .inProcess).run()
+        let five = SeedSchedule(master: 9, count: 5).seeds
+        // The needy reader runs 5 replicates, its dependency as many (replicate r reads replicate r),
+        // and the first three seeds are the run's own; the other reader keeps the run's 3.
+        let needy = try #require(summary.results.experiment("seed.needy"))
+        #expect(needy.replicates?.map { $0.measurements["seed"]?.value } == five.map { Double($0 % 1_000_003) })
+        #expect(try #require(summary.results.experiment("seed.source")).replicates?.map(\.seed) == five)
+        #expect(try #require(summary.results.experiment("seed.copy")).replicates?.count == 3)
+        #expect(Array(five.prefix(3)) == configuration.replicateSeeds)
+        #expect(summary.outcomes.first { $0.claim.id == "claim.seed.needy" }?.seedVerdicts.count == 5)
+        #expect(ReportModel(results: summary.results, outcomes: summary.outcomes).configurationLines.contains { $0.1.contains("seed.needy 5") })
+    }
+
     @Test func aRunWrittenBeforeReplicatesStillReads() throws {
         let old = """
             {"schemaVersion": 1, "scale": "quick", "seed": 3, "claims": ["a"], "experiments": ["x"], "all": false,

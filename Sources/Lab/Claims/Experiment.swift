@@ -14,6 +14,10 @@ public protocol Experiment: Sendable {
     var dependencies: [String] { get }
     /// Whether the experiment runs once, or once per derived seed of the run.
     var replication: Replication { get }
+    /// The fewest replicates its claims need at `scale` to be decided, when the run's K seeds
+    /// are too few (nil: K). A replicated experiment runs at max(K, this) seeds, and so does
+    /// every replicated experiment it reads (replicate r reads replicate r).
+    func minimumReplicates(at scale: Scale) -> Int?
     /// Runs the experiment. Throwing marks every claim it measures as `failed`.
     func run(_ context: ExperimentContext) throws -> ExperimentOutput
 }
@@ -31,6 +35,7 @@ public enum Replication: String, Sendable, Codable {
 extension Experiment {
     public var dependencies: [String] { [] }
     public var replication: Replication { .perSeed }
+    public func minimumReplicates(at scale: Scale) -> Int? { nil }
 }
 
 /// An experiment of the registry (`ClaimFamily.experiments`): its id is a constant of its type,

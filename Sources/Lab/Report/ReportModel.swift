@@ -75,6 +75,15 @@ struct ReportModel {
     static func anchor(_ experimentID: String) -> String { "experiment-" + RunDirectory.safeName(experimentID) }
 
     /// The configuration as (label, value) lines.
+    /// "; more where an experiment's claims need them: kuramoto.heads 12, corpus 12" (empty when none).
+    private var moreReplicates: String {
+        let more = results.experiments.compactMap { e -> String? in
+            guard let n = e.replicates?.count, n > results.config.seeds else { return nil }
+            return "\(e.id) \(n)"
+        }
+        return more.isEmpty ? "" : "; more where an experiment's claims need them: " + more.joined(separator: ", ")
+    }
+
     var configurationLines: [(String, String)] {
         let c = results.config
         var lines: [(String, String)] = [
@@ -85,6 +94,7 @@ struct ReportModel {
                 c.seeds == 1
                     ? "1 (\(c.replicateSeeds.map(String.init).joined()))"
                     : "\(c.seeds) per experiment that trains or samples: \(c.replicateSeeds.map(String.init).joined(separator: ", "))"
+                        + moreReplicates
             ),
             (
                 "corpus",

@@ -5,7 +5,10 @@ import Foundation
 ///
 /// Replicate r of an experiment reads replicate r of each dependency that has replicates, and
 /// the single run of each that has none. An experiment that depends on a replicated one is
-/// itself replicated, whatever it declares: its input differs from seed to seed.
+/// itself replicated, whatever it declares: its input differs from seed to seed. A replicated
+/// experiment runs at the run's K seeds, or at its `minimumReplicates` if more, and a replicated
+/// dependency at least as often as anything that reads it; replicate k's seed is the same
+/// whatever the count (`SeedSchedule`).
 struct RunSchedule: Sendable {
     struct Task: Sendable {
         var index: Int
@@ -31,13 +34,24 @@ struct RunSchedule: Sendable {
 
     var tasks: [Task] = []
 
-    init(plan: RunPlan, seeds: SeedSchedule) {
+    init(plan: RunPlan, seeds: SeedSchedule, scale: Scale) {
         var replicated: [String: Bool] = [:]
+        for experiment in plan.experiments {
+            replicated[experiment.id] =
+                experiment.replication == .perSeed || experiment.dependencies.contains { replicated[$0] == true }
+        }
+        // Counts from the readers back to what they read (the plan lists dependencies first).
+        var counts: [String: Int] = [:]
+        for experiment in plan.experiments.reversed() where replicated[experiment.id] == true {
+            let own = max(seeds.count, experiment.minimumReplicates(at: scale) ?? seeds.count, counts[experiment.id] ?? 0)
+            counts[experiment.id] = own
+            for dep in experiment.dependencies where replicated[dep] == true { counts[dep] = max(counts[dep] ?? 0, own) }
+        }
         var taskIndex: [String: [Int?: Int]] = [:]
         for experiment in plan.experiments {
-            let isReplicated = experiment.replication == .perSeed || experiment.dependencies.contains { replicated[$0] == true }
-            replicated[experiment.id] = isReplicated
-            let replicates: [Int?] = isReplicated ? (1...seeds.count).map { $0 } : [nil]
+            let count = counts[experiment.id] ?? seeds.count
+            let schedule = SeedSchedule(master: seeds.master, count: count)
+            let replicates: [Int?] = replicated[experiment.id] == true ? (1...count).map { $0 } : [nil]
             for r in replicates {
                 var dependencies: [Int] = []
                 var dependencyTasks: [(experiment: any Experiment, replicate: Int?)] = []
@@ -53,7 +67,7 @@ struct RunSchedule: Sendable {
                 tasks.append(
                     Task(
                         index: index, experiment: experiment, replicate: r,
-                        seed: r.map { seeds.seed(replicate: $0) } ?? seeds.master,
+                        seed: r.map { schedule.seed(replicate: $0) } ?? seeds.master,
                         dependencies: dependencies, dependencyTasks: dependencyTasks))
                 taskIndex[experiment.id, default: [:]][r] = index
             }

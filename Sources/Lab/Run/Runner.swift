@@ -62,7 +62,7 @@ public struct Runner: Sendable {
     public func run() throws -> Summary {
         let started = Date()
         let board = TaskBoard(directory: directory)
-        let schedule = RunSchedule(plan: plan, seeds: configuration.schedule)
+        let schedule = RunSchedule(plan: plan, seeds: configuration.schedule, scale: configuration.scale)
         if group.rank == 0 {
             if resume {
                 let kept = try board.prepareResume(schedule.tasks)

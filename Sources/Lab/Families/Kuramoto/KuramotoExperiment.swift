@@ -18,6 +18,10 @@ struct KuramotoExperiment: RegisteredExperiment {
     var title: String { "Kuramoto synchrony: simulator validation and the phases of attention heads during training" }
     var dependencies: [String] { [CorpusExperiment.experimentID] }
 
+    /// 12 training runs at quick: with 4, the r_min half of `kuramoto.heads-locked` sits 1–2σ from
+    /// its threshold and the verdict moves with the master seed (docs/CLAIMS.md).
+    func minimumReplicates(at scale: Scale) -> Int? { scale == .quick ? 12 : nil }
+
     struct Settings {
         var simulation: KuramotoSimulationSweep.Settings
         var heads: HeadPhaseTraining.Settings
