@@ -132,6 +132,19 @@ import Testing
         }
     }
 
+    /// Runs every claim of `claims` in process at smoke scale, master seed 9 with 3 seeds.
+    func runInProcess(_ experiments: [any Experiment], _ claims: [Claim], in temp: TemporaryDirectory) throws
+        -> (summary: Runner.Summary, run: RunDirectory, configuration: RunConfiguration)
+    {
+        let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: claims, experiments: experiments)
+        let configuration = RunConfiguration(
+            scale: .smoke, seed: 9, seeds: 3, claims: plan.claims.map(\.id),
+            experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
+        let run = try RunDirectory.create(requested: temp.url.appendingPathComponent("run"), scale: .smoke)
+        let summary = try Runner(plan: plan, configuration: configuration, directory: run, isolation: .inProcess).run()
+        return (summary, run, configuration)
+    }
+
     @Test func replicatesRunAtDerivedSeedsAndDependentsReadTheirOwnReplicate() throws {
         let temp = TemporaryDirectory()
         let experiments: [any Experiment] = [SeedStub(), CopyStub(), OnceStub()]
@@ -143,12 +156,7 @@ import Testing
                 id: "seed.b", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: "seed.once",
                 evidence: .identity, rule: .atMost("replicate", 0)),
         ]
-        let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: claims, experiments: experiments)
-        let configuration = RunConfiguration(
-            scale: .smoke, seed: 9, seeds: 3, claims: plan.claims.map(\.id),
-            experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
-        let run = try RunDirectory.create(requested: temp.url.appendingPathComponent("run"), scale: .smoke)
-        let summary = try Runner(plan: plan, configuration: configuration, directory: run, isolation: .inProcess).run()
+        let (summary, run, _) = try runInProcess(experiments, claims, in: temp)
         let seeds = SeedSchedule(master: 9, count: 3).seeds.map { Double($0 % 1_000_003) }
 
         let source = try #require(summary.results.experiment("seed.source"))
@@ -194,12 +202,7 @@ import Testing
                 id: "claim.\(id)", seed: Seed.bornRule, section: "§", statement: "s", claimed: "c", experiment: id,
                 evidence: .simulation, rule: .atLeast("seed", 0))
         }
-        let plan = try RunPlan.resolve(claimIDs: [], all: true, claims: claims, experiments: experiments)
-        let configuration = RunConfiguration(
-            scale: .smoke, seed: 9, seeds: 3, claims: plan.claims.map(\.id),
-            experiments: plan.experiments.map(\.id), all: true, isolation: .inProcess)
-        let run = try RunDirectory.create(requested: temp.url.appendingPathComponent("run"), scale: .smoke)
-        let summary = try Runner(plan: plan, configuration: configuration, directory: run, isolation: .inProcess).run()
+        let (summary, _, configuration) = try runInProcess(experiments, claims, in: temp)
         let five = SeedSchedule(master: 9, count: 5).seeds
         // The needy reader runs 5 replicates, its dependency as many (replicate r reads replicate r),
         // and the first three seeds are the run's own; the other reader keeps the run's 3.
